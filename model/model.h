@@ -1,0 +1,419 @@
+/*
+ * model.h - cohort's domain model: instances, solutions, diagnostics.
+ *
+ * Depends on the C standard library only (no Jansson, GLPK or SQLite).
+ *
+ * Conventions
+ *  - Times of day are minutes after midnight (0..1439); "HH:MM" in JSON.
+ *  - Dates are days since 1970-01-01 (see model_date_parse); -1 = absent.
+ *  - Weekdays are 0 = mon .. 6 = sun.
+ *  - Every string and array inside a model_instance or model_solution is
+ *    owned by it and freed by its destroy function.  Cross references are by
+ *    id (as in the JSON); model_instance_resolve() fills the *_idx fields.
+ *  - Functions return 0 (MODEL_OK) or a MODEL_E* code and leave their inputs
+ *    unchanged on failure.
+ */
+#ifndef COHORT_MODEL_H
+#define COHORT_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MODEL_VERSION "0.1.0"
+
+enum {
+    MODEL_OK = 0,
+    MODEL_ENOMEM = 1,  /* allocation failed */
+    MODEL_EINVAL = 2,  /* bad argument or unparsable value */
+    MODEL_ENOTFOUND = 3
+};
+
+/* ------------------------------------------------------------------ */
+/* Diagnostics: errors and warnings, each with a JSON path.            */
+
+typedef struct model_issue {
+    char *path;    /* e.g. "patients[12].available[0].to"; "" = whole file */
+    char *message; /* plain words, names the offending value */
+} model_issue;
+
+typedef struct model_diag {
+    model_issue *errors;
+    int n_errors, cap_errors;
+    model_issue *warnings;
+    int n_warnings, cap_warnings;
+} model_diag;
+
+/* Initialise an empty collector (no allocation). */
+void model_diag_init(model_diag *d);
+/* Free everything the collector holds; it is empty and reusable after. */
+void model_diag_free(model_diag *d);
+/* Append an error / warning; path is copied, message is printf-formatted.
+ * Returns MODEL_OK or MODEL_ENOMEM (the collector is then unchanged). */
+int model_diag_error(model_diag *d, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int model_diag_warning(model_diag *d, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ------------------------------------------------------------------ */
+/* Small value helpers.                                                */
+
+typedef struct model_strlist {
+    char **items;
+    int n;
+} model_strlist;
+
+/* Append a copy of s.  MODEL_ENOMEM leaves the list unchanged. */
+int model_strlist_push(model_strlist *l, const char *s);
+/* Index of s in l, or -1. */
+int model_strlist_find(const model_strlist *l, const char *s);
+/* Free the items; the list is empty after. */
+void model_strlist_free(model_strlist *l);
+/* Deep copy src into *dst (dst is overwritten, not freed). */
+int model_strlist_copy(model_strlist *dst, const model_strlist *src);
+
+/* strdup that returns NULL for NULL. */
+char *model_strdup(const char *s);
+
+/* Parse "YYYY-MM-DD" (a real calendar date) into days since 1970-01-01.
+ * MODEL_EINVAL when malformed; *out untouched then. */
+int model_date_parse(const char *s, int *out);
+/* Write "YYYY-MM-DD" (10 chars + NUL) into buf. */
+void model_date_format(int days, char buf[11]);
+/* Weekday of a date: 0 = Monday .. 6 = Sunday. */
+int model_date_weekday(int days);
+
+/* Parse "HH:MM" (00:00..23:59, also "24:00" when allow_24 for window ends)
+ * into minutes.  MODEL_EINVAL when malformed. */
+int model_time_parse(const char *s, int allow_24, int *out);
+/* Write "HH:MM" into buf. */
+void model_time_format(int minutes, char buf[6]);
+
+/* Day names "mon".."sun": index, or -1. */
+int model_day_parse(const char *s);
+const char *model_day_name(int day);
+
+/* ------------------------------------------------------------------ */
+/* Instance.                                                           */
+
+typedef enum { MODEL_IN_PERSON = 0, MODEL_TELEHEALTH = 1, MODEL_EITHER = 2 } model_modality;
+typedef enum { MODEL_WEEKLY = 0, MODEL_BIWEEKLY = 1 } model_cadence;
+typedef enum { MODEL_ACUITY_LOW = 0, MODEL_ACUITY_MODERATE = 1, MODEL_ACUITY_HIGH = 2 } model_acuity;
+typedef enum {
+    MODEL_ACTIVE = 0,
+    MODEL_HOLD_CLINICAL = 1,
+    MODEL_HOLD_ADMIN = 2,
+    MODEL_GRADUATED = 3,
+    MODEL_DROPPED = 4
+} model_member_status;
+
+const char *model_modality_name(model_modality m);
+const char *model_cadence_name(model_cadence c);
+const char *model_acuity_name(model_acuity a);
+const char *model_status_name(model_member_status s);
+/* Enum parsers: value or -1 when unknown. */
+int model_modality_parse(const char *s);
+int model_cadence_parse(const char *s);
+int model_acuity_parse(const char *s);
+int model_status_parse(const char *s);
+
+/* True for active and held members (they occupy a seat). */
+bool model_status_occupies(model_member_status s);
+
+typedef struct model_window {
+    int day;  /* 0..6 */
+    int from; /* minutes */
+    int to;   /* minutes, > from */
+} model_window;
+
+typedef struct model_date_range {
+    int from, to; /* inclusive dates */
+} model_date_range;
+
+typedef struct model_program {
+    char *name;
+    int horizon_start; /* a Monday */
+    int horizon_weeks; /* >= 1 */
+    int days_mask;     /* bit d set = weekday d is a program day */
+    int *slot_starts;  /* minutes, as given */
+    int n_slot_starts;
+    int *closed_dates;
+    int n_closed_dates;
+} model_program;
+
+/* Objective weights (defaults in model_settings_defaults, documented in
+ * README and docs/FORMAT.md). */
+typedef struct model_weights {
+    double placement;     /* per placed patient */
+    double wait_per_week; /* per week the placed patient has waited */
+    double priority;      /* per unit of the placed patient's priority */
+    double empty_seat;    /* penalty per unfilled seat in a running group */
+    double load_balance;  /* penalty per group of (max - min) weekly load */
+    double change;        /* penalty per changed field against a baseline */
+} model_weights;
+
+typedef struct model_settings {
+    int max_groups_per_day;    /* [4] */
+    int max_groups_per_week;   /* [12] */
+    int min_break_min;         /* [0] */
+    int max_consecutive_cover; /* [3] */
+    double time_limit_s;       /* [60] */
+    double mip_gap;            /* [0.005] */
+    model_weights weights;
+    long seed;                 /* [1] */
+} model_settings;
+
+/* Fill s with the SPEC defaults. */
+void model_settings_defaults(model_settings *s);
+
+typedef struct model_composition {
+    double max_new_share; /* 0..1; < 0 = no limit */
+    int max_high_acuity;  /* -1 = no limit */
+    int max_age_spread;   /* years; -1 = no limit */
+} model_composition;
+
+typedef struct model_group_type {
+    char *id;
+    char *name;
+    char *cpt;                 /* "90853" | "90849" */
+    double rate;               /* USD per member-session */
+    int duration_min;
+    int min_size, max_size;
+    model_strlist required_credentials;
+    bool cofacilitation;
+    model_strlist cofacilitator_credentials;
+    model_strlist diagnoses;   /* ICD-10 codes or prefixes */
+    model_modality modality;   /* in_person | telehealth */
+    model_strlist room_features;
+    model_cadence cadence;
+    int age_min, age_max;      /* -1 = none */
+    char *gender;              /* NULL = no restriction */
+    model_composition composition;
+} model_group_type;
+
+typedef struct model_member {
+    char *patient;
+    model_member_status status;
+    int since;       /* date, -1 = absent */
+    int patient_idx; /* resolved; -1 = unresolved */
+} model_member;
+
+typedef struct model_pinned {
+    bool has_day;
+    int day;
+    bool has_start;
+    int start;
+    char *room;                  /* NULL = not pinned */
+    model_strlist facilitators;  /* n == 0 = not pinned; primary first */
+    char *substitute;            /* NULL = not pinned */
+    int room_idx;                /* resolved, -1 when not pinned */
+    int facilitator_idx[2];      /* resolved, -1 when absent */
+    int substitute_idx;          /* resolved, -1 when not pinned */
+} model_pinned;
+
+typedef struct model_group {
+    char *id;
+    char *type;
+    int type_idx; /* resolved */
+    bool optional;
+    model_pinned pinned;
+    model_member *members;
+    int n_members;
+} model_group;
+
+typedef struct model_room {
+    char *id;
+    int capacity;
+    model_strlist features;
+    model_window *available;
+    int n_available;
+    char *site; /* NULL = none */
+} model_room;
+
+typedef struct model_facilitator {
+    char *id;
+    char *name;
+    model_strlist credentials;
+    model_window *available;
+    int n_available;
+    int max_per_day;  /* -1 = settings.max_groups_per_day */
+    int max_per_week; /* -1 = settings.max_groups_per_week */
+    model_date_range *time_off;
+    int n_time_off;
+} model_facilitator;
+
+typedef struct model_patient {
+    char *id;
+    model_strlist diagnoses;
+    bool has_group_types;        /* false: match by diagnosis */
+    model_strlist group_types;
+    model_window *available;
+    int n_available;
+    int added;                   /* date put on the waitlist, -1 = absent */
+    model_acuity acuity;         /* [low] */
+    int age;                     /* -1 = unknown */
+    char *gender;                /* NULL = unknown */
+    model_modality modality;     /* [either] */
+    bool screened;
+    bool insurance_verified;
+    int priority;                /* >= 0 [0] */
+} model_patient;
+
+typedef struct model_instance {
+    model_program program;
+    model_settings settings;
+    model_group_type *types;
+    int n_types;
+    model_group *groups;
+    int n_groups;
+    model_room *rooms;
+    int n_rooms;
+    model_facilitator *facilitators;
+    int n_facilitators;
+    model_patient *patients;
+    int n_patients;
+} model_instance;
+
+/* Allocate an empty instance with default settings.  NULL on ENOMEM.
+ * Free with model_instance_destroy. */
+model_instance *model_instance_create(void);
+/* Free the instance and everything in it.  NULL is a no-op. */
+void model_instance_destroy(model_instance *inst);
+/* Deep copy; NULL on ENOMEM. */
+model_instance *model_instance_clone(const model_instance *inst);
+
+/* Semantic validation of a structurally complete instance: duplicate ids,
+ * unknown references, ranges, windows, horizon start a Monday, sizes,
+ * shares; plus warnings (type nobody is credentialed for, co-facilitated
+ * type with < 2 credentialed facilitators, waitlisted patient who fits no
+ * type).  Appends every problem to d with its JSON path and fills every
+ * *_idx field that resolves.  Returns MODEL_OK when no error was added,
+ * MODEL_EINVAL otherwise (MODEL_ENOMEM on allocation failure). */
+int model_instance_validate(model_instance *inst, model_diag *d);
+
+/* Lookups by id: index or -1. */
+int model_find_type(const model_instance *inst, const char *id);
+int model_find_group(const model_instance *inst, const char *id);
+int model_find_room(const model_instance *inst, const char *id);
+int model_find_facilitator(const model_instance *inst, const char *id);
+int model_find_patient(const model_instance *inst, const char *id);
+
+/* Effective caps of a facilitator (own override or settings). */
+int model_facilitator_max_per_day(const model_instance *inst, int f);
+int model_facilitator_max_per_week(const model_instance *inst, int f);
+/* True when facilitator f is on time off on date. */
+bool model_facilitator_off(const model_instance *inst, int f, int date);
+/* True when f holds every credential of the list. */
+bool model_facilitator_holds(const model_facilitator *f, const model_strlist *creds);
+
+/* True when [start, start+dur) on day lies inside one of the windows. */
+bool model_windows_fit(const model_window *w, int n, int day, int start, int dur);
+
+/* True when diagnosis code matches the prefix (e.g. "F43.10" ~ "F43.1",
+ * "F41.1" ~ "F41"). */
+bool model_diagnosis_matches(const char *code, const char *prefix);
+/* True when patient p may join a group of type t by referral or diagnosis
+ * (type match only; windows, flags, age etc. are separate). */
+bool model_patient_type_match(const model_instance *inst, int p, int t);
+
+/* True when patient p is on the waitlist: named in no roster (any status). */
+bool model_patient_waitlisted(const model_instance *inst, int p);
+
+/* ------------------------------------------------------------------ */
+/* Solution.                                                           */
+
+typedef enum {
+    MODEL_STATUS_OPTIMAL = 0,
+    MODEL_STATUS_FEASIBLE = 1,
+    MODEL_STATUS_INFEASIBLE = 2,
+    MODEL_STATUS_TIME_LIMIT = 3,
+    MODEL_STATUS_INVALID = 4
+} model_solution_status;
+
+const char *model_solution_status_name(model_solution_status s);
+int model_solution_status_parse(const char *s);
+
+typedef struct model_sol_group {
+    char *id;
+    char *type;
+    bool running;
+    int day;             /* -1 when not running */
+    int start, end;      /* minutes; -1 when not running */
+    char *room;          /* NULL for telehealth / not running */
+    model_strlist facilitators; /* primary first, then co-facilitator */
+    char *substitute;
+    model_strlist members;      /* existing occupying members and new ones */
+    model_strlist new_members;
+    int week_parity;     /* biweekly: meets in weeks w with w % 2 == parity */
+} model_sol_group;
+
+typedef struct model_sol_session {
+    char *group;
+    int date;
+    int start, end;
+    char *room;
+    model_strlist facilitators; /* who actually leads that date */
+    char *covered_by;           /* NULL unless someone covers */
+    bool uncovered;
+} model_sol_session;
+
+typedef struct model_sol_unplaced {
+    char *patient;
+    model_strlist reasons;
+} model_sol_unplaced;
+
+typedef struct model_type_metrics {
+    char *type;
+    int groups_running;
+    int seats, seats_filled, placed;
+    long member_sessions;
+    double projected_revenue;
+} model_type_metrics;
+
+typedef struct model_metrics {
+    int placed;
+    int waitlist_before, waitlist_after;
+    int seats, seats_filled;
+    int groups_running;
+    long member_sessions;
+    double projected_revenue;
+    char **load_ids;          /* facilitator ids */
+    double *load;             /* groups per week (biweekly counts 0.5) */
+    int n_load;
+    double mean_wait_days_placed;
+    int uncovered_sessions;
+    model_type_metrics *per_type;
+    int n_per_type;
+} model_metrics;
+
+/* Separate objective terms (reported in "objective_terms"). */
+typedef struct model_objective_terms {
+    double placement;    /* weights.placement * placed */
+    double wait;         /* weights.wait_per_week * sum of waits (weeks) */
+    double priority;     /* weights.priority * sum of priorities */
+    double empty_seats;  /* -weights.empty_seat * empty seats */
+    double load_balance; /* -weights.load_balance * (max - min load) */
+    double changes;      /* -weights.change * changes */
+} model_objective_terms;
+
+typedef struct model_solution {
+    model_solution_status status;
+    double objective, bound, gap, solve_seconds;
+    model_objective_terms terms;
+    model_sol_group *groups;
+    int n_groups;
+    model_sol_session *sessions;
+    int n_sessions;
+    model_sol_unplaced *unplaced;
+    int n_unplaced;
+    model_metrics metrics;
+    model_strlist diagnosis; /* for infeasible */
+    model_diag errors;       /* for invalid */
+} model_solution;
+
+/* Allocate an empty solution.  NULL on ENOMEM.  Free with
+ * model_solution_destroy (NULL is a no-op). */
+model_solution *model_solution_create(void);
+void model_solution_destroy(model_solution *sol);
+void model_metrics_free(model_metrics *m);
+
+#endif
