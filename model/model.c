@@ -542,3 +542,35 @@ bool model_patient_waitlisted(const model_instance *inst, int p)
         }
     return true;
 }
+
+bool model_date_closed(const model_instance *inst, int date)
+{
+    for (int i = 0; i < inst->program.n_closed_dates; i++)
+        if (inst->program.closed_dates[i] == date)
+            return true;
+    return false;
+}
+
+bool model_meets_in_week(model_cadence cadence, int week_parity, int w)
+{
+    return cadence == MODEL_WEEKLY || (w % 2) == (week_parity & 1);
+}
+
+int model_session_dates(const model_instance *inst, int day, model_cadence cadence,
+                        int week_parity, int *out, int max)
+{
+    int n = 0;
+    if (day < 0 || day > 6)
+        return 0;
+    for (int w = 0; w < inst->program.horizon_weeks; w++) {
+        if (!model_meets_in_week(cadence, week_parity, w))
+            continue;
+        int date = inst->program.horizon_start + 7 * w + day;
+        if (model_date_closed(inst, date))
+            continue;
+        if (out && n < max)
+            out[n] = date;
+        n++;
+    }
+    return n;
+}

@@ -318,6 +318,19 @@ bool model_patient_type_match(const model_instance *inst, int p, int t);
 /* True when patient p is on the waitlist: named in no roster (any status). */
 bool model_patient_waitlisted(const model_instance *inst, int p);
 
+/* True when date is in program.closed_dates. */
+bool model_date_closed(const model_instance *inst, int date);
+
+/* Dates on which a group meeting on `day` with `cadence` (and, biweekly,
+ * week_parity) has sessions over the horizon, closed dates skipped, in
+ * order.  Writes at most max dates into out (may be NULL with max 0) and
+ * returns how many there are in all. */
+int model_session_dates(const model_instance *inst, int day, model_cadence cadence,
+                        int week_parity, int *out, int max);
+
+/* True when a group meets in horizon week w (0-based). */
+bool model_meets_in_week(model_cadence cadence, int week_parity, int w);
+
 /* ------------------------------------------------------------------ */
 /* Solution.                                                           */
 
