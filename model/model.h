@@ -429,4 +429,109 @@ model_solution *model_solution_create(void);
 void model_solution_destroy(model_solution *sol);
 void model_metrics_free(model_metrics *m);
 
+/* ------------------------------------------------------------------ */
+/* Metrics and objective terms (model/metrics.c).                      */
+/* The ONE definition shared by the planner and the checker.           */
+/*                                                                     */
+/* "Running groups" are the solution's groups with running = true; a   */
+/* group's type is its instance type (by group id), else the type the  */
+/* solution names.  Patients are looked up by id.                      */
+
+/* Recompute the SPEC metrics of sol:
+ *  placed = sum |new_members| over running groups; waitlist_before = #
+ *  patients named in no roster (model_patient_waitlisted); waitlist_after =
+ *  waitlist_before - placed; seats = sum max_size, seats_filled = sum
+ *  |members|, groups_running over running groups; member_sessions = sum over
+ *  sessions of running groups with uncovered = false of |members|;
+ *  projected_revenue = sum over those of |members| * type rate;
+ *  load (one entry per instance facilitator, instance order) = running
+ *  groups per week the facilitator leads or co-leads (weekly 1, biweekly
+ *  0.5); mean_wait_days_placed = mean over placed patients of
+ *  max(0, horizon_start - added) days (0 when added absent; 0 when nobody
+ *  placed); uncovered_sessions = # sessions (of running groups) with
+ *  uncovered = true; per_type = one entry per instance type, instance order.
+ * *out is overwritten without being freed first; free it with
+ * model_metrics_free.  Returns MODEL_OK, MODEL_EINVAL (NULL argument) or
+ * MODEL_ENOMEM (*out untouched on failure). */
+int model_metrics_compute(const model_instance *inst, const model_solution *sol,
+                          model_metrics *out);
+
+/* Number of changed fields of sol against baseline: over every group id in
+ * either (a group absent from one side counts as not running there):
+ * 1 if running differs; when running in both, 1 each for day, start, room,
+ * facilitators (ordered list), substitute, and (biweekly) week_parity that
+ * differ, plus 1 per baseline member no longer in members.  0 when
+ * baseline is NULL. */
+int model_count_changes(const model_instance *inst, const model_solution *sol,
+                        const model_solution *baseline);
+
+/* Objective terms of sol (penalties negative), weights from
+ * inst->settings.weights:
+ *  placement    =  w.placement * placed
+ *  wait         =  w.wait_per_week * sum over placed q of wait_weeks(q),
+ *                  wait_weeks(q) = max(0, horizon_start - added) / 7.0
+ *                  (0 when added absent)
+ *  priority     =  w.priority * sum over placed q of priority(q)
+ *  empty_seats  = -w.empty_seat * sum over running groups (max_size - |members|)
+ *  load_balance = -w.load_balance * (max load - min load over all facilitators)
+ *  changes      = -w.change * model_count_changes(inst, sol, baseline)
+ * Returns MODEL_OK, MODEL_EINVAL (NULL argument) or MODEL_ENOMEM (*out
+ * untouched on failure). */
+int model_objective_terms_compute(const model_instance *inst, const model_solution *sol,
+                                  const model_solution *baseline,
+                                  model_objective_terms *out);
+
+/* Sum of the six terms (the objective value). */
+double model_objective_total(const model_objective_terms *t);
+
+/* ------------------------------------------------------------------ */
+/* Independent checker (model/check.c): every hard rule 1-10 of the    */
+/* SPEC on any solution, without the planner's code.                   */
+
+typedef struct model_violation {
+    int rule;      /* SPEC hard rule 1..10 */
+    char *entity;  /* "group:ID", "facilitator:ID", "patient:ID", "room:ID",
+                      "session:GROUP@YYYY-MM-DD" */
+    char *message; /* plain words, without the "rule N: " prefix */
+} model_violation;
+
+typedef struct model_metric_mismatch {
+    char *field;     /* e.g. "metrics.placed", "metrics.facilitator_load.f-ana",
+                        "metrics.per_type.cbt.seats", "objective_terms.wait",
+                        "objective" */
+    double reported; /* as the solution states it (0 when absent) */
+    double expected; /* recomputed */
+    char *message;
+} model_metric_mismatch;
+
+typedef struct model_check_report {
+    model_violation *violations;
+    int n_violations, cap_violations;
+    model_metric_mismatch *mismatches;
+    int n_mismatches, cap_mismatches;
+    model_metrics metrics;       /* recomputed (model_metrics_compute) */
+    model_objective_terms terms; /* recomputed without baseline (changes
+                                    = the solution's reported value) */
+    double objective;            /* model_objective_total(&terms) */
+    bool metrics_reported;       /* false: the solution carries no metrics
+                                    (all zero/empty); they were not compared */
+    bool terms_reported;         /* same for objective_terms / objective */
+} model_check_report;
+
+/* Relative tolerance of metric comparisons: |a - b| <= tol * max(1,|a|,|b|). */
+#define MODEL_CHECK_TOLERANCE 1e-6
+
+/* Check sol against inst: every hard rule 1-10 (each violation names the
+ * rule and the entities), plus the recomputed metrics and objective terms
+ * compared with what the solution reports.  The instance should be
+ * validated (model_instance_validate); ids are looked up by string, the
+ * *_idx fields are not needed.  *out is overwritten; free it with
+ * model_check_report_free.  Returns MODEL_OK (also when violations were
+ * found), MODEL_EINVAL (NULL argument) or MODEL_ENOMEM (*out empty). */
+int model_check(const model_instance *inst, const model_solution *sol,
+                model_check_report *out);
+
+/* Free everything the report holds; it is empty after.  NULL is a no-op. */
+void model_check_report_free(model_check_report *r);
+
 #endif
