@@ -290,6 +290,23 @@ model_instance *model_instance_clone(const model_instance *inst);
  * MODEL_EINVAL otherwise (MODEL_ENOMEM on allocation failure). */
 int model_instance_validate(model_instance *inst, model_diag *d);
 
+/* Parts of an instance a reader could not read completely (bits for
+ * model_instance_validate_partial). */
+enum {
+    MODEL_KIND_TYPES = 1,        /* some group type id is missing/unreadable */
+    MODEL_KIND_GROUPS = 2,
+    MODEL_KIND_ROOMS = 4,
+    MODEL_KIND_FACILITATORS = 8,
+    MODEL_KIND_PATIENTS = 16,
+    MODEL_KIND_PROGRAM = 32      /* horizon, days or slot_starts unreadable */
+};
+
+/* model_instance_validate for an instance that a reader filled only in part
+ * (its own errors already reported): references into an incomplete kind are
+ * not reported as unknown, and checks against an incomplete program (pinned
+ * day/start, horizon) are skipped.  Same return values. */
+int model_instance_validate_partial(model_instance *inst, model_diag *d, unsigned incomplete);
+
 /* Lookups by id: index or -1. */
 int model_find_type(const model_instance *inst, const char *id);
 int model_find_group(const model_instance *inst, const char *id);
