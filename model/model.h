@@ -551,4 +551,81 @@ int model_check(const model_instance *inst, const model_solution *sol,
 /* Free everything the report holds; it is empty after.  NULL is a no-op. */
 void model_check_report_free(model_check_report *r);
 
+/* ------------------------------------------------------------------ */
+/* What-if scenarios (model/scenario.c): named lists of changes applied */
+/* to a copy of an instance.  Format: docs/WHATIF.md.                  */
+
+typedef enum {
+    MODEL_CHANGE_ADD_FACILITATOR = 0,
+    MODEL_CHANGE_REMOVE_FACILITATOR,
+    MODEL_CHANGE_ADD_ROOM,
+    MODEL_CHANGE_REMOVE_ROOM,
+    MODEL_CHANGE_ADD_GROUP,
+    MODEL_CHANGE_REMOVE_GROUP,
+    MODEL_CHANGE_SET_SETTING,
+    MODEL_CHANGE_ADD_CREDENTIAL,
+    MODEL_CHANGE_REMOVE_CREDENTIAL,
+    MODEL_CHANGE_SET_WINDOWS,
+    MODEL_CHANGE_SET_TYPE_SIZE,
+    MODEL_CHANGE_ADD_REFERRALS,
+    MODEL_CHANGE_COUNT
+} model_change_op;
+
+/* "add_facilitator", ...; "?" out of range.  Parser: op or -1. */
+const char *model_change_op_name(model_change_op op);
+int model_change_op_parse(const char *s);
+
+typedef struct model_change {
+    model_change_op op;
+    int entity;      /* add_*: index into the scenario payload's array */
+    char *id;        /* remove_*: the id; *_credential, set_windows:
+                        facilitator (or room) id; set_type_size,
+                        add_referrals: type id */
+    bool room;       /* set_windows: id names a room (else a facilitator) */
+    char *field;     /* set_setting: "max_groups_per_week", "weights.placement", ... */
+    double value;    /* set_setting */
+    char *credential;          /* add_/remove_credential */
+    model_window *windows;     /* set_windows (owned) */
+    int n_windows;
+    int min_size, max_size;    /* set_type_size; -1 = keep */
+    int count;                 /* add_referrals */
+    long seed;                 /* add_referrals; -1 = settings.seed */
+} model_change;
+
+typedef struct model_scenario {
+    char *name;
+    model_change *changes;
+    int n_changes;
+    model_instance *payload; /* facilitators/rooms/groups the add_* changes
+                                add (owned; NULL when none) */
+} model_scenario;
+
+/* Free what a scenario owns (not the struct).  NULL is a no-op. */
+void model_scenario_free(model_scenario *sc);
+
+/* Append a change (copied shallowly: the scenario takes over its owned
+ * pointers id, field, credential, windows).  MODEL_ENOMEM leaves sc as it
+ * was (and the change's pointers with the caller). */
+int model_scenario_push(model_scenario *sc, const model_change *c);
+
+/* Deep-copy an entity into the scenario's payload and append the matching
+ * add_* change.  MODEL_OK / MODEL_ENOMEM (sc unchanged). */
+int model_scenario_add_facilitator(model_scenario *sc, const model_facilitator *f);
+int model_scenario_add_room(model_scenario *sc, const model_room *r);
+
+/* Names of the fields set_setting accepts (NULL-terminated, static). */
+extern const char *const MODEL_SETTING_FIELDS[];
+
+/* Apply the scenario's changes in order to inst, then validate the result.
+ * Changes that cannot apply (unknown id, unknown field, credential already
+ * held ...) are errors at "<prefix>.changes[j].<field>"; errors of the
+ * changed instance at "<prefix>.result.<instance path>".  Removing a
+ * facilitator or room also clears the pins that name it; removing a group
+ * returns its members to the waitlist; add_referrals synthesises patients
+ * by sampling existing waitlisted patients of that type (deterministic for
+ * a seed).  Returns MODEL_OK (inst changed and resolved), MODEL_EINVAL
+ * (errors in d; inst unchanged) or MODEL_ENOMEM (inst unchanged). */
+int model_scenario_apply(model_instance *inst, const model_scenario *sc, const char *prefix,
+                         model_diag *d);
+
 #endif

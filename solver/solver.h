@@ -39,6 +39,138 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
 const char *solver_glpk_version(void);
 
 /* ------------------------------------------------------------------ */
+/* fill: a seat opened (SPEC "Modes": fill).  solver/fill.c.           */
+/* Works on copies: the instance and solution passed in never change.  */
+
+typedef enum {
+    SOLVER_FILL_DROPPED = 0,
+    SOLVER_FILL_GRADUATED = 1,
+    SOLVER_FILL_HOLD_CLINICAL = 2,
+    SOLVER_FILL_HOLD_ADMIN = 3,
+    SOLVER_FILL_RETURNED = 4, /* back from a hold */
+    SOLVER_FILL_REFERRAL = 5  /* a new patient joins the waitlist */
+} solver_fill_event_kind;
+
+/* "dropped", "graduated", ...; "?" when out of range. */
+const char *solver_fill_event_name(solver_fill_event_kind k);
+/* Kind for a name, or -1. */
+int solver_fill_event_parse(const char *s);
+
+typedef struct solver_fill_event {
+    solver_fill_event_kind kind;
+    char *group;             /* group id; NULL = the group the patient is in */
+    char *patient;           /* patient id (referral: NULL, see referral) */
+    int date;                /* -1 = absent (the horizon start is used) */
+    model_patient *referral; /* referral only: the new patient (owned) */
+} solver_fill_event;
+
+/* Free what an event owns (not the struct itself).  NULL is a no-op. */
+void solver_fill_event_free(solver_fill_event *e);
+
+typedef struct solver_fill_options {
+    int top_n;                      /* candidates listed per seat [5] */
+    bool apply;                     /* place the top candidate of each seat [false] */
+    double turnover_per_month;      /* share of active members leaving a group per month [0.08] */
+    double hold_turnover_per_month; /* share of held members leaving per month [0.25] */
+    int grace_weeks;                /* "run under minimum until": weeks after the event [4] */
+} solver_fill_options;
+
+/* Fill o with the defaults in brackets above. */
+void solver_fill_options_default(solver_fill_options *o);
+
+/* One waitlisted patient who could take an opened seat. */
+typedef struct solver_fill_candidate {
+    char *patient;
+    double value;          /* objective terms placement + wait + priority */
+    int wait_days;         /* days since `added` at the event date; -1 unknown */
+    int added;             /* date, -1 absent */
+    int priority;
+    model_strlist why;     /* type, window, modality, age/gender, flags */
+    int size_after;        /* members after they join */
+    double new_share_after;
+    int high_acuity_after;
+    int age_spread_after;  /* years; -1 when no member's age is known */
+} solver_fill_candidate;
+
+typedef struct solver_fill_seat {
+    char *group;
+    int event;                     /* index of the event that opened it */
+    int n_eligible;                /* waitlisted patients meeting every hard rule */
+    int excluded_new_share;        /* otherwise eligible, excluded by max_new_share */
+    int excluded_high_acuity;      /* ... by max_high_acuity */
+    int excluded_age_spread;       /* ... by max_age_spread */
+    solver_fill_candidate *candidates; /* top N, best first */
+    int n_candidates;
+    char *placed;                  /* with apply: who took the seat; NULL = nobody */
+} solver_fill_seat;
+
+/* A running group with a free seat that a referral fits. */
+typedef struct solver_fill_option {
+    char *group;
+    int free_seats;
+    model_strlist why;
+    int size_after;
+    double new_share_after;
+    int high_acuity_after;
+    int age_spread_after;
+} solver_fill_option;
+
+typedef struct solver_fill_referral {
+    char *patient;
+    int event;
+    model_strlist notes;          /* e.g. "not screened yet" */
+    solver_fill_option *groups;   /* fitting groups with a free seat, best first */
+    int n_groups;
+    double expected_wait_days;    /* when no group has a seat; -1 = no estimate */
+    model_strlist estimate;       /* how the wait was estimated, step by step */
+    char *placed;                 /* with apply: the group they joined */
+} solver_fill_referral;
+
+/* A group whose members (active + held + new) fell below min_size. */
+typedef struct solver_fill_undermin {
+    char *group;
+    int size;              /* after the events, before any fill */
+    int size_after_fill;   /* after the top candidates are placed */
+    int min_size;
+    int eligible;          /* waitlisted patients who fit it now */
+    model_strlist merge_into; /* same-type running groups that can absorb it */
+    int run_until;         /* date: run under minimum until then, then review */
+    model_strlist options; /* the options in plain words */
+} solver_fill_undermin;
+
+typedef struct solver_fill_result {
+    model_instance *instance; /* after the events (rosters, referrals) and placements */
+    model_solution *solution; /* after the events; with apply, the placements */
+    model_strlist event_notes; /* one line per event, in order */
+    solver_fill_seat *seats;
+    int n_seats;
+    solver_fill_referral *referrals;
+    int n_referrals;
+    solver_fill_undermin *under_min;
+    int n_under_min;
+    int placed; /* placements made (apply only) */
+} solver_fill_result;
+
+/* Process the events against a resolved instance and its current solution:
+ * departures (dropped, graduated) free their seat and leave the roster
+ * with that status; holds and returns change the roster status only; a
+ * referral joins the waitlist.  For every seat opened, rank the waitlisted
+ * patients who meet every hard rule (7 and 8) by their objective value;
+ * answer each referral; flag groups below min_size.  With opt->apply the
+ * top candidate of each seat is placed (later seats' lists assume the
+ * earlier seats were filled so), nothing else in the schedule changes and
+ * metrics and objective terms are recomputed.  On SOLVER_OK *out is a new
+ * result (free with solver_fill_result_destroy).  SOLVER_EINVAL: an event
+ * is wrong (errors in d, paths "events[i].field"); SOLVER_ENOMEM.  *out is
+ * untouched on failure. */
+int solver_fill_run(const model_instance *inst, const model_solution *sol,
+                    const solver_fill_event *events, int n_events,
+                    const solver_fill_options *opt, solver_fill_result **out, model_diag *d);
+
+/* Free a result; NULL is a no-op. */
+void solver_fill_result_destroy(solver_fill_result *r);
+
+/* ------------------------------------------------------------------ */
 /* Baselines (solver/baseline_*.c), for the benchmark suite.           */
 
 /* First-come-first-served: what a coordinator does by hand.  Must-run
@@ -76,5 +208,18 @@ typedef struct solver_naive_result {
 
 /* Largest naive model solver_baseline_naive builds (matrix nonzeros). */
 #define SOLVER_NAIVE_MAX_NONZEROS 40000000L
+
+/* Build the naive monolithic model (SPEC objective; binaries
+ * x[group,day,start,facilitator], co-facilitator y[...], room r[...],
+ * open[group], u[patient,group] linked by u[q,g] <= sum of x[g,s,.] over
+ * the slots s that fit q's windows; biweekly groups treated as weekly in
+ * conflicts and caps; no substitutes or coverage).  When mps_path is not
+ * NULL write it there as MPS (free format).  When time_limit_s > 0 solve it
+ * with GLPK (LP relaxation then branch-and-cut, GLPK's error hook catching
+ * failures) within that wall time.  *res is filled on SOLVER_OK; other
+ * codes: SOLVER_EINVAL, SOLVER_ENOMEM, SOLVER_EBACKEND (GLPK failed),
+ * SOLVER_EIO (file not written). */
+int solver_baseline_naive(const model_instance *inst, double time_limit_s,
+                          const char *mps_path, solver_naive_result *res);
 
 #endif
