@@ -983,18 +983,18 @@ static int cmp_str_ptr(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Moves the semantic issues of sem into d, dropping errors at or under a
- * path that already has a structural error. */
-static int merge_semantic(model_diag *d, model_diag *sem)
+/* Moves the semantic issues of sem into d, dropping errors at, above or
+ * under a path that already has a structural error (d's errors so far). */
+static int merge_semantic(model_diag *d, int from, model_diag *sem)
 {
-    int n = d->n_errors;
+    int n = d->n_errors - from;
     const char **paths = NULL;
     if (n > 0) {
         paths = malloc((size_t)n * sizeof *paths);
         if (!paths)
             return IO_ENOMEM;
         for (int i = 0; i < n; i++)
-            paths[i] = d->errors[i].path;
+            paths[i] = d->errors[from + i].path;
         qsort(paths, (size_t)n, sizeof *paths, cmp_str_ptr);
     }
     int rc = IO_OK;
@@ -1035,7 +1035,9 @@ static int merge_semantic(model_diag *d, model_diag *sem)
         if (!dup && model_diag_error(d, p, "%s", sem->errors[i].message) != MODEL_OK)
             rc = IO_ENOMEM;
     }
-    for (int i = 0; i < sem->n_warnings && rc == IO_OK; i++)
+    /* Semantic warnings on a file with structural errors would judge
+     * half-read data: report them once the file reads cleanly. */
+    for (int i = 0; n == 0 && i < sem->n_warnings && rc == IO_OK; i++)
         if (model_diag_warning(d, sem->warnings[i].path, "%s", sem->warnings[i].message) !=
             MODEL_OK)
             rc = IO_ENOMEM;
@@ -1092,7 +1094,7 @@ int io_instance_parse(const char *text, size_t len, model_instance **out, model_
     model_diag sem;
     model_diag_init(&sem);
     int vrc = model_instance_validate_partial(inst, &sem, incomplete);
-    int rc = vrc == MODEL_ENOMEM ? IO_ENOMEM : merge_semantic(d, &sem);
+    int rc = vrc == MODEL_ENOMEM ? IO_ENOMEM : merge_semantic(d, errors_before, &sem);
     model_diag_free(&sem);
     if (rc == IO_OK && d->n_errors > errors_before)
         rc = IO_EINVAL;

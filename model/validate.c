@@ -309,13 +309,13 @@ static void validate_groups(vctx *c, int *occupied_by)
         }
         pn->room_idx = model_idmap_get(&c->rooms, pn->room);
         if (pn->room) {
-            if (pn->room_idx < 0 && !(c->incomplete & MODEL_KIND_ROOMS))
-                err(c, P(c, "groups[%d].pinned.room", i), "unknown room \"%s\"",
-                    shortid(pn->room, b));
-            else if (t && t->modality == MODEL_TELEHEALTH)
+            if (t && t->modality == MODEL_TELEHEALTH)
                 err(c, P(c, "groups[%d].pinned.room", i),
                     "type \"%s\" is telehealth; a telehealth group has no room",
                     shortid(t->id, b));
+            else if (pn->room_idx < 0 && !(c->incomplete & MODEL_KIND_ROOMS))
+                err(c, P(c, "groups[%d].pinned.room", i), "unknown room \"%s\"",
+                    shortid(pn->room, b));
         }
         pn->facilitator_idx[0] = pn->facilitator_idx[1] = -1;
         if (pn->facilitators.n > 2)
