@@ -12,6 +12,7 @@
 
 static const io_command COMMANDS[] = {
     {"validate", "check an instance file for errors and warnings", io_cmd_validate},
+    {"check", "verify every hard rule and the metrics of a solution file", io_cmd_check},
 };
 #define N_COMMANDS ((int)(sizeof COMMANDS / sizeof COMMANDS[0]))
 

@@ -16,6 +16,8 @@ typedef struct io_command {
 
 /* Subcommands (each in io/cmd_<name>.c). */
 int io_cmd_validate(int argc, char **argv);
+/* `cohort check INSTANCE SOLUTION` (io/cmd_check.c, helper D) */
+int io_cmd_check(int argc, char **argv);
 
 /* Print diagnostics for a person: "error: PATH: MESSAGE" lines, then
  * warnings. */

@@ -1249,12 +1249,27 @@ static void compare_metrics(ctx *c)
         mismatch(c, "objective_terms.empty_seats", rt->empty_seats, et->empty_seats, NULL);
         mismatch(c, "objective_terms.load_balance", rt->load_balance, et->load_balance, NULL);
     }
-    if (c->rep->terms_reported || c->sol->objective != 0.0)
+    /* Objective absent (NaN, as readers store it) or 0 without terms: not reported. */
+    if (isfinite(c->sol->objective) && (c->rep->terms_reported || c->sol->objective != 0.0))
         mismatch(c, "objective", c->sol->objective, c->rep->objective,
                  "the objective is the sum of objective_terms (changes as reported)");
 }
 
 /* -------------------------------------------------------------- entry */
+
+/* Violations in rule order, each rule's in the order found (stable). */
+static void sort_violations(model_check_report *r)
+{
+    for (int i = 1; i < r->n_violations; i++) {
+        model_violation x = r->violations[i];
+        int j = i;
+        while (j > 0 && r->violations[j - 1].rule > x.rule) {
+            r->violations[j] = r->violations[j - 1];
+            j--;
+        }
+        r->violations[j] = x;
+    }
+}
 
 void model_check_report_free(model_check_report *r)
 {
@@ -1358,6 +1373,8 @@ int model_check(const model_instance *inst, const model_solution *sol, model_che
     if (!c.err)
         compare_metrics(&c);
     ctx_free(&c);
+    if (!c.err)
+        sort_violations(&rep);
     if (c.err) {
         model_check_report_free(&rep);
         return c.err;

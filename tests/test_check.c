@@ -1,0 +1,605 @@
+/* test_check.c - the independent checker (model_check), the metrics and
+ * objective terms (model_metrics_compute, model_objective_terms_compute)
+ * and `cohort check`.
+ *
+ * Fixture: datasets/fixtures/check/instance.json (3 types, 4 groups, 3
+ * rooms, 4 facilitators, 12 patients, 4 weeks, one closed date, one time
+ * off covered by the substitute) and solution_valid.json, a hand-made
+ * schedule that keeps every rule.  Each test below breaks exactly one rule
+ * of a copy of it and expects the checker to name that rule and no other. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "model.h"
+
+#define FIX COHORT_SOURCE_DIR "/datasets/fixtures/check/"
+
+static model_instance *inst;
+static model_solution *sol;
+
+static void load(void)
+{
+    model_diag d;
+    model_diag_init(&d);
+    int rc = io_instance_read_file(FIX "instance.json", &inst, &d);
+    for (int i = 0; i < d.n_errors; i++)
+        cr_log_error("instance: %s: %s", d.errors[i].path, d.errors[i].message);
+    cr_assert_eq(rc, IO_OK, "instance fixture must parse");
+    rc = io_solution_read_file(FIX "solution_valid.json", &sol, &d);
+    for (int i = 0; i < d.n_errors; i++)
+        cr_log_error("solution: %s: %s", d.errors[i].path, d.errors[i].message);
+    cr_assert_eq(rc, IO_OK, "solution fixture must parse");
+    model_diag_free(&d);
+}
+
+static void unload(void)
+{
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+    sol = NULL;
+    inst = NULL;
+}
+
+TestSuite(check, .init = load, .fini = unload);
+
+/* ------------------------------------------------------------ helpers */
+
+static model_sol_group *grp(const char *id)
+{
+    for (int i = 0; i < sol->n_groups; i++)
+        if (strcmp(sol->groups[i].id, id) == 0)
+            return &sol->groups[i];
+    cr_assert_fail("no group %s in the fixture solution", id);
+    return NULL;
+}
+
+static int date_of(const char *s)
+{
+    int d = -1;
+    cr_assert_eq(model_date_parse(s, &d), MODEL_OK);
+    return d;
+}
+
+static model_sol_session *sess(const char *group, const char *date)
+{
+    int d = date_of(date);
+    for (int i = 0; i < sol->n_sessions; i++)
+        if (strcmp(sol->sessions[i].group, group) == 0 && sol->sessions[i].date == d)
+            return &sol->sessions[i];
+    cr_assert_fail("no session %s@%s in the fixture solution", group, date);
+    return NULL;
+}
+
+static void set_str(char **field, const char *v)
+{
+    free(*field);
+    *field = model_strdup(v);
+}
+
+static void set_list(model_strlist *l, int n, const char *const *items)
+{
+    model_strlist_free(l);
+    for (int i = 0; i < n; i++)
+        cr_assert_eq(model_strlist_push(l, items[i]), MODEL_OK);
+}
+
+static void list_remove(model_strlist *l, const char *item)
+{
+    int k = model_strlist_find(l, item);
+    cr_assert_geq(k, 0, "%s not in list", item);
+    free(l->items[k]);
+    memmove(&l->items[k], &l->items[k + 1], (size_t)(l->n - k - 1) * sizeof *l->items);
+    l->n--;
+}
+
+/* Every session of group: start/end/room/facilitators as the group's. */
+static void sync_sessions(const char *group)
+{
+    model_sol_group *g = grp(group);
+    for (int i = 0; i < sol->n_sessions; i++) {
+        model_sol_session *s = &sol->sessions[i];
+        if (strcmp(s->group, group) != 0)
+            continue;
+        s->start = g->start;
+        s->end = g->end;
+        set_str(&s->room, g->room);
+        if (!s->covered_by) {
+            model_strlist_free(&s->facilitators);
+            cr_assert_eq(model_strlist_copy(&s->facilitators, &g->facilitators), MODEL_OK);
+        }
+    }
+}
+
+static void remove_session(const char *group, const char *date)
+{
+    model_sol_session *s = sess(group, date);
+    int k = (int)(s - sol->sessions);
+    free(s->group);
+    free(s->room);
+    model_strlist_free(&s->facilitators);
+    free(s->covered_by);
+    memmove(&sol->sessions[k], &sol->sessions[k + 1],
+            (size_t)(sol->n_sessions - k - 1) * sizeof *sol->sessions);
+    sol->n_sessions--;
+}
+
+/* Append a copy of session (group, from) dated `date`. */
+static void copy_session(const char *group, const char *from, const char *date)
+{
+    model_sol_session src = *sess(group, from);
+    model_sol_session *na = realloc(sol->sessions, (size_t)(sol->n_sessions + 1) * sizeof *na);
+    cr_assert_not_null(na);
+    sol->sessions = na;
+    model_sol_session *s = &sol->sessions[sol->n_sessions++];
+    memset(s, 0, sizeof *s);
+    s->group = model_strdup(src.group);
+    s->date = date_of(date);
+    s->start = src.start;
+    s->end = src.end;
+    s->room = model_strdup(src.room);
+    cr_assert_eq(model_strlist_copy(&s->facilitators, &src.facilitators), MODEL_OK);
+    s->covered_by = model_strdup(src.covered_by);
+    s->uncovered = src.uncovered;
+}
+
+static int tmin(const char *hhmm)
+{
+    int m = -1;
+    cr_assert_eq(model_time_parse(hhmm, 0, &m), MODEL_OK);
+    return m;
+}
+
+static void print_report(const model_check_report *r)
+{
+    for (int i = 0; i < r->n_violations; i++)
+        cr_log_info("rule %d [%s]: %s", r->violations[i].rule, r->violations[i].entity,
+                    r->violations[i].message);
+    for (int i = 0; i < r->n_mismatches; i++)
+        cr_log_info("mismatch: %s", r->mismatches[i].message);
+}
+
+/* Run the checker; assert that rule `rule` is reported (0 = nothing at all)
+ * and no other rule.  Returns the number of violations. */
+static int expect_only(int rule)
+{
+    model_check_report r;
+    cr_assert_eq(model_check(inst, sol, &r), MODEL_OK);
+    print_report(&r);
+    int hits = 0;
+    for (int i = 0; i < r.n_violations; i++) {
+        cr_expect_eq(r.violations[i].rule, rule, "unexpected rule %d: %s", r.violations[i].rule,
+                     r.violations[i].message);
+        cr_expect_not_null(r.violations[i].entity);
+        cr_expect(strchr(r.violations[i].entity, ':') != NULL, "entity names its kind: %s",
+                  r.violations[i].entity);
+        hits += r.violations[i].rule == rule;
+    }
+    if (rule)
+        cr_expect_gt(hits, 0, "rule %d was not reported", rule);
+    else
+        cr_expect_eq(r.n_violations, 0);
+    int n = r.n_violations;
+    model_check_report_free(&r);
+    return n;
+}
+
+/* True when some violation of `rule` mentions every word given. */
+static bool reported(int rule, const char *w1, const char *w2)
+{
+    model_check_report r;
+    cr_assert_eq(model_check(inst, sol, &r), MODEL_OK);
+    bool found = false;
+    for (int i = 0; i < r.n_violations && !found; i++)
+        found = r.violations[i].rule == rule && strstr(r.violations[i].message, w1) &&
+                (!w2 || strstr(r.violations[i].message, w2));
+    model_check_report_free(&r);
+    return found;
+}
+
+/* -------------------------------------------------------- valid case */
+
+Test(check, valid_solution_passes)
+{
+    model_check_report r;
+    cr_assert_eq(model_check(inst, sol, &r), MODEL_OK);
+    print_report(&r);
+    cr_expect_eq(r.n_violations, 0);
+    cr_expect_eq(r.n_mismatches, 0);
+    cr_expect(r.metrics_reported);
+    cr_expect(r.terms_reported);
+    model_check_report_free(&r);
+}
+
+Test(check, metrics_match_hand_computation)
+{
+    model_metrics m;
+    cr_assert_eq(model_metrics_compute(inst, sol, &m), MODEL_OK);
+    cr_expect_eq(m.placed, 5);
+    cr_expect_eq(m.waitlist_before, 8); /* p05..p12 */
+    cr_expect_eq(m.waitlist_after, 3);
+    cr_expect_eq(m.seats, 6 + 5 + 4);
+    cr_expect_eq(m.seats_filled, 4 + 2 + 2);
+    cr_expect_eq(m.groups_running, 3);
+    /* dbt-1: 3 sessions (01-14 closed) x 4; cbt-1: 2 x 2; tele-1: 4 x 2. */
+    cr_expect_eq(m.member_sessions, 12 + 4 + 8);
+    cr_expect_float_eq(m.projected_revenue, 12 * 50.0 + 4 * 40.0 + 8 * 35.0, 1e-9);
+    cr_expect_float_eq(m.mean_wait_days_placed, (61 + 31 + 91 + 5 + 0) / 5.0, 1e-9);
+    cr_expect_eq(m.uncovered_sessions, 0);
+    cr_assert_eq(m.n_load, 4);
+    const double load[4] = {1.0, 1.0, 1.0, 0.5}; /* ana, ben, cat, dan (biweekly) */
+    for (int f = 0; f < 4; f++)
+        cr_expect_float_eq(m.load[f], load[f], 1e-12, "%s", m.load_ids[f]);
+    cr_assert_eq(m.n_per_type, 3);
+    cr_expect_str_eq(m.per_type[0].type, "dbt");
+    cr_expect_eq(m.per_type[0].placed, 2);
+    cr_expect_eq(m.per_type[1].member_sessions, 4);
+    cr_expect_float_eq(m.per_type[2].projected_revenue, 280.0, 1e-9);
+    model_metrics_free(&m);
+
+    model_objective_terms t;
+    cr_assert_eq(model_objective_terms_compute(inst, sol, NULL, &t), MODEL_OK);
+    cr_expect_float_eq(t.placement, 500.0, 1e-9);
+    cr_expect_float_eq(t.wait, 2.0 * 188 / 7.0, 1e-9);
+    cr_expect_float_eq(t.priority, 10.0 * (2 + 0 + 1 + 3 + 0), 1e-9);
+    cr_expect_float_eq(t.empty_seats, -5.0 * (2 + 3 + 2), 1e-9);
+    cr_expect_float_eq(t.load_balance, -0.5, 1e-9);
+    cr_expect_float_eq(t.changes, 0.0, 1e-12);
+    cr_expect_float_eq(model_objective_total(&t), 578.2142857142857, 1e-9);
+}
+
+Test(check, changes_against_a_baseline)
+{
+    model_solution *base = NULL;
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(io_solution_read_file(FIX "solution_valid.json", &base, &d), IO_OK);
+    model_diag_free(&d);
+    cr_expect_eq(model_count_changes(inst, sol, base), 0);
+    /* Move cbt-1 to room-a and drop continuing member p04: 2 changes. */
+    set_str(&grp("cbt-1")->room, "room-a");
+    list_remove(&grp("cbt-1")->members, "p04");
+    cr_expect_eq(model_count_changes(inst, sol, base), 2);
+    model_objective_terms t;
+    cr_assert_eq(model_objective_terms_compute(inst, sol, base, &t), MODEL_OK);
+    cr_expect_float_eq(t.changes, -20.0 * 2, 1e-9);
+    model_solution_destroy(base);
+}
+
+/* ------------------------------------------------------ one per rule */
+
+Test(check, rule1_must_run_group_not_running)
+{
+    grp("cbt-1")->running = false;
+    expect_only(1);
+    cr_expect(reported(1, "cbt-1", "must run"));
+}
+
+Test(check, rule1_group_missing_from_solution)
+{
+    set_str(&grp("cbt-1")->id, "cbt-9");
+    expect_only(1);
+    cr_expect(reported(1, "cbt-1", "missing from the solution"));
+    cr_expect(reported(1, "cbt-9", "does not offer"));
+}
+
+Test(check, rule2_start_not_a_slot)
+{
+    model_sol_group *g = grp("cbt-1");
+    g->start = tmin("13:30");
+    g->end = tmin("14:30");
+    sync_sessions("cbt-1");
+    expect_only(2);
+    cr_expect(reported(2, "13:30", "slot_starts"));
+}
+
+Test(check, rule2_room_double_booked)
+{
+    model_sol_group *g = grp("cbt-1");
+    g->start = tmin("10:00");
+    g->end = tmin("11:00");
+    set_str(&g->room, "room-a");
+    set_str(&g->substitute, "f-cat"); /* f-ana leads dbt-1 then: keep rule 5 intact */
+    sync_sessions("cbt-1");
+    expect_only(2);
+    cr_expect(reported(2, "room-a", "dbt-1"));
+}
+
+Test(check, rule2_end_inconsistent_with_duration)
+{
+    grp("tele-1")->end = tmin("18:30");
+    expect_only(2);
+}
+
+Test(check, rule3_cofacilitator_without_credential)
+{
+    const char *facs[] = {"f-ana", "f-dan"};
+    set_list(&grp("dbt-1")->facilitators, 2, facs);
+    const char *s1[] = {"f-ana", "f-dan"}, *s2[] = {"f-cat", "f-dan"};
+    set_list(&sess("dbt-1", "2025-01-07")->facilitators, 2, s1);
+    set_list(&sess("dbt-1", "2025-01-21")->facilitators, 2, s2);
+    set_list(&sess("dbt-1", "2025-01-28")->facilitators, 2, s1);
+    expect_only(3);
+    cr_expect(reported(3, "f-dan", "LCSW"));
+}
+
+Test(check, rule4_overlap_within_min_break)
+{
+    /* f-ben co-leads dbt-1 tue 10:00-11:30 and now leads cbt-1 at 11:30:
+     * no gap of min_break_min = 15. */
+    model_sol_group *g = grp("cbt-1");
+    g->start = tmin("11:30");
+    g->end = tmin("12:30");
+    const char *facs[] = {"f-ben"};
+    set_list(&g->facilitators, 1, facs);
+    set_str(&g->substitute, "f-cat");
+    sync_sessions("cbt-1");
+    expect_only(4);
+    cr_expect(reported(4, "f-ben", "min_break_min"));
+}
+
+Test(check, rule4_cap_per_day)
+{
+    inst->facilitators[model_find_facilitator(inst, "f-ben")].max_per_day = 0;
+    cr_expect_eq(expect_only(4), 1, "one violation: the template; the dated one is not repeated");
+    cr_expect(reported(4, "f-ben", "max_per_day"));
+}
+
+Test(check, rule5_substitute_not_credentialed)
+{
+    set_str(&grp("dbt-1")->substitute, "f-dan");
+    expect_only(5);
+    cr_expect(reported(5, "f-dan", "DBT"));
+}
+
+Test(check, rule5_substitute_busy)
+{
+    /* f-ben leads dbt-1 on tue 10:00; make him the substitute of cbt-1 at 10:00. */
+    model_sol_group *g = grp("cbt-1");
+    g->start = tmin("10:00");
+    g->end = tmin("11:00");
+    set_str(&g->substitute, "f-ben");
+    sync_sessions("cbt-1");
+    expect_only(5);
+    cr_expect(reported(5, "f-ben", "overlapping"));
+}
+
+Test(check, rule6_time_off_not_covered)
+{
+    model_sol_session *s = sess("dbt-1", "2025-01-21");
+    const char *facs[] = {"f-ana", "f-ben"};
+    set_list(&s->facilitators, 2, facs);
+    set_str(&s->covered_by, NULL);
+    expect_only(6);
+    cr_expect(reported(6, "f-ana", "time off"));
+}
+
+Test(check, rule6_coverer_not_credentialed)
+{
+    model_sol_session *s = sess("dbt-1", "2025-01-21");
+    const char *facs[] = {"f-dan", "f-ben"};
+    set_list(&s->facilitators, 2, facs);
+    set_str(&s->covered_by, "f-dan");
+    expect_only(6);
+    cr_expect(reported(6, "f-dan", "DBT"));
+}
+
+Test(check, rule6_session_missing)
+{
+    remove_session("tele-1", "2025-01-13");
+    expect_only(6);
+    cr_expect(reported(6, "tele-1", "2025-01-13"));
+}
+
+Test(check, rule6_max_consecutive_cover)
+{
+    inst->settings.max_consecutive_cover = 0;
+    expect_only(6);
+    cr_expect(reported(6, "f-cat", "consecutive"));
+}
+
+Test(check, rule6_uncovered_session_is_allowed_but_counted)
+{
+    model_sol_session *s = sess("dbt-1", "2025-01-21");
+    const char *facs[] = {"f-ben"};
+    set_list(&s->facilitators, 1, facs);
+    set_str(&s->covered_by, NULL);
+    s->uncovered = true;
+    expect_only(0);
+    model_check_report r;
+    cr_assert_eq(model_check(inst, sol, &r), MODEL_OK);
+    cr_expect_eq(r.metrics.uncovered_sessions, 1);
+    cr_expect_eq(r.metrics.member_sessions, 24 - 4);
+    cr_expect_gt(r.n_mismatches, 0, "the reported metrics no longer match");
+    model_check_report_free(&r);
+}
+
+Test(check, rule7_gender_restriction)
+{
+    model_sol_group *g = grp("tele-1");
+    cr_assert_eq(model_strlist_push(&g->members, "p12"), MODEL_OK);
+    cr_assert_eq(model_strlist_push(&g->new_members, "p12"), MODEL_OK);
+    expect_only(7);
+    cr_expect(reported(7, "p12", "gender"));
+}
+
+Test(check, rule7_patient_in_two_groups)
+{
+    /* p07 (referred to cbt) also into cbt-2, opened on wed... simpler: the
+     * same patient twice, in dbt-1 as well: type mismatch and double placement. */
+    model_sol_group *g = grp("dbt-1");
+    list_remove(&g->members, "p06");
+    list_remove(&g->new_members, "p06");
+    cr_assert_eq(model_strlist_push(&g->members, "p07"), MODEL_OK);
+    cr_assert_eq(model_strlist_push(&g->new_members, "p07"), MODEL_OK);
+    expect_only(7);
+    cr_expect(reported(7, "p07", "both"));
+    cr_expect(reported(7, "p07", "not referred to"));
+}
+
+Test(check, rule7_not_screened)
+{
+    model_sol_group *g = grp("cbt-1");
+    cr_assert_eq(model_strlist_push(&g->members, "p10"), MODEL_OK);
+    cr_assert_eq(model_strlist_push(&g->new_members, "p10"), MODEL_OK);
+    expect_only(7);
+    cr_expect(reported(7, "p10", "not screened"));
+}
+
+Test(check, rule8_below_min_size)
+{
+    model_sol_group *g = grp("tele-1");
+    list_remove(&g->members, "p09");
+    list_remove(&g->new_members, "p09");
+    expect_only(8);
+    cr_expect(reported(8, "tele-1", "min_size"));
+}
+
+Test(check, rule8_continuing_member_dropped_and_new_share)
+{
+    list_remove(&grp("dbt-1")->members, "p02");
+    expect_only(8);
+    cr_expect(reported(8, "p02", "missing"));
+    cr_expect(reported(8, "max_new_share", NULL));
+}
+
+Test(check, rule8_high_acuity_exception)
+{
+    /* Continuing members alone exceed max_high_acuity (limit lowered to 0,
+     * p01 is high): allowed while placements add no high-acuity member. */
+    int t = model_find_type(inst, "dbt");
+    inst->types[t].composition.max_high_acuity = 0;
+    expect_only(0);
+    /* A high-acuity placement makes it worse: violation. */
+    inst->patients[model_find_patient(inst, "p05")].acuity = MODEL_ACUITY_HIGH;
+    expect_only(8);
+    cr_expect(reported(8, "high-acuity", "continuing"));
+}
+
+Test(check, rule8_age_spread)
+{
+    int t = model_find_type(inst, "dbt");
+    inst->types[t].composition.max_age_spread = 10; /* 28..45 = 17 */
+    expect_only(8);
+    cr_expect(reported(8, "dbt-1", "max_age_spread"));
+}
+
+Test(check, rule9_pinned_room)
+{
+    set_str(&grp("dbt-1")->room, "room-c");
+    sync_sessions("dbt-1");
+    expect_only(9);
+    cr_expect(reported(9, "room-a", "room-c"));
+}
+
+Test(check, rule10_session_on_closed_date)
+{
+    copy_session("dbt-1", "2025-01-07", "2025-01-14");
+    expect_only(10);
+    cr_expect(reported(10, "2025-01-14", "closed"));
+}
+
+/* -------------------------------------------------- metrics checking */
+
+Test(check, misreported_metric_is_flagged)
+{
+    sol->metrics.placed = 4;
+    for (int f = 0; f < sol->metrics.n_load; f++)
+        if (strcmp(sol->metrics.load_ids[f], "f-dan") == 0)
+            sol->metrics.load[f] = 1.0; /* f-dan leads a biweekly group: 0.5 */
+    model_check_report r;
+    cr_assert_eq(model_check(inst, sol, &r), MODEL_OK);
+    print_report(&r);
+    cr_expect_eq(r.n_violations, 0);
+    cr_assert_eq(r.n_mismatches, 2);
+    cr_expect_str_eq(r.mismatches[0].field, "metrics.placed");
+    cr_expect_float_eq(r.mismatches[0].reported, 4.0, 1e-12);
+    cr_expect_float_eq(r.mismatches[0].expected, 5.0, 1e-12);
+    cr_expect_str_eq(r.mismatches[1].field, "metrics.facilitator_load.f-dan");
+    model_check_report_free(&r);
+}
+
+Test(check, misreported_objective_term_is_flagged)
+{
+    sol->terms.wait = 53.7; /* off by more than 1e-6 relative */
+    sol->objective = 578.2;
+    model_check_report r;
+    cr_assert_eq(model_check(inst, sol, &r), MODEL_OK);
+    cr_expect_eq(r.n_violations, 0);
+    cr_assert_eq(r.n_mismatches, 2);
+    cr_expect_str_eq(r.mismatches[0].field, "objective_terms.wait");
+    cr_expect_str_eq(r.mismatches[1].field, "objective");
+    model_check_report_free(&r);
+}
+
+Test(check, tolerance_accepts_rounding)
+{
+    sol->metrics.projected_revenue = 1040.0 * (1 + 5e-7);
+    expect_only(0);
+    model_check_report r;
+    cr_assert_eq(model_check(inst, sol, &r), MODEL_OK);
+    cr_expect_eq(r.n_mismatches, 0);
+    model_check_report_free(&r);
+}
+
+/* ---------------------------------------------------------------- CLI */
+
+static int run_cli(const char *args, char *out, size_t outsz)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' check %s 2>&1", COHORT_BINARY, args);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t n = out ? fread(out, 1, outsz - 1, p) : 0;
+    if (out)
+        out[n] = '\0';
+    else {
+        char sink[4096];
+        while (fread(sink, 1, sizeof sink, p) > 0) {
+        }
+    }
+    int st = pclose(p);
+    cr_assert(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+Test(check, cli_exit_codes)
+{
+    static char out[65536];
+    cr_expect_eq(run_cli(FIX "instance.json " FIX "solution_valid.json", out, sizeof out), 0,
+                 "%s", out);
+    cr_expect(strstr(out, "ok") != NULL, "%s", out);
+
+    /* A mutated solution written to a file: exit 5, the rule named. */
+    set_str(&grp("dbt-1")->substitute, "f-dan");
+    char *text = NULL;
+    cr_assert_eq(io_solution_to_json(sol, &text), IO_OK);
+    char path[] = "/tmp/cohort-test-check-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    free(text);
+    char args[1024];
+    snprintf(args, sizeof args, FIX "instance.json %s", path);
+    cr_expect_eq(run_cli(args, out, sizeof out), 5, "%s", out);
+    cr_expect(strstr(out, "rule 5: substitute f-dan") != NULL, "%s", out);
+
+    snprintf(args, sizeof args, "--json " FIX "instance.json %s", path);
+    cr_expect_eq(run_cli(args, out, sizeof out), 5, "%s", out);
+    cr_expect(strstr(out, "\"status\": \"violations\"") != NULL, "%s", out);
+    cr_expect(strstr(out, "\"rule\": 5") != NULL, "%s", out);
+    cr_expect(strstr(out, "\"metrics\"") != NULL, "%s", out);
+    unlink(path);
+
+    /* Invalid input: exit 2 with the file named. */
+    cr_expect_eq(run_cli(FIX "instance.json " FIX "does-not-exist.json", out, sizeof out), 2,
+                 "%s", out);
+    cr_expect(strstr(out, "does-not-exist.json") != NULL, "%s", out);
+    cr_expect_eq(run_cli(FIX "solution_valid.json " FIX "solution_valid.json", NULL, 0), 2);
+}
