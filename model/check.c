@@ -406,7 +406,8 @@ static void check_pairs(ctx *c)
             if (j == i || !timed(b) || b->day != a->day)
                 continue;
             const model_group_type *tb = gtype(c, b);
-            if (!share_week(inst, a, b, ta->cadence, tb->cadence))
+            if (!overlaps(a->start, a->end, b->start, b->end, mb > 0 ? mb : 0) ||
+                !share_week(inst, a, b, ta->cadence, tb->cadence))
                 continue;
             slot_str(b1, a->day, a->start, a->end);
             slot_str(b2, b->day, b->start, b->end);
@@ -892,12 +893,32 @@ static void check_session_cover(ctx *c, int i, const model_sol_session *ss, int 
         V(6, "session", ent, "session of %s on %s names covered_by %s, who does not lead it", id, ds,
           ss->covered_by);
     }
+    /* Which absent role each stand-in fills: in list order (primary first),
+     * unless another assignment lets every stand-in hold its role's
+     * credentials (e.g. one stand-in for the co-facilitator while the
+     * primary's session is uncovered). */
+    int role_of[8];
+    for (int q = 0; q < ncov; q++)
+        role_of[q] = q < used ? absent[q] : -1;
+    if (nabs == 2 && used >= 1) {
+        const model_strlist *need[2] = {&ty->required_credentials, &ty->cofacilitator_credentials};
+        bool ok_as[2][2]; /* ok_as[q][role] */
+        for (int q = 0; q < used; q++)
+            for (int k = 0; k < 2; k++)
+                ok_as[q][k] = model_facilitator_holds(&inst->facilitators[cov[q]], need[k]);
+        if (used == 1 && !ok_as[0][0] && ok_as[0][1])
+            role_of[0] = 1;
+        if (used == 2 && !(ok_as[0][0] && ok_as[1][1]) && ok_as[0][1] && ok_as[1][0]) {
+            role_of[0] = 1;
+            role_of[1] = 0;
+        }
+    }
     for (int q = 0; q < ncov; q++) {
         int f = cov[q];
         const model_facilitator *fa = &inst->facilitators[f];
         lead_push(c, ld, (lead){f, ss->date, gi->start, gi->end, i, true});
-        if (q < used) {
-            int role = absent[q];
+        if (role_of[q] >= 0) {
+            int role = role_of[q];
             const model_strlist *need = role == 0 ? &ty->required_credentials
                                                   : &ty->cofacilitator_credentials;
             if (!model_facilitator_holds(fa, need)) {

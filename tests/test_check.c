@@ -389,6 +389,43 @@ Test(check, rule6_coverer_not_credentialed)
     cr_expect(reported(6, "f-dan", "DBT"));
 }
 
+static void add_time_off(const char *fac, const char *from, const char *to)
+{
+    model_facilitator *f = &inst->facilitators[model_find_facilitator(inst, fac)];
+    model_date_range *na = realloc(f->time_off, (size_t)(f->n_time_off + 1) * sizeof *na);
+    cr_assert_not_null(na);
+    f->time_off = na;
+    f->time_off[f->n_time_off].from = date_of(from);
+    f->time_off[f->n_time_off].to = date_of(to);
+    f->n_time_off++;
+}
+
+Test(check, rule6_cofacilitator_cover_needs_cofacilitator_credentials)
+{
+    /* f-ben (co-facilitator, LCSW) is off on 2025-01-28: f-cat (LCSW) may
+     * stand in for him; f-dan (no LCSW) may not. */
+    add_time_off("f-ben", "2025-01-28", "2025-01-28");
+    model_sol_session *s = sess("dbt-1", "2025-01-28");
+    const char *ok[] = {"f-ana", "f-cat"};
+    set_list(&s->facilitators, 2, ok);
+    set_str(&s->covered_by, "f-cat");
+    expect_only(0);
+    const char *bad[] = {"f-ana", "f-dan"};
+    set_list(&s->facilitators, 2, bad);
+    set_str(&s->covered_by, "f-dan");
+    expect_only(6);
+    cr_expect(reported(6, "f-dan", "LCSW"));
+}
+
+Test(check, rule6_biweekly_sessions_in_wrong_weeks)
+{
+    /* cbt-1 meets in even horizon weeks (week_parity 0): 01-07 and 01-21. */
+    sess("cbt-1", "2025-01-07")->date = date_of("2025-01-28");
+    expect_only(6);
+    cr_expect(reported(6, "cbt-1", "2025-01-28"));
+    cr_expect(reported(6, "cbt-1", "2025-01-07"));
+}
+
 Test(check, rule6_session_missing)
 {
     remove_session("tele-1", "2025-01-13");
