@@ -426,6 +426,36 @@ Test(check, rule6_biweekly_sessions_in_wrong_weeks)
     cr_expect(reported(6, "cbt-1", "2025-01-07"));
 }
 
+Test(check, rule6_cover_beyond_daily_cap)
+{
+    /* f-dan leads cbt-1 on 2025-01-21 and may lead 1 group a day: covering
+     * dbt-1 that morning too breaks the cap (and he lacks DBT). */
+    inst->facilitators[model_find_facilitator(inst, "f-dan")].max_per_day = 1;
+    model_sol_session *s = sess("dbt-1", "2025-01-21");
+    const char *facs[] = {"f-dan", "f-ben"};
+    set_list(&s->facilitators, 2, facs);
+    set_str(&s->covered_by, "f-dan");
+    expect_only(6);
+    cr_expect(reported(6, "f-dan", "max_per_day"));
+}
+
+Test(check, rule6_cover_overlapping_own_group)
+{
+    /* cbt-1 (f-dan) moves to 11:30; f-dan covering dbt-1 (10:00-11:30) on
+     * 2025-01-21 leaves no min_break_min before his own group. */
+    model_sol_group *g = grp("cbt-1");
+    g->start = tmin("11:30");
+    g->end = tmin("12:30");
+    set_str(&g->substitute, "f-cat");
+    sync_sessions("cbt-1");
+    model_sol_session *s = sess("dbt-1", "2025-01-21");
+    const char *facs[] = {"f-dan", "f-ben"};
+    set_list(&s->facilitators, 2, facs);
+    set_str(&s->covered_by, "f-dan");
+    expect_only(6);
+    cr_expect(reported(6, "f-dan", "while leading cbt-1"));
+}
+
 Test(check, rule6_session_missing)
 {
     remove_session("tele-1", "2025-01-13");
