@@ -77,6 +77,179 @@ int io_write_atomic(const char *path, const char *data, size_t len);
 /* Largest input file accepted (bytes). */
 #define IO_MAX_INPUT_BYTES ((size_t)256 * 1024 * 1024)
 
+/* --------------------------------------------------------------- store */
+/* SQLite store of programs (helper E, io/store.c).  One io_store is one
+ * connection; every function takes the store's mutex, so a store may be
+ * shared by threads.  Every change runs in one transaction and writes an
+ * audit row (actor = token id, 0 = the local command line).  Entities are
+ * kept as their normalised JSON (as io_instance_to_json writes them); every
+ * write re-validates the whole program and is refused, unchanged, when the
+ * result is invalid.  JSON text returned through char ** is malloc'd and
+ * owned by the caller. */
+
+#define IO_STORE_SCHEMA_VERSION 2
+
+enum {
+    IO_STORE_ENOTFOUND = 10, /* program, entity, version or token does not exist */
+    IO_STORE_ECONFLICT = 11, /* id already exists / state does not allow it */
+    IO_STORE_EDB = 12        /* SQLite failed (message in the diag / *err) */
+};
+
+typedef enum {
+    IO_ROLE_NONE = 0,
+    IO_ROLE_VIEWER = 1,      /* reads */
+    IO_ROLE_COORDINATOR = 2, /* + records events, plans, publishes */
+    IO_ROLE_ADMIN = 3        /* + manages programs, entities and tokens */
+} io_role;
+
+/* "viewer" | "coordinator" | "admin" -> role, or -1. */
+int io_role_parse(const char *s);
+const char *io_role_name(int role);
+
+typedef enum {
+    IO_ENTITY_GROUP_TYPE = 0,
+    IO_ENTITY_GROUP,
+    IO_ENTITY_ROOM,
+    IO_ENTITY_FACILITATOR,
+    IO_ENTITY_PATIENT,
+    IO_ENTITY_COUNT
+} io_entity_kind;
+
+/* Collection name ("group_types", "groups", "rooms", "facilitators",
+ * "patients") -> kind, or -1; and back. */
+int io_entity_kind_parse(const char *collection);
+const char *io_entity_collection(io_entity_kind kind);
+
+typedef struct io_store io_store;
+
+/* Open (create = 1: create when missing) the database at path, enable WAL,
+ * foreign keys and a busy timeout, and migrate the schema to
+ * IO_STORE_SCHEMA_VERSION.  On failure returns IO_EIO / IO_STORE_EDB /
+ * IO_ENOMEM with a malloc'd message in *err (may be NULL). */
+int io_store_open(const char *path, int create, io_store **out, char **err);
+/* Close the connection.  NULL is a no-op. */
+void io_store_close(io_store *s);
+/* The underlying schema version (PRAGMA user_version), -1 on error. */
+int io_store_schema_version(io_store *s);
+
+/* Is id acceptable as a program id ([A-Za-z0-9._-], 1..64 chars)? */
+int io_store_valid_id(const char *id);
+
+/* Store a new program from a validated instance.  id NULL: derived from the
+ * program name (made unique).  The chosen id is returned in *id_out
+ * (malloc'd; may be NULL).  IO_STORE_ECONFLICT when id exists; IO_EINVAL
+ * (errors in d) when the id or the instance is invalid. */
+int io_store_program_create(io_store *s, const char *id, const model_instance *inst,
+                            long actor, char **id_out, model_diag *d);
+/* Replace a program's whole content.  IO_STORE_ENOTFOUND / IO_EINVAL. */
+int io_store_program_replace(io_store *s, const char *id, const model_instance *inst,
+                             long actor, model_diag *d);
+/* Rebuild the stored program as an instance (validated, resolved). */
+int io_store_program_export(io_store *s, const char *id, model_instance **out, model_diag *d);
+/* The stored program as instance JSON text. */
+int io_store_program_json(io_store *s, const char *id, char **json);
+/* JSON array [{"id","name","created","updated","counts":{...}}]. */
+int io_store_program_list(io_store *s, char **json);
+/* Delete a program and everything in it (audit rows stay). */
+int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d);
+
+/* Entities of a collection: JSON array in program order / one object. */
+int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, char **json);
+int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind,
+                        const char *eid, char **json);
+/* Create (eid NULL: the body's "id") or replace (eid given; the body's id,
+ * when present, must equal it) one entity from JSON text; the program is
+ * re-validated (errors with instance paths in d, IO_EINVAL).  *json_out
+ * (may be NULL) receives the stored, normalised entity.  Create of an
+ * existing id: IO_STORE_ECONFLICT; replace of a missing one:
+ * IO_STORE_ENOTFOUND. */
+int io_store_entity_put(io_store *s, const char *program, io_entity_kind kind,
+                        const char *eid, const char *body, size_t len, long actor,
+                        char **json_out, model_diag *d);
+/* Delete one entity (refused with IO_EINVAL when others still refer to it). */
+int io_store_entity_delete(io_store *s, const char *program, io_entity_kind kind,
+                           const char *eid, long actor, model_diag *d);
+
+/* Record roster events (JSON: one event, an array, or {"events":[...]}):
+ * {"event": "dropped"|"graduated"|"hold_clinical"|"hold_admin"|"returned"|
+ *  "placed", "group", "patient", "date"?} or {"event":"referral",
+ *  "patient": {patient object}, "date"?}.  All or nothing: rosters and
+ * the waitlist change, every event becomes a status-history row, the
+ * program is re-validated.  *recorded (may be NULL) receives the JSON array
+ * of recorded events with their ids.  IO_EINVAL with paths in d. */
+int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
+                           long actor, char **recorded, model_diag *d);
+/* Status history, oldest first, optionally for one patient / group (NULL =
+ * all): [{"id","event","group","patient","status","date","actor","at"}]. */
+int io_store_history(io_store *s, const char *program, const char *patient,
+                     const char *group, char **json);
+
+/* Save a solution (JSON text) as the program's next schedule version. */
+int io_store_schedule_save(io_store *s, const char *program, const char *solution_json,
+                           long actor, int *version);
+/* [{"version","status","objective","created","published","actor"}]. */
+int io_store_schedule_list(io_store *s, const char *program, char **json);
+/* One version's solution JSON; version 0 = the published one, -1 = the
+ * published one or else the latest.  IO_STORE_ENOTFOUND when none. */
+int io_store_schedule_get(io_store *s, const char *program, int version, char **json,
+                          int *version_out);
+/* Publish a version (the previously published one is unpublished). */
+int io_store_schedule_publish(io_store *s, const char *program, int version, long actor);
+
+/* Create a token with a role: the secret is returned once in *secret
+ * (malloc'd), only its SHA-256 is stored.  *id_out may be NULL. */
+int io_store_token_create(io_store *s, int role, const char *name, long actor,
+                          char **secret, long *id_out);
+/* Look a presented secret up: IO_OK with id and role of a live token, else
+ * IO_STORE_ENOTFOUND (unknown or revoked). */
+int io_store_token_auth(io_store *s, const char *secret, long *id_out, int *role_out);
+/* [{"id","name","role","created","revoked"}] (never the hashes). */
+int io_store_token_list(io_store *s, char **json);
+/* Revoke a token.  IO_STORE_ENOTFOUND when unknown or already revoked. */
+int io_store_token_revoke(io_store *s, long id, long actor);
+
+/* Audit trail, newest first, optionally one program's (NULL = all), at
+ * most limit rows: [{"id","at","actor","action","entity","program",
+ * "before","after"}] (before/after are JSON or null). */
+int io_store_audit_list(io_store *s, const char *program, int limit, char **json);
+
+/* -------------------------------------------------------------- server */
+/* JSON HTTP API over libmicrohttpd (helper E, io/server.c): stateless
+ * validate/plan, stored programs (io_store) with CRUD, roster events,
+ * schedules, solver jobs in child processes, bearer tokens.  The routes
+ * and their roles are listed in the OpenAPI document (docs/openapi.json,
+ * GET /v1/openapi.json). */
+
+#include <stdio.h>
+
+typedef struct io_server_options {
+    const char *bind;    /* address to listen on ["127.0.0.1"] */
+    int port;            /* [8080]; 0 = any free port (see io_server_port) */
+    size_t max_body;     /* largest request body in bytes [32 MiB]; more -> 413 */
+    int timeout_s;       /* idle connection timeout in seconds [30] */
+    int max_connections; /* concurrent connections [256] */
+    int max_jobs;        /* solver child processes at a time [2] */
+    int max_queued;      /* solves waiting for a slot [32]; more -> 503 */
+    FILE *log;           /* request log: time, method, path template, status,
+                            ms (never ids or bodies); NULL = none [NULL] */
+} io_server_options;
+
+/* Fill o with the defaults in brackets. */
+void io_server_options_default(io_server_options *o);
+
+typedef struct io_server io_server;
+
+/* Open (creating it when missing) the store at db_path and start serving.
+ * On failure returns IO_EIO / IO_STORE_EDB / IO_ENOMEM with a malloc'd
+ * message in *err (may be NULL); *out untouched. */
+int io_server_start(const char *db_path, const io_server_options *o, io_server **out,
+                    char **err);
+/* The bound TCP port (useful with port 0). */
+int io_server_port(const io_server *s);
+/* Stop accepting, finish the open requests, kill running solves, close the
+ * store and free the server.  NULL is a no-op. */
+void io_server_stop(io_server *s);
+
 /* ----------------------------------------------------------------- CLI */
 
 /* Run the cohort command line; returns the process exit code. */
