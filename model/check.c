@@ -1025,6 +1025,8 @@ static void check_dated_leads(ctx *c, leadvec *ld)
 {
     const model_instance *inst = c->inst;
     int mb = inst->settings.min_break_min;
+    if (ld->n == 0)
+        return;
     qsort(ld->a, (size_t)ld->n, sizeof *ld->a, lead_cmp);
     for (int a = 0; a < ld->n;) {
         int f = ld->a[a].f, b = a;
