@@ -16,6 +16,8 @@ typedef struct io_command {
 
 /* Subcommands (each in io/cmd_<name>.c). */
 int io_cmd_validate(int argc, char **argv);
+/* `cohort generate --tier T --seed N` (io/cmd_generate.c, helper B) */
+int io_cmd_generate(int argc, char **argv);
 /* `cohort check INSTANCE SOLUTION` (io/cmd_check.c, helper D) */
 int io_cmd_check(int argc, char **argv);
 /* store / server commands (helper E) */

@@ -628,4 +628,30 @@ extern const char *const MODEL_SETTING_FIELDS[];
 int model_scenario_apply(model_instance *inst, const model_scenario *sc, const char *prefix,
                          model_diag *d);
 
+/* ------------------------------------------------------------------ */
+/* Seeded generator of realistic benchmark programs (model/generate.c). */
+
+/* Sizes of a tier ("S", "M", "L", "XL"): groups, facilitators, waitlisted
+ * patients and sites (any pointer may be NULL).  MODEL_EINVAL for an
+ * unknown tier. */
+int model_generate_tier(const char *tier, int *groups, int *facilitators, int *waitlisted,
+                        int *sites);
+
+/* Generate the program of a tier for a seed: deterministic (same tier and
+ * seed give the same instance), realistic (evening-heavy availability,
+ * ICD-10 mix, scarce DBT/TRAUMA credentials, co-facilitated trauma groups,
+ * time off, closed dates, continuing groups with rosters and holds, mixed
+ * cadences, optional groups) and feasible by construction.  Multi-site
+ * tiers encode a site as the credential and room feature "site:<name>"
+ * carried by that site's copy of every group type.  *out is a new instance
+ * (free with model_instance_destroy; ids are set, the *_idx fields are not
+ * resolved: run model_instance_validate).  When witness is not NULL,
+ * *witness receives the feasible plan the generator built (every must-run
+ * group running, optional groups closed, sessions of absent facilitators
+ * marked uncovered; no metrics), freed with model_solution_destroy.
+ * Returns MODEL_OK, MODEL_EINVAL (unknown tier, out NULL) or MODEL_ENOMEM;
+ * nothing is returned on failure. */
+int model_generate(const char *tier, unsigned long long seed, model_instance **out,
+                   model_solution **witness);
+
 #endif
