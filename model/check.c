@@ -2,12 +2,12 @@
  * any solution (planner output, hand-written, another tool's), plus the
  * recomputed metrics.  Shares no code with solver/: it reads the instance
  * and the solution as plain data and tests each rule directly. */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "model.h"
 #include "idmap.h"
@@ -127,6 +127,15 @@ static void list_add(char *buf, size_t n, const char *s)
     int w = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", s ? s : "?");
     if (w < 0 || (size_t)w >= n - used)
         snprintf(buf + (n > 5 ? n - 5 : 0), 5, "...");
+}
+
+/* ASCII case-insensitive equality (gender values). */
+static bool same_word(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    return *a == *b;
 }
 
 static bool share_week(const model_instance *inst, const ginfo *a, const ginfo *b,
@@ -563,7 +572,7 @@ static void check_patient_fit(ctx *c, int i, int p)
             V(7, "patient", pa->id, "patient %s is %d; type %s of %s takes ages %s", pa->id,
               pa->age, ty->id, id, range);
     }
-    if (ty->gender && (!pa->gender || strcasecmp(ty->gender, pa->gender) != 0))
+    if (ty->gender && (!pa->gender || !same_word(ty->gender, pa->gender)))
         V(7, "patient", pa->id, "type %s of %s is restricted to gender %s; patient %s is %s",
           ty->id, id, ty->gender, pa->id, pa->gender ? pa->gender : "of unknown gender");
 }
