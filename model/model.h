@@ -540,7 +540,15 @@ typedef struct model_check_report {
 
 /* Check sol against inst: every hard rule 1-10 (each violation names the
  * rule and the entities), plus the recomputed metrics and objective terms
- * compared with what the solution reports.  The instance should be
+ * compared with what the solution reports.  Entries that do not match the
+ * instance are reported under the rule they defeat: unknown or duplicate
+ * groups, missing must-run groups, sessions or placements of groups not
+ * running -> 1; day, start, end, room, session start/end/room -> 2;
+ * facilitators -> 3; substitutes -> 5; session list, session facilitators,
+ * covers -> 6 (caps exceeded because of covers too); patients placed ->
+ * 7; size, composition, continuing members missing from members[] -> 8.
+ * Sessions are checked only on the group's meeting dates (others are
+ * reported as such); an uncovered session is legal when flagged.  The instance should be
  * validated (model_instance_validate); ids are looked up by string, the
  * *_idx fields are not needed.  *out is overwritten; free it with
  * model_check_report_free.  Returns MODEL_OK (also when violations were
