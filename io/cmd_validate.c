@@ -13,7 +13,7 @@ static void help(FILE *out)
             "  --json        print {\"status\",\"errors\":[{\"path\",\"message\"}],\"warnings\"}\n"
             "  -o, --output  write the report to OUT instead of stdout\n"
             "  -h, --help    show this help\n\n"
-            "Exit codes: 0 valid (warnings allowed), 2 invalid, 1 internal error.\n");
+            "Exit codes: 0 valid (warnings allowed), 2 invalid or unreadable, 1 internal error.\n");
 }
 
 int io_cmd_validate(int argc, char **argv)
@@ -62,9 +62,12 @@ int io_cmd_validate(int argc, char **argv)
         }
         free(text);
     } else {
-        FILE *out = stdout;
-        if (out_path && !(out = fopen(out_path, "w"))) {
-            fprintf(stderr, "cohort validate: cannot write %s\n", out_path);
+        /* Compose the report in memory, then write it in one atomic step. */
+        char *text = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&text, &len);
+        if (!out) {
+            fprintf(stderr, "cohort validate: out of memory\n");
             exit_code = COHORT_EXIT_INTERNAL;
         } else {
             io_print_diag(out, &d);
@@ -75,9 +78,15 @@ int io_cmd_validate(int argc, char **argv)
             else
                 fprintf(out, "%s: invalid (%d errors, %d warnings)\n", argv[optind], d.n_errors,
                         d.n_warnings);
-            if (out != stdout)
-                fclose(out);
+            if (fclose(out) != 0 || !text) {
+                fprintf(stderr, "cohort validate: out of memory\n");
+                exit_code = COHORT_EXIT_INTERNAL;
+            } else if (io_write_atomic(out_path, text, len) != IO_OK) {
+                fprintf(stderr, "cohort validate: cannot write %s\n", out_path ? out_path : "stdout");
+                exit_code = COHORT_EXIT_INTERNAL;
+            }
         }
+        free(text);
     }
     model_instance_destroy(inst);
     model_diag_free(&d);

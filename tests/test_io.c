@@ -1,0 +1,961 @@
+/* test_io.c - io/json.c: instance and solution reading and writing, the
+ * fixtures' exact error paths, lossless round trips, robustness against
+ * hostile input, atomic files, and `cohort validate` exit codes. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <glob.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "instance_eq.h"
+#include "io.h"
+#include "model.h"
+
+#define FIX COHORT_SOURCE_DIR "/datasets/fixtures/"
+
+static char *slurp(const char *path, size_t *len)
+{
+    char *text = NULL;
+    size_t n = 0;
+    cr_assert_eq(io_read_all(path, IO_MAX_INPUT_BYTES, &text, &n), IO_OK, "read %s", path);
+    if (len)
+        *len = n;
+    return text;
+}
+
+static model_instance *parse_ok(const char *text, size_t len)
+{
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *in = NULL;
+    int rc = io_instance_parse(text, len, &in, &d);
+    cr_assert_eq(rc, IO_OK, "parse failed: %s: %s", d.n_errors ? d.errors[0].path : "",
+                 d.n_errors ? d.errors[0].message : "");
+    model_diag_free(&d);
+    return in;
+}
+
+static model_instance *load_ok(const char *path)
+{
+    size_t len;
+    char *text = slurp(path, &len);
+    model_instance *in = parse_ok(text, len);
+    free(text);
+    return in;
+}
+
+/* Parses text expecting failure; returns the diagnostics (caller frees). */
+static model_diag parse_bad(const char *text, size_t len)
+{
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *in = NULL;
+    int rc = io_instance_parse(text, len, &in, &d);
+    cr_assert_eq(rc, IO_EINVAL, "expected invalid: %.60s", text);
+    cr_assert_null(in, "out untouched on failure");
+    cr_assert_gt(d.n_errors, 0);
+    for (int i = 0; i < d.n_errors; i++)
+        cr_assert(d.errors[i].message && d.errors[i].message[0], "every error has a message");
+    return d;
+}
+
+static int has_error(const model_diag *d, const char *path, const char *needle)
+{
+    for (int i = 0; i < d->n_errors; i++)
+        if (strcmp(d->errors[i].path, path) == 0 &&
+            (!needle || strstr(d->errors[i].message, needle)))
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ fixtures */
+
+static int cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lines of the sidecar, sorted. */
+static int read_lines(const char *path, char ***out)
+{
+    char *text = slurp(path, NULL);
+    int n = 0, cap = 16;
+    char **lines = malloc((size_t)cap * sizeof *lines);
+    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        if (!l[0])
+            continue;
+        if (n == cap)
+            lines = realloc(lines, (size_t)(cap *= 2) * sizeof *lines);
+        lines[n++] = strdup(l);
+    }
+    free(text);
+    qsort(lines, (size_t)n, sizeof *lines, cmp_strp);
+    *out = lines;
+    return n;
+}
+
+static void free_lines(char **l, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(l[i]);
+    free(l);
+}
+
+static int diag_lines(const model_diag *d, char ***out)
+{
+    int n = d->n_errors + d->n_warnings;
+    char **lines = malloc((size_t)(n ? n : 1) * sizeof *lines);
+    for (int i = 0; i < n; i++) {
+        const model_issue *is = i < d->n_errors ? &d->errors[i] : &d->warnings[i - d->n_errors];
+        const char *kind = i < d->n_errors ? "error" : "warning";
+        size_t len = strlen(is->path) + 16;
+        lines[i] = malloc(len);
+        snprintf(lines[i], len, "%s %s", kind, is->path[0] ? is->path : "(file)");
+    }
+    qsort(lines, (size_t)n, sizeof *lines, cmp_strp);
+    *out = lines;
+    return n;
+}
+
+Test(fixtures, every_expected_file_matches_exactly)
+{
+    glob_t g;
+    cr_assert_eq(glob(FIX "*.expected", 0, NULL, &g), 0);
+    cr_assert_geq(g.gl_pathc, 10, "fixtures with sidecars");
+    for (size_t k = 0; k < g.gl_pathc; k++) {
+        const char *exp_path = g.gl_pathv[k];
+        char json_path[1024];
+        snprintf(json_path, sizeof json_path, "%.*s.json",
+                 (int)(strlen(exp_path) - strlen(".expected")), exp_path);
+        char **want, **got;
+        int nw = read_lines(exp_path, &want);
+        int has_err = 0;
+        for (int i = 0; i < nw; i++)
+            has_err |= strncmp(want[i], "error ", 6) == 0;
+
+        model_diag d;
+        model_diag_init(&d);
+        model_instance *in = NULL;
+        int rc = io_instance_read_file(json_path, &in, &d);
+        cr_expect_eq(rc, has_err ? IO_EINVAL : IO_OK, "%s: rc %d", json_path, rc);
+        int ng = diag_lines(&d, &got);
+        int same = ng == nw;
+        for (int i = 0; same && i < nw; i++)
+            same = strcmp(want[i], got[i]) == 0;
+        if (!same) {
+            for (int i = 0; i < ng; i++)
+                fprintf(stderr, "  got:  %s\n", got[i]);
+            for (int i = 0; i < nw; i++)
+                fprintf(stderr, "  want: %s\n", want[i]);
+        }
+        cr_expect(same, "%s: reported issues differ from %s", json_path, exp_path);
+        free_lines(want, nw);
+        free_lines(got, ng);
+        model_diag_free(&d);
+        model_instance_destroy(in);
+    }
+    globfree(&g);
+}
+
+Test(fixtures, valid_files_have_no_issues)
+{
+    const char *names[] = {FIX "tiny.json", FIX "full.json"};
+    for (int k = 0; k < 2; k++) {
+        model_diag d;
+        model_diag_init(&d);
+        model_instance *in = NULL;
+        cr_assert_eq(io_instance_read_file(names[k], &in, &d), IO_OK, "%s", names[k]);
+        cr_assert_eq(d.n_errors, 0);
+        cr_assert_eq(d.n_warnings, 0, "%s: %s", names[k], d.n_warnings ? d.warnings[0].message : "");
+        model_instance_destroy(in);
+        model_diag_free(&d);
+    }
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *in = NULL;
+    cr_assert_eq(io_instance_read_file(COHORT_SOURCE_DIR "/datasets/sample.json", &in, &d), IO_OK);
+    cr_assert_eq(d.n_errors, 0);
+    model_instance_destroy(in);
+    model_diag_free(&d);
+}
+
+Test(fixtures, messages_name_the_value)
+{
+    size_t len;
+    char *text = slurp(FIX "invalid-types.json", &len);
+    model_diag d = parse_bad(text, len);
+    cr_assert(has_error(&d, "program.name", "expected a string, got number 3"));
+    cr_assert(has_error(&d, "group_types[0].min_size", "expected an integer, got number 3.5"));
+    cr_assert(has_error(&d, "patients[2]", "expected an object, got string \"p03\""));
+    model_diag_free(&d);
+    free(text);
+    text = slurp(FIX "invalid-ranges.json", &len);
+    d = parse_bad(text, len);
+    cr_assert(has_error(&d, "rooms[1].capacity", "out of range"));
+    cr_assert(has_error(&d, "group_types[1].max_size", "max_size 6 is below min_size 7"));
+    model_diag_free(&d);
+    free(text);
+    text = slurp(FIX "invalid-truncated.json", &len);
+    d = parse_bad(text, len);
+    cr_assert_eq(d.n_errors, 1);
+    cr_assert_str_eq(d.errors[0].path, "");
+    cr_assert(strstr(d.errors[0].message, "line "), "%s", d.errors[0].message);
+    cr_assert(strstr(d.errors[0].message, "column "), "%s", d.errors[0].message);
+    model_diag_free(&d);
+    free(text);
+}
+
+/* ------------------------------------------------------------- reading */
+
+Test(read, tiny_values)
+{
+    model_instance *in = load_ok(FIX "tiny.json");
+    int d;
+    model_date_parse("2025-01-06", &d);
+    cr_assert_str_eq(in->program.name, "Tiny clinic");
+    cr_assert_eq(in->program.horizon_start, d);
+    cr_assert_eq(in->program.horizon_weeks, 4);
+    cr_assert_eq(in->program.days_mask, 0xf);
+    cr_assert_eq(in->program.n_slot_starts, 3);
+    cr_assert_eq(in->program.slot_starts[2], 18 * 60);
+    cr_assert_eq(in->n_types, 3);
+    cr_assert_eq(in->n_groups, 4);
+    cr_assert_eq(in->n_rooms, 2);
+    cr_assert_eq(in->n_facilitators, 3);
+    cr_assert_eq(in->n_patients, 12);
+    cr_assert_eq(in->settings.time_limit_s, 10.0);
+    cr_assert_eq(in->settings.max_groups_per_day, 4, "default");
+    cr_assert_eq(in->settings.weights.placement, 100.0, "default");
+    const model_group_type *t = &in->types[1];
+    cr_assert_str_eq(t->id, "dbt");
+    cr_assert_eq(t->rate, 55.0);
+    cr_assert_eq(t->duration_min, 120);
+    cr_assert_eq(t->room_features.n, 1);
+    cr_assert_eq(t->composition.max_new_share, -1, "absent = no limit");
+    cr_assert_eq(in->types[2].modality, MODEL_TELEHEALTH);
+    cr_assert(in->groups[1].optional);
+    cr_assert_eq(in->groups[2].type_idx, 1);
+    cr_assert_eq(in->groups[2].n_members, 2);
+    cr_assert_eq(in->groups[2].members[1].patient_idx, 1);
+    const model_patient *p = &in->patients[10];
+    cr_assert(p->has_group_types);
+    cr_assert_str_eq(p->group_types.items[0], "dep-tele");
+    cr_assert(!in->patients[0].has_group_types, "absent referral list");
+    cr_assert_eq(in->patients[6].modality, MODEL_IN_PERSON);
+    cr_assert_eq(in->patients[0].modality, MODEL_EITHER, "default");
+    cr_assert_eq(in->patients[2].acuity, MODEL_ACUITY_HIGH);
+    cr_assert_eq(in->patients[2].priority, 2);
+    cr_assert_null(in->patients[0].gender);
+    cr_assert(!in->patients[11].screened);
+    model_instance_destroy(in);
+}
+
+Test(read, full_values)
+{
+    model_instance *in = load_ok(FIX "full.json");
+    const model_group *g = &in->groups[0];
+    cr_assert(g->pinned.has_day);
+    cr_assert_eq(g->pinned.day, 1);
+    cr_assert_eq(g->pinned.start, 17 * 60 + 30);
+    cr_assert_eq(g->pinned.room_idx, 0);
+    cr_assert_eq(g->pinned.facilitator_idx[0], 0);
+    cr_assert_eq(g->pinned.facilitator_idx[1], 1);
+    cr_assert_eq(g->pinned.substitute_idx, 2);
+    cr_assert_eq(g->members[1].status, MODEL_HOLD_CLINICAL);
+    cr_assert_eq(g->members[4].status, MODEL_DROPPED);
+    cr_assert(!in->groups[1].pinned.has_start);
+    cr_assert(in->groups[3].pinned.has_start && !in->groups[3].pinned.has_day);
+    cr_assert_eq(in->types[1].cadence, MODEL_BIWEEKLY);
+    cr_assert_str_eq(in->types[1].gender, "female");
+    cr_assert_eq(in->types[1].age_max, 80);
+    cr_assert_str_eq(in->types[2].cpt, "90849");
+    cr_assert_eq(in->types[0].composition.max_new_share, 0.5);
+    cr_assert_eq(in->types[0].composition.max_age_spread, 30);
+    cr_assert(in->types[0].cofacilitation);
+    /* Rooms and facilitators without windows are available all week. */
+    cr_assert_eq(in->rooms[2].n_available, 7);
+    cr_assert_eq(in->rooms[2].available[6].to, 1440);
+    cr_assert_eq(in->facilitators[3].n_available, 7);
+    cr_assert_eq(in->facilitators[0].max_per_day, 2);
+    cr_assert_eq(in->facilitators[0].max_per_week, -1);
+    cr_assert_eq(model_facilitator_max_per_week(in, 0), 8);
+    cr_assert_eq(in->facilitators[0].n_time_off, 1);
+    cr_assert_eq(in->program.n_closed_dates, 2);
+    cr_assert_eq(in->settings.min_break_min, 15);
+    cr_assert_eq(in->settings.seed, 7);
+    cr_assert_eq(in->settings.weights.change, 25.0);
+    model_instance_destroy(in);
+}
+
+static const char MINIMAL[] =
+    "{\"program\":{\"horizon\":{\"start\":\"2025-01-06\",\"weeks\":2},\"days\":[\"tue\"],"
+    "\"slot_starts\":[\"18:00\"]},"
+    "\"group_types\":[{\"id\":\"t\",\"rate\":40,\"duration_min\":60,\"min_size\":2,\"max_size\":6,"
+    "\"modality\":\"telehealth\",\"cadence\":\"weekly\"}],"
+    "\"groups\":[{\"id\":\"g\",\"type\":\"t\"}],"
+    "\"facilitators\":[{\"id\":\"f\"},{\"id\":\"h\"}],"
+    "\"patients\":[{\"id\":\"p\",\"diagnoses\":[],\"group_types\":[],\"available\":[],"
+    "\"added\":\"2024-12-01\",\"screened\":false,\"insurance_verified\":false},"
+    "{\"id\":\"q\",\"diagnoses\":[\"F41\"],\"group_types\":[\"t\"],\"available\":[],"
+    "\"added\":\"2024-12-01\",\"screened\":true,\"insurance_verified\":true}]}";
+
+Test(read, minimal_defaults)
+{
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *in = NULL;
+    cr_assert_eq(io_instance_parse(MINIMAL, strlen(MINIMAL), &in, &d), IO_OK,
+                 "%s", d.n_errors ? d.errors[0].message : "");
+    cr_assert_eq(d.n_warnings, 1, "patient p is referred to no type");
+    cr_assert_str_eq(d.warnings[0].path, "patients[0]");
+    cr_assert_str_eq(in->program.name, "");
+    cr_assert_eq(in->n_rooms, 0, "rooms are optional");
+    cr_assert_str_eq(in->types[0].name, "t", "name defaults to id");
+    cr_assert_str_eq(in->types[0].cpt, "90853");
+    cr_assert_str_eq(in->facilitators[0].name, "f");
+    cr_assert(in->patients[0].has_group_types, "explicit [] is not absent");
+    cr_assert_eq(in->patients[0].group_types.n, 0);
+    cr_assert_eq(in->patients[0].age, -1);
+    cr_assert_eq(in->patients[0].priority, 0);
+    cr_assert_eq(in->groups[0].pinned.room_idx, -1);
+    model_instance_destroy(in);
+    model_diag_free(&d);
+}
+
+Test(read, unknown_keys_warn_with_path)
+{
+    const char *text = "{\"program\":{\"horizon\":{\"start\":\"2025-01-06\",\"weeks\":2,\"x\":1},"
+                       "\"days\":[\"tue\"],\"slot_starts\":[\"18:00\"]},\"extra\":[],"
+                       "\"group_types\":[],\"groups\":[],\"facilitators\":[],\"patients\":[]}";
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *in = NULL;
+    cr_assert_eq(io_instance_parse(text, strlen(text), &in, &d), IO_OK);
+    cr_assert_eq(d.n_warnings, 2);
+    cr_assert_str_eq(d.warnings[0].path, "extra");
+    cr_assert_str_eq(d.warnings[1].path, "program.horizon.x");
+    model_instance_destroy(in);
+    model_diag_free(&d);
+}
+
+Test(read, missing_top_level_arrays)
+{
+    const char *text = "{\"program\":{\"horizon\":{\"start\":\"2025-01-06\",\"weeks\":2},"
+                       "\"days\":[\"tue\"],\"slot_starts\":[\"18:00\"]}}";
+    model_diag d = parse_bad(text, strlen(text));
+    cr_assert_eq(d.n_errors, 4);
+    cr_assert(has_error(&d, "group_types", "missing"));
+    cr_assert(has_error(&d, "groups", "missing"));
+    cr_assert(has_error(&d, "facilitators", "missing"));
+    cr_assert(has_error(&d, "patients", "missing"));
+    model_diag_free(&d);
+}
+
+Test(read, diag_collector_is_appended_to)
+{
+    model_diag d;
+    model_diag_init(&d);
+    model_diag_error(&d, "earlier", "from another file");
+    model_instance *in = NULL;
+    cr_assert_eq(io_instance_parse(MINIMAL, strlen(MINIMAL), &in, &d), IO_OK,
+                 "earlier errors do not make this parse fail");
+    cr_assert_eq(d.n_errors, 1);
+    model_instance_destroy(in);
+    model_diag_free(&d);
+}
+
+/* --------------------------------------------------------- round trips */
+
+static void round_trip(const char *path)
+{
+    model_instance *a = load_ok(path);
+    char *t1 = NULL, *t2 = NULL;
+    cr_assert_eq(io_instance_to_json(a, &t1), IO_OK);
+    model_instance *b = parse_ok(t1, strlen(t1));
+    char where[160] = "";
+    cr_assert_eq(instance_diff(a, b, where, sizeof where), 0, "%s: differs at %s", path, where);
+    cr_assert_eq(io_instance_to_json(b, &t2), IO_OK);
+    cr_assert_str_eq(t1, t2, "writing is stable");
+    free(t1);
+    free(t2);
+    model_instance_destroy(a);
+    model_instance_destroy(b);
+}
+
+Test(round_trip, fixtures_and_sample)
+{
+    round_trip(FIX "tiny.json");
+    round_trip(FIX "full.json");
+    round_trip(FIX "warnings.json");
+    round_trip(COHORT_SOURCE_DIR "/datasets/sample.json");
+}
+
+Test(round_trip, reals_exact_and_absent_fields)
+{
+    model_instance *a = parse_ok(MINIMAL, strlen(MINIMAL));
+    double vals[] = {0.1, 1.0 / 3, 1e-7, 123456789.125, 5e-324, 1.7976931348623157e308, 0};
+    for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
+        a->types[0].rate = vals[i];
+        a->settings.weights.wait_per_week = vals[i];
+        a->settings.mip_gap = vals[i];
+        a->types[0].composition.max_new_share = vals[i] > 1 ? 1 : vals[i];
+        char *t = NULL;
+        cr_assert_eq(io_instance_to_json(a, &t), IO_OK);
+        model_instance *b = parse_ok(t, strlen(t));
+        char where[160] = "";
+        cr_assert_eq(instance_diff(a, b, where, sizeof where), 0, "%.17g: %s", vals[i], where);
+        model_instance_destroy(b);
+        free(t);
+    }
+    /* Absent optional fields stay absent; explicit [] referral stays []. */
+    char *t = NULL;
+    cr_assert_eq(io_instance_to_json(a, &t), IO_OK);
+    cr_assert_null(strstr(t, "\"gender\""));
+    cr_assert_null(strstr(t, "\"age\""));
+    cr_assert_not_null(strstr(t, "\"group_types\": []"));
+    cr_assert_not_null(strstr(t, "\"rate\": 0.0"), "a real stays a real");
+    free(t);
+    model_instance_destroy(a);
+}
+
+Test(round_trip, strings_escaped)
+{
+    model_instance *a = parse_ok(MINIMAL, strlen(MINIMAL));
+    free(a->program.name);
+    a->program.name = strdup("Quote \" back\\slash \t tab \x01 ctl, caf\xc3\xa9, \xe2\x82\xac");
+    char *t = NULL;
+    cr_assert_eq(io_instance_to_json(a, &t), IO_OK);
+    model_instance *b = parse_ok(t, strlen(t));
+    cr_assert_str_eq(b->program.name, a->program.name);
+    free(t);
+    model_instance_destroy(b);
+    model_instance_destroy(a);
+}
+
+/* ------------------------------------------------------------ solutions */
+
+static model_solution *sample_solution(void)
+{
+    model_solution *s = model_solution_create();
+    s->status = MODEL_STATUS_FEASIBLE;
+    s->objective = 1234.5;
+    s->bound = 1240.25;
+    s->gap = 0.0046;
+    s->solve_seconds = 0.75;
+    s->terms.placement = 1300;
+    s->terms.wait = 12.5;
+    s->terms.priority = 20;
+    s->terms.empty_seats = -90;
+    s->terms.load_balance = -8;
+    s->terms.changes = 0;
+    s->n_groups = 2;
+    s->groups = calloc(2, sizeof *s->groups);
+    model_sol_group *g = &s->groups[0];
+    g->id = strdup("cbt-1");
+    g->type = strdup("cbt-anx");
+    g->running = true;
+    g->day = 2;
+    g->start = 600;
+    g->end = 690;
+    g->room = strdup("room-a");
+    model_strlist_push(&g->facilitators, "ana");
+    g->substitute = strdup("ben");
+    model_strlist_push(&g->members, "p05");
+    model_strlist_push(&g->members, "p06");
+    model_strlist_push(&g->new_members, "p06");
+    g->week_parity = 1;
+    g = &s->groups[1];
+    g->id = strdup("cbt-2");
+    g->type = strdup("cbt-anx");
+    g->day = g->start = g->end = -1;
+    s->n_sessions = 2;
+    s->sessions = calloc(2, sizeof *s->sessions);
+    for (int i = 0; i < 2; i++) {
+        model_sol_session *x = &s->sessions[i];
+        x->group = strdup("cbt-1");
+        model_date_parse(i ? "2025-01-15" : "2025-01-08", &x->date);
+        x->start = 600;
+        x->end = 690;
+        x->room = strdup("room-a");
+        model_strlist_push(&x->facilitators, i ? "ben" : "ana");
+        x->covered_by = i ? strdup("ben") : NULL;
+    }
+    s->n_unplaced = 1;
+    s->unplaced = calloc(1, sizeof *s->unplaced);
+    s->unplaced[0].patient = strdup("p12");
+    model_strlist_push(&s->unplaced[0].reasons, "not screened");
+    model_metrics *m = &s->metrics;
+    m->placed = 1;
+    m->waitlist_before = 10;
+    m->waitlist_after = 9;
+    m->seats = 8;
+    m->seats_filled = 2;
+    m->groups_running = 1;
+    m->member_sessions = 8;
+    m->projected_revenue = 360;
+    m->n_load = 1;
+    m->load_ids = calloc(1, sizeof(char *));
+    m->load = calloc(1, sizeof(double));
+    m->load_ids[0] = strdup("ana");
+    m->load[0] = 0.5;
+    m->mean_wait_days_placed = 52.5;
+    m->uncovered_sessions = 0;
+    m->n_per_type = 1;
+    m->per_type = calloc(1, sizeof *m->per_type);
+    m->per_type[0].type = strdup("cbt-anx");
+    m->per_type[0].groups_running = 1;
+    m->per_type[0].seats = 8;
+    m->per_type[0].seats_filled = 2;
+    m->per_type[0].placed = 1;
+    m->per_type[0].member_sessions = 8;
+    m->per_type[0].projected_revenue = 360;
+    return s;
+}
+
+Test(solution, round_trip)
+{
+    model_solution *a = sample_solution();
+    char *t = NULL;
+    cr_assert_eq(io_solution_to_json(a, &t), IO_OK);
+    model_diag d;
+    model_diag_init(&d);
+    model_solution *b = NULL;
+    cr_assert_eq(io_solution_parse(t, strlen(t), &b, &d), IO_OK, "%s",
+                 d.n_errors ? d.errors[0].path : "");
+    char where[160] = "";
+    cr_assert_eq(solution_diff(a, b, where, sizeof where), 0, "differs at %s", where);
+    /* Non-running group: day/start/end/room are null. */
+    json_t *root = json_loads(t, 0, NULL);
+    cr_assert_not_null(root);
+    json_t *g1 = json_array_get(json_object_get(root, "groups"), 1);
+    cr_assert(json_is_null(json_object_get(g1, "day")));
+    cr_assert(json_is_null(json_object_get(g1, "start")));
+    cr_assert(json_is_null(json_object_get(g1, "room")));
+    json_t *g0 = json_array_get(json_object_get(root, "groups"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(g0, "day")), "wed");
+    cr_assert_str_eq(json_string_value(json_object_get(g0, "start")), "10:00");
+    cr_assert_eq(json_integer_value(json_object_get(g0, "week_parity")), 1);
+    cr_assert_not_null(json_object_get(root, "objective_terms"));
+    cr_assert_not_null(json_object_get(json_object_get(root, "metrics"), "per_type"));
+    cr_assert_null(json_object_get(root, "diagnosis"), "only when infeasible");
+    json_decref(root);
+    free(t);
+    model_solution_destroy(b);
+
+    /* Infeasible with a diagnosis, invalid with errors; NaN bound = null. */
+    a->status = MODEL_STATUS_INFEASIBLE;
+    a->bound = NAN;
+    model_strlist_push(&a->diagnosis, "group trauma-2 needs co-facilitation");
+    model_diag_error(&a->errors, "groups[0].type", "unknown");
+    model_diag_warning(&a->errors, "patients[1]", "fits nothing");
+    cr_assert_eq(io_solution_to_json(a, &t), IO_OK);
+    cr_assert_not_null(strstr(t, "\"bound\": null"));
+    b = NULL;
+    cr_assert_eq(io_solution_parse(t, strlen(t), &b, &d), IO_OK);
+    cr_assert_eq(solution_diff(a, b, where, sizeof where), 0, "differs at %s", where);
+    free(t);
+    model_solution_destroy(b);
+    model_solution_destroy(a);
+    model_diag_free(&d);
+}
+
+Test(solution, hand_written_minimal_accepted)
+{
+    const char *text = "{\"groups\":[{\"id\":\"g\",\"day\":\"mon\",\"start\":\"18:00\",\"end\":\"19:30\","
+                       "\"room\":\"r\",\"facilitators\":[\"f\"],\"members\":[\"p\"],\"extra\":1}],"
+                       "\"tool\":\"other\"}";
+    model_diag d;
+    model_diag_init(&d);
+    model_solution *s = NULL;
+    cr_assert_eq(io_solution_parse(text, strlen(text), &s, &d), IO_OK);
+    cr_assert_eq(s->n_groups, 1);
+    cr_assert(s->groups[0].running, "running defaults to true");
+    cr_assert_eq(s->groups[0].start, 18 * 60);
+    cr_assert_eq(s->groups[0].end, 19 * 60 + 30);
+    cr_assert_eq(s->groups[0].week_parity, 0);
+    cr_assert_eq(s->n_sessions, 0);
+    cr_assert(isnan(s->objective));
+    model_solution_destroy(s);
+    model_diag_free(&d);
+}
+
+Test(solution, type_errors_with_paths)
+{
+    const char *text =
+        "{\"status\":\"great\",\"objective\":\"high\",\"groups\":[{\"id\":\"g\",\"day\":5,"
+        "\"members\":\"p\",\"start\":\"7pm\"},{\"day\":\"mon\"}],"
+        "\"sessions\":[{\"group\":\"g\",\"date\":\"2025-13-01\",\"uncovered\":\"no\"}],"
+        "\"unplaced\":[3],\"metrics\":{\"per_type\":{\"a\":{\"seats\":\"many\"}},"
+        "\"facilitator_load\":{\"f\":\"x\"}}}";
+    model_diag d;
+    model_diag_init(&d);
+    model_solution *s = NULL;
+    cr_assert_eq(io_solution_parse(text, strlen(text), &s, &d), IO_EINVAL);
+    cr_assert_null(s);
+    const char *paths[] = {"status", "objective", "groups[0].day", "groups[0].members",
+                           "groups[0].start", "groups[1].id", "sessions[0].date",
+                           "sessions[0].uncovered", "unplaced[0]", "metrics.per_type.a.seats",
+                           "metrics.facilitator_load.f"};
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+        cr_expect(has_error(&d, paths[i], NULL), "missing error at %s", paths[i]);
+    cr_expect_eq(d.n_errors, (int)(sizeof paths / sizeof *paths));
+    model_diag_free(&d);
+}
+
+Test(solution, diag_to_json)
+{
+    model_diag d;
+    model_diag_init(&d);
+    model_diag_error(&d, "patients[12].available[0].to", "window ends at 09:00");
+    model_diag_warning(&d, "group_types[0]", "nobody holds DBT");
+    char *t = NULL;
+    cr_assert_eq(io_diag_to_json(&d, "invalid", &t), IO_OK);
+    json_t *root = json_loads(t, 0, NULL);
+    cr_assert_not_null(root);
+    cr_assert_str_eq(json_string_value(json_object_get(root, "status")), "invalid");
+    json_t *e = json_array_get(json_object_get(root, "errors"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(e, "path")), "patients[12].available[0].to");
+    cr_assert_str_eq(json_string_value(json_object_get(e, "message")), "window ends at 09:00");
+    cr_assert_eq(json_array_size(json_object_get(root, "warnings")), 1);
+    json_decref(root);
+    free(t);
+    model_diag_free(&d);
+}
+
+/* ---------------------------------------------------------- robustness */
+
+Test(robust, truncated_everywhere)
+{
+    size_t len;
+    char *text = slurp(FIX "tiny.json", &len);
+    for (size_t cut = 0; cut < len - 2; cut += 7) {
+        model_diag d = parse_bad(text, cut);
+        cr_assert_eq(d.n_errors, 1, "cut at %zu", cut);
+        cr_assert_str_eq(d.errors[0].path, "");
+        model_diag_free(&d);
+    }
+    free(text);
+}
+
+Test(robust, malformed)
+{
+    const char *bad[] = {"", " ", "{", "}", "nul", "{\"program\":}", "[1,", "{'a':1}",
+                         "{\"a\":1}garbage", "NaN", "{\"a\":Infinity}", "{\"a\":-}", "\"str\"",
+                         "42", "null", "{\"a\":\"\\u0000\"}", "{\"a\":\"\\ud800\"}",
+                         "{\"a\":99999999999999999999}", "{\"a\":1e999}", "{\"a\":01}",
+                         "{\"a\":\"tab\there\"}", "\xef\xbb\xbf{}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        model_diag d = parse_bad(bad[i], strlen(bad[i]));
+        cr_assert_str_eq(d.errors[0].path, "", "%s", bad[i]);
+        model_diag_free(&d);
+    }
+    /* Embedded NUL byte inside the text. */
+    const char nul[] = "{\"program\"\0:1}";
+    model_diag d = parse_bad(nul, sizeof nul - 1);
+    model_diag_free(&d);
+    /* NULL text is an empty document. */
+    d = parse_bad(NULL, 0);
+    model_diag_free(&d);
+}
+
+Test(robust, non_utf8)
+{
+    const char *bad[] = {"{\"program\":{\"name\":\"\xff\xfe\"}}", "{\"\xc0\xaf\":1}",
+                         "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\xe2\x82\"}", "\x80"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        model_diag d = parse_bad(bad[i], strlen(bad[i]));
+        cr_assert_str_eq(d.errors[0].path, "");
+        /* The report itself is valid UTF-8 JSON. */
+        char *t = NULL;
+        cr_assert_eq(io_diag_to_json(&d, "invalid", &t), IO_OK);
+        json_t *root = json_loads(t, 0, NULL);
+        cr_assert_not_null(root, "%s", t);
+        json_decref(root);
+        free(t);
+        model_diag_free(&d);
+    }
+}
+
+Test(robust, deeply_nested)
+{
+    size_t depth = 100000;
+    char *t = malloc(2 * depth + 64);
+    size_t n = 0;
+    n += (size_t)sprintf(t, "{\"program\":");
+    for (size_t i = 0; i < depth; i++)
+        t[n++] = '[';
+    for (size_t i = 0; i < depth; i++)
+        t[n++] = ']';
+    t[n++] = '}';
+    t[n] = '\0';
+    model_diag d = parse_bad(t, n);
+    cr_assert_str_eq(d.errors[0].path, "");
+    model_diag_free(&d);
+    /* Nested objects at the top, too. */
+    n = 0;
+    for (size_t i = 0; i < depth; i++) {
+        memcpy(t + n, "{\"a\":", 5);
+        n += 5;
+        if (n > 2 * depth)
+            break;
+    }
+    t[n] = '\0';
+    d = parse_bad(t, n);
+    model_diag_free(&d);
+    free(t);
+}
+
+Test(robust, big_numbers_in_int_fields)
+{
+    const char *fields[] = {"duration_min", "min_size", "max_size", "age_min"};
+    const char *vals[] = {"1e308", "-1e308", "2147483648", "-2147483649", "1.5", "\"3\""};
+    size_t len;
+    char *text = slurp(FIX "tiny.json", &len);
+    for (size_t f = 0; f < sizeof fields / sizeof *fields; f++)
+        for (size_t v = 0; v < sizeof vals / sizeof *vals; v++) {
+            json_t *root = json_loads(text, 0, NULL);
+            json_t *val = json_loads(vals[v], JSON_DECODE_ANY, NULL);
+            json_object_set_new(json_array_get(json_object_get(root, "group_types"), 0),
+                                fields[f], val);
+            char *t = json_dumps(root, 0);
+            model_diag d = parse_bad(t, strlen(t));
+            char path[64];
+            snprintf(path, sizeof path, "group_types[0].%s", fields[f]);
+            cr_assert(has_error(&d, path, NULL), "%s = %s: %s %s", fields[f], vals[v],
+                      d.errors[0].path, d.errors[0].message);
+            model_diag_free(&d);
+            free(t);
+            json_decref(root);
+        }
+    free(text);
+}
+
+/* Replace every value in the tree, one at a time, by each of a set of
+ * wrong values: the reader must answer (valid, or errors with paths). */
+static int n_parsed;
+
+static void mutate_all(json_t *root, json_t *node)
+{
+    static const char *const alts[] = {"1e308", "\"x\"", "[]", "{}", "null", "true", "-1",
+                                       "[[1]]"};
+    size_t nalt = sizeof alts / sizeof *alts;
+    if (json_is_object(node)) {
+        const char *key;
+        json_t *v;
+        void *tmp;
+        json_object_foreach_safe(node, tmp, key, v) {
+            json_incref(v);
+            for (size_t a = 0; a < nalt; a++) {
+                json_object_set_new(node, key, json_loads(alts[a], JSON_DECODE_ANY, NULL));
+                char *t = json_dumps(root, 0);
+                model_diag d;
+                model_diag_init(&d);
+                model_instance *in = NULL;
+                int rc = io_instance_parse(t, strlen(t), &in, &d);
+                cr_assert(rc == IO_OK || rc == IO_EINVAL);
+                if (rc == IO_EINVAL)
+                    for (int i = 0; i < d.n_errors; i++)
+                        cr_assert(d.errors[i].path[0], "error without a path: %s",
+                                  d.errors[i].message);
+                n_parsed++;
+                model_instance_destroy(in);
+                model_diag_free(&d);
+                free(t);
+            }
+            json_object_set(node, key, v);
+            mutate_all(root, v);
+            json_decref(v);
+        }
+    } else if (json_is_array(node)) {
+        for (size_t i = 0; i < json_array_size(node); i++) {
+            json_t *v = json_array_get(node, i);
+            json_incref(v);
+            for (size_t a = 0; a < nalt; a++) {
+                json_array_set_new(node, i, json_loads(alts[a], JSON_DECODE_ANY, NULL));
+                char *t = json_dumps(root, 0);
+                model_diag d;
+                model_diag_init(&d);
+                model_instance *in = NULL;
+                int rc = io_instance_parse(t, strlen(t), &in, &d);
+                cr_assert(rc == IO_OK || rc == IO_EINVAL);
+                n_parsed++;
+                model_instance_destroy(in);
+                model_diag_free(&d);
+                free(t);
+            }
+            json_array_set(node, i, v);
+            mutate_all(root, v);
+            json_decref(v);
+        }
+    }
+}
+
+Test(robust, wrong_types_everywhere, .timeout = 300)
+{
+    size_t len;
+    char *text = slurp(FIX "full.json", &len);
+    json_t *root = json_loads(text, 0, NULL);
+    cr_assert_not_null(root);
+    n_parsed = 0;
+    mutate_all(root, root);
+    cr_assert_gt(n_parsed, 5000);
+    json_decref(root);
+    free(text);
+}
+
+Test(robust, fifty_megabytes, .timeout = 300)
+{
+    char path[] = "/tmp/cohort-test-big-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "{\"program\":{\"name\":\"big\",\"horizon\":{\"start\":\"2025-01-06\",\"weeks\":13},"
+               "\"days\":[\"mon\",\"tue\"],\"slot_starts\":[\"18:00\"]},"
+               "\"group_types\":[{\"id\":\"t\",\"rate\":40,\"duration_min\":60,\"min_size\":3,"
+               "\"max_size\":8,\"diagnoses\":[\"F41\"],\"modality\":\"telehealth\","
+               "\"cadence\":\"weekly\"}],"
+               "\"groups\":[{\"id\":\"g\",\"type\":\"t\"}],\"facilitators\":[{\"id\":\"f\"}],"
+               "\"patients\":[");
+    long i = 0;
+    while (ftell(f) < 50L * 1024 * 1024) {
+        fprintf(f,
+                "%s{\"id\":\"patient-%07ld\",\"diagnoses\":[\"F41.1\",\"F32.%ld\"],"
+                "\"available\":[{\"day\":\"mon\",\"from\":\"17:00\",\"to\":\"21:00\"},"
+                "{\"day\":\"tue\",\"from\":\"09:00\",\"to\":\"21:00\"}],\"added\":\"2024-11-%02ld\","
+                "\"acuity\":\"moderate\",\"age\":%ld,\"modality\":\"either\",\"screened\":true,"
+                "\"insurance_verified\":true,\"priority\":%ld}",
+                i ? "," : "", i, i % 10, 1 + i % 28, 18 + i % 60, i % 4);
+        i++;
+    }
+    fprintf(f, "]}");
+    fclose(f);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_geq(st.st_size, 50L * 1024 * 1024);
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *in = NULL;
+    int rc = io_instance_read_file(path, &in, &d);
+    cr_assert_eq(rc, IO_OK, "%s", d.n_errors ? d.errors[0].message : "");
+    cr_assert_eq(in->n_patients, (int)i);
+    model_instance_destroy(in);
+    model_diag_free(&d);
+
+    /* Past the size limit: a clear error, no parse. */
+    char *text = NULL;
+    size_t len = 0;
+    cr_assert_eq(io_read_all(path, 1024, &text, &len), IO_EINVAL);
+    cr_assert_null(text);
+    unlink(path);
+}
+
+/* --------------------------------------------------------------- files */
+
+Test(files, write_atomic_replaces_and_fails_cleanly)
+{
+    char dir[] = "/tmp/cohort-test-dir-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    cr_assert_eq(io_write_atomic(path, "first\n", 6), IO_OK);
+    cr_assert_eq(io_write_atomic(path, "second", 6), IO_OK);
+    char *t = NULL;
+    size_t len = 0;
+    cr_assert_eq(io_read_all(path, 100, &t, &len), IO_OK);
+    cr_assert_eq(len, 6);
+    cr_assert_str_eq(t, "second");
+    free(t);
+    /* No temporary files left behind. */
+    glob_t g;
+    char pat[300];
+    snprintf(pat, sizeof pat, "%s/*", dir);
+    cr_assert_eq(glob(pat, 0, NULL, &g), 0);
+    cr_assert_eq(g.gl_pathc, 1);
+    globfree(&g);
+    /* A directory that does not exist: error, nothing written. */
+    char bad[300];
+    snprintf(bad, sizeof bad, "%s/missing/out.json", dir);
+    cr_assert_eq(io_write_atomic(bad, "x", 1), IO_EIO);
+    unlink(path);
+    rmdir(dir);
+}
+
+Test(files, read_errors)
+{
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *in = NULL;
+    cr_assert_eq(io_instance_read_file("/nonexistent/cohort.json", &in, &d), IO_EIO);
+    cr_assert_eq(d.n_errors, 1);
+    cr_assert(strstr(d.errors[0].message, "/nonexistent/cohort.json"));
+    model_diag_free(&d);
+    model_diag_init(&d);
+    cr_assert_eq(io_instance_read_file("/tmp", &in, &d), IO_EIO, "a directory");
+    cr_assert_null(in);
+    model_diag_free(&d);
+}
+
+/* ----------------------------------------------------------------- CLI */
+
+static int run(const char *args, const char *out_path)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' %s >'%s' 2>&1", COHORT_BINARY, args,
+             out_path ? out_path : "/dev/null");
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st), "%s", cmd);
+    return WEXITSTATUS(st);
+}
+
+Test(cli, validate_exit_codes)
+{
+    cr_assert_eq(run("validate " FIX "tiny.json", NULL), 0);
+    cr_assert_eq(run("validate " FIX "warnings.json", NULL), 0, "warnings do not fail");
+    cr_assert_eq(run("validate " COHORT_SOURCE_DIR "/datasets/sample.json", NULL), 0);
+    glob_t g;
+    cr_assert_eq(glob(FIX "invalid-*.json", 0, NULL, &g), 0);
+    for (size_t k = 0; k < g.gl_pathc; k++) {
+        char args[1100];
+        snprintf(args, sizeof args, "validate '%s'", g.gl_pathv[k]);
+        cr_expect_eq(run(args, NULL), 2, "%s", g.gl_pathv[k]);
+    }
+    globfree(&g);
+    cr_assert_eq(run("validate /nonexistent.json", NULL), 2);
+    cr_assert_eq(run("validate", NULL), 2, "missing argument");
+    cr_assert_eq(run("validate --help", NULL), 0);
+    cr_assert_eq(run("validate - < " FIX "tiny.json", NULL), 0, "stdin");
+}
+
+Test(cli, validate_json_report_to_file)
+{
+    char out[] = "/tmp/cohort-test-report-XXXXXX";
+    int fd = mkstemp(out);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    char args[512];
+    snprintf(args, sizeof args, "validate --json -o '%s' " FIX "invalid-refs.json", out);
+    cr_assert_eq(run(args, NULL), 2);
+    json_error_t err;
+    json_t *root = json_load_file(out, 0, &err);
+    cr_assert_not_null(root, "%s", err.text);
+    cr_assert_str_eq(json_string_value(json_object_get(root, "status")), "invalid");
+    cr_assert_eq(json_array_size(json_object_get(root, "errors")), 19);
+    json_t *e = json_array_get(json_object_get(root, "errors"), 0);
+    cr_assert(json_is_string(json_object_get(e, "path")));
+    cr_assert(json_is_string(json_object_get(e, "message")));
+    json_decref(root);
+    /* Human-readable report names each path. */
+    cr_assert_eq(run("validate " FIX "invalid-missing.json", out), 2);
+    char *t = NULL;
+    size_t len;
+    cr_assert_eq(io_read_all(out, 1 << 20, &t, &len), IO_OK);
+    cr_assert(strstr(t, "error: patients[3].available[0].to: required field is missing"), "%s", t);
+    free(t);
+    unlink(out);
+}
