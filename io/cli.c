@@ -14,6 +14,8 @@ static const io_command COMMANDS[] = {
     {"validate", "check an instance file for errors and warnings", io_cmd_validate},
     {"check", "verify every hard rule and the metrics of a solution file", io_cmd_check},
     {"generate", "generate a realistic benchmark program (tiers S, M, L, XL)", io_cmd_generate},
+    {"fill", "rank the waitlist for opened seats; --apply places the best, nothing else changes", io_cmd_fill},
+    {"whatif", "plan scenarios (and marginal values) side by side with the baseline, in parallel", io_cmd_whatif},
     {"import", "store a program from an instance file", io_cmd_import},
     {"export", "write a stored program as an instance file", io_cmd_export},
     {"token", "create, list or revoke API tokens", io_cmd_token},

@@ -407,6 +407,10 @@ typedef struct gstats {
     int cont_age_lo, cont_age_hi; /* continuing only */
 } gstats;
 
+static model_member *roster_member(model_instance *in, int ig, const char *pid);
+
+/* Continuing = occupying member of the instance roster; new = otherwise
+ * listed in new_members (the same reading as model_check). */
 static void gstats_compute(const fstate *s, int sg, gstats *st)
 {
     const model_sol_group *g = &s->sol->groups[sg];
@@ -414,10 +418,12 @@ static void gstats_compute(const fstate *s, int sg, gstats *st)
     st->age_lo = st->age_hi = st->cont_age_lo = st->cont_age_hi = -1;
     st->size = g->members.n;
     for (int m = 0; m < g->members.n; m++) {
-        bool is_new = model_strlist_find(&g->new_members, g->members.items[m]) >= 0;
-        if (is_new)
+        const model_member *mb = roster_member(s->inst, s->ig[sg], g->members.items[m]);
+        bool cont = mb && model_status_occupies(mb->status);
+        bool is_new = !cont;
+        if (!cont && model_strlist_find(&g->new_members, g->members.items[m]) >= 0)
             st->n_new++;
-        else
+        if (cont)
             st->n_cont++;
         int p = pmap_get(&s->map, g->members.items[m]);
         if (p < 0)
@@ -494,7 +500,7 @@ static bool fits_rule7(const fstate *s, int p, int sg, bool check_flags)
         return false;
     if (ty->gender && (!pa->gender || strcasecmp(pa->gender, ty->gender) != 0))
         return false;
-    int dur = g->end > g->start ? g->end - g->start : ty->duration_min;
+    int dur = ty->duration_min; /* the group's time: start .. start + duration */
     if (!model_windows_fit(pa->available, pa->n_available, g->day, g->start, dur))
         return false;
     return model_patient_type_match(s->inst, p, t);
@@ -510,16 +516,17 @@ static int fits_rule8(const fstate *s, int p, int sg, const gstats *st)
         return FIT_FULL;
     /* max_new_share applies to a group that already has (continuing) members. */
     if (c->max_new_share >= 0 && st->n_cont > 0 &&
-        (double)(st->n_new + 1) / (double)(st->size + 1) > c->max_new_share + EPS)
+        (double)(st->n_new + 1) > c->max_new_share * (double)(st->size + 1) + EPS)
         return FIT_NEW_SHARE;
     if (c->max_high_acuity >= 0 && pa->acuity == MODEL_ACUITY_HIGH &&
         st->high + 1 > c->max_high_acuity)
         return FIT_HIGH;
     if (c->max_age_spread >= 0 && pa->age >= 0) {
         int after = spread_with(st->age_lo, st->age_hi, pa->age);
-        int before = st->age_lo < 0 ? 0 : st->age_hi - st->age_lo;
         int cont = st->cont_age_lo < 0 ? 0 : st->cont_age_hi - st->cont_age_lo;
-        bool ok = after <= c->max_age_spread || (cont > c->max_age_spread && after <= before);
+        /* Where the continuing members alone exceed the limit, a placement
+         * may not widen the spread beyond theirs (as model_check). */
+        bool ok = after <= c->max_age_spread || (cont > c->max_age_spread && after <= cont);
         if (!ok)
             return FIT_AGE;
     }
@@ -585,8 +592,8 @@ static int explain_fit(const fstate *s, int p, int sg, model_strlist *why)
         if (push_fmt(why, "type: diagnosis %s matches %s of %s", code, pre, ty->id))
             return -1;
     }
-    int dur = g->end - g->start;
-    fmt_time_range(g->start, g->end, gr);
+    int dur = ty->duration_min;
+    fmt_time_range(g->start, g->start + dur, gr);
     for (int i = 0; i < pa->n_available; i++) {
         const model_window *w = &pa->available[i];
         if (w->day == g->day && g->start >= w->from && g->start + dur <= w->to) {
@@ -976,7 +983,7 @@ static int answer_referral(fstate *s, int p, int ev, int ref_date, solver_fill_r
         return -1;
     int n = 0;
     for (int g = 0; g < s->sol->n_groups; g++) {
-        if (!fits_rule7(s, p, g, true))
+        if (!fits_rule7(s, p, g, false)) /* flags noted above; the seat would fit */
             continue;
         gstats st;
         gstats_compute(s, g, &st);
@@ -1014,7 +1021,7 @@ static int answer_referral(fstate *s, int p, int ev, int ref_date, solver_fill_r
     }
     if (rc == 0 && n == 0)
         rc = estimate_wait(s, p, ref_date, r);
-    if (rc == 0 && n > 0 && s->opt->apply) {
+    if (rc == 0 && n > 0 && s->opt->apply && pa->screened && pa->insurance_verified) {
         if (place(s, p, os[0].sg) || dup_or_null(&r->placed, s->sol->groups[os[0].sg].id))
             rc = -1;
     }
@@ -1024,34 +1031,16 @@ static int answer_referral(fstate *s, int p, int ev, int ref_date, solver_fill_r
 
 /* ---------------------------------------------------- below minimum */
 
-static int flag_under_min(fstate *s, int sg, int size_events, int ref_date,
-                          solver_fill_undermin *u)
+/* Part one, right after the events (before any seat is filled): the size,
+ * the merge options and the run-under-minimum date. */
+static int undermin_prepare(fstate *s, int sg, int ref_date, solver_fill_undermin *u)
 {
     const model_instance *in = s->inst;
     const model_sol_group *g = &s->sol->groups[sg];
     const model_group_type *ty = &in->types[s->ty[sg]];
-    gstats st;
-    gstats_compute(s, sg, &st);
-    u->size = size_events;
-    u->size_after_fill = st.size;
+    u->size = g->members.n;
     u->min_size = ty->min_size;
     if (!(u->group = model_strdup(g->id)))
-        return -1;
-    for (int p = 0; p < in->n_patients; p++)
-        if (available_for_placement(s, p) && fits_rule7(s, p, sg, true) &&
-            fits_rule8(s, p, sg, &st) == FIT_OK)
-            u->eligible++;
-    int need = ty->min_size - st.size;
-    if (need <= 0) {
-        if (push_fmt(&u->options,
-                     "fill from the waitlist: placing the top candidates brings it to %d "
-                     "members (minimum %d)", st.size, ty->min_size))
-            return -1;
-    } else if (push_fmt(&u->options,
-                        "fill from the waitlist: %d more members needed, %d waitlisted patients "
-                        "fit it now%s",
-                        need, u->eligible,
-                        u->eligible >= need ? "" : " (not enough: fill alone cannot restore it)"))
         return -1;
     /* Merge: same-type running groups whose time fits every member. */
     for (int h = 0; h < s->sol->n_groups; h++) {
@@ -1117,8 +1106,43 @@ static int flag_under_min(fstate *s, int sg, int size_events, int ref_date,
                  "run under minimum until %s (%d-week grace after the event, at most to the "
                  "last session), then review%s",
                  d, s->opt->grace_weeks,
-                 st.size < 2 ? "; below the billing minimum of 2 it cannot bill as a group" : ""))
+                 u->size < 2 ? "; below the billing minimum of 2 it cannot bill as a group" : ""))
         return -1;
+    return 0;
+}
+
+/* Part two, after the seats were filled: what filling achieves (the first
+ * option). */
+static int undermin_finish(fstate *s, int sg, solver_fill_undermin *u)
+{
+    const model_instance *in = s->inst;
+    const model_group_type *ty = &in->types[s->ty[sg]];
+    gstats st;
+    gstats_compute(s, sg, &st);
+    u->size_after_fill = st.size;
+    for (int p = 0; p < in->n_patients; p++)
+        if (available_for_placement(s, p) && fits_rule7(s, p, sg, true) &&
+            fits_rule8(s, p, sg, &st) == FIT_OK)
+            u->eligible++;
+    int need = ty->min_size - st.size;
+    int rc;
+    if (need <= 0)
+        rc = push_fmt(&u->options,
+                      "fill from the waitlist: placing the top candidates of its opened seats "
+                      "brings it to %d members (minimum %d)", st.size, ty->min_size);
+    else
+        rc = push_fmt(&u->options,
+                      "fill from the waitlist: %d more member%s needed after the opened seats are "
+                      "filled; %d more waitlisted patient%s fit it now%s",
+                      need, need == 1 ? "" : "s", u->eligible, u->eligible == 1 ? "" : "s",
+                      u->eligible >= need ? "" : " (not enough: filling alone cannot restore it)");
+    if (rc)
+        return -1;
+    /* The fill option goes first. */
+    char *last = u->options.items[u->options.n - 1];
+    memmove(&u->options.items[1], &u->options.items[0],
+            (size_t)(u->options.n - 1) * sizeof *u->options.items);
+    u->options.items[0] = last;
     return 0;
 }
 
@@ -1387,8 +1411,36 @@ int solver_fill_run(const model_instance *inst, const model_solution *sol,
         rc = SOLVER_EINVAL;
         goto done;
     }
-    for (int t = 0; t < n_touched; t++)
-        touched_size[t] = s.sol->groups[touched[t]].members.n;
+    /* Groups that fell below their minimum: size, merge options and the
+     * run-under-minimum date as the events left them. */
+    for (int t = 0; t < n_touched; t++) {
+        int sg = touched[t];
+        touched_size[t] = -1;
+        if (s.sol->groups[sg].members.n >= s.inst->types[s.ty[sg]].min_size)
+            continue;
+        solver_fill_undermin *nu =
+            realloc(r->under_min, (size_t)(r->n_under_min + 1) * sizeof *nu);
+        if (!nu)
+            goto done;
+        r->under_min = nu;
+        solver_fill_undermin *u = &r->under_min[r->n_under_min++];
+        memset(u, 0, sizeof *u);
+        touched_size[t] = r->n_under_min - 1; /* index into under_min */
+        int date = -1;
+        for (int i = 0; i < n_events; i++) {
+            const char *gid = s.sol->groups[sg].id;
+            bool here = events[i].group ? strcmp(events[i].group, gid) == 0
+                                        : events[i].patient &&
+                                              model_find_group(s.inst, gid) >= 0 &&
+                                              roster_member(s.inst, s.ig[sg], events[i].patient);
+            if (here && events[i].date > date)
+                date = events[i].date;
+        }
+        if (date < 0)
+            date = s.inst->program.horizon_start;
+        if (undermin_prepare(&s, sg, date, u))
+            goto done;
+    }
 
     /* 2. Rank each opened seat; the top candidate takes it (tentatively
      * without apply, so later seats' lists assume it). */
@@ -1433,26 +1485,10 @@ int solver_fill_run(const model_instance *inst, const model_solution *sol,
             r->placed++;
     }
 
-    /* 4. Groups below their minimum. */
-    for (int t = 0; t < n_touched; t++) {
-        int sg = touched[t];
-        if (touched_size[t] >= s.inst->types[s.ty[sg]].min_size)
-            continue;
-        solver_fill_undermin *nu =
-            realloc(r->under_min, (size_t)(r->n_under_min + 1) * sizeof *nu);
-        if (!nu)
+    /* 4. What filling did for the groups below their minimum. */
+    for (int t = 0; t < n_touched; t++)
+        if (touched_size[t] >= 0 && undermin_finish(&s, touched[t], &r->under_min[touched_size[t]]))
             goto done;
-        r->under_min = nu;
-        solver_fill_undermin *u = &r->under_min[r->n_under_min++];
-        memset(u, 0, sizeof *u);
-        int date = s.inst->program.horizon_start;
-        for (int i = 0; i < n_events; i++)
-            if (events[i].group && s.sol->groups[sg].id &&
-                strcmp(events[i].group, s.sol->groups[sg].id) == 0 && events[i].date > date)
-                date = events[i].date;
-        if (flag_under_min(&s, sg, touched_size[t], date, u))
-            goto done;
-    }
 
     /* 5. Without apply, take the tentative placements back. */
     if (!opt->apply)
