@@ -47,6 +47,8 @@ static int ivec_push(ivec *a, int x)
 /* A group's timetable and composition state. */
 typedef struct gstate {
     bool running;
+    bool reserved; /* pinned day and start: its pinned people and room are
+                      held for it until it is timetabled */
     int day, start, end, parity;
     int room;
     int fac[2];
@@ -69,7 +71,45 @@ typedef struct fcfs {
     ivec *room_entries; /* per room: group indices */
     int *cnt_day;   /* [f][w][d] regular assignments */
     int *cnt_week;  /* [f][w] */
+    ivec *fac_res;  /* per facilitator: g * 3 + role of reserved (pinned) groups */
+    ivec *room_res; /* per room: reserved groups */
+    int *res_day;   /* [f][d] reserved regular assignments (weekly-counted) */
+    int *res_week;  /* [f] */
+    int *gorder;    /* timetabling order of the groups */
 } fcfs;
+
+/* Pinned time of a reserved group. */
+static void pinned_time(const fcfs *fc, int g, int *day, int *start, int *end)
+{
+    const model_group *gr = &fc->inst->groups[g];
+    *day = gr->pinned.day;
+    *start = gr->pinned.start;
+    *end = gr->pinned.start + fc->inst->types[gr->type_idx].duration_min;
+}
+
+/* Does a reservation of group h (other than g) clash with the candidate
+ * time?  Week parity is not known yet: any shared weekday counts. */
+static bool res_clash(const fcfs *fc, int h, int g, int day, int start, int end, int brk)
+{
+    if (h == g || !fc->gs[h].reserved)
+        return false;
+    int d, s, e;
+    pinned_time(fc, h, &d, &s, &e);
+    return d == day && s < end + brk && start < e + brk;
+}
+
+/* Reserved regular assignments of f on day (weekly) other than g's own. */
+static int res_count(const fcfs *fc, int f, int g, int day, bool whole_week)
+{
+    int n = whole_week ? fc->res_week[f] : fc->res_day[f * 7 + day];
+    if (fc->gs[g].reserved) {
+        const model_pinned *pin = &fc->inst->groups[g].pinned;
+        for (int r = 0; r < 2; r++)
+            if (pin->facilitator_idx[r] == f && (whole_week || pin->day == day))
+                n--;
+    }
+    return n;
+}
 
 /* ------------------------------------------------------------ helpers */
 
@@ -112,7 +152,12 @@ static bool fac_can_lead(const fcfs *fc, int f, int g, const gstate *c)
     for (int i = 0; i < e->n; i++)
         if (slot_overlap(fc, e->v[i] / 3, c->day, c->start, c->end, cad, c->parity, brk))
             return false;
-    int md = model_facilitator_max_per_day(inst, f), mw = model_facilitator_max_per_week(inst, f);
+    const ivec *rv = &fc->fac_res[f];
+    for (int i = 0; i < rv->n; i++)
+        if (res_clash(fc, rv->v[i] / 3, g, c->day, c->start, c->end, brk))
+            return false;
+    int md = model_facilitator_max_per_day(inst, f) - res_count(fc, f, g, c->day, false);
+    int mw = model_facilitator_max_per_week(inst, f) - res_count(fc, f, g, c->day, true);
     for (int w = 0; w < fc->W; w++) {
         if (!model_meets_in_week(cad, c->parity, w))
             continue;
@@ -140,6 +185,11 @@ static bool fac_can_sub(const fcfs *fc, int f, int g, const gstate *c)
         if (e->v[i] % 3 != 2 && slot_overlap(fc, e->v[i] / 3, c->day, c->start, c->end, t->cadence,
                                              c->parity, inst->settings.min_break_min))
             return false;
+    const ivec *rv = &fc->fac_res[f];
+    for (int i = 0; i < rv->n; i++)
+        if (rv->v[i] % 3 != 2 && res_clash(fc, rv->v[i] / 3, g, c->day, c->start, c->end,
+                                           inst->settings.min_break_min))
+            return false;
     return true;
 }
 
@@ -160,6 +210,10 @@ static bool room_fits(const fcfs *fc, int r, int g, const gstate *c, bool check_
     const ivec *e = &fc->room_entries[r];
     for (int i = 0; i < e->n; i++)
         if (slot_overlap(fc, e->v[i], c->day, c->start, c->end, t->cadence, c->parity, 0))
+            return false;
+    const ivec *rv = &fc->room_res[r];
+    for (int i = 0; i < rv->n; i++)
+        if (res_clash(fc, rv->v[i], g, c->day, c->start, c->end, 0))
             return false;
     return true;
 }
@@ -289,6 +343,17 @@ static int commit_group(fcfs *fc, int g)
     gstate *s = &fc->gs[g];
     model_cadence cad = gcad(fc, g);
     s->running = true;
+    if (s->reserved) {
+        const model_pinned *pin = &fc->inst->groups[g].pinned;
+        for (int r = 0; r < 2; r++) {
+            int f = pin->facilitator_idx[r];
+            if (f >= 0) {
+                fc->res_day[f * 7 + pin->day]--;
+                fc->res_week[f]--;
+            }
+        }
+        s->reserved = false;
+    }
     for (int r = 0; r < 2; r++) {
         int f = s->fac[r];
         if (f < 0)
@@ -827,6 +892,17 @@ static void fcfs_free(fcfs *fc)
     free(fc->room_entries);
     free(fc->cnt_day);
     free(fc->cnt_week);
+    if (fc->fac_res)
+        for (int f = 0; f < inst->n_facilitators; f++)
+            free(fc->fac_res[f].v);
+    free(fc->fac_res);
+    if (fc->room_res)
+        for (int r = 0; r < inst->n_rooms; r++)
+            free(fc->room_res[r].v);
+    free(fc->room_res);
+    free(fc->res_day);
+    free(fc->res_week);
+    free(fc->gorder);
 }
 
 static double now_s(void)
@@ -860,11 +936,17 @@ int solver_baseline_fcfs(const model_instance *inst, model_solution **out)
     fc.room_entries = calloc((size_t)R + 1, sizeof *fc.room_entries);
     fc.cnt_day = calloc((size_t)F * fc.W * 7 + 1, sizeof *fc.cnt_day);
     fc.cnt_week = calloc((size_t)F * fc.W + 1, sizeof *fc.cnt_week);
+    fc.fac_res = calloc((size_t)F + 1, sizeof *fc.fac_res);
+    fc.room_res = calloc((size_t)R + 1, sizeof *fc.room_res);
+    fc.res_day = calloc((size_t)F * 7 + 1, sizeof *fc.res_day);
+    fc.res_week = calloc((size_t)F + 1, sizeof *fc.res_week);
+    fc.gorder = malloc(((size_t)G + 1) * sizeof *fc.gorder);
     keys = malloc(((size_t)P + 1) * sizeof *keys);
     gord = malloc(((size_t)G + 1) * sizeof *gord);
     sol = model_solution_create();
     if (!fc.gs || !fc.placed_in || !fc.waitlisted || !fc.order || !fc.fac_entries ||
-        !fc.room_entries || !fc.cnt_day || !fc.cnt_week || !keys || !gord || !sol)
+        !fc.room_entries || !fc.cnt_day || !fc.cnt_week || !fc.fac_res || !fc.room_res ||
+        !fc.res_day || !fc.res_week || !fc.gorder || !keys || !gord || !sol)
         goto fail;
 
     /* Waitlist, oldest first. */
@@ -903,15 +985,68 @@ int solver_baseline_fcfs(const model_instance *inst, model_solution **out)
         }
     }
 
-    /* 1. Timetable: pinned must-run groups first, then the rest. */
-    for (int pass = 0; pass < 2; pass++)
+    /* Reservations: a must-run group with pinned day and start holds its
+     * pinned facilitators, substitute and room at that time. */
+    for (int g = 0; g < G; g++) {
+        const model_group *gr = &inst->groups[g];
+        const model_pinned *pin = &gr->pinned;
+        if (gr->optional || !pin->has_day || !pin->has_start)
+            continue;
+        fc.gs[g].reserved = true;
+        for (int r = 0; r < 2; r++) {
+            int f = pin->facilitator_idx[r];
+            if (f < 0)
+                continue;
+            if (ivec_push(&fc.fac_res[f], g * 3 + r) != SOLVER_OK)
+                goto fail;
+            fc.res_day[f * 7 + pin->day]++;
+            fc.res_week[f]++;
+        }
+        if (pin->substitute_idx >= 0 &&
+            ivec_push(&fc.fac_res[pin->substitute_idx], g * 3 + 2) != SOLVER_OK)
+            goto fail;
+        if (pin->room_idx >= 0 && ivec_push(&fc.room_res[pin->room_idx], g) != SOLVER_OK)
+            goto fail;
+    }
+
+    /* 1. Timetable, hardest first: pinned groups (most pinned fields
+     * first), then the rest by how few facilitators can lead them. */
+    {
+        okey *gk = malloc(((size_t)G + 1) * sizeof *gk);
+        if (!gk)
+            goto fail;
+        int n = 0;
         for (int g = 0; g < G; g++) {
             const model_group *gr = &inst->groups[g];
             const model_pinned *pin = &gr->pinned;
-            bool pinned = pin->has_day || pin->has_start || pin->room || pin->facilitators.n ||
-                          pin->substitute;
-            if (gr->optional || pinned != (pass == 0))
+            if (gr->optional)
                 continue;
+            int npin = pin->has_day + pin->has_start + (pin->room != NULL) +
+                       (pin->facilitators.n > 0) + (pin->substitute != NULL);
+            const model_group_type *t = &inst->types[gr->type_idx];
+            int able = 0;
+            for (int f = 0; f < F; f++)
+                able += model_facilitator_holds(&inst->facilitators[f], &t->required_credentials) &&
+                        (!t->cofacilitation || F > 1);
+            if (t->cofacilitation) {
+                int co = 0;
+                for (int f = 0; f < F; f++)
+                    co += model_facilitator_holds(&inst->facilitators[f],
+                                                  &t->cofacilitator_credentials);
+                able = able < co ? able : co;
+            }
+            gk[n].added = npin > 0 ? -npin : 0; /* pinned first */
+            gk[n].priority = -able;             /* fewer able facilitators first */
+            gk[n].idx = g;
+            n++;
+        }
+        qsort(gk, (size_t)n, sizeof *gk, okey_cmp);
+        for (int i = 0; i < n; i++)
+            fc.gorder[i] = gk[i].idx;
+        free(gk);
+        for (int i = 0; i < n; i++) {
+            int g = fc.gorder[i];
+            const model_group *gr = &inst->groups[g];
             bool found, short_min;
             if ((rc = timetable_group(&fc, g, &found, &short_min)) != SOLVER_OK)
                 goto fail;
@@ -933,6 +1068,7 @@ int solver_baseline_fcfs(const model_instance *inst, model_solution **out)
                     goto fail;
             }
         }
+    }
 
     /* 2. Oldest waitlisted first into the first open seat that fits. */
     int ng = 0;

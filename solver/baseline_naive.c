@@ -842,12 +842,15 @@ done:
 typedef struct cbinfo {
     bool has_bound;
     double bound;
+    double deadline; /* now_s() value past which the search stops */
 } cbinfo;
 
 static void naive_callback(glp_tree *T, void *info)
 {
     cbinfo *ci = info;
     int r = glp_ios_reason(T);
+    if (now_s() > ci->deadline) /* GLPK checks tm_lim only between nodes */
+        glp_ios_terminate(T);
     if (r == GLP_ISELECT || r == GLP_IBINGO || r == GLP_IROWGEN) {
         int p = glp_ios_best_node(T);
         if (p > 0) {
@@ -942,7 +945,7 @@ int solver_baseline_naive(const model_instance *inst, double time_limit_s, const
             double left = time_limit_s - (now_s() - ts);
             if (left > 0.05) {
                 glp_iocp ip;
-                cbinfo ci = {false, 0.0};
+                cbinfo ci = {false, 0.0, ts + time_limit_s};
                 glp_init_iocp(&ip);
                 ip.msg_lev = GLP_MSG_OFF;
                 ip.tm_lim = (int)(left * 1000.0);

@@ -174,16 +174,19 @@ void solver_fill_result_destroy(solver_fill_result *r);
 /* Baselines (solver/baseline_*.c), for the benchmark suite.           */
 
 /* First-come-first-served: what a coordinator does by hand.  Must-run
- * groups are processed pinned first, then in instance order; each is kept
- * at its pinned fields, else at the first feasible (day, start) in day
- * order then slot_starts order (week parity 0 before 1), first fitting
- * room, facilitators and substitute in instance order, respecting hard
- * rules 2-5 (a group whose continuing members are below min_size takes the
- * first slot where enough eligible waitlisted patients fit, and reserves
- * the oldest of them).  Optional groups are not opened.  Then the oldest
- * waitlisted patient (by `added`, absent last) goes first into the first
- * open seat (groups by day, start) that fits rules 7 and 8.  Sessions are
- * expanded with coverage (rule 6), metrics and objective terms computed.
+ * groups are timetabled hardest first (pinned groups, most pinned fields
+ * first, then by how few facilitators hold their credentials); a group
+ * with pinned day and start holds its pinned people and room from the
+ * outset.  Each is kept at its pinned fields, else at the first feasible
+ * (day, start) in day order then slot_starts order (week parity 0 before
+ * 1), first fitting room, facilitators and substitute in instance order,
+ * respecting hard rules 2-5 (a group whose continuing members are below
+ * min_size takes the first slot where enough eligible waitlisted patients
+ * fit, and reserves the oldest of them).  Optional groups are not opened.
+ * Then the oldest waitlisted patient (by `added`, absent last) goes first
+ * into the first open seat (groups by day, start) that fits rules 7 and 8.
+ * Sessions are expanded with coverage (rule 6), metrics and objective
+ * terms computed.
  * On SOLVER_OK *out is a new solution (free with model_solution_destroy):
  * status feasible, or infeasible with a diagnosis naming each must-run
  * group no feasible slot exists for.  SOLVER_EINVAL / SOLVER_ENOMEM: *out

@@ -1,0 +1,1419 @@
+/*
+ * bench_main.c - cohort-bench: the benchmark suite driver.
+ *
+ *   cohort-bench run [OPTIONS]            the suite (see --help)
+ *   cohort-bench fcfs INSTANCE [-o SOL]   first-come-first-served baseline
+ *   cohort-bench naive INSTANCE [--time-limit S] [--mps FILE]
+ *                                         naive monolithic GLPK model
+ *   cohort-bench info INSTANCE            instance size as one JSON line
+ *   cohort-bench summary SOLUTION         solution headline as one JSON line
+ *
+ * Every measured run is a separate process (fork + exec), timed with the
+ * wall clock; its peak memory is the child's ru_maxrss from wait4.  The
+ * driver itself stays small (it parses no instance or solution in-process:
+ * the info/summary helpers do, in children) so that the memory it shares
+ * with a child before exec does not inflate the child's figure.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "solver.h"
+
+#ifndef COHORT_BINARY
+#define COHORT_BINARY "cohort"
+#endif
+#ifndef COHORT_SOURCE_DIR
+#define COHORT_SOURCE_DIR "."
+#endif
+
+#define PATH_MAX_LEN 4096
+
+/* snprintf that truncates silently (paths and notes are bounded). */
+static void fmt_to(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fmt_to(char *dst, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(dst, n, fmt, ap);
+    va_end(ap);
+}
+
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ------------------------------------------------------ helper commands */
+
+static int load_instance(const char *path, model_instance **inst)
+{
+    model_diag d;
+    model_diag_init(&d);
+    int rc = io_instance_read_file(path, inst, &d);
+    if (rc != IO_OK) {
+        for (int i = 0; i < d.n_errors && i < 20; i++)
+            fprintf(stderr, "error: %s: %s\n", d.errors[i].path, d.errors[i].message);
+        fprintf(stderr, "cohort-bench: cannot read instance %s\n", path);
+    }
+    model_diag_free(&d);
+    return rc == IO_OK ? 0 : (rc == IO_ENOMEM ? COHORT_EXIT_INTERNAL : COHORT_EXIT_INVALID);
+}
+
+static json_t *solution_summary(const model_solution *sol)
+{
+    const model_metrics *m = &sol->metrics;
+    return json_pack("{s:s, s:f, s:f, s:f, s:f, s:i, s:i, s:i, s:i, s:f, s:i, s:i}", "status",
+                     model_solution_status_name(sol->status), "objective", sol->objective, "bound",
+                     sol->bound, "gap", sol->gap, "solve_seconds", sol->solve_seconds, "placed",
+                     m->placed, "seats", m->seats, "seats_filled", m->seats_filled,
+                     "groups_running", m->groups_running, "mean_wait_days_placed",
+                     m->mean_wait_days_placed, "uncovered_sessions", m->uncovered_sessions,
+                     "waitlist_before", m->waitlist_before);
+}
+
+static int print_json_line(json_t *j)
+{
+    if (!j)
+        return COHORT_EXIT_INTERNAL;
+    char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    json_decref(j);
+    if (!s)
+        return COHORT_EXIT_INTERNAL;
+    printf("%s\n", s);
+    free(s);
+    return fflush(stdout) == 0 ? COHORT_EXIT_OK : COHORT_EXIT_INTERNAL;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: cohort-bench info INSTANCE\n");
+        return COHORT_EXIT_INVALID;
+    }
+    model_instance *inst = NULL;
+    int rc = load_instance(argv[1], &inst);
+    if (rc)
+        return rc;
+    int wl = 0, sites = 0;
+    for (int p = 0; p < inst->n_patients; p++)
+        wl += model_patient_waitlisted(inst, p);
+    for (int r = 0; r < inst->n_rooms; r++) {
+        bool seen = false;
+        for (int k = 0; k < r && !seen && inst->rooms[r].site; k++)
+            seen = inst->rooms[k].site && strcmp(inst->rooms[k].site, inst->rooms[r].site) == 0;
+        sites += inst->rooms[r].site && !seen;
+    }
+    int optional = 0;
+    for (int g = 0; g < inst->n_groups; g++)
+        optional += inst->groups[g].optional;
+    json_t *j = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:f}", "groups", inst->n_groups,
+                          "optional_groups", optional, "facilitators", inst->n_facilitators,
+                          "rooms", inst->n_rooms, "sites", sites, "patients", inst->n_patients,
+                          "waitlisted", wl, "types", inst->n_types, "time_limit_s",
+                          inst->settings.time_limit_s);
+    model_instance_destroy(inst);
+    return print_json_line(j);
+}
+
+static int cmd_summary(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: cohort-bench summary SOLUTION\n");
+        return COHORT_EXIT_INVALID;
+    }
+    model_diag d;
+    model_diag_init(&d);
+    model_solution *sol = NULL;
+    int rc = io_solution_read_file(argv[1], &sol, &d);
+    model_diag_free(&d);
+    if (rc != IO_OK) {
+        fprintf(stderr, "cohort-bench: cannot read solution %s\n", argv[1]);
+        return COHORT_EXIT_INVALID;
+    }
+    rc = print_json_line(solution_summary(sol));
+    model_solution_destroy(sol);
+    return rc;
+}
+
+static int cmd_fcfs(int argc, char **argv)
+{
+    const char *out = NULL, *in = NULL;
+    for (int i = 1; i < argc; i++) {
+        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc)
+            out = argv[++i];
+        else if (!in && argv[i][0] != '-')
+            in = argv[i];
+        else {
+            fprintf(stderr, "usage: cohort-bench fcfs INSTANCE [-o SOLUTION]\n");
+            return COHORT_EXIT_INVALID;
+        }
+    }
+    if (!in) {
+        fprintf(stderr, "usage: cohort-bench fcfs INSTANCE [-o SOLUTION]\n");
+        return COHORT_EXIT_INVALID;
+    }
+    model_instance *inst = NULL;
+    int rc = load_instance(in, &inst);
+    if (rc)
+        return rc;
+    model_solution *sol = NULL;
+    rc = solver_baseline_fcfs(inst, &sol);
+    if (rc != SOLVER_OK) {
+        fprintf(stderr, "cohort-bench fcfs: baseline failed (code %d)\n", rc);
+        model_instance_destroy(inst);
+        return COHORT_EXIT_INTERNAL;
+    }
+    int exit_code = COHORT_EXIT_OK;
+    if (out) {
+        char *text = NULL;
+        if (io_solution_to_json(sol, &text) != IO_OK ||
+            io_write_atomic(out, text, strlen(text)) != IO_OK) {
+            fprintf(stderr, "cohort-bench fcfs: cannot write %s\n", out);
+            exit_code = COHORT_EXIT_INTERNAL;
+        }
+        free(text);
+    }
+    for (int i = 0; i < sol->diagnosis.n; i++)
+        fprintf(stderr, "fcfs: %s\n", sol->diagnosis.items[i]);
+    if (exit_code == COHORT_EXIT_OK)
+        exit_code = print_json_line(solution_summary(sol));
+    if (exit_code == COHORT_EXIT_OK && sol->status == MODEL_STATUS_INFEASIBLE)
+        exit_code = COHORT_EXIT_INFEASIBLE;
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+    return exit_code;
+}
+
+static int cmd_naive(int argc, char **argv)
+{
+    const char *in = NULL, *mps = NULL;
+    double tl = -1;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--time-limit") == 0 && i + 1 < argc)
+            tl = atof(argv[++i]);
+        else if (strcmp(argv[i], "--mps") == 0 && i + 1 < argc)
+            mps = argv[++i];
+        else if (!in && argv[i][0] != '-')
+            in = argv[i];
+        else {
+            in = NULL;
+            break;
+        }
+    }
+    if (!in) {
+        fprintf(stderr, "usage: cohort-bench naive INSTANCE [--time-limit S] [--mps FILE]\n"
+                        "  --time-limit S  solve with GLPK within S seconds (default: the\n"
+                        "                  instance's time_limit_s; 0 = build only)\n");
+        return COHORT_EXIT_INVALID;
+    }
+    model_instance *inst = NULL;
+    int rc = load_instance(in, &inst);
+    if (rc)
+        return rc;
+    if (tl < 0)
+        tl = inst->settings.time_limit_s;
+    solver_naive_result r;
+    rc = solver_baseline_naive(inst, tl, mps, &r);
+    model_instance_destroy(inst);
+    if (rc != SOLVER_OK) {
+        fprintf(stderr, "cohort-bench naive: failed (code %d%s)\n", rc,
+                rc == SOLVER_EBACKEND ? ", GLPK error" : "");
+        return COHORT_EXIT_INTERNAL;
+    }
+    json_t *j = json_pack("{s:s, s:b, s:b, s:f, s:f, s:f, s:i, s:i, s:i, s:I, s:b}", "status",
+                          r.too_large ? "too_large" : model_solution_status_name(r.status),
+                          "has_incumbent", r.has_incumbent, "has_bound", r.has_bound, "seconds",
+                          r.seconds, "build_seconds", r.build_seconds, "time_limit_s", tl, "cols",
+                          r.n_cols, "binaries", r.n_bin, "rows", r.n_rows, "nonzeros",
+                          (json_int_t)r.n_nonzeros, "too_large", r.too_large);
+    if (j && r.has_incumbent)
+        json_object_set_new(j, "objective", json_real(r.objective));
+    if (j && r.has_bound)
+        json_object_set_new(j, "bound", json_real(r.bound));
+    return print_json_line(j);
+}
+
+/* --------------------------------------------------------- child runs */
+
+typedef struct child_run {
+    int exit_code;   /* -1 when killed by a signal */
+    bool timed_out;  /* killed by the driver at its deadline */
+    double wall;     /* seconds */
+    double peak_mb;  /* ru_maxrss */
+} child_run;
+
+/* Run argv (argv[0] a path) with stdout/stderr to files (NULL = /dev/null),
+ * killing it after timeout_s.  Returns 0 or -1 when it could not start. */
+static int run_child(char *const argv[], const char *out_path, const char *err_path,
+                     double timeout_s, child_run *cr)
+{
+    memset(cr, 0, sizeof *cr);
+    fflush(stdout);
+    fflush(stderr);
+    double t0 = now_s();
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int fo = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(err_path ? err_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fi = open("/dev/null", O_RDONLY);
+        if (fo < 0 || fe < 0 || fi < 0)
+            _exit(127);
+        dup2(fi, 0);
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    for (;;) {
+        pid_t w = wait4(pid, &status, WNOHANG, &ru);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR)
+            return -1;
+        if (timeout_s > 0 && now_s() - t0 > timeout_s && !cr->timed_out) {
+            kill(pid, SIGKILL);
+            cr->timed_out = true;
+        }
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    cr->wall = now_s() - t0;
+    cr->peak_mb = ru.ru_maxrss / 1024.0;
+    cr->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return 0;
+}
+
+/* Read a small text file (first max bytes).  NULL when unreadable. */
+static char *read_small(const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(max + 1);
+    size_t n = buf ? fread(buf, 1, max, f) : 0;
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    return buf;
+}
+
+/* Last JSON object line of a file. */
+static json_t *read_json_line(const char *path)
+{
+    char *text = read_small(path, 1 << 20);
+    if (!text)
+        return NULL;
+    json_t *j = NULL;
+    char *line = strtok(text, "\n");
+    while (line) {
+        if (line[0] == '{') {
+            json_t *k = json_loads(line, 0, NULL);
+            if (k) {
+                json_decref(j);
+                j = k;
+            }
+        }
+        line = strtok(NULL, "\n");
+    }
+    free(text);
+    return j;
+}
+
+static double jnum(const json_t *o, const char *k, double dflt)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+static const char *jstr(const json_t *o, const char *k, const char *dflt)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+/* ------------------------------------------------------------- suite */
+
+typedef struct bench_cfg {
+    char cohort[PATH_MAX_LEN];
+    char self[PATH_MAX_LEN];
+    char root[PATH_MAX_LEN];
+    char out[PATH_MAX_LEN];
+    char cbc[PATH_MAX_LEN]; /* "" = not installed */
+    const char *tiers[4];
+    int n_tiers;
+    int seeds[8];
+    int n_seeds;
+    int l_seeds[8];
+    int n_l_seeds;
+    double limit[4]; /* S M L XL */
+    bool do_cbc, do_naive, do_whatif;
+    int whatif_scenarios;
+} bench_cfg;
+
+static int tier_index(const char *t)
+{
+    static const char *const names[4] = {"S", "M", "L", "XL"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(t, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+typedef struct row {
+    char tier[4];
+    int seed;
+    char solver[24];
+    json_t *info; /* borrowed (the instance's) */
+    char status[32];
+    double wall, peak_mb;
+    bool has_obj, has_bound;
+    double obj, bound, gap;
+    int placed, seats, seats_filled;
+    double mean_wait;
+    bool has_metrics;
+    char check[48];
+    char note[200];
+    double time_limit;
+} row;
+
+typedef struct rows {
+    row *v;
+    int n, cap;
+} rows;
+
+static row *row_new(rows *rs, const char *tier, int seed, const char *solver, json_t *info,
+                    double tl)
+{
+    if (rs->n == rs->cap) {
+        int ncap = rs->cap ? rs->cap * 2 : 32;
+        row *nv = realloc(rs->v, (size_t)ncap * sizeof *nv);
+        if (!nv) {
+            fprintf(stderr, "cohort-bench: out of memory\n");
+            exit(COHORT_EXIT_INTERNAL);
+        }
+        rs->v = nv;
+        rs->cap = ncap;
+    }
+    row *r = &rs->v[rs->n++];
+    memset(r, 0, sizeof *r);
+    snprintf(r->tier, sizeof r->tier, "%s", tier);
+    r->seed = seed;
+    snprintf(r->solver, sizeof r->solver, "%s", solver);
+    r->info = info;
+    r->time_limit = tl;
+    snprintf(r->check, sizeof r->check, "n/a");
+    return r;
+}
+
+static void fill_from_summary(row *r, const json_t *s)
+{
+    snprintf(r->status, sizeof r->status, "%s", jstr(s, "status", "?"));
+    bool sol_ok = strcmp(r->status, "optimal") == 0 || strcmp(r->status, "feasible") == 0 ||
+                  strcmp(r->status, "time_limit") == 0;
+    r->has_obj = sol_ok && json_object_get(s, "objective");
+    r->obj = jnum(s, "objective", 0);
+    r->has_bound = json_object_get(s, "bound") != NULL;
+    r->bound = jnum(s, "bound", 0);
+    r->gap = jnum(s, "gap", 0);
+    r->placed = (int)jnum(s, "placed", 0);
+    r->seats = (int)jnum(s, "seats", 0);
+    r->seats_filled = (int)jnum(s, "seats_filled", 0);
+    r->mean_wait = jnum(s, "mean_wait_days_placed", 0);
+    r->has_metrics = true;
+}
+
+static void path_join(char *dst, size_t n, const char *dir, const char *file)
+{
+    fmt_to(dst, n, "%s/%s", dir, file);
+}
+
+/* `cohort check INSTANCE SOLUTION --json`: "ok", "N violations" ... */
+static void run_check(const bench_cfg *c, const char *inst, const char *sol, const char *tag,
+                      row *r)
+{
+    char out[PATH_MAX_LEN];
+    char name[128];
+    snprintf(name, sizeof name, "%s.check.json", tag);
+    path_join(out, sizeof out, c->out, name);
+    char *argv[] = {(char *)c->cohort, "check", (char *)inst, (char *)sol, "--json", NULL};
+    child_run cr;
+    if (run_child(argv, out, NULL, 600, &cr) != 0) {
+        snprintf(r->check, sizeof r->check, "not run");
+        return;
+    }
+    if (cr.exit_code == 0) {
+        snprintf(r->check, sizeof r->check, "ok");
+        return;
+    }
+    json_t *j = NULL;
+    char *text = read_small(out, 64u << 20);
+    if (text)
+        j = json_loads(text, 0, NULL);
+    free(text);
+    if (cr.exit_code == COHORT_EXIT_VIOLATIONS && j) {
+        size_t nv = json_array_size(json_object_get(j, "violations"));
+        size_t nm = json_array_size(json_object_get(j, "metrics_mismatches"));
+        if (nv)
+            snprintf(r->check, sizeof r->check, "%zu violations", nv);
+        else
+            snprintf(r->check, sizeof r->check, "%zu misreported", nm);
+    } else {
+        snprintf(r->check, sizeof r->check, "exit %d", cr.exit_code);
+    }
+    json_decref(j);
+}
+
+static void summary_of(const bench_cfg *c, const char *sol, const char *tag, row *r)
+{
+    char out[PATH_MAX_LEN], name[128];
+    snprintf(name, sizeof name, "%s.summary.json", tag);
+    path_join(out, sizeof out, c->out, name);
+    char *argv[] = {(char *)c->self, "summary", (char *)sol, NULL};
+    child_run cr;
+    if (run_child(argv, out, NULL, 600, &cr) == 0 && cr.exit_code == 0) {
+        json_t *s = read_json_line(out);
+        if (s) {
+            fill_from_summary(r, s);
+            json_decref(s);
+        }
+    }
+}
+
+static bool file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Find or generate the instance of (tier, seed); NULL-terminated note on
+ * how it was obtained. */
+static int locate_instance(const bench_cfg *c, const char *tier, int seed, char *path, size_t n,
+                           char *how, size_t hn)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s-%d.json", tier, seed);
+    if (tier_index(tier) <= 1) {
+        fmt_to(path, n, "%s/datasets/bench/%s", c->root, name);
+        if (file_exists(path)) {
+            snprintf(how, hn, "datasets/bench/%s", name);
+            return 0;
+        }
+    }
+    path_join(path, n, c->out, name);
+    char seedbuf[16];
+    snprintf(seedbuf, sizeof seedbuf, "%d", seed);
+    char *argv[] = {(char *)c->cohort, "generate", "--tier", (char *)tier, "--seed", seedbuf,
+                    "-o", path, NULL};
+    char err[PATH_MAX_LEN];
+    snprintf(name, sizeof name, "%s-%d.generate.log", tier, seed);
+    path_join(err, sizeof err, c->out, name);
+    child_run cr;
+    if (run_child(argv, NULL, err, 1800, &cr) != 0 || cr.exit_code != 0 || !file_exists(path)) {
+        fprintf(stderr, "cohort-bench: cannot generate tier %s seed %d (see %s)\n", tier, seed,
+                err);
+        return -1;
+    }
+    snprintf(how, hn, "generated (cohort generate --tier %s --seed %d, %.1f s)", tier, seed,
+             cr.wall);
+    return 0;
+}
+
+static void run_cohort(const bench_cfg *c, const char *inst, const char *tag, double tl, row *r)
+{
+    char sol[PATH_MAX_LEN], err[PATH_MAX_LEN], name[128], tlbuf[32];
+    snprintf(name, sizeof name, "%s.cohort.json", tag);
+    path_join(sol, sizeof sol, c->out, name);
+    snprintf(name, sizeof name, "%s.cohort.log", tag);
+    path_join(err, sizeof err, c->out, name);
+    snprintf(tlbuf, sizeof tlbuf, "%g", tl);
+    remove(sol);
+    char *argv[] = {(char *)c->cohort, "plan", (char *)inst, "-o", sol, "--time-limit", tlbuf,
+                    "--quiet", NULL};
+    child_run cr;
+    if (run_child(argv, NULL, err, tl * 2 + 120, &cr) != 0) {
+        snprintf(r->status, sizeof r->status, "not run");
+        return;
+    }
+    r->wall = cr.wall;
+    r->peak_mb = cr.peak_mb;
+    if (cr.timed_out)
+        snprintf(r->note, sizeof r->note, "killed after %.0f s", cr.wall);
+    if (!file_exists(sol)) {
+        snprintf(r->status, sizeof r->status, cr.timed_out ? "killed" : "exit %d", cr.exit_code);
+        return;
+    }
+    summary_of(c, sol, tag, r);
+    if (cr.exit_code != 0 && cr.exit_code != COHORT_EXIT_NO_SOLUTION &&
+        cr.exit_code != COHORT_EXIT_INFEASIBLE)
+        snprintf(r->note, sizeof r->note, "exit %d", cr.exit_code);
+    snprintf(name, sizeof name, "%s.cohort", tag);
+    if (strcmp(r->status, "optimal") == 0 || strcmp(r->status, "feasible") == 0 ||
+        strcmp(r->status, "time_limit") == 0)
+        run_check(c, inst, sol, name, r);
+}
+
+static void run_fcfs(const bench_cfg *c, const char *inst, const char *tag, row *r)
+{
+    char sol[PATH_MAX_LEN], out[PATH_MAX_LEN], err[PATH_MAX_LEN], name[128];
+    snprintf(name, sizeof name, "%s.fcfs.json", tag);
+    path_join(sol, sizeof sol, c->out, name);
+    snprintf(name, sizeof name, "%s.fcfs.out", tag);
+    path_join(out, sizeof out, c->out, name);
+    snprintf(name, sizeof name, "%s.fcfs.log", tag);
+    path_join(err, sizeof err, c->out, name);
+    char *argv[] = {(char *)c->self, "fcfs", (char *)inst, "-o", sol, NULL};
+    child_run cr;
+    if (run_child(argv, out, err, 1800, &cr) != 0) {
+        snprintf(r->status, sizeof r->status, "not run");
+        return;
+    }
+    r->wall = cr.wall;
+    r->peak_mb = cr.peak_mb;
+    json_t *s = read_json_line(out);
+    if (!s) {
+        snprintf(r->status, sizeof r->status, "exit %d", cr.exit_code);
+        return;
+    }
+    fill_from_summary(r, s);
+    json_decref(s);
+    r->has_bound = false; /* FCFS's bound is only the trivial one */
+    snprintf(name, sizeof name, "%s.fcfs", tag);
+    run_check(c, inst, sol, name, r);
+}
+
+static void run_naive(const bench_cfg *c, const char *inst, const char *tag, double tl, row *r)
+{
+    char out[PATH_MAX_LEN], err[PATH_MAX_LEN], name[128], tlbuf[32];
+    snprintf(name, sizeof name, "%s.naive.out", tag);
+    path_join(out, sizeof out, c->out, name);
+    snprintf(name, sizeof name, "%s.naive.log", tag);
+    path_join(err, sizeof err, c->out, name);
+    snprintf(tlbuf, sizeof tlbuf, "%g", tl);
+    char *argv[] = {(char *)c->self, "naive", (char *)inst, "--time-limit", tlbuf, NULL};
+    child_run cr;
+    if (run_child(argv, out, err, tl * 3 + 300, &cr) != 0) {
+        snprintf(r->status, sizeof r->status, "not run");
+        return;
+    }
+    r->wall = cr.wall;
+    r->peak_mb = cr.peak_mb;
+    json_t *s = read_json_line(out);
+    if (!s) {
+        snprintf(r->status, sizeof r->status, cr.timed_out ? "killed" : "exit %d", cr.exit_code);
+        return;
+    }
+    snprintf(r->status, sizeof r->status, "%s", jstr(s, "status", "?"));
+    r->has_obj = json_object_get(s, "objective") != NULL;
+    r->obj = jnum(s, "objective", 0);
+    r->has_bound = json_object_get(s, "bound") != NULL;
+    r->bound = jnum(s, "bound", 0);
+    if (r->has_obj && r->has_bound)
+        r->gap = fabs(r->bound - r->obj) / fmax(fabs(r->obj), 1e-9);
+    snprintf(r->note, sizeof r->note, "%.0f cols, %.0f rows, %.0f nonzeros; build %.1f s",
+             jnum(s, "cols", 0), jnum(s, "rows", 0), jnum(s, "nonzeros", 0),
+             jnum(s, "build_seconds", 0));
+    json_decref(s);
+}
+
+/* Parse CBC's final report from its log. */
+static void parse_cbc_log(const char *log, row *r)
+{
+    char *text = read_small(log, 64u << 20);
+    if (!text) {
+        snprintf(r->status, sizeof r->status, "no log");
+        return;
+    }
+    char *res = strstr(text, "Result - ");
+    if (!res) {
+        snprintf(r->status, sizeof r->status, "no result");
+    } else if (strncmp(res + 9, "Optimal", 7) == 0) {
+        snprintf(r->status, sizeof r->status, "optimal");
+    } else if (strncmp(res + 9, "Stopped on time", 15) == 0) {
+        snprintf(r->status, sizeof r->status, "time_limit");
+    } else if (strstr(res, "infeasible") && strncmp(res + 9, "Problem proven infeasible", 25) == 0) {
+        snprintf(r->status, sizeof r->status, "infeasible");
+    } else {
+        snprintf(r->status, sizeof r->status, "other");
+    }
+    const char *o = res ? strstr(res, "Objective value:") : NULL;
+    if (o) {
+        r->has_obj = true;
+        r->obj = atof(o + strlen("Objective value:"));
+        if (strcmp(r->status, "time_limit") == 0)
+            snprintf(r->status, sizeof r->status, "feasible");
+    }
+    if (res && strstr(res, "No feasible solution found"))
+        r->has_obj = false;
+    const char *b = res ? strstr(res, "Upper bound:") : NULL;
+    if (!b && res)
+        b = strstr(res, "Lower bound:");
+    if (b) {
+        r->has_bound = true;
+        r->bound = atof(strchr(b, ':') + 1);
+    } else if (r->has_obj && strcmp(r->status, "optimal") == 0) {
+        r->has_bound = true;
+        r->bound = r->obj;
+    }
+    if (r->has_obj && r->has_bound)
+        r->gap = fabs(r->bound - r->obj) / fmax(fabs(r->obj), 1e-9);
+    free(text);
+}
+
+static void run_cbc(const bench_cfg *c, const char *inst, const char *tag, double tl, row *r,
+                    double *export_s)
+{
+    char lp[PATH_MAX_LEN], sol[PATH_MAX_LEN], log[PATH_MAX_LEN], err[PATH_MAX_LEN], name[128];
+    char tlbuf[32], secbuf[32];
+    snprintf(name, sizeof name, "%s.export.lp", tag);
+    path_join(lp, sizeof lp, c->out, name);
+    snprintf(name, sizeof name, "%s.export.json", tag);
+    path_join(sol, sizeof sol, c->out, name);
+    snprintf(name, sizeof name, "%s.export.log", tag);
+    path_join(err, sizeof err, c->out, name);
+    snprintf(tlbuf, sizeof tlbuf, "%g", tl);
+    remove(lp);
+    /* The exported model is written by `cohort plan --export-model` (CPLEX LP
+     * carries the objective sense; GLPK's MPS does not). */
+    char *argv[] = {(char *)c->cohort, "plan",        (char *)inst, "--export-model", lp,
+                    "-o",              sol,           "--time-limit", tlbuf,          "--quiet",
+                    NULL};
+    child_run cr;
+    *export_s = -1;
+    if (run_child(argv, NULL, err, tl * 2 + 120, &cr) != 0 || !file_exists(lp)) {
+        snprintf(r->status, sizeof r->status, "no export");
+        snprintf(r->note, sizeof r->note, "cohort plan --export-model wrote no model (exit %d)",
+                 cr.exit_code);
+        return;
+    }
+    *export_s = cr.wall;
+    struct stat st;
+    double mb = stat(lp, &st) == 0 ? st.st_size / 1048576.0 : 0;
+    snprintf(name, sizeof name, "%s.cbc.log", tag);
+    path_join(log, sizeof log, c->out, name);
+    snprintf(secbuf, sizeof secbuf, "%g", tl);
+    char *cargv[] = {(char *)c->cbc, lp, "-sec", secbuf, "-solve", NULL};
+    if (run_child(cargv, log, NULL, tl * 3 + 300, &cr) != 0) {
+        snprintf(r->status, sizeof r->status, "not run");
+        return;
+    }
+    r->wall = cr.wall;
+    r->peak_mb = cr.peak_mb;
+    parse_cbc_log(log, r);
+    if (cr.timed_out)
+        snprintf(r->status, sizeof r->status, "killed");
+    snprintf(r->note, sizeof r->note, "model %.1f MB LP", mb);
+}
+
+/* Whatif throughput: N scenarios on one instance with -j 2. */
+typedef struct whatif_result {
+    bool ran;
+    char tier[4];
+    int seed, scenarios, exit_code;
+    double wall, per_minute, peak_mb;
+    char note[200];
+} whatif_result;
+
+static void run_whatif(const bench_cfg *c, const char *inst, const char *tier, int seed,
+                       whatif_result *w)
+{
+    char scen[PATH_MAX_LEN], out[PATH_MAX_LEN], err[PATH_MAX_LEN];
+    memset(w, 0, sizeof *w);
+    snprintf(w->tier, sizeof w->tier, "%s", tier);
+    w->seed = seed;
+    path_join(scen, sizeof scen, c->out, "whatif-scenarios.json");
+    path_join(out, sizeof out, c->out, "whatif-out.json");
+    path_join(err, sizeof err, c->out, "whatif.log");
+    /* Scenarios that change caps and the break rule: valid on any
+     * instance, each a full re-plan. */
+    json_t *arr = json_array();
+    for (int i = 0; i < c->whatif_scenarios; i++) {
+        char nm[64];
+        json_t *ch;
+        switch (i % 4) {
+        case 0:
+            ch = json_pack("[{s:s, s:s, s:i}]", "op", "set_setting", "field", "max_groups_per_day",
+                           "value", 3 + i / 4 % 3);
+            break;
+        case 1:
+            ch = json_pack("[{s:s, s:s, s:i}]", "op", "set_setting", "field",
+                           "max_groups_per_week", 8 + i / 4 % 6);
+            break;
+        case 2:
+            ch = json_pack("[{s:s, s:s, s:i}]", "op", "set_setting", "field", "min_break_min",
+                           "value", 15 * (1 + i / 4 % 3));
+            break;
+        default:
+            ch = json_pack("[{s:s, s:s, s:f}]", "op", "set_setting", "field",
+                           "weights.empty_seat", "value", 1.0 + i / 4 % 5);
+            break;
+        }
+        snprintf(nm, sizeof nm, "scenario-%d", i + 1);
+        json_array_append_new(arr, json_pack("{s:s, s:o}", "name", nm, "changes", ch));
+    }
+    json_t *doc = json_pack("{s:o}", "scenarios", arr);
+    if (!doc || json_dump_file(doc, scen, JSON_INDENT(1)) != 0) {
+        json_decref(doc);
+        fmt_to(w->note, sizeof w->note, "cannot write %s", scen);
+        return;
+    }
+    json_decref(doc);
+    char *argv[] = {(char *)c->cohort, "whatif", (char *)inst, scen, "-j", "2", "-o", out,
+                    "--quiet", NULL};
+    child_run cr;
+    if (run_child(argv, NULL, err, 1800, &cr) != 0)
+        return;
+    w->ran = true;
+    w->scenarios = c->whatif_scenarios;
+    w->exit_code = cr.exit_code;
+    w->wall = cr.wall;
+    w->peak_mb = cr.peak_mb;
+    w->per_minute = cr.wall > 0 ? 60.0 * w->scenarios / cr.wall : 0;
+    if (cr.exit_code != 0)
+        fmt_to(w->note, sizeof w->note, "exit %d (see %s)", cr.exit_code, err);
+}
+
+/* ------------------------------------------------------------ reports */
+
+static void fmt_num(char *b, size_t n, bool has, double v, int prec)
+{
+    if (!has)
+        snprintf(b, n, "–");
+    else
+        snprintf(b, n, "%.*f", prec, v);
+}
+
+static const row *find_row(const rows *rs, const char *tier, int seed, const char *solver)
+{
+    for (int i = 0; i < rs->n; i++)
+        if (strcmp(rs->v[i].tier, tier) == 0 && rs->v[i].seed == seed &&
+            strcmp(rs->v[i].solver, solver) == 0)
+            return &rs->v[i];
+    return NULL;
+}
+
+static void write_markdown(FILE *f, const bench_cfg *c, const rows *rs, const whatif_result *w,
+                           const char *machine)
+{
+    (void)c;
+    fprintf(f, "%s\n", machine);
+    fprintf(f, "### All runs\n\n");
+    fprintf(f, "| tier | seed | groups / facilitators / waitlisted | solver | status | time s | "
+               "peak MB | objective | bound | gap | placed | seats filled | mean wait placed (d) | "
+               "check | note |\n");
+    fprintf(f, "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+    for (int i = 0; i < rs->n; i++) {
+        const row *r = &rs->v[i];
+        char ob[32], bd[32], gp[32], pl[32], sf[32], mw[32];
+        fmt_num(ob, sizeof ob, r->has_obj, r->obj, 1);
+        fmt_num(bd, sizeof bd, r->has_bound, r->bound, 1);
+        fmt_num(gp, sizeof gp, r->has_obj && r->has_bound, r->gap * 100.0, 2);
+        if (r->has_obj && r->has_bound)
+            strncat(gp, " %", sizeof gp - strlen(gp) - 1);
+        if (r->has_metrics) {
+            snprintf(pl, sizeof pl, "%d", r->placed);
+            snprintf(sf, sizeof sf, "%d / %d", r->seats_filled, r->seats);
+            snprintf(mw, sizeof mw, "%.1f", r->mean_wait);
+        } else {
+            snprintf(pl, sizeof pl, "–");
+            snprintf(sf, sizeof sf, "–");
+            snprintf(mw, sizeof mw, "–");
+        }
+        fprintf(f, "| %s | %d | %d / %d / %d | %s | %s | %.2f | %.0f | %s | %s | %s | %s | %s | %s "
+                   "| %s | %s |\n",
+                r->tier, r->seed, (int)jnum(r->info, "groups", 0),
+                (int)jnum(r->info, "facilitators", 0), (int)jnum(r->info, "waitlisted", 0),
+                r->solver, r->status[0] ? r->status : "–", r->wall, r->peak_mb, ob, bd, gp, pl,
+                sf, mw, r->check, r->note);
+    }
+
+    fprintf(f, "\n### cohort beside the baselines\n\n");
+    fprintf(f, "| tier | seed | cohort placed / mean wait d | FCFS placed / mean wait d | "
+               "cohort time s / objective | CBC on the exported model: status, time s, objective "
+               "ratio CBC/cohort | GLPK on the naive model: status, time s, objective, bound |\n");
+    fprintf(f, "|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < rs->n; i++) {
+        const row *co = &rs->v[i];
+        if (strcmp(co->solver, "cohort") != 0)
+            continue;
+        const row *fc = find_row(rs, co->tier, co->seed, "fcfs");
+        const row *cb = find_row(rs, co->tier, co->seed, "cbc");
+        const row *nv = find_row(rs, co->tier, co->seed, "glpk-naive");
+        char a[64], b[96], d[64], e[160], g[200];
+        if (co->has_metrics)
+            snprintf(a, sizeof a, "%d / %.1f", co->placed, co->mean_wait);
+        else
+            snprintf(a, sizeof a, "– (%s)", co->status);
+        if (fc && fc->has_metrics)
+            snprintf(b, sizeof b, "%d / %.1f (check: %s)", fc->placed, fc->mean_wait, fc->check);
+        else
+            snprintf(b, sizeof b, "%s", fc ? fc->status : "not run");
+        if (co->has_obj)
+            snprintf(d, sizeof d, "%.2f / %.1f", co->wall, co->obj);
+        else
+            snprintf(d, sizeof d, "%.2f / –", co->wall);
+        if (!cb)
+            snprintf(e, sizeof e, "not run");
+        else if (cb->has_obj && co->has_obj && fabs(co->obj) > 1e-9)
+            snprintf(e, sizeof e, "%s, %.2f, %.4f", cb->status, cb->wall, cb->obj / co->obj);
+        else
+            fmt_to(e, sizeof e, "%s, %.2f, –%s%s%s", cb->status, cb->wall,
+                     cb->note[0] ? " (" : "", cb->note, cb->note[0] ? ")" : "");
+        if (!nv)
+            snprintf(g, sizeof g, "not run");
+        else {
+            char o2[32], b2[32];
+            fmt_num(o2, sizeof o2, nv->has_obj, nv->obj, 1);
+            fmt_num(b2, sizeof b2, nv->has_bound, nv->bound, 1);
+            snprintf(g, sizeof g, "%s, %.2f, %s, %s", nv->status, nv->wall, o2, b2);
+        }
+        fprintf(f, "| %s | %d | %s | %s | %s | %s | %s |\n", co->tier, co->seed, a, b, d, e, g);
+    }
+    if (w && w->ran)
+        fprintf(f, "\n### what-if throughput\n\n`cohort whatif` on %s-%d, %d scenarios, `-j 2`: "
+                   "%.1f s wall, **%.1f scenarios per minute**, peak %.0f MB%s%s.\n",
+                w->tier, w->seed, w->scenarios, w->wall, w->per_minute, w->peak_mb,
+                w->note[0] ? "; " : "", w->note);
+    else if (w)
+        fprintf(f, "\n### what-if throughput\n\nnot measured%s%s.\n", w->note[0] ? ": " : "",
+                w->note);
+}
+
+static json_t *row_json(const row *r)
+{
+    json_t *o = json_pack("{s:s, s:i, s:s, s:O, s:s, s:f, s:f, s:f, s:s, s:s}", "tier", r->tier,
+                          "seed", r->seed, "solver", r->solver, "instance",
+                          r->info ? r->info : json_null(), "status", r->status, "wall_seconds",
+                          r->wall, "peak_mb", r->peak_mb, "time_limit_s", r->time_limit, "check",
+                          r->check, "note", r->note);
+    if (!o)
+        return NULL;
+    if (r->has_obj)
+        json_object_set_new(o, "objective", json_real(r->obj));
+    if (r->has_bound)
+        json_object_set_new(o, "bound", json_real(r->bound));
+    if (r->has_obj && r->has_bound)
+        json_object_set_new(o, "gap", json_real(r->gap));
+    if (r->has_metrics) {
+        json_object_set_new(o, "placed", json_integer(r->placed));
+        json_object_set_new(o, "seats", json_integer(r->seats));
+        json_object_set_new(o, "seats_filled", json_integer(r->seats_filled));
+        json_object_set_new(o, "mean_wait_days_placed", json_real(r->mean_wait));
+    }
+    return o;
+}
+
+/* Scaling chart: wall time and peak memory per tier, one line per solver,
+ * log scales; written as SVG text. */
+static void write_svg(FILE *f, const rows *rs)
+{
+    static const char *const solvers[] = {"cohort", "fcfs", "cbc", "glpk-naive"};
+    static const char *const colors[] = {"#1f77b4", "#2ca02c", "#ff7f0e", "#d62728"};
+    static const char *const tiers[] = {"S", "M", "L", "XL"};
+    const int W = 900, H = 420, pw = 360, ph = 280, top = 60, lefts[2] = {70, 520};
+    /* mean per (solver, tier) over seeds */
+    double val[2][4][4];
+    int cnt[4][4];
+    memset(val, 0, sizeof val);
+    memset(cnt, 0, sizeof cnt);
+    bool tier_used[4] = {false};
+    for (int i = 0; i < rs->n; i++) {
+        const row *r = &rs->v[i];
+        int t = tier_index(r->tier), s = -1;
+        for (int k = 0; k < 4; k++)
+            if (strcmp(r->solver, solvers[k]) == 0)
+                s = k;
+        if (t < 0 || s < 0 || r->wall <= 0 || strcmp(r->status, "too_large") == 0 ||
+            strncmp(r->status, "no", 2) == 0)
+            continue;
+        val[0][s][t] += r->wall;
+        val[1][s][t] += r->peak_mb;
+        cnt[s][t]++;
+        tier_used[t] = true;
+    }
+    int nt = 0, tpos[4];
+    for (int t = 0; t < 4; t++)
+        tpos[t] = tier_used[t] ? nt++ : -1;
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+               "font-family=\"sans-serif\" font-size=\"12\">\n",
+            W, H);
+    fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W, H);
+    fprintf(f, "<text x=\"%d\" y=\"24\" font-size=\"16\" text-anchor=\"middle\">cohort benchmark "
+               "scaling: mean over seeds per tier (log scales)</text>\n",
+            W / 2);
+    static const char *const titles[2] = {"wall time (s)", "peak memory (MB)"};
+    for (int m = 0; m < 2; m++) {
+        double lo = 1e300, hi = -1e300;
+        for (int s = 0; s < 4; s++)
+            for (int t = 0; t < 4; t++)
+                if (cnt[s][t]) {
+                    double v = fmax(val[m][s][t] / cnt[s][t], 1e-3);
+                    lo = fmin(lo, v);
+                    hi = fmax(hi, v);
+                }
+        if (hi < lo) {
+            lo = 0.1;
+            hi = 10;
+        }
+        double llo = floor(log10(lo)), lhi = ceil(log10(hi));
+        if (lhi <= llo)
+            lhi = llo + 1;
+        int x0 = lefts[m], y0 = top + ph;
+        fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\">%s</text>\n",
+                x0 + pw / 2, top - 12, titles[m]);
+        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+                   "stroke=\"#444\"/>\n",
+                x0, top, pw, ph);
+        for (double e = llo; e <= lhi + 1e-9; e += 1) {
+            double y = y0 - (e - llo) / (lhi - llo) * ph;
+            fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", x0,
+                    y, x0 + pw, y);
+            fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n", x0 - 6, y + 4,
+                    pow(10, e));
+        }
+        for (int t = 0; t < 4; t++) {
+            if (tpos[t] < 0)
+                continue;
+            double x = x0 + (nt > 1 ? (double)tpos[t] / (nt - 1) : 0.5) * (pw - 40) + 20;
+            fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x, y0 + 18,
+                    tiers[t]);
+        }
+        for (int s = 0; s < 4; s++) {
+            bool any = false;
+            for (int t = 0; t < 4; t++)
+                any = any || cnt[s][t];
+            if (!any)
+                continue;
+            fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+                    colors[s]);
+            for (int t = 0; t < 4; t++) {
+                if (!cnt[s][t] || tpos[t] < 0)
+                    continue;
+                double v = fmax(val[m][s][t] / cnt[s][t], 1e-3);
+                double x = x0 + (nt > 1 ? (double)tpos[t] / (nt - 1) : 0.5) * (pw - 40) + 20;
+                double y = y0 - (log10(v) - llo) / (lhi - llo) * ph;
+                fprintf(f, "%.1f,%.1f ", x, y);
+            }
+            fprintf(f, "\"/>\n");
+            for (int t = 0; t < 4; t++) {
+                if (!cnt[s][t] || tpos[t] < 0)
+                    continue;
+                double v = fmax(val[m][s][t] / cnt[s][t], 1e-3);
+                double x = x0 + (nt > 1 ? (double)tpos[t] / (nt - 1) : 0.5) * (pw - 40) + 20;
+                double y = y0 - (log10(v) - llo) / (lhi - llo) * ph;
+                fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s %s: "
+                           "%.3g</title></circle>\n",
+                        x, y, colors[s], solvers[s], tiers[t], v);
+            }
+        }
+    }
+    for (int s = 0; s < 4; s++) {
+        int x = 120 + s * 180, y = H - 30;
+        fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+                   "stroke-width=\"3\"/>\n",
+                x, y, x + 24, y, colors[s]);
+        fprintf(f, "<text x=\"%d\" y=\"%d\">%s</text>\n", x + 30, y + 4, solvers[s]);
+    }
+    fprintf(f, "</svg>\n");
+}
+
+static void machine_info(char *buf, size_t n, const bench_cfg *c)
+{
+    char cpu[256] = "unknown", mem[64] = "unknown", cbcv[64] = "not installed";
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[512];
+    if (f) {
+        while (fgets(line, sizeof line, f))
+            if (strncmp(line, "model name", 10) == 0) {
+                char *p = strchr(line, ':');
+                if (p) {
+                    p++;
+                    while (*p == ' ')
+                        p++;
+                    p[strcspn(p, "\n")] = '\0';
+                    snprintf(cpu, sizeof cpu, "%s", p);
+                }
+                break;
+            }
+        fclose(f);
+    }
+    f = fopen("/proc/meminfo", "r");
+    if (f) {
+        while (fgets(line, sizeof line, f))
+            if (strncmp(line, "MemTotal:", 9) == 0) {
+                snprintf(mem, sizeof mem, "%.1f GiB", atof(line + 9) / 1048576.0);
+                break;
+            }
+        fclose(f);
+    }
+    if (c->cbc[0]) {
+        char log[PATH_MAX_LEN];
+        path_join(log, sizeof log, c->out, "cbc-version.log");
+        char *argv[] = {(char *)c->cbc, "-quit", NULL};
+        child_run cr;
+        if (run_child(argv, log, NULL, 30, &cr) == 0) {
+            char *t = read_small(log, 4096);
+            char *v = t ? strstr(t, "Version:") : NULL;
+            if (v) {
+                v += 8;
+                while (*v == ' ')
+                    v++;
+                v[strcspn(v, " \n")] = '\0';
+                snprintf(cbcv, sizeof cbcv, "%s", v);
+            }
+            free(t);
+        }
+    }
+    snprintf(buf, n,
+             "Machine: %ld cores (nproc), %s memory, CPU %s; GLPK %s; CBC %s.\n",
+             sysconf(_SC_NPROCESSORS_ONLN), mem, cpu, solver_glpk_version(), cbcv);
+}
+
+static int parse_int_list(const char *s, int *out, int max)
+{
+    int n = 0;
+    char *dup = strdup(s), *save = NULL;
+    for (char *t = strtok_r(dup, ",", &save); t && n < max; t = strtok_r(NULL, ",", &save))
+        out[n++] = atoi(t);
+    free(dup);
+    return n;
+}
+
+static void find_cbc(char *out, size_t n)
+{
+    out[0] = '\0';
+    const char *path = getenv("PATH");
+    if (!path)
+        return;
+    char *dup = strdup(path), *save = NULL;
+    for (char *d = strtok_r(dup, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        char cand[PATH_MAX_LEN];
+        snprintf(cand, sizeof cand, "%s/cbc", d);
+        if (access(cand, X_OK) == 0) {
+            snprintf(out, n, "%s", cand);
+            break;
+        }
+    }
+    free(dup);
+}
+
+static void run_help(FILE *f)
+{
+    fprintf(f,
+            "Usage: cohort-bench run [OPTIONS]\n"
+            "Run the benchmark suite: per tier and seed, `cohort plan` (wall time, peak\n"
+            "memory, status, objective, bound, gap, placements, seats filled, mean wait of\n"
+            "those placed, `cohort check`), beside the baselines: first-come-first-served,\n"
+            "CBC on the model `cohort plan --export-model` writes, GLPK on the naive\n"
+            "monolithic model; plus `cohort whatif -j 2` throughput.  Writes results.md,\n"
+            "results.json, scaling.csv and scaling.svg into the output directory.\n\n"
+            "  --tiers LIST       tiers to run [S,M,L]; XL also with --xl\n"
+            "  --xl               add tier XL (cohort and FCFS only: the exported and the\n"
+            "                     naive models are not run at that size)\n"
+            "  --seeds LIST       seeds for S and M [1,2] (datasets/bench/T-N.json)\n"
+            "  --l-seeds LIST     seeds for L and XL [1,2] (generated on the fly)\n"
+            "  --limits S,M,L,XL  time limits in seconds [10,10,60,300]\n"
+            "  --no-cbc, --no-naive, --no-whatif   skip a baseline\n"
+            "  --whatif-scenarios N   scenarios in the what-if run [8]\n"
+            "  --cohort PATH      the cohort binary [%s]\n"
+            "  --root DIR         source tree with datasets/bench [%s]\n"
+            "  --out DIR          output directory [ROOT/bench/results]\n",
+            COHORT_BINARY, COHORT_SOURCE_DIR);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    bench_cfg c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.cohort, sizeof c.cohort, "%s", COHORT_BINARY);
+    snprintf(c.root, sizeof c.root, "%s", COHORT_SOURCE_DIR);
+    c.tiers[0] = "S";
+    c.tiers[1] = "M";
+    c.tiers[2] = "L";
+    c.n_tiers = 3;
+    c.seeds[0] = 1;
+    c.seeds[1] = 2;
+    c.n_seeds = 2;
+    c.l_seeds[0] = 1;
+    c.l_seeds[1] = 2;
+    c.n_l_seeds = 2;
+    c.limit[0] = 10;
+    c.limit[1] = 10;
+    c.limit[2] = 60;
+    c.limit[3] = 300;
+    c.do_cbc = c.do_naive = c.do_whatif = true;
+    c.whatif_scenarios = 8;
+    bool xl = false;
+    static const struct option opts[] = {
+        {"tiers", required_argument, NULL, 't'},  {"xl", no_argument, NULL, 'X'},
+        {"seeds", required_argument, NULL, 's'},  {"l-seeds", required_argument, NULL, 'l'},
+        {"limits", required_argument, NULL, 'L'}, {"no-cbc", no_argument, NULL, 'c'},
+        {"no-naive", no_argument, NULL, 'n'},     {"no-whatif", no_argument, NULL, 'w'},
+        {"whatif-scenarios", required_argument, NULL, 'W'},
+        {"cohort", required_argument, NULL, 'C'}, {"root", required_argument, NULL, 'r'},
+        {"out", required_argument, NULL, 'o'},    {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    static char tierbuf[64];
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 't': {
+            snprintf(tierbuf, sizeof tierbuf, "%s", optarg);
+            c.n_tiers = 0;
+            char *save = NULL;
+            for (char *t = strtok_r(tierbuf, ",", &save); t && c.n_tiers < 4;
+                 t = strtok_r(NULL, ",", &save)) {
+                if (tier_index(t) < 0) {
+                    fprintf(stderr, "cohort-bench: unknown tier '%s' (S, M, L, XL)\n", t);
+                    return COHORT_EXIT_INVALID;
+                }
+                c.tiers[c.n_tiers++] = t;
+            }
+            break;
+        }
+        case 'X': xl = true; break;
+        case 's': c.n_seeds = parse_int_list(optarg, c.seeds, 8); break;
+        case 'l': c.n_l_seeds = parse_int_list(optarg, c.l_seeds, 8); break;
+        case 'L': {
+            int v[4], k = parse_int_list(optarg, v, 4);
+            for (int i = 0; i < k; i++)
+                c.limit[i] = v[i];
+            break;
+        }
+        case 'c': c.do_cbc = false; break;
+        case 'n': c.do_naive = false; break;
+        case 'w': c.do_whatif = false; break;
+        case 'W': c.whatif_scenarios = atoi(optarg) > 0 ? atoi(optarg) : 8; break;
+        case 'C': snprintf(c.cohort, sizeof c.cohort, "%s", optarg); break;
+        case 'r': snprintf(c.root, sizeof c.root, "%s", optarg); break;
+        case 'o': snprintf(c.out, sizeof c.out, "%s", optarg); break;
+        case 'h': run_help(stdout); return COHORT_EXIT_OK;
+        default: run_help(stderr); return COHORT_EXIT_INVALID;
+        }
+    }
+    if (xl) {
+        bool have = false;
+        for (int i = 0; i < c.n_tiers; i++)
+            have = have || strcmp(c.tiers[i], "XL") == 0;
+        if (!have && c.n_tiers < 4)
+            c.tiers[c.n_tiers++] = "XL";
+    }
+    if (!c.out[0])
+        fmt_to(c.out, sizeof c.out, "%s/bench/results", c.root);
+    mkdir(c.out, 0755);
+    ssize_t sl = readlink("/proc/self/exe", c.self, sizeof c.self - 1);
+    if (sl <= 0) {
+        fprintf(stderr, "cohort-bench: cannot find its own executable\n");
+        return COHORT_EXIT_INTERNAL;
+    }
+    c.self[sl] = '\0';
+    if (access(c.cohort, X_OK) != 0) {
+        fprintf(stderr, "cohort-bench: cohort binary %s not found (--cohort PATH)\n", c.cohort);
+        return COHORT_EXIT_INVALID;
+    }
+    if (c.do_cbc)
+        find_cbc(c.cbc, sizeof c.cbc);
+
+    char machine[1024];
+    machine_info(machine, sizeof machine, &c);
+    fprintf(stderr, "%s", machine);
+    double t_start = now_s();
+    rows rs = {0};
+    json_t *infos = json_array();
+    whatif_result wi;
+    memset(&wi, 0, sizeof wi);
+    snprintf(wi.note, sizeof wi.note, "not requested");
+    bool whatif_done = false;
+
+    for (int ti = 0; ti < c.n_tiers; ti++) {
+        const char *tier = c.tiers[ti];
+        int tix = tier_index(tier);
+        bool big = tix >= 2;
+        const int *seeds = big ? c.l_seeds : c.seeds;
+        int ns = big ? c.n_l_seeds : c.n_seeds;
+        double tl = c.limit[tix];
+        for (int si = 0; si < ns; si++) {
+            int seed = seeds[si];
+            char inst[PATH_MAX_LEN], how[256], tag[64], out[PATH_MAX_LEN];
+            snprintf(tag, sizeof tag, "%s-%d", tier, seed);
+            fprintf(stderr, "== %s (limit %g s)\n", tag, tl);
+            if (locate_instance(&c, tier, seed, inst, sizeof inst, how, sizeof how) != 0) {
+                row *r = row_new(&rs, tier, seed, "cohort", NULL, tl);
+                snprintf(r->status, sizeof r->status, "no instance");
+                continue;
+            }
+            char name[96];
+            snprintf(name, sizeof name, "%s.info.json", tag);
+            path_join(out, sizeof out, c.out, name);
+            char *iargv[] = {c.self, "info", inst, NULL};
+            child_run cr;
+            json_t *info = NULL;
+            if (run_child(iargv, out, NULL, 600, &cr) == 0 && cr.exit_code == 0)
+                info = read_json_line(out);
+            if (!info) {
+                row *r = row_new(&rs, tier, seed, "cohort", NULL, tl);
+                snprintf(r->status, sizeof r->status, "invalid instance");
+                continue;
+            }
+            json_object_set_new(info, "source", json_string(how));
+            json_object_set_new(info, "tier", json_string(tier));
+            json_object_set_new(info, "seed", json_integer(seed));
+            json_array_append_new(infos, info); /* infos keeps it alive */
+
+            row *r = row_new(&rs, tier, seed, "cohort", info, tl);
+            run_cohort(&c, inst, tag, tl, r);
+            fprintf(stderr, "   cohort  %-10s %7.2f s %7.0f MB obj %.1f placed %d check %s\n",
+                    r->status, r->wall, r->peak_mb, r->obj, r->placed, r->check);
+            r = row_new(&rs, tier, seed, "fcfs", info, 0);
+            run_fcfs(&c, inst, tag, r);
+            fprintf(stderr, "   fcfs    %-10s %7.2f s %7.0f MB obj %.1f placed %d check %s\n",
+                    r->status, r->wall, r->peak_mb, r->obj, r->placed, r->check);
+            if (c.do_cbc && tix <= 2) {
+                r = row_new(&rs, tier, seed, "cbc", info, tl);
+                if (!c.cbc[0]) {
+                    snprintf(r->status, sizeof r->status, "not installed");
+                } else {
+                    double ex = -1;
+                    run_cbc(&c, inst, tag, tl, r, &ex);
+                    if (ex >= 0) {
+                        size_t len = strlen(r->note);
+                        snprintf(r->note + len, sizeof r->note - len, "; export %.1f s", ex);
+                    }
+                }
+                fprintf(stderr, "   cbc     %-10s %7.2f s %7.0f MB obj %.1f %s\n", r->status,
+                        r->wall, r->peak_mb, r->obj, r->note);
+            }
+            if (c.do_naive && tix <= 2) {
+                r = row_new(&rs, tier, seed, "glpk-naive", info, tl);
+                run_naive(&c, inst, tag, tl, r);
+                fprintf(stderr, "   naive   %-10s %7.2f s %7.0f MB obj %.1f %s\n", r->status,
+                        r->wall, r->peak_mb, r->obj, r->note);
+            }
+            if (c.do_whatif && !whatif_done && tix == 1) {
+                run_whatif(&c, inst, tier, seed, &wi);
+                whatif_done = true;
+                fprintf(stderr, "   whatif  %d scenarios %.2f s (%.1f per minute) %s\n",
+                        wi.scenarios, wi.wall, wi.per_minute, wi.note);
+            }
+        }
+    }
+    if (c.do_whatif && !whatif_done)
+        snprintf(wi.note, sizeof wi.note, "needs tier M in the run");
+    double total = now_s() - t_start;
+
+    /* results.md */
+    char path[PATH_MAX_LEN];
+    path_join(path, sizeof path, c.out, "results.md");
+    FILE *f = fopen(path, "w");
+    if (f) {
+        write_markdown(f, &c, &rs, c.do_whatif ? &wi : NULL, machine);
+        fprintf(f, "\nWhole suite: %.0f s wall.\n", total);
+        fclose(f);
+    }
+    write_markdown(stdout, &c, &rs, c.do_whatif ? &wi : NULL, machine);
+    printf("\nWhole suite: %.0f s wall.  Files in %s: results.md, results.json, scaling.csv, "
+           "scaling.svg\n",
+           total, c.out);
+
+    /* results.json */
+    json_t *runs = json_array();
+    for (int i = 0; i < rs.n; i++)
+        json_array_append_new(runs, row_json(&rs.v[i]));
+    json_t *wj = json_pack("{s:b, s:s, s:i, s:i, s:f, s:f, s:f, s:s}", "ran", wi.ran, "tier",
+                           wi.tier, "seed", wi.seed, "scenarios", wi.scenarios, "wall_seconds",
+                           wi.wall, "scenarios_per_minute", wi.per_minute, "peak_mb", wi.peak_mb,
+                           "note", wi.note);
+    json_t *doc = json_pack("{s:s, s:O, s:o, s:o, s:f, s:[f,f,f,f]}", "machine", machine,
+                            "instances", infos, "runs", runs, "whatif", wj ? wj : json_null(),
+                            "suite_wall_seconds", total, "time_limits_s", c.limit[0], c.limit[1],
+                            c.limit[2], c.limit[3]);
+    path_join(path, sizeof path, c.out, "results.json");
+    if (!doc || json_dump_file(doc, path, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) != 0)
+        fprintf(stderr, "cohort-bench: cannot write %s\n", path);
+    json_decref(doc);
+
+    /* scaling.csv and scaling.svg */
+    path_join(path, sizeof path, c.out, "scaling.csv");
+    f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "tier,seed,groups,facilitators,waitlisted,solver,status,wall_s,peak_mb\n");
+        for (int i = 0; i < rs.n; i++) {
+            const row *r = &rs.v[i];
+            fprintf(f, "%s,%d,%d,%d,%d,%s,%s,%.3f,%.1f\n", r->tier, r->seed,
+                    (int)jnum(r->info, "groups", 0), (int)jnum(r->info, "facilitators", 0),
+                    (int)jnum(r->info, "waitlisted", 0), r->solver, r->status, r->wall,
+                    r->peak_mb);
+        }
+        fclose(f);
+    }
+    path_join(path, sizeof path, c.out, "scaling.svg");
+    f = fopen(path, "w");
+    if (f) {
+        write_svg(f, &rs);
+        fclose(f);
+    }
+    json_decref(infos);
+    free(rs.v);
+    return COHORT_EXIT_OK;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: cohort-bench COMMAND ...\n"
+               "  run [OPTIONS]                        the benchmark suite (run --help)\n"
+               "  fcfs INSTANCE [-o SOLUTION]          first-come-first-served baseline\n"
+               "  naive INSTANCE [--time-limit S] [--mps FILE]\n"
+               "                                       naive monolithic GLPK model\n"
+               "  info INSTANCE                        instance size (JSON line)\n"
+               "  summary SOLUTION                     solution headline (JSON line)\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return COHORT_EXIT_INVALID;
+    }
+    if (strcmp(argv[1], "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(argv[1], "fcfs") == 0)
+        return cmd_fcfs(argc - 1, argv + 1);
+    if (strcmp(argv[1], "naive") == 0)
+        return cmd_naive(argc - 1, argv + 1);
+    if (strcmp(argv[1], "info") == 0)
+        return cmd_info(argc - 1, argv + 1);
+    if (strcmp(argv[1], "summary") == 0)
+        return cmd_summary(argc - 1, argv + 1);
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage(stdout);
+        return COHORT_EXIT_OK;
+    }
+    fprintf(stderr, "cohort-bench: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return COHORT_EXIT_INVALID;
+}
