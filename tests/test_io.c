@@ -959,3 +959,47 @@ Test(cli, validate_json_report_to_file)
     free(t);
     unlink(out);
 }
+
+/* ------------------------------------------------------------- docs */
+
+/* The k-th ```json block of docs/FORMAT.md (malloc'd). */
+static char *doc_block(int k)
+{
+    char *doc = slurp(COHORT_SOURCE_DIR "/docs/FORMAT.md", NULL);
+    char *p = doc;
+    for (int i = 0; i <= k; i++) {
+        p = strstr(p, "```json\n");
+        cr_assert_not_null(p, "docs/FORMAT.md has a json block %d", k);
+        p += 8;
+    }
+    char *end = strstr(p, "```");
+    cr_assert_not_null(end);
+    char *block = strndup(p, (size_t)(end - p));
+    free(doc);
+    return block;
+}
+
+Test(docs, format_examples_are_valid)
+{
+    char *inst = doc_block(1);
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *in = NULL;
+    cr_assert_eq(io_instance_parse(inst, strlen(inst), &in, &d), IO_OK, "%s: %s",
+                 d.n_errors ? d.errors[0].path : "", d.n_errors ? d.errors[0].message : "");
+    cr_assert_eq(d.n_warnings, 0, "%s", d.n_warnings ? d.warnings[0].message : "");
+    model_instance_destroy(in);
+    model_diag_free(&d);
+    free(inst);
+
+    char *sol = doc_block(2);
+    model_diag_init(&d);
+    model_solution *s = NULL;
+    cr_assert_eq(io_solution_parse(sol, strlen(sol), &s, &d), IO_OK);
+    cr_assert_eq(s->status, MODEL_STATUS_OPTIMAL);
+    cr_assert_eq(s->metrics.n_per_type, 1);
+    cr_assert_eq(s->groups[0].end, 11 * 60 + 30);
+    model_solution_destroy(s);
+    model_diag_free(&d);
+    free(sol);
+}
