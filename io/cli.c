@@ -16,6 +16,7 @@ static const io_command COMMANDS[] = {
     {"generate", "generate a realistic benchmark program (tiers S, M, L, XL)", io_cmd_generate},
     {"fill", "rank the waitlist for opened seats; --apply places the best, nothing else changes", io_cmd_fill},
     {"whatif", "plan scenarios (and marginal values) side by side with the baseline, in parallel", io_cmd_whatif},
+    {"serve", "serve the JSON HTTP API over a program store", io_cmd_serve},
     {"import", "store a program from an instance file", io_cmd_import},
     {"export", "write a stored program as an instance file", io_cmd_export},
     {"token", "create, list or revoke API tokens", io_cmd_token},

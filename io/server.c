@@ -1,0 +1,1781 @@
+/*
+ * server.c - `cohort serve`: the JSON HTTP API (libmicrohttpd, one thread
+ * per connection).
+ *
+ * Every route is one row of ROUTES[] (method, path template, least role,
+ * handler, and what the OpenAPI document says about it); the OpenAPI
+ * document is generated from that table, so it lists exactly what the
+ * server does.  Solves run as jobs in child processes (server_jobs.c).
+ * The request log names the path template, never the ids in the path
+ * (patient ids are protected health information), nor any body.
+ */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "io_private.h"
+#include "solver.h"
+
+#ifndef COHORT_VERSION
+#define COHORT_VERSION MODEL_VERSION
+#endif
+
+struct io_server {
+    struct MHD_Daemon *daemon;
+    io_store *store;
+    io_jobs *jobs;
+    io_server_options opt;
+    int port;
+    char *openapi;
+    pthread_mutex_t log_mu;
+};
+
+/* Per-request state (one per HTTP request on a connection). */
+typedef struct req_ctx {
+    char *body;
+    size_t len, cap;
+    int too_big;
+    double t0;
+    int status;       /* sent status, 0 = none yet */
+    const char *tmpl; /* matched route template, for the log */
+    char method[12];
+} req_ctx;
+
+typedef struct http_req {
+    io_server *srv;
+    struct MHD_Connection *conn;
+    req_ctx *r;
+    const char *param[4]; /* path parameters in template order */
+    long actor;           /* token id */
+    int role;
+} http_req;
+
+typedef enum MHD_Result (*route_fn)(http_req *q);
+
+typedef struct route {
+    const char *method;
+    const char *path; /* template: "{name}" segments are parameters */
+    int role;         /* least role; IO_ROLE_NONE = no token needed */
+    route_fn fn;
+    const char *op;       /* operationId */
+    const char *summary;  /* one line */
+    const char *request;  /* request body schema (components), NULL = none */
+    int ok;               /* success status */
+    const char *response; /* success body schema, NULL = no body */
+    const char *query;    /* "name:description|name:description" */
+    const char *errors;   /* documented error statuses besides 401/403 */
+} route;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ------------------------------------------------------------ replies */
+
+static enum MHD_Result send_text(struct MHD_Connection *c, req_ctx *r, int status, char *text,
+                                 const char *hname, const char *hvalue)
+{
+    struct MHD_Response *resp;
+    if (text)
+        resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    else
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(text);
+        return MHD_NO;
+    }
+    if (text)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (hname && hvalue)
+        MHD_add_response_header(resp, hname, hvalue);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    r->status = status;
+    return ret;
+}
+
+static enum MHD_Result send_json(http_req *q, int status, json_t *j, const char *hname,
+                                 const char *hvalue)
+{
+    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+    if (!text)
+        return send_text(q->conn, q->r, 500,
+                         strdup("{\"error\":{\"status\":500,\"message\":\"out of memory\"}}"),
+                         NULL, NULL);
+    return send_text(q->conn, q->r, status, text, hname, hvalue);
+}
+
+static json_t *error_obj(int status, const char *path, const char *msg)
+{
+    json_t *e = json_pack("{s:i,s:s}", "status", status, "message", msg);
+    if (e && path)
+        json_object_set_new(e, "path", json_string(path));
+    return json_pack("{s:o}", "error", e);
+}
+
+static enum MHD_Result send_error_c(struct MHD_Connection *c, req_ctx *r, int status,
+                                    const char *path, const char *hname, const char *hvalue,
+                                    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static enum MHD_Result send_error_c(struct MHD_Connection *c, req_ctx *r, int status,
+                                    const char *path, const char *hname, const char *hvalue,
+                                    const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *j = error_obj(status, path, msg);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!text)
+        text = strdup("{\"error\":{\"status\":500,\"message\":\"out of memory\"}}");
+    return send_text(c, r, status, text, hname, hvalue);
+}
+
+#define send_error(q, status, path, ...) \
+    send_error_c((q)->conn, (q)->r, status, path, NULL, NULL, __VA_ARGS__)
+
+/* 400 (or status) with {"error":{...}, "status":"invalid", "errors":[...],
+ * "warnings":[...]}; paths prefixed with prefix + "." when prefix. */
+static enum MHD_Result send_diag(http_req *q, int status, const char *message,
+                                 const model_diag *d, const char *prefix)
+{
+    model_diag pd;
+    model_diag_init(&pd);
+    const model_diag *use = d;
+    if (prefix) {
+        for (int i = 0; i < d->n_errors; i++) {
+            char p[512];
+            snprintf(p, sizeof p, "%s%s%s", prefix, d->errors[i].path[0] ? "." : "",
+                     d->errors[i].path);
+            model_diag_error(&pd, p, "%s", d->errors[i].message);
+        }
+        for (int i = 0; i < d->n_warnings; i++) {
+            char p[512];
+            snprintf(p, sizeof p, "%s%s%s", prefix, d->warnings[i].path[0] ? "." : "",
+                     d->warnings[i].path);
+            model_diag_warning(&pd, p, "%s", d->warnings[i].message);
+        }
+        use = &pd;
+    }
+    char *text = NULL;
+    json_t *j = NULL;
+    if (io_diag_to_json(use, "invalid", &text) == IO_OK)
+        j = json_loads(text, 0, NULL);
+    free(text);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        j = json_object();
+    }
+    const char *path = use->n_errors ? use->errors[0].path : NULL;
+    char msg[600];
+    if (use->n_errors)
+        snprintf(msg, sizeof msg, "%s: %s%s%s", message, path && path[0] ? path : "",
+                 path && path[0] ? ": " : "", use->errors[0].message);
+    else
+        snprintf(msg, sizeof msg, "%s", message);
+    json_t *e = error_obj(status, path, msg);
+    json_object_set(j, "error", json_object_get(e, "error"));
+    json_decref(e);
+    model_diag_free(&pd);
+    return send_json(q, status, j, NULL, NULL);
+}
+
+/* Map a store status to a reply (for failures). */
+static enum MHD_Result send_store_error(http_req *q, int rc, const model_diag *d,
+                                        const char *what)
+{
+    const char *msg = d && d->n_errors ? d->errors[0].message : NULL;
+    const char *path = d && d->n_errors && d->errors[0].path[0] ? d->errors[0].path : NULL;
+    switch (rc) {
+    case IO_STORE_ENOTFOUND:
+        return send_error(q, 404, NULL, "%s", msg ? msg : what);
+    case IO_STORE_ECONFLICT:
+        return send_error(q, 409, path, "%s", msg ? msg : what);
+    case IO_EINVAL:
+        if (d && d->n_errors)
+            return send_diag(q, 400, "invalid", d, NULL);
+        return send_error(q, 400, path, "%s", msg ? msg : what);
+    case IO_ENOMEM:
+        return send_error(q, 500, NULL, "out of memory");
+    default:
+        return send_error(q, 500, NULL, "store error: %s", msg ? msg : "database failure");
+    }
+}
+
+/* Send malloc'd JSON text from the store as is. */
+static enum MHD_Result send_raw(http_req *q, int status, char *text)
+{
+    return send_text(q->conn, q->r, status, text, NULL, NULL);
+}
+
+/* ---------------------------------------------------------- requests */
+
+static const char *query(http_req *q, const char *name)
+{
+    return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static int query_flag(http_req *q, const char *name)
+{
+    const char *v = query(q, name);
+    return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcmp(v, "") == 0);
+}
+
+/* Parse the body as JSON.  NULL when a reply was sent (400) or, with
+ * allow_empty, when the body is empty (*sent stays 0). */
+static json_t *parse_body(http_req *q, int allow_empty, int *sent)
+{
+    *sent = 0;
+    size_t n = q->r->len;
+    const char *b = q->r->body;
+    size_t i = 0;
+    while (i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t'))
+        i++;
+    if (i == n) {
+        if (allow_empty)
+            return NULL;
+        *sent = 1;
+        send_error(q, 400, "", "a JSON body is required");
+        return NULL;
+    }
+    json_error_t je;
+    json_t *j = json_loadb(b, n, JSON_DECODE_ANY, &je);
+    if (!j) {
+        *sent = 1;
+        send_error(q, 400, "", "JSON syntax error at line %d, column %d: %s", je.line, je.column,
+                   je.text);
+        return NULL;
+    }
+    return j;
+}
+
+/* The instance inside a request body: body["instance"] when present
+ * (*prefix = "instance"), else the body itself. */
+static json_t *body_instance(json_t *body, const char **prefix)
+{
+    json_t *in = json_object_get(body, "instance");
+    *prefix = in ? "instance" : NULL;
+    return in ? in : body;
+}
+
+/* Parse an instance JSON value; on failure a reply was sent. */
+static int read_instance(http_req *q, json_t *j, const char *prefix, model_instance **out,
+                         model_diag *d)
+{
+    if (!json_is_object(j)) {
+        send_error(q, 400, prefix ? prefix : "", "the instance must be a JSON object");
+        return -1;
+    }
+    char *text = json_dumps(j, JSON_COMPACT);
+    if (!text) {
+        send_error(q, 500, NULL, "out of memory");
+        return -1;
+    }
+    int rc = io_instance_parse(text, strlen(text), out, d);
+    free(text);
+    if (rc == IO_EINVAL || rc == IO_EIO) {
+        send_diag(q, 400, "invalid instance", d, prefix);
+        return -1;
+    }
+    if (rc != IO_OK) {
+        send_error(q, 500, NULL, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int read_solution(http_req *q, json_t *j, const char *prefix, model_solution **out)
+{
+    if (!json_is_object(j)) {
+        send_error(q, 400, prefix, "the solution must be a JSON object");
+        return -1;
+    }
+    char *text = json_dumps(j, JSON_COMPACT);
+    model_diag d;
+    model_diag_init(&d);
+    int rc = text ? io_solution_parse(text, strlen(text), out, &d) : IO_ENOMEM;
+    free(text);
+    if (rc != IO_OK) {
+        if (rc == IO_ENOMEM)
+            send_error(q, 500, NULL, "out of memory");
+        else
+            send_diag(q, 400, "invalid solution", &d, prefix);
+        model_diag_free(&d);
+        return -1;
+    }
+    model_diag_free(&d);
+    return 0;
+}
+
+/* Optional number field: 0 ok (absent leaves *v), -1 reply sent. */
+static int opt_number(http_req *q, json_t *body, const char *name, double lo, double hi,
+                      double *v)
+{
+    json_t *x = json_object_get(body, name);
+    if (!x)
+        return 0;
+    if (!json_is_number(x) || json_number_value(x) < lo || json_number_value(x) > hi) {
+        send_error(q, 400, name, "must be a number between %g and %g", lo, hi);
+        return -1;
+    }
+    *v = json_number_value(x);
+    return 0;
+}
+
+/* ------------------------------------------------------------- jobs */
+
+typedef struct plan_arg {
+    model_instance *inst;
+    model_solution *baseline;
+    solver_options opt;
+    io_store *store; /* stored plans: save a schedule version */
+    char *program;
+    long actor;
+} plan_arg;
+
+static void plan_arg_free(void *p)
+{
+    plan_arg *a = p;
+    if (!a)
+        return;
+    model_instance_destroy(a->inst);
+    model_solution_destroy(a->baseline);
+    free(a->program);
+    free(a);
+}
+
+static char *error_text(const char *msg)
+{
+    json_t *j = json_pack("{s:s}", "error", msg);
+    char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    return t;
+}
+
+/* In the child. */
+static int plan_work(void *p, char **out)
+{
+    plan_arg *a = p;
+    model_solution *sol = NULL;
+    a->opt.baseline = a->baseline;
+    int rc = solver_plan(a->inst, &a->opt, &sol);
+    if (rc != SOLVER_OK) {
+        *out = error_text(rc == SOLVER_ENOMEM ? "out of memory" : "the solver failed");
+        return 1;
+    }
+    rc = io_solution_to_json(sol, out);
+    model_solution_destroy(sol);
+    return rc == IO_OK ? 0 : 1;
+}
+
+/* In the parent: save a stored program's schedule. */
+static char *plan_done(void *p, const char *result)
+{
+    plan_arg *a = p;
+    if (!a->store)
+        return NULL;
+    json_t *r = json_loads(result, 0, NULL);
+    const char *st = json_string_value(json_object_get(r, "status"));
+    int has_schedule = st && (strcmp(st, "optimal") == 0 || strcmp(st, "feasible") == 0);
+    json_decref(r);
+    json_t *extra;
+    if (!has_schedule) {
+        extra = json_pack("{s:n,s:s}", "version", "note",
+                          "no schedule was found, so no version was saved");
+    } else {
+        int v = 0;
+        int rc = io_store_schedule_save(a->store, a->program, result, a->actor, &v);
+        extra = rc == IO_OK ? json_pack("{s:i}", "version", v)
+                            : json_pack("{s:n,s:s}", "version", "note",
+                                        "the schedule could not be saved (the program was"
+                                        " deleted or the store failed)");
+    }
+    char *t = extra ? json_dumps(extra, JSON_COMPACT) : NULL;
+    json_decref(extra);
+    return t;
+}
+
+static double plan_deadline(const plan_arg *a)
+{
+    double tl = a->opt.time_limit_s >= 0 ? a->opt.time_limit_s : a->inst->settings.time_limit_s;
+    if (tl <= 0)
+        tl = 60;
+    return tl * 1.25 + 30;
+}
+
+/* Submit a job and answer 202, or (sync) wait and answer with the result. */
+static enum MHD_Result run_job(http_req *q, const char *kind, const char *program, double deadline,
+                               io_job_work work, io_job_done done, io_job_free fr, void *arg,
+                               int sync)
+{
+    char id[IO_JOB_ID_LEN];
+    int rc = io_jobs_submit(q->srv->jobs, kind, program, deadline, work, done, fr, arg, id);
+    if (rc == IO_STORE_ECONFLICT)
+        return send_error_c(q->conn, q->r, 503, NULL, "Retry-After", "5",
+                            "too many solves are waiting; retry later");
+    if (rc != IO_OK)
+        return send_error(q, 500, NULL, "cannot queue the job");
+    if (!sync) {
+        char href[64];
+        snprintf(href, sizeof href, "/v1/jobs/%s", id);
+        return send_json(q, 202, json_pack("{s:s,s:s,s:s}", "job", id, "status", "queued", "href", href),
+                         "Location", href);
+    }
+    int state = 0;
+    char *result = NULL, *error = NULL;
+    rc = io_jobs_wait(q->srv->jobs, id, -1, &state, &result, &error);
+    enum MHD_Result ret;
+    if (rc != IO_OK)
+        ret = send_error(q, 500, NULL, "the job was lost");
+    else if (state == IO_JOB_DONE && result)
+        ret = send_raw(q, 200, result), result = NULL;
+    else if (state == IO_JOB_CANCELLED)
+        ret = send_error(q, 409, NULL, "the job was cancelled");
+    else
+        ret = send_error(q, 500, NULL, "%s", error ? error : "the solve failed");
+    free(result);
+    free(error);
+    return ret;
+}
+
+/* --------------------------------------------------------- handlers */
+
+static enum MHD_Result h_health(http_req *q)
+{
+    int queued = 0, running = 0;
+    io_jobs_counts(q->srv->jobs, &queued, &running);
+    return send_json(q, 200,
+                     json_pack("{s:s,s:s,s:i,s:s,s:{s:i,s:i}}", "status", "ok", "version",
+                               COHORT_VERSION, "schema_version",
+                               io_store_schema_version(q->srv->store), "glpk",
+                               solver_glpk_version(), "jobs", "queued", queued, "running",
+                               running),
+                     NULL, NULL);
+}
+
+static enum MHD_Result h_openapi(http_req *q)
+{
+    char *t = strdup(q->srv->openapi);
+    if (!t)
+        return send_error(q, 500, NULL, "out of memory");
+    return send_raw(q, 200, t);
+}
+
+static enum MHD_Result h_validate(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 0, &sent);
+    if (!body)
+        return MHD_YES;
+    const char *prefix;
+    json_t *in = body_instance(body, &prefix);
+    if (!json_is_object(in)) {
+        json_decref(body);
+        return send_error(q, 400, prefix ? prefix : "", "the instance must be a JSON object");
+    }
+    char *text = json_dumps(in, JSON_COMPACT);
+    json_decref(body);
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    int rc = text ? io_instance_parse(text, strlen(text), &inst, &d) : IO_ENOMEM;
+    free(text);
+    enum MHD_Result ret;
+    if (rc == IO_OK) {
+        char *report = NULL;
+        if (io_diag_to_json(&d, "valid", &report) == IO_OK)
+            ret = send_raw(q, 200, report);
+        else
+            ret = send_error(q, 500, NULL, "out of memory");
+    } else if (rc == IO_ENOMEM) {
+        ret = send_error(q, 500, NULL, "out of memory");
+    } else {
+        ret = send_diag(q, 400, "invalid instance", &d, prefix);
+    }
+    model_instance_destroy(inst);
+    model_diag_free(&d);
+    return ret;
+}
+
+/* Read plan options from a body object into a: time_limit_s, mip_gap. */
+static int plan_options(http_req *q, json_t *body, plan_arg *a)
+{
+    solver_options_default(&a->opt);
+    if (!body)
+        return 0;
+    if (opt_number(q, body, "time_limit_s", 0.1, 86400, &a->opt.time_limit_s) ||
+        opt_number(q, body, "mip_gap", 0, 1, &a->opt.mip_gap))
+        return -1;
+    return 0;
+}
+
+static enum MHD_Result h_plan(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 0, &sent);
+    if (!body)
+        return MHD_YES;
+    if (!json_is_object(body)) {
+        json_decref(body);
+        return send_error(q, 400, "", "the body must be a JSON object");
+    }
+    plan_arg *a = calloc(1, sizeof *a);
+    model_diag d;
+    model_diag_init(&d);
+    const char *prefix;
+    json_t *in = body_instance(body, &prefix);
+    if (!a) {
+        json_decref(body);
+        return send_error(q, 500, NULL, "out of memory");
+    }
+    if (read_instance(q, in, prefix, &a->inst, &d) ||
+        plan_options(q, prefix ? body : NULL, a) ||
+        (json_object_get(body, "baseline") && prefix &&
+         read_solution(q, json_object_get(body, "baseline"), "baseline", &a->baseline))) {
+        plan_arg_free(a);
+        json_decref(body);
+        model_diag_free(&d);
+        return MHD_YES;
+    }
+    json_decref(body);
+    model_diag_free(&d);
+    return run_job(q, "plan", NULL, plan_deadline(a), plan_work, NULL, plan_arg_free, a,
+                   !query_flag(q, "async"));
+}
+
+/* ---- stored programs */
+
+static enum MHD_Result h_programs_list(http_req *q)
+{
+    char *t = NULL;
+    int rc = io_store_program_list(q->srv->store, &t);
+    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "cannot list");
+}
+
+static enum MHD_Result h_programs_create(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 0, &sent);
+    if (!body)
+        return MHD_YES;
+    if (!json_is_object(body)) {
+        json_decref(body);
+        return send_error(q, 400, "", "the body must be a JSON object");
+    }
+    const char *prefix;
+    json_t *in = body_instance(body, &prefix);
+    const char *id = query(q, "id");
+    json_t *idv = prefix ? json_object_get(body, "id") : NULL;
+    if (idv && !json_is_string(idv)) {
+        json_decref(body);
+        return send_error(q, 400, "id", "must be a string");
+    }
+    if (idv)
+        id = json_string_value(idv);
+    if (id && !io_store_valid_id(id)) {
+        json_decref(body);
+        return send_error(q, 400, "id", "a program id is 1..64 characters of A-Z a-z 0-9 . _ -");
+    }
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    if (read_instance(q, in, prefix, &inst, &d)) {
+        json_decref(body);
+        model_diag_free(&d);
+        return MHD_YES;
+    }
+    model_diag_free(&d);
+    model_diag_init(&d);
+    char *chosen = NULL;
+    int rc = io_store_program_create(q->srv->store, id, inst, q->actor, &chosen, &d);
+    json_decref(body);
+    model_instance_destroy(inst);
+    enum MHD_Result ret;
+    if (rc == IO_OK) {
+        char href[128];
+        snprintf(href, sizeof href, "/v1/programs/%s", chosen);
+        ret = send_json(q, 201, json_pack("{s:s,s:s}", "id", chosen, "href", href), "Location",
+                        href);
+    } else {
+        ret = send_store_error(q, rc, &d, "cannot create the program");
+    }
+    free(chosen);
+    model_diag_free(&d);
+    return ret;
+}
+
+static enum MHD_Result h_program_get(http_req *q)
+{
+    char *t = NULL;
+    int rc = io_store_program_json(q->srv->store, q->param[0], &t);
+    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+}
+
+static enum MHD_Result h_program_put(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 0, &sent);
+    if (!body)
+        return MHD_YES;
+    const char *prefix;
+    json_t *in = body_instance(body, &prefix);
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    if (read_instance(q, in, prefix, &inst, &d)) {
+        json_decref(body);
+        model_diag_free(&d);
+        return MHD_YES;
+    }
+    json_decref(body);
+    model_diag_free(&d);
+    model_diag_init(&d);
+    int rc = io_store_program_replace(q->srv->store, q->param[0], inst, q->actor, &d);
+    model_instance_destroy(inst);
+    enum MHD_Result ret = rc == IO_OK ? send_json(q, 200, json_pack("{s:s}", "id", q->param[0]), NULL, NULL)
+                                      : send_store_error(q, rc, &d, "no such program");
+    model_diag_free(&d);
+    return ret;
+}
+
+static enum MHD_Result h_program_delete(http_req *q)
+{
+    model_diag d;
+    model_diag_init(&d);
+    int rc = io_store_program_delete(q->srv->store, q->param[0], q->actor, &d);
+    enum MHD_Result ret = rc == IO_OK ? send_text(q->conn, q->r, 204, NULL, NULL, NULL)
+                                      : send_store_error(q, rc, &d, "no such program");
+    model_diag_free(&d);
+    return ret;
+}
+
+/* ---- entities: the collection is the route's literal segment 3 */
+
+static int route_kind(http_req *q, const char *tmpl)
+{
+    /* "/v1/programs/{program}/<collection>..." */
+    const char *p = tmpl + strlen("/v1/programs/{program}/");
+    char coll[32];
+    size_t n = strcspn(p, "/");
+    if (n >= sizeof coll)
+        return -1;
+    memcpy(coll, p, n);
+    coll[n] = '\0';
+    (void)q;
+    return io_entity_kind_parse(coll);
+}
+
+static enum MHD_Result h_entity_list(http_req *q)
+{
+    char *t = NULL;
+    int rc = io_store_entity_list(q->srv->store, q->param[0], route_kind(q, q->r->tmpl), &t);
+    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+}
+
+static enum MHD_Result h_entity_get(http_req *q)
+{
+    char *t = NULL;
+    int kind = route_kind(q, q->r->tmpl);
+    int rc = io_store_entity_get(q->srv->store, q->param[0], kind, q->param[1], &t);
+    if (rc == IO_STORE_ENOTFOUND)
+        return send_error(q, 404, NULL, "no such program or %s entry",
+                          io_entity_collection(kind));
+    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "not found");
+}
+
+static enum MHD_Result entity_write(http_req *q, const char *eid)
+{
+    int kind = route_kind(q, q->r->tmpl);
+    int sent;
+    json_t *body = parse_body(q, 0, &sent);
+    if (!body)
+        return MHD_YES;
+    json_decref(body);
+    model_diag d;
+    model_diag_init(&d);
+    char *out = NULL;
+    int rc = io_store_entity_put(q->srv->store, q->param[0], kind, eid, q->r->body, q->r->len,
+                                 q->actor, &out, &d);
+    enum MHD_Result ret;
+    if (rc == IO_OK) {
+        if (!eid) {
+            json_t *e = json_loads(out, 0, NULL);
+            char href[512];
+            snprintf(href, sizeof href, "/v1/programs/%s/%s/%s", q->param[0],
+                     io_entity_collection(kind), json_string_value(json_object_get(e, "id")));
+            json_decref(e);
+            ret = send_text(q->conn, q->r, 201, out, "Location", href);
+        } else {
+            ret = send_raw(q, 200, out);
+        }
+    } else {
+        ret = send_store_error(q, rc, &d, "not found");
+    }
+    model_diag_free(&d);
+    return ret;
+}
+
+static enum MHD_Result h_entity_create(http_req *q)
+{
+    return entity_write(q, NULL);
+}
+
+static enum MHD_Result h_entity_put(http_req *q)
+{
+    return entity_write(q, q->param[1]);
+}
+
+static enum MHD_Result h_entity_delete(http_req *q)
+{
+    model_diag d;
+    model_diag_init(&d);
+    int rc = io_store_entity_delete(q->srv->store, q->param[0], route_kind(q, q->r->tmpl),
+                                    q->param[1], q->actor, &d);
+    enum MHD_Result ret = rc == IO_OK ? send_text(q->conn, q->r, 204, NULL, NULL, NULL)
+                                      : send_store_error(q, rc, &d, "not found");
+    model_diag_free(&d);
+    return ret;
+}
+
+/* ---- stored plan, events, schedules */
+
+/* Load a saved schedule as a solution for a baseline: "published",
+ * "latest" or a version number. */
+static int stored_baseline(http_req *q, json_t *b, model_solution **out)
+{
+    int version;
+    if (json_is_integer(b) && json_integer_value(b) > 0 && json_integer_value(b) < 1000000000)
+        version = (int)json_integer_value(b);
+    else if (json_is_string(b) && strcmp(json_string_value(b), "published") == 0)
+        version = 0;
+    else if (json_is_string(b) && strcmp(json_string_value(b), "latest") == 0)
+        version = -1;
+    else {
+        send_error(q, 400, "baseline", "must be a version number, \"published\" or \"latest\"");
+        return -1;
+    }
+    char *text = NULL;
+    int rc = io_store_schedule_get(q->srv->store, q->param[0], version, &text, NULL);
+    if (rc != IO_OK) {
+        if (rc == IO_STORE_ENOTFOUND)
+            send_error(q, 400, "baseline", "no such schedule version");
+        else
+            send_store_error(q, rc, NULL, "cannot read the schedule");
+        return -1;
+    }
+    json_t *j = json_loads(text, 0, NULL);
+    free(text);
+    int r = read_solution(q, j, "baseline", out);
+    json_decref(j);
+    return r;
+}
+
+static enum MHD_Result h_program_plan(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 1, &sent);
+    if (sent)
+        return MHD_YES;
+    if (body && !json_is_object(body)) {
+        json_decref(body);
+        return send_error(q, 400, "", "the body must be a JSON object (or empty)");
+    }
+    plan_arg *a = calloc(1, sizeof *a);
+    if (!a || !(a->program = strdup(q->param[0]))) {
+        plan_arg_free(a);
+        json_decref(body);
+        return send_error(q, 500, NULL, "out of memory");
+    }
+    a->store = q->srv->store;
+    a->actor = q->actor;
+    model_diag d;
+    model_diag_init(&d);
+    int rc = io_store_program_export(q->srv->store, q->param[0], &a->inst, &d);
+    enum MHD_Result ret = MHD_YES;
+    int fail = 0;
+    if (rc != IO_OK) {
+        ret = send_store_error(q, rc, &d, "no such program");
+        fail = 1;
+    } else if (plan_options(q, body, a) ||
+               (json_object_get(body, "baseline") &&
+                stored_baseline(q, json_object_get(body, "baseline"), &a->baseline))) {
+        fail = 1;
+    }
+    model_diag_free(&d);
+    json_decref(body);
+    if (fail) {
+        plan_arg_free(a);
+        return ret;
+    }
+    return run_job(q, "program_plan", q->param[0], plan_deadline(a), plan_work, plan_done,
+                   plan_arg_free, a, 0);
+}
+
+static enum MHD_Result h_events_post(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 0, &sent);
+    if (!body)
+        return MHD_YES;
+    json_decref(body);
+    model_diag d;
+    model_diag_init(&d);
+    char *recorded = NULL;
+    int rc = io_store_events_record(q->srv->store, q->param[0], q->r->body, q->r->len, q->actor,
+                                    &recorded, &d);
+    enum MHD_Result ret;
+    if (rc == IO_OK) {
+        json_t *rec = json_loads(recorded, 0, NULL);
+        free(recorded);
+        ret = send_json(q, 201, json_pack("{s:o}", "recorded", rec ? rec : json_array()), NULL,
+                        NULL);
+    } else {
+        ret = send_store_error(q, rc, &d, "no such program");
+    }
+    model_diag_free(&d);
+    return ret;
+}
+
+static enum MHD_Result h_events_get(http_req *q)
+{
+    char *t = NULL;
+    int rc = io_store_history(q->srv->store, q->param[0], query(q, "patient"), query(q, "group"),
+                              &t);
+    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+}
+
+static enum MHD_Result h_schedules_list(http_req *q)
+{
+    char *t = NULL;
+    int rc = io_store_schedule_list(q->srv->store, q->param[0], &t);
+    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+}
+
+/* "published" -> 0, "latest" -> -1, N -> N; -2 when malformed. */
+static int parse_version(const char *s)
+{
+    if (strcmp(s, "published") == 0)
+        return 0;
+    if (strcmp(s, "latest") == 0)
+        return -1;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end || v <= 0 || v > 1000000000)
+        return -2;
+    return (int)v;
+}
+
+static enum MHD_Result h_schedule_get(http_req *q)
+{
+    int v = parse_version(q->param[1]);
+    if (v == -2)
+        return send_error(q, 404, NULL, "no such schedule version");
+    char *t = NULL;
+    int got = 0;
+    int rc = io_store_schedule_get(q->srv->store, q->param[0], v, &t, &got);
+    if (rc == IO_STORE_ENOTFOUND)
+        return send_error(q, 404, NULL, "no such program or schedule version");
+    if (rc != IO_OK)
+        return send_store_error(q, rc, NULL, "cannot read");
+    char vs[16];
+    snprintf(vs, sizeof vs, "%d", got);
+    return send_text(q->conn, q->r, 200, t, "X-Schedule-Version", vs);
+}
+
+static enum MHD_Result h_schedule_publish(http_req *q)
+{
+    int v = parse_version(q->param[1]);
+    if (v <= 0)
+        return send_error(q, 404, NULL, "no such schedule version");
+    int rc = io_store_schedule_publish(q->srv->store, q->param[0], v, q->actor);
+    if (rc == IO_STORE_ENOTFOUND)
+        return send_error(q, 404, NULL, "no such program or schedule version");
+    if (rc != IO_OK)
+        return send_store_error(q, rc, NULL, "cannot publish");
+    return send_json(q, 200, json_pack("{s:s,s:i}", "program", q->param[0], "published", v), NULL,
+                     NULL);
+}
+
+/* ---- jobs */
+
+static enum MHD_Result h_job_get(http_req *q)
+{
+    char *t = NULL;
+    int rc = io_jobs_status_json(q->srv->jobs, q->param[0], &t);
+    if (rc == IO_STORE_ENOTFOUND)
+        return send_error(q, 404, NULL, "no such job");
+    return rc == IO_OK ? send_raw(q, 200, t) : send_error(q, 500, NULL, "out of memory");
+}
+
+static enum MHD_Result h_job_delete(http_req *q)
+{
+    int rc = io_jobs_cancel(q->srv->jobs, q->param[0]);
+    if (rc == IO_STORE_ENOTFOUND)
+        return send_error(q, 404, NULL, "no such job");
+    return h_job_get(q);
+}
+
+/* ---- tokens and audit */
+
+static enum MHD_Result h_tokens_list(http_req *q)
+{
+    char *t = NULL;
+    int rc = io_store_token_list(q->srv->store, &t);
+    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "cannot list");
+}
+
+static enum MHD_Result h_tokens_create(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 0, &sent);
+    if (!body)
+        return MHD_YES;
+    int role = io_role_parse(json_string_value(json_object_get(body, "role")));
+    json_t *name = json_object_get(body, "name");
+    if (role < 0) {
+        json_decref(body);
+        return send_error(q, 400, "role", "must be \"viewer\", \"coordinator\" or \"admin\"");
+    }
+    if (name && !json_is_string(name)) {
+        json_decref(body);
+        return send_error(q, 400, "name", "must be a string");
+    }
+    char *secret = NULL;
+    long id = 0;
+    int rc = io_store_token_create(q->srv->store, role, json_string_value(name), q->actor, &secret,
+                                   &id);
+    enum MHD_Result ret;
+    if (rc == IO_OK)
+        ret = send_json(q, 201,
+                        json_pack("{s:I,s:s,s:s?,s:s}", "id", (json_int_t)id, "role",
+                                  io_role_name(role), "name", json_string_value(name), "token",
+                                  secret),
+                        NULL, NULL);
+    else
+        ret = send_store_error(q, rc, NULL, "cannot create the token");
+    json_decref(body);
+    free(secret);
+    return ret;
+}
+
+static enum MHD_Result h_token_delete(http_req *q)
+{
+    char *end;
+    long id = strtol(q->param[0], &end, 10);
+    if (!q->param[0][0] || *end || id <= 0)
+        return send_error(q, 404, NULL, "no such token");
+    int rc = io_store_token_revoke(q->srv->store, id, q->actor);
+    if (rc == IO_STORE_ENOTFOUND)
+        return send_error(q, 404, NULL, "no such live token");
+    return rc == IO_OK ? send_text(q->conn, q->r, 204, NULL, NULL, NULL)
+                       : send_store_error(q, rc, NULL, "cannot revoke");
+}
+
+static enum MHD_Result h_audit(http_req *q)
+{
+    const char *l = query(q, "limit");
+    int limit = l ? atoi(l) : 100;
+    if (limit <= 0 || limit > 10000)
+        return send_error(q, 400, "limit", "must be 1..10000");
+    char *t = NULL;
+    int rc = io_store_audit_list(q->srv->store, query(q, "program"), limit, &t);
+    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "cannot list");
+}
+
+/* ------------------------------------------------------------ routes */
+
+#define E_ALL "400,404,413"
+#define ENTITY_ROUTES(coll, schema)                                                             \
+    {"GET", "/v1/programs/{program}/" coll, IO_ROLE_VIEWER, h_entity_list, "list_" coll,        \
+     "List the program's " coll " in program order", NULL, 200, "array:" schema, NULL, "404"},  \
+        {"POST", "/v1/programs/{program}/" coll, IO_ROLE_ADMIN, h_entity_create,                \
+         "create_" coll,                                                                        \
+         "Add one entry to " coll "; the program is re-validated (400 with every error)",       \
+         schema, 201, schema, NULL, "400,404,409,413"},                                         \
+        {"GET", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_VIEWER, h_entity_get,           \
+         "get_" coll, "One entry of " coll, NULL, 200, schema, NULL, "404"},                   \
+        {"PUT", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_ADMIN, h_entity_put,            \
+         "replace_" coll,                                                                       \
+         "Replace one entry of " coll " (the body's id, when given, must match); re-validated", \
+         schema, 200, schema, NULL, "400,404,413"},                                             \
+        {"DELETE", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_ADMIN, h_entity_delete,      \
+         "delete_" coll,                                                                        \
+         "Delete one entry of " coll " (400 when the rest of the program still refers to it)",  \
+         NULL, 204, NULL, NULL, "400,404"}
+
+static const route ROUTES[] = {
+    {"GET", "/v1/health", IO_ROLE_NONE, h_health, "health", "Liveness, versions and job counts",
+     NULL, 200, "Health", NULL, ""},
+    {"GET", "/v1/openapi.json", IO_ROLE_NONE, h_openapi, "openapi", "This OpenAPI document", NULL,
+     200, "object", NULL, ""},
+    {"POST", "/v1/validate", IO_ROLE_VIEWER, h_validate, "validate",
+     "Validate an instance: 200 with the report when valid (warnings allowed), 400 with every "
+     "error and its path when not",
+     "InstanceRequest", 200, "Diagnostics", NULL, "400,413"},
+    {"POST", "/v1/plan", IO_ROLE_COORDINATOR, h_plan, "plan",
+     "Plan the quarter for an instance (solved in a child process within the time limit). "
+     "Answers the solution (200), or with ?async=true a job (202)",
+     "PlanRequest", 200, "Solution", "async:true = answer 202 with a job id at once", "400,413,500,503"},
+    {"GET", "/v1/programs", IO_ROLE_VIEWER, h_programs_list, "list_programs",
+     "Stored programs with entity counts and schedule versions", NULL, 200, "array:ProgramSummary",
+     NULL, ""},
+    {"POST", "/v1/programs", IO_ROLE_ADMIN, h_programs_create, "create_program",
+     "Store a program from an instance (validated; 400 with every error)", "ProgramCreate", 201,
+     "ProgramRef", "id:program id (default: from the program name)", "400,409,413"},
+    {"GET", "/v1/programs/{program}", IO_ROLE_VIEWER, h_program_get, "get_program",
+     "The stored program as an instance (what `cohort export` writes)", NULL, 200, "Instance",
+     NULL, "404"},
+    {"PUT", "/v1/programs/{program}", IO_ROLE_ADMIN, h_program_put, "replace_program",
+     "Replace the whole program with an instance (validated)", "InstanceRequest", 200,
+     "ProgramRef", NULL, "400,404,413"},
+    {"DELETE", "/v1/programs/{program}", IO_ROLE_ADMIN, h_program_delete, "delete_program",
+     "Delete a program with its history and schedules (the audit trail stays)", NULL, 204, NULL,
+     NULL, "404"},
+    ENTITY_ROUTES("group_types", "GroupType"),
+    ENTITY_ROUTES("groups", "Group"),
+    ENTITY_ROUTES("rooms", "Room"),
+    ENTITY_ROUTES("facilitators", "Facilitator"),
+    ENTITY_ROUTES("patients", "Patient"),
+    {"POST", "/v1/programs/{program}/plan", IO_ROLE_COORDINATOR, h_program_plan, "plan_program",
+     "Solve the stored program as a job (202); when it finds a schedule it is saved as the next "
+     "schedule version (the job's \"version\")",
+     "ProgramPlanRequest", 202, "JobAccepted", NULL, "400,404,413,503"},
+    {"POST", "/v1/programs/{program}/events", IO_ROLE_COORDINATOR, h_events_post,
+     "record_events",
+     "Record roster events (all or nothing): rosters and the waitlist change, each event joins "
+     "the status history",
+     "EventsRequest", 201, "EventsResult", NULL, "400,404,413"},
+    {"GET", "/v1/programs/{program}/events", IO_ROLE_VIEWER, h_events_get, "history",
+     "Roster status history, oldest first", NULL, 200, "array:HistoryEntry",
+     "patient:only this patient|group:only this group", "404"},
+    {"GET", "/v1/programs/{program}/schedules", IO_ROLE_VIEWER, h_schedules_list,
+     "list_schedules", "Saved schedule versions", NULL, 200, "array:ScheduleSummary", NULL, "404"},
+    {"GET", "/v1/programs/{program}/schedules/{version}", IO_ROLE_VIEWER, h_schedule_get,
+     "get_schedule",
+     "One saved schedule (a solution); version is a number, \"published\" or \"latest\" "
+     "(header X-Schedule-Version names it)",
+     NULL, 200, "Solution", NULL, "404"},
+    {"POST", "/v1/programs/{program}/schedules/{version}/publish", IO_ROLE_COORDINATOR,
+     h_schedule_publish, "publish_schedule",
+     "Publish a schedule version (the previously published one is unpublished)", NULL, 200,
+     "Published", NULL, "404"},
+    {"GET", "/v1/jobs/{job}", IO_ROLE_VIEWER, h_job_get, "get_job",
+     "A job's status; when done its result (and, for a stored plan, the saved version)", NULL,
+     200, "Job", NULL, "404"},
+    {"DELETE", "/v1/jobs/{job}", IO_ROLE_COORDINATOR, h_job_delete, "cancel_job",
+     "Stop a queued or running job (its solver process is killed); answers its status", NULL,
+     200, "Job", NULL, "404"},
+    {"GET", "/v1/tokens", IO_ROLE_ADMIN, h_tokens_list, "list_tokens",
+     "API tokens (never their secrets or hashes)", NULL, 200, "array:Token", NULL, ""},
+    {"POST", "/v1/tokens", IO_ROLE_ADMIN, h_tokens_create, "create_token",
+     "Create a token; its secret is in this answer only", "TokenCreate", 201, "TokenCreated",
+     NULL, "400,413"},
+    {"DELETE", "/v1/tokens/{token}", IO_ROLE_ADMIN, h_token_delete, "revoke_token",
+     "Revoke a token", NULL, 204, NULL, NULL, "404"},
+    {"GET", "/v1/audit", IO_ROLE_ADMIN, h_audit, "audit",
+     "Audit trail, newest first: who (token id), when, what, before and after", NULL, 200,
+     "array:AuditEntry", "program:only this program|limit:rows, 1..10000 (default 100)", "400"},
+};
+#define N_ROUTES ((int)(sizeof ROUTES / sizeof ROUTES[0]))
+
+#define MAX_SEGS 8
+
+static int split_path(char *buf, char **seg)
+{
+    int n = 0;
+    char *p = buf;
+    while (*p == '/')
+        p++;
+    while (*p) {
+        if (n == MAX_SEGS)
+            return -1;
+        seg[n++] = p;
+        char *s = strchr(p, '/');
+        if (!s)
+            break;
+        *s = '\0';
+        p = s + 1;
+        if (!*p) /* trailing slash */
+            break;
+    }
+    return n;
+}
+
+/* Does the template match the segments?  Fills params. */
+static int route_match(const route *rt, char **seg, int n, const char **param)
+{
+    const char *t = rt->path + 1;
+    int i = 0, np = 0;
+    while (*t) {
+        size_t len = strcspn(t, "/");
+        if (i >= n)
+            return 0;
+        if (t[0] == '{') {
+            if (np < 4)
+                param[np++] = seg[i];
+        } else if (strlen(seg[i]) != len || strncmp(seg[i], t, len) != 0) {
+            return 0;
+        }
+        i++;
+        t += len;
+        if (*t == '/')
+            t++;
+    }
+    return i == n;
+}
+
+/* ------------------------------------------------------------- HTTP */
+
+static enum MHD_Result authorise(http_req *q, const route *rt, int *ok)
+{
+    *ok = 0;
+    const char *h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+        return send_error_c(q->conn, q->r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                            "Bearer realm=\"cohort\"",
+                            "a bearer token is required (Authorization: Bearer TOKEN)");
+    const char *tok = h + 7;
+    while (*tok == ' ')
+        tok++;
+    long id = 0;
+    int role = IO_ROLE_NONE;
+    int rc = io_store_token_auth(q->srv->store, tok, &id, &role);
+    if (rc == IO_STORE_ENOTFOUND)
+        return send_error_c(q->conn, q->r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                            "Bearer realm=\"cohort\", error=\"invalid_token\"",
+                            "the token is unknown or revoked");
+    if (rc != IO_OK)
+        return send_error(q, 500, NULL, "cannot check the token");
+    if (role < rt->role)
+        return send_error(q, 403, NULL, "this needs the %s role; the token has %s",
+                          io_role_name(rt->role), io_role_name(role));
+    q->actor = id;
+    q->role = role;
+    *ok = 1;
+    return MHD_YES;
+}
+
+static enum MHD_Result dispatch(io_server *srv, struct MHD_Connection *c, req_ctx *r,
+                                const char *url, const char *method)
+{
+    http_req q = {srv, c, r, {NULL, NULL, NULL, NULL}, 0, IO_ROLE_NONE};
+    if (r->too_big)
+        return send_error_c(c, r, 413, NULL, NULL, NULL,
+                            "the request body is larger than %zu bytes", srv->opt.max_body);
+    size_t ul = strlen(url);
+    if (ul >= 2048)
+        return send_error_c(c, r, 404, NULL, NULL, NULL, "no such resource");
+    char buf[2048];
+    memcpy(buf, url, ul + 1);
+    char *seg[MAX_SEGS];
+    int n = split_path(buf, seg);
+    const route *hit = NULL;
+    char allow[128] = "";
+    int path_found = 0;
+    for (int i = 0; n >= 0 && i < N_ROUTES; i++) {
+        const char *param[4] = {NULL, NULL, NULL, NULL};
+        if (!route_match(&ROUTES[i], seg, n, param))
+            continue;
+        path_found = 1;
+        if (strlen(allow) + strlen(ROUTES[i].method) + 3 < sizeof allow) {
+            if (allow[0])
+                strcat(allow, ", ");
+            strcat(allow, ROUTES[i].method);
+        }
+        if (strcmp(ROUTES[i].method, method) == 0) {
+            hit = &ROUTES[i];
+            memcpy(q.param, param, sizeof param);
+        }
+    }
+    if (!path_found)
+        return send_error_c(c, r, 404, NULL, NULL, NULL, "no such resource");
+    if (!hit)
+        return send_error_c(c, r, 405, NULL, MHD_HTTP_HEADER_ALLOW, allow,
+                            "method %s is not allowed here (allowed: %s)", method, allow);
+    r->tmpl = hit->path;
+    if (hit->role > IO_ROLE_NONE) {
+        int ok;
+        enum MHD_Result ret = authorise(&q, hit, &ok);
+        if (!ok)
+            return ret;
+    }
+    return hit->fn(&q);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    io_server *srv = cls;
+    req_ctx *r = *con_cls;
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        r->t0 = now_s();
+        snprintf(r->method, sizeof r->method, "%s", method);
+        *con_cls = r;
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > srv->opt.max_body) {
+            r->too_big = 1;
+            return send_error_c(c, r, 413, NULL, NULL, NULL,
+                                "the request body is larger than %zu bytes", srv->opt.max_body);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (r->too_big || r->status)
+            return MHD_YES;
+        if (r->len + n > srv->opt.max_body) {
+            r->too_big = 1;
+            free(r->body);
+            r->body = NULL;
+            r->len = r->cap = 0;
+            return MHD_YES;
+        }
+        if (r->len + n + 1 > r->cap) {
+            size_t cap = r->cap ? r->cap : 4096;
+            while (cap < r->len + n + 1)
+                cap *= 2;
+            char *nb = realloc(r->body, cap);
+            if (!nb)
+                return MHD_NO;
+            r->body = nb;
+            r->cap = cap;
+        }
+        memcpy(r->body + r->len, upload_data, n);
+        r->len += n;
+        r->body[r->len] = '\0';
+        return MHD_YES;
+    }
+    if (r->status)
+        return MHD_YES;
+    return dispatch(srv, c, r, url, method);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    (void)toe;
+    io_server *srv = cls;
+    req_ctx *r = *con_cls;
+    if (!r)
+        return;
+    if (srv->opt.log) {
+        char ts[32];
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        pthread_mutex_lock(&srv->log_mu);
+        fprintf(srv->opt.log, "%s %s %s %d %.1fms\n", ts, r->method, r->tmpl ? r->tmpl : "-",
+                r->status ? r->status : 0, (now_s() - r->t0) * 1000.0);
+        fflush(srv->opt.log);
+        pthread_mutex_unlock(&srv->log_mu);
+    }
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+void io_server_options_default(io_server_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->bind = "127.0.0.1";
+    o->port = 8080;
+    o->max_body = (size_t)32 * 1024 * 1024;
+    o->timeout_s = 30;
+    o->max_connections = 256;
+    o->max_jobs = 2;
+    o->max_queued = 32;
+    o->log = NULL;
+}
+
+static char *msgdup(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *msgdup(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return strdup(buf);
+}
+
+int io_server_start(const char *db_path, const io_server_options *o, io_server **out, char **err)
+{
+    if (err)
+        *err = NULL;
+    io_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return IO_ENOMEM;
+    if (o)
+        srv->opt = *o;
+    else
+        io_server_options_default(&srv->opt);
+    if (!srv->opt.bind)
+        srv->opt.bind = "127.0.0.1";
+    pthread_mutex_init(&srv->log_mu, NULL);
+    int rc = io_store_open(db_path, 1, &srv->store, err);
+    if (rc != IO_OK)
+        goto fail;
+    srv->openapi = io_server_openapi_json();
+    if (!srv->openapi) {
+        rc = IO_ENOMEM;
+        goto fail;
+    }
+    rc = io_jobs_create(srv->opt.max_jobs, srv->opt.max_queued, &srv->jobs);
+    if (rc != IO_OK) {
+        if (err)
+            *err = msgdup("cannot start the job thread");
+        goto fail;
+    }
+    struct sockaddr_in a4;
+    struct sockaddr_in6 a6;
+    struct sockaddr *sa;
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+    memset(&a4, 0, sizeof a4);
+    memset(&a6, 0, sizeof a6);
+    if (inet_pton(AF_INET, srv->opt.bind, &a4.sin_addr) == 1) {
+        a4.sin_family = AF_INET;
+        a4.sin_port = htons((uint16_t)srv->opt.port);
+        sa = (struct sockaddr *)&a4;
+    } else if (inet_pton(AF_INET6, srv->opt.bind, &a6.sin6_addr) == 1) {
+        a6.sin6_family = AF_INET6;
+        a6.sin6_port = htons((uint16_t)srv->opt.port);
+        sa = (struct sockaddr *)&a6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        if (err)
+            *err = msgdup("--bind %s is not a numeric IPv4 or IPv6 address", srv->opt.bind);
+        rc = IO_EINVAL;
+        goto fail;
+    }
+    if (srv->opt.port < 0 || srv->opt.port > 65535) {
+        if (err)
+            *err = msgdup("port %d is out of range", srv->opt.port);
+        rc = IO_EINVAL;
+        goto fail;
+    }
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)srv->opt.port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, sa,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(srv->opt.timeout_s > 0 ? srv->opt.timeout_s : 30),
+        MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)(srv->opt.max_connections > 0 ? srv->opt.max_connections : 256),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        (unsigned)1, MHD_OPTION_END);
+    if (!srv->daemon) {
+        if (err)
+            *err = msgdup("cannot listen on %s port %d (in use, or not allowed)", srv->opt.bind,
+                          srv->opt.port);
+        rc = IO_EIO;
+        goto fail;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : srv->opt.port;
+    *out = srv;
+    return IO_OK;
+fail:
+    io_jobs_destroy(srv->jobs);
+    io_store_close(srv->store);
+    free(srv->openapi);
+    pthread_mutex_destroy(&srv->log_mu);
+    free(srv);
+    return rc;
+}
+
+int io_server_port(const io_server *s)
+{
+    return s ? s->port : -1;
+}
+
+void io_server_stop(io_server *s)
+{
+    if (!s)
+        return;
+    /* Jobs first: shutting them down wakes requests waiting on a
+     * synchronous solve, so the connection threads can finish. */
+    io_jobs_shutdown(s->jobs);
+    MHD_stop_daemon(s->daemon);
+    io_jobs_destroy(s->jobs);
+    io_store_close(s->store);
+    free(s->openapi);
+    pthread_mutex_destroy(&s->log_mu);
+    free(s);
+}
+
+/* ----------------------------------------------------------- OpenAPI */
+
+/* Schemas and shared responses; the paths are generated from ROUTES[]. */
+static const char COMPONENTS[] =
+    "{\"securitySchemes\":{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\","
+    "\"description\":\"A token from `cohort token create --role admin|coordinator|viewer` or "
+    "POST /v1/tokens. viewer reads; coordinator also records events, plans, publishes and "
+    "cancels jobs; admin also manages programs, their entities and tokens.\"}},"
+    "\"schemas\":{"
+    "\"Error\":{\"type\":\"object\",\"required\":[\"error\"],\"properties\":{\"error\":{"
+    "\"type\":\"object\",\"required\":[\"status\",\"message\"],\"properties\":{"
+    "\"status\":{\"type\":\"integer\"},\"message\":{\"type\":\"string\"},"
+    "\"path\":{\"type\":\"string\",\"description\":\"JSON path of the offending value in the "
+    "request body, e.g. instance.patients[12].available[0].to\"}}}}},"
+    "\"Issue\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},"
+    "\"message\":{\"type\":\"string\"}}},"
+    "\"Diagnostics\":{\"type\":\"object\",\"description\":\"What `cohort validate --json` "
+    "prints; with an error member when answered with 400.\",\"properties\":{"
+    "\"status\":{\"type\":\"string\",\"enum\":[\"valid\",\"invalid\"]},"
+    "\"errors\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}},"
+    "\"warnings\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}},"
+    "\"error\":{\"type\":\"object\"}}},"
+    "\"Window\":{\"type\":\"object\",\"required\":[\"day\",\"from\",\"to\"],\"properties\":{"
+    "\"day\":{\"type\":\"string\",\"enum\":[\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\","
+    "\"sun\"]},\"from\":{\"type\":\"string\",\"example\":\"09:00\"},"
+    "\"to\":{\"type\":\"string\",\"example\":\"17:00\"}}},"
+    "\"Instance\":{\"type\":\"object\",\"description\":\"A program instance (docs/FORMAT.md; "
+    "field names as in the SPEC).\",\"required\":[\"program\"],\"properties\":{"
+    "\"program\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+    "\"horizon\":{\"type\":\"object\",\"properties\":{\"start\":{\"type\":\"string\","
+    "\"format\":\"date\"},\"weeks\":{\"type\":\"integer\"}}},"
+    "\"days\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+    "\"slot_starts\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+    "\"closed_dates\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"format\":\"date\"}}}},"
+    "\"settings\":{\"type\":\"object\"},"
+    "\"group_types\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/GroupType\"}},"
+    "\"groups\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Group\"}},"
+    "\"rooms\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Room\"}},"
+    "\"facilitators\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/"
+    "Facilitator\"}},"
+    "\"patients\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Patient\"}}}},"
+    "\"GroupType\":{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{"
+    "\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"cpt\":{\"type\":\"string\"},"
+    "\"rate\":{\"type\":\"number\"},\"duration_min\":{\"type\":\"integer\"},"
+    "\"min_size\":{\"type\":\"integer\"},\"max_size\":{\"type\":\"integer\"},"
+    "\"required_credentials\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+    "\"cofacilitation\":{\"type\":\"boolean\"},"
+    "\"cofacilitator_credentials\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+    "\"diagnoses\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+    "\"modality\":{\"type\":\"string\",\"enum\":[\"in_person\",\"telehealth\"]},"
+    "\"room_features\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+    "\"cadence\":{\"type\":\"string\",\"enum\":[\"weekly\",\"biweekly\"]},"
+    "\"age_min\":{\"type\":\"integer\"},\"age_max\":{\"type\":\"integer\"},"
+    "\"gender\":{\"type\":\"string\"},\"composition\":{\"type\":\"object\",\"properties\":{"
+    "\"max_new_share\":{\"type\":\"number\"},\"max_high_acuity\":{\"type\":\"integer\"},"
+    "\"max_age_spread\":{\"type\":\"integer\"}}}}},"
+    "\"Member\":{\"type\":\"object\",\"required\":[\"patient\",\"status\"],\"properties\":{"
+    "\"patient\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"active\","
+    "\"hold_clinical\",\"hold_admin\",\"graduated\",\"dropped\"]},"
+    "\"since\":{\"type\":\"string\",\"format\":\"date\"}}},"
+    "\"Group\":{\"type\":\"object\",\"required\":[\"id\",\"type\"],\"properties\":{"
+    "\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},"
+    "\"optional\":{\"type\":\"boolean\"},\"pinned\":{\"type\":\"object\",\"properties\":{"
+    "\"day\":{\"type\":\"string\"},\"start\":{\"type\":\"string\"},\"room\":{\"type\":\"string\"},"
+    "\"facilitators\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+    "\"substitute\":{\"type\":\"string\"}}},"
+    "\"members\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Member\"}}}},"
+    "\"Room\":{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{"
+    "\"id\":{\"type\":\"string\"},\"capacity\":{\"type\":\"integer\"},"
+    "\"features\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+    "\"available\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Window\"}},"
+    "\"site\":{\"type\":\"string\"}}},"
+    "\"Facilitator\":{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{"
+    "\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
+    "\"credentials\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+    "\"available\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Window\"}},"
+    "\"max_per_day\":{\"type\":\"integer\"},\"max_per_week\":{\"type\":\"integer\"},"
+    "\"time_off\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+    "\"from\":{\"type\":\"string\",\"format\":\"date\"},\"to\":{\"type\":\"string\","
+    "\"format\":\"date\"}}}}}},"
+    "\"Patient\":{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{"
+    "\"id\":{\"type\":\"string\"},\"diagnoses\":{\"type\":\"array\",\"items\":{\"type\":"
+    "\"string\"}},\"group_types\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+    "\"available\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Window\"}},"
+    "\"added\":{\"type\":\"string\",\"format\":\"date\"},"
+    "\"acuity\":{\"type\":\"string\",\"enum\":[\"low\",\"moderate\",\"high\"]},"
+    "\"age\":{\"type\":\"integer\"},\"gender\":{\"type\":\"string\"},"
+    "\"modality\":{\"type\":\"string\",\"enum\":[\"in_person\",\"telehealth\",\"either\"]},"
+    "\"screened\":{\"type\":\"boolean\"},\"insurance_verified\":{\"type\":\"boolean\"},"
+    "\"priority\":{\"type\":\"integer\",\"minimum\":0}}},"
+    "\"InstanceRequest\":{\"description\":\"An instance, or {\\\"instance\\\": instance}.\","
+    "\"oneOf\":[{\"$ref\":\"#/components/schemas/Instance\"},{\"type\":\"object\","
+    "\"required\":[\"instance\"],\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/"
+    "Instance\"}}}]},"
+    "\"PlanRequest\":{\"description\":\"An instance, or {\\\"instance\\\", options}.\","
+    "\"oneOf\":[{\"$ref\":\"#/components/schemas/Instance\"},{\"type\":\"object\","
+    "\"required\":[\"instance\"],\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/"
+    "Instance\"},\"time_limit_s\":{\"type\":\"number\",\"description\":\"overrides "
+    "settings.time_limit_s\"},\"mip_gap\":{\"type\":\"number\"},\"baseline\":{\"$ref\":"
+    "\"#/components/schemas/Solution\",\"description\":\"re-plan with fewest changes against "
+    "this solution\"}}}]},"
+    "\"ProgramCreate\":{\"description\":\"An instance, or {\\\"id\\\", \\\"instance\\\"}.\","
+    "\"oneOf\":[{\"$ref\":\"#/components/schemas/Instance\"},{\"type\":\"object\","
+    "\"required\":[\"instance\"],\"properties\":{\"id\":{\"type\":\"string\",\"pattern\":"
+    "\"^[A-Za-z0-9._-]{1,64}$\"},\"instance\":{\"$ref\":\"#/components/schemas/Instance\"}}}]},"
+    "\"ProgramRef\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},"
+    "\"href\":{\"type\":\"string\"}}},"
+    "\"ProgramSummary\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},"
+    "\"name\":{\"type\":\"string\"},\"created\":{\"type\":\"string\"},\"updated\":{\"type\":"
+    "\"string\"},\"counts\":{\"type\":\"object\",\"additionalProperties\":{\"type\":"
+    "\"integer\"}},\"schedules\":{\"type\":\"integer\"},\"published\":{\"type\":\"integer\","
+    "\"nullable\":true}}},"
+    "\"ProgramPlanRequest\":{\"type\":\"object\",\"description\":\"Optional (an empty body "
+    "is fine).\",\"properties\":{\"time_limit_s\":{\"type\":\"number\"},\"mip_gap\":{\"type\":"
+    "\"number\"},\"baseline\":{\"description\":\"re-plan with fewest changes against a saved "
+    "version: a number, \\\"published\\\" or \\\"latest\\\"\",\"oneOf\":[{\"type\":"
+    "\"integer\"},{\"type\":\"string\"}]}}},"
+    "\"Solution\":{\"type\":\"object\",\"description\":\"What `cohort plan` writes (SPEC "
+    "Outputs).\",\"properties\":{\"status\":{\"type\":\"string\",\"enum\":[\"optimal\","
+    "\"feasible\",\"infeasible\",\"time_limit\",\"invalid\"]},\"objective\":{\"type\":"
+    "\"number\"},\"bound\":{\"type\":\"number\"},\"gap\":{\"type\":\"number\"},"
+    "\"solve_seconds\":{\"type\":\"number\"},\"objective_terms\":{\"type\":\"object\"},"
+    "\"groups\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
+    "\"sessions\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
+    "\"unplaced\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
+    "\"metrics\":{\"type\":\"object\"},\"diagnosis\":{\"type\":\"array\",\"items\":{\"type\":"
+    "\"string\"}}}},"
+    "\"Event\":{\"type\":\"object\",\"required\":[\"event\"],\"properties\":{"
+    "\"event\":{\"type\":\"string\",\"enum\":[\"dropped\",\"graduated\",\"hold_clinical\","
+    "\"hold_admin\",\"returned\",\"placed\",\"referral\"]},\"group\":{\"type\":\"string\","
+    "\"description\":\"all but referral\"},\"patient\":{\"description\":\"a patient id; for a "
+    "referral the new patient object (added defaults to date)\",\"oneOf\":[{\"type\":"
+    "\"string\"},{\"$ref\":\"#/components/schemas/Patient\"}]},\"date\":{\"type\":\"string\","
+    "\"format\":\"date\",\"description\":\"default: today (UTC)\"}}},"
+    "\"EventsRequest\":{\"description\":\"One event, an array, or {\\\"events\\\": [...]}.\","
+    "\"oneOf\":[{\"$ref\":\"#/components/schemas/Event\"},{\"type\":\"array\",\"items\":"
+    "{\"$ref\":\"#/components/schemas/Event\"}},{\"type\":\"object\",\"required\":[\"events\"],"
+    "\"properties\":{\"events\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/"
+    "Event\"}}}}]},"
+    "\"EventsResult\":{\"type\":\"object\",\"properties\":{\"recorded\":{\"type\":\"array\","
+    "\"items\":{\"$ref\":\"#/components/schemas/HistoryEntry\"}}}},"
+    "\"HistoryEntry\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
+    "\"event\":{\"type\":\"string\"},\"group\":{\"type\":\"string\",\"nullable\":true},"
+    "\"patient\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"nullable\":true},"
+    "\"date\":{\"type\":\"string\",\"nullable\":true},\"actor\":{\"type\":\"integer\","
+    "\"nullable\":true},\"at\":{\"type\":\"string\"}}},"
+    "\"ScheduleSummary\":{\"type\":\"object\",\"properties\":{\"version\":{\"type\":"
+    "\"integer\"},\"status\":{\"type\":\"string\"},\"objective\":{\"type\":\"number\","
+    "\"nullable\":true},\"created\":{\"type\":\"string\"},\"published\":{\"type\":"
+    "\"boolean\"},\"actor\":{\"type\":\"integer\",\"nullable\":true}}},"
+    "\"Published\":{\"type\":\"object\",\"properties\":{\"program\":{\"type\":\"string\"},"
+    "\"published\":{\"type\":\"integer\"}}},"
+    "\"JobAccepted\":{\"type\":\"object\",\"properties\":{\"job\":{\"type\":\"string\"},"
+    "\"status\":{\"type\":\"string\"},\"href\":{\"type\":\"string\"}}},"
+    "\"Job\":{\"type\":\"object\",\"properties\":{\"job\":{\"type\":\"string\"},"
+    "\"kind\":{\"type\":\"string\"},\"program\":{\"type\":\"string\"},\"status\":{\"type\":"
+    "\"string\",\"enum\":[\"queued\",\"running\",\"done\",\"failed\",\"cancelled\"]},"
+    "\"created\":{\"type\":\"string\"},\"started\":{\"type\":\"string\"},\"finished\":{\"type\":"
+    "\"string\"},\"seconds\":{\"type\":\"number\"},\"error\":{\"type\":\"string\"},"
+    "\"version\":{\"type\":\"integer\",\"nullable\":true,\"description\":\"stored plan: the "
+    "saved schedule version\"},\"result\":{\"description\":\"when done: the solution\"}}},"
+    "\"Health\":{\"type\":\"object\",\"properties\":{\"status\":{\"type\":\"string\"},"
+    "\"version\":{\"type\":\"string\"},\"schema_version\":{\"type\":\"integer\"},"
+    "\"glpk\":{\"type\":\"string\"},\"jobs\":{\"type\":\"object\"}}},"
+    "\"TokenCreate\":{\"type\":\"object\",\"required\":[\"role\"],\"properties\":{"
+    "\"role\":{\"type\":\"string\",\"enum\":[\"viewer\",\"coordinator\",\"admin\"]},"
+    "\"name\":{\"type\":\"string\"}}},"
+    "\"Token\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
+    "\"name\":{\"type\":\"string\",\"nullable\":true},\"role\":{\"type\":\"string\"},"
+    "\"created\":{\"type\":\"string\"},\"revoked\":{\"type\":\"string\",\"nullable\":true}}},"
+    "\"TokenCreated\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
+    "\"role\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"token\":{\"type\":"
+    "\"string\",\"description\":\"the secret; shown once, stored as SHA-256 only\"}}},"
+    "\"AuditEntry\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
+    "\"at\":{\"type\":\"string\"},\"actor\":{\"type\":\"integer\",\"nullable\":true,"
+    "\"description\":\"token id; null = the local command line\"},\"action\":{\"type\":"
+    "\"string\"},\"entity\":{\"type\":\"string\"},\"program\":{\"type\":\"string\","
+    "\"nullable\":true},\"before\":{\"nullable\":true},\"after\":{\"nullable\":true}}}"
+    "}}";
+
+static const struct {
+    const char *code, *name, *description;
+} ERROR_RESPONSES[] = {
+    {"400", "BadRequest",
+     "Malformed JSON, a bad field, or an invalid program: error.path names the value; invalid "
+     "instances also list every error with its path"},
+    {"401", "Unauthorized", "No bearer token, or an unknown or revoked one"},
+    {"403", "Forbidden", "The token's role is not enough for this operation"},
+    {"404", "NotFound", "No such program, entity, schedule version, job or token"},
+    {"405", "MethodNotAllowed", "The path exists but not with this method (see Allow)"},
+    {"409", "Conflict", "The id exists already, or the job was cancelled"},
+    {"413", "PayloadTooLarge", "The body is larger than --max-body"},
+    {"500", "ServerError", "Internal error (or the solver process failed)"},
+    {"503", "Unavailable", "Too many solves are waiting (see Retry-After)"},
+};
+#define N_ERROR_RESPONSES ((int)(sizeof ERROR_RESPONSES / sizeof ERROR_RESPONSES[0]))
+
+static json_t *schema_ref(const char *s)
+{
+    char ref[128];
+    if (strcmp(s, "object") == 0)
+        return json_pack("{s:s}", "type", "object");
+    if (strncmp(s, "array:", 6) == 0) {
+        snprintf(ref, sizeof ref, "#/components/schemas/%s", s + 6);
+        return json_pack("{s:s,s:{s:s}}", "type", "array", "items", "$ref", ref);
+    }
+    snprintf(ref, sizeof ref, "#/components/schemas/%s", s);
+    return json_pack("{s:s}", "$ref", ref);
+}
+
+static const char *param_doc(const char *name)
+{
+    if (strcmp(name, "program") == 0)
+        return "Program id";
+    if (strcmp(name, "id") == 0)
+        return "Entity id (the entry's \"id\")";
+    if (strcmp(name, "version") == 0)
+        return "Schedule version number, \"published\" or \"latest\"";
+    if (strcmp(name, "job") == 0)
+        return "Job id";
+    return "Token id";
+}
+
+static void add_error_ref(json_t *responses, const char *code)
+{
+    for (int k = 0; k < N_ERROR_RESPONSES; k++)
+        if (strcmp(ERROR_RESPONSES[k].code, code) == 0) {
+            char ref[96];
+            snprintf(ref, sizeof ref, "#/components/responses/%s", ERROR_RESPONSES[k].name);
+            json_object_set_new(responses, code, json_pack("{s:s}", "$ref", ref));
+        }
+}
+
+static json_t *operation(const route *rt)
+{
+    json_t *op = json_pack("{s:s,s:s}", "operationId", rt->op, "summary", rt->summary);
+    if (!op)
+        return NULL;
+    const char *tag = rt->path + 4; /* after "/v1/" */
+    char tagbuf[32];
+    size_t tl = strcspn(tag, "/");
+    snprintf(tagbuf, sizeof tagbuf, "%.*s", (int)tl, tag);
+    if (strcmp(tagbuf, "validate") == 0 || strcmp(tagbuf, "plan") == 0)
+        snprintf(tagbuf, sizeof tagbuf, "stateless");
+    else if (strcmp(tagbuf, "health") == 0 || strcmp(tagbuf, "openapi.json") == 0)
+        snprintf(tagbuf, sizeof tagbuf, "meta");
+    json_object_set_new(op, "tags", json_pack("[s]", tagbuf));
+    json_object_set_new(op, "x-min-role", json_string(io_role_name(rt->role)));
+    if (rt->role == IO_ROLE_NONE)
+        json_object_set_new(op, "security", json_array());
+    json_t *params = json_array();
+    for (const char *p = strchr(rt->path, '{'); p; p = strchr(p + 1, '{')) {
+        char name[32];
+        size_t n = strcspn(p + 1, "}");
+        snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
+        json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:s,s:{s:s}}", "name", name, "in",
+                                                "path", "required", 1, "description",
+                                                param_doc(name), "schema", "type", "string"));
+    }
+    if (rt->query) {
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", rt->query);
+        char *save = NULL;
+        for (char *item = strtok_r(buf, "|", &save); item; item = strtok_r(NULL, "|", &save)) {
+            char *colon = strchr(item, ':');
+            if (colon)
+                *colon = '\0';
+            json_array_append_new(params,
+                                  json_pack("{s:s,s:s,s:b,s:s,s:{s:s}}", "name", item, "in",
+                                            "query", "required", 0, "description",
+                                            colon ? colon + 1 : "", "schema", "type", "string"));
+        }
+    }
+    if (json_array_size(params))
+        json_object_set_new(op, "parameters", params);
+    else
+        json_decref(params);
+    if (rt->request)
+        json_object_set_new(op, "requestBody",
+                            json_pack("{s:b,s:{s:{s:o}}}", "required",
+                                      strcmp(rt->request, "ProgramPlanRequest") != 0, "content",
+                                      "application/json", "schema", schema_ref(rt->request)));
+    json_t *responses = json_object();
+    char code[8];
+    snprintf(code, sizeof code, "%d", rt->ok);
+    const char *desc = rt->ok == 201 ? "Created" : rt->ok == 202 ? "Accepted: a job" :
+                       rt->ok == 204 ? "Done (no content)" : "OK";
+    if (rt->response)
+        json_object_set_new(responses, code,
+                            json_pack("{s:s,s:{s:{s:o}}}", "description", desc, "content",
+                                      "application/json", "schema", schema_ref(rt->response)));
+    else
+        json_object_set_new(responses, code, json_pack("{s:s}", "description", desc));
+    if (rt->role > IO_ROLE_NONE) {
+        add_error_ref(responses, "401");
+        add_error_ref(responses, "403");
+    }
+    char errs[64];
+    snprintf(errs, sizeof errs, "%s", rt->errors ? rt->errors : "");
+    char *save = NULL;
+    for (char *c = strtok_r(errs, ",", &save); c; c = strtok_r(NULL, ",", &save))
+        add_error_ref(responses, c);
+    json_object_set_new(op, "responses", responses);
+    return op;
+}
+
+char *io_server_openapi_json(void)
+{
+    json_t *components = json_loads(COMPONENTS, 0, NULL);
+    json_t *paths = json_object();
+    if (!components || !paths) {
+        json_decref(components);
+        json_decref(paths);
+        return NULL;
+    }
+    json_t *resp = json_object();
+    for (int k = 0; k < N_ERROR_RESPONSES; k++)
+        json_object_set_new(resp, ERROR_RESPONSES[k].name,
+                            json_pack("{s:s,s:{s:{s:{s:s}}}}", "description",
+                                      ERROR_RESPONSES[k].description, "content",
+                                      "application/json", "schema", "$ref",
+                                      k == 0 ? "#/components/schemas/Diagnostics"
+                                             : "#/components/schemas/Error"));
+    json_object_set_new(components, "responses", resp);
+    for (int i = 0; i < N_ROUTES; i++) {
+        json_t *item = json_object_get(paths, ROUTES[i].path);
+        if (!item) {
+            item = json_object();
+            json_object_set_new(paths, ROUTES[i].path, item);
+        }
+        char m[8];
+        size_t n = strlen(ROUTES[i].method);
+        for (size_t k = 0; k <= n && k < sizeof m; k++)
+            m[k] = (char)(ROUTES[i].method[k] >= 'A' && ROUTES[i].method[k] <= 'Z'
+                              ? ROUTES[i].method[k] - 'A' + 'a'
+                              : ROUTES[i].method[k]);
+        json_object_set_new(item, m, operation(&ROUTES[i]));
+    }
+    json_t *doc = json_pack(
+        "{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:[{s:[]}],s:o,s:o}", "openapi", "3.0.3", "info", "title",
+        "cohort API", "version", COHORT_VERSION, "description",
+        "Plans group-therapy programs and keeps them in a store. Every error is a JSON body "
+        "{\"error\":{\"status\",\"message\",\"path\"?}}; a path that exists answers 405 (with "
+        "Allow) to other methods. Bodies are JSON; larger than --max-body answers 413. Solves "
+        "run in child processes within their time limit.",
+        "servers", "url", "http://127.0.0.1:8080", "security", "bearer", "paths", paths,
+        "components", components);
+    char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+    json_decref(doc);
+    return text;
+}

@@ -1,0 +1,1000 @@
+/* test_server.c - the HTTP API: the real server on an ephemeral loopback
+ * port (in-process through io_server_*, and the cohort binary for the
+ * durability test), spoken to over sockets by a tiny HTTP/1.1 client. */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "io_private.h"
+
+#define TINY COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json"
+#define OPENAPI COHORT_SOURCE_DIR "/docs/openapi.json"
+#define MAX_BODY 65536
+
+static char dir[256], dbpath[300], logpath[300];
+static char admin[128], coord[128], viewer[128];
+static io_server *srv;
+static int port;
+static FILE *logf;
+
+/* ------------------------------------------------------- HTTP client */
+
+typedef struct resp {
+    int status;
+    char *headers; /* raw header block */
+    char *body;
+    json_t *json; /* body parsed, NULL when not JSON */
+} resp;
+
+static void resp_free(resp *r)
+{
+    free(r->headers);
+    free(r->body);
+    json_decref(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+static int connect_to(int p)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(fd, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)p);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {30, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int send_all(int fd, const char *data, size_t n)
+{
+    size_t off = 0;
+    while (off < n) {
+        ssize_t w = send(fd, data + off, n - off, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+/* Read to EOF and split status, headers and body; -1 when nothing came. */
+static int read_resp(int fd, resp *out)
+{
+    size_t cap = 8192, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (len + 4096 > cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+        ssize_t r = recv(fd, buf + len, cap - len - 1, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        len += (size_t)r;
+    }
+    buf[len] = '\0';
+    memset(out, 0, sizeof *out);
+    char *sep = strstr(buf, "\r\n\r\n");
+    if (len == 0 || !sep || sscanf(buf, "HTTP/1.%*d %d", &out->status) != 1) {
+        free(buf);
+        return -1;
+    }
+    *sep = '\0';
+    out->headers = strdup(buf);
+    out->body = strdup(sep + 4);
+    out->json = json_loads(out->body, JSON_DECODE_ANY, NULL);
+    free(buf);
+    return 0;
+}
+
+/* One request on its own connection (Connection: close).  -1 when the
+ * connection failed. */
+static int http_to(int p, const char *method, const char *path, const char *token,
+                   const char *body, resp *out)
+{
+    int fd = connect_to(p);
+    if (fd < 0)
+        return -1;
+    size_t blen = body ? strlen(body) : 0;
+    char head[2048];
+    int n = snprintf(head, sizeof head,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                     "%s%s%s%s%s%zu\r\n\r\n",
+                     method, path, token ? "Authorization: Bearer " : "", token ? token : "",
+                     token ? "\r\n" : "", body ? "Content-Type: application/json\r\n" : "",
+                     "Content-Length: ", blen);
+    int rc = send_all(fd, head, (size_t)n);
+    if (rc == 0 && blen)
+        rc = send_all(fd, body, blen);
+    rc = read_resp(fd, out);
+    close(fd);
+    return rc;
+}
+
+static resp req(const char *method, const char *path, const char *token, const char *body)
+{
+    resp r;
+    cr_assert_eq(http_to(port, method, path, token, body, &r), 0, "%s %s: no answer", method,
+                 path);
+    return r;
+}
+
+static int header_has(const resp *r, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = r->headers; p && *p; p++)
+        if (strncasecmp(p, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* The error body every failure carries. */
+static void assert_error(const resp *r, int status)
+{
+    cr_assert_eq(r->status, status, "expected %d, got %d: %s", status, r->status, r->body);
+    json_t *e = json_object_get(r->json, "error");
+    cr_assert(json_is_object(e), "no error object: %s", r->body);
+    cr_assert_eq(json_integer_value(json_object_get(e, "status")), status);
+    cr_assert(json_is_string(json_object_get(e, "message")));
+}
+
+static char *slurp(const char *path)
+{
+    char *t = NULL;
+    size_t n = 0;
+    cr_assert_eq(io_read_all(path, IO_MAX_INPUT_BYTES, &t, &n), IO_OK, "cannot read %s", path);
+    return t;
+}
+
+/* ------------------------------------------------------------ fixture */
+
+static void make_tokens(void)
+{
+    io_store *s = NULL;
+    char *err = NULL;
+    cr_assert_eq(io_store_open(dbpath, 1, &s, &err), IO_OK, "%s", err ? err : "");
+    const int roles[3] = {IO_ROLE_ADMIN, IO_ROLE_COORDINATOR, IO_ROLE_VIEWER};
+    char *dst[3] = {admin, coord, viewer};
+    for (int i = 0; i < 3; i++) {
+        char *secret = NULL;
+        cr_assert_eq(io_store_token_create(s, roles[i], io_role_name(roles[i]), 0, &secret, NULL),
+                     IO_OK);
+        snprintf(dst[i], 128, "%s", secret);
+        free(secret);
+    }
+    io_store_close(s);
+}
+
+static void setup(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    snprintf(dir, sizeof dir, "/tmp/cohort-test-server-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(dbpath, sizeof dbpath, "%s/s.db", dir);
+    snprintf(logpath, sizeof logpath, "%s/requests.log", dir);
+    make_tokens();
+    logf = fopen(logpath, "w+");
+    io_server_options o;
+    io_server_options_default(&o);
+    o.port = 0;
+    o.max_body = MAX_BODY;
+    o.timeout_s = 2;
+    o.max_jobs = 1;
+    o.log = logf;
+    char *err = NULL;
+    cr_assert_eq(io_server_start(dbpath, &o, &srv, &err), IO_OK, "%s", err ? err : "");
+    port = io_server_port(srv);
+    cr_assert_gt(port, 0);
+}
+
+static void teardown(void)
+{
+    io_server_stop(srv);
+    srv = NULL;
+    if (logf)
+        fclose(logf);
+    logf = NULL;
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    (void)system(cmd);
+}
+
+TestSuite(server, .init = setup, .fini = teardown, .timeout = 60);
+
+/* Store the tiny program as "t" (admin). */
+static void post_tiny(void)
+{
+    char *inst = slurp(TINY);
+    resp r = req("POST", "/v1/programs?id=t", admin, inst);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    resp_free(&r);
+    free(inst);
+}
+
+/* Poll a job until it is no longer queued or running. */
+static resp wait_job(const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/v1/jobs/%s", id);
+    for (int i = 0; i < 600; i++) {
+        resp r = req("GET", path, viewer, NULL);
+        cr_assert_eq(r.status, 200, "%s", r.body);
+        const char *st = json_string_value(json_object_get(r.json, "status"));
+        if (strcmp(st, "queued") != 0 && strcmp(st, "running") != 0)
+            return r;
+        resp_free(&r);
+        usleep(50000);
+    }
+    cr_assert_fail("job %s did not finish", id);
+    resp none = {0};
+    return none;
+}
+
+/* ----------------------------------------------------------- meta */
+
+Test(server, health_needs_no_token)
+{
+    resp r = req("GET", "/v1/health", NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "ok");
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "schema_version")),
+                 IO_STORE_SCHEMA_VERSION);
+    cr_assert(header_has(&r, "Content-Type: application/json"));
+    resp_free(&r);
+}
+
+Test(server, openapi_is_served_and_equals_the_docs_file)
+{
+    resp r = req("GET", "/v1/openapi.json", NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "openapi")), "3.0.3");
+    json_t *file = json_load_file(OPENAPI, 0, NULL);
+    cr_assert_not_null(file, "docs/openapi.json missing or not JSON (cohort serve --openapi "
+                             "docs/openapi.json)");
+    cr_assert(json_equal(file, r.json),
+              "docs/openapi.json differs from the served document; regenerate it");
+    json_decref(file);
+    resp_free(&r);
+}
+
+/* Every documented operation exists (never 404/405), needs the documented
+ * role, and undocumented methods on documented paths answer 405. */
+Test(server, every_documented_route_answers_as_documented)
+{
+    resp doc = req("GET", "/v1/openapi.json", NULL, NULL);
+    json_t *paths = json_object_get(doc.json, "paths");
+    cr_assert_gt(json_object_size(paths), 20);
+    const char *tpl;
+    json_t *item;
+    static const char *const methods[] = {"get", "post", "put", "delete", "patch"};
+    int ops = 0;
+    json_object_foreach(paths, tpl, item)
+    {
+        char path[512] = "";
+        for (const char *p = tpl; *p;) {
+            if (*p == '{') {
+                strcat(path, "x1");
+                p = strchr(p, '}') + 1;
+            } else {
+                strncat(path, p, 1);
+                p++;
+            }
+        }
+        for (int m = 0; m < 5; m++) {
+            char up[8];
+            size_t ml = strlen(methods[m]);
+            for (size_t k = 0; k <= ml; k++)
+                up[k] = (char)(methods[m][k] ? methods[m][k] - 'a' + 'A' : 0);
+            json_t *op = json_object_get(item, methods[m]);
+            resp r = req(up, path, NULL, op ? "{}" : NULL);
+            if (!op) {
+                assert_error(&r, 405);
+                cr_assert(header_has(&r, "Allow: "), "%s %s", up, path);
+            } else {
+                ops++;
+                const char *role = json_string_value(json_object_get(op, "x-min-role"));
+                if (strcmp(role, "none") == 0)
+                    cr_assert_eq(r.status, 200, "%s %s", up, path);
+                else {
+                    assert_error(&r, 401);
+                    cr_assert(header_has(&r, "WWW-Authenticate: Bearer"));
+                    cr_assert(json_object_get(json_object_get(op, "responses"), "401"));
+                }
+            }
+            resp_free(&r);
+        }
+    }
+    cr_assert_geq(ops, 40);
+    resp_free(&doc);
+}
+
+/* -------------------------------------------------------- security */
+
+Test(server, tokens_and_roles)
+{
+    post_tiny();
+    resp r = req("GET", "/v1/programs", NULL, NULL);
+    assert_error(&r, 401);
+    resp_free(&r);
+    r = req("GET", "/v1/programs", "cht_not_a_token", NULL);
+    assert_error(&r, 401);
+    cr_assert(header_has(&r, "invalid_token"));
+    resp_free(&r);
+    r = req("GET", "/v1/programs", viewer, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert_eq(json_array_size(r.json), 1);
+    resp_free(&r);
+    /* viewer cannot record events or plan; coordinator cannot manage */
+    r = req("POST", "/v1/programs/t/events", viewer,
+            "{\"event\":\"dropped\",\"group\":\"dbt-1\",\"patient\":\"p01\"}");
+    assert_error(&r, 403);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/plan", viewer, NULL);
+    assert_error(&r, 403);
+    resp_free(&r);
+    r = req("DELETE", "/v1/programs/t", coord, NULL);
+    assert_error(&r, 403);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/rooms", coord, "{\"id\":\"x\",\"capacity\":4}");
+    assert_error(&r, 403);
+    resp_free(&r);
+    r = req("GET", "/v1/tokens", coord, NULL);
+    assert_error(&r, 403);
+    resp_free(&r);
+    r = req("GET", "/v1/audit", viewer, NULL);
+    assert_error(&r, 403);
+    resp_free(&r);
+    /* admin makes a token over HTTP, uses it, revokes it */
+    r = req("POST", "/v1/tokens", admin, "{\"role\":\"viewer\",\"name\":\"ehr\"}");
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    char tok[128], path[64];
+    snprintf(tok, sizeof tok, "%s", json_string_value(json_object_get(r.json, "token")));
+    snprintf(path, sizeof path, "/v1/tokens/%lld",
+             (long long)json_integer_value(json_object_get(r.json, "id")));
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t", tok, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+    r = req("GET", "/v1/tokens", admin, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert_eq(json_array_size(r.json), 4);
+    cr_assert_null(strstr(r.body, tok));
+    resp_free(&r);
+    r = req("POST", "/v1/tokens", admin, "{\"role\":\"root\"}");
+    assert_error(&r, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+                     "role");
+    resp_free(&r);
+    r = req("DELETE", path, admin, NULL);
+    cr_assert_eq(r.status, 204);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t", tok, NULL);
+    assert_error(&r, 401);
+    resp_free(&r);
+    r = req("DELETE", path, admin, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+}
+
+/* ------------------------------------------------------ bad requests */
+
+Test(server, bad_json_unknown_paths_methods_and_large_bodies)
+{
+    resp r = req("POST", "/v1/validate", viewer, "{\"program\": [1, 2,");
+    assert_error(&r, 400);
+    cr_assert(strstr(r.body, "line 1"), "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/validate", viewer, NULL);
+    assert_error(&r, 400);
+    resp_free(&r);
+    r = req("GET", "/v1/nothing", viewer, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    r = req("GET", "/v2/programs", NULL, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/rooms/a/b/c", viewer, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    r = req("PATCH", "/v1/programs/t", admin, "{}");
+    assert_error(&r, 405);
+    cr_assert(header_has(&r, "Allow: GET, PUT, DELETE"), "%s", r.headers);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/nope", viewer, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    /* a declared body over the limit is refused before it is sent */
+    int fd = connect_to(port);
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "POST /v1/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                     "Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n",
+                     viewer, MAX_BODY * 4);
+    send_all(fd, head, (size_t)n);
+    cr_assert_eq(read_resp(fd, &r), 0);
+    close(fd);
+    assert_error(&r, 413);
+    resp_free(&r);
+    /* a chunked body that grows past the limit */
+    fd = connect_to(port);
+    n = snprintf(head, sizeof head,
+                 "POST /v1/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                 "Authorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n\r\n",
+                 viewer);
+    send_all(fd, head, (size_t)n);
+    char *chunk = malloc(16384 + 16);
+    int cl = sprintf(chunk, "4000\r\n");
+    memset(chunk + cl, ' ', 16384);
+    memcpy(chunk + cl + 16384, "\r\n", 2);
+    for (int i = 0; i < 6; i++)
+        send_all(fd, chunk, (size_t)cl + 16384 + 2);
+    send_all(fd, "0\r\n\r\n", 5);
+    free(chunk);
+    cr_assert_eq(read_resp(fd, &r), 0);
+    close(fd);
+    assert_error(&r, 413);
+    resp_free(&r);
+    /* the server is still fine */
+    r = req("GET", "/v1/health", NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+}
+
+Test(server, idle_connections_time_out)
+{
+    int fd = connect_to(port);
+    send_all(fd, "GET /v1/health HTTP/1.1\r\nHost: x\r\n", 34);
+    time_t t0 = time(NULL);
+    char buf[256];
+    ssize_t r = recv(fd, buf, sizeof buf, 0); /* server closes: 0 (or a reset) */
+    cr_assert_leq(r, 0);
+    cr_assert_leq(time(NULL) - t0, 10);
+    close(fd);
+}
+
+/* --------------------------------------------------------- stateless */
+
+Test(server, validate_reports_every_error_with_paths)
+{
+    char *inst = slurp(TINY);
+    resp r = req("POST", "/v1/validate", viewer, inst);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "valid");
+    resp_free(&r);
+    /* wrapped, with two errors */
+    json_t *j = json_loads(inst, 0, NULL);
+    json_object_set_new(json_array_get(json_object_get(j, "rooms"), 1), "capacity",
+                        json_string("big"));
+    json_object_set_new(json_array_get(json_object_get(j, "patients"), 3), "acuity",
+                        json_string("extreme"));
+    json_t *w = json_pack("{s:o}", "instance", j);
+    char *body = json_dumps(w, 0);
+    r = req("POST", "/v1/validate", viewer, body);
+    assert_error(&r, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "invalid");
+    json_t *errs = json_object_get(r.json, "errors");
+    cr_assert_eq(json_array_size(errs), 2, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(errs, 0), "path")),
+                     "instance.rooms[1].capacity");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(errs, 1), "path")),
+                     "instance.patients[3].acuity");
+    resp_free(&r);
+    free(body);
+    json_decref(w);
+    free(inst);
+}
+
+Test(server, plan_answers_the_solution_or_a_job)
+{
+    char *inst = slurp(TINY);
+    resp r = req("POST", "/v1/plan", viewer, inst);
+    assert_error(&r, 403);
+    resp_free(&r);
+    r = req("POST", "/v1/plan", coord, inst);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    const char *st = json_string_value(json_object_get(r.json, "status"));
+    cr_assert(strcmp(st, "optimal") == 0 || strcmp(st, "feasible") == 0, "%s", st);
+    cr_assert(json_is_array(json_object_get(r.json, "groups")));
+    cr_assert(json_is_object(json_object_get(r.json, "metrics")));
+    resp_free(&r);
+    /* async, with options */
+    json_t *w = json_pack("{s:o,s:f}", "instance", json_loads(inst, 0, NULL), "time_limit_s", 5.0);
+    char *body = json_dumps(w, 0);
+    r = req("POST", "/v1/plan?async=true", coord, body);
+    cr_assert_eq(r.status, 202, "%s", r.body);
+    cr_assert(header_has(&r, "Location: /v1/jobs/"));
+    char id[64];
+    snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "job")));
+    resp_free(&r);
+    r = wait_job(id);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "done", "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "kind")), "plan");
+    cr_assert(json_is_object(json_object_get(r.json, "result")));
+    resp_free(&r);
+    /* bad option */
+    json_object_set_new(w, "time_limit_s", json_string("soon"));
+    free(body);
+    body = json_dumps(w, 0);
+    r = req("POST", "/v1/plan", coord, body);
+    assert_error(&r, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+                     "time_limit_s");
+    resp_free(&r);
+    free(body);
+    json_decref(w);
+    free(inst);
+    r = req("GET", "/v1/jobs/999-nope", viewer, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+}
+
+/* ------------------------------------------------------------ stored */
+
+Test(server, programs_create_get_replace_delete)
+{
+    char *inst = slurp(TINY);
+    resp r = req("POST", "/v1/programs", admin, inst);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "id")), "tiny-clinic");
+    cr_assert(header_has(&r, "Location: /v1/programs/tiny-clinic"));
+    resp_free(&r);
+    /* a given id; then the same id again */
+    char *wrapped = malloc(strlen(inst) + 64);
+    sprintf(wrapped, "{\"id\":\"clinic-b\",\"instance\":%s}", inst);
+    r = req("POST", "/v1/programs", admin, wrapped);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs", admin, wrapped);
+    assert_error(&r, 409);
+    resp_free(&r);
+    r = req("POST", "/v1/programs?id=bad%20id", admin, inst);
+    assert_error(&r, 400);
+    resp_free(&r);
+    /* GET returns the same instance */
+    r = req("GET", "/v1/programs/clinic-b", viewer, NULL);
+    cr_assert_eq(r.status, 200);
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *a = NULL, *b = NULL;
+    cr_assert_eq(io_instance_parse(inst, strlen(inst), &a, &d), IO_OK);
+    cr_assert_eq(io_instance_parse(r.body, strlen(r.body), &b, &d), IO_OK);
+    char *ja = NULL, *jb = NULL;
+    io_instance_to_json(a, &ja);
+    io_instance_to_json(b, &jb);
+    cr_assert_str_eq(ja, jb);
+    free(ja);
+    free(jb);
+    model_instance_destroy(a);
+    model_instance_destroy(b);
+    model_diag_free(&d);
+    resp_free(&r);
+    r = req("GET", "/v1/programs", viewer, NULL);
+    cr_assert_eq(json_array_size(r.json), 2);
+    resp_free(&r);
+    /* replace with a renamed program; invalid replacement refused */
+    json_t *j = json_loads(inst, 0, NULL);
+    json_object_set_new(json_object_get(j, "program"), "name", json_string("Renamed"));
+    char *body = json_dumps(j, 0);
+    r = req("PUT", "/v1/programs/clinic-b", admin, body);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    resp_free(&r);
+    free(body);
+    json_object_set_new(json_object_get(j, "program"), "days", json_string("monday"));
+    body = json_dumps(j, 0);
+    r = req("PUT", "/v1/programs/clinic-b", admin, body);
+    assert_error(&r, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+                     "program.days");
+    resp_free(&r);
+    r = req("PUT", "/v1/programs/nope", admin, inst);
+    assert_error(&r, 404);
+    resp_free(&r);
+    free(body);
+    json_decref(j);
+    r = req("GET", "/v1/programs/clinic-b", viewer, NULL);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "program"), "name")),
+                     "Renamed");
+    resp_free(&r);
+    r = req("DELETE", "/v1/programs/clinic-b", admin, NULL);
+    cr_assert_eq(r.status, 204);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/clinic-b", viewer, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    r = req("DELETE", "/v1/programs/clinic-b", admin, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    free(wrapped);
+    free(inst);
+}
+
+Test(server, entity_collections)
+{
+    post_tiny();
+    static const char *const colls[] = {"group_types", "groups", "rooms", "facilitators",
+                                        "patients"};
+    static const char *const first[] = {"cbt-anx", "cbt-1", "room-a", "ana", "p01"};
+    static const size_t sizes[] = {3, 4, 2, 3, 12};
+    for (int i = 0; i < 5; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/v1/programs/t/%s", colls[i]);
+        resp r = req("GET", path, viewer, NULL);
+        cr_assert_eq(r.status, 200);
+        cr_assert_eq(json_array_size(r.json), sizes[i], "%s", colls[i]);
+        resp_free(&r);
+        snprintf(path, sizeof path, "/v1/programs/t/%s/%s", colls[i], first[i]);
+        r = req("GET", path, viewer, NULL);
+        cr_assert_eq(r.status, 200);
+        cr_assert_str_eq(json_string_value(json_object_get(r.json, "id")), first[i]);
+        /* PUT it back unchanged */
+        resp p = req("PUT", path, admin, r.body);
+        cr_assert_eq(p.status, 200, "%s: %s", path, p.body);
+        cr_assert(json_equal(p.json, r.json));
+        resp_free(&p);
+        resp_free(&r);
+        snprintf(path, sizeof path, "/v1/programs/t/%s/none", colls[i]);
+        r = req("GET", path, viewer, NULL);
+        assert_error(&r, 404);
+        resp_free(&r);
+    }
+    /* create, conflict, invalid, update, delete */
+    const char *room = "{\"id\":\"room-c\",\"capacity\":9,\"features\":[\"whiteboard\"],"
+                       "\"available\":[{\"day\":\"fri\",\"from\":\"08:00\",\"to\":\"12:00\"}]}";
+    resp r = req("POST", "/v1/programs/t/rooms", admin, room);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    cr_assert(header_has(&r, "Location: /v1/programs/t/rooms/room-c"));
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/rooms", admin, room);
+    assert_error(&r, 409);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/rooms", admin, "{\"capacity\":3}");
+    assert_error(&r, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+                     "id");
+    resp_free(&r);
+    r = req("PUT", "/v1/programs/t/rooms/room-c", admin,
+            "{\"capacity\":9,\"available\":[{\"day\":\"fri\",\"from\":\"13:00\",\"to\":\"12:00\"}]}");
+    assert_error(&r, 400);
+    cr_assert(strstr(r.body, "rooms[2].available[0]"), "%s", r.body);
+    resp_free(&r);
+    r = req("PUT", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":11}");
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "capacity")), 11);
+    resp_free(&r);
+    r = req("DELETE", "/v1/programs/t/rooms/room-c", admin, NULL);
+    cr_assert_eq(r.status, 204);
+    resp_free(&r);
+    /* referenced elsewhere: refused */
+    r = req("DELETE", "/v1/programs/t/patients/p01", admin, NULL);
+    assert_error(&r, 400);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/nope/rooms", viewer, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    /* the audit trail has the room's story, newest first */
+    r = req("GET", "/v1/audit?program=t&limit=3", admin, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert_eq(json_array_size(r.json), 3);
+    json_t *del = json_array_get(r.json, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(del, "action")), "entity.delete");
+    cr_assert_str_eq(json_string_value(json_object_get(del, "entity")), "rooms/room-c");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(del, "before"), "capacity")),
+                 11);
+    cr_assert(json_is_null(json_object_get(del, "after")));
+    cr_assert_eq(json_integer_value(json_object_get(del, "actor")), 1); /* the admin token */
+    resp_free(&r);
+}
+
+Test(server, events_history_and_schedules)
+{
+    post_tiny();
+    /* plan the stored program: a job that saves version 1 */
+    resp r = req("POST", "/v1/programs/t/plan", coord, NULL);
+    cr_assert_eq(r.status, 202, "%s", r.body);
+    char id[64];
+    snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "job")));
+    resp_free(&r);
+    r = wait_job(id);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "done", "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "version")), 1, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "program")), "t");
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/plan", coord, "{\"time_limit_s\":5,\"baseline\":\"latest\"}");
+    cr_assert_eq(r.status, 202, "%s", r.body);
+    snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "job")));
+    resp_free(&r);
+    r = wait_job(id);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "version")), 2, "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/plan", coord, "{\"baseline\":\"published\"}");
+    assert_error(&r, 400); /* nothing published yet */
+    resp_free(&r);
+    r = req("POST", "/v1/programs/nope/plan", coord, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules", viewer, NULL);
+    cr_assert_eq(json_array_size(r.json), 2);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/published", viewer, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules/1/publish", viewer, NULL);
+    assert_error(&r, 403);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules/1/publish", coord, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules/9/publish", coord, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/published", viewer, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert(header_has(&r, "X-Schedule-Version: 1"));
+    cr_assert(json_is_array(json_object_get(r.json, "groups")));
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/2", viewer, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/x", viewer, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    /* events */
+    r = req("POST", "/v1/programs/t/events", coord,
+            "{\"event\":\"dropped\",\"group\":\"dbt-1\",\"patient\":\"p01\",\"date\":\"2025-01-20\"}");
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    json_t *rec = json_object_get(r.json, "recorded");
+    cr_assert_eq(json_array_size(rec), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(rec, 0), "status")),
+                     "dropped");
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/events", coord,
+            "[{\"event\":\"dropped\",\"group\":\"dbt-1\",\"patient\":\"p01\"}]");
+    assert_error(&r, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+                     "[0].patient");
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/events?patient=p01", viewer, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert_eq(json_array_size(r.json), 2); /* imported, dropped */
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(r.json, 1), "event")),
+                     "dropped");
+    cr_assert_eq(json_integer_value(json_object_get(json_array_get(r.json, 1), "actor")), 2);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/groups/dbt-1", viewer, NULL);
+    cr_assert(strstr(r.body, "\"dropped\""), "%s", r.body);
+    resp_free(&r);
+}
+
+Test(server, cancelling_a_job_kills_its_solver)
+{
+    char *inst = slurp(TINY);
+    /* one solver slot: the second job waits in the queue */
+    resp a = req("POST", "/v1/plan?async=1", coord, inst);
+    resp b = req("POST", "/v1/plan?async=1", coord, inst);
+    cr_assert_eq(a.status, 202);
+    cr_assert_eq(b.status, 202);
+    char pa[80], pb[80];
+    snprintf(pa, sizeof pa, "/v1/jobs/%s", json_string_value(json_object_get(a.json, "job")));
+    snprintf(pb, sizeof pb, "/v1/jobs/%s", json_string_value(json_object_get(b.json, "job")));
+    resp r = req("DELETE", pb, viewer, NULL);
+    assert_error(&r, 403);
+    resp_free(&r);
+    r = req("DELETE", pb, coord, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    const char *st = json_string_value(json_object_get(r.json, "status"));
+    /* it was queued or running, or already done on a fast machine */
+    cr_assert(strcmp(st, "cancelled") == 0 || strcmp(st, "done") == 0, "%s", st);
+    resp_free(&r);
+    r = wait_job(json_string_value(json_object_get(a.json, "job")));
+    resp_free(&r);
+    for (int i = 0; i < 100; i++) {
+        r = req("GET", "/v1/health", NULL, NULL);
+        json_int_t running =
+            json_integer_value(json_object_get(json_object_get(r.json, "jobs"), "running"));
+        resp_free(&r);
+        if (running == 0)
+            break;
+        usleep(50000);
+    }
+    r = req("GET", "/v1/health", NULL, NULL);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "jobs"), "running")), 0);
+    resp_free(&r);
+    r = req("DELETE", "/v1/jobs/nope", coord, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    resp_free(&a);
+    resp_free(&b);
+    free(inst);
+}
+
+Test(server, the_log_names_templates_not_ids)
+{
+    post_tiny();
+    resp r = req("GET", "/v1/programs/t/patients/p07", viewer, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/patients/p08?x=p09", viewer, NULL);
+    resp_free(&r);
+    r = req("GET", "/v1/nothing/p10", viewer, NULL);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/events", coord,
+            "{\"event\":\"dropped\",\"group\":\"dbt-1\",\"patient\":\"p02\"}");
+    resp_free(&r);
+    usleep(100000); /* the log line is written when the connection completes */
+    char *log = slurp(logpath);
+    cr_assert(strstr(log, "GET /v1/programs/{program}/patients/{id} 200"), "%s", log);
+    cr_assert(strstr(log, "POST /v1/programs/{program}/events 201"), "%s", log);
+    cr_assert_null(strstr(log, "p07"));
+    cr_assert_null(strstr(log, "p08"));
+    cr_assert_null(strstr(log, "p09"));
+    cr_assert_null(strstr(log, "p10"));
+    cr_assert_null(strstr(log, "p02"));
+    cr_assert_null(strstr(log, "dbt-1"));
+    cr_assert_null(strstr(log, viewer));
+    free(log);
+}
+
+/* ------------------------------------------------------- durability */
+
+typedef struct stream {
+    int port;
+    int next;      /* next patient number */
+    int acked[4096];
+    int n_acked;
+    int stop;
+    pthread_mutex_t mu;
+} stream;
+
+static void *writer(void *p)
+{
+    stream *s = p;
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        int k = s->next++;
+        int stop = s->stop || s->n_acked >= 4000;
+        pthread_mutex_unlock(&s->mu);
+        if (stop)
+            break;
+        char body[512];
+        snprintf(body, sizeof body,
+                 "{\"event\":\"referral\",\"date\":\"2025-01-10\",\"patient\":{\"id\":\"w%d\","
+                 "\"diagnoses\":[\"F41.1\"],\"available\":[{\"day\":\"mon\",\"from\":\"09:00\","
+                 "\"to\":\"17:00\"}],\"screened\":true,\"insurance_verified\":true}}",
+                 k);
+        resp r;
+        if (http_to(s->port, "POST", "/v1/programs/t/events", coord, body, &r) != 0)
+            break; /* the server is gone */
+        if (r.status == 201) {
+            pthread_mutex_lock(&s->mu);
+            s->acked[s->n_acked++] = k;
+            pthread_mutex_unlock(&s->mu);
+        }
+        resp_free(&r);
+    }
+    return NULL;
+}
+
+/* Start the cohort binary on an ephemeral port; returns its pid. */
+static pid_t spawn_server(int *port_out)
+{
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execl(COHORT_BINARY, COHORT_BINARY, "serve", "--db", dbpath, "--port", "0", "--quiet",
+              (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *f = fdopen(fds[0], "r");
+    char line[256] = "";
+    cr_assert_not_null(fgets(line, sizeof line, f), "the server printed nothing");
+    fclose(f);
+    const char *colon = strrchr(line, ':');
+    cr_assert_not_null(colon, "%s", line);
+    *port_out = atoi(colon + 1);
+    cr_assert_gt(*port_out, 0, "%s", line);
+    return pid;
+}
+
+Test(server, acknowledged_writes_survive_sigkill)
+{
+    /* the in-process server is not used here: release the database */
+    io_server_stop(srv);
+    srv = NULL;
+    int p = 0;
+    pid_t pid = spawn_server(&p);
+    char *inst = slurp(TINY);
+    resp r;
+    cr_assert_eq(http_to(p, "POST", "/v1/programs?id=t", admin, inst, &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    resp_free(&r);
+    free(inst);
+    stream s;
+    memset(&s, 0, sizeof s);
+    s.port = p;
+    pthread_mutex_init(&s.mu, NULL);
+    pthread_t th[3];
+    for (int i = 0; i < 3; i++)
+        pthread_create(&th[i], NULL, writer, &s);
+    /* kill it in the middle of the stream */
+    for (int i = 0; i < 400; i++) {
+        pthread_mutex_lock(&s.mu);
+        int n = s.n_acked;
+        pthread_mutex_unlock(&s.mu);
+        if (n >= 40)
+            break;
+        usleep(10000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    for (int i = 0; i < 3; i++)
+        pthread_join(th[i], NULL);
+    cr_assert_geq(s.n_acked, 40, "only %d writes were acknowledged", s.n_acked);
+    cr_log_info("%d writes acknowledged before SIGKILL, %d attempted", s.n_acked, s.next);
+    /* restart: every acknowledged write is there */
+    pid = spawn_server(&p);
+    cr_assert_eq(http_to(p, "GET", "/v1/programs/t/patients", viewer, NULL, &r), 0);
+    cr_assert_eq(r.status, 200);
+    for (int i = 0; i < s.n_acked; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "w%d", s.acked[i]);
+        int found = 0;
+        size_t k;
+        json_t *e;
+        json_array_foreach(r.json, k, e) found |= strcmp(json_string_value(json_object_get(e, "id")), id) == 0;
+        cr_assert(found, "acknowledged patient %s is missing after SIGKILL", id);
+    }
+    resp_free(&r);
+    /* and the history rows too */
+    cr_assert_eq(http_to(p, "GET", "/v1/programs/t/events", viewer, NULL, &r), 0);
+    size_t referrals = 0, k;
+    json_t *e;
+    json_array_foreach(r.json, k, e) referrals +=
+        strcmp(json_string_value(json_object_get(e, "event")), "referral") == 0;
+    cr_assert_geq(referrals, (size_t)s.n_acked);
+    resp_free(&r);
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "ok");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    pthread_mutex_destroy(&s.mu);
+}
