@@ -150,10 +150,14 @@ static void describe(const json_t *v, char *buf, size_t n)
     case JSON_STRING: {
         const char *s = json_string_value(v);
         size_t len = json_string_length(v);
-        if (len > 40)
-            snprintf(buf, n, "string \"%.37s...\"", s);
-        else
+        if (len > 40) {
+            int k = 37; /* cut at a UTF-8 character boundary */
+            while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+                k--;
+            snprintf(buf, n, "string \"%.*s...\"", k, s);
+        } else {
             snprintf(buf, n, "string \"%s\"", s);
+        }
         break;
     }
     case JSON_INTEGER: snprintf(buf, n, "number %" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
@@ -228,8 +232,12 @@ static bool conv_int(rd *r, json_t *v, long long lo, long long hi, int *out)
             type_err(r, "an integer", v);
             return false;
         }
-        if (f < (double)LLONG_MIN || f > (double)LLONG_MAX) {
-            rd_err(r, "number %g is out of range", f);
+        if (f < 0 && lo == 0) {
+            rd_err(r, "must not be negative, got %g", f);
+            return false;
+        }
+        if (f < (double)lo || f > (double)hi) {
+            rd_err(r, "number %g is out of range (%lld..%lld)", f, lo, hi);
             return false;
         }
         x = (long long)f;
@@ -1045,10 +1053,63 @@ static int merge_semantic(model_diag *d, int from, model_diag *sem)
     return rc;
 }
 
+/* Order of issues for the reader: by top-level section in file order, then
+ * by the element index, keeping the original order otherwise (structural
+ * before semantic within one element). */
+typedef struct issue_key {
+    int rank;
+    long idx;
+    int orig;
+    model_issue issue;
+} issue_key;
+
+static void issue_key_of(issue_key *k, const model_issue *is, int orig)
+{
+    static const char *const SECTIONS[] = {"program", "settings", "group_types", "groups",
+                                           "rooms", "facilitators", "patients"};
+    const char *p = is->path;
+    size_t n = strcspn(p, ".[");
+    k->rank = 7;
+    for (int i = 0; i < 7; i++)
+        if (strlen(SECTIONS[i]) == n && strncmp(p, SECTIONS[i], n) == 0)
+            k->rank = i;
+    if (n == 0)
+        k->rank = -1; /* the whole file */
+    k->idx = p[n] == '[' ? strtol(p + n + 1, NULL, 10) : -1;
+    k->orig = orig;
+    k->issue = *is;
+}
+
+static int issue_key_cmp(const void *a, const void *b)
+{
+    const issue_key *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    if (x->idx != y->idx)
+        return x->idx < y->idx ? -1 : 1;
+    return (x->orig > y->orig) - (x->orig < y->orig);
+}
+
+/* Sort issues a[0..n) in place (stable); on ENOMEM they stay as they are. */
+static void sort_issues(model_issue *a, int n)
+{
+    if (n < 2)
+        return;
+    issue_key *k = malloc((size_t)n * sizeof *k);
+    if (!k)
+        return;
+    for (int i = 0; i < n; i++)
+        issue_key_of(&k[i], &a[i], i);
+    qsort(k, (size_t)n, sizeof *k, issue_key_cmp);
+    for (int i = 0; i < n; i++)
+        a[i] = k[i].issue;
+    free(k);
+}
+
 int io_instance_parse(const char *text, size_t len, model_instance **out, model_diag *d)
 {
     int nomem = 0;
-    int errors_before = d->n_errors;
+    int errors_before = d->n_errors, warnings_before = d->n_warnings;
     json_t *root = load_json(text, len, d, &nomem);
     if (!root)
         return nomem ? IO_ENOMEM : IO_EINVAL;
@@ -1096,6 +1157,8 @@ int io_instance_parse(const char *text, size_t len, model_instance **out, model_
     int vrc = model_instance_validate_partial(inst, &sem, incomplete);
     int rc = vrc == MODEL_ENOMEM ? IO_ENOMEM : merge_semantic(d, errors_before, &sem);
     model_diag_free(&sem);
+    sort_issues(d->errors + errors_before, d->n_errors - errors_before);
+    sort_issues(d->warnings + warnings_before, d->n_warnings - warnings_before);
     if (rc == IO_OK && d->n_errors > errors_before)
         rc = IO_EINVAL;
     if (rc != IO_OK) {

@@ -68,7 +68,10 @@ static const char *shortid(const char *s, char buf[48])
         return "?";
     if (strlen(s) < 44)
         return s;
-    snprintf(buf, 48, "%.40s...", s);
+    int k = 40; /* cut at a UTF-8 character boundary */
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    snprintf(buf, 48, "%.*s...", k, s);
     return buf;
 }
 
