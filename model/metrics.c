@@ -20,6 +20,17 @@ static int sol_group_type(const model_instance *inst, const model_idmap *groups,
     return model_idmap_get(types, sg->type);
 }
 
+/* horizon_start - added in days (negative when added later); 0 when added
+ * is absent or the patient unknown.  For mean_wait_days_placed. */
+static double raw_wait_days(const model_instance *inst, const model_patient *p)
+{
+    if (!p || p->added < 0)
+        return 0.0;
+    return (double)(inst->program.horizon_start - p->added);
+}
+
+/* max(0, horizon_start - added) in days; 0 when added is absent.  For the
+ * wait term of the objective. */
 static double wait_days(const model_instance *inst, const model_patient *p)
 {
     if (!p || p->added < 0)
@@ -134,7 +145,7 @@ int model_metrics_compute(const model_instance *inst, const model_solution *sol,
             r.seats += ty->max_size;
         for (int k = 0; k < sg->new_members.n; k++) {
             int p = model_idmap_get(&m.patients, sg->new_members.items[k]);
-            wait_sum += wait_days(inst, p >= 0 ? &inst->patients[p] : NULL);
+            wait_sum += raw_wait_days(inst, p >= 0 ? &inst->patients[p] : NULL);
         }
         double per_week = ty && ty->cadence == MODEL_BIWEEKLY ? 0.5 : 1.0;
         for (int k = 0; k < sg->facilitators.n; k++) {

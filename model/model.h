@@ -464,8 +464,9 @@ void model_metrics_free(model_metrics *m);
  *  load (one entry per instance facilitator, instance order) = running
  *  groups per week the facilitator leads or co-leads (weekly 1, biweekly
  *  0.5); mean_wait_days_placed = mean over placed patients of
- *  max(0, horizon_start - added) days (0 when added absent; 0 when nobody
- *  placed); uncovered_sessions = # sessions (of running groups) with
+ *  (horizon_start - added) days, not clamped: a patient added after the
+ *  horizon start counts negative (0 when added absent; 0 when nobody
+ *  placed; the objective's wait term clamps at 0); uncovered_sessions = # sessions (of running groups) with
  *  uncovered = true; per_type = one entry per instance type, instance order.
  * *out is overwritten without being freed first; free it with
  * model_metrics_free.  Returns MODEL_OK, MODEL_EINVAL (NULL argument) or
