@@ -358,13 +358,33 @@ static bool conv_day(rd *r, json_t *v, int *out)
     return conv_enum(r, v, model_day_parse, "one of mon, tue, wed, thu, fri, sat, sun", out);
 }
 
+/* Limits on list lengths in an instance (docs/FORMAT.md "Limits"): far
+ * above any real program, low enough that no check goes quadratic on a
+ * hostile file. */
+#define LIMIT_LIST 1000      /* strings in a list, windows, time off */
+#define LIMIT_CLOSED 10000   /* closed dates */
+#define LIMIT_MEMBERS 10000  /* members of one roster */
+#define LIMIT_SOL_LIST 1000000
+
+/* Reports an over-long array at the current path. */
+static bool too_many(rd *r, json_t *a, size_t max)
+{
+    size_t n = json_array_size(a);
+    if (n <= max)
+        return false;
+    rd_err(r, "too many items (%zu; at most %zu)", n, max);
+    return true;
+}
+
 /* Array of strings; bad elements are reported and skipped. */
-static bool conv_strlist(rd *r, json_t *v, model_strlist *out)
+static bool conv_strlist_max(rd *r, json_t *v, model_strlist *out, size_t max)
 {
     if (!json_is_array(v)) {
         type_err(r, "an array of strings", v);
         return false;
     }
+    if (too_many(r, v, max))
+        return false;
     model_strlist l = {0};
     bool ok = true;
     size_t i;
@@ -427,7 +447,13 @@ FIELD_FN(f_time, int *out, conv_time(r, v, 0, out))
 FIELD_FN(f_time_end, int *out, conv_time(r, v, 1, out))
 FIELD_FN(f_date, int *out, conv_date(r, v, out))
 FIELD_FN(f_day, int *out, conv_day(r, v, out))
+static bool conv_strlist(rd *r, json_t *v, model_strlist *out)
+{
+    return conv_strlist_max(r, v, out, LIMIT_LIST);
+}
+
 FIELD_FN(f_strlist, model_strlist *out, conv_strlist(r, v, out))
+FIELD_FN(f_strlist_sol, model_strlist *out, conv_strlist_max(r, v, out, LIMIT_SOL_LIST))
 
 static bool f_enum(rd *r, json_t *o, const char *key, bool req, int (*parse)(const char *),
                    const char *choices, int *out)
@@ -527,6 +553,11 @@ static void read_windows(rd *r, json_t *o, const char *key, bool req, model_wind
     if (present)
         *present = a != NULL;
     if (!a)
+        return;
+    size_t sk0 = path_key(r, key);
+    bool over = too_many(r, a, LIMIT_LIST);
+    path_pop(r, sk0);
+    if (over)
         return;
     size_t cnt = json_array_size(a);
     model_window *w = calloc_n(r, cnt, sizeof *w);
@@ -631,11 +662,17 @@ static void read_program(rd *r, json_t *root, model_program *p, unsigned *incomp
         *incomplete |= MODEL_KIND_PROGRAM;
     if (a) {
         size_t n = json_array_size(a);
+        size_t s0 = path_key(r, "slot_starts");
+        if (too_many(r, a, 24 * 60)) {
+            *incomplete |= MODEL_KIND_PROGRAM;
+            n = 0;
+        }
+        path_pop(r, s0);
         p->slot_starts = calloc_n(r, n, sizeof(int));
         if (n && !p->slot_starts)
             goto out;
         size_t ss = path_key(r, "slot_starts");
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n && p->slot_starts; i++) {
             size_t si = path_idx(r, i);
             int t;
             if (conv_time(r, json_array_get(a, i), 0, &t))
@@ -650,11 +687,15 @@ static void read_program(rd *r, json_t *root, model_program *p, unsigned *incomp
     a = f_array(r, o, "closed_dates", false, NULL);
     if (a) {
         size_t n = json_array_size(a);
+        size_t s0 = path_key(r, "closed_dates");
+        if (too_many(r, a, LIMIT_CLOSED))
+            n = 0;
+        path_pop(r, s0);
         p->closed_dates = calloc_n(r, n, sizeof(int));
         if (n && !p->closed_dates)
             goto out;
         size_t sc = path_key(r, "closed_dates");
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n && p->closed_dates; i++) {
             size_t si = path_idx(r, i);
             int dt;
             if (conv_date(r, json_array_get(a, i), &dt))
@@ -801,6 +842,11 @@ static void read_group(rd *r, json_t *e, model_group *g, bool *id_bad)
     json_t *a = f_array(r, e, "members", false, NULL);
     if (a) {
         size_t n = json_array_size(a);
+        size_t s0 = path_key(r, "members");
+        bool over = too_many(r, a, LIMIT_MEMBERS);
+        path_pop(r, s0);
+        if (over)
+            return;
         g->members = calloc_n(r, n, sizeof *g->members);
         if (n && !g->members)
             return;
@@ -867,6 +913,11 @@ static void read_facilitator(rd *r, json_t *e, model_facilitator *f, bool *id_ba
     json_t *a = f_array(r, e, "time_off", false, NULL);
     if (a) {
         size_t n = json_array_size(a);
+        size_t s0 = path_key(r, "time_off");
+        bool over = too_many(r, a, LIMIT_LIST);
+        path_pop(r, s0);
+        if (over)
+            return;
         f->time_off = calloc_n(r, n, sizeof *f->time_off);
         if (n && !f->time_off)
             return;
@@ -1851,10 +1902,10 @@ static void read_sol_group(rd *r, json_t *e, model_sol_group *g)
     f_time(r, e, "start", false, &g->start);
     f_time_end(r, e, "end", false, &g->end);
     s_optstr(r, e, "room", &g->room);
-    f_strlist(r, e, "facilitators", false, &g->facilitators);
+    f_strlist_sol(r, e, "facilitators", false, &g->facilitators);
     s_optstr(r, e, "substitute", &g->substitute);
-    f_strlist(r, e, "members", false, &g->members);
-    f_strlist(r, e, "new_members", false, &g->new_members);
+    f_strlist_sol(r, e, "members", false, &g->members);
+    f_strlist_sol(r, e, "new_members", false, &g->new_members);
     f_int(r, e, "week_parity", false, &g->week_parity);
 }
 
@@ -1866,7 +1917,7 @@ static void read_sol_session(rd *r, json_t *e, model_sol_session *s)
     f_time(r, e, "start", false, &s->start);
     f_time_end(r, e, "end", false, &s->end);
     s_optstr(r, e, "room", &s->room);
-    f_strlist(r, e, "facilitators", false, &s->facilitators);
+    f_strlist_sol(r, e, "facilitators", false, &s->facilitators);
     s_optstr(r, e, "covered_by", &s->covered_by);
     f_bool(r, e, "uncovered", false, &s->uncovered);
 }
@@ -2028,14 +2079,14 @@ int io_solution_parse(const char *text, size_t len, model_solution **out, model_
             json_t *e = json_array_get(a, (size_t)i);
             if (elem_object(&r, e)) {
                 f_str(&r, e, "patient", true, &sol->unplaced[i].patient);
-                f_strlist(&r, e, "reasons", false, &sol->unplaced[i].reasons);
+                f_strlist_sol(&r, e, "reasons", false, &sol->unplaced[i].reasons);
             }
             path_pop(&r, si);
         }
         path_pop(&r, sk);
     }
     read_metrics(&r, root, &sol->metrics);
-    f_strlist(&r, root, "diagnosis", false, &sol->diagnosis);
+    f_strlist_sol(&r, root, "diagnosis", false, &sol->diagnosis);
     read_issues(&r, root, "errors", &sol->errors, 0);
     read_issues(&r, root, "warnings", &sol->errors, 1);
     json_decref(root);

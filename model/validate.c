@@ -161,20 +161,23 @@ static void validate_program(vctx *c)
         err(c, "program.days", "days must be among mon..sun");
     if (p->n_slot_starts == 0)
         err(c, "program.slot_starts", "no slot starts; list at least one start time \"HH:MM\"");
+    int first_at[24 * 60];
+    for (int m = 0; m < 24 * 60; m++)
+        first_at[m] = -1;
     for (int i = 0; i < p->n_slot_starts; i++) {
         int s = p->slot_starts[i];
         if (s < 0 || s >= 24 * 60) {
             err(c, P(c, "program.slot_starts[%d]", i), "time out of range 00:00..23:59");
             continue;
         }
-        for (int j = 0; j < i; j++)
-            if (p->slot_starts[j] == s) {
-                char t[6];
-                model_time_format(s, t);
-                warn(c, P(c, "program.slot_starts[%d]", i),
-                     "slot start %s is listed twice (also slot_starts[%d])", t, j);
-                break;
-            }
+        if (first_at[s] >= 0) {
+            char t[6];
+            model_time_format(s, t);
+            warn(c, P(c, "program.slot_starts[%d]", i),
+                 "slot start %s is listed twice (also slot_starts[%d])", t, first_at[s]);
+        } else {
+            first_at[s] = i;
+        }
     }
     int end = p->horizon_start + 7 * p->horizon_weeks; /* exclusive */
     for (int i = 0; i < p->n_closed_dates; i++) {
@@ -273,13 +276,20 @@ static void validate_groups(vctx *c, int *occupied_by)
 {
     model_instance *in = c->inst;
     char b[48], b2[48], t1[6];
-    int *occ_member = NULL;
+    int *occ_member = NULL, *seen_group = NULL, *seen_member = NULL;
     if (in->n_patients > 0) {
         occ_member = malloc((size_t)in->n_patients * sizeof *occ_member);
-        if (!occ_member) {
+        seen_group = malloc((size_t)in->n_patients * sizeof *seen_group);
+        seen_member = malloc((size_t)in->n_patients * sizeof *seen_member);
+        if (!occ_member || !seen_group || !seen_member) {
+            free(occ_member);
+            free(seen_group);
+            free(seen_member);
             c->nomem = 1;
             return;
         }
+        for (int p = 0; p < in->n_patients; p++)
+            seen_group[p] = -1;
     }
     for (int i = 0; i < in->n_groups; i++) {
         model_group *g = &in->groups[i];
@@ -333,7 +343,7 @@ static void validate_groups(vctx *c, int *occupied_by)
             if (f < 0 && !(c->incomplete & MODEL_KIND_FACILITATORS))
                 err(c, P(c, "groups[%d].pinned.facilitators[%d]", i, k),
                     "unknown facilitator \"%s\"", shortid(fid, b));
-            for (int j = 0; j < k; j++)
+            for (int j = 0; j < k && k < 2; j++)
                 if (strcmp(pn->facilitators.items[j], fid) == 0) {
                     err(c, P(c, "groups[%d].pinned.facilitators[%d]", i, k),
                         "facilitator \"%s\" is listed twice", shortid(fid, b));
@@ -368,18 +378,24 @@ static void validate_groups(vctx *c, int *occupied_by)
             if (mb->patient_idx < 0 && !(c->incomplete & MODEL_KIND_PATIENTS))
                 err(c, P(c, "groups[%d].members[%d].patient", i, m), "unknown patient \"%s\"",
                     shortid(mb->patient, b));
+            /* A patient listed twice in this roster (unknown ones are
+             * already reported). */
+            int p = mb->patient_idx;
             bool twice = false;
-            for (int j = 0; j < m && !twice; j++)
-                if (g->members[j].patient && strcmp(g->members[j].patient, mb->patient) == 0) {
+            if (p >= 0) {
+                if (seen_group[p] == i) {
                     err(c, P(c, "groups[%d].members[%d].patient", i, m),
                         "patient \"%s\" is listed twice in this roster (also members[%d])",
-                        shortid(mb->patient, b), j);
+                        shortid(mb->patient, b), seen_member[p]);
                     twice = true;
+                } else {
+                    seen_group[p] = i;
+                    seen_member[p] = m;
                 }
+            }
             bool occ = model_status_occupies(mb->status);
             if (occ)
                 occupying++;
-            int p = mb->patient_idx;
             if (!occ || p < 0 || twice)
                 continue;
             if (occupied_by[p] >= 0 && occupied_by[p] != i) {
@@ -400,6 +416,8 @@ static void validate_groups(vctx *c, int *occupied_by)
                  occupying, t->max_size, shortid(t->id, b));
     }
     free(occ_member);
+    free(seen_group);
+    free(seen_member);
 }
 
 static void validate_rooms(vctx *c)
@@ -464,12 +482,15 @@ static void validate_patients(vctx *c)
 }
 
 /* True when patient p could, by type, modality, age and gender, join some
- * group type (windows, flags and capacity aside). */
-static bool patient_fits_some_type(const model_instance *in, int p)
+ * group type (windows, flags and capacity aside).  *work counts string
+ * comparisons. */
+static bool patient_fits_some_type(const model_instance *in, int p, long *work)
 {
     const model_patient *pa = &in->patients[p];
     for (int t = 0; t < in->n_types; t++) {
         const model_group_type *ty = &in->types[t];
+        *work += 1 + (pa->has_group_types ? pa->group_types.n
+                                          : (long)pa->diagnoses.n * ty->diagnoses.n);
         if (!model_patient_type_match(in, p, t))
             continue;
         if (pa->modality != MODEL_EITHER && pa->modality != ty->modality)
@@ -484,20 +505,44 @@ static bool patient_fits_some_type(const model_instance *in, int p)
     return false;
 }
 
+/* Most string comparisons the fit warnings may spend (a hostile file must
+ * not make validation quadratic in its size). */
+#define FIT_WORK_BUDGET 50000000L
+
+static bool holds_all(const model_idmap *creds, const model_strlist *need)
+{
+    for (int i = 0; i < need->n; i++)
+        if (model_idmap_get(creds, need->items[i]) < 0)
+            return false;
+    return true;
+}
+
 static void warnings(vctx *c, const int *named)
 {
     model_instance *in = c->inst;
     char b[48];
     if (!(c->incomplete & MODEL_KIND_FACILITATORS)) {
-        for (int t = 0; t < in->n_types; t++) {
+        model_idmap *creds = NULL;
+        if (in->n_facilitators > 0) {
+            creds = calloc((size_t)in->n_facilitators, sizeof *creds);
+            if (!creds) {
+                c->nomem = 1;
+                return;
+            }
+        }
+        for (int f = 0; f < in->n_facilitators && !c->nomem; f++)
+            if (model_idmap_build_strs(&creds[f], in->facilitators[f].credentials.items,
+                                       in->facilitators[f].credentials.n) != MODEL_OK)
+                c->nomem = 1;
+        for (int t = 0; t < in->n_types && !c->nomem; t++) {
             const model_group_type *ty = &in->types[t];
             int n_req = 0, n_co = 0, last_req = -1, last_co = -1;
             for (int f = 0; f < in->n_facilitators; f++) {
-                if (model_facilitator_holds(&in->facilitators[f], &ty->required_credentials)) {
+                if (holds_all(&creds[f], &ty->required_credentials)) {
                     n_req++;
                     last_req = f;
                 }
-                if (model_facilitator_holds(&in->facilitators[f], &ty->cofacilitator_credentials)) {
+                if (ty->cofacilitation && holds_all(&creds[f], &ty->cofacilitator_credentials)) {
                     n_co++;
                     last_co = f;
                 }
@@ -515,14 +560,26 @@ static void warnings(vctx *c, const int *named)
                      shortid(ty->id, b));
             }
         }
+        for (int f = 0; f < in->n_facilitators; f++)
+            model_idmap_free(&creds[f]);
+        free(creds);
     }
     if (!(c->incomplete & (MODEL_KIND_TYPES | MODEL_KIND_GROUPS))) {
-        for (int p = 0; p < in->n_patients; p++)
-            if (!named[p] && !patient_fits_some_type(in, p))
+        long work = 0;
+        for (int p = 0; p < in->n_patients; p++) {
+            if (work > FIT_WORK_BUDGET) {
+                warn(c, "patients",
+                     "too large to check whether each waitlisted patient fits a group type; "
+                     "checked patients[0..%d] only",
+                     p - 1);
+                break;
+            }
+            if (!named[p] && !patient_fits_some_type(in, p, &work))
                 warn(c, P(c, "patients[%d]", p),
                      "waitlisted patient \"%s\" fits no group type (referral or diagnosis, "
                      "modality, age, gender)",
                      shortid(in->patients[p].id, b));
+        }
     }
 }
 

@@ -737,6 +737,31 @@ Test(robust, big_numbers_in_int_fields)
     free(text);
 }
 
+Test(robust, list_limits)
+{
+    size_t len;
+    char *text = slurp(FIX "tiny.json", &len);
+    json_t *root = json_loads(text, 0, NULL);
+    json_t *creds = json_array();
+    for (int i = 0; i < 1001; i++)
+        json_array_append_new(creds, json_sprintf("C%d", i));
+    json_object_set_new(json_array_get(json_object_get(root, "facilitators"), 0), "credentials",
+                        creds);
+    json_t *members = json_array();
+    for (int i = 0; i < 10001; i++)
+        json_array_append_new(members, json_pack("{s:s}", "patient", "p01"));
+    json_object_set_new(json_array_get(json_object_get(root, "groups"), 2), "members", members);
+    char *t = json_dumps(root, 0);
+    model_diag d = parse_bad(t, strlen(t));
+    cr_assert(has_error(&d, "facilitators[0].credentials", "too many items"));
+    cr_assert(has_error(&d, "groups[2].members", "too many items"));
+    cr_assert_eq(d.n_errors, 2);
+    model_diag_free(&d);
+    free(t);
+    json_decref(root);
+    free(text);
+}
+
 /* Replace every value in the tree, one at a time, by each of a set of
  * wrong values: the reader must answer (valid, or errors with paths). */
 static int n_parsed;
