@@ -560,6 +560,238 @@ static enum MHD_Result h_plan(http_req *q)
                    !query_flag(q, "async"));
 }
 
+/* ---- fill and what-if */
+
+/* Fill options from a body object (all optional). */
+static int fill_options(http_req *q, json_t *body, solver_fill_options *fo)
+{
+    solver_fill_options_default(fo);
+    double top = fo->top_n, grace = fo->grace_weeks;
+    if (opt_number(q, body, "top_n", 0, 10000, &top) ||
+        opt_number(q, body, "turnover_per_month", 0, 1, &fo->turnover_per_month) ||
+        opt_number(q, body, "hold_turnover_per_month", 0, 1, &fo->hold_turnover_per_month) ||
+        opt_number(q, body, "grace_weeks", 0, 520, &grace))
+        return -1;
+    json_t *ap = json_object_get(body, "apply");
+    if (ap && !json_is_boolean(ap)) {
+        send_error(q, 400, "apply", "must be true or false");
+        return -1;
+    }
+    fo->top_n = (int)top;
+    fo->grace_weeks = (int)grace;
+    fo->apply = json_is_true(ap);
+    return 0;
+}
+
+/* Run fill on events (a JSON array of event objects): *out is the report
+ * (io_fill_report_json), with "solution" and "instance" after the events
+ * when fo->apply.  IO_EINVAL (errors in d, paths "events[i].field"). */
+static int run_fill(const model_instance *inst, const model_solution *sol, json_t *events,
+                    const solver_fill_options *fo, json_t **out, model_diag *d)
+{
+    json_t *wrap = json_pack("{s:O}", "events", events);
+    char *text = wrap ? json_dumps(wrap, JSON_COMPACT) : NULL;
+    json_decref(wrap);
+    if (!text)
+        return IO_ENOMEM;
+    solver_fill_event *ev = NULL;
+    int n = 0;
+    int rc = io_fill_events_parse(text, strlen(text), inst, &ev, &n, d);
+    free(text);
+    if (rc != IO_OK)
+        return rc;
+    solver_fill_result *res = NULL;
+    int src = solver_fill_run(inst, sol, ev, n, fo, &res, d);
+    io_fill_events_free(ev, n);
+    if (src != SOLVER_OK)
+        return src == SOLVER_EINVAL ? IO_EINVAL : IO_ENOMEM;
+    model_check_report check;
+    int have_check = fo->apply && model_check(res->instance, res->solution, &check) == MODEL_OK;
+    char *report = NULL;
+    rc = io_fill_report_json(sol, res, fo, have_check ? &check : NULL, &report);
+    json_t *j = rc == IO_OK ? json_loads(report, 0, NULL) : NULL;
+    free(report);
+    if (have_check)
+        model_check_report_free(&check);
+    if (j && fo->apply) {
+        char *st = NULL, *it = NULL;
+        if (io_solution_to_json(res->solution, &st) == IO_OK)
+            json_object_set_new(j, "solution", json_loads(st, 0, NULL));
+        if (io_instance_to_json(res->instance, &it) == IO_OK)
+            json_object_set_new(j, "instance", json_loads(it, 0, NULL));
+        free(st);
+        free(it);
+    }
+    solver_fill_result_destroy(res);
+    if (!j)
+        return IO_ENOMEM;
+    *out = j;
+    return IO_OK;
+}
+
+/* Events of a body as an array (one object -> [object]); NULL when absent
+ * or of the wrong type (a reply was sent). */
+static json_t *events_array(http_req *q, json_t *ev)
+{
+    if (json_is_array(ev))
+        return json_incref(ev);
+    if (json_is_object(ev))
+        return json_pack("[O]", ev);
+    send_error(q, 400, "events", ev ? "must be an event object or an array of events"
+                                    : "missing: the events (an event object or an array)");
+    return NULL;
+}
+
+static enum MHD_Result h_fill(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 0, &sent);
+    if (!body)
+        return MHD_YES;
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    model_solution *sol = NULL;
+    json_t *events = NULL, *report = NULL;
+    solver_fill_options fo;
+    enum MHD_Result ret = MHD_YES;
+    if (!json_is_object(body)) {
+        ret = send_error(q, 400, "", "the body must be {\"instance\", \"solution\", \"events\"}");
+        goto out;
+    }
+    if (!json_object_get(body, "instance")) {
+        ret = send_error(q, 400, "instance", "missing: the instance");
+        goto out;
+    }
+    if (!json_object_get(body, "solution")) {
+        ret = send_error(q, 400, "solution", "missing: the current solution");
+        goto out;
+    }
+    if (read_instance(q, json_object_get(body, "instance"), "instance", &inst, &d) ||
+        read_solution(q, json_object_get(body, "solution"), "solution", &sol) ||
+        !(events = events_array(q, json_object_get(body, "events"))) ||
+        fill_options(q, body, &fo))
+        goto out;
+    model_diag_free(&d);
+    model_diag_init(&d);
+    int rc = run_fill(inst, sol, events, &fo, &report, &d);
+    if (rc == IO_OK)
+        ret = send_json(q, 200, report, NULL, NULL), report = NULL;
+    else if (rc == IO_EINVAL)
+        ret = send_diag(q, 400, "invalid events", &d, NULL);
+    else
+        ret = send_error(q, 500, NULL, "out of memory");
+out:
+    json_decref(report);
+    json_decref(events);
+    json_decref(body);
+    model_instance_destroy(inst);
+    model_solution_destroy(sol);
+    model_diag_free(&d);
+    return ret;
+}
+
+typedef struct whatif_arg {
+    model_instance *inst;
+    model_scenario *sc;
+    int n;
+    io_whatif_options opt;
+} whatif_arg;
+
+static void whatif_arg_free(void *p)
+{
+    whatif_arg *a = p;
+    if (!a)
+        return;
+    io_whatif_scenarios_free(a->sc, a->n);
+    model_instance_destroy(a->inst);
+    free(a);
+}
+
+/* In the child: the baseline and every scenario, in parallel workers. */
+static int whatif_work(void *p, char **out)
+{
+    whatif_arg *a = p;
+    int rc = io_whatif_run(a->inst, a->sc, a->n, &a->opt, out);
+    if (rc != IO_OK) {
+        *out = error_text("the what-if run failed");
+        return 1;
+    }
+    return 0;
+}
+
+static enum MHD_Result h_whatif(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 0, &sent);
+    if (!body)
+        return MHD_YES;
+    model_diag d;
+    model_diag_init(&d);
+    whatif_arg *a = calloc(1, sizeof *a);
+    enum MHD_Result ret = MHD_YES;
+    double marginal_plans = 0;
+    if (!a) {
+        ret = send_error(q, 500, NULL, "out of memory");
+        goto fail;
+    }
+    io_whatif_options_default(&a->opt);
+    a->opt.jobs = q->srv->opt.max_jobs;
+    if (!json_is_object(body)) {
+        ret = send_error(q, 400, "", "the body must be {\"instance\", \"scenarios\"}");
+        goto fail;
+    }
+    if (!json_object_get(body, "instance")) {
+        ret = send_error(q, 400, "instance", "missing: the instance");
+        goto fail;
+    }
+    json_t *mg = json_object_get(body, "marginal");
+    if (mg && !json_is_boolean(mg)) {
+        ret = send_error(q, 400, "marginal", "must be true or false");
+        goto fail;
+    }
+    a->opt.marginal = json_is_true(mg);
+    if (read_instance(q, json_object_get(body, "instance"), "instance", &a->inst, &d) ||
+        opt_number(q, body, "time_limit_s", 0.1, 86400, &a->opt.time_limit_s) ||
+        opt_number(q, body, "mip_gap", 0, 1, &a->opt.mip_gap))
+        goto fail;
+    model_diag_free(&d);
+    model_diag_init(&d);
+    json_t *sw = json_pack("{s:O*}", "scenarios", json_object_get(body, "scenarios"));
+    char *text = sw ? json_dumps(sw, JSON_COMPACT) : NULL;
+    json_decref(sw);
+    int rc = text ? io_whatif_parse(text, strlen(text), a->inst, &a->sc, &a->n, &d) : IO_ENOMEM;
+    free(text);
+    if (rc != IO_OK) {
+        ret = rc == IO_EINVAL ? send_diag(q, 400, "invalid scenarios", &d, NULL)
+                              : send_error(q, 500, NULL, "out of memory");
+        goto fail;
+    }
+    /* Deadline: every plan (baseline, scenarios, marginal probes) in
+     * rounds of opt.jobs workers, each within its time limit. */
+    if (a->opt.marginal) {
+        model_strlist creds = {NULL, 0};
+        for (int f = 0; f < a->inst->n_facilitators; f++)
+            for (int k = 0; k < a->inst->facilitators[f].credentials.n; k++)
+                if (model_strlist_find(&creds, a->inst->facilitators[f].credentials.items[k]) < 0)
+                    model_strlist_push(&creds, a->inst->facilitators[f].credentials.items[k]);
+        marginal_plans = creds.n + 1;
+        model_strlist_free(&creds);
+    }
+    double tl = a->opt.time_limit_s >= 0 ? a->opt.time_limit_s : a->inst->settings.time_limit_s;
+    double rounds = (a->n + 1 + marginal_plans + a->opt.jobs - 1) / (a->opt.jobs > 0 ? a->opt.jobs : 1);
+    double deadline = (tl > 0 ? tl : 60) * 1.25 * (rounds < 1 ? 1 : (int)rounds) + 60;
+    json_decref(body);
+    model_diag_free(&d);
+    return run_job(q, "whatif", NULL, deadline, whatif_work, NULL, whatif_arg_free, a,
+                   !query_flag(q, "async"));
+fail:
+    whatif_arg_free(a);
+    json_decref(body);
+    model_diag_free(&d);
+    return ret;
+}
+
 /* ---- stored programs */
 
 static enum MHD_Result h_programs_list(http_req *q)
@@ -828,14 +1060,84 @@ static enum MHD_Result h_program_plan(http_req *q)
                    plan_arg_free, a, 0);
 }
 
+/* Fill suggestions for recorded events against the program as it was
+ * before them and its published (else latest) schedule: a JSON object
+ * {"schedule_version", "suggestions"} or, when they cannot be made,
+ * {"suggestions": null, "note"/"errors"}. */
+static json_t *suggestions(http_req *q, model_instance *before, json_t *events, json_t *recorded)
+{
+    char *text = NULL;
+    int version = 0;
+    if (io_store_schedule_get(q->srv->store, q->param[0], -1, &text, &version) != IO_OK)
+        return json_pack("{s:n,s:s}", "suggestions", "note",
+                         "no saved schedule: plan the program (POST /v1/programs/{program}/plan)"
+                         " to get fill suggestions");
+    model_diag d;
+    model_diag_init(&d);
+    model_solution *sol = NULL;
+    json_t *out = NULL;
+    if (io_solution_parse(text, strlen(text), &sol, &d) != IO_OK) {
+        out = json_pack("{s:n,s:i,s:s}", "suggestions", "schedule_version", version, "note",
+                        "the saved schedule cannot be read");
+        goto done;
+    }
+    /* the events fill understands, dated as recorded */
+    json_t *fe = json_array();
+    size_t i;
+    json_t *e;
+    json_array_foreach(events, i, e)
+    {
+        const char *kind = json_string_value(json_object_get(e, "event"));
+        if (!kind || strcmp(kind, "placed") == 0)
+            continue;
+        json_t *c = json_deep_copy(e);
+        json_object_set(c, "date", json_object_get(json_array_get(recorded, i), "date"));
+        json_array_append_new(fe, c);
+    }
+    if (json_array_size(fe) == 0) {
+        out = json_pack("{s:n,s:i,s:s}", "suggestions", "schedule_version", version, "note",
+                        "no event opens a seat or refers a patient");
+    } else {
+        solver_fill_options fo;
+        solver_fill_options_default(&fo);
+        json_t *report = NULL;
+        int rc = run_fill(before, sol, fe, &fo, &report, &d);
+        if (rc == IO_OK) {
+            out = json_pack("{s:o,s:i}", "suggestions", report, "schedule_version", version);
+        } else {
+            json_t *errs = json_array();
+            for (int k = 0; k < d.n_errors; k++)
+                json_array_append_new(errs, json_pack("{s:s,s:s}", "path", d.errors[k].path,
+                                                      "message", d.errors[k].message));
+            out = json_pack("{s:n,s:i,s:o}", "suggestions", "schedule_version", version,
+                            "errors", errs);
+        }
+    }
+    json_decref(fe);
+done:
+    free(text);
+    model_solution_destroy(sol);
+    model_diag_free(&d);
+    return out;
+}
+
 static enum MHD_Result h_events_post(http_req *q)
 {
     int sent;
     json_t *body = parse_body(q, 0, &sent);
     if (!body)
         return MHD_YES;
+    json_t *events = json_is_array(body) ? json_incref(body)
+                     : json_is_object(body) && json_object_get(body, "events")
+                         ? json_incref(json_object_get(body, "events"))
+                         : json_pack("[O]", body);
     json_decref(body);
     model_diag d;
+    model_diag_init(&d);
+    /* the program before the events: what fill ranks against */
+    model_instance *before = NULL;
+    io_store_program_export(q->srv->store, q->param[0], &before, &d);
+    model_diag_free(&d);
     model_diag_init(&d);
     char *recorded = NULL;
     int rc = io_store_events_record(q->srv->store, q->param[0], q->r->body, q->r->len, q->actor,
@@ -844,11 +1146,17 @@ static enum MHD_Result h_events_post(http_req *q)
     if (rc == IO_OK) {
         json_t *rec = json_loads(recorded, 0, NULL);
         free(recorded);
-        ret = send_json(q, 201, json_pack("{s:o}", "recorded", rec ? rec : json_array()), NULL,
-                        NULL);
+        json_t *sug = before && json_is_array(events) ? suggestions(q, before, events, rec) : NULL;
+        json_t *o = json_pack("{s:o}", "recorded", rec ? rec : json_array());
+        if (o && sug)
+            json_object_update(o, sug);
+        json_decref(sug);
+        ret = send_json(q, 201, o, NULL, NULL);
     } else {
         ret = send_store_error(q, rc, &d, "no such program");
     }
+    json_decref(events);
+    model_instance_destroy(before);
     model_diag_free(&d);
     return ret;
 }
@@ -1033,6 +1341,16 @@ static const route ROUTES[] = {
      "Plan the quarter for an instance (solved in a child process within the time limit). "
      "Answers the solution (200), or with ?async=true a job (202)",
      "PlanRequest", 200, "Solution", "async:true = answer 202 with a job id at once", "400,413,500,503"},
+    {"POST", "/v1/fill", IO_ROLE_COORDINATOR, h_fill, "fill",
+     "A seat opened (dropped, graduated), a hold, a return or a referral: rank the waitlisted "
+     "patients for each opened seat (what `cohort fill --json` prints); with \"apply\": true "
+     "the top ones are placed and the answer also has the updated solution and instance",
+     "FillRequest", 200, "FillReport", NULL, "400,413"},
+    {"POST", "/v1/whatif", IO_ROLE_COORDINATOR, h_whatif, "whatif",
+     "Plan the baseline and each scenario (in parallel child processes) and compare them (what "
+     "`cohort whatif` prints). Answers the comparison (200), or with ?async=true a job (202)",
+     "WhatifRequest", 200, "WhatifReport", "async:true = answer 202 with a job id at once",
+     "400,413,500,503"},
     {"GET", "/v1/programs", IO_ROLE_VIEWER, h_programs_list, "list_programs",
      "Stored programs with entity counts and schedule versions", NULL, 200, "array:ProgramSummary",
      NULL, ""},
@@ -1060,7 +1378,8 @@ static const route ROUTES[] = {
     {"POST", "/v1/programs/{program}/events", IO_ROLE_COORDINATOR, h_events_post,
      "record_events",
      "Record roster events (all or nothing): rosters and the waitlist change, each event joins "
-     "the status history",
+     "the status history; the answer ranks the waitlist for every opened seat and referral "
+     "against the published (else latest) schedule (\"suggestions\", as POST /v1/fill)",
      "EventsRequest", 201, "EventsResult", NULL, "400,404,413"},
     {"GET", "/v1/programs/{program}/events", IO_ROLE_VIEWER, h_events_get, "history",
      "Roster status history, oldest first", NULL, 200, "array:HistoryEntry",
@@ -1568,7 +1887,33 @@ static const char COMPONENTS[] =
     "\"properties\":{\"events\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/"
     "Event\"}}}}]},"
     "\"EventsResult\":{\"type\":\"object\",\"properties\":{\"recorded\":{\"type\":\"array\","
-    "\"items\":{\"$ref\":\"#/components/schemas/HistoryEntry\"}}}},"
+    "\"items\":{\"$ref\":\"#/components/schemas/HistoryEntry\"}},\"schedule_version\":{"
+    "\"type\":\"integer\",\"description\":\"the schedule the suggestions are ranked "
+    "against\"},\"suggestions\":{\"nullable\":true,\"allOf\":[{\"$ref\":\"#/components/"
+    "schemas/FillReport\"}],\"description\":\"null when no schedule is saved (see note) "
+    "or fill refused the events (see errors)\"},\"note\":{\"type\":\"string\"},"
+    "\"errors\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}}}},"
+    "\"FillRequest\":{\"type\":\"object\",\"required\":[\"instance\",\"solution\","
+    "\"events\"],\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/Instance\"},"
+    "\"solution\":{\"$ref\":\"#/components/schemas/Solution\"},\"events\":{\"description\":"
+    "\"one event or an array (event: dropped, graduated, hold_clinical, hold_admin, returned, "
+    "referral)\",\"oneOf\":[{\"$ref\":\"#/components/schemas/Event\"},{\"type\":\"array\","
+    "\"items\":{\"$ref\":\"#/components/schemas/Event\"}}]},\"top_n\":{\"type\":"
+    "\"integer\",\"default\":5},\"apply\":{\"type\":\"boolean\",\"default\":false},"
+    "\"turnover_per_month\":{\"type\":\"number\"},\"hold_turnover_per_month\":{\"type\":"
+    "\"number\"},\"grace_weeks\":{\"type\":\"integer\"}}},"
+    "\"FillReport\":{\"type\":\"object\",\"description\":\"What `cohort fill --json` "
+    "prints: the events, each opened seat with its ranked candidates and why they fit, "
+    "referrals, groups below their minimum, figures before and after; with apply also "
+    "solution and instance.\"},"
+    "\"WhatifRequest\":{\"type\":\"object\",\"required\":[\"instance\",\"scenarios\"],"
+    "\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/Instance\"},"
+    "\"scenarios\":{\"type\":\"array\",\"items\":{\"type\":\"object\"},\"description\":"
+    "\"named lists of changes, as in a `cohort whatif` scenario file\"},\"marginal\":{"
+    "\"type\":\"boolean\"},\"time_limit_s\":{\"type\":\"number\",\"description\":\"per "
+    "plan\"},\"mip_gap\":{\"type\":\"number\"}}},"
+    "\"WhatifReport\":{\"type\":\"object\",\"description\":\"What `cohort whatif` prints "
+    "as JSON: each scenario's metrics beside the baseline, and the differences.\"},"
     "\"HistoryEntry\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
     "\"event\":{\"type\":\"string\"},\"group\":{\"type\":\"string\",\"nullable\":true},"
     "\"patient\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"nullable\":true},"
@@ -1670,7 +2015,8 @@ static json_t *operation(const route *rt)
     char tagbuf[32];
     size_t tl = strcspn(tag, "/");
     snprintf(tagbuf, sizeof tagbuf, "%.*s", (int)tl, tag);
-    if (strcmp(tagbuf, "validate") == 0 || strcmp(tagbuf, "plan") == 0)
+    if (strcmp(tagbuf, "validate") == 0 || strcmp(tagbuf, "plan") == 0 ||
+        strcmp(tagbuf, "fill") == 0 || strcmp(tagbuf, "whatif") == 0)
         snprintf(tagbuf, sizeof tagbuf, "stateless");
     else if (strcmp(tagbuf, "health") == 0 || strcmp(tagbuf, "openapi.json") == 0)
         snprintf(tagbuf, sizeof tagbuf, "meta");

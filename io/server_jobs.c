@@ -6,7 +6,8 @@
  * kills children past their deadline and runs the done() callbacks.  The
  * children are forked from this long-lived thread so that
  * PR_SET_PDEATHSIG (which fires when the forking *thread* exits) kills
- * them exactly when the server goes away, also on SIGKILL.
+ * them exactly when the server goes away, also on SIGKILL.  Each child
+ * leads its own process group; cancel and deadline kill the whole group.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -97,6 +98,9 @@ static void child_main(job *jb, pid_t parent)
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(125);
+    /* Lead a process group, so that killing the job also kills any worker
+     * processes the work forks (what-if runs scenarios in parallel). */
+    setpgid(0, 0);
     signal(SIGPIPE, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
@@ -201,6 +205,7 @@ static void start_job(io_jobs *J, job *jb)
     }
     if (pid == 0)
         child_main(jb, J->parent);
+    setpgid(pid, pid); /* also here: no race with an early kill */
     jb->pid = pid;
     jb->state = IO_JOB_RUNNING;
 }
@@ -263,7 +268,7 @@ static void *job_thread(void *p)
             }
             if (jb->state == IO_JOB_RUNNING && t - jb->started > jb->deadline_s && !jb->timed_out) {
                 jb->timed_out = 1;
-                kill(jb->pid, SIGKILL);
+                kill(-jb->pid, SIGKILL); /* its process group */
             }
             running++;
         }
@@ -307,7 +312,7 @@ static void *job_thread(void *p)
     /* shutting down: kill and reap every child, cancel what waits */
     for (job *jb = J->head; jb; jb = jb->next) {
         if (jb->pid > 0) {
-            kill(jb->pid, SIGKILL);
+            kill(-jb->pid, SIGKILL); /* its process group */
             waitpid(jb->pid, NULL, 0);
             jb->pid = 0;
         }
@@ -530,7 +535,7 @@ int io_jobs_cancel(io_jobs *J, const char *id)
     } else if (jb->state == IO_JOB_RUNNING) {
         jb->state = IO_JOB_CANCELLED;
         if (jb->pid > 0)
-            kill(jb->pid, SIGKILL); /* reaped by the job thread */
+            kill(-jb->pid, SIGKILL); /* its process group; reaped by the job thread */
         pthread_cond_signal(&J->wake);
     }
     pthread_mutex_unlock(&J->mu);

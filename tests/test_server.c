@@ -554,6 +554,139 @@ Test(server, plan_answers_the_solution_or_a_job)
     resp_free(&r);
 }
 
+Test(server, fill_ranks_the_waitlist_for_an_opened_seat)
+{
+    char *inst = slurp(TINY);
+    resp r = req("POST", "/v1/plan", coord, inst);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    /* drop the first member of the first running group with members */
+    json_t *g;
+    size_t i;
+    const char *who = NULL, *grp = NULL;
+    json_array_foreach(json_object_get(r.json, "groups"), i, g)
+    {
+        if (!who && json_is_true(json_object_get(g, "running")) &&
+            json_array_size(json_object_get(g, "members")) > 0) {
+            who = json_string_value(json_array_get(json_object_get(g, "members"), 0));
+            grp = json_string_value(json_object_get(g, "id"));
+        }
+    }
+    cr_assert_not_null(who, "%s", r.body);
+    json_t *body = json_pack("{s:o,s:O,s:{s:s,s:s,s:s,s:s}}", "instance", json_loads(inst, 0, NULL),
+                             "solution", r.json, "events", "event", "dropped", "group", grp,
+                             "patient", who, "date", "2025-01-13");
+    resp_free(&r);
+    char *text = json_dumps(body, 0);
+    r = req("POST", "/v1/fill", viewer, text);
+    assert_error(&r, 403);
+    resp_free(&r);
+    r = req("POST", "/v1/fill", coord, text);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "seats")), 1, "%s", r.body);
+    cr_assert(json_is_array(json_object_get(json_array_get(json_object_get(r.json, "seats"), 0),
+                                            "candidates")));
+    cr_assert_null(json_object_get(r.json, "solution"));
+    resp_free(&r);
+    /* apply: the answer carries the updated solution */
+    json_object_set_new(body, "apply", json_true());
+    free(text);
+    text = json_dumps(body, 0);
+    r = req("POST", "/v1/fill", coord, text);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert(json_is_object(json_object_get(r.json, "solution")));
+    cr_assert(json_is_object(json_object_get(r.json, "instance")));
+    resp_free(&r);
+    /* a bad event is named by its path */
+    json_object_set_new(body, "events", json_pack("[{s:s,s:s,s:s}]", "event", "dropped", "group",
+                                                  "no-such-group", "patient", "p05"));
+    free(text);
+    text = json_dumps(body, 0);
+    r = req("POST", "/v1/fill", coord, text);
+    assert_error(&r, 400);
+    cr_assert(strstr(r.body, "events[0].group"), "%s", r.body);
+    resp_free(&r);
+    json_object_del(body, "solution");
+    free(text);
+    text = json_dumps(body, 0);
+    r = req("POST", "/v1/fill", coord, text);
+    assert_error(&r, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+                     "solution");
+    resp_free(&r);
+    free(text);
+    json_decref(body);
+    free(inst);
+}
+
+Test(server, recorded_events_answer_with_fill_suggestions)
+{
+    post_tiny();
+    /* no schedule yet: recorded, with a note */
+    resp r = req("POST", "/v1/programs/t/events", coord,
+                 "{\"event\":\"hold_admin\",\"group\":\"dbt-1\",\"patient\":\"p02\"}");
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    cr_assert(json_is_null(json_object_get(r.json, "suggestions")));
+    cr_assert(json_is_string(json_object_get(r.json, "note")));
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/plan", coord, NULL);
+    char id[64];
+    snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "job")));
+    resp_free(&r);
+    r = wait_job(id);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "version")), 1, "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/events", coord,
+            "{\"events\":[{\"event\":\"dropped\",\"group\":\"dbt-1\",\"patient\":\"p01\","
+            "\"date\":\"2025-01-20\"}]}");
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "schedule_version")), 1, "%s", r.body);
+    json_t *sug = json_object_get(r.json, "suggestions");
+    cr_assert(json_is_object(sug), "%s", r.body);
+    json_t *seats = json_object_get(sug, "seats");
+    cr_assert_eq(json_array_size(seats), 1, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(seats, 0), "group")), "dbt-1");
+    resp_free(&r);
+}
+
+Test(server, whatif_compares_scenarios)
+{
+    char *inst = slurp(TINY);
+    json_t *body = json_pack(
+        "{s:o,s:f,s:[{s:s,s:[{s:s,s:s}]},{s:s,s:[{s:s,s:s,s:i,s:i}]}]}", "instance",
+        json_loads(inst, 0, NULL), "time_limit_s", 5.0, "scenarios", "name", "lose-room-b",
+        "changes", "op", "remove_room", "id", "room-b", "name", "more-anxiety", "changes", "op",
+        "add_referrals", "type", "cbt-anx", "count", 3, "seed", 1);
+    char *text = json_dumps(body, 0);
+    resp r = req("POST", "/v1/whatif", viewer, text);
+    assert_error(&r, 403);
+    resp_free(&r);
+    r = req("POST", "/v1/whatif", coord, text);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert(strstr(r.body, "lose-room-b") && strstr(r.body, "more-anxiety"), "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/whatif?async=true", coord, text);
+    cr_assert_eq(r.status, 202, "%s", r.body);
+    char id[64];
+    snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "job")));
+    resp_free(&r);
+    r = wait_job(id);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "done", "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "kind")), "whatif");
+    resp_free(&r);
+    /* a bad change is named by its path */
+    json_object_set_new(json_array_get(json_object_get(body, "scenarios"), 0), "changes",
+                        json_pack("[{s:s}]", "op", "teleport"));
+    free(text);
+    text = json_dumps(body, 0);
+    r = req("POST", "/v1/whatif", coord, text);
+    assert_error(&r, 400);
+    cr_assert(strstr(r.body, "scenarios[0].changes[0].op"), "%s", r.body);
+    resp_free(&r);
+    free(text);
+    json_decref(body);
+    free(inst);
+}
+
 /* ------------------------------------------------------------ stored */
 
 Test(server, programs_create_get_replace_delete)
