@@ -560,6 +560,87 @@ static enum MHD_Result h_plan(http_req *q)
                    !query_flag(q, "async"));
 }
 
+/* ---- check */
+
+/* The report `cohort check --json` prints (io/cmd_check.c), without the
+ * file names: status, violations, metrics_mismatches, what was compared,
+ * and the recomputed objective, metrics and objective terms (in the
+ * solution format).  test_server compares the two. */
+static json_t *check_report_json(const model_check_report *rep)
+{
+    json_t *v = json_array(), *m = json_array();
+    for (int i = 0; v && i < rep->n_violations; i++)
+        json_array_append_new(v, json_pack("{s:i,s:s,s:s}", "rule", rep->violations[i].rule,
+                                           "entity", rep->violations[i].entity, "message",
+                                           rep->violations[i].message));
+    for (int i = 0; m && i < rep->n_mismatches; i++)
+        json_array_append_new(m, json_pack("{s:s,s:f,s:f,s:s}", "field", rep->mismatches[i].field,
+                                           "reported", rep->mismatches[i].reported, "expected",
+                                           rep->mismatches[i].expected, "message",
+                                           rep->mismatches[i].message));
+    int any = rep->n_violations > 0 || rep->n_mismatches > 0;
+    json_t *o = json_pack("{s:s,s:o*,s:o*,s:b,s:b,s:f}", "status", any ? "violations" : "ok",
+                          "violations", v, "metrics_mismatches", m, "metrics_compared",
+                          rep->metrics_reported, "objective_terms_compared", rep->terms_reported,
+                          "objective", rep->objective);
+    /* recomputed metrics and terms with the solution writer's field names */
+    model_solution tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.status = MODEL_STATUS_FEASIBLE;
+    tmp.metrics = rep->metrics; /* borrowed */
+    tmp.terms = rep->terms;
+    tmp.objective = rep->objective;
+    char *text = NULL;
+    json_t *sj = o && io_solution_to_json(&tmp, &text) == IO_OK ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    if (!json_object_get(sj, "metrics") || !json_object_get(sj, "objective_terms")) {
+        json_decref(sj);
+        json_decref(o);
+        return NULL;
+    }
+    json_object_set(o, "metrics", json_object_get(sj, "metrics"));
+    json_object_set(o, "objective_terms", json_object_get(sj, "objective_terms"));
+    json_decref(sj);
+    return o;
+}
+
+static enum MHD_Result h_check(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 0, &sent);
+    if (!body)
+        return MHD_YES;
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    model_solution *sol = NULL;
+    enum MHD_Result ret = MHD_YES;
+    if (!json_is_object(body) || !json_object_get(body, "instance") ||
+        !json_object_get(body, "solution")) {
+        ret = send_error(q, 400, json_is_object(body) && json_object_get(body, "instance")
+                                     ? "solution" : "instance",
+                         "the body must be {\"instance\", \"solution\"}");
+        goto out;
+    }
+    if (read_instance(q, json_object_get(body, "instance"), "instance", &inst, &d) ||
+        read_solution(q, json_object_get(body, "solution"), "solution", &sol))
+        goto out;
+    model_check_report rep;
+    if (model_check(inst, sol, &rep) != MODEL_OK) {
+        ret = send_error(q, 500, NULL, "the checker failed");
+        goto out;
+    }
+    json_t *o = check_report_json(&rep);
+    model_check_report_free(&rep);
+    ret = o ? send_json(q, 200, o, NULL, NULL) : send_error(q, 500, NULL, "out of memory");
+out:
+    json_decref(body);
+    model_instance_destroy(inst);
+    model_solution_destroy(sol);
+    model_diag_free(&d);
+    return ret;
+}
+
 /* ---- fill and what-if */
 
 /* Fill options from a body object (all optional). */
@@ -1341,6 +1422,11 @@ static const route ROUTES[] = {
      "Plan the quarter for an instance (solved in a child process within the time limit). "
      "Answers the solution (200), or with ?async=true a job (202)",
      "PlanRequest", 200, "Solution", "async:true = answer 202 with a job id at once", "400,413,500,503"},
+    {"POST", "/v1/check", IO_ROLE_VIEWER, h_check, "check",
+     "Check a solution against its instance: every hard rule it breaks and every figure it "
+     "misreports (what `cohort check --json` prints; 200 also when there are violations: see "
+     "status)",
+     "CheckRequest", 200, "CheckReport", NULL, "400,413"},
     {"POST", "/v1/fill", IO_ROLE_COORDINATOR, h_fill, "fill",
      "A seat opened (dropped, graduated), a hold, a return or a referral: rank the waitlisted "
      "patients for each opened seat (what `cohort fill --json` prints); with \"apply\": true "
@@ -1893,6 +1979,19 @@ static const char COMPONENTS[] =
     "schemas/FillReport\"}],\"description\":\"null when no schedule is saved (see note) "
     "or fill refused the events (see errors)\"},\"note\":{\"type\":\"string\"},"
     "\"errors\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}}}},"
+    "\"CheckRequest\":{\"type\":\"object\",\"required\":[\"instance\",\"solution\"],"
+    "\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/Instance\"},"
+    "\"solution\":{\"$ref\":\"#/components/schemas/Solution\"}}},"
+    "\"CheckReport\":{\"type\":\"object\",\"properties\":{\"status\":{\"type\":"
+    "\"string\",\"enum\":[\"ok\",\"violations\"]},\"violations\":{\"type\":\"array\","
+    "\"items\":{\"type\":\"object\",\"properties\":{\"rule\":{\"type\":\"integer\"},"
+    "\"entity\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"}}}},"
+    "\"metrics_mismatches\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+    "\"properties\":{\"field\":{\"type\":\"string\"},\"reported\":{\"type\":\"number\"},"
+    "\"expected\":{\"type\":\"number\"},\"message\":{\"type\":\"string\"}}}},"
+    "\"metrics_compared\":{\"type\":\"boolean\"},\"objective_terms_compared\":{\"type\":"
+    "\"boolean\"},\"objective\":{\"type\":\"number\"},\"metrics\":{\"type\":\"object\"},"
+    "\"objective_terms\":{\"type\":\"object\"}}},"
     "\"FillRequest\":{\"type\":\"object\",\"required\":[\"instance\",\"solution\","
     "\"events\"],\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/Instance\"},"
     "\"solution\":{\"$ref\":\"#/components/schemas/Solution\"},\"events\":{\"description\":"
@@ -2016,7 +2115,8 @@ static json_t *operation(const route *rt)
     size_t tl = strcspn(tag, "/");
     snprintf(tagbuf, sizeof tagbuf, "%.*s", (int)tl, tag);
     if (strcmp(tagbuf, "validate") == 0 || strcmp(tagbuf, "plan") == 0 ||
-        strcmp(tagbuf, "fill") == 0 || strcmp(tagbuf, "whatif") == 0)
+        strcmp(tagbuf, "fill") == 0 || strcmp(tagbuf, "whatif") == 0 ||
+        strcmp(tagbuf, "check") == 0)
         snprintf(tagbuf, sizeof tagbuf, "stateless");
     else if (strcmp(tagbuf, "health") == 0 || strcmp(tagbuf, "openapi.json") == 0)
         snprintf(tagbuf, sizeof tagbuf, "meta");

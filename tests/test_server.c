@@ -687,6 +687,65 @@ Test(server, whatif_compares_scenarios)
     free(inst);
 }
 
+Test(server, check_answers_what_cohort_check_prints)
+{
+    char *inst = slurp(TINY);
+    resp r = req("POST", "/v1/plan", coord, inst);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    /* the plan passes; then move a running group to Sunday, a day the
+     * program does not use */
+    json_t *sol = json_incref(r.json);
+    resp_free(&r);
+    json_t *body = json_pack("{s:o,s:O}", "instance", json_loads(inst, 0, NULL), "solution", sol);
+    char *text = json_dumps(body, 0);
+    r = req("POST", "/v1/check", viewer, text);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "ok", "%s", r.body);
+    resp_free(&r);
+    size_t i;
+    json_t *g;
+    json_array_foreach(json_object_get(sol, "groups"), i, g)
+    {
+        if (json_is_true(json_object_get(g, "running"))) {
+            json_object_set_new(g, "day", json_string("sun"));
+            break;
+        }
+    }
+    json_object_set(body, "solution", sol);
+    free(text);
+    text = json_dumps(body, 0);
+    r = req("POST", "/v1/check", viewer, text);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "violations");
+    cr_assert_gt(json_array_size(json_object_get(r.json, "violations")), 0);
+    /* the same report as the command line */
+    char sp[400], ip[400], op[400], cmd[1400];
+    snprintf(sp, sizeof sp, "%s/sol.json", dir);
+    snprintf(ip, sizeof ip, "%s/inst.json", dir);
+    snprintf(op, sizeof op, "%s/check.json", dir);
+    json_dump_file(sol, sp, 0);
+    json_dump_file(json_object_get(body, "instance"), ip, 0);
+    snprintf(cmd, sizeof cmd, "%s check %s %s --json -o %s", COHORT_BINARY, ip, sp, op);
+    cr_assert_eq(WEXITSTATUS(system(cmd)), 5);
+    json_t *cli = json_load_file(op, 0, NULL);
+    cr_assert_not_null(cli);
+    json_object_del(cli, "instance");
+    json_object_del(cli, "solution");
+    cr_assert(json_equal(cli, r.json), "HTTP and CLI check reports differ:\n%s", r.body);
+    json_decref(cli);
+    resp_free(&r);
+    json_object_del(body, "solution");
+    free(text);
+    text = json_dumps(body, 0);
+    r = req("POST", "/v1/check", viewer, text);
+    assert_error(&r, 400);
+    resp_free(&r);
+    free(text);
+    json_decref(body);
+    json_decref(sol);
+    free(inst);
+}
+
 /* ------------------------------------------------------------ stored */
 
 Test(server, programs_create_get_replace_delete)
