@@ -3,8 +3,10 @@
  *
  *   cohort-bench run [OPTIONS]            the suite (see --help)
  *   cohort-bench fcfs INSTANCE [-o SOL]   first-come-first-served baseline
- *   cohort-bench naive INSTANCE [--time-limit S] [--mps FILE]
+ *   cohort-bench naive INSTANCE [--time-limit S] [--gap G] [--mps FILE]
  *                                         naive monolithic GLPK model
+ *   cohort-bench glpk MODEL [--time-limit S] [--gap G]
+ *                                         plain GLPK on an LP/MPS file
  *   cohort-bench info INSTANCE            instance size as one JSON line
  *   cohort-bench summary SOLUTION         solution headline as one JSON line
  *
@@ -125,11 +127,11 @@ static int cmd_info(int argc, char **argv)
     int optional = 0;
     for (int g = 0; g < inst->n_groups; g++)
         optional += inst->groups[g].optional;
-    json_t *j = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:f}", "groups", inst->n_groups,
+    json_t *j = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f}", "groups", inst->n_groups,
                           "optional_groups", optional, "facilitators", inst->n_facilitators,
                           "rooms", inst->n_rooms, "sites", sites, "patients", inst->n_patients,
                           "waitlisted", wl, "types", inst->n_types, "time_limit_s",
-                          inst->settings.time_limit_s);
+                          inst->settings.time_limit_s, "mip_gap", inst->settings.mip_gap);
     model_instance_destroy(inst);
     return print_json_line(j);
 }
@@ -203,26 +205,52 @@ static int cmd_fcfs(int argc, char **argv)
     return exit_code;
 }
 
+static int print_glpk_result(const solver_naive_result *r, double tl)
+{
+    json_t *j = json_pack("{s:s, s:b, s:b, s:f, s:f, s:f, s:i, s:i, s:i, s:I, s:b}", "status",
+                          r->too_large ? "too_large" : model_solution_status_name(r->status),
+                          "has_incumbent", r->has_incumbent, "has_bound", r->has_bound, "seconds",
+                          r->seconds, "build_seconds", r->build_seconds, "time_limit_s", tl,
+                          "cols", r->n_cols, "binaries", r->n_bin, "rows", r->n_rows, "nonzeros",
+                          (json_int_t)r->n_nonzeros, "too_large", r->too_large);
+    if (j && r->has_incumbent)
+        json_object_set_new(j, "objective", json_real(r->objective));
+    if (j && r->has_bound)
+        json_object_set_new(j, "bound", json_real(r->bound));
+    return print_json_line(j);
+}
+
+/* Options shared by `naive` and `glpk`: INPUT [--time-limit S] [--gap G]
+ * [--mps FILE]. */
+static int glpk_args(int argc, char **argv, const char **in, double *tl, double *gap,
+                     const char **mps)
+{
+    *in = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--time-limit") == 0 && i + 1 < argc)
+            *tl = atof(argv[++i]);
+        else if (strcmp(argv[i], "--gap") == 0 && i + 1 < argc)
+            *gap = atof(argv[++i]);
+        else if (mps && strcmp(argv[i], "--mps") == 0 && i + 1 < argc)
+            *mps = argv[++i];
+        else if (!*in && argv[i][0] != '-')
+            *in = argv[i];
+        else
+            return -1;
+    }
+    return *in ? 0 : -1;
+}
+
 static int cmd_naive(int argc, char **argv)
 {
     const char *in = NULL, *mps = NULL;
-    double tl = -1;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--time-limit") == 0 && i + 1 < argc)
-            tl = atof(argv[++i]);
-        else if (strcmp(argv[i], "--mps") == 0 && i + 1 < argc)
-            mps = argv[++i];
-        else if (!in && argv[i][0] != '-')
-            in = argv[i];
-        else {
-            in = NULL;
-            break;
-        }
-    }
-    if (!in) {
-        fprintf(stderr, "usage: cohort-bench naive INSTANCE [--time-limit S] [--mps FILE]\n"
+    double tl = -1, gap = -1;
+    if (glpk_args(argc, argv, &in, &tl, &gap, &mps) != 0) {
+        fprintf(stderr, "usage: cohort-bench naive INSTANCE [--time-limit S] [--gap G] [--mps FILE]\n"
                         "  --time-limit S  solve with GLPK within S seconds (default: the\n"
-                        "                  instance's time_limit_s; 0 = build only)\n");
+                        "                  instance's time_limit_s; 0 = build only)\n"
+                        "  --gap G         relative MIP gap (default: the instance's mip_gap)\n"
+                        "  --mps FILE      also write the model as free MPS\n");
         return COHORT_EXIT_INVALID;
     }
     model_instance *inst = NULL;
@@ -231,6 +259,8 @@ static int cmd_naive(int argc, char **argv)
         return rc;
     if (tl < 0)
         tl = inst->settings.time_limit_s;
+    if (gap >= 0)
+        inst->settings.mip_gap = gap;
     solver_naive_result r;
     rc = solver_baseline_naive(inst, tl, mps, &r);
     model_instance_destroy(inst);
@@ -239,17 +269,27 @@ static int cmd_naive(int argc, char **argv)
                 rc == SOLVER_EBACKEND ? ", GLPK error" : "");
         return COHORT_EXIT_INTERNAL;
     }
-    json_t *j = json_pack("{s:s, s:b, s:b, s:f, s:f, s:f, s:i, s:i, s:i, s:I, s:b}", "status",
-                          r.too_large ? "too_large" : model_solution_status_name(r.status),
-                          "has_incumbent", r.has_incumbent, "has_bound", r.has_bound, "seconds",
-                          r.seconds, "build_seconds", r.build_seconds, "time_limit_s", tl, "cols",
-                          r.n_cols, "binaries", r.n_bin, "rows", r.n_rows, "nonzeros",
-                          (json_int_t)r.n_nonzeros, "too_large", r.too_large);
-    if (j && r.has_incumbent)
-        json_object_set_new(j, "objective", json_real(r.objective));
-    if (j && r.has_bound)
-        json_object_set_new(j, "bound", json_real(r.bound));
-    return print_json_line(j);
+    return print_glpk_result(&r, tl);
+}
+
+static int cmd_glpk(int argc, char **argv)
+{
+    const char *in = NULL;
+    double tl = 60, gap = 0;
+    if (glpk_args(argc, argv, &in, &tl, &gap, NULL) != 0 || tl <= 0) {
+        fprintf(stderr, "usage: cohort-bench glpk MODEL.lp|MODEL.mps [--time-limit S] [--gap G]\n"
+                        "  solve a model file with plain GLPK (LP relaxation, then\n"
+                        "  branch-and-cut) within S seconds [60] to relative gap G [0]\n");
+        return COHORT_EXIT_INVALID;
+    }
+    solver_naive_result r;
+    int rc = solver_glpk_solve_file(in, tl, gap, &r);
+    if (rc != SOLVER_OK) {
+        fprintf(stderr, "cohort-bench glpk: %s (code %d)\n",
+                rc == SOLVER_EIO ? "cannot read the model" : "GLPK failed", rc);
+        return rc == SOLVER_EIO ? COHORT_EXIT_INVALID : COHORT_EXIT_INTERNAL;
+    }
+    return print_glpk_result(&r, tl);
 }
 
 /* --------------------------------------------------------- child runs */
@@ -432,18 +472,18 @@ static row *row_new(rows *rs, const char *tier, int seed, const char *solver, js
 static void fill_from_summary(row *r, const json_t *s)
 {
     snprintf(r->status, sizeof r->status, "%s", jstr(s, "status", "?"));
-    bool sol_ok = strcmp(r->status, "optimal") == 0 || strcmp(r->status, "feasible") == 0 ||
-                  strcmp(r->status, "time_limit") == 0;
+    /* time_limit / infeasible / invalid: no schedule, no figures */
+    bool sol_ok = strcmp(r->status, "optimal") == 0 || strcmp(r->status, "feasible") == 0;
     r->has_obj = sol_ok && json_object_get(s, "objective");
     r->obj = jnum(s, "objective", 0);
-    r->has_bound = json_object_get(s, "bound") != NULL;
+    r->has_bound = sol_ok && json_object_get(s, "bound") != NULL;
     r->bound = jnum(s, "bound", 0);
     r->gap = jnum(s, "gap", 0);
     r->placed = (int)jnum(s, "placed", 0);
     r->seats = (int)jnum(s, "seats", 0);
     r->seats_filled = (int)jnum(s, "seats_filled", 0);
     r->mean_wait = jnum(s, "mean_wait_days_placed", 0);
-    r->has_metrics = true;
+    r->has_metrics = sol_ok;
 }
 
 static void path_join(char *dst, size_t n, const char *dir, const char *file)
@@ -542,7 +582,10 @@ static int locate_instance(const bench_cfg *c, const char *tier, int seed, char 
     return 0;
 }
 
-static void run_cohort(const bench_cfg *c, const char *inst, const char *tag, double tl, row *r)
+/* `cohort plan` with the time limit; with export_lp also
+ * --export-model (written once the plan is done). */
+static void run_cohort(const bench_cfg *c, const char *inst, const char *tag, double tl,
+                       const char *export_lp, row *r)
 {
     char sol[PATH_MAX_LEN], err[PATH_MAX_LEN], name[128], tlbuf[32];
     snprintf(name, sizeof name, "%s.cohort.json", tag);
@@ -551,8 +594,11 @@ static void run_cohort(const bench_cfg *c, const char *inst, const char *tag, do
     path_join(err, sizeof err, c->out, name);
     snprintf(tlbuf, sizeof tlbuf, "%g", tl);
     remove(sol);
-    char *argv[] = {(char *)c->cohort, "plan", (char *)inst, "-o", sol, "--time-limit", tlbuf,
-                    "--quiet", NULL};
+    if (export_lp)
+        remove(export_lp);
+    char *argv[] = {(char *)c->cohort, "plan",         (char *)inst, "-o",
+                    sol,               "--time-limit", tlbuf,        "--quiet",
+                    export_lp ? "--export-model" : NULL, (char *)export_lp, NULL};
     child_run cr;
     if (run_child(argv, NULL, err, tl * 2 + 120, &cr) != 0) {
         snprintf(r->status, sizeof r->status, "not run");
@@ -571,8 +617,7 @@ static void run_cohort(const bench_cfg *c, const char *inst, const char *tag, do
         cr.exit_code != COHORT_EXIT_INFEASIBLE)
         snprintf(r->note, sizeof r->note, "exit %d", cr.exit_code);
     snprintf(name, sizeof name, "%s.cohort", tag);
-    if (strcmp(r->status, "optimal") == 0 || strcmp(r->status, "feasible") == 0 ||
-        strcmp(r->status, "time_limit") == 0)
+    if (strcmp(r->status, "optimal") == 0 || strcmp(r->status, "feasible") == 0)
         run_check(c, inst, sol, name, r);
 }
 
@@ -605,15 +650,32 @@ static void run_fcfs(const bench_cfg *c, const char *inst, const char *tag, row 
     run_check(c, inst, sol, name, r);
 }
 
-static void run_naive(const bench_cfg *c, const char *inst, const char *tag, double tl, row *r)
+/* Fill a row from a solver_naive_result JSON line. */
+static void fill_from_glpk(row *r, const json_t *s)
 {
-    char out[PATH_MAX_LEN], err[PATH_MAX_LEN], name[128], tlbuf[32];
-    snprintf(name, sizeof name, "%s.naive.out", tag);
+    snprintf(r->status, sizeof r->status, "%s", jstr(s, "status", "?"));
+    r->has_obj = json_object_get(s, "objective") != NULL;
+    r->obj = jnum(s, "objective", 0);
+    r->has_bound = json_object_get(s, "bound") != NULL;
+    r->bound = jnum(s, "bound", 0);
+    if (r->has_obj && r->has_bound)
+        r->gap = fabs(r->bound - r->obj) / fmax(fabs(r->obj), 1e-9);
+}
+
+/* cohort-bench naive INSTANCE (kind "naive") or cohort-bench glpk FILE
+ * (kind "glpk") in a child. */
+static void run_glpk_child(const bench_cfg *c, const char *kind, const char *input,
+                           const char *tag, double tl, double gap, row *r)
+{
+    char out[PATH_MAX_LEN], err[PATH_MAX_LEN], name[128], tlbuf[32], gapbuf[32];
+    snprintf(name, sizeof name, "%s.%s.out", tag, kind);
     path_join(out, sizeof out, c->out, name);
-    snprintf(name, sizeof name, "%s.naive.log", tag);
+    snprintf(name, sizeof name, "%s.%s.log", tag, kind);
     path_join(err, sizeof err, c->out, name);
     snprintf(tlbuf, sizeof tlbuf, "%g", tl);
-    char *argv[] = {(char *)c->self, "naive", (char *)inst, "--time-limit", tlbuf, NULL};
+    snprintf(gapbuf, sizeof gapbuf, "%g", gap);
+    char *argv[] = {(char *)c->self, (char *)kind, (char *)input, "--time-limit", tlbuf,
+                    "--gap", gapbuf, NULL};
     child_run cr;
     if (run_child(argv, out, err, tl * 3 + 300, &cr) != 0) {
         snprintf(r->status, sizeof r->status, "not run");
@@ -626,16 +688,11 @@ static void run_naive(const bench_cfg *c, const char *inst, const char *tag, dou
         snprintf(r->status, sizeof r->status, cr.timed_out ? "killed" : "exit %d", cr.exit_code);
         return;
     }
-    snprintf(r->status, sizeof r->status, "%s", jstr(s, "status", "?"));
-    r->has_obj = json_object_get(s, "objective") != NULL;
-    r->obj = jnum(s, "objective", 0);
-    r->has_bound = json_object_get(s, "bound") != NULL;
-    r->bound = jnum(s, "bound", 0);
-    if (r->has_obj && r->has_bound)
-        r->gap = fabs(r->bound - r->obj) / fmax(fabs(r->obj), 1e-9);
-    snprintf(r->note, sizeof r->note, "%.0f cols, %.0f rows, %.0f nonzeros; build %.1f s",
-             jnum(s, "cols", 0), jnum(s, "rows", 0), jnum(s, "nonzeros", 0),
-             jnum(s, "build_seconds", 0));
+    fill_from_glpk(r, s);
+    fmt_to(r->note, sizeof r->note, "%.0f cols (%.0f binary), %.0f rows, %.0f nonzeros; %s %.1f s",
+           jnum(s, "cols", 0), jnum(s, "binaries", 0), jnum(s, "rows", 0),
+           jnum(s, "nonzeros", 0), strcmp(kind, "naive") == 0 ? "build" : "read",
+           jnum(s, "build_seconds", 0));
     json_decref(s);
 }
 
@@ -683,39 +740,25 @@ static void parse_cbc_log(const char *log, row *r)
     free(text);
 }
 
-static void run_cbc(const bench_cfg *c, const char *inst, const char *tag, double tl, row *r,
-                    double *export_s)
+/* CBC on the model cohort exported, wall-clock time limit, the instance's
+ * relative gap. */
+static void run_cbc(const bench_cfg *c, const char *lp, const char *tag, double tl, double gap,
+                    row *r)
 {
-    char lp[PATH_MAX_LEN], sol[PATH_MAX_LEN], log[PATH_MAX_LEN], err[PATH_MAX_LEN], name[128];
-    char tlbuf[32], secbuf[32];
-    snprintf(name, sizeof name, "%s.export.lp", tag);
-    path_join(lp, sizeof lp, c->out, name);
-    snprintf(name, sizeof name, "%s.export.json", tag);
-    path_join(sol, sizeof sol, c->out, name);
-    snprintf(name, sizeof name, "%s.export.log", tag);
-    path_join(err, sizeof err, c->out, name);
-    snprintf(tlbuf, sizeof tlbuf, "%g", tl);
-    remove(lp);
-    /* The exported model is written by `cohort plan --export-model` (CPLEX LP
-     * carries the objective sense; GLPK's MPS does not). */
-    char *argv[] = {(char *)c->cohort, "plan",        (char *)inst, "--export-model", lp,
-                    "-o",              sol,           "--time-limit", tlbuf,          "--quiet",
-                    NULL};
-    child_run cr;
-    *export_s = -1;
-    if (run_child(argv, NULL, err, tl * 2 + 120, &cr) != 0 || !file_exists(lp)) {
+    char log[PATH_MAX_LEN], name[128], secbuf[32], gapbuf[32];
+    struct stat st;
+    if (stat(lp, &st) != 0) {
         snprintf(r->status, sizeof r->status, "no export");
-        snprintf(r->note, sizeof r->note, "cohort plan --export-model wrote no model (exit %d)",
-                 cr.exit_code);
+        snprintf(r->note, sizeof r->note, "cohort plan --export-model wrote no model");
         return;
     }
-    *export_s = cr.wall;
-    struct stat st;
-    double mb = stat(lp, &st) == 0 ? st.st_size / 1048576.0 : 0;
     snprintf(name, sizeof name, "%s.cbc.log", tag);
     path_join(log, sizeof log, c->out, name);
     snprintf(secbuf, sizeof secbuf, "%g", tl);
-    char *cargv[] = {(char *)c->cbc, lp, "-sec", secbuf, "-solve", NULL};
+    snprintf(gapbuf, sizeof gapbuf, "%g", gap);
+    char *cargv[] = {(char *)c->cbc, (char *)lp, "-timeMode", "elapsed", "-sec", secbuf,
+                     "-ratioGap", gapbuf, "-solve", NULL};
+    child_run cr;
     if (run_child(cargv, log, NULL, tl * 3 + 300, &cr) != 0) {
         snprintf(r->status, sizeof r->status, "not run");
         return;
@@ -725,7 +768,8 @@ static void run_cbc(const bench_cfg *c, const char *inst, const char *tag, doubl
     parse_cbc_log(log, r);
     if (cr.timed_out)
         snprintf(r->status, sizeof r->status, "killed");
-    snprintf(r->note, sizeof r->note, "model %.1f MB LP", mb);
+    snprintf(r->note, sizeof r->note, "exported model %.1f MB (CPLEX LP)",
+             st.st_size / 1048576.0);
 }
 
 /* Whatif throughput: N scenarios on one instance with -j 2. */
@@ -733,17 +777,20 @@ typedef struct whatif_result {
     bool ran;
     char tier[4];
     int seed, scenarios, exit_code;
-    double wall, per_minute, peak_mb;
+    int n_ok;          /* scenarios that produced a schedule */
+    bool baseline_ok;
+    double wall, per_minute, peak_mb, time_limit;
     char note[200];
 } whatif_result;
 
 static void run_whatif(const bench_cfg *c, const char *inst, const char *tier, int seed,
-                       whatif_result *w)
+                       double tl, whatif_result *w)
 {
     char scen[PATH_MAX_LEN], out[PATH_MAX_LEN], err[PATH_MAX_LEN];
     memset(w, 0, sizeof *w);
     snprintf(w->tier, sizeof w->tier, "%s", tier);
     w->seed = seed;
+    w->time_limit = tl;
     path_join(scen, sizeof scen, c->out, "whatif-scenarios.json");
     path_join(out, sizeof out, c->out, "whatif-out.json");
     path_join(err, sizeof err, c->out, "whatif.log");
@@ -760,7 +807,7 @@ static void run_whatif(const bench_cfg *c, const char *inst, const char *tier, i
             break;
         case 1:
             ch = json_pack("[{s:s, s:s, s:i}]", "op", "set_setting", "field",
-                           "max_groups_per_week", 8 + i / 4 % 6);
+                           "max_groups_per_week", "value", 8 + i / 4 % 6);
             break;
         case 2:
             ch = json_pack("[{s:s, s:s, s:i}]", "op", "set_setting", "field", "min_break_min",
@@ -781,8 +828,10 @@ static void run_whatif(const bench_cfg *c, const char *inst, const char *tier, i
         return;
     }
     json_decref(doc);
-    char *argv[] = {(char *)c->cohort, "whatif", (char *)inst, scen, "-j", "2", "-o", out,
-                    "--quiet", NULL};
+    char tlbuf[32];
+    snprintf(tlbuf, sizeof tlbuf, "%g", tl);
+    char *argv[] = {(char *)c->cohort, "whatif", (char *)inst, scen, "-j", "2", "--json",
+                    "--time-limit", tlbuf, "-o", out, NULL};
     child_run cr;
     if (run_child(argv, NULL, err, 1800, &cr) != 0)
         return;
@@ -792,8 +841,71 @@ static void run_whatif(const bench_cfg *c, const char *inst, const char *tier, i
     w->wall = cr.wall;
     w->peak_mb = cr.peak_mb;
     w->per_minute = cr.wall > 0 ? 60.0 * w->scenarios / cr.wall : 0;
+    json_t *res = json_load_file(out, 0, NULL);
+    if (res) {
+        json_t *arr2 = json_object_get(res, "scenarios"), *v;
+        size_t i;
+        json_array_foreach(arr2, i, v) w->n_ok += json_is_true(json_object_get(v, "ok"));
+        w->baseline_ok = json_is_true(json_object_get(json_object_get(res, "baseline"), "ok"));
+        json_decref(res);
+    }
     if (cr.exit_code != 0)
         fmt_to(w->note, sizeof w->note, "exit %d (see %s)", cr.exit_code, err);
+}
+
+/* Fill latency: F's fill-latency tool (next to cohort-bench) on one
+ * instance and a schedule of it. */
+typedef struct fill_result {
+    bool ran;
+    char tier[4], which[16];
+    int seed, runs, cli_runs;
+    double lib_median, lib_p99, cli_median, cli_p99;
+    int groups, running;
+    char note[200];
+} fill_result;
+
+static void run_fill(const bench_cfg *c, const char *inst, const char *sol, const char *which,
+                     const char *tier, int seed, fill_result *fr)
+{
+    char tool[PATH_MAX_LEN], out[PATH_MAX_LEN], err[PATH_MAX_LEN];
+    memset(fr, 0, sizeof *fr);
+    snprintf(fr->tier, sizeof fr->tier, "%s", tier);
+    snprintf(fr->which, sizeof fr->which, "%s", which);
+    fr->seed = seed;
+    snprintf(tool, sizeof tool, "%s", c->self);
+    char *slash = strrchr(tool, '/');
+    if (slash)
+        slash[1] = '\0';
+    strncat(tool, "fill-latency", sizeof tool - strlen(tool) - 1);
+    if (access(tool, X_OK) != 0) {
+        fmt_to(fr->note, sizeof fr->note, "fill-latency not built (%s)", tool);
+        return;
+    }
+    path_join(out, sizeof out, c->out, "fill-latency.json");
+    path_join(err, sizeof err, c->out, "fill-latency.log");
+    char *argv[] = {tool, (char *)inst, (char *)sol, "--runs", "200", "--cli-runs", "20",
+                    "--json", NULL};
+    child_run cr;
+    if (run_child(argv, out, err, 1800, &cr) != 0 || cr.exit_code != 0) {
+        fmt_to(fr->note, sizeof fr->note, "fill-latency failed (see %s)", err);
+        return;
+    }
+    json_t *j = read_json_line(out);
+    if (!j) {
+        fmt_to(fr->note, sizeof fr->note, "no output from fill-latency");
+        return;
+    }
+    json_t *lib = json_object_get(j, "fill_ms"), *cli = json_object_get(j, "cli_ms");
+    fr->ran = true;
+    fr->runs = (int)jnum(j, "runs", 0);
+    fr->cli_runs = (int)jnum(j, "cli_runs", 0);
+    fr->groups = (int)jnum(j, "groups", 0);
+    fr->running = (int)jnum(j, "running", 0);
+    fr->lib_median = jnum(lib, "median", 0);
+    fr->lib_p99 = jnum(lib, "p99", 0);
+    fr->cli_median = jnum(cli, "median", 0);
+    fr->cli_p99 = jnum(cli, "p99", 0);
+    json_decref(j);
 }
 
 /* ------------------------------------------------------------ reports */
@@ -816,7 +928,7 @@ static const row *find_row(const rows *rs, const char *tier, int seed, const cha
 }
 
 static void write_markdown(FILE *f, const bench_cfg *c, const rows *rs, const whatif_result *w,
-                           const char *machine)
+                           const fill_result *fl, const char *machine)
 {
     (void)c;
     fprintf(f, "%s\n", machine);
@@ -851,55 +963,78 @@ static void write_markdown(FILE *f, const bench_cfg *c, const rows *rs, const wh
     }
 
     fprintf(f, "\n### cohort beside the baselines\n\n");
-    fprintf(f, "| tier | seed | cohort placed / mean wait d | FCFS placed / mean wait d | "
-               "cohort time s / objective | CBC on the exported model: status, time s, objective "
-               "ratio CBC/cohort | GLPK on the naive model: status, time s, objective, bound |\n");
-    fprintf(f, "|---|---|---|---|---|---|---|\n");
+    fprintf(f, "| tier | seed | cohort: status, time s, objective, placed, mean wait d | FCFS: "
+               "placed, mean wait d, objective, check | CBC on the exported model: status, time s, "
+               "objective | GLPK on the exported model: status, time s, objective | objective "
+               "ratio CBC / GLPK (same model) | GLPK on the naive model: status, time s, "
+               "objective, bound |\n");
+    fprintf(f, "|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < rs->n; i++) {
         const row *co = &rs->v[i];
         if (strcmp(co->solver, "cohort") != 0)
             continue;
         const row *fc = find_row(rs, co->tier, co->seed, "fcfs");
-        const row *cb = find_row(rs, co->tier, co->seed, "cbc");
+        const row *cb = find_row(rs, co->tier, co->seed, "cbc-export");
+        const row *ge = find_row(rs, co->tier, co->seed, "glpk-export");
         const row *nv = find_row(rs, co->tier, co->seed, "glpk-naive");
-        char a[64], b[96], d[64], e[160], g[200];
+        char a[160], b[160], d[160], e[160], g[200], ra[64], o1[32], o2[32];
+        fmt_num(o1, sizeof o1, co->has_obj, co->obj, 1);
         if (co->has_metrics)
-            snprintf(a, sizeof a, "%d / %.1f", co->placed, co->mean_wait);
+            fmt_to(a, sizeof a, "%s, %.2f, %s, %d, %.1f", co->status, co->wall, o1, co->placed,
+                   co->mean_wait);
         else
-            snprintf(a, sizeof a, "– (%s)", co->status);
+            fmt_to(a, sizeof a, "%s, %.2f, –", co->status[0] ? co->status : "–", co->wall);
         if (fc && fc->has_metrics)
-            snprintf(b, sizeof b, "%d / %.1f (check: %s)", fc->placed, fc->mean_wait, fc->check);
+            fmt_to(b, sizeof b, "%d, %.1f, %.1f, %s", fc->placed, fc->mean_wait, fc->obj,
+                   fc->check);
         else
-            snprintf(b, sizeof b, "%s", fc ? fc->status : "not run");
-        if (co->has_obj)
-            snprintf(d, sizeof d, "%.2f / %.1f", co->wall, co->obj);
+            fmt_to(b, sizeof b, "%s", fc ? fc->status : "not run");
+        const row *pair[2] = {cb, ge};
+        char *dst[2] = {d, e};
+        for (int k = 0; k < 2; k++) {
+            if (!pair[k]) {
+                fmt_to(dst[k], 160, "not run");
+                continue;
+            }
+            fmt_num(o2, sizeof o2, pair[k]->has_obj, pair[k]->obj, 1);
+            fmt_to(dst[k], 160, "%s, %.2f, %s", pair[k]->status, pair[k]->wall, o2);
+        }
+        if (cb && ge && cb->has_obj && ge->has_obj && fabs(ge->obj) > 1e-9)
+            fmt_to(ra, sizeof ra, "%.4f", cb->obj / ge->obj);
         else
-            snprintf(d, sizeof d, "%.2f / –", co->wall);
-        if (!cb)
-            snprintf(e, sizeof e, "not run");
-        else if (cb->has_obj && co->has_obj && fabs(co->obj) > 1e-9)
-            snprintf(e, sizeof e, "%s, %.2f, %.4f", cb->status, cb->wall, cb->obj / co->obj);
-        else
-            fmt_to(e, sizeof e, "%s, %.2f, –%s%s%s", cb->status, cb->wall,
-                     cb->note[0] ? " (" : "", cb->note, cb->note[0] ? ")" : "");
+            fmt_to(ra, sizeof ra, "–");
         if (!nv)
-            snprintf(g, sizeof g, "not run");
+            fmt_to(g, sizeof g, "not run");
         else {
-            char o2[32], b2[32];
+            char b2[32];
             fmt_num(o2, sizeof o2, nv->has_obj, nv->obj, 1);
             fmt_num(b2, sizeof b2, nv->has_bound, nv->bound, 1);
-            snprintf(g, sizeof g, "%s, %.2f, %s, %s", nv->status, nv->wall, o2, b2);
+            fmt_to(g, sizeof g, "%s, %.2f, %s, %s", nv->status, nv->wall, o2, b2);
         }
-        fprintf(f, "| %s | %d | %s | %s | %s | %s | %s |\n", co->tier, co->seed, a, b, d, e, g);
+        fprintf(f, "| %s | %d | %s | %s | %s | %s | %s | %s |\n", co->tier, co->seed, a, b, d, e,
+                ra, g);
     }
     if (w && w->ran)
-        fprintf(f, "\n### what-if throughput\n\n`cohort whatif` on %s-%d, %d scenarios, `-j 2`: "
-                   "%.1f s wall, **%.1f scenarios per minute**, peak %.0f MB%s%s.\n",
-                w->tier, w->seed, w->scenarios, w->wall, w->per_minute, w->peak_mb,
+        fprintf(f, "\n### what-if throughput\n\n`cohort whatif` on %s-%d, %d scenarios (each "
+                   "a full re-plan, plus the baseline plan), `-j 2`, time limit %g s per plan: "
+                   "%.1f s wall, **%.1f scenarios per minute**, peak %.0f MB (largest single "
+                   "process); %d of %d scenarios and %s baseline produced a schedule%s%s.\n",
+                w->tier, w->seed, w->scenarios, w->time_limit, w->wall, w->per_minute,
+                w->peak_mb, w->n_ok, w->scenarios, w->baseline_ok ? "the" : "not the",
                 w->note[0] ? "; " : "", w->note);
     else if (w)
         fprintf(f, "\n### what-if throughput\n\nnot measured%s%s.\n", w->note[0] ? ": " : "",
                 w->note);
+    if (fl && fl->ran)
+        fprintf(f, "\n### fill latency\n\n`fill-latency` (bench/fill_latency.c) on %s-%d with "
+                   "the %s schedule (%d groups, %d running), one vacated seat each: library call "
+                   "(fill with apply) median **%.2f ms**, p99 **%.2f ms** over %d seats; the whole "
+                   "`cohort fill --apply` command median %.1f ms, p99 %.1f ms over %d runs.\n",
+                fl->tier, fl->seed, fl->which, fl->groups, fl->running, fl->lib_median,
+                fl->lib_p99, fl->runs, fl->cli_median, fl->cli_p99, fl->cli_runs);
+    else if (fl)
+        fprintf(f, "\n### fill latency\n\nnot measured%s%s.\n", fl->note[0] ? ": " : "",
+                fl->note);
 }
 
 static json_t *row_json(const row *r)
@@ -930,20 +1065,22 @@ static json_t *row_json(const row *r)
  * log scales; written as SVG text. */
 static void write_svg(FILE *f, const rows *rs)
 {
-    static const char *const solvers[] = {"cohort", "fcfs", "cbc", "glpk-naive"};
-    static const char *const colors[] = {"#1f77b4", "#2ca02c", "#ff7f0e", "#d62728"};
+    static const char *const solvers[] = {"cohort", "fcfs", "cbc-export", "glpk-export",
+                                          "glpk-naive"};
+    static const char *const colors[] = {"#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#d62728"};
+    enum { NS = 5 };
     static const char *const tiers[] = {"S", "M", "L", "XL"};
     const int W = 900, H = 420, pw = 360, ph = 280, top = 60, lefts[2] = {70, 520};
     /* mean per (solver, tier) over seeds */
-    double val[2][4][4];
-    int cnt[4][4];
+    double val[2][NS][4];
+    int cnt[NS][4];
     memset(val, 0, sizeof val);
     memset(cnt, 0, sizeof cnt);
     bool tier_used[4] = {false};
     for (int i = 0; i < rs->n; i++) {
         const row *r = &rs->v[i];
         int t = tier_index(r->tier), s = -1;
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < NS; k++)
             if (strcmp(r->solver, solvers[k]) == 0)
                 s = k;
         if (t < 0 || s < 0 || r->wall <= 0 || strcmp(r->status, "too_large") == 0 ||
@@ -967,7 +1104,7 @@ static void write_svg(FILE *f, const rows *rs)
     static const char *const titles[2] = {"wall time (s)", "peak memory (MB)"};
     for (int m = 0; m < 2; m++) {
         double lo = 1e300, hi = -1e300;
-        for (int s = 0; s < 4; s++)
+        for (int s = 0; s < NS; s++)
             for (int t = 0; t < 4; t++)
                 if (cnt[s][t]) {
                     double v = fmax(val[m][s][t] / cnt[s][t], 1e-3);
@@ -1001,7 +1138,7 @@ static void write_svg(FILE *f, const rows *rs)
             fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x, y0 + 18,
                     tiers[t]);
         }
-        for (int s = 0; s < 4; s++) {
+        for (int s = 0; s < NS; s++) {
             bool any = false;
             for (int t = 0; t < 4; t++)
                 any = any || cnt[s][t];
@@ -1030,8 +1167,8 @@ static void write_svg(FILE *f, const rows *rs)
             }
         }
     }
-    for (int s = 0; s < 4; s++) {
-        int x = 120 + s * 180, y = H - 30;
+    for (int s = 0; s < NS; s++) {
+        int x = 60 + s * 170, y = H - 30;
         fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
                    "stroke-width=\"3\"/>\n",
                 x, y, x + 24, y, colors[s]);
@@ -1128,7 +1265,8 @@ static void run_help(FILE *f)
             "memory, status, objective, bound, gap, placements, seats filled, mean wait of\n"
             "those placed, `cohort check`), beside the baselines: first-come-first-served,\n"
             "CBC on the model `cohort plan --export-model` writes, GLPK on the naive\n"
-            "monolithic model; plus `cohort whatif -j 2` throughput.  Writes results.md,\n"
+            "monolithic model; plus `cohort whatif -j 2` throughput and `fill-latency`\n"
+            "on the largest S-L program.  Writes results.md,\n"
             "results.json, scaling.csv and scaling.svg into the output directory.\n\n"
             "  --tiers LIST       tiers to run [S,M,L]; XL also with --xl\n"
             "  --xl               add tier XL (cohort and FCFS only: the exported and the\n"
@@ -1249,6 +1387,9 @@ static int cmd_run(int argc, char **argv)
     memset(&wi, 0, sizeof wi);
     snprintf(wi.note, sizeof wi.note, "not requested");
     bool whatif_done = false;
+    char fill_inst[PATH_MAX_LEN] = "", fill_sol[PATH_MAX_LEN] = "", fill_which[16] = "";
+    char fill_tier[4] = "";
+    int fill_seed = 0, fill_tix = -1;
 
     for (int ti = 0; ti < c.n_tiers; ti++) {
         const char *tier = c.tiers[ti];
@@ -1285,37 +1426,62 @@ static int cmd_run(int argc, char **argv)
             json_object_set_new(info, "seed", json_integer(seed));
             json_array_append_new(infos, info); /* infos keeps it alive */
 
+            double gap = jnum(info, "mip_gap", 0.005);
+            bool model_runs = c.do_cbc && tix <= 2;
+            char lp[PATH_MAX_LEN];
+            snprintf(name, sizeof name, "%s.export.lp", tag);
+            path_join(lp, sizeof lp, c.out, name);
+
             row *r = row_new(&rs, tier, seed, "cohort", info, tl);
-            run_cohort(&c, inst, tag, tl, r);
-            fprintf(stderr, "   cohort  %-10s %7.2f s %7.0f MB obj %.1f placed %d check %s\n",
+            run_cohort(&c, inst, tag, tl, model_runs ? lp : NULL, r);
+            fprintf(stderr, "   cohort       %-10s %7.2f s %7.0f MB obj %.1f placed %d check %s\n",
                     r->status, r->wall, r->peak_mb, r->obj, r->placed, r->check);
             r = row_new(&rs, tier, seed, "fcfs", info, 0);
             run_fcfs(&c, inst, tag, r);
-            fprintf(stderr, "   fcfs    %-10s %7.2f s %7.0f MB obj %.1f placed %d check %s\n",
+            fprintf(stderr, "   fcfs         %-10s %7.2f s %7.0f MB obj %.1f placed %d check %s\n",
                     r->status, r->wall, r->peak_mb, r->obj, r->placed, r->check);
-            if (c.do_cbc && tix <= 2) {
-                r = row_new(&rs, tier, seed, "cbc", info, tl);
-                if (!c.cbc[0]) {
+            if (model_runs) {
+                r = row_new(&rs, tier, seed, "cbc-export", info, tl);
+                if (!c.cbc[0])
                     snprintf(r->status, sizeof r->status, "not installed");
-                } else {
-                    double ex = -1;
-                    run_cbc(&c, inst, tag, tl, r, &ex);
-                    if (ex >= 0) {
-                        size_t len = strlen(r->note);
-                        snprintf(r->note + len, sizeof r->note - len, "; export %.1f s", ex);
-                    }
-                }
-                fprintf(stderr, "   cbc     %-10s %7.2f s %7.0f MB obj %.1f %s\n", r->status,
+                else
+                    run_cbc(&c, lp, tag, tl, gap, r);
+                fprintf(stderr, "   cbc-export   %-10s %7.2f s %7.0f MB obj %.1f %s\n", r->status,
+                        r->wall, r->peak_mb, r->obj, r->note);
+                r = row_new(&rs, tier, seed, "glpk-export", info, tl);
+                if (file_exists(lp))
+                    run_glpk_child(&c, "glpk", lp, tag, tl, gap, r);
+                else
+                    snprintf(r->status, sizeof r->status, "no export");
+                fprintf(stderr, "   glpk-export  %-10s %7.2f s %7.0f MB obj %.1f %s\n", r->status,
                         r->wall, r->peak_mb, r->obj, r->note);
             }
             if (c.do_naive && tix <= 2) {
                 r = row_new(&rs, tier, seed, "glpk-naive", info, tl);
-                run_naive(&c, inst, tag, tl, r);
-                fprintf(stderr, "   naive   %-10s %7.2f s %7.0f MB obj %.1f %s\n", r->status,
+                run_glpk_child(&c, "naive", inst, tag, tl, gap, r);
+                fprintf(stderr, "   glpk-naive   %-10s %7.2f s %7.0f MB obj %.1f %s\n", r->status,
                         r->wall, r->peak_mb, r->obj, r->note);
             }
+            /* fill latency later on the largest S-L program, first seed: on
+             * cohort's schedule when it has one, else FCFS's */
+            if (tix <= 2 && tix > fill_tix) {
+                const row *co = &rs.v[rs.n - 1];
+                for (int k = rs.n - 1; k >= 0; k--)
+                    if (strcmp(rs.v[k].solver, "cohort") == 0) {
+                        co = &rs.v[k];
+                        break;
+                    }
+                bool co_ok = strcmp(co->check, "ok") == 0;
+                fill_tix = tix;
+                fill_seed = seed;
+                snprintf(fill_tier, sizeof fill_tier, "%s", tier);
+                snprintf(fill_inst, sizeof fill_inst, "%s", inst);
+                snprintf(fill_which, sizeof fill_which, "%s", co_ok ? "cohort" : "FCFS");
+                snprintf(name, sizeof name, "%s.%s.json", tag, co_ok ? "cohort" : "fcfs");
+                path_join(fill_sol, sizeof fill_sol, c.out, name);
+            }
             if (c.do_whatif && !whatif_done && tix == 1) {
-                run_whatif(&c, inst, tier, seed, &wi);
+                run_whatif(&c, inst, tier, seed, tl, &wi);
                 whatif_done = true;
                 fprintf(stderr, "   whatif  %d scenarios %.2f s (%.1f per minute) %s\n",
                         wi.scenarios, wi.wall, wi.per_minute, wi.note);
@@ -1324,6 +1490,15 @@ static int cmd_run(int argc, char **argv)
     }
     if (c.do_whatif && !whatif_done)
         snprintf(wi.note, sizeof wi.note, "needs tier M in the run");
+    fill_result fl;
+    memset(&fl, 0, sizeof fl);
+    if (fill_tix >= 0) {
+        run_fill(&c, fill_inst, fill_sol, fill_which, fill_tier, fill_seed, &fl);
+        fprintf(stderr, "   fill latency on %s-%d (%s schedule): median %.2f ms, p99 %.2f ms %s\n",
+                fill_tier, fill_seed, fill_which, fl.lib_median, fl.lib_p99, fl.note);
+    } else {
+        snprintf(fl.note, sizeof fl.note, "needs tier S, M or L in the run");
+    }
     double total = now_s() - t_start;
 
     /* results.md */
@@ -1331,11 +1506,11 @@ static int cmd_run(int argc, char **argv)
     path_join(path, sizeof path, c.out, "results.md");
     FILE *f = fopen(path, "w");
     if (f) {
-        write_markdown(f, &c, &rs, c.do_whatif ? &wi : NULL, machine);
+        write_markdown(f, &c, &rs, c.do_whatif ? &wi : NULL, &fl, machine);
         fprintf(f, "\nWhole suite: %.0f s wall.\n", total);
         fclose(f);
     }
-    write_markdown(stdout, &c, &rs, c.do_whatif ? &wi : NULL, machine);
+    write_markdown(stdout, &c, &rs, c.do_whatif ? &wi : NULL, &fl, machine);
     printf("\nWhole suite: %.0f s wall.  Files in %s: results.md, results.json, scaling.csv, "
            "scaling.svg\n",
            total, c.out);
@@ -1344,12 +1519,20 @@ static int cmd_run(int argc, char **argv)
     json_t *runs = json_array();
     for (int i = 0; i < rs.n; i++)
         json_array_append_new(runs, row_json(&rs.v[i]));
-    json_t *wj = json_pack("{s:b, s:s, s:i, s:i, s:f, s:f, s:f, s:s}", "ran", wi.ran, "tier",
-                           wi.tier, "seed", wi.seed, "scenarios", wi.scenarios, "wall_seconds",
-                           wi.wall, "scenarios_per_minute", wi.per_minute, "peak_mb", wi.peak_mb,
-                           "note", wi.note);
-    json_t *doc = json_pack("{s:s, s:O, s:o, s:o, s:f, s:[f,f,f,f]}", "machine", machine,
+    json_t *wj = json_pack("{s:b, s:s, s:i, s:i, s:i, s:b, s:f, s:f, s:f, s:f, s:s}", "ran",
+                           wi.ran, "tier", wi.tier, "seed", wi.seed, "scenarios", wi.scenarios,
+                           "scenarios_with_schedule", wi.n_ok, "baseline_with_schedule",
+                           wi.baseline_ok, "time_limit_s", wi.time_limit, "wall_seconds", wi.wall,
+                           "scenarios_per_minute", wi.per_minute, "peak_mb", wi.peak_mb, "note",
+                           wi.note);
+    json_t *fj = json_pack("{s:b, s:s, s:i, s:s, s:i, s:i, s:f, s:f, s:f, s:f, s:s}", "ran",
+                           fl.ran, "tier", fl.tier, "seed", fl.seed, "schedule", fl.which, "runs",
+                           fl.runs, "cli_runs", fl.cli_runs, "fill_ms_median", fl.lib_median,
+                           "fill_ms_p99", fl.lib_p99, "cli_ms_median", fl.cli_median,
+                           "cli_ms_p99", fl.cli_p99, "note", fl.note);
+    json_t *doc = json_pack("{s:s, s:O, s:o, s:o, s:o, s:f, s:[f,f,f,f]}", "machine", machine,
                             "instances", infos, "runs", runs, "whatif", wj ? wj : json_null(),
+                            "fill_latency", fj ? fj : json_null(),
                             "suite_wall_seconds", total, "time_limits_s", c.limit[0], c.limit[1],
                             c.limit[2], c.limit[3]);
     path_join(path, sizeof path, c.out, "results.json");
@@ -1387,8 +1570,9 @@ static void usage(FILE *f)
     fprintf(f, "Usage: cohort-bench COMMAND ...\n"
                "  run [OPTIONS]                        the benchmark suite (run --help)\n"
                "  fcfs INSTANCE [-o SOLUTION]          first-come-first-served baseline\n"
-               "  naive INSTANCE [--time-limit S] [--mps FILE]\n"
+               "  naive INSTANCE [--time-limit S] [--gap G] [--mps FILE]\n"
                "                                       naive monolithic GLPK model\n"
+               "  glpk MODEL [--time-limit S] [--gap G]  plain GLPK on an LP/MPS file\n"
                "  info INSTANCE                        instance size (JSON line)\n"
                "  summary SOLUTION                     solution headline (JSON line)\n");
 }
@@ -1405,6 +1589,8 @@ int main(int argc, char **argv)
         return cmd_fcfs(argc - 1, argv + 1);
     if (strcmp(argv[1], "naive") == 0)
         return cmd_naive(argc - 1, argv + 1);
+    if (strcmp(argv[1], "glpk") == 0)
+        return cmd_glpk(argc - 1, argv + 1);
     if (strcmp(argv[1], "info") == 0)
         return cmd_info(argc - 1, argv + 1);
     if (strcmp(argv[1], "summary") == 0)

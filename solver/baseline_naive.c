@@ -842,6 +842,7 @@ done:
 typedef struct cbinfo {
     bool has_bound;
     double bound;
+    double sense;    /* +1 maximise, -1 minimise */
     double deadline; /* now_s() value past which the search stops */
 } cbinfo;
 
@@ -855,12 +856,106 @@ static void naive_callback(glp_tree *T, void *info)
         int p = glp_ios_best_node(T);
         if (p > 0) {
             double b = glp_ios_node_bound(T, p);
-            if (!ci->has_bound || b < ci->bound) {
+            if (!ci->has_bound || ci->sense * b < ci->sense * ci->bound) {
                 ci->bound = b;
                 ci->has_bound = true;
             }
         }
     }
+}
+
+/* LP relaxation, then branch-and-cut, within time_limit_s of wall time;
+ * GLPK defaults otherwise.  Fills status, incumbent and bound of r. */
+static void solve_prob(glp_prob *P, double time_limit_s, double mip_gap, solver_naive_result *r)
+{
+    double ts = now_s();
+    double sense = glp_get_obj_dir(P) == GLP_MAX ? 1.0 : -1.0;
+    glp_smcp sp;
+    glp_init_smcp(&sp);
+    sp.msg_lev = GLP_MSG_OFF;
+    sp.presolve = GLP_OFF;
+    sp.tm_lim = (int)(time_limit_s * 1000.0);
+    r->status = MODEL_STATUS_TIME_LIMIT;
+    int src = glp_simplex(P, &sp);
+    int sst = glp_get_status(P);
+    if (src == 0 && (sst == GLP_NOFEAS || glp_get_prim_stat(P) == GLP_NOFEAS)) {
+        r->status = MODEL_STATUS_INFEASIBLE;
+        return;
+    }
+    if (src != 0 || sst != GLP_OPT)
+        return;
+    r->has_bound = true;
+    r->bound = glp_get_obj_val(P);
+    double left = time_limit_s - (now_s() - ts);
+    if (left <= 0.05)
+        return;
+    glp_iocp ip;
+    cbinfo ci = {false, 0.0, sense, ts + time_limit_s};
+    glp_init_iocp(&ip);
+    ip.msg_lev = GLP_MSG_OFF;
+    ip.tm_lim = (int)(left * 1000.0);
+    ip.mip_gap = mip_gap >= 0 ? mip_gap : 0.0;
+    ip.cb_func = naive_callback;
+    ip.cb_info = &ci;
+    int irc = glp_intopt(P, &ip);
+    int ist = glp_mip_status(P);
+    if (ist == GLP_OPT || ist == GLP_FEAS) {
+        r->has_incumbent = true;
+        r->objective = glp_mip_obj_val(P);
+    }
+    if (ci.has_bound && sense * ci.bound < sense * r->bound)
+        r->bound = ci.bound;
+    if (irc == 0 && ist == GLP_OPT) {
+        r->status = MODEL_STATUS_OPTIMAL;
+        if (!ci.has_bound) /* solved at the root */
+            r->bound = r->objective;
+    } else if (ist == GLP_NOFEAS) {
+        r->status = MODEL_STATUS_INFEASIBLE;
+    } else {
+        r->status = r->has_incumbent ? MODEL_STATUS_FEASIBLE : MODEL_STATUS_TIME_LIMIT;
+    }
+    if (r->has_incumbent && sense * r->bound < sense * r->objective)
+        r->bound = r->objective;
+}
+
+int solver_glpk_solve_file(const char *path, double time_limit_s, double mip_gap,
+                           solver_naive_result *res)
+{
+    if (!path || !res || time_limit_s <= 0)
+        return SOLVER_EINVAL;
+    double t0 = now_s();
+    solver_naive_result r;
+    memset(&r, 0, sizeof r);
+    r.status = MODEL_STATUS_TIME_LIMIT;
+    size_t len = strlen(path);
+    bool lp = len >= 3 && strcmp(path + len - 3, ".lp") == 0;
+    int prev_term = glp_term_out(GLP_OFF);
+    glp_error_hook(naive_error_hook, NULL);
+    if (setjmp(naive_jmp)) {
+        glp_free_env();
+        glp_error_hook(NULL, NULL);
+        return SOLVER_EBACKEND;
+    }
+    glp_prob *P = glp_create_prob();
+    int rd = lp ? glp_read_lp(P, NULL, path) : glp_read_mps(P, GLP_MPS_FILE, NULL, path);
+    int rc = SOLVER_OK;
+    if (rd != 0) {
+        rc = SOLVER_EIO;
+    } else {
+        r.n_cols = glp_get_num_cols(P);
+        r.n_rows = glp_get_num_rows(P);
+        r.n_bin = glp_get_num_bin(P);
+        r.n_nonzeros = glp_get_num_nz(P);
+        r.build_seconds = now_s() - t0;
+        solve_prob(P, time_limit_s, mip_gap, &r);
+    }
+    glp_delete_prob(P);
+    glp_error_hook(NULL, NULL);
+    glp_term_out(prev_term);
+    r.seconds = now_s() - t0;
+    if (rc == SOLVER_OK)
+        *res = r;
+    return rc;
 }
 
 int solver_baseline_naive(const model_instance *inst, double time_limit_s, const char *mps_path,
@@ -928,52 +1023,8 @@ int solver_baseline_naive(const model_instance *inst, double time_limit_s, const
     }
     r.build_seconds = now_s() - t0;
 
-    if (time_limit_s > 0) {
-        double ts = now_s();
-        glp_smcp sp;
-        glp_init_smcp(&sp);
-        sp.msg_lev = GLP_MSG_OFF;
-        sp.presolve = GLP_OFF;
-        sp.tm_lim = (int)(time_limit_s * 1000.0);
-        int src = glp_simplex(nm->P, &sp);
-        int sst = glp_get_status(nm->P);
-        if (src == 0 && (sst == GLP_NOFEAS || glp_get_prim_stat(nm->P) == GLP_NOFEAS)) {
-            r.status = MODEL_STATUS_INFEASIBLE;
-        } else if (src == 0 && sst == GLP_OPT) {
-            r.has_bound = true;
-            r.bound = glp_get_obj_val(nm->P);
-            double left = time_limit_s - (now_s() - ts);
-            if (left > 0.05) {
-                glp_iocp ip;
-                cbinfo ci = {false, 0.0, ts + time_limit_s};
-                glp_init_iocp(&ip);
-                ip.msg_lev = GLP_MSG_OFF;
-                ip.tm_lim = (int)(left * 1000.0);
-                ip.mip_gap = inst->settings.mip_gap;
-                ip.cb_func = naive_callback;
-                ip.cb_info = &ci;
-                int irc = glp_intopt(nm->P, &ip);
-                int ist = glp_mip_status(nm->P);
-                if (ist == GLP_OPT || ist == GLP_FEAS) {
-                    r.has_incumbent = true;
-                    r.objective = glp_mip_obj_val(nm->P);
-                }
-                if (ci.has_bound && ci.bound < r.bound)
-                    r.bound = ci.bound;
-                if (irc == 0 && ist == GLP_OPT) {
-                    r.status = MODEL_STATUS_OPTIMAL;
-                    if (!ci.has_bound) /* solved at the root */
-                        r.bound = r.objective;
-                } else if (ist == GLP_NOFEAS) {
-                    r.status = MODEL_STATUS_INFEASIBLE;
-                } else {
-                    r.status = r.has_incumbent ? MODEL_STATUS_FEASIBLE : MODEL_STATUS_TIME_LIMIT;
-                }
-                if (r.has_incumbent && r.bound < r.objective)
-                    r.bound = r.objective;
-            }
-        }
-    }
+    if (time_limit_s > 0)
+        solve_prob(nm->P, time_limit_s, inst->settings.mip_gap, &r);
     rc = SOLVER_OK;
 out:
     glp_delete_prob(nm->P);

@@ -212,6 +212,15 @@ typedef struct solver_naive_result {
 /* Largest naive model solver_baseline_naive builds (matrix nonzeros). */
 #define SOLVER_NAIVE_MAX_NONZEROS 40000000L
 
+/* Solve a model file with plain GLPK (CPLEX LP when the name ends in
+ * ".lp", else free MPS; MPS carries no objective sense, GLPK minimises
+ * it), the same way as the naive model: LP relaxation, then branch-and-cut
+ * with default options, stopped at time_limit_s of wall time; mip_gap < 0
+ * means 0.  *res: status, incumbent, bound, sizes (build_seconds = reading
+ * time).  SOLVER_EINVAL, SOLVER_EIO (unreadable file), SOLVER_EBACKEND. */
+int solver_glpk_solve_file(const char *path, double time_limit_s, double mip_gap,
+                           solver_naive_result *res);
+
 /* Build the naive monolithic model (SPEC objective; binaries
  * x[group,day,start,facilitator], co-facilitator y[...], room r[...],
  * open[group], u[patient,group] linked by u[q,g] <= sum of x[g,s,.] over
