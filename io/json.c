@@ -1208,8 +1208,10 @@ int io_instance_parse(const char *text, size_t len, model_instance **out, model_
     int vrc = model_instance_validate_partial(inst, &sem, incomplete);
     int rc = vrc == MODEL_ENOMEM ? IO_ENOMEM : merge_semantic(d, errors_before, &sem);
     model_diag_free(&sem);
-    sort_issues(d->errors + errors_before, d->n_errors - errors_before);
-    sort_issues(d->warnings + warnings_before, d->n_warnings - warnings_before);
+    if (d->n_errors > errors_before)
+        sort_issues(d->errors + errors_before, d->n_errors - errors_before);
+    if (d->n_warnings > warnings_before)
+        sort_issues(d->warnings + warnings_before, d->n_warnings - warnings_before);
     if (rc == IO_OK && d->n_errors > errors_before)
         rc = IO_EINVAL;
     if (rc != IO_OK) {
