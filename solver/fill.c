@@ -624,10 +624,12 @@ static int explain_fit(const fstate *s, int p, int sg, model_strlist *why)
 typedef struct cand {
     int p;
     double value;
+    int added;      /* -1 absent */
+    const char *id; /* borrowed */
 } cand;
 
-static const model_instance *g_cmp_inst; /* qsort context (single-threaded) */
-
+/* Best first: value, then earlier added, then id (no global state: the
+ * server may run fills in several threads). */
 static int cand_cmp(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
@@ -635,11 +637,10 @@ static int cand_cmp(const void *a, const void *b)
         return -1;
     if (y->value > x->value + EPS)
         return 1;
-    const model_patient *px = &g_cmp_inst->patients[x->p], *py = &g_cmp_inst->patients[y->p];
-    int ax = px->added < 0 ? 1 << 30 : px->added, ay = py->added < 0 ? 1 << 30 : py->added;
+    int ax = x->added < 0 ? 1 << 30 : x->added, ay = y->added < 0 ? 1 << 30 : y->added;
     if (ax != ay)
         return ax < ay ? -1 : 1;
-    return strcmp(px->id ? px->id : "", py->id ? py->id : "");
+    return strcmp(x->id ? x->id : "", y->id ? y->id : "");
 }
 
 static void candidate_free(solver_fill_candidate *c)
@@ -666,6 +667,8 @@ static int rank_seat(fstate *s, int sg, int ref_date, solver_fill_seat *seat)
         case FIT_OK:
             cs[n].p = p;
             cs[n].value = placement_value(in, p);
+            cs[n].added = in->patients[p].added;
+            cs[n].id = in->patients[p].id;
             n++;
             break;
         case FIT_NEW_SHARE: seat->excluded_new_share++; break;
@@ -675,7 +678,6 @@ static int rank_seat(fstate *s, int sg, int ref_date, solver_fill_seat *seat)
         }
     }
     seat->n_eligible = n;
-    g_cmp_inst = in;
     qsort(cs, (size_t)n, sizeof *cs, cand_cmp);
     int k = n < s->opt->top_n ? n : s->opt->top_n;
     if (k > 0) {
