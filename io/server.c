@@ -1215,9 +1215,13 @@ static enum MHD_Result h_events_post(http_req *q)
     json_decref(body);
     model_diag d;
     model_diag_init(&d);
-    /* the program before the events: what fill ranks against */
+    /* the program before the events: what fill ranks against (only when
+     * there is a schedule to rank against) */
     model_instance *before = NULL;
-    io_store_program_export(q->srv->store, q->param[0], &before, &d);
+    char *sched = NULL;
+    if (io_store_schedule_get(q->srv->store, q->param[0], -1, &sched, NULL) == IO_OK)
+        io_store_program_export(q->srv->store, q->param[0], &before, &d);
+    free(sched);
     model_diag_free(&d);
     model_diag_init(&d);
     char *recorded = NULL;
@@ -1227,7 +1231,11 @@ static enum MHD_Result h_events_post(http_req *q)
     if (rc == IO_OK) {
         json_t *rec = json_loads(recorded, 0, NULL);
         free(recorded);
-        json_t *sug = before && json_is_array(events) ? suggestions(q, before, events, rec) : NULL;
+        json_t *sug = !json_is_array(events) ? NULL
+                      : before ? suggestions(q, before, events, rec)
+                               : json_pack("{s:n,s:s}", "suggestions", "note",
+                                           "no saved schedule: plan the program (POST "
+                                           "/v1/programs/{program}/plan) to get fill suggestions");
         json_t *o = json_pack("{s:o}", "recorded", rec ? rec : json_array());
         if (o && sug)
             json_object_update(o, sug);

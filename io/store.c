@@ -29,9 +29,23 @@
 
 #include "io_private.h"
 
+/* Recently used program documents, keyed by (program id, rev): every
+ * write gives the program a new random rev, so an entry is valid exactly
+ * while the stored rev matches (also across processes).  Documents in the
+ * cache are shared and never modified. */
+#define DOC_CACHE 8
+typedef struct doc_slot {
+    char id[65];
+    long long rev;
+    json_t *doc;
+    unsigned long used;
+} doc_slot;
+
 struct io_store {
     sqlite3 *db;
     pthread_mutex_t mu;
+    doc_slot cache[DOC_CACHE];
+    unsigned long tick;
 };
 
 static const char *const TABLES[IO_ENTITY_COUNT] = {"group_type", "grp", "room", "facilitator",
@@ -105,6 +119,8 @@ static const char *const MIGRATIONS[IO_STORE_SCHEMA_VERSION] = {
     "CREATE INDEX member_event_group ON member_event(program_id, group_id, id);"
     "CREATE INDEX audit_program ON audit(program_id, id);"
     "CREATE UNIQUE INDEX schedule_one_published ON schedule(program_id) WHERE published = 1;",
+    /* 3: a revision stamp per program (keys the in-memory document cache) */
+    "ALTER TABLE program ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;",
 };
 
 static char *dupmsg(const char *a, const char *b)
@@ -215,6 +231,8 @@ void io_store_close(io_store *s)
 {
     if (!s)
         return;
+    for (int i = 0; i < DOC_CACHE; i++)
+        json_decref(s->cache[i].doc);
     sqlite3_close(s->db);
     pthread_mutex_destroy(&s->mu);
     free(s);
@@ -465,14 +483,74 @@ static int program_exists(io_store *s, const char *id)
     return found;
 }
 
-/* Rebuild the instance document of a stored program. */
+static long long new_rev(void)
+{
+    unsigned long long r = 0;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        r = (unsigned long long)ts.tv_sec * 1000000007ULL ^ (unsigned long long)ts.tv_nsec;
+    }
+    return (long long)(r >> 2) + 1;
+}
+
+static void cache_put(io_store *s, const char *pid, long long rev, json_t *doc)
+{
+    doc_slot *slot = NULL;
+    for (int i = 0; i < DOC_CACHE && !slot; i++)
+        if (s->cache[i].doc && strcmp(s->cache[i].id, pid) == 0)
+            slot = &s->cache[i];
+    for (int i = 0; i < DOC_CACHE && !slot; i++)
+        if (!s->cache[i].doc)
+            slot = &s->cache[i];
+    if (!slot) {
+        slot = &s->cache[0];
+        for (int i = 1; i < DOC_CACHE; i++)
+            if (s->cache[i].used < slot->used)
+                slot = &s->cache[i];
+    }
+    json_decref(slot->doc);
+    snprintf(slot->id, sizeof slot->id, "%s", pid);
+    slot->rev = rev;
+    slot->doc = json_incref(doc);
+    slot->used = ++s->tick;
+}
+
+static void cache_drop(io_store *s, const char *pid)
+{
+    for (int i = 0; i < DOC_CACHE; i++)
+        if (s->cache[i].doc && strcmp(s->cache[i].id, pid) == 0) {
+            json_decref(s->cache[i].doc);
+            memset(&s->cache[i], 0, sizeof s->cache[i]);
+        }
+}
+
+/* Members of doc other than program, settings and the collections. */
+static json_t *extras(const json_t *doc)
+{
+    json_t *x = json_object();
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)doc, key, v)
+    {
+        int known = strcmp(key, "program") == 0 || strcmp(key, "settings") == 0;
+        for (int k = 0; k < IO_ENTITY_COUNT && !known; k++)
+            known = strcmp(key, COLLECTIONS[k]) == 0;
+        if (!known && x)
+            json_object_set(x, key, v);
+    }
+    return x;
+}
+
+/* The instance document of a stored program: shared (from the cache or
+ * put there), so callers must not modify it; json_decref when done. */
 static int load_doc(io_store *s, const char *pid, json_t **out)
 {
     sqlite3_stmt *st = NULL;
     json_t *doc = NULL;
     int rc = prep(s, &st,
-                  "SELECT program_json, settings_json, extra_json FROM program WHERE id = ?", "s",
-                  pid);
+                  "SELECT program_json, settings_json, extra_json, rev FROM program WHERE id = ?",
+                  "s", pid);
     if (rc != IO_OK)
         return rc;
     int step = sqlite3_step(st);
@@ -480,6 +558,14 @@ static int load_doc(io_store *s, const char *pid, json_t **out)
         sqlite3_finalize(st);
         return step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
     }
+    long long rev = sqlite3_column_int64(st, 3);
+    for (int i = 0; i < DOC_CACHE; i++)
+        if (s->cache[i].doc && s->cache[i].rev == rev && strcmp(s->cache[i].id, pid) == 0) {
+            sqlite3_finalize(st);
+            s->cache[i].used = ++s->tick;
+            *out = json_incref(s->cache[i].doc);
+            return IO_OK;
+        }
     const char *extra = (const char *)sqlite3_column_text(st, 2);
     doc = extra ? json_loads(extra, 0, NULL) : json_object();
     if (!json_is_object(doc)) {
@@ -514,6 +600,7 @@ static int load_doc(io_store *s, const char *pid, json_t **out)
         }
         json_object_set_new(doc, COLLECTIONS[k], arr);
     }
+    cache_put(s, pid, rev, doc);
     *out = doc;
     return IO_OK;
 }
@@ -537,6 +624,33 @@ static json_t *find_by_id(json_t *arr, const char *id, size_t *idx)
         }
     }
     return NULL;
+}
+
+/* id -> position map of an array of entities (a JSON object of integers),
+ * so that comparing two versions of a collection is linear. */
+static json_t *index_by_id(const json_t *arr)
+{
+    json_t *m = json_object();
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e)
+    {
+        const char *id = elem_id(e);
+        if (m && id)
+            json_object_set_new(m, id, json_integer((json_int_t)i));
+    }
+    return m;
+}
+
+/* Element with this id through an index_by_id map, or NULL. */
+static json_t *lookup(json_t *arr, json_t *map, const char *id, size_t *idx)
+{
+    json_t *v = id ? json_object_get(map, id) : NULL;
+    if (!v)
+        return NULL;
+    if (idx)
+        *idx = (size_t)json_integer_value(v);
+    return json_array_get(arr, (size_t)json_integer_value(v));
 }
 
 /* Validate a raw document: on success *norm is the normalised document
@@ -590,18 +704,25 @@ static int member_diff(io_store *s, const char *pid, const json_t *old_doc, cons
 {
     json_t *ng = json_object_get(new_doc, "groups");
     json_t *og = old_doc ? json_object_get(old_doc, "groups") : NULL;
+    json_t *nmap = index_by_id(ng), *omap = index_by_id(og);
     size_t i, j;
     json_t *g, *m;
+    int rc = nmap && omap ? IO_OK : IO_ENOMEM;
+    static const char *const INS =
+        "INSERT INTO member_event(program_id, group_id, patient_id, event, status, date,"
+        " token_id) VALUES (?,?,?,?,?,?,?)";
     json_array_foreach(ng, i, g)
     {
         const char *gid = elem_id(g);
-        json_t *oldg = og ? find_by_id(og, gid, NULL) : NULL;
+        json_t *oldg = lookup(og, omap, gid, NULL);
+        if (rc != IO_OK || (oldg && json_equal(oldg, g)))
+            continue;
         json_t *om = oldg ? json_object_get(oldg, "members") : NULL;
-        json_array_foreach(json_object_get(g, "members"), j, m)
+        json_t *nm = json_object_get(g, "members");
+        /* new or changed members */
+        json_array_foreach(nm, j, m)
         {
             const char *p = json_string_value(json_object_get(m, "patient"));
-            const char *st = json_string_value(json_object_get(m, "status"));
-            const char *since = json_string_value(json_object_get(m, "since"));
             json_t *prev = NULL;
             size_t k;
             json_t *x;
@@ -611,16 +732,12 @@ static int member_diff(io_store *s, const char *pid, const json_t *old_doc, cons
                 if (xp && p && strcmp(xp, p) == 0)
                     prev = x;
             }
-            if (prev && json_equal(prev, m))
+            if (!p || (prev && json_equal(prev, m)))
                 continue;
-            if (!p)
-                continue;
-            int rc = run(s,
-                         "INSERT INTO member_event(program_id, group_id, patient_id, event, status,"
-                         " date, token_id) VALUES (?,?,?,?,?,?,?)",
-                         "ssssssa", pid, gid, p, label, st, since, actor);
-            if (rc != IO_OK)
-                return rc;
+            if (rc == IO_OK)
+                rc = run(s, INS, "ssssssa", pid, gid, p, label,
+                         json_string_value(json_object_get(m, "status")),
+                         json_string_value(json_object_get(m, "since")), actor);
         }
         /* members removed from the roster */
         json_array_foreach(om, j, m)
@@ -629,41 +746,31 @@ static int member_diff(io_store *s, const char *pid, const json_t *old_doc, cons
             int still = 0;
             size_t k;
             json_t *x;
-            json_array_foreach(json_object_get(g, "members"), k, x)
+            json_array_foreach(nm, k, x)
             {
                 const char *xp = json_string_value(json_object_get(x, "patient"));
                 if (xp && p && strcmp(xp, p) == 0)
                     still = 1;
             }
-            if (!still && p) {
-                int rc = run(s,
-                             "INSERT INTO member_event(program_id, group_id, patient_id, event,"
-                             " status, date, token_id) VALUES (?,?,?,'removed',NULL,NULL,?)",
-                             "sssa", pid, gid, p, actor);
-                if (rc != IO_OK)
-                    return rc;
-            }
+            if (!still && p && rc == IO_OK)
+                rc = run(s, INS, "ssssssa", pid, gid, p, "removed", NULL, NULL, actor);
         }
     }
     /* whole groups removed */
     json_array_foreach(og, i, g)
     {
-        if (find_by_id(ng, elem_id(g), NULL))
+        if (rc != IO_OK || lookup(ng, nmap, elem_id(g), NULL))
             continue;
         json_array_foreach(json_object_get(g, "members"), j, m)
         {
             const char *p = json_string_value(json_object_get(m, "patient"));
-            if (!p)
-                continue;
-            int rc = run(s,
-                         "INSERT INTO member_event(program_id, group_id, patient_id, event,"
-                         " status, date, token_id) VALUES (?,?,?,'removed',NULL,NULL,?)",
-                         "sssa", pid, elem_id(g), p, actor);
-            if (rc != IO_OK)
-                return rc;
+            if (p && rc == IO_OK)
+                rc = run(s, INS, "ssssssa", pid, elem_id(g), p, "removed", NULL, NULL, actor);
         }
     }
-    return IO_OK;
+    json_decref(nmap);
+    json_decref(omap);
+    return rc;
 }
 
 /* Write the normalised document `doc` of program pid over the stored one
@@ -671,40 +778,24 @@ static int member_diff(io_store *s, const char *pid, const json_t *old_doc, cons
  * rows are written.  With action != NULL every changed entity gets an audit
  * row (before / after). */
 static int sync_doc(io_store *s, const char *pid, const json_t *old, const json_t *doc,
-                    const char *action, long actor)
+                    const char *action, long actor, long long *rev_out)
 {
     int rc = IO_OK;
-    json_t *extra = json_deep_copy(doc);
-    if (!extra)
-        return IO_ENOMEM;
-    json_object_del(extra, "program");
-    json_object_del(extra, "settings");
-    for (int k = 0; k < IO_ENTITY_COUNT; k++)
-        json_object_del(extra, COLLECTIONS[k]);
+    json_t *extra = extras(doc);
     json_t *prog = json_object_get(doc, "program");
     char *pj = dump(prog), *sj = dump(json_object_get(doc, "settings")), *ej = dump(extra);
-    json_decref(extra);
     const char *name = json_string_value(json_object_get(prog, "name"));
-    if (!pj || !ej) {
+    long long rev = new_rev();
+    if (!extra || !pj || !ej) {
         rc = IO_ENOMEM;
         goto out;
     }
-    int meta_changed = 1;
     if (old) {
-        json_t *oe = json_deep_copy(old);
-        if (!oe) {
-            rc = IO_ENOMEM;
-            goto out;
-        }
-        json_object_del(oe, "program");
-        json_object_del(oe, "settings");
-        for (int k = 0; k < IO_ENTITY_COUNT; k++)
-            json_object_del(oe, COLLECTIONS[k]);
-        json_t *ne = json_loads(ej, 0, NULL);
-        meta_changed = !json_equal(json_object_get(old, "program"), prog) ||
-                       !json_equal(json_object_get(old, "settings"),
-                                   json_object_get(doc, "settings")) ||
-                       !json_equal(oe, ne);
+        json_t *oe = extras(old);
+        int meta_changed = !oe || !json_equal(json_object_get(old, "program"), prog) ||
+                           !json_equal(json_object_get(old, "settings"),
+                                       json_object_get(doc, "settings")) ||
+                           !json_equal(oe, extra);
         if (meta_changed && action) {
             json_t *b = json_pack("{s:O*,s:O*}", "program", json_object_get(old, "program"),
                                   "settings", json_object_get(old, "settings"));
@@ -715,27 +806,31 @@ static int sync_doc(io_store *s, const char *pid, const json_t *old, const json_
             json_decref(a);
         }
         json_decref(oe);
-        json_decref(ne);
         if (rc != IO_OK)
             goto out;
     }
     rc = run(s,
              "UPDATE program SET name = ?, program_json = ?, settings_json = ?, extra_json = ?,"
-             " updated_at = " NOW_SQL " WHERE id = ?",
-             "sssss", name ? name : "", pj, sj, ej, pid);
+             " rev = ?, updated_at = " NOW_SQL " WHERE id = ?",
+             "ssssls", name ? name : "", pj, sj, ej, rev, pid);
     if (rc != IO_OK)
         goto out;
     for (int k = 0; k < IO_ENTITY_COUNT && rc == IO_OK; k++) {
         json_t *oa = old ? json_object_get(old, COLLECTIONS[k]) : NULL;
         json_t *na = json_object_get(doc, COLLECTIONS[k]);
+        json_t *omap = index_by_id(oa), *nmap = index_by_id(na);
         size_t i;
         json_t *e;
         char sql[200];
+        if (!omap || !nmap)
+            rc = IO_ENOMEM;
         json_array_foreach(na, i, e)
         {
+            if (rc != IO_OK)
+                break;
             size_t oi = 0;
             const char *id = elem_id(e);
-            json_t *oe = oa ? find_by_id(oa, id, &oi) : NULL;
+            json_t *oe = lookup(oa, omap, id, &oi);
             if (!id) {
                 rc = IO_EINVAL;
                 break;
@@ -767,7 +862,7 @@ static int sync_doc(io_store *s, const char *pid, const json_t *old, const json_
             if (rc != IO_OK)
                 break;
             const char *id = elem_id(e);
-            if (!id || find_by_id(na, id, NULL))
+            if (!id || lookup(na, nmap, id, NULL))
                 continue;
             snprintf(sql, sizeof sql, "DELETE FROM %s WHERE program_id = ? AND id = ?",
                      TABLES[k]);
@@ -778,8 +873,13 @@ static int sync_doc(io_store *s, const char *pid, const json_t *old, const json_
                 rc = audit(s, actor, action, ent, pid, e, NULL);
             }
         }
+        json_decref(omap);
+        json_decref(nmap);
     }
+    if (rc == IO_OK && rev_out)
+        *rev_out = rev;
 out:
+    json_decref(extra);
     free(pj);
     free(sj);
     free(ej);
@@ -850,6 +950,7 @@ static int instance_norm(const model_instance *inst, json_t **norm, model_diag *
 int io_store_program_create(io_store *s, const char *id, const model_instance *inst, long actor,
                             char **id_out, model_diag *d)
 {
+    long long rev = 0;
     if (id && !io_store_valid_id(id)) {
         model_diag_error(d, "id", "program id '%s' is not 1..64 characters of A-Z a-z 0-9 . _ -",
                          id);
@@ -880,13 +981,15 @@ int io_store_program_create(io_store *s, const char *id, const model_instance *i
     }
     rc = run(s, "INSERT INTO program(id, name, program_json) VALUES (?, '', '{}')", "s", chosen);
     if (rc == IO_OK)
-        rc = sync_doc(s, chosen, NULL, doc, NULL, actor);
+        rc = sync_doc(s, chosen, NULL, doc, NULL, actor, &rev);
     if (rc == IO_OK)
         rc = member_diff(s, chosen, NULL, doc, "imported", actor);
     if (rc == IO_OK)
         rc = audit(s, actor, "program.create", "program", chosen, NULL, doc);
     if (rc == IO_OK && commit(s) != IO_OK)
         rc = IO_STORE_EDB;
+    if (rc == IO_OK)
+        cache_put(s, chosen, rev, doc);
     if (rc == IO_STORE_EDB)
         db_error(s, d);
     if (rc == IO_OK && id_out) {
@@ -905,6 +1008,7 @@ out:
 int io_store_program_replace(io_store *s, const char *id, const model_instance *inst, long actor,
                              model_diag *d)
 {
+    long long rev = 0;
     json_t *doc = NULL, *old = NULL;
     int rc = instance_norm(inst, &doc, d);
     if (rc != IO_OK)
@@ -918,13 +1022,15 @@ int io_store_program_replace(io_store *s, const char *id, const model_instance *
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", id);
     if (rc == IO_OK)
-        rc = sync_doc(s, id, old, doc, NULL, actor);
+        rc = sync_doc(s, id, old, doc, NULL, actor, &rev);
     if (rc == IO_OK)
         rc = member_diff(s, id, old, doc, "replaced", actor);
     if (rc == IO_OK)
         rc = audit(s, actor, "program.replace", "program", id, old, doc);
     if (rc == IO_OK && commit(s) != IO_OK)
         rc = IO_STORE_EDB;
+    if (rc == IO_OK)
+        cache_put(s, id, rev, doc);
     if (rc == IO_STORE_EDB)
         db_error(s, d);
 out:
@@ -1019,6 +1125,8 @@ int io_store_program_delete(io_store *s, const char *id, long actor, model_diag 
         rc = audit(s, actor, "program.delete", "program", id, old, NULL);
     if (rc == IO_OK && commit(s) != IO_OK)
         rc = IO_STORE_EDB;
+    if (rc == IO_OK)
+        cache_drop(s, id);
     if (rc == IO_STORE_EDB)
         db_error(s, d);
     if (rc != IO_OK)
@@ -1090,6 +1198,7 @@ typedef int (*mutate_fn)(io_store *s, json_t *doc, void *ctx, model_diag *d);
 static int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char *action,
                   const char *member_label, long actor, json_t **norm_out, model_diag *d)
 {
+    long long rev = 0;
     json_t *old = NULL, *work = NULL, *norm = NULL;
     lock(s);
     int rc = begin(s);
@@ -1108,11 +1217,13 @@ static int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, con
     if (rc == IO_OK)
         rc = normalise(work, &norm, NULL, d);
     if (rc == IO_OK)
-        rc = sync_doc(s, program, old, norm, action, actor);
+        rc = sync_doc(s, program, old, norm, action, actor, &rev);
     if (rc == IO_OK && member_label)
         rc = member_diff(s, program, old, norm, member_label, actor);
     if (rc == IO_OK && commit(s) != IO_OK)
         rc = IO_STORE_EDB;
+    if (rc == IO_OK)
+        cache_put(s, program, rev, norm);
     if (rc == IO_STORE_EDB)
         db_error(s, d);
     if (rc != IO_OK)
@@ -1457,6 +1568,7 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
      * their ids come from a second pass inside the same transaction, so it
      * is done here by hand rather than through mutate(). */
     json_t *old = NULL, *work = NULL, *norm = NULL;
+    long long rev = 0;
     lock(s);
     int rc = begin(s);
     if (rc != IO_OK)
@@ -1473,7 +1585,7 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
     if (rc == IO_OK)
         rc = normalise(work, &norm, NULL, d);
     if (rc == IO_OK)
-        rc = sync_doc(s, program, old, norm, "events.record", actor);
+        rc = sync_doc(s, program, old, norm, "events.record", actor, &rev);
     size_t i;
     json_t *r;
     json_array_foreach(c.recorded, i, r)
@@ -1493,6 +1605,8 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
     }
     if (rc == IO_OK && commit(s) != IO_OK)
         rc = IO_STORE_EDB;
+    if (rc == IO_OK)
+        cache_put(s, program, rev, norm);
     if (rc == IO_STORE_EDB)
         db_error(s, d);
     if (rc != IO_OK)

@@ -155,10 +155,41 @@ Test(store, old_schema_is_migrated_with_its_data)
     cr_assert_eq(count("PRAGMA user_version"), 1);
     cr_assert_eq(count("SELECT count(*) FROM sqlite_master WHERE name = 'audit_program'"), 0);
     io_store *s = open_store();
-    cr_assert_eq(io_store_schema_version(s), 2);
+    cr_assert_eq(io_store_schema_version(s), IO_STORE_SCHEMA_VERSION);
     io_store_close(s);
     cr_assert_eq(count("SELECT count(*) FROM sqlite_master WHERE name = 'audit_program'"), 1);
+    cr_assert_eq(count("SELECT count(*) FROM pragma_table_info('program') WHERE name = 'rev'"), 1);
     cr_assert_eq(count("SELECT count(*) FROM token WHERE name = 'old'"), 1);
+}
+
+/* The document cache follows writes made through another connection (the
+ * CLI importing while the server runs). */
+Test(store, cached_documents_follow_other_connections)
+{
+    io_store *a = open_store(), *b = open_store();
+    free(import_tiny(a, "t"));
+    char *j1 = NULL, *j2 = NULL;
+    cr_assert_eq(io_store_program_json(a, "t", &j1), IO_OK); /* cached in a */
+    model_diag d;
+    model_diag_init(&d);
+    const char *room = "{\"id\":\"room-a\",\"capacity\":33,\"features\":[],\"available\":[]}";
+    cr_assert_eq(io_store_entity_put(b, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), 0, NULL, &d),
+                 IO_OK);
+    cr_assert_eq(io_store_program_json(a, "t", &j2), IO_OK);
+    cr_assert_null(strstr(j1, "\"capacity\":33"));
+    cr_assert(strstr(j2, "\"capacity\":33"), "a served a stale document");
+    free(j1);
+    free(j2);
+    /* deleted and re-created elsewhere: no stale document either */
+    cr_assert_eq(io_store_program_delete(b, "t", 0, &d), IO_OK);
+    cr_assert_eq(io_store_program_json(a, "t", &j1), IO_STORE_ENOTFOUND);
+    free(import_tiny(b, "t"));
+    cr_assert_eq(io_store_program_json(a, "t", &j1), IO_OK);
+    cr_assert_null(strstr(j1, "\"capacity\":33"));
+    free(j1);
+    model_diag_free(&d);
+    io_store_close(a);
+    io_store_close(b);
 }
 
 Test(store, newer_schema_is_refused)
