@@ -12,6 +12,7 @@
 
 static const io_command COMMANDS[] = {
     {"validate", "check an instance file for errors and warnings", io_cmd_validate},
+    {"plan", "plan the quarter: groups, times, rooms, facilitators, placements", io_cmd_plan},
     {"check", "verify every hard rule and the metrics of a solution file", io_cmd_check},
     {"generate", "generate a realistic benchmark program (tiers S, M, L, XL)", io_cmd_generate},
     {"fill", "rank the waitlist for opened seats; --apply places the best, nothing else changes", io_cmd_fill},

@@ -18,6 +18,8 @@ typedef struct io_command {
 int io_cmd_validate(int argc, char **argv);
 /* `cohort generate --tier T --seed N` (io/cmd_generate.c, helper B) */
 int io_cmd_generate(int argc, char **argv);
+/* `cohort plan INSTANCE [-o SOLUTION] ...` (io/cmd_plan.c, helper C) */
+int io_cmd_plan(int argc, char **argv);
 /* `cohort check INSTANCE SOLUTION` (io/cmd_check.c, helper D) */
 int io_cmd_check(int argc, char **argv);
 /* store / server commands (helper E) */
@@ -25,6 +27,7 @@ int io_cmd_serve(int argc, char **argv);
 int io_cmd_token(int argc, char **argv);
 int io_cmd_import(int argc, char **argv);
 int io_cmd_export(int argc, char **argv);
+int io_cmd_worker(int argc, char **argv);
 
 /* Print diagnostics for a person: "error: PATH: MESSAGE" lines, then
  * warnings. */
@@ -49,21 +52,23 @@ struct sqlite3;
  * failed step).  Exposed for tests that build an old-version database. */
 int io_store_migrate(struct sqlite3 *db, int target, char **err);
 
+/* Run one `cohort worker` job (JSON text, see io/cmd_worker.c): *out is
+ * the result JSON, or {"error": message} (malloc'd; may be NULL on
+ * ENOMEM).  Returns the worker's exit code: 0 ok, 1 failure, 2 invalid. */
+int io_worker_run(const char *spec, size_t len, char **out);
+
 /* The OpenAPI 3 document the server serves, as malloc'd JSON text (also
  * written to docs/openapi.json by `cohort serve --openapi`).  NULL on
  * ENOMEM. */
 char *io_server_openapi_json(void);
 
-/* Solver jobs (io/server_jobs.c): each job runs work() in a forked child
- * process (GLPK is not thread-safe; a crash or a hang cannot take the
- * server down), at most max_running at a time, the rest queued.  The child
- * writes the JSON that work() returns into an unlinked temporary file; the
- * parent reads it when the child exits.  A child still running at its
- * deadline is killed. */
+/* Solver jobs (io/server_jobs.c): each job is a fresh `cohort worker`
+ * process (fork + exec; GLPK is not thread-safe, and a crash or a hang
+ * cannot take the server down), at most max_running at a time, the rest
+ * queued.  The job JSON goes to the worker's stdin and its result JSON
+ * comes back from its stdout, both through unlinked temporary files.  A
+ * worker still running at its deadline is killed with its process group. */
 typedef struct io_jobs io_jobs;
-/* Runs in the child: produce the result JSON (malloc'd) and return 0, or
- * return non-zero (the job fails; a message may still be in *out). */
-typedef int (*io_job_work)(void *arg, char **out);
 /* Runs in the parent (job thread) after a successful child: may act on the
  * result (e.g. save a schedule) and return a malloc'd JSON object whose
  * members are added to the job's status (NULL = none). */
@@ -73,20 +78,23 @@ typedef void (*io_job_free)(void *arg);
 enum { IO_JOB_QUEUED = 0, IO_JOB_RUNNING, IO_JOB_DONE, IO_JOB_FAILED, IO_JOB_CANCELLED };
 #define IO_JOB_ID_LEN 24
 
-/* Start the job thread.  IO_ENOMEM / IO_EIO (thread). */
-int io_jobs_create(int max_running, int max_queued, io_jobs **out);
+/* Start the job thread; worker is the cohort executable to run as
+ * `cohort worker` (NULL: this executable, /proc/self/exe).  IO_ENOMEM /
+ * IO_EIO (thread or executable path). */
+int io_jobs_create(const char *worker, int max_running, int max_queued, io_jobs **out);
 /* Kill every child and stop the thread; waiters return (jobs not finished
  * count as cancelled).  The handle stays valid for the other calls until
  * io_jobs_destroy.  Idempotent. */
 void io_jobs_shutdown(io_jobs *j);
 /* Shut down (if not yet) and free all jobs.  NULL is a no-op. */
 void io_jobs_destroy(io_jobs *j);
-/* Queue a job; it owns arg from here on (free_arg is called in every
- * case, also on failure).  deadline_s bounds the child's run time.
+/* Queue a job: input is the job JSON for `cohort worker` (malloc'd), arg
+ * the done() argument; both are owned by the job from here on (freed in
+ * every case, also on failure).  deadline_s bounds the worker's run time.
  * IO_OK with the id in id_out, IO_ENOMEM, or IO_STORE_ECONFLICT when the
  * queue is full. */
 int io_jobs_submit(io_jobs *j, const char *kind, const char *program, double deadline_s,
-                   io_job_work work, io_job_done done, io_job_free free_arg, void *arg,
+                   char *input, io_job_done done, io_job_free free_arg, void *arg,
                    char id_out[IO_JOB_ID_LEN]);
 /* Block until the job has finished (or max_wait_s passed, < 0 = forever);
  * then *state (IO_JOB_*) and, when done, *result (malloc'd JSON; NULL

@@ -1,9 +1,551 @@
-/* solver.c - solver module entry points. */
+/* solver.c - solver_plan: pre-checks, constructive heuristic, timetable MIP
+ * with the heuristic as incumbent, exact patient assignment, large-
+ * neighbourhood search while time remains, then sessions, reasons, metrics.
+ * See sv.h for the stages. */
 #include <glpk.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "solver.h"
+#include "sv.h"
 
 const char *solver_glpk_version(void)
 {
     return glp_version();
+}
+
+void solver_options_default(solver_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->time_limit_s = -1;
+    o->mip_gap = -1;
+    o->verbose = 0;
+    o->baseline = NULL;
+    o->export_model_path = NULL;
+}
+
+/* Largest exact model solved as a whole (columns). */
+#define SV_EXACT_COLUMNS 6000
+/* First column budget of a neighbourhood. */
+#define SV_LNS_COLUMNS 2500
+
+static double gap_of(double obj, double bound)
+{
+    double d = bound - obj;
+    if (d < 0)
+        d = 0;
+    return d / (fabs(obj) > 1 ? fabs(obj) : 1);
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* A simple valid upper bound: the best values of patients who fit some group,
+ * as many as there are seats, minus the empty seats every must-run group has
+ * at least. */
+static double trivial_bound(const sv_prob *pr)
+{
+    double we = pr->w->empty_seat;
+    double *v = malloc(sizeof(double) * (size_t)(pr->np + 1));
+    char *any = calloc((size_t)pr->np + 1, 1);
+    if (!v || !any) {
+        free(v);
+        free(any);
+        return 1e15;
+    }
+    long seats = 0;
+    double must = 0;
+    for (int g = 0; g < pr->ng; g++) {
+        const sv_group *G = &pr->g[g];
+        int capn = G->cap < G->max_new ? G->cap : G->max_new;
+        if (capn > 0)
+            seats += capn;
+        if (G->must)
+            must -= we * G->cap;
+        for (int i = 0; i < pr->n_gpat[g]; i++)
+            any[pr->gpat[g][i]] = 1;
+    }
+    int n = 0;
+    for (int p = 0; p < pr->np; p++)
+        if (any[p])
+            v[n++] = pr->value[p] + we;
+    qsort(v, (size_t)n, sizeof(double), cmp_desc);
+    double b = must;
+    for (int i = 0; i < n && i < seats; i++)
+        if (v[i] > 0)
+            b += v[i];
+    free(v);
+    free(any);
+    return b;
+}
+
+typedef struct run {
+    sv_prob pr;
+    sv_plan best;
+    int have_best;
+    double bound;
+    int proven_infeasible;
+    unsigned long rng;
+} run;
+
+static unsigned long rnd(run *r)
+{
+    r->rng = r->rng * 6364136223846793005UL + 1442695040888963407UL;
+    return r->rng >> 33;
+}
+
+static double left(const run *r)
+{
+    return r->pr.deadline - sv_now();
+}
+
+/* Accept a candidate plan when it verifies and improves. */
+static int consider(run *r, sv_plan *cand, const char *what)
+{
+    char msg[256];
+    if (sv_plan_verify(&r->pr, cand, msg, sizeof msg)) {
+        sv_log(&r->pr, "%s: plan rejected (%s)", what, msg);
+        return 0;
+    }
+    cand->obj = sv_plan_objective(&r->pr, cand);
+    if (!r->have_best || cand->obj > r->best.obj + 1e-7) {
+        if (sv_plan_copy(&r->pr, &r->best, cand))
+            return -1;
+        r->have_best = 1;
+        sv_log(&r->pr, "%s: objective %.2f (bound %.2f)", what, cand->obj, r->bound);
+        return 1;
+    }
+    return 0;
+}
+
+/* After a timetable solve: substitutes and patients. 0 ok, 1 not usable. */
+static int complete(run *r, sv_plan *pl, const char *isfree, double tl)
+{
+    int miss = sv_assign_subs(&r->pr, pl);
+    if (miss > 0) {
+        sv_log(&r->pr, "no substitute for %d group(s)", miss);
+        return 1;
+    }
+    int e = sv_assign(&r->pr, pl, isfree, tl);
+    if (e == 1)
+        sv_log(&r->pr, "patient assignment infeasible for this timetable");
+    return e;
+}
+
+/* Solve the timetable model over the free groups starting from the best
+ * plan; keeps the result when better.  Returns <0 on error. */
+static int solve_part(run *r, const sv_mip_opts *tmpl, int full, sv_mip_result *out)
+{
+    sv_plan cand;
+    memset(&cand, 0, sizeof cand);
+    if (r->have_best) {
+        if (sv_plan_copy(&r->pr, &cand, &r->best))
+            return -SOLVER_ENOMEM;
+    } else if (sv_plan_alloc(&r->pr, &cand)) {
+        return -SOLVER_ENOMEM;
+    }
+    sv_mip_opts o = *tmpl;
+    if (o.gap <= 0)
+        o.gap = r->pr.mip_gap * 0.5;
+    sv_mip_result res;
+    int e = sv_mip_solve(&r->pr, &cand, &o, &res);
+    if (e < 0) {
+        sv_plan_free(&cand);
+        return e;
+    }
+    if (full && res.status != 2 && res.bound < r->bound)
+        r->bound = res.bound;
+    if (full && res.status == 2)
+        r->proven_infeasible = 1;
+    if (res.improved) {
+        int c = complete(r, &cand, o.free, o.time_limit > 1 ? o.time_limit / 2 : 0.5);
+        if (c == 1 && !o.with_subs) {
+            /* substitutes or min sizes failed: retry with substitute columns */
+            sv_plan cand2;
+            memset(&cand2, 0, sizeof cand2);
+            if (r->have_best ? sv_plan_copy(&r->pr, &cand2, &r->best)
+                             : sv_plan_alloc(&r->pr, &cand2)) {
+                sv_plan_free(&cand);
+                return -SOLVER_ENOMEM;
+            }
+            o.with_subs = 1;
+            double tl2 = left(r) * 0.5;
+            if (tl2 < o.time_limit)
+                o.time_limit = tl2;
+            if (o.time_limit > 0.2) {
+                e = sv_mip_solve(&r->pr, &cand2, &o, &res);
+                if (e >= 0 && res.improved)
+                    c = complete(r, &cand2, o.free, 1.0);
+                if (e >= 0 && c == 0)
+                    consider(r, &cand2, full ? "timetable (with substitutes)" : "neighbourhood");
+            }
+            sv_plan_free(&cand2);
+        } else if (c == 0) {
+            consider(r, &cand, full ? "timetable" : "neighbourhood");
+        } else if (c < 0) {
+            sv_plan_free(&cand);
+            return c;
+        }
+    }
+    if (out)
+        *out = res;
+    sv_plan_free(&cand);
+    return 0;
+}
+
+/* Columns the exact model would have for group g (all its candidates). */
+static long group_size(const sv_prob *pr, int g)
+{
+    long n = 0;
+    const sv_group *G = &pr->g[g];
+    for (int j = 0; j < G->n_cand; j++) {
+        const sv_cand *c = &G->cand[j];
+        n += 1 + c->n_prim + c->n_sub + (G->cofac ? c->n_co : 0) + (G->inperson ? c->n_room : 0);
+    }
+    return n;
+}
+
+/* Aggregated relaxation: a proven bound, and a timetable to realise with the
+ * exact model restricted to it.  Returns <0 on error. */
+static int agg_stage(run *r, double tl)
+{
+    sv_prob *pr = &r->pr;
+    sv_plan cand;
+    memset(&cand, 0, sizeof cand);
+    int *only = malloc(sizeof(int) * (size_t)(pr->ng + 1));
+    if (!only)
+        return -SOLVER_ENOMEM;
+    if (r->have_best ? sv_plan_copy(pr, &cand, &r->best) : sv_plan_alloc(pr, &cand)) {
+        free(only);
+        return -SOLVER_ENOMEM;
+    }
+    sv_mip_opts o;
+    memset(&o, 0, sizeof o);
+    o.agg = 1;
+    o.time_limit = tl;
+    o.export_path = getenv("COHORT_AGG_EXPORT");
+    o.gap = pr->mip_gap * 0.5;
+    sv_mip_result res;
+    int e = sv_mip_solve(pr, &cand, &o, &res);
+    if (e < 0)
+        goto out;
+    if (res.status == 2) {
+        r->proven_infeasible = 1;
+        goto out;
+    }
+    if (res.bound < r->bound)
+        r->bound = res.bound;
+    sv_log(pr, "aggregated model: objective %.2f, bound %.2f", res.obj, res.bound);
+    if (!res.improved)
+        goto out;
+    for (int g = 0; g < pr->ng; g++)
+        only[g] = cand.gs[g].cand >= 0 ? cand.gs[g].cand : -2;
+    /* realise: facilitators, co-facilitators, rooms, substitutes, patients for
+     * exactly these slots */
+    double tl2 = left(r) * 0.3;
+    if (tl2 > 0.2) {
+        sv_mip_opts q;
+        memset(&q, 0, sizeof q);
+        q.only = only;
+        q.with_subs = 1;
+        q.time_limit = tl2;
+        sv_mip_result rr;
+        e = solve_part(r, &q, 0, &rr);
+        if (e < 0)
+            goto out;
+        sv_log(pr, "realised aggregated timetable: %s",
+               rr.status == 2 ? "infeasible" : rr.status == 3 ? "no solution" : "solved");
+    }
+    e = 0;
+out:
+    sv_plan_free(&cand);
+    free(only);
+    return e;
+}
+
+/* Large-neighbourhood search: free one type, one day, one facilitator's
+ * groups or a random handful (within a column budget), re-solve the exact
+ * model over them with the rest fixed, keep improvements. */
+static int lns(run *r)
+{
+    sv_prob *pr = &r->pr;
+    int ng = pr->ng;
+    char *isfree = malloc((size_t)ng + 1);
+    long *gsize = malloc(sizeof(long) * (size_t)(ng + 1));
+    if (!isfree || !gsize) {
+        free(isfree);
+        free(gsize);
+        return -SOLVER_ENOMEM;
+    }
+    long total = 0;
+    for (int g = 0; g < ng; g++)
+        total += gsize[g] = group_size(pr, g);
+    long budget = SV_LNS_COLUMNS;
+    int iter = 0, stale = 0, improved = 0;
+    while (left(r) > 0.3 && r->have_best) {
+        if (gap_of(r->best.obj, r->bound) <= pr->mip_gap)
+            break;
+        memset(isfree, 0, (size_t)ng + 1);
+        int kind = (int)(rnd(r) % 4);
+        long size = 0;
+        int nfree = 0;
+        if (kind == 0 && pr->nt > 0) {
+            int t = (int)(rnd(r) % (unsigned long)pr->nt);
+            for (int g = 0; g < ng; g++)
+                if (pr->g[g].type == t)
+                    isfree[g] = 1;
+        } else if (kind == 1) {
+            int d = (int)(rnd(r) % 7);
+            for (int g = 0; g < ng; g++) {
+                int c = r->best.gs[g].cand;
+                if (c >= 0 && pr->g[g].cand[c].day == d)
+                    isfree[g] = 1;
+            }
+        } else if (kind == 2 && pr->nf > 0) {
+            int f = (int)(rnd(r) % (unsigned long)pr->nf);
+            for (int g = 0; g < ng; g++) {
+                const sv_gsol *s = &r->best.gs[g];
+                if (s->cand >= 0 && (s->prim == f || s->co == f || s->sub == f))
+                    isfree[g] = 1;
+            }
+        }
+        for (int g = 0; g < ng; g++)
+            if (isfree[g])
+                size += gsize[g], nfree++;
+        /* trim at random to the budget, then top up at random */
+        int guard = 0;
+        while (size > budget && nfree > 1 && guard++ < 100 * ng) {
+            int g = (int)(rnd(r) % (unsigned long)ng);
+            if (isfree[g])
+                isfree[g] = 0, size -= gsize[g], nfree--;
+        }
+        guard = 0;
+        while (size < budget && nfree < ng && guard++ < 4 * ng) {
+            int g = (int)(rnd(r) % (unsigned long)ng);
+            if (!isfree[g] && size + gsize[g] <= budget)
+                isfree[g] = 1, size += gsize[g], nfree++;
+        }
+        double before = r->best.obj;
+        double tl = left(r);
+        if (tl > 4)
+            tl = 4;
+        sv_mip_opts o;
+        memset(&o, 0, sizeof o);
+        o.free = isfree;
+        o.time_limit = tl;
+        o.with_subs = 1;
+        int e = solve_part(r, &o, nfree == ng, NULL);
+        if (e < 0) {
+            free(isfree);
+            free(gsize);
+            return e;
+        }
+        iter++;
+        if (r->best.obj > before + 1e-7) {
+            stale = 0;
+            improved++;
+        } else if (++stale > 5 && budget < total) {
+            budget = budget * 3 / 2;
+            stale = 0;
+        }
+    }
+    sv_log(pr, "LNS: %d neighbourhoods, %d improved", iter, improved);
+    free(isfree);
+    free(gsize);
+    return 0;
+}
+
+static int set_infeasible(model_solution *sol, model_strlist *diag)
+{
+    sol->status = MODEL_STATUS_INFEASIBLE;
+    model_strlist_free(&sol->diagnosis);
+    sol->diagnosis = *diag;
+    memset(diag, 0, sizeof *diag);
+    return SOLVER_OK;
+}
+
+int solver_plan(const model_instance *inst, const solver_options *opt, model_solution **out)
+{
+    if (!inst || !out)
+        return SOLVER_EINVAL;
+    solver_options defaults;
+    if (!opt) {
+        solver_options_default(&defaults);
+        opt = &defaults;
+    }
+    for (int g = 0; g < inst->n_groups; g++)
+        if (model_find_type(inst, inst->groups[g].type) < 0 && inst->groups[g].type_idx < 0)
+            return SOLVER_EINVAL;
+    run r;
+    memset(&r, 0, sizeof r);
+    int rc = sv_prob_init(&r.pr, inst, opt);
+    if (rc)
+        return rc;
+    sv_prob *pr = &r.pr;
+    r.rng = (unsigned long)inst->settings.seed * 2654435761UL + 12345;
+    model_solution *sol = model_solution_create();
+    model_strlist diag = {0};
+    sv_plan tmp;
+    memset(&tmp, 0, sizeof tmp);
+    if (!sol || sv_plan_alloc(pr, &r.best) || sv_plan_alloc(pr, &tmp)) {
+        rc = SOLVER_ENOMEM;
+        goto fail;
+    }
+    r.bound = trivial_bound(pr);
+    if (getenv("COHORT_DEBUG")) {
+        long tc = 0, tp = 0, tco = 0, tr = 0, ts = 0;
+        for (int g = 0; g < pr->ng; g++) {
+            tc += pr->g[g].n_cand;
+            for (int j = 0; j < pr->g[g].n_cand; j++) {
+                tp += pr->g[g].cand[j].n_prim;
+                tco += pr->g[g].cand[j].n_co;
+                tr += pr->g[g].cand[j].n_room;
+                ts += pr->g[g].cand[j].n_sub;
+            }
+        }
+        fprintf(stderr, "debug: %ld candidates, prim %ld co %ld room %ld sub %ld, nts %d\n", tc,
+                tp, tco, tr, ts, pr->nts);
+    }
+    sv_log(pr, "%d groups, %d facilitators, %d rooms, %d patients; simple bound %.2f", pr->ng,
+           pr->nf, pr->nr, pr->np, r.bound);
+
+    if (opt->export_model_path) {
+        sv_mip_opts o;
+        memset(&o, 0, sizeof o);
+        o.export_path = opt->export_model_path;
+        o.no_solve = 1;
+        o.with_subs = getenv("COHORT_NOSUBS") ? 0 : 1;
+        sv_mip_result res;
+        int e = sv_mip_solve(pr, &tmp, &o, &res);
+        if (e < 0) {
+            rc = -e;
+            goto fail;
+        }
+    }
+
+    int npre = sv_precheck(pr, &diag);
+    if (npre < 0) {
+        rc = SOLVER_ENOMEM;
+        goto fail;
+    }
+    if (npre > 0) {
+        set_infeasible(sol, &diag);
+        goto done;
+    }
+
+    /* 1. constructive heuristic */
+    int gr = sv_greedy(pr, &tmp);
+    if (gr < 0) {
+        rc = -gr;
+        goto fail;
+    }
+    if (gr == 0 && consider(&r, &tmp, "greedy") < 0) {
+        rc = SOLVER_ENOMEM;
+        goto fail;
+    }
+    if (gr != 0)
+        sv_log(pr, "greedy: no complete schedule");
+
+    /* 2. the whole exact model when it is small, else the aggregated
+     * relaxation (bound) and its timetable realised exactly */
+    {
+        long est = 0;
+        for (int g = 0; g < pr->ng; g++)
+            est += group_size(pr, g);
+        sv_log(pr, "exact model: about %ld columns", est);
+        double tl = left(&r) * 0.6;
+        if (est <= SV_EXACT_COLUMNS && tl > 0.2) {
+            sv_mip_opts o;
+            memset(&o, 0, sizeof o);
+            o.time_limit = tl;
+            o.gap = pr->mip_gap;
+            o.with_subs = 1;
+            sv_mip_result res;
+            int e = solve_part(&r, &o, 1, &res);
+            if (e < 0) {
+                rc = -e;
+                goto fail;
+            }
+        } else if (tl > 0.2) {
+            int e = agg_stage(&r, left(&r) * 0.4);
+            if (e < 0) {
+                rc = -e;
+                goto fail;
+            }
+        }
+    }
+
+    /* 3. neighbourhoods while time remains */
+    if (r.have_best && gap_of(r.best.obj, r.bound) > pr->mip_gap) {
+        int e = lns(&r);
+        if (e < 0) {
+            rc = -e;
+            goto fail;
+        }
+    }
+
+    if (!r.have_best) {
+        if (r.proven_infeasible || left(&r) > 0) {
+            double tl = left(&r);
+            int nd = sv_diagnose_elastic(pr, &diag, tl > 1 ? tl : 1);
+            if (nd < 0) {
+                rc = SOLVER_ENOMEM;
+                goto fail;
+            }
+            if (nd == 0 && model_strlist_push(&diag, "no schedule meets every hard rule: the "
+                                                     "must-run groups cannot all be placed with "
+                                                     "the available facilitators, rooms and "
+                                                     "patients") != MODEL_OK) {
+                rc = SOLVER_ENOMEM;
+                goto fail;
+            }
+            if (r.proven_infeasible) {
+                set_infeasible(sol, &diag);
+                goto done;
+            }
+        }
+        sol->status = MODEL_STATUS_TIME_LIMIT;
+        model_strlist_free(&sol->diagnosis);
+        sol->diagnosis = diag;
+        memset(&diag, 0, sizeof diag);
+        goto done;
+    }
+
+    rc = sv_build_solution(pr, &r.best, sol);
+    if (rc)
+        goto fail;
+    if (model_objective_terms_compute(inst, sol, opt->baseline, &sol->terms) != MODEL_OK) {
+        rc = SOLVER_ENOMEM;
+        goto fail;
+    }
+    sol->objective = model_objective_total(&sol->terms);
+    if (fabs(sol->objective - r.best.obj) > 1e-6 * (1 + fabs(sol->objective)) && !opt->baseline)
+        sv_log(pr, "warning: objective %.4f differs from the planner's %.4f", sol->objective,
+               r.best.obj);
+    if (r.bound < sol->objective)
+        r.bound = sol->objective;
+    sol->bound = r.bound;
+    sol->gap = gap_of(sol->objective, sol->bound);
+    sol->status = sol->gap <= pr->mip_gap + 1e-12 ? MODEL_STATUS_OPTIMAL : MODEL_STATUS_FEASIBLE;
+done:
+    sol->solve_seconds = sv_now() - pr->t0;
+    sv_log(pr, "done: %s, objective %.2f, bound %.2f, gap %.4f%%",
+           model_solution_status_name(sol->status), sol->objective, sol->bound, 100 * sol->gap);
+    model_strlist_free(&diag);
+    sv_plan_free(&r.best);
+    sv_plan_free(&tmp);
+    sv_prob_free(pr);
+    *out = sol;
+    return SOLVER_OK;
+fail:
+    model_strlist_free(&diag);
+    sv_plan_free(&r.best);
+    sv_plan_free(&tmp);
+    sv_prob_free(pr);
+    model_solution_destroy(sol);
+    return rc ? rc : SOLVER_ENOMEM;
 }

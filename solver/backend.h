@@ -1,0 +1,82 @@
+/*
+ * backend.h - the small mixed-integer programming interface the solver
+ * stages build their models with; backend_glpk.c implements it with GLPK.
+ * Solver-internal, not public API.
+ *
+ * Columns and rows are 0-based.  Every call that reaches GLPK runs under an
+ * error hook: a GLPK failure never aborts the process; the call returns an
+ * error (BK_EBACKEND) and every model created before it becomes unusable
+ * (bk_free on it is still safe).
+ */
+#ifndef COHORT_BACKEND_H
+#define COHORT_BACKEND_H
+
+#define BK_INF 1e30
+
+enum { BK_CONT = 0, BK_INT = 1, BK_BIN = 2 };
+
+enum {
+    BK_OK = 0,
+    BK_ENOMEM = 1,
+    BK_EBACKEND = 3,
+    BK_EIO = 4
+};
+
+/* Outcome of a solve. */
+enum {
+    BK_OPTIMAL = 0,    /* proven optimal within the requested gap */
+    BK_FEASIBLE = 1,   /* a solution, stopped by the time limit */
+    BK_INFEASIBLE = 2, /* proven infeasible */
+    BK_NOSOL = 3       /* no solution found in time (feasibility unknown) */
+};
+
+typedef struct bk_model bk_model;
+
+typedef struct bk_params {
+    double time_limit;    /* seconds (> 0) */
+    double gap;           /* relative MIP gap */
+    int verbose;          /* progress lines to stderr */
+    double t0;            /* clock origin for progress lines (sv_now) */
+    const char *label;    /* name in progress lines */
+    const double *start;  /* a feasible solution (ncols values) or NULL */
+    int relax;            /* solve the LP relaxation only */
+    int cuts;             /* generate Gomory, MIR, cover and clique cuts */
+    const int *priority;  /* per column, or NULL: branch first on fractional
+                             columns of the highest priority */
+} bk_params;
+
+typedef struct bk_result {
+    int status;     /* BK_OPTIMAL .. BK_NOSOL */
+    double obj;     /* objective of x (when a solution exists) */
+    double bound;   /* proven bound (upper for maximise); +-BK_INF if none */
+    double *x;      /* ncols values (malloc'd; free with bk_result_free) */
+    int n;
+} bk_result;
+
+/* New empty model (maximise when maximize != 0).  NULL on failure. */
+bk_model *bk_new(const char *name, int maximize);
+/* Free the model; NULL is a no-op. */
+void bk_free(bk_model *m);
+/* Add a column; returns its index or -1 on failure. Name is sanitised. */
+int bk_col(bk_model *m, const char *name, int kind, double lb, double ub, double obj);
+/* Add a row lb <= sum vals*cols <= ub (use +-BK_INF for free sides);
+ * returns its index or -1. */
+int bk_row(bk_model *m, const char *name, int n, const int *cols, const double *vals, double lb,
+           double ub);
+int bk_ncols(const bk_model *m);
+/* Upper bound of a column. */
+int bk_col_ub(const bk_model *m, int col, double *ub);
+/* Set the objective's constant term. */
+int bk_set_obj_const(bk_model *m, double c);
+int bk_nrows(const bk_model *m);
+/* Change a column's bounds. */
+int bk_set_bounds(bk_model *m, int col, double lb, double ub);
+/* Solve; r->x is allocated when a solution exists.  Returns BK_OK or an error. */
+int bk_solve(bk_model *m, const bk_params *p, bk_result *r);
+void bk_result_free(bk_result *r);
+/* Debugging: print to stderr the rows (and bounds) that x violates. */
+int bk_debug_violations(bk_model *m, const double *x);
+/* Write the model: ".lp" suffix = CPLEX LP format, otherwise free MPS. */
+int bk_write(bk_model *m, const char *path);
+
+#endif

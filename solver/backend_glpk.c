@@ -1,0 +1,635 @@
+/* backend_glpk.c - bk_* (backend.h) on GLPK 5, with an error hook so that a
+ * GLPK failure returns an error instead of aborting, a terminal hook that
+ * keeps GLPK's own output off the terminal, and progress lines (incumbent,
+ * bound, gap, elapsed) on stderr only when asked. */
+#include <float.h>
+#include <glpk.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend.h"
+
+struct bk_model {
+    glp_prob *P;
+    unsigned gen; /* environment generation the problem belongs to */
+    int nint;
+    int *ind;     /* scratch for rows (1-based) */
+    double *val;
+    int scratch;
+};
+
+static jmp_buf *bk_jmp;   /* where the error hook returns to */
+static unsigned bk_gen;   /* bumped each time the GLPK environment is freed */
+
+static void bk_error_hook(void *info)
+{
+    (void)info;
+    if (bk_jmp)
+        longjmp(*bk_jmp, 1);
+}
+
+static int bk_term_hook(void *info, const char *s)
+{
+    (void)info;
+    (void)s;
+    return 1; /* swallow GLPK's own terminal output */
+}
+
+static void bk_hooks(void)
+{
+    glp_error_hook(bk_error_hook, NULL);
+    glp_term_hook(bk_term_hook, NULL);
+}
+
+/* After a GLPK error the environment is inconsistent: free it (this frees
+ * every problem object too) and start a new generation. */
+static void bk_recover(void)
+{
+    glp_free_env();
+    bk_gen++;
+}
+
+
+/* Run fn(ctx) with the error hook armed.  Returns 0, or -1 when GLPK failed
+ * (the environment has then been freed). */
+static int bk_guard(void (*fn)(void *), void *ctx)
+{
+    jmp_buf jb;
+    jmp_buf *prev = bk_jmp;
+    bk_jmp = &jb;
+    if (setjmp(jb)) {
+        bk_jmp = prev;
+        bk_recover();
+        return -1;
+    }
+    bk_hooks();
+    fn(ctx);
+    bk_jmp = prev;
+    return 0;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+typedef struct new_ctx {
+    bk_model *m;
+    const char *name;
+    int maximize;
+} new_ctx;
+
+static void do_new(void *c)
+{
+    new_ctx *x = c;
+    x->m->P = glp_create_prob();
+    x->m->gen = bk_gen;
+    glp_set_prob_name(x->m->P, x->name ? x->name : "cohort");
+    glp_set_obj_name(x->m->P, "objective");
+    glp_set_obj_dir(x->m->P, x->maximize ? GLP_MAX : GLP_MIN);
+}
+
+bk_model *bk_new(const char *name, int maximize)
+{
+    bk_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    new_ctx x = {m, name, maximize};
+    if (bk_guard(do_new, &x)) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+static void do_delete(void *c)
+{
+    glp_delete_prob(c);
+}
+
+void bk_free(bk_model *m)
+{
+    if (!m)
+        return;
+    if (m->P && m->gen == bk_gen)
+        bk_guard(do_delete, m->P);
+    free(m->ind);
+    free(m->val);
+    free(m);
+}
+
+static int alive(const bk_model *m)
+{
+    return m && m->P && m->gen == bk_gen;
+}
+
+/* GLPK symbolic names: at most 255 chars; keep [A-Za-z0-9_.], map others
+ * to '_' so that both MPS and CPLEX LP readers accept them. */
+static void sanitise(const char *in, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *s = in; s && *s && n + 1 < cap && n < 250; s++) {
+        char c = *s;
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '_' || c == '.';
+        out[n++] = ok ? c : '_';
+    }
+    out[n] = 0;
+    if (n > 0 && ((out[0] >= '0' && out[0] <= '9') || out[0] == '.')) {
+        /* LP names may not start with a digit or a period */
+        memmove(out + 1, out, n + 1 < cap ? n + 1 : cap - 1);
+        out[0] = '_';
+    }
+}
+
+static int bnd_type(double lb, double ub)
+{
+    if (lb <= -BK_INF && ub >= BK_INF)
+        return GLP_FR;
+    if (lb <= -BK_INF)
+        return GLP_UP;
+    if (ub >= BK_INF)
+        return GLP_LO;
+    if (lb == ub)
+        return GLP_FX;
+    return GLP_DB;
+}
+
+typedef struct col_ctx {
+    bk_model *m;
+    const char *name;
+    int kind;
+    double lb, ub, obj;
+    int j;
+} col_ctx;
+
+static void do_col(void *c)
+{
+    col_ctx *x = c;
+    glp_prob *P = x->m->P;
+    int j = glp_add_cols(P, 1);
+    if (x->name && x->name[0])
+        glp_set_col_name(P, j, x->name);
+    glp_set_col_bnds(P, j, bnd_type(x->lb, x->ub), x->lb, x->ub);
+    if (x->kind != BK_CONT)
+        glp_set_col_kind(P, j, GLP_IV);
+    glp_set_obj_coef(P, j, x->obj);
+    x->j = j;
+}
+
+int bk_col(bk_model *m, const char *name, int kind, double lb, double ub, double obj)
+{
+    if (!alive(m))
+        return -1;
+    char buf[260] = "";
+    if (name)
+        sanitise(name, buf, sizeof buf);
+    if (kind == BK_BIN) {
+        if (lb < 0)
+            lb = 0;
+        if (ub > 1)
+            ub = 1;
+    }
+    col_ctx x = {m, buf, kind, lb, ub, obj, 0};
+    if (bk_guard(do_col, &x))
+        return -1;
+    if (kind != BK_CONT)
+        m->nint++;
+    return x.j - 1;
+}
+
+static void do_bounds(void *c)
+{
+    col_ctx *x = c;
+    glp_set_col_bnds(x->m->P, x->j, bnd_type(x->lb, x->ub), x->lb, x->ub);
+}
+
+int bk_set_bounds(bk_model *m, int col, double lb, double ub)
+{
+    if (!alive(m))
+        return BK_EBACKEND;
+    col_ctx x = {m, NULL, 0, lb, ub, 0, col + 1};
+    return bk_guard(do_bounds, &x) ? BK_EBACKEND : BK_OK;
+}
+
+typedef struct row_ctx {
+    bk_model *m;
+    const char *name;
+    int n;
+    double lb, ub;
+    int i;
+} row_ctx;
+
+static void do_row(void *c)
+{
+    row_ctx *x = c;
+    glp_prob *P = x->m->P;
+    int i = glp_add_rows(P, 1);
+    if (x->name && x->name[0])
+        glp_set_row_name(P, i, x->name);
+    glp_set_row_bnds(P, i, bnd_type(x->lb, x->ub), x->lb, x->ub);
+    if (x->n > 0)
+        glp_set_mat_row(P, i, x->n, x->m->ind, x->m->val);
+    x->i = i;
+}
+
+int bk_row(bk_model *m, const char *name, int n, const int *cols, const double *vals, double lb,
+           double ub)
+{
+    if (!alive(m))
+        return -1;
+    if (n + 1 > m->scratch) {
+        int cap = m->scratch ? m->scratch : 64;
+        while (cap < n + 1)
+            cap *= 2;
+        int *ni = realloc(m->ind, sizeof(int) * (size_t)cap);
+        if (!ni)
+            return -1;
+        m->ind = ni;
+        double *nv = realloc(m->val, sizeof(double) * (size_t)cap);
+        if (!nv)
+            return -1;
+        m->val = nv;
+        m->scratch = cap;
+    }
+    for (int k = 0; k < n; k++) {
+        m->ind[k + 1] = cols[k] + 1;
+        m->val[k + 1] = vals ? vals[k] : 1.0;
+    }
+    char buf[260] = "";
+    if (name)
+        sanitise(name, buf, sizeof buf);
+    row_ctx x = {m, buf, n, lb, ub, 0};
+    if (bk_guard(do_row, &x))
+        return -1;
+    return x.i - 1;
+}
+
+int bk_col_ub(const bk_model *m, int col, double *ub)
+{
+    if (!alive(m) || col < 0 || col >= glp_get_num_cols(m->P))
+        return BK_EBACKEND;
+    *ub = glp_get_col_ub(m->P, col + 1);
+    return BK_OK;
+}
+
+int bk_set_obj_const(bk_model *m, double c)
+{
+    if (!alive(m))
+        return BK_EBACKEND;
+    glp_set_obj_coef(m->P, 0, c);
+    return BK_OK;
+}
+
+int bk_ncols(const bk_model *m)
+{
+    return alive(m) ? glp_get_num_cols(m->P) : 0;
+}
+
+int bk_nrows(const bk_model *m)
+{
+    return alive(m) ? glp_get_num_rows(m->P) : 0;
+}
+
+void bk_result_free(bk_result *r)
+{
+    if (!r)
+        return;
+    free(r->x);
+    r->x = NULL;
+    r->n = 0;
+}
+
+typedef struct cb_ctx {
+    const bk_params *p;
+    double *start1; /* 1-based start solution or NULL */
+    int start_given;
+    double bound;   /* best proven bound so far */
+    int max;
+    double t_start, last_print, deadline;
+    double incumbent;
+    int have_inc;
+} cb_ctx;
+
+static void progress(cb_ctx *c, const char *what)
+{
+    if (!c->p->verbose)
+        return;
+    double t = now_s();
+    char inc[32] = "-", gap[32] = "-";
+    if (c->have_inc) {
+        snprintf(inc, sizeof inc, "%.2f", c->incumbent);
+        double g = fabs(c->bound - c->incumbent) / (fabs(c->incumbent) > 1 ? fabs(c->incumbent) : 1);
+        snprintf(gap, sizeof gap, "%.3f%%", 100 * g);
+    }
+    fprintf(stderr, "[%6.2fs] %s %s: incumbent %s bound %.2f gap %s\n", t - c->p->t0,
+            c->p->label ? c->p->label : "mip", what, inc, c->bound, gap);
+    c->last_print = t;
+}
+
+static void bk_callback(glp_tree *T, void *info)
+{
+    cb_ctx *c = info;
+    int reason = glp_ios_reason(T);
+    int best = glp_ios_best_node(T);
+    if (best) {
+        double b = glp_ios_node_bound(T, best);
+        if (c->max ? b < c->bound : b > c->bound)
+            c->bound = b;
+    }
+    glp_prob *P = glp_ios_get_prob(T);
+    if (reason == GLP_IBRANCH && c->p->priority) {
+        const int *pri = c->p->priority;
+        int n = glp_get_num_cols(P);
+        int best = 0, bp = 0;
+        double bf = 0, bv = 0;
+        for (int j = 1; j <= n; j++) {
+            if (!glp_ios_can_branch(T, j))
+                continue;
+            double v = glp_get_col_prim(P, j);
+            double fr = v - floor(v);
+            double score = fr < 0.5 ? fr : 1 - fr;
+            if (!best || pri[j - 1] > bp || (pri[j - 1] == bp && score > bf)) {
+                best = j;
+                bp = pri[j - 1];
+                bf = score;
+                bv = fr;
+            }
+        }
+        if (best)
+            glp_ios_branch_upon(T, best, bv >= 0.5 ? GLP_UP_BRNCH : GLP_DN_BRNCH);
+    }
+    if (reason == GLP_IHEUR && c->start1 && !c->start_given) {
+        c->start_given = 1;
+        glp_ios_heur_sol(T, c->start1);
+    }
+    if (glp_mip_status(P) == GLP_FEAS || glp_mip_status(P) == GLP_OPT) {
+        double v = glp_mip_obj_val(P);
+        if (!c->have_inc || v != c->incumbent) {
+            c->incumbent = v;
+            c->have_inc = 1;
+            progress(c, "new incumbent");
+        }
+    }
+    double t = now_s();
+    if (reason == GLP_ISELECT && c->p->verbose && t - c->last_print > 1.0)
+        progress(c, "searching");
+    if (t > c->deadline)
+        glp_ios_terminate(T);
+}
+
+typedef struct solve_ctx {
+    bk_model *m;
+    const bk_params *p;
+    bk_result *r;
+    double *x;
+    double *start1;
+    int n, max;
+    double deadline;
+    cb_ctx cb;
+    int err; /* BK_EBACKEND when GLPK reported a failure */
+} solve_ctx;
+
+static double gap_rel(double a, double b)
+{
+    return fabs(a - b) / (fabs(b) > 1 ? fabs(b) : 1);
+}
+
+static void do_solve(void *c)
+{
+    solve_ctx *S = c;
+    glp_prob *P = S->m->P;
+    const bk_params *p = S->p;
+    bk_result *r = S->r;
+    int n = S->n;
+    double tl = S->deadline - now_s();
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_OFF;
+    sm.presolve = GLP_OFF;
+    sm.meth = getenv("COHORT_DUAL") ? GLP_DUALP : GLP_PRIMAL;
+    sm.tm_lim = (int)(tl * 1000) > 0 ? (int)(tl * 1000) : 1;
+    glp_scale_prob(P, GLP_SF_AUTO);
+    glp_adv_basis(P, 0);
+    int ret = glp_simplex(P, &sm);
+    int lps = glp_get_status(P);
+    if (ret != 0 || (lps != GLP_OPT && lps != GLP_NOFEAS && lps != GLP_UNBND)) {
+        if (ret == GLP_ETMLIM || ret == GLP_EITLIM || ret == 0) {
+            /* LP not solved in time: no bound; hand back the start if any */
+            if (S->start1 && !p->relax) {
+                r->obj = glp_get_obj_coef(P, 0);
+                for (int j = 0; j < n; j++) {
+                    S->x[j] = S->start1[j + 1];
+                    r->obj += glp_get_obj_coef(P, j + 1) * S->start1[j + 1];
+                }
+                r->status = BK_FEASIBLE;
+                r->x = S->x;
+                r->n = n;
+                S->x = NULL;
+            }
+            return;
+        }
+        S->err = BK_EBACKEND;
+        return;
+    }
+    if (lps == GLP_NOFEAS) {
+        r->status = BK_INFEASIBLE;
+        return;
+    }
+    if (lps == GLP_UNBND) {
+        S->err = BK_EBACKEND;
+        return;
+    }
+    double lpval = glp_get_obj_val(P);
+    r->bound = lpval;
+    S->cb.bound = lpval;
+    if (p->verbose)
+        fprintf(stderr, "[%6.2fs] %s: LP relaxation %.2f (%d columns, %d rows)\n",
+                now_s() - p->t0, p->label ? p->label : "mip", lpval, n, glp_get_num_rows(P));
+    if (p->relax || S->m->nint == 0) {
+        for (int j = 0; j < n; j++)
+            S->x[j] = glp_get_col_prim(P, j + 1);
+        r->status = BK_OPTIMAL;
+        r->obj = lpval;
+        r->x = S->x;
+        r->n = n;
+        S->x = NULL;
+        return;
+    }
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.msg_lev = GLP_MSG_OFF;
+    io.presolve = GLP_OFF;
+    io.mip_gap = p->gap > 0 ? p->gap : 0.0;
+    double left = S->deadline - now_s();
+    io.tm_lim = (int)(left * 1000) > 1 ? (int)(left * 1000) : 1;
+    io.cb_func = bk_callback;
+    io.cb_info = &S->cb;
+    io.br_tech = GLP_BR_DTH;
+    io.bt_tech = GLP_BT_BLB;
+    if (p->cuts) {
+        io.gmi_cuts = GLP_ON;
+        io.mir_cuts = GLP_ON;
+        io.cov_cuts = GLP_ON;
+        io.clq_cuts = GLP_ON;
+    }
+    ret = glp_intopt(P, &io);
+    int ms = glp_mip_status(P);
+    if (ms == GLP_OPT || ms == GLP_FEAS) {
+        for (int j = 0; j < n; j++)
+            S->x[j] = glp_mip_col_val(P, j + 1);
+        r->obj = glp_mip_obj_val(P);
+        r->x = S->x;
+        r->n = n;
+        S->x = NULL;
+        if (ret == 0 && ms == GLP_OPT) {
+            r->status = BK_OPTIMAL;
+            r->bound = r->obj;
+        } else {
+            r->bound = S->cb.bound;
+            if (S->max ? r->bound < r->obj : r->bound > r->obj)
+                r->bound = r->obj;
+            r->status = (ret == GLP_EMIPGAP || gap_rel(r->bound, r->obj) <= io.mip_gap + 1e-12)
+                            ? BK_OPTIMAL
+                            : BK_FEASIBLE;
+        }
+    } else {
+        r->status = (ret == 0 && ms == GLP_NOFEAS) ? BK_INFEASIBLE : BK_NOSOL;
+        r->bound = S->cb.bound;
+        if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_ESTOP && ret != GLP_EMIPGAP)
+            S->err = BK_EBACKEND;
+    }
+    if (p->verbose) {
+        S->cb.bound = r->bound;
+        progress(&S->cb, r->status == BK_OPTIMAL ? "done" : "stopped");
+    }
+}
+
+int bk_solve(bk_model *m, const bk_params *p, bk_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->status = BK_NOSOL;
+    if (!alive(m))
+        return BK_EBACKEND;
+    solve_ctx S;
+    memset(&S, 0, sizeof S);
+    S.m = m;
+    S.p = p;
+    S.r = r;
+    S.n = glp_get_num_cols(m->P);
+    S.max = glp_get_obj_dir(m->P) == GLP_MAX;
+    r->bound = S.max ? BK_INF : -BK_INF;
+    S.x = malloc(sizeof(double) * (size_t)(S.n + 1));
+    if (!S.x)
+        return BK_ENOMEM;
+    if (p->start) {
+        if (!(S.start1 = malloc(sizeof(double) * (size_t)(S.n + 1)))) {
+            free(S.x);
+            return BK_ENOMEM;
+        }
+        S.start1[0] = 0;
+        for (int j = 0; j < S.n; j++)
+            S.start1[j + 1] = p->start[j];
+    }
+    double t = now_s();
+    S.deadline = t + (p->time_limit > 0 ? p->time_limit : 1e-3);
+    S.cb.p = p;
+    S.cb.start1 = S.start1;
+    S.cb.max = S.max;
+    S.cb.t_start = t;
+    S.cb.last_print = t;
+    S.cb.deadline = S.deadline;
+    S.cb.bound = r->bound;
+    int failed = bk_guard(do_solve, &S);
+    free(S.x);
+    free(S.start1);
+    if (failed || S.err) {
+        bk_result_free(r);
+        r->status = BK_NOSOL;
+        return BK_EBACKEND;
+    }
+    return BK_OK;
+}
+
+int bk_debug_violations(bk_model *m, const double *x)
+{
+    if (!alive(m))
+        return -1;
+    int n = glp_get_num_cols(m->P), mrows = glp_get_num_rows(m->P), bad = 0;
+    int *ind = malloc(sizeof(int) * (size_t)(n + 1));
+    double *val = malloc(sizeof(double) * (size_t)(n + 1));
+    if (!ind || !val) {
+        free(ind);
+        free(val);
+        return -1;
+    }
+    for (int j = 1; j <= n; j++) {
+        double lb = glp_get_col_lb(m->P, j), ub = glp_get_col_ub(m->P, j);
+        int t = glp_get_col_type(m->P, j);
+        if (((t == GLP_LO || t == GLP_DB || t == GLP_FX) && x[j - 1] < lb - 1e-6) ||
+            ((t == GLP_UP || t == GLP_DB || t == GLP_FX) && x[j - 1] > ub + 1e-6)) {
+            fprintf(stderr, "violated bound: %s = %g\n", glp_get_col_name(m->P, j), x[j - 1]);
+            bad++;
+        }
+    }
+    for (int i = 1; i <= mrows; i++) {
+        int len = glp_get_mat_row(m->P, i, ind, val);
+        double a = 0;
+        for (int k = 1; k <= len; k++)
+            a += val[k] * x[ind[k] - 1];
+        int t = glp_get_row_type(m->P, i);
+        double lb = glp_get_row_lb(m->P, i), ub = glp_get_row_ub(m->P, i);
+        if (((t == GLP_LO || t == GLP_DB || t == GLP_FX) && a < lb - 1e-6) ||
+            ((t == GLP_UP || t == GLP_DB || t == GLP_FX) && a > ub + 1e-6)) {
+            fprintf(stderr, "violated row: %s = %g (bounds %g..%g)\n", glp_get_row_name(m->P, i),
+                    a, lb, ub);
+            bad++;
+        }
+    }
+    free(ind);
+    free(val);
+    return bad;
+}
+
+typedef struct write_ctx {
+    glp_prob *P;
+    const char *path;
+    int lp;
+    int rc;
+} write_ctx;
+
+static void do_write(void *c)
+{
+    write_ctx *x = c;
+    x->rc = x->lp ? glp_write_lp(x->P, NULL, x->path)
+                  : glp_write_mps(x->P, GLP_MPS_FILE, NULL, x->path);
+}
+
+int bk_write(bk_model *m, const char *path)
+{
+    if (!alive(m) || !path)
+        return BK_EBACKEND;
+    size_t len = strlen(path);
+    /* written next to the target, then renamed: the old file stays intact
+     * when writing fails */
+    char *tmp = malloc(len + 16);
+    if (!tmp)
+        return BK_ENOMEM;
+    snprintf(tmp, len + 16, "%s.tmp", path);
+    write_ctx x = {m->P, tmp, len >= 3 && strcmp(path + len - 3, ".lp") == 0, 1};
+    int rc = BK_OK;
+    if (bk_guard(do_write, &x))
+        rc = BK_EBACKEND;
+    else if (x.rc != 0 || rename(tmp, path) != 0)
+        rc = BK_EIO;
+    if (rc != BK_OK)
+        remove(tmp);
+    free(tmp);
+    return rc;
+}

@@ -1,0 +1,179 @@
+/* reasons.c - why a waitlisted patient was not placed, in plain words. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sv.h"
+
+static int addf(model_strlist *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int addf(model_strlist *out, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (model_strlist_find(out, buf) >= 0)
+        return 0;
+    return model_strlist_push(out, buf) == MODEL_OK ? 0 : -1;
+}
+
+static const char *tname(const model_group_type *t)
+{
+    return t->name && t->name[0] ? t->name : t->id;
+}
+
+static void windows_text(const model_patient *pa, char *buf, size_t n)
+{
+    size_t u = 0;
+    buf[0] = 0;
+    for (int i = 0; i < pa->n_available && u + 32 < n; i++) {
+        char a[6], b[6];
+        model_time_format(pa->available[i].from, a);
+        model_time_format(pa->available[i].to, b);
+        u += (size_t)snprintf(buf + u, n - u, "%s%s %s-%s", i ? ", " : "",
+                              model_day_name(pa->available[i].day), a, b);
+    }
+    if (pa->n_available == 0)
+        snprintf(buf, n, "none given");
+}
+
+int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, int p, model_strlist *out)
+{
+    const model_instance *inst = pr->inst;
+    const model_patient *pa = &inst->patients[p];
+    int rc = 0;
+    if (!pa->screened)
+        rc |= addf(out, "not screened");
+    if (!pa->insurance_verified)
+        rc |= addf(out, "insurance not verified");
+    if (rc || out->n > 0)
+        return rc;
+    int any_match = 0;
+    for (int t = 0; t < pr->nt; t++)
+        any_match |= model_patient_type_match(inst, p, t);
+    if (!any_match) {
+        char buf[512];
+        size_t u = 0;
+        buf[0] = 0;
+        if (pa->has_group_types) {
+            for (int i = 0; i < pa->group_types.n && u + 40 < sizeof buf; i++)
+                u += (size_t)snprintf(buf + u, sizeof buf - u, "%s%s", i ? ", " : "",
+                                      pa->group_types.items[i]);
+            return addf(out, "referred to %s, but the program has no such group type",
+                        u ? buf : "no group type");
+        }
+        for (int i = 0; i < pa->diagnoses.n && u + 40 < sizeof buf; i++)
+            u += (size_t)snprintf(buf + u, sizeof buf - u, "%s%s", i ? ", " : "",
+                                  pa->diagnoses.items[i]);
+        return addf(out, "no group type matches diagnoses %s", u ? buf : "(none given)");
+    }
+    /* members per group in the plan */
+    int *nnew = calloc((size_t)pr->ng + 1, sizeof(int));
+    int *nhigh = calloc((size_t)pr->ng + 1, sizeof(int));
+    if (!nnew || !nhigh) {
+        free(nnew);
+        free(nhigh);
+        return -1;
+    }
+    for (int q = 0; q < pr->np; q++) {
+        int g = pl->pg[q];
+        if (g >= 0 && pl->gs[g].cand >= 0) {
+            nnew[g]++;
+            nhigh[g] += pr->high[q];
+        }
+    }
+    char win[512];
+    windows_text(pa, win, sizeof win);
+    for (int t = 0; t < pr->nt && rc == 0; t++) {
+        if (!model_patient_type_match(inst, p, t))
+            continue;
+        const model_group_type *ty = &inst->types[t];
+        if (pa->modality != MODEL_EITHER && (int)pa->modality != (int)ty->modality) {
+            rc |= addf(out, "wants %s sessions but %s is %s", model_modality_name(pa->modality),
+                       tname(ty), model_modality_name(ty->modality));
+            continue;
+        }
+        if ((ty->age_min >= 0 || ty->age_max >= 0 || ty->composition.max_age_spread >= 0) &&
+            pa->age < 0) {
+            rc |= addf(out, "age unknown, but %s has an age rule", tname(ty));
+            continue;
+        }
+        if ((ty->age_min >= 0 && pa->age < ty->age_min) ||
+            (ty->age_max >= 0 && pa->age > ty->age_max)) {
+            char lo[16] = "any", hi[16] = "any";
+            if (ty->age_min >= 0)
+                snprintf(lo, sizeof lo, "%d", ty->age_min);
+            if (ty->age_max >= 0)
+                snprintf(hi, sizeof hi, "%d", ty->age_max);
+            rc |= addf(out, "age %d outside %s's ages %s-%s", pa->age, tname(ty), lo, hi);
+            continue;
+        }
+        if (ty->gender && (!pa->gender || strcmp(ty->gender, pa->gender) != 0)) {
+            rc |= addf(out, "%s is for gender %s only", tname(ty), ty->gender);
+            continue;
+        }
+        int running = 0, fitting = 0;
+        for (int g = 0; g < pr->ng && rc == 0; g++) {
+            const sv_group *G = &pr->g[g];
+            const sv_gsol *gs = &pl->gs[g];
+            if (G->type != t || gs->cand < 0)
+                continue;
+            running++;
+            const sv_cand *c = &G->cand[gs->cand];
+            if (!model_windows_fit(pa->available, pa->n_available, c->day, c->start, G->dur))
+                continue;
+            fitting++;
+            const char *gid = inst->groups[g].id;
+            int size = G->held + nnew[g];
+            if (size >= ty->max_size) {
+                rc |= addf(out, "group %s is full", gid);
+                continue;
+            }
+            if (nnew[g] + 1 > G->max_new) {
+                rc |= addf(out, "group %s has reached its share of new members (%.0f%%)", gid,
+                           100 * ty->composition.max_new_share);
+                continue;
+            }
+            if (pr->high[p] && nhigh[g] + 1 > G->max_new_high) {
+                rc |= addf(out, "would exceed %d high-acuity members in %s",
+                           ty->composition.max_high_acuity, gid);
+                continue;
+            }
+            if (G->spread >= 0) {
+                int amin = G->held_age_min, amax = G->held_age_max;
+                for (int q = 0; q < pr->np; q++)
+                    if (pl->pg[q] == g && inst->patients[q].age >= 0) {
+                        int a = inst->patients[q].age;
+                        if (amin < 0 || a < amin)
+                            amin = a;
+                        if (amax < 0 || a > amax)
+                            amax = a;
+                    }
+                int lim = amin >= 0 && G->age_lo >= 0 ? G->age_hi - G->age_lo : G->spread;
+                if (amin >= 0) {
+                    int nmin = pa->age < amin ? pa->age : amin;
+                    int nmax = pa->age > amax ? pa->age : amax;
+                    if (nmax - nmin > lim) {
+                        rc |= addf(out, "age %d would widen the age spread of %s (ages %d-%d) "
+                                        "beyond %d years",
+                                   pa->age, gid, amin, amax, G->spread);
+                        continue;
+                    }
+                }
+            }
+            rc |= addf(out, "group %s could still take this patient (schedule not proven optimal)",
+                       gid);
+        }
+        if (running == 0)
+            rc |= addf(out, "no running %s group", tname(ty));
+        else if (fitting == 0)
+            rc |= addf(out, "no running %s group meets inside the patient's windows (%s)",
+                       tname(ty), win);
+    }
+    if (out->n == 0 && rc == 0)
+        rc |= addf(out, "no group type the patient qualifies for is running");
+    free(nnew);
+    free(nhigh);
+    return rc;
+}

@@ -1,0 +1,198 @@
+/*
+ * sv.h - solver-internal data: the prepared problem (candidate placements of
+ * every group, patient eligibility, demand classes), a plan (timetable and
+ * patient assignment) and the stages that work on them.  Not public API.
+ *
+ * Terms
+ *  - candidate: one (day, start, week parity) a group may take, with the
+ *    facilitators and rooms that are available for the whole session there.
+ *  - parity: weeks are split into even (0) and odd (1) horizon weeks; a
+ *    weekly group meets in both (pmask 3), a biweekly one in one (pmask 1|2).
+ *    When no group is biweekly (or the horizon has one week) only parity 0
+ *    exists (nparity 1).
+ *  - plan: per group the chosen candidate (or -1 = not running) and its
+ *    primary, co-facilitator, room, substitute; per patient the group it joins.
+ */
+#ifndef COHORT_SV_H
+#define COHORT_SV_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "solver.h"
+
+#define SV_NONE (-1)
+#define SV_INF_INT 1000000000
+
+typedef struct sv_cand {
+    int day, start, end; /* minutes */
+    int parity;          /* -1 weekly, 0/1 biweekly week parity */
+    int pmask;           /* parities the group meets in */
+    int ts;              /* (type, day, start) demand key */
+    int *prim, n_prim;   /* facilitators who may lead here */
+    int *co, n_co;       /* facilitators who may co-lead here */
+    int *room, n_room;   /* rooms usable here (in person) */
+    int *sub, n_sub;     /* facilitators who may substitute here */
+} sv_cand;
+
+typedef struct sv_group {
+    int idx;        /* instance group index (== position) */
+    int type;
+    int must;       /* not optional */
+    int dur;
+    int cofac;      /* needs a co-facilitator */
+    int inperson;   /* needs a room */
+    int pinned;     /* any pinned field */
+    int held;       /* occupying continuing members */
+    int held_high;  /* of which high acuity */
+    int held_age_min, held_age_max; /* over known ages; -1 = none */
+    int *held_pat, n_held_pat;      /* instance patient indices (resolved) */
+    int cap;        /* max_size - held, may be negative */
+    int max_new;    /* from max_new_share; SV_INF_INT = no limit */
+    int max_new_high; /* from max_high_acuity; SV_INF_INT = no limit */
+    int age_lo, age_hi; /* allowed new-member ages for an age-spread limit
+                           where held already exceed it; -1 = n/a */
+    int spread;     /* max_age_spread or -1 */
+    sv_cand *cand;
+    int n_cand;
+    int sym;        /* interchangeable-group class id (-1 = none) */
+    int fixed_pin_f[2], fixed_pin_sub, fixed_pin_room;
+} sv_group;
+
+typedef struct sv_class {
+    int n;          /* patients in the class */
+    int *pat;       /* patient indices, by value descending */
+    int high;       /* high acuity */
+    int age;        /* age when it matters (an age-spread type fits), else -1 */
+    int *ts, n_ts;  /* demand keys the class fits (sorted) */
+} sv_class;
+
+typedef struct sv_prob {
+    const model_instance *inst;
+    const model_weights *w;
+    int ng, nf, nr, np, nt;
+    int nparity;     /* 1 or 2 */
+    int brk;         /* settings.min_break_min */
+    sv_group *g;
+    /* facilitators */
+    int *maxday, *maxweek;
+    /* patients */
+    char *waitlisted;    /* per patient */
+    char *placeable;     /* waitlisted, screened, insurance verified */
+    double *value;       /* objective gain of placing (w/o empty-seat term) */
+    char *high;
+    int *age_key;        /* per patient: age when eligible for an age-spread type, else -1 */
+    char *elig_type;     /* np * nt: type-level eligibility */
+    /* demand keys */
+    int nts;
+    int *ts_type, *ts_day, *ts_start;
+    uint64_t *fit;       /* np rows of fit_words: bit k = patient fits key k */
+    int fit_words;
+    /* candidate patients per group (placeable, eligible for some candidate) */
+    int **gpat;
+    int *n_gpat;
+    double t0;           /* wall clock at start */
+    double deadline;     /* wall clock to stop */
+    int verbose;
+    double mip_gap;
+} sv_prob;
+
+typedef struct sv_gsol {
+    int cand;  /* -1 = not running */
+    int prim, co, room, sub;
+} sv_gsol;
+
+typedef struct sv_plan {
+    sv_gsol *gs;   /* ng */
+    int *pg;       /* np: group index a waitlisted patient joins, or -1 */
+    double obj;    /* objective (sv_plan_objective) */
+} sv_plan;
+
+/* ---- prep.c */
+int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *opt);
+void sv_prob_free(sv_prob *pr);
+double sv_now(void);
+static inline int sv_fits(const sv_prob *pr, int p, int ts)
+{
+    return (int)((pr->fit[(size_t)p * pr->fit_words + (ts >> 6)] >> (ts & 63)) & 1u);
+}
+/* Does patient p qualify for group g at candidate j (ignoring composition and
+ * capacity)? */
+int sv_patient_fits(const sv_prob *pr, int p, int g, int j);
+/* Do two placements overlap for a facilitator (brk) or a room (0)? */
+int sv_overlap(const sv_cand *a, const sv_cand *b, int brk);
+/* Build demand classes over the given patient pool (pool[p] != 0). */
+int sv_classes_build(const sv_prob *pr, const char *pool, sv_class **out, int *n_out);
+void sv_classes_free(sv_class *c, int n);
+
+/* ---- plan.c */
+int sv_plan_alloc(const sv_prob *pr, sv_plan *pl);
+void sv_plan_free(sv_plan *pl);
+int sv_plan_copy(const sv_prob *pr, sv_plan *dst, const sv_plan *src);
+double sv_plan_objective(const sv_prob *pr, const sv_plan *pl);
+/* Verify every timetable and assignment rule on the plan; writes the first
+ * problem into msg (when not NULL) and returns 0 when the plan is sound. */
+int sv_plan_verify(const sv_prob *pr, const sv_plan *pl, char *msg, size_t msz);
+/* May facilitator f substitute for group g in the plan? */
+int sv_sub_ok(const sv_prob *pr, const sv_plan *pl, int g, int f);
+/* Choose a substitute for every running group lacking one (first the
+ * current one if still valid).  Returns the number of groups left without. */
+int sv_assign_subs(const sv_prob *pr, sv_plan *pl);
+
+/* ---- greedy.c */
+/* Constructive timetable + greedy reservation; then exact assignment.
+ * Returns 0 with a complete plan, 1 when some must-run group could not be
+ * placed (plan partial), <0 on error. */
+int sv_greedy(const sv_prob *pr, sv_plan *pl);
+
+/* ---- assign.c */
+/* Exact patient assignment for the plan's timetable: patients with
+ * pool[p] (or all placeable when pool NULL) go to running groups in
+ * groups_free (NULL = all); other placements stay.  Optional groups that
+ * cannot reach min_size close.  Returns 0, 1 when infeasible (some must-run
+ * group cannot be filled to min_size), <0 on backend error. */
+int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double time_limit);
+
+/* ---- mip.c */
+typedef struct sv_mip_opts {
+    const char *free;      /* per group: 1 = decided by the model, 0 = kept from plan */
+    int relax;             /* solve the LP relaxation only */
+    double time_limit;     /* seconds */
+    double gap;
+    int with_subs;         /* 1: substitute variables for every free group */
+    const char *export_path; /* write the model instead of/as well as solving */
+    int no_solve;
+    int agg;               /* aggregated relaxation: no facilitator/room columns,
+                              Hall-type counting rows instead (all groups free) */
+    const int *only;       /* per group: the one candidate allowed, -1 = any, -2 = none
+                              (NULL = all any) */
+} sv_mip_opts;
+
+typedef struct sv_mip_result {
+    int status;     /* 0 solved (optimal within gap), 1 feasible (limit), 2 infeasible, 3 no solution */
+    double obj;     /* model objective of the solution found */
+    double bound;   /* proven upper bound on the model objective */
+    int improved;   /* plan updated */
+} sv_mip_result;
+
+/* Build and solve the timetable model over the free groups; on a solution
+ * updates pl's timetable for free groups (patients of free groups unassigned;
+ * call sv_assign after).  Returns 0 or <0 on error. */
+int sv_mip_solve(const sv_prob *pr, sv_plan *pl, const sv_mip_opts *o, sv_mip_result *res);
+
+/* ---- sessions.c, build.c */
+int sv_build_solution(const sv_prob *pr, const sv_plan *pl, model_solution *sol);
+/* ---- diagnose.c */
+/* Fast pre-checks: appends diagnosis lines; returns the number added (<0 on ENOMEM). */
+int sv_precheck(const sv_prob *pr, model_strlist *diag);
+/* Elastic relaxation: names which rules cannot be met. */
+int sv_diagnose_elastic(const sv_prob *pr, model_strlist *diag, double time_limit);
+
+/* ---- reasons.c */
+int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, int p, model_strlist *out);
+
+/* small helpers */
+void sv_log(const sv_prob *pr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
