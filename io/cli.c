@@ -21,6 +21,7 @@ static const io_command COMMANDS[] = {
     {"import", "store a program from an instance file", io_cmd_import},
     {"export", "write a stored program as an instance file", io_cmd_export},
     {"token", "create, list or revoke API tokens", io_cmd_token},
+    {"worker", "run one solver job for cohort serve (internal; JSON on stdin)", io_cmd_worker},
 };
 #define N_COMMANDS ((int)(sizeof COMMANDS / sizeof COMMANDS[0]))
 

@@ -232,6 +232,8 @@ typedef struct io_server_options {
     int max_queued;      /* solves waiting for a slot [32]; more -> 503 */
     FILE *log;           /* request log: time, method, path template, status,
                             ms (never ids or bodies); NULL = none [NULL] */
+    const char *worker;  /* the cohort executable run as `cohort worker` for
+                            each solve; NULL = this executable [NULL] */
 } io_server_options;
 
 /* Fill o with the defaults in brackets. */

@@ -341,11 +341,9 @@ static int opt_number(http_req *q, json_t *body, const char *name, double lo, do
 
 /* ------------------------------------------------------------- jobs */
 
+/* A stored plan: where to save the schedule when the job is done. */
 typedef struct plan_arg {
-    model_instance *inst;
-    model_solution *baseline;
-    solver_options opt;
-    io_store *store; /* stored plans: save a schedule version */
+    io_store *store;
     char *program;
     long actor;
 } plan_arg;
@@ -355,42 +353,14 @@ static void plan_arg_free(void *p)
     plan_arg *a = p;
     if (!a)
         return;
-    model_instance_destroy(a->inst);
-    model_solution_destroy(a->baseline);
     free(a->program);
     free(a);
 }
 
-static char *error_text(const char *msg)
-{
-    json_t *j = json_pack("{s:s}", "error", msg);
-    char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    json_decref(j);
-    return t;
-}
-
-/* In the child. */
-static int plan_work(void *p, char **out)
-{
-    plan_arg *a = p;
-    model_solution *sol = NULL;
-    a->opt.baseline = a->baseline;
-    int rc = solver_plan(a->inst, &a->opt, &sol);
-    if (rc != SOLVER_OK) {
-        *out = error_text(rc == SOLVER_ENOMEM ? "out of memory" : "the solver failed");
-        return 1;
-    }
-    rc = io_solution_to_json(sol, out);
-    model_solution_destroy(sol);
-    return rc == IO_OK ? 0 : 1;
-}
-
-/* In the parent: save a stored program's schedule. */
+/* In the parent, when a stored plan's worker is done: save the schedule. */
 static char *plan_done(void *p, const char *result)
 {
     plan_arg *a = p;
-    if (!a->store)
-        return NULL;
     json_t *r = json_loads(result, 0, NULL);
     const char *st = json_string_value(json_object_get(r, "status"));
     int has_schedule = st && (strcmp(st, "optimal") == 0 || strcmp(st, "feasible") == 0);
@@ -412,21 +382,31 @@ static char *plan_done(void *p, const char *result)
     return t;
 }
 
-static double plan_deadline(const plan_arg *a)
+/* Worst-case run time of one plan: its limit plus a margin for reading,
+ * writing and the process itself. */
+static double plan_deadline(const model_instance *inst, double time_limit_s)
 {
-    double tl = a->opt.time_limit_s >= 0 ? a->opt.time_limit_s : a->inst->settings.time_limit_s;
+    double tl = time_limit_s >= 0 ? time_limit_s : inst->settings.time_limit_s;
     if (tl <= 0)
         tl = 60;
     return tl * 1.25 + 30;
 }
 
-/* Submit a job and answer 202, or (sync) wait and answer with the result. */
+/* Submit a worker job (input: the job JSON, consumed) and answer 202, or
+ * (sync) wait and answer with the result. */
 static enum MHD_Result run_job(http_req *q, const char *kind, const char *program, double deadline,
-                               io_job_work work, io_job_done done, io_job_free fr, void *arg,
+                               json_t *input, io_job_done done, io_job_free fr, void *arg,
                                int sync)
 {
     char id[IO_JOB_ID_LEN];
-    int rc = io_jobs_submit(q->srv->jobs, kind, program, deadline, work, done, fr, arg, id);
+    char *text = input ? json_dumps(input, JSON_COMPACT) : NULL;
+    json_decref(input);
+    if (!text) {
+        if (fr && arg)
+            fr(arg);
+        return send_error(q, 500, NULL, "out of memory");
+    }
+    int rc = io_jobs_submit(q->srv->jobs, kind, program, deadline, text, done, fr, arg, id);
     if (rc == IO_STORE_ECONFLICT)
         return send_error_c(q->conn, q->r, 503, NULL, "Retry-After", "5",
                             "too many solves are waiting; retry later");
@@ -514,15 +494,22 @@ static enum MHD_Result h_validate(http_req *q)
     return ret;
 }
 
-/* Read plan options from a body object into a: time_limit_s, mip_gap. */
-static int plan_options(http_req *q, json_t *body, plan_arg *a)
+/* Copy the plan options of a body (time_limit_s, mip_gap) into a worker
+ * job, checked; *tl gets the time limit (-1 when not given).  -1 when a
+ * reply was sent. */
+static int plan_options(http_req *q, json_t *body, json_t *job, double *tl)
 {
-    solver_options_default(&a->opt);
+    double gap = -1;
+    *tl = -1;
     if (!body)
         return 0;
-    if (opt_number(q, body, "time_limit_s", 0.1, 86400, &a->opt.time_limit_s) ||
-        opt_number(q, body, "mip_gap", 0, 1, &a->opt.mip_gap))
+    if (opt_number(q, body, "time_limit_s", 0.1, 86400, tl) ||
+        opt_number(q, body, "mip_gap", 0, 1, &gap))
         return -1;
+    if (*tl >= 0)
+        json_object_set_new(job, "time_limit_s", json_real(*tl));
+    if (gap >= 0)
+        json_object_set_new(job, "mip_gap", json_real(gap));
     return 0;
 }
 
@@ -536,28 +523,38 @@ static enum MHD_Result h_plan(http_req *q)
         json_decref(body);
         return send_error(q, 400, "", "the body must be a JSON object");
     }
-    plan_arg *a = calloc(1, sizeof *a);
     model_diag d;
     model_diag_init(&d);
+    model_instance *inst = NULL;
+    model_solution *base = NULL;
     const char *prefix;
     json_t *in = body_instance(body, &prefix);
-    if (!a) {
-        json_decref(body);
-        return send_error(q, 500, NULL, "out of memory");
+    json_t *job = json_pack("{s:s,s:O}", "kind", "plan", "instance", in);
+    json_t *bl = prefix ? json_object_get(body, "baseline") : NULL;
+    double tl = -1;
+    enum MHD_Result ret = MHD_YES;
+    if (!job) {
+        ret = send_error(q, 500, NULL, "out of memory");
+        goto fail;
     }
-    if (read_instance(q, in, prefix, &a->inst, &d) ||
-        plan_options(q, prefix ? body : NULL, a) ||
-        (json_object_get(body, "baseline") && prefix &&
-         read_solution(q, json_object_get(body, "baseline"), "baseline", &a->baseline))) {
-        plan_arg_free(a);
-        json_decref(body);
-        model_diag_free(&d);
-        return MHD_YES;
-    }
+    if (read_instance(q, in, prefix, &inst, &d) || plan_options(q, prefix ? body : NULL, job, &tl) ||
+        (bl && read_solution(q, bl, "baseline", &base)))
+        goto fail;
+    if (bl)
+        json_object_set(job, "baseline", bl);
+    double deadline = plan_deadline(inst, tl);
+    model_instance_destroy(inst);
+    model_solution_destroy(base);
     json_decref(body);
     model_diag_free(&d);
-    return run_job(q, "plan", NULL, plan_deadline(a), plan_work, NULL, plan_arg_free, a,
-                   !query_flag(q, "async"));
+    return run_job(q, "plan", NULL, deadline, job, NULL, NULL, NULL, !query_flag(q, "async"));
+fail:
+    json_decref(job);
+    model_instance_destroy(inst);
+    model_solution_destroy(base);
+    json_decref(body);
+    model_diag_free(&d);
+    return ret;
 }
 
 /* ---- check */
@@ -772,35 +769,6 @@ out:
     return ret;
 }
 
-typedef struct whatif_arg {
-    model_instance *inst;
-    model_scenario *sc;
-    int n;
-    io_whatif_options opt;
-} whatif_arg;
-
-static void whatif_arg_free(void *p)
-{
-    whatif_arg *a = p;
-    if (!a)
-        return;
-    io_whatif_scenarios_free(a->sc, a->n);
-    model_instance_destroy(a->inst);
-    free(a);
-}
-
-/* In the child: the baseline and every scenario, in parallel workers. */
-static int whatif_work(void *p, char **out)
-{
-    whatif_arg *a = p;
-    int rc = io_whatif_run(a->inst, a->sc, a->n, &a->opt, out);
-    if (rc != IO_OK) {
-        *out = error_text("the what-if run failed");
-        return 1;
-    }
-    return 0;
-}
-
 static enum MHD_Result h_whatif(http_req *q)
 {
     int sent;
@@ -809,65 +777,73 @@ static enum MHD_Result h_whatif(http_req *q)
         return MHD_YES;
     model_diag d;
     model_diag_init(&d);
-    whatif_arg *a = calloc(1, sizeof *a);
+    model_instance *inst = NULL;
+    model_scenario *sc = NULL;
+    int n = 0;
+    json_t *job = NULL;
     enum MHD_Result ret = MHD_YES;
-    double marginal_plans = 0;
-    if (!a) {
-        ret = send_error(q, 500, NULL, "out of memory");
-        goto fail;
-    }
-    io_whatif_options_default(&a->opt);
-    a->opt.jobs = q->srv->opt.max_jobs;
+    double tl = -1, gap = -1, marginal_plans = 0;
+    int jobs = q->srv->opt.max_jobs > 0 ? q->srv->opt.max_jobs : 1;
     if (!json_is_object(body)) {
         ret = send_error(q, 400, "", "the body must be {\"instance\", \"scenarios\"}");
-        goto fail;
+        goto out;
     }
-    if (!json_object_get(body, "instance")) {
+    json_t *in = json_object_get(body, "instance");
+    if (!in) {
         ret = send_error(q, 400, "instance", "missing: the instance");
-        goto fail;
+        goto out;
     }
     json_t *mg = json_object_get(body, "marginal");
     if (mg && !json_is_boolean(mg)) {
         ret = send_error(q, 400, "marginal", "must be true or false");
-        goto fail;
+        goto out;
     }
-    a->opt.marginal = json_is_true(mg);
-    if (read_instance(q, json_object_get(body, "instance"), "instance", &a->inst, &d) ||
-        opt_number(q, body, "time_limit_s", 0.1, 86400, &a->opt.time_limit_s) ||
-        opt_number(q, body, "mip_gap", 0, 1, &a->opt.mip_gap))
-        goto fail;
+    if (read_instance(q, in, "instance", &inst, &d) ||
+        opt_number(q, body, "time_limit_s", 0.1, 86400, &tl) ||
+        opt_number(q, body, "mip_gap", 0, 1, &gap))
+        goto out;
     model_diag_free(&d);
     model_diag_init(&d);
+    /* check the scenarios here, so that mistakes answer 400 with paths */
     json_t *sw = json_pack("{s:O*}", "scenarios", json_object_get(body, "scenarios"));
     char *text = sw ? json_dumps(sw, JSON_COMPACT) : NULL;
     json_decref(sw);
-    int rc = text ? io_whatif_parse(text, strlen(text), a->inst, &a->sc, &a->n, &d) : IO_ENOMEM;
+    int rc = text ? io_whatif_parse(text, strlen(text), inst, &sc, &n, &d) : IO_ENOMEM;
     free(text);
     if (rc != IO_OK) {
         ret = rc == IO_EINVAL ? send_diag(q, 400, "invalid scenarios", &d, NULL)
                               : send_error(q, 500, NULL, "out of memory");
-        goto fail;
+        goto out;
     }
     /* Deadline: every plan (baseline, scenarios, marginal probes) in
-     * rounds of opt.jobs workers, each within its time limit. */
-    if (a->opt.marginal) {
+     * rounds of `jobs` workers, each within its time limit. */
+    if (json_is_true(mg)) {
         model_strlist creds = {NULL, 0};
-        for (int f = 0; f < a->inst->n_facilitators; f++)
-            for (int k = 0; k < a->inst->facilitators[f].credentials.n; k++)
-                if (model_strlist_find(&creds, a->inst->facilitators[f].credentials.items[k]) < 0)
-                    model_strlist_push(&creds, a->inst->facilitators[f].credentials.items[k]);
+        for (int f = 0; f < inst->n_facilitators; f++)
+            for (int k = 0; k < inst->facilitators[f].credentials.n; k++)
+                if (model_strlist_find(&creds, inst->facilitators[f].credentials.items[k]) < 0)
+                    model_strlist_push(&creds, inst->facilitators[f].credentials.items[k]);
         marginal_plans = creds.n + 1;
         model_strlist_free(&creds);
     }
-    double tl = a->opt.time_limit_s >= 0 ? a->opt.time_limit_s : a->inst->settings.time_limit_s;
-    double rounds = (a->n + 1 + marginal_plans + a->opt.jobs - 1) / (a->opt.jobs > 0 ? a->opt.jobs : 1);
-    double deadline = (tl > 0 ? tl : 60) * 1.25 * (rounds < 1 ? 1 : (int)rounds) + 60;
+    int rounds = (int)((n + 1 + marginal_plans + jobs - 1) / jobs);
+    double deadline = (plan_deadline(inst, tl) - 30) * (rounds < 1 ? 1 : rounds) + 60;
+    job = json_pack("{s:s,s:O,s:O,s:b,s:i}", "kind", "whatif", "instance", in, "scenarios",
+                    json_object_get(body, "scenarios"), "marginal", json_is_true(mg), "jobs", jobs);
+    if (job && tl >= 0)
+        json_object_set_new(job, "time_limit_s", json_real(tl));
+    if (job && gap >= 0)
+        json_object_set_new(job, "mip_gap", json_real(gap));
+    io_whatif_scenarios_free(sc, n);
+    sc = NULL;
+    model_instance_destroy(inst);
+    inst = NULL;
     json_decref(body);
     model_diag_free(&d);
-    return run_job(q, "whatif", NULL, deadline, whatif_work, NULL, whatif_arg_free, a,
-                   !query_flag(q, "async"));
-fail:
-    whatif_arg_free(a);
+    return run_job(q, "whatif", NULL, deadline, job, NULL, NULL, NULL, !query_flag(q, "async"));
+out:
+    io_whatif_scenarios_free(sc, n);
+    model_instance_destroy(inst);
     json_decref(body);
     model_diag_free(&d);
     return ret;
@@ -1069,9 +1045,9 @@ static enum MHD_Result h_entity_delete(http_req *q)
 
 /* ---- stored plan, events, schedules */
 
-/* Load a saved schedule as a solution for a baseline: "published",
- * "latest" or a version number. */
-static int stored_baseline(http_req *q, json_t *b, model_solution **out)
+/* A saved schedule as a baseline (JSON): "published", "latest" or a
+ * version number.  NULL when a reply was sent. */
+static json_t *stored_baseline(http_req *q, json_t *b)
 {
     int version;
     if (json_is_integer(b) && json_integer_value(b) > 0 && json_integer_value(b) < 1000000000)
@@ -1082,7 +1058,7 @@ static int stored_baseline(http_req *q, json_t *b, model_solution **out)
         version = -1;
     else {
         send_error(q, 400, "baseline", "must be a version number, \"published\" or \"latest\"");
-        return -1;
+        return NULL;
     }
     char *text = NULL;
     int rc = io_store_schedule_get(q->srv->store, q->param[0], version, &text, NULL);
@@ -1091,13 +1067,13 @@ static int stored_baseline(http_req *q, json_t *b, model_solution **out)
             send_error(q, 400, "baseline", "no such schedule version");
         else
             send_store_error(q, rc, NULL, "cannot read the schedule");
-        return -1;
+        return NULL;
     }
     json_t *j = json_loads(text, 0, NULL);
     free(text);
-    int r = read_solution(q, j, "baseline", out);
-    json_decref(j);
-    return r;
+    if (!j)
+        send_error(q, 500, NULL, "the saved schedule cannot be read");
+    return j;
 }
 
 static enum MHD_Result h_program_plan(http_req *q)
@@ -1110,35 +1086,52 @@ static enum MHD_Result h_program_plan(http_req *q)
         json_decref(body);
         return send_error(q, 400, "", "the body must be a JSON object (or empty)");
     }
-    plan_arg *a = calloc(1, sizeof *a);
-    if (!a || !(a->program = strdup(q->param[0]))) {
-        plan_arg_free(a);
-        json_decref(body);
-        return send_error(q, 500, NULL, "out of memory");
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    char *text = NULL;
+    json_t *job = NULL, *base = NULL, *doc = NULL;
+    plan_arg *a = NULL;
+    double tl = -1;
+    enum MHD_Result ret = MHD_YES;
+    int rc = io_store_program_export(q->srv->store, q->param[0], &inst, &d);
+    if (rc == IO_OK)
+        rc = io_store_program_json(q->srv->store, q->param[0], &text);
+    if (rc != IO_OK) {
+        ret = send_store_error(q, rc, &d, "no such program");
+        goto out;
+    }
+    doc = json_loads(text, 0, NULL);
+    job = json_pack("{s:s,s:o*}", "kind", "plan", "instance", doc);
+    doc = NULL;
+    a = calloc(1, sizeof *a);
+    if (!job || !a || !(a->program = strdup(q->param[0]))) {
+        ret = send_error(q, 500, NULL, "out of memory");
+        goto out;
     }
     a->store = q->srv->store;
     a->actor = q->actor;
-    model_diag d;
-    model_diag_init(&d);
-    int rc = io_store_program_export(q->srv->store, q->param[0], &a->inst, &d);
-    enum MHD_Result ret = MHD_YES;
-    int fail = 0;
-    if (rc != IO_OK) {
-        ret = send_store_error(q, rc, &d, "no such program");
-        fail = 1;
-    } else if (plan_options(q, body, a) ||
-               (json_object_get(body, "baseline") &&
-                stored_baseline(q, json_object_get(body, "baseline"), &a->baseline))) {
-        fail = 1;
+    if (plan_options(q, body, job, &tl))
+        goto out;
+    if (json_object_get(body, "baseline")) {
+        if (!(base = stored_baseline(q, json_object_get(body, "baseline"))))
+            goto out;
+        json_object_set_new(job, "baseline", base);
     }
-    model_diag_free(&d);
+    double deadline = plan_deadline(inst, tl);
+    free(text);
+    model_instance_destroy(inst);
     json_decref(body);
-    if (fail) {
-        plan_arg_free(a);
-        return ret;
-    }
-    return run_job(q, "program_plan", q->param[0], plan_deadline(a), plan_work, plan_done,
-                   plan_arg_free, a, 0);
+    model_diag_free(&d);
+    return run_job(q, "program_plan", q->param[0], deadline, job, plan_done, plan_arg_free, a, 0);
+out:
+    plan_arg_free(a);
+    json_decref(job);
+    free(text);
+    model_instance_destroy(inst);
+    json_decref(body);
+    model_diag_free(&d);
+    return ret;
 }
 
 /* Fill suggestions for recorded events against the program as it was
@@ -1263,6 +1256,64 @@ static enum MHD_Result h_schedules_list(http_req *q)
     char *t = NULL;
     int rc = io_store_schedule_list(q->srv->store, q->param[0], &t);
     return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+}
+
+static enum MHD_Result h_schedule_post(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 0, &sent);
+    if (!body)
+        return MHD_YES;
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    model_solution *sol = NULL;
+    char *text = NULL;
+    enum MHD_Result ret = MHD_YES;
+    int rc = io_store_program_export(q->srv->store, q->param[0], &inst, &d);
+    if (rc != IO_OK) {
+        ret = send_store_error(q, rc, &d, "no such program");
+        goto out;
+    }
+    if (read_solution(q, body, NULL, &sol))
+        goto out;
+    model_check_report rep;
+    if (model_check(inst, sol, &rep) != MODEL_OK) {
+        ret = send_error(q, 500, NULL, "the checker failed");
+        goto out;
+    }
+    if (rep.n_violations > 0) {
+        json_t *o = check_report_json(&rep);
+        json_t *e = error_obj(400, NULL, "the schedule breaks hard rules (see violations)");
+        if (o && e)
+            json_object_set(o, "error", json_object_get(e, "error"));
+        json_decref(e);
+        model_check_report_free(&rep);
+        ret = o ? send_json(q, 400, o, NULL, NULL) : send_error(q, 500, NULL, "out of memory");
+        goto out;
+    }
+    int mismatches = rep.n_mismatches;
+    model_check_report_free(&rep);
+    int version = 0;
+    if (io_solution_to_json(sol, &text) != IO_OK ||
+        (rc = io_store_schedule_save(q->srv->store, q->param[0], text, q->actor, &version)) !=
+            IO_OK) {
+        ret = send_store_error(q, rc == IO_OK ? IO_ENOMEM : rc, NULL, "cannot save");
+        goto out;
+    }
+    char href[256];
+    snprintf(href, sizeof href, "/v1/programs/%s/schedules/%d", q->param[0], version);
+    ret = send_json(q, 201,
+                    json_pack("{s:s,s:i,s:i,s:s}", "program", q->param[0], "version", version,
+                              "misreported_figures", mismatches, "href", href),
+                    "Location", href);
+out:
+    free(text);
+    json_decref(body);
+    model_instance_destroy(inst);
+    model_solution_destroy(sol);
+    model_diag_free(&d);
+    return ret;
 }
 
 /* "published" -> 0, "latest" -> -1, N -> N; -2 when malformed. */
@@ -1480,6 +1531,11 @@ static const route ROUTES[] = {
      "patient:only this patient|group:only this group", "404"},
     {"GET", "/v1/programs/{program}/schedules", IO_ROLE_VIEWER, h_schedules_list,
      "list_schedules", "Saved schedule versions", NULL, 200, "array:ScheduleSummary", NULL, "404"},
+    {"POST", "/v1/programs/{program}/schedules", IO_ROLE_COORDINATOR, h_schedule_post,
+     "save_schedule",
+     "Save a schedule made elsewhere (a solution) as the next version; refused (400, with the "
+     "checker's violations) when it breaks a hard rule of the stored program",
+     "Solution", 201, "ScheduleSaved", NULL, "400,404,413"},
     {"GET", "/v1/programs/{program}/schedules/{version}", IO_ROLE_VIEWER, h_schedule_get,
      "get_schedule",
      "One saved schedule (a solution); version is a number, \"published\" or \"latest\" "
@@ -1761,7 +1817,7 @@ int io_server_start(const char *db_path, const io_server_options *o, io_server *
         rc = IO_ENOMEM;
         goto fail;
     }
-    rc = io_jobs_create(srv->opt.max_jobs, srv->opt.max_queued, &srv->jobs);
+    rc = io_jobs_create(srv->opt.worker, srv->opt.max_jobs, srv->opt.max_queued, &srv->jobs);
     if (rc != IO_OK) {
         if (err)
             *err = msgdup("cannot start the job thread");
@@ -2030,6 +2086,10 @@ static const char COMPONENTS[] =
     "\"integer\"},\"status\":{\"type\":\"string\"},\"objective\":{\"type\":\"number\","
     "\"nullable\":true},\"created\":{\"type\":\"string\"},\"published\":{\"type\":"
     "\"boolean\"},\"actor\":{\"type\":\"integer\",\"nullable\":true}}},"
+    "\"ScheduleSaved\":{\"type\":\"object\",\"properties\":{\"program\":{\"type\":"
+    "\"string\"},\"version\":{\"type\":\"integer\"},\"misreported_figures\":{\"type\":"
+    "\"integer\",\"description\":\"metrics the solution states differently from the "
+    "checker's recomputation (saved as given)\"},\"href\":{\"type\":\"string\"}}},"
     "\"Published\":{\"type\":\"object\",\"properties\":{\"program\":{\"type\":\"string\"},"
     "\"published\":{\"type\":\"integer\"}}},"
     "\"JobAccepted\":{\"type\":\"object\",\"properties\":{\"job\":{\"type\":\"string\"},"
@@ -2213,11 +2273,10 @@ char *io_server_openapi_json(void)
             json_object_set_new(paths, ROUTES[i].path, item);
         }
         char m[8];
-        size_t n = strlen(ROUTES[i].method);
-        for (size_t k = 0; k <= n && k < sizeof m; k++)
-            m[k] = (char)(ROUTES[i].method[k] >= 'A' && ROUTES[i].method[k] <= 'Z'
-                              ? ROUTES[i].method[k] - 'A' + 'a'
-                              : ROUTES[i].method[k]);
+        snprintf(m, sizeof m, "%s", ROUTES[i].method);
+        for (char *c = m; *c; c++)
+            if (*c >= 'A' && *c <= 'Z')
+                *c = (char)(*c - 'A' + 'a');
         json_object_set_new(item, m, operation(&ROUTES[i]));
     }
     json_t *doc = json_pack(

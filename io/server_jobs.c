@@ -1,13 +1,20 @@
 /*
  * server_jobs.c - solver jobs in child processes for `cohort serve`.
  *
+ * Each job is a fresh `cohort worker` process (fork + exec): the job JSON
+ * on its stdin, the result JSON from its stdout, both unlinked temporary
+ * files.  Between fork and exec the child only makes async-signal-safe
+ * calls (the server is multi-threaded: another thread may hold a lock of
+ * the allocator or of a library at the moment of the fork).
+ *
  * One job thread owns every fork: it starts queued jobs (at most
  * max_running children), reaps finished children with waitpid(WNOHANG),
  * kills children past their deadline and runs the done() callbacks.  The
  * children are forked from this long-lived thread so that
  * PR_SET_PDEATHSIG (which fires when the forking *thread* exits) kills
  * them exactly when the server goes away, also on SIGKILL.  Each child
- * leads its own process group; cancel and deadline kill the whole group.
+ * leads its own process group; cancel and deadline kill the whole group
+ * (what-if runs its scenarios in worker processes of its own).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -34,7 +41,7 @@ typedef struct job {
     char *program;
     int state;
     double deadline_s;
-    io_job_work work;
+    char *input; /* the job JSON, until the worker starts */
     io_job_done done;
     io_job_free free_arg;
     void *arg;
@@ -59,6 +66,9 @@ struct io_jobs {
     job *head; /* newest first */
     unsigned long counter;
     pid_t parent;
+    char *worker;      /* the cohort executable */
+    char *argv[3];     /* worker, "worker", NULL: built before any fork */
+    long max_fd;
 };
 
 static double now_mono(void)
@@ -79,6 +89,7 @@ static void job_free(job *jb)
     if (jb->fd >= 0)
         close(jb->fd);
     free(jb->program);
+    free(jb->input);
     free(jb->result);
     free(jb->extra);
     free(jb->error);
@@ -92,57 +103,29 @@ static void release_arg(job *jb)
     jb->arg = NULL;
 }
 
-/* Child side: never returns. */
-static void child_main(job *jb, pid_t parent)
+/* Child side, between fork and exec: async-signal-safe calls only.  Never
+ * returns. */
+static void child_exec(const io_jobs *J, int in_fd, int out_fd)
 {
+    setpgid(0, 0); /* lead a group: cancel kills the worker and its workers */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
+    if (getppid() != J->parent)
         _exit(125);
-    /* Lead a process group, so that killing the job also kills any worker
-     * processes the work forks (what-if runs scenarios in parallel). */
-    setpgid(0, 0);
-    signal(SIGPIPE, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    /* Keep stderr; stdin/stdout to /dev/null; close every other inherited
-     * descriptor (listening socket, connections, the database). */
-    int dn = open("/dev/null", O_RDWR);
-    if (dn >= 0) {
-        dup2(dn, 0);
-        dup2(dn, 1);
-        if (dn > 2)
-            close(dn);
-    }
-    DIR *dir = opendir("/proc/self/fd");
-    if (dir) {
-        int dfd = dirfd(dir);
-        struct dirent *e;
-        int fds[1024], n = 0;
-        while ((e = readdir(dir)) && n < 1024) {
-            int fd = atoi(e->d_name);
-            if (fd > 2 && fd != dfd && fd != jb->fd)
-                fds[n++] = fd;
-        }
-        closedir(dir);
-        for (int i = 0; i < n; i++)
-            close(fds[i]);
-    }
-    char *out = NULL;
-    int rc = jb->work(jb->arg, &out);
-    if (out) {
-        size_t len = strlen(out), off = 0;
-        while (off < len) {
-            ssize_t w = write(jb->fd, out + off, len - off);
-            if (w < 0) {
-                if (errno == EINTR)
-                    continue;
-                _exit(124);
-            }
-            off += (size_t)w;
-        }
-    }
-    _exit(rc == 0 ? 0 : (rc > 0 && rc < 120 ? rc : 1));
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGPIPE, &dfl, NULL);
+    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0)
+        _exit(126);
+    /* keep stderr; close everything else (listening socket, connections,
+     * the database) */
+    for (long fd = 3; fd < J->max_fd; fd++)
+        close((int)fd);
+    execv(J->worker, J->argv);
+    _exit(127);
 }
 
 static char *read_fd(int fd)
@@ -178,34 +161,59 @@ static void set_error(job *jb, const char *fmt, ...)
     jb->error = strdup(buf);
 }
 
-/* Called with the lock held. */
-static void start_job(io_jobs *J, job *jb)
+/* A new unlinked temporary file; -1 on failure. */
+static int temp_fd(void)
 {
     const char *tmp = getenv("TMPDIR");
     char path[512];
     snprintf(path, sizeof path, "%s/cohort-job-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     int fd = mkstemp(path);
-    if (fd < 0) {
+    if (fd >= 0)
+        unlink(path);
+    return fd;
+}
+
+/* Called with the lock held. */
+static void start_job(io_jobs *J, job *jb)
+{
+    int in_fd = temp_fd(), out_fd = temp_fd();
+    size_t len = jb->input ? strlen(jb->input) : 0, off = 0;
+    while (in_fd >= 0 && off < len) {
+        ssize_t w = write(in_fd, jb->input + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    free(jb->input);
+    jb->input = NULL;
+    if (in_fd < 0 || out_fd < 0 || off < len || lseek(in_fd, 0, SEEK_SET) != 0) {
+        if (in_fd >= 0)
+            close(in_fd);
+        if (out_fd >= 0)
+            close(out_fd);
         jb->state = IO_JOB_FAILED;
-        set_error(jb, "cannot create a temporary file for the result");
+        set_error(jb, "cannot write the job to a temporary file");
         jb->finished = now_mono();
         release_arg(jb);
         return;
     }
-    unlink(path);
-    jb->fd = fd;
     jb->started = now_mono();
     pid_t pid = fork();
+    if (pid == 0)
+        child_exec(J, in_fd, out_fd);
+    close(in_fd);
     if (pid < 0) {
+        close(out_fd);
         jb->state = IO_JOB_FAILED;
         set_error(jb, "cannot start a solver process");
         jb->finished = now_mono();
         release_arg(jb);
         return;
     }
-    if (pid == 0)
-        child_main(jb, J->parent);
     setpgid(pid, pid); /* also here: no race with an early kill */
+    jb->fd = out_fd;
     jb->pid = pid;
     jb->state = IO_JOB_RUNNING;
 }
@@ -235,9 +243,13 @@ static void finish_job(job *jb, int st)
             if (jb->done)
                 jb->extra = jb->done(jb->arg, jb->result);
         } else {
+            const char *msg = json_string_value(json_object_get(j, "error"));
             jb->state = IO_JOB_FAILED;
-            set_error(jb, "the solver process failed (exit %d)%s%s", code,
-                      out && out[0] && !j ? ": " : "", out && !j ? out : "");
+            if (code == 127)
+                set_error(jb, "cannot run the solver worker (%s)", "cohort worker");
+            else
+                set_error(jb, "the solver process failed (exit %d)%s%s", code, msg ? ": " : "",
+                          msg ? msg : "");
         }
         json_decref(j);
         free(out);
@@ -327,7 +339,7 @@ static void *job_thread(void *p)
     return NULL;
 }
 
-int io_jobs_create(int max_running, int max_queued, io_jobs **out)
+int io_jobs_create(const char *worker, int max_running, int max_queued, io_jobs **out)
 {
     io_jobs *J = calloc(1, sizeof *J);
     if (!J)
@@ -335,6 +347,27 @@ int io_jobs_create(int max_running, int max_queued, io_jobs **out)
     J->max_running = max_running > 0 ? max_running : 1;
     J->max_queued = max_queued > 0 ? max_queued : 64;
     J->parent = getpid();
+    J->max_fd = sysconf(_SC_OPEN_MAX);
+    if (J->max_fd < 0 || J->max_fd > 65536)
+        J->max_fd = 65536;
+    if (worker) {
+        J->worker = strdup(worker);
+    } else {
+        /* this executable */
+        char buf[4096];
+        ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+        if (n > 0) {
+            buf[n] = '\0';
+            J->worker = strdup(buf);
+        }
+    }
+    if (!J->worker) {
+        free(J);
+        return IO_EIO;
+    }
+    J->argv[0] = J->worker;
+    J->argv[1] = (char *)"worker";
+    J->argv[2] = NULL;
     pthread_mutex_init(&J->mu, NULL);
     pthread_cond_init(&J->wake, NULL);
     pthread_cond_init(&J->finished, NULL);
@@ -342,6 +375,7 @@ int io_jobs_create(int max_running, int max_queued, io_jobs **out)
         pthread_mutex_destroy(&J->mu);
         pthread_cond_destroy(&J->wake);
         pthread_cond_destroy(&J->finished);
+        free(J->worker);
         free(J);
         return IO_EIO;
     }
@@ -375,6 +409,7 @@ void io_jobs_destroy(io_jobs *J)
     pthread_mutex_destroy(&J->mu);
     pthread_cond_destroy(&J->wake);
     pthread_cond_destroy(&J->finished);
+    free(J->worker);
     free(J);
 }
 
@@ -387,17 +422,18 @@ static job *find(io_jobs *J, const char *id)
 }
 
 int io_jobs_submit(io_jobs *J, const char *kind, const char *program, double deadline_s,
-                   io_job_work work, io_job_done done, io_job_free free_arg, void *arg,
+                   char *input, io_job_done done, io_job_free free_arg, void *arg,
                    char id_out[IO_JOB_ID_LEN])
 {
     job *jb = calloc(1, sizeof *jb);
     if (!jb) {
+        free(input);
         if (free_arg && arg)
             free_arg(arg);
         return IO_ENOMEM;
     }
+    jb->input = input;
     jb->fd = -1;
-    jb->work = work;
     jb->done = done;
     jb->free_arg = free_arg;
     jb->arg = arg;
@@ -530,6 +566,8 @@ int io_jobs_cancel(io_jobs *J, const char *id)
     if (jb->state == IO_JOB_QUEUED) {
         jb->state = IO_JOB_CANCELLED;
         jb->finished = now_mono();
+        free(jb->input);
+        jb->input = NULL;
         release_arg(jb);
         pthread_cond_broadcast(&J->finished);
     } else if (jb->state == IO_JOB_RUNNING) {

@@ -38,12 +38,25 @@ typedef struct doc_slot {
     char id[65];
     long long rev;
     json_t *doc;
+    model_instance *inst; /* the parsed doc, NULL until someone parsed it */
     unsigned long used;
 } doc_slot;
 
-struct io_store {
+/* Read-only connections: reads run beside the writer (WAL), each
+ * connection used by one thread at a time. */
+#define READERS 4
+typedef struct rconn {
     sqlite3 *db;
     pthread_mutex_t mu;
+} rconn;
+
+struct io_store {
+    sqlite3 *db;        /* the writer */
+    pthread_mutex_t mu; /* held for every write transaction */
+    rconn readers[READERS];
+    int n_readers;
+    unsigned next_reader;
+    pthread_mutex_t cache_mu;
     doc_slot cache[DOC_CACHE];
     unsigned long tick;
 };
@@ -223,6 +236,22 @@ int io_store_open(const char *path, int create, io_store **out, char **err)
     }
     s->db = db;
     pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->cache_mu, NULL);
+    /* readers (an in-memory database has none: reads use the writer) */
+    if (strcmp(path, ":memory:") != 0) {
+        for (int i = 0; i < READERS; i++) {
+            sqlite3 *r = NULL;
+            if (sqlite3_open_v2(path, &r, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) !=
+                SQLITE_OK) {
+                sqlite3_close(r);
+                break;
+            }
+            sqlite3_busy_timeout(r, 10000);
+            s->readers[i].db = r;
+            pthread_mutex_init(&s->readers[i].mu, NULL);
+            s->n_readers++;
+        }
+    }
     *out = s;
     return IO_OK;
 }
@@ -231,10 +260,17 @@ void io_store_close(io_store *s)
 {
     if (!s)
         return;
-    for (int i = 0; i < DOC_CACHE; i++)
+    for (int i = 0; i < DOC_CACHE; i++) {
         json_decref(s->cache[i].doc);
+        model_instance_destroy(s->cache[i].inst);
+    }
+    for (int i = 0; i < s->n_readers; i++) {
+        sqlite3_close(s->readers[i].db);
+        pthread_mutex_destroy(&s->readers[i].mu);
+    }
     sqlite3_close(s->db);
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->cache_mu);
     free(s);
 }
 
@@ -303,6 +339,34 @@ static void unlock(io_store *s)
     pthread_mutex_unlock(&s->mu);
 }
 
+/* A connection for reading: a free reader, else wait for one (no readers:
+ * the writer).  Release with rd_release. */
+static sqlite3 *rd_acquire(io_store *s, rconn **held)
+{
+    if (s->n_readers == 0) {
+        lock(s);
+        *held = NULL;
+        return s->db;
+    }
+    for (int i = 0; i < s->n_readers; i++)
+        if (pthread_mutex_trylock(&s->readers[i].mu) == 0) {
+            *held = &s->readers[i];
+            return s->readers[i].db;
+        }
+    unsigned k = __atomic_fetch_add(&s->next_reader, 1, __ATOMIC_RELAXED) % (unsigned)s->n_readers;
+    pthread_mutex_lock(&s->readers[k].mu);
+    *held = &s->readers[k];
+    return s->readers[k].db;
+}
+
+static void rd_release(io_store *s, rconn *held)
+{
+    if (held)
+        pthread_mutex_unlock(&held->mu);
+    else
+        unlock(s);
+}
+
 static int db_error(io_store *s, model_diag *d)
 {
     if (d)
@@ -329,9 +393,9 @@ static void rollback(io_store *s)
 
 /* Prepare sql and bind the arguments described by fmt: 's' text (NULL ->
  * NULL), 'i' int, 'l' long long, 'a' actor (long; 0 -> NULL), 'd' double. */
-static int prep(io_store *s, sqlite3_stmt **st, const char *sql, const char *fmt, ...)
+static int prep(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *fmt, ...)
 {
-    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
         return IO_STORE_EDB;
     va_list ap;
     va_start(ap, fmt);
@@ -365,10 +429,10 @@ static int prep(io_store *s, sqlite3_stmt **st, const char *sql, const char *fmt
 }
 
 /* Run a statement that returns no rows. */
-static int run(io_store *s, const char *sql, const char *fmt, ...)
+static int run(sqlite3 *db, const char *sql, const char *fmt, ...)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return IO_STORE_EDB;
     va_list ap;
     va_start(ap, fmt);
@@ -441,10 +505,11 @@ static void today(char buf[11])
 static int audit(io_store *s, long actor, const char *action, const char *entity,
                  const char *program, const json_t *before, const json_t *after)
 {
+    sqlite3 *db = s->db;
     char *b = dump(before), *a = dump(after);
     int rc = ((before && !b) || (after && !a))
                  ? IO_ENOMEM
-                 : run(s,
+                 : run(db,
                        "INSERT INTO audit(token_id, action, entity, program_id, before_json,"
                        " after_json) VALUES (?,?,?,?,?,?)",
                        "asssss", actor, action, entity, program, b, a);
@@ -456,7 +521,8 @@ static int audit(io_store *s, long actor, const char *action, const char *entity
 static int audit_text(io_store *s, long actor, const char *action, const char *entity,
                       const char *program, const char *before, const char *after)
 {
-    return run(s,
+    sqlite3 *db = s->db;
+    return run(db,
                "INSERT INTO audit(token_id, action, entity, program_id, before_json, after_json)"
                " VALUES (?,?,?,?,?,?)",
                "asssss", actor, action, entity, program, before, after);
@@ -473,11 +539,11 @@ static void diag_copy_errors(model_diag *dst, const model_diag *src)
 
 /* ------------------------------------------------- program documents */
 
-static int program_exists(io_store *s, const char *id)
+static int program_exists(sqlite3 *db, const char *id)
 {
     sqlite3_stmt *st = NULL;
     int found = 0;
-    if (prep(s, &st, "SELECT 1 FROM program WHERE id = ?", "s", id) == IO_OK)
+    if (prep(db, &st, "SELECT 1 FROM program WHERE id = ?", "s", id) == IO_OK)
         found = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_finalize(st);
     return found;
@@ -494,8 +560,12 @@ static long long new_rev(void)
     return (long long)(r >> 2) + 1;
 }
 
-static void cache_put(io_store *s, const char *pid, long long rev, json_t *doc)
+/* Remember doc (and inst, owned from here; may be NULL) as program pid at
+ * revision rev. */
+static void cache_put(io_store *s, const char *pid, long long rev, json_t *doc,
+                      model_instance *inst)
 {
+    pthread_mutex_lock(&s->cache_mu);
     doc_slot *slot = NULL;
     for (int i = 0; i < DOC_CACHE && !slot; i++)
         if (s->cache[i].doc && strcmp(s->cache[i].id, pid) == 0)
@@ -509,20 +579,53 @@ static void cache_put(io_store *s, const char *pid, long long rev, json_t *doc)
             if (s->cache[i].used < slot->used)
                 slot = &s->cache[i];
     }
-    json_decref(slot->doc);
-    snprintf(slot->id, sizeof slot->id, "%s", pid);
-    slot->rev = rev;
-    slot->doc = json_incref(doc);
+    if (slot->doc && slot->rev == rev && strcmp(slot->id, pid) == 0) {
+        /* the same revision: keep what is there, add a parsed instance */
+        if (!slot->inst) {
+            slot->inst = inst;
+            inst = NULL;
+        }
+    } else {
+        json_decref(slot->doc);
+        model_instance_destroy(slot->inst);
+        snprintf(slot->id, sizeof slot->id, "%s", pid);
+        slot->rev = rev;
+        slot->doc = json_incref(doc);
+        slot->inst = inst;
+        inst = NULL;
+    }
     slot->used = ++s->tick;
+    pthread_mutex_unlock(&s->cache_mu);
+    model_instance_destroy(inst);
 }
 
 static void cache_drop(io_store *s, const char *pid)
 {
+    pthread_mutex_lock(&s->cache_mu);
     for (int i = 0; i < DOC_CACHE; i++)
         if (s->cache[i].doc && strcmp(s->cache[i].id, pid) == 0) {
             json_decref(s->cache[i].doc);
+            model_instance_destroy(s->cache[i].inst);
             memset(&s->cache[i], 0, sizeof s->cache[i]);
         }
+    pthread_mutex_unlock(&s->cache_mu);
+}
+
+/* The cached document of (pid, rev) (a new reference), and a clone of its
+ * parsed instance when want_inst and one is cached; NULL doc when absent. */
+static json_t *cache_get(io_store *s, const char *pid, long long rev, model_instance **inst)
+{
+    json_t *doc = NULL;
+    pthread_mutex_lock(&s->cache_mu);
+    for (int i = 0; i < DOC_CACHE && !doc; i++)
+        if (s->cache[i].doc && s->cache[i].rev == rev && strcmp(s->cache[i].id, pid) == 0) {
+            s->cache[i].used = ++s->tick;
+            doc = json_incref(s->cache[i].doc);
+            if (inst && s->cache[i].inst)
+                *inst = model_instance_clone(s->cache[i].inst);
+        }
+    pthread_mutex_unlock(&s->cache_mu);
+    return doc;
 }
 
 /* Members of doc other than program, settings and the collections. */
@@ -542,30 +645,34 @@ static json_t *extras(const json_t *doc)
     return x;
 }
 
-/* The instance document of a stored program: shared (from the cache or
- * put there), so callers must not modify it; json_decref when done. */
-static int load_doc(io_store *s, const char *pid, json_t **out)
+/* The instance document of a stored program (a consistent snapshot, read
+ * through db) and its revision: shared (from the cache or put there), so
+ * callers must not modify it; json_decref when done. */
+static int load_doc(io_store *s, sqlite3 *db, const char *pid, json_t **out, long long *rev_out)
 {
     sqlite3_stmt *st = NULL;
     json_t *doc = NULL;
-    int rc = prep(s, &st,
+    /* outside a transaction, take one: the rows must be of one revision */
+    int own_txn = sqlite3_get_autocommit(db);
+    if (own_txn && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return IO_STORE_EDB;
+    int rc = prep(db, &st,
                   "SELECT program_json, settings_json, extra_json, rev FROM program WHERE id = ?",
                   "s", pid);
     if (rc != IO_OK)
-        return rc;
+        goto done;
     int step = sqlite3_step(st);
     if (step != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        return step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+        rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+        goto done;
     }
     long long rev = sqlite3_column_int64(st, 3);
-    for (int i = 0; i < DOC_CACHE; i++)
-        if (s->cache[i].doc && s->cache[i].rev == rev && strcmp(s->cache[i].id, pid) == 0) {
-            sqlite3_finalize(st);
-            s->cache[i].used = ++s->tick;
-            *out = json_incref(s->cache[i].doc);
-            return IO_OK;
-        }
+    if (rev_out)
+        *rev_out = rev;
+    if ((doc = cache_get(s, pid, rev, NULL))) {
+        *out = doc;
+        goto done;
+    }
     const char *extra = (const char *)sqlite3_column_text(st, 2);
     doc = extra ? json_loads(extra, 0, NULL) : json_object();
     if (!json_is_object(doc)) {
@@ -573,36 +680,46 @@ static int load_doc(io_store *s, const char *pid, json_t **out)
         doc = json_object();
     }
     if (!doc) {
-        sqlite3_finalize(st);
-        return IO_ENOMEM;
+        rc = IO_ENOMEM;
+        goto done;
     }
     json_object_set_new(doc, "program", col_json(st, 0));
     if (sqlite3_column_type(st, 1) != SQLITE_NULL)
         json_object_set_new(doc, "settings", col_json(st, 1));
     sqlite3_finalize(st);
-    for (int k = 0; k < IO_ENTITY_COUNT; k++) {
+    st = NULL;
+    for (int k = 0; k < IO_ENTITY_COUNT && rc == IO_OK; k++) {
         char sql[128];
         snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE program_id = ? ORDER BY pos",
                  TABLES[k]);
         json_t *arr = json_array();
-        if (!arr || prep(s, &st, sql, "s", pid) != IO_OK) {
+        if (!arr) {
+            rc = IO_ENOMEM;
+            break;
+        }
+        if ((rc = prep(db, &st, sql, "s", pid)) != IO_OK) {
             json_decref(arr);
-            json_decref(doc);
-            return arr ? IO_STORE_EDB : IO_ENOMEM;
+            break;
         }
         while ((step = sqlite3_step(st)) == SQLITE_ROW)
             json_array_append_new(arr, col_json(st, 0));
         sqlite3_finalize(st);
-        if (step != SQLITE_DONE) {
-            json_decref(arr);
-            json_decref(doc);
-            return IO_STORE_EDB;
-        }
+        st = NULL;
+        if (step != SQLITE_DONE)
+            rc = IO_STORE_EDB;
         json_object_set_new(doc, COLLECTIONS[k], arr);
     }
-    cache_put(s, pid, rev, doc);
-    *out = doc;
-    return IO_OK;
+    if (rc == IO_OK) {
+        cache_put(s, pid, rev, doc, NULL);
+        *out = doc;
+    } else {
+        json_decref(doc);
+    }
+done:
+    sqlite3_finalize(st);
+    if (own_txn)
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    return rc;
 }
 
 static const char *elem_id(const json_t *e)
@@ -702,6 +819,7 @@ static int normalise(const json_t *raw, json_t **norm, model_instance **inst_out
 static int member_diff(io_store *s, const char *pid, const json_t *old_doc, const json_t *new_doc,
                        const char *label, long actor)
 {
+    sqlite3 *db = s->db;
     json_t *ng = json_object_get(new_doc, "groups");
     json_t *og = old_doc ? json_object_get(old_doc, "groups") : NULL;
     json_t *nmap = index_by_id(ng), *omap = index_by_id(og);
@@ -735,7 +853,7 @@ static int member_diff(io_store *s, const char *pid, const json_t *old_doc, cons
             if (!p || (prev && json_equal(prev, m)))
                 continue;
             if (rc == IO_OK)
-                rc = run(s, INS, "ssssssa", pid, gid, p, label,
+                rc = run(db, INS, "ssssssa", pid, gid, p, label,
                          json_string_value(json_object_get(m, "status")),
                          json_string_value(json_object_get(m, "since")), actor);
         }
@@ -753,7 +871,7 @@ static int member_diff(io_store *s, const char *pid, const json_t *old_doc, cons
                     still = 1;
             }
             if (!still && p && rc == IO_OK)
-                rc = run(s, INS, "ssssssa", pid, gid, p, "removed", NULL, NULL, actor);
+                rc = run(db, INS, "ssssssa", pid, gid, p, "removed", NULL, NULL, actor);
         }
     }
     /* whole groups removed */
@@ -765,7 +883,7 @@ static int member_diff(io_store *s, const char *pid, const json_t *old_doc, cons
         {
             const char *p = json_string_value(json_object_get(m, "patient"));
             if (p && rc == IO_OK)
-                rc = run(s, INS, "ssssssa", pid, elem_id(g), p, "removed", NULL, NULL, actor);
+                rc = run(db, INS, "ssssssa", pid, elem_id(g), p, "removed", NULL, NULL, actor);
         }
     }
     json_decref(nmap);
@@ -780,6 +898,7 @@ static int member_diff(io_store *s, const char *pid, const json_t *old_doc, cons
 static int sync_doc(io_store *s, const char *pid, const json_t *old, const json_t *doc,
                     const char *action, long actor, long long *rev_out)
 {
+    sqlite3 *db = s->db;
     int rc = IO_OK;
     json_t *extra = extras(doc);
     json_t *prog = json_object_get(doc, "program");
@@ -809,7 +928,7 @@ static int sync_doc(io_store *s, const char *pid, const json_t *old, const json_
         if (rc != IO_OK)
             goto out;
     }
-    rc = run(s,
+    rc = run(db,
              "UPDATE program SET name = ?, program_json = ?, settings_json = ?, extra_json = ?,"
              " rev = ?, updated_at = " NOW_SQL " WHERE id = ?",
              "ssssls", name ? name : "", pj, sj, ej, rev, pid);
@@ -847,7 +966,7 @@ static int sync_doc(io_store *s, const char *pid, const json_t *old, const json_
                      " ON CONFLICT(program_id, id) DO UPDATE SET pos = excluded.pos,"
                      " json = excluded.json",
                      TABLES[k]);
-            rc = run(s, sql, "ssis", pid, id, (int)i, t);
+            rc = run(db, sql, "ssis", pid, id, (int)i, t);
             free(t);
             if (rc == IO_OK && action && !(oe && json_equal(oe, e))) {
                 char ent[300];
@@ -866,7 +985,7 @@ static int sync_doc(io_store *s, const char *pid, const json_t *old, const json_
                 continue;
             snprintf(sql, sizeof sql, "DELETE FROM %s WHERE program_id = ? AND id = ?",
                      TABLES[k]);
-            rc = run(s, sql, "ss", pid, id);
+            rc = run(db, sql, "ss", pid, id);
             if (rc == IO_OK && action) {
                 char ent[300];
                 snprintf(ent, sizeof ent, "%s/%s", COLLECTIONS[k], id);
@@ -890,6 +1009,7 @@ out:
 
 static int derive_id(io_store *s, const char *name, char out[65])
 {
+    sqlite3 *db = s->db;
     size_t n = 0;
     int dash = 0;
     for (const char *p = name ? name : ""; *p && n < 48; p++) {
@@ -910,7 +1030,7 @@ static int derive_id(io_store *s, const char *name, char out[65])
         strcpy(out, "program");
     char base[50];
     snprintf(base, sizeof base, "%s", out);
-    for (int k = 2; program_exists(s, out); k++) {
+    for (int k = 2; program_exists(db, out); k++) {
         if (k > 100000)
             return IO_STORE_ECONFLICT;
         snprintf(out, 65, "%s-%d", base, k);
@@ -950,6 +1070,7 @@ static int instance_norm(const model_instance *inst, json_t **norm, model_diag *
 int io_store_program_create(io_store *s, const char *id, const model_instance *inst, long actor,
                             char **id_out, model_diag *d)
 {
+    sqlite3 *db = s->db;
     long long rev = 0;
     if (id && !io_store_valid_id(id)) {
         model_diag_error(d, "id", "program id '%s' is not 1..64 characters of A-Z a-z 0-9 . _ -",
@@ -967,7 +1088,7 @@ int io_store_program_create(io_store *s, const char *id, const model_instance *i
         goto out;
     }
     if (id) {
-        if (program_exists(s, id)) {
+        if (program_exists(db, id)) {
             model_diag_error(d, "id", "program '%s' already exists", id);
             rc = IO_STORE_ECONFLICT;
             goto out;
@@ -979,7 +1100,7 @@ int io_store_program_create(io_store *s, const char *id, const model_instance *i
         model_diag_error(d, "id", "cannot derive a free program id");
         goto out;
     }
-    rc = run(s, "INSERT INTO program(id, name, program_json) VALUES (?, '', '{}')", "s", chosen);
+    rc = run(db, "INSERT INTO program(id, name, program_json) VALUES (?, '', '{}')", "s", chosen);
     if (rc == IO_OK)
         rc = sync_doc(s, chosen, NULL, doc, NULL, actor, &rev);
     if (rc == IO_OK)
@@ -989,7 +1110,7 @@ int io_store_program_create(io_store *s, const char *id, const model_instance *i
     if (rc == IO_OK && commit(s) != IO_OK)
         rc = IO_STORE_EDB;
     if (rc == IO_OK)
-        cache_put(s, chosen, rev, doc);
+        cache_put(s, chosen, rev, doc, NULL);
     if (rc == IO_STORE_EDB)
         db_error(s, d);
     if (rc == IO_OK && id_out) {
@@ -1008,6 +1129,7 @@ out:
 int io_store_program_replace(io_store *s, const char *id, const model_instance *inst, long actor,
                              model_diag *d)
 {
+    sqlite3 *db = s->db;
     long long rev = 0;
     json_t *doc = NULL, *old = NULL;
     int rc = instance_norm(inst, &doc, d);
@@ -1018,7 +1140,7 @@ int io_store_program_replace(io_store *s, const char *id, const model_instance *
         rc = db_error(s, d);
         goto out;
     }
-    rc = load_doc(s, id, &old);
+    rc = load_doc(s, db, id, &old, NULL);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", id);
     if (rc == IO_OK)
@@ -1030,7 +1152,7 @@ int io_store_program_replace(io_store *s, const char *id, const model_instance *
     if (rc == IO_OK && commit(s) != IO_OK)
         rc = IO_STORE_EDB;
     if (rc == IO_OK)
-        cache_put(s, id, rev, doc);
+        cache_put(s, id, rev, doc, NULL);
     if (rc == IO_STORE_EDB)
         db_error(s, d);
 out:
@@ -1045,9 +1167,10 @@ out:
 int io_store_program_json(io_store *s, const char *id, char **json)
 {
     json_t *doc = NULL;
-    lock(s);
-    int rc = load_doc(s, id, &doc);
-    unlock(s);
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = load_doc(s, db, id, &doc, NULL);
+    rd_release(s, rd);
     if (rc != IO_OK)
         return rc;
     return give(doc, json);
@@ -1055,14 +1178,34 @@ int io_store_program_json(io_store *s, const char *id, char **json)
 
 int io_store_program_export(io_store *s, const char *id, model_instance **out, model_diag *d)
 {
-    char *text = NULL;
-    int rc = io_store_program_json(s, id, &text);
+    json_t *doc = NULL;
+    long long rev = 0;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = load_doc(s, db, id, &doc, &rev);
+    rd_release(s, rd);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", id);
     if (rc != IO_OK)
         return rc;
-    rc = io_instance_parse(text, strlen(text), out, d);
+    /* parsed before (by a write or an export of this revision)? */
+    model_instance *inst = NULL;
+    json_decref(cache_get(s, id, rev, &inst));
+    if (inst) {
+        json_decref(doc);
+        *out = inst;
+        return IO_OK;
+    }
+    char *text = dump(doc);
+    rc = text ? io_instance_parse(text, strlen(text), &inst, d) : IO_ENOMEM;
     free(text);
+    if (rc == IO_OK) {
+        model_instance *copy = model_instance_clone(inst);
+        if (copy)
+            cache_put(s, id, rev, doc, copy);
+        *out = inst;
+    }
+    json_decref(doc);
     return rc;
 }
 
@@ -1072,8 +1215,9 @@ int io_store_program_list(io_store *s, char **json)
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
-    lock(s);
-    int rc = prep(s, &st,
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st,
                   "SELECT p.id, p.name, p.created_at, p.updated_at,"
                   " (SELECT count(*) FROM group_type t WHERE t.program_id = p.id),"
                   " (SELECT count(*) FROM grp t WHERE t.program_id = p.id),"
@@ -1102,7 +1246,7 @@ int io_store_program_list(io_store *s, char **json)
     if (rc == IO_OK && step != SQLITE_DONE)
         rc = IO_STORE_EDB;
     sqlite3_finalize(st);
-    unlock(s);
+    rd_release(s, rd);
     if (rc != IO_OK) {
         json_decref(arr);
         return rc;
@@ -1112,15 +1256,16 @@ int io_store_program_list(io_store *s, char **json)
 
 int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d)
 {
+    sqlite3 *db = s->db;
     json_t *old = NULL;
     lock(s);
     int rc = begin(s);
     if (rc == IO_OK)
-        rc = load_doc(s, id, &old);
+        rc = load_doc(s, db, id, &old, NULL);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", id);
     if (rc == IO_OK)
-        rc = run(s, "DELETE FROM program WHERE id = ?", "s", id);
+        rc = run(db, "DELETE FROM program WHERE id = ?", "s", id);
     if (rc == IO_OK)
         rc = audit(s, actor, "program.delete", "program", id, old, NULL);
     if (rc == IO_OK && commit(s) != IO_OK)
@@ -1147,18 +1292,19 @@ int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, 
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
-    lock(s);
-    int rc = program_exists(s, program) ? IO_OK : IO_STORE_ENOTFOUND;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE program_id = ? ORDER BY pos", TABLES[kind]);
     if (rc == IO_OK)
-        rc = prep(s, &st, sql, "s", program);
+        rc = prep(db, &st, sql, "s", program);
     int step = SQLITE_DONE;
     while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
         json_array_append_new(arr, col_json(st, 0));
     if (rc == IO_OK && step != SQLITE_DONE)
         rc = IO_STORE_EDB;
     sqlite3_finalize(st);
-    unlock(s);
+    rd_release(s, rd);
     if (rc != IO_OK) {
         json_decref(arr);
         return rc;
@@ -1174,8 +1320,9 @@ int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind, c
     char sql[128];
     sqlite3_stmt *st = NULL;
     snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE program_id = ? AND id = ?", TABLES[kind]);
-    lock(s);
-    int rc = prep(s, &st, sql, "ss", program, eid);
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st, sql, "ss", program, eid);
     if (rc == IO_OK) {
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW) {
@@ -1187,7 +1334,7 @@ int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind, c
         }
     }
     sqlite3_finalize(st);
-    unlock(s);
+    rd_release(s, rd);
     return rc;
 }
 
@@ -1198,8 +1345,10 @@ typedef int (*mutate_fn)(io_store *s, json_t *doc, void *ctx, model_diag *d);
 static int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char *action,
                   const char *member_label, long actor, json_t **norm_out, model_diag *d)
 {
+    sqlite3 *db = s->db;
     long long rev = 0;
     json_t *old = NULL, *work = NULL, *norm = NULL;
+    model_instance *inst = NULL;
     lock(s);
     int rc = begin(s);
     if (rc != IO_OK) {
@@ -1207,7 +1356,7 @@ static int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, con
         unlock(s);
         return rc;
     }
-    rc = load_doc(s, program, &old);
+    rc = load_doc(s, db, program, &old, NULL);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", program);
     if (rc == IO_OK) {
@@ -1215,7 +1364,7 @@ static int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, con
         rc = work ? fn(s, work, ctx, d) : IO_ENOMEM;
     }
     if (rc == IO_OK)
-        rc = normalise(work, &norm, NULL, d);
+        rc = normalise(work, &norm, &inst, d);
     if (rc == IO_OK)
         rc = sync_doc(s, program, old, norm, action, actor, &rev);
     if (rc == IO_OK && member_label)
@@ -1223,7 +1372,7 @@ static int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, con
     if (rc == IO_OK && commit(s) != IO_OK)
         rc = IO_STORE_EDB;
     if (rc == IO_OK)
-        cache_put(s, program, rev, norm);
+        cache_put(s, program, rev, norm, inst), inst = NULL;
     if (rc == IO_STORE_EDB)
         db_error(s, d);
     if (rc != IO_OK)
@@ -1235,6 +1384,7 @@ static int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, con
         *norm_out = norm;
     else
         json_decref(norm);
+    model_instance_destroy(inst); /* not cached: the write failed */
     return rc;
 }
 
@@ -1524,9 +1674,98 @@ static int events_fn(io_store *s, json_t *doc, void *vctx, model_diag *d)
     return errors ? IO_EINVAL : IO_OK;
 }
 
+/* True when every recorded event only changes a roster (no referral). */
+static int roster_only(const json_t *recorded)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(recorded, i, r)
+    {
+        const char *ev = json_string_value(json_object_get(r, "event"));
+        if (!ev || strcmp(ev, "referral") == 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Apply recorded roster events to the parsed program of old (the cached
+ * instance of old_rev, or old parsed now) and validate the result: *out is
+ * the program after the events.  IO_EINVAL with the validator's paths. */
+static int roster_fast_path(io_store *s, const char *pid, const json_t *old, long long old_rev,
+                            const json_t *recorded, model_instance **out, model_diag *d)
+{
+    model_instance *inst = NULL;
+    json_decref(cache_get(s, pid, old_rev, &inst));
+    if (!inst) {
+        char *text = dump(old);
+        model_diag local;
+        model_diag_init(&local);
+        int rc = text ? io_instance_parse(text, strlen(text), &inst, &local) : IO_ENOMEM;
+        free(text);
+        model_diag_free(&local);
+        if (rc != IO_OK)
+            return rc == IO_ENOMEM ? IO_ENOMEM : IO_STORE_EDB; /* stored programs are valid */
+    }
+    size_t i;
+    json_t *r;
+    int rc = IO_OK;
+    json_array_foreach(recorded, i, r)
+    {
+        const char *gid = json_string_value(json_object_get(r, "group"));
+        const char *p = json_string_value(json_object_get(r, "patient"));
+        int st = model_status_parse(json_string_value(json_object_get(r, "status")));
+        int date = -1;
+        int gi = model_find_group(inst, gid);
+        if (gi < 0 || !p || st < 0 ||
+            model_date_parse(json_string_value(json_object_get(r, "date")), &date) != MODEL_OK) {
+            rc = IO_STORE_EDB; /* events_fn checked all of this */
+            break;
+        }
+        model_group *g = &inst->groups[gi];
+        model_member *m = NULL;
+        for (int k = 0; k < g->n_members && !m; k++)
+            if (strcmp(g->members[k].patient, p) == 0)
+                m = &g->members[k];
+        if (!m) { /* placed */
+            model_member *nm = realloc(g->members, (size_t)(g->n_members + 1) * sizeof *nm);
+            char *pc = model_strdup(p);
+            if (!nm || !pc) {
+                if (nm)
+                    g->members = nm;
+                free(pc);
+                rc = IO_ENOMEM;
+                break;
+            }
+            g->members = nm;
+            m = &g->members[g->n_members++];
+            m->patient = pc;
+            m->patient_idx = model_find_patient(inst, p);
+        }
+        m->status = (model_member_status)st;
+        m->since = date;
+    }
+    if (rc == IO_OK) {
+        model_diag local;
+        model_diag_init(&local);
+        int v = model_instance_validate(inst, &local);
+        if (v != MODEL_OK) {
+            diag_copy_errors(d, &local);
+            rc = v == MODEL_ENOMEM ? IO_ENOMEM : IO_EINVAL;
+        }
+        model_diag_free(&local);
+    }
+    if (rc != IO_OK) {
+        model_instance_destroy(inst);
+        return rc;
+    }
+    *out = inst;
+    return IO_OK;
+}
+
 int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
                            long actor, char **recorded, model_diag *d)
 {
+    sqlite3 *db = s->db;
     json_error_t je;
     json_t *b = json_loadb(body, len, 0, &je);
     if (!b) {
@@ -1568,13 +1807,14 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
      * their ids come from a second pass inside the same transaction, so it
      * is done here by hand rather than through mutate(). */
     json_t *old = NULL, *work = NULL, *norm = NULL;
-    long long rev = 0;
+    model_instance *inst = NULL;
+    long long rev = 0, old_rev = 0;
     lock(s);
     int rc = begin(s);
     if (rc != IO_OK)
         db_error(s, d);
     if (rc == IO_OK) {
-        rc = load_doc(s, program, &old);
+        rc = load_doc(s, db, program, &old, &old_rev);
         if (rc == IO_STORE_ENOTFOUND)
             model_diag_error(d, "", "no program '%s'", program);
     }
@@ -1582,8 +1822,16 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
         work = json_deep_copy(old);
         rc = work ? events_fn(s, work, &c, d) : IO_ENOMEM;
     }
-    if (rc == IO_OK)
-        rc = normalise(work, &norm, NULL, d);
+    if (rc == IO_OK && roster_only(c.recorded)) {
+        /* Roster changes only: edit the parsed program and validate it (the
+         * JSON edits are already in normal form), instead of re-reading the
+         * whole program from text. */
+        rc = roster_fast_path(s, program, old, old_rev, c.recorded, &inst, d);
+        if (rc == IO_OK)
+            norm = json_incref(work);
+    } else if (rc == IO_OK) {
+        rc = normalise(work, &norm, &inst, d);
+    }
     if (rc == IO_OK)
         rc = sync_doc(s, program, old, norm, "events.record", actor, &rev);
     size_t i;
@@ -1592,7 +1840,7 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
     {
         if (rc != IO_OK)
             break;
-        rc = run(s,
+        rc = run(db,
                  "INSERT INTO member_event(program_id, group_id, patient_id, event, status, date,"
                  " token_id) VALUES (?,?,?,?,?,?,?)",
                  "ssssssa", program, json_string_value(json_object_get(r, "group")),
@@ -1606,7 +1854,7 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
     if (rc == IO_OK && commit(s) != IO_OK)
         rc = IO_STORE_EDB;
     if (rc == IO_OK)
-        cache_put(s, program, rev, norm);
+        cache_put(s, program, rev, norm, inst), inst = NULL;
     if (rc == IO_STORE_EDB)
         db_error(s, d);
     if (rc != IO_OK)
@@ -1615,6 +1863,7 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
     json_decref(old);
     json_decref(work);
     json_decref(norm);
+    model_instance_destroy(inst);
     json_decref(c.events);
     json_decref(b);
     if (rc == IO_OK && recorded)
@@ -1630,10 +1879,11 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
-    lock(s);
-    int rc = program_exists(s, program) ? IO_OK : IO_STORE_ENOTFOUND;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     if (rc == IO_OK)
-        rc = prep(s, &st,
+        rc = prep(db, &st,
                   "SELECT id, event, group_id, patient_id, status, date, token_id, at"
                   " FROM member_event WHERE program_id = ?1 AND (?2 IS NULL OR patient_id = ?2)"
                   " AND (?3 IS NULL OR group_id = ?3) ORDER BY id",
@@ -1652,7 +1902,7 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
     if (rc == IO_OK && step != SQLITE_DONE)
         rc = IO_STORE_EDB;
     sqlite3_finalize(st);
-    unlock(s);
+    rd_release(s, rd);
     if (rc != IO_OK) {
         json_decref(arr);
         return rc;
@@ -1665,6 +1915,7 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
 int io_store_schedule_save(io_store *s, const char *program, const char *solution_json,
                            long actor, int *version)
 {
+    sqlite3 *db = s->db;
     json_t *sol = json_loads(solution_json, 0, NULL);
     if (!json_is_object(sol)) {
         json_decref(sol);
@@ -1676,10 +1927,10 @@ int io_store_schedule_save(io_store *s, const char *program, const char *solutio
     int rc = begin(s);
     int v = 0;
     if (rc == IO_OK)
-        rc = program_exists(s, program) ? IO_OK : IO_STORE_ENOTFOUND;
+        rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     if (rc == IO_OK) {
         sqlite3_stmt *st = NULL;
-        rc = prep(s, &st, "SELECT coalesce(max(version), 0) + 1 FROM schedule WHERE program_id = ?",
+        rc = prep(db, &st, "SELECT coalesce(max(version), 0) + 1 FROM schedule WHERE program_id = ?",
                   "s", program);
         if (rc == IO_OK && sqlite3_step(st) == SQLITE_ROW)
             v = sqlite3_column_int(st, 0);
@@ -1689,12 +1940,12 @@ int io_store_schedule_save(io_store *s, const char *program, const char *solutio
     }
     if (rc == IO_OK) {
         if (json_is_number(obj))
-            rc = run(s,
+            rc = run(db,
                      "INSERT INTO schedule(program_id, version, json, status, objective, token_id)"
                      " VALUES (?,?,?,?,?,?)",
                      "sissda", program, v, solution_json, status, json_number_value(obj), actor);
         else
-            rc = run(s,
+            rc = run(db,
                      "INSERT INTO schedule(program_id, version, json, status, token_id)"
                      " VALUES (?,?,?,?,?)",
                      "sissa", program, v, solution_json, status, actor);
@@ -1724,10 +1975,11 @@ int io_store_schedule_list(io_store *s, const char *program, char **json)
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
-    lock(s);
-    int rc = program_exists(s, program) ? IO_OK : IO_STORE_ENOTFOUND;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     if (rc == IO_OK)
-        rc = prep(s, &st,
+        rc = prep(db, &st,
                   "SELECT version, status, objective, created_at, published, token_id"
                   " FROM schedule WHERE program_id = ? ORDER BY version",
                   "s", program);
@@ -1748,7 +2000,7 @@ int io_store_schedule_list(io_store *s, const char *program, char **json)
     if (rc == IO_OK && step != SQLITE_DONE)
         rc = IO_STORE_EDB;
     sqlite3_finalize(st);
-    unlock(s);
+    rd_release(s, rd);
     if (rc != IO_OK) {
         json_decref(arr);
         return rc;
@@ -1767,8 +2019,9 @@ int io_store_schedule_get(io_store *s, const char *program, int version, char **
             ? "SELECT json, version FROM schedule WHERE program_id = ?1 AND published = 1"
             : "SELECT json, version FROM schedule WHERE program_id = ?1"
               " ORDER BY published DESC, version DESC LIMIT 1";
-    lock(s);
-    int rc = prep(s, &st, sql, version > 0 ? "si" : "s", program, version);
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st, sql, version > 0 ? "si" : "s", program, version);
     if (rc == IO_OK) {
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW) {
@@ -1781,18 +2034,19 @@ int io_store_schedule_get(io_store *s, const char *program, int version, char **
         }
     }
     sqlite3_finalize(st);
-    unlock(s);
+    rd_release(s, rd);
     return rc;
 }
 
 int io_store_schedule_publish(io_store *s, const char *program, int version, long actor)
 {
+    sqlite3 *db = s->db;
     lock(s);
     int rc = begin(s);
     int prev = 0;
     if (rc == IO_OK) {
         sqlite3_stmt *st = NULL;
-        rc = prep(s, &st,
+        rc = prep(db, &st,
                   "SELECT coalesce((SELECT version FROM schedule WHERE program_id = ?1"
                   " AND published = 1), 0), EXISTS (SELECT 1 FROM schedule WHERE"
                   " program_id = ?1 AND version = ?2)",
@@ -1807,10 +2061,10 @@ int io_store_schedule_publish(io_store *s, const char *program, int version, lon
         sqlite3_finalize(st);
     }
     if (rc == IO_OK)
-        rc = run(s, "UPDATE schedule SET published = 0 WHERE program_id = ? AND published = 1",
+        rc = run(db, "UPDATE schedule SET published = 0 WHERE program_id = ? AND published = 1",
                  "s", program);
     if (rc == IO_OK)
-        rc = run(s, "UPDATE schedule SET published = 1 WHERE program_id = ? AND version = ?",
+        rc = run(db, "UPDATE schedule SET published = 1 WHERE program_id = ? AND version = ?",
                  "si", program, version);
     if (rc == IO_OK) {
         char ent[32];
@@ -1834,6 +2088,7 @@ int io_store_schedule_publish(io_store *s, const char *program, int version, lon
 int io_store_token_create(io_store *s, int role, const char *name, long actor, char **secret,
                           long *id_out)
 {
+    sqlite3 *db = s->db;
     if (role < IO_ROLE_VIEWER || role > IO_ROLE_ADMIN)
         return IO_EINVAL;
     unsigned char raw[24];
@@ -1863,7 +2118,7 @@ int io_store_token_create(io_store *s, int role, const char *name, long actor, c
     long id = 0;
     int rc = begin(s);
     if (rc == IO_OK)
-        rc = run(s, "INSERT INTO token(name, role, hash) VALUES (?,?,?)", "sss", name,
+        rc = run(db, "INSERT INTO token(name, role, hash) VALUES (?,?,?)", "sss", name,
                  io_role_name(role), hash);
     if (rc == IO_OK) {
         id = (long)sqlite3_last_insert_rowid(s->db);
@@ -1896,8 +2151,9 @@ int io_store_token_auth(io_store *s, const char *secret, long *id_out, int *role
     char hash[65];
     io_sha256_hex(secret, strlen(secret), hash);
     sqlite3_stmt *st = NULL;
-    lock(s);
-    int rc = prep(s, &st, "SELECT id, role FROM token WHERE hash = ? AND revoked_at IS NULL", "s",
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st, "SELECT id, role FROM token WHERE hash = ? AND revoked_at IS NULL", "s",
                   hash);
     if (rc == IO_OK) {
         int step = sqlite3_step(st);
@@ -1911,7 +2167,7 @@ int io_store_token_auth(io_store *s, const char *secret, long *id_out, int *role
         }
     }
     sqlite3_finalize(st);
-    unlock(s);
+    rd_release(s, rd);
     return rc;
 }
 
@@ -1921,8 +2177,9 @@ int io_store_token_list(io_store *s, char **json)
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
-    lock(s);
-    int rc = prep(s, &st, "SELECT id, name, role, created_at, revoked_at FROM token ORDER BY id",
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st, "SELECT id, name, role, created_at, revoked_at FROM token ORDER BY id",
                   NULL);
     int step = SQLITE_DONE;
     while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
@@ -1933,7 +2190,7 @@ int io_store_token_list(io_store *s, char **json)
     if (rc == IO_OK && step != SQLITE_DONE)
         rc = IO_STORE_EDB;
     sqlite3_finalize(st);
-    unlock(s);
+    rd_release(s, rd);
     if (rc != IO_OK) {
         json_decref(arr);
         return rc;
@@ -1943,10 +2200,11 @@ int io_store_token_list(io_store *s, char **json)
 
 int io_store_token_revoke(io_store *s, long id, long actor)
 {
+    sqlite3 *db = s->db;
     lock(s);
     int rc = begin(s);
     if (rc == IO_OK)
-        rc = run(s,
+        rc = run(db,
                  "UPDATE token SET revoked_at = " NOW_SQL " WHERE id = ? AND revoked_at IS NULL",
                  "l", (long long)id);
     if (rc == IO_OK && sqlite3_changes(s->db) == 0)
@@ -1975,8 +2233,9 @@ int io_store_audit_list(io_store *s, const char *program, int limit, char **json
         return IO_ENOMEM;
     if (limit <= 0)
         limit = 100;
-    lock(s);
-    int rc = prep(s, &st,
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st,
                   "SELECT id, at, token_id, action, entity, program_id, before_json, after_json"
                   " FROM audit WHERE (?1 IS NULL OR program_id = ?1) ORDER BY id DESC LIMIT ?2",
                   "si", program, limit);
@@ -1995,7 +2254,7 @@ int io_store_audit_list(io_store *s, const char *program, int limit, char **json
     if (rc == IO_OK && step != SQLITE_DONE)
         rc = IO_STORE_EDB;
     sqlite3_finalize(st);
-    unlock(s);
+    rd_release(s, rd);
     if (rc != IO_OK) {
         json_decref(arr);
         return rc;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -207,6 +208,7 @@ static void setup(void)
     o.timeout_s = 2;
     o.max_jobs = 1;
     o.log = logf;
+    o.worker = COHORT_BINARY;
     char *err = NULL;
     cr_assert_eq(io_server_start(dbpath, &o, &srv, &err), IO_OK, "%s", err ? err : "");
     port = io_server_port(srv);
@@ -242,7 +244,7 @@ static resp wait_job(const char *id)
 {
     char path[128];
     snprintf(path, sizeof path, "/v1/jobs/%s", id);
-    for (int i = 0; i < 600; i++) {
+    for (int i = 0; i < 3600; i++) { /* 3 minutes: sanitizer builds on a busy machine */
         resp r = req("GET", path, viewer, NULL);
         cr_assert_eq(r.status, 200, "%s", r.body);
         const char *st = json_string_value(json_object_get(r.json, "status"));
@@ -524,7 +526,7 @@ Test(server, plan_answers_the_solution_or_a_job)
     cr_assert(json_is_object(json_object_get(r.json, "metrics")));
     resp_free(&r);
     /* async, with options */
-    json_t *w = json_pack("{s:o,s:f}", "instance", json_loads(inst, 0, NULL), "time_limit_s", 5.0);
+    json_t *w = json_pack("{s:o,s:f}", "instance", json_loads(inst, 0, NULL), "time_limit_s", 3.0);
     char *body = json_dumps(w, 0);
     r = req("POST", "/v1/plan?async=true", coord, body);
     cr_assert_eq(r.status, 202, "%s", r.body);
@@ -628,7 +630,7 @@ Test(server, recorded_events_answer_with_fill_suggestions)
     cr_assert(json_is_null(json_object_get(r.json, "suggestions")));
     cr_assert(json_is_string(json_object_get(r.json, "note")));
     resp_free(&r);
-    r = req("POST", "/v1/programs/t/plan", coord, NULL);
+    r = req("POST", "/v1/programs/t/plan", coord, "{\"time_limit_s\":3}");
     char id[64];
     snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "job")));
     resp_free(&r);
@@ -653,7 +655,7 @@ Test(server, whatif_compares_scenarios)
     char *inst = slurp(TINY);
     json_t *body = json_pack(
         "{s:o,s:f,s:[{s:s,s:[{s:s,s:s}]},{s:s,s:[{s:s,s:s,s:i,s:i}]}]}", "instance",
-        json_loads(inst, 0, NULL), "time_limit_s", 5.0, "scenarios", "name", "lose-room-b",
+        json_loads(inst, 0, NULL), "time_limit_s", 3.0, "scenarios", "name", "lose-room-b",
         "changes", "op", "remove_room", "id", "room-b", "name", "more-anxiety", "changes", "op",
         "add_referrals", "type", "cbt-anx", "count", 3, "seed", 1);
     char *text = json_dumps(body, 0);
@@ -907,7 +909,7 @@ Test(server, events_history_and_schedules)
 {
     post_tiny();
     /* plan the stored program: a job that saves version 1 */
-    resp r = req("POST", "/v1/programs/t/plan", coord, NULL);
+    resp r = req("POST", "/v1/programs/t/plan", coord, "{\"time_limit_s\":3}");
     cr_assert_eq(r.status, 202, "%s", r.body);
     char id[64];
     snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "job")));
@@ -917,7 +919,7 @@ Test(server, events_history_and_schedules)
     cr_assert_eq(json_integer_value(json_object_get(r.json, "version")), 1, "%s", r.body);
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "program")), "t");
     resp_free(&r);
-    r = req("POST", "/v1/programs/t/plan", coord, "{\"time_limit_s\":5,\"baseline\":\"latest\"}");
+    r = req("POST", "/v1/programs/t/plan", coord, "{\"time_limit_s\":3,\"baseline\":\"latest\"}");
     cr_assert_eq(r.status, 202, "%s", r.body);
     snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "job")));
     resp_free(&r);
@@ -981,6 +983,53 @@ Test(server, events_history_and_schedules)
     r = req("GET", "/v1/programs/t/groups/dbt-1", viewer, NULL);
     cr_assert(strstr(r.body, "\"dropped\""), "%s", r.body);
     resp_free(&r);
+}
+
+Test(server, schedules_made_elsewhere_are_checked_and_saved)
+{
+    post_tiny();
+    char *inst = slurp(TINY);
+    resp r = req("POST", "/v1/plan", coord, inst);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    json_t *sol = json_incref(r.json);
+    char *text = json_dumps(sol, 0);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules", viewer, text);
+    assert_error(&r, 403);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules", coord, text);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "version")), 1);
+    cr_assert(header_has(&r, "Location: /v1/programs/t/schedules/1"));
+    resp_free(&r);
+    r = req("POST", "/v1/programs/nope/schedules", coord, text);
+    assert_error(&r, 404);
+    resp_free(&r);
+    /* a schedule that breaks a hard rule is refused with the violations */
+    size_t i;
+    json_t *g;
+    json_array_foreach(json_object_get(sol, "groups"), i, g)
+    {
+        if (json_is_true(json_object_get(g, "running"))) {
+            json_object_set_new(g, "day", json_string("sun"));
+            break;
+        }
+    }
+    free(text);
+    text = json_dumps(sol, 0);
+    r = req("POST", "/v1/programs/t/schedules", coord, text);
+    assert_error(&r, 400);
+    cr_assert_gt(json_array_size(json_object_get(r.json, "violations")), 0, "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules", coord, "{\"status\":\"optimal\",\"groups\":7}");
+    assert_error(&r, 400);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules", viewer, NULL);
+    cr_assert_eq(json_array_size(r.json), 1);
+    resp_free(&r);
+    free(text);
+    json_decref(sol);
+    free(inst);
 }
 
 Test(server, cancelling_a_job_kills_its_solver)
@@ -1050,6 +1099,43 @@ Test(server, the_log_names_templates_not_ids)
     cr_assert_null(strstr(log, "dbt-1"));
     cr_assert_null(strstr(log, viewer));
     free(log);
+}
+
+/* A solver process that crashes fails its job; the server goes on. */
+Test(server, a_crashing_solver_does_not_take_the_server_down)
+{
+    io_server_stop(srv);
+    char worker[400];
+    snprintf(worker, sizeof worker, "%s/crash.sh", dir);
+    FILE *f = fopen(worker, "w");
+    cr_assert_not_null(f);
+    fputs("#!/bin/sh\nkill -SEGV $$\n", f);
+    fclose(f);
+    chmod(worker, 0755);
+    io_server_options o;
+    io_server_options_default(&o);
+    o.port = 0;
+    o.worker = worker;
+    char *err = NULL;
+    cr_assert_eq(io_server_start(dbpath, &o, &srv, &err), IO_OK, "%s", err ? err : "");
+    port = io_server_port(srv);
+    char *inst = slurp(TINY);
+    resp r = req("POST", "/v1/plan", coord, inst);
+    assert_error(&r, 500);
+    cr_assert(strstr(r.body, "signal 11"), "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/plan?async=1", coord, inst);
+    cr_assert_eq(r.status, 202);
+    char id[64];
+    snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "job")));
+    resp_free(&r);
+    r = wait_job(id);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "failed");
+    resp_free(&r);
+    r = req("GET", "/v1/health", NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    resp_free(&r);
+    free(inst);
 }
 
 /* ------------------------------------------------------- durability */

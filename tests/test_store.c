@@ -415,6 +415,52 @@ Test(store, events_change_rosters_and_record_history)
     io_store_close(s);
 }
 
+/* Roster events take a fast path (the parsed program is edited and
+ * validated, the JSON edited in place): what is stored must still be the
+ * normal form, and the cached parsed program must equal a fresh parse. */
+Test(store, roster_events_keep_the_normal_form)
+{
+    io_store *s = open_store();
+    free(import_tiny(s, "t"));
+    model_diag d;
+    model_diag_init(&d);
+    const char *ev = "[{\"event\":\"hold_clinical\",\"group\":\"dbt-1\",\"patient\":\"p01\","
+                     "\"date\":\"2025-01-13\"},"
+                     "{\"event\":\"dropped\",\"group\":\"dbt-1\",\"patient\":\"p02\","
+                     "\"date\":\"2025-01-14\"},"
+                     "{\"event\":\"placed\",\"group\":\"cbt-1\",\"patient\":\"p05\","
+                     "\"date\":\"2025-01-15\"}]";
+    cr_assert_eq(io_store_events_record(s, "t", ev, strlen(ev), 0, NULL, &d), IO_OK);
+    model_instance *cached = NULL;
+    cr_assert_eq(io_store_program_export(s, "t", &cached, &d), IO_OK);
+    char *stored = NULL;
+    cr_assert_eq(io_store_program_json(s, "t", &stored), IO_OK);
+    model_instance *fresh = NULL;
+    cr_assert_eq(io_instance_parse(stored, strlen(stored), &fresh, &d), IO_OK);
+    char *a = to_json(cached), *b = to_json(fresh);
+    cr_assert_str_eq(a, b);
+    json_t *ja = json_loads(b, 0, NULL), *js = json_loads(stored, 0, NULL);
+    cr_assert(json_equal(ja, js), "stored document is not in normal form:\n%s\n%s", stored, b);
+    json_decref(ja);
+    json_decref(js);
+    cr_assert(strstr(stored, "{\"patient\":\"p05\",\"status\":\"active\",\"since\":\"2025-01-15\"}"),
+              "%s", stored);
+    free(a);
+    free(b);
+    free(stored);
+    model_instance_destroy(cached);
+    model_instance_destroy(fresh);
+    /* a second connection (no cache) reads the same */
+    io_store *o = open_store();
+    model_instance *other = NULL;
+    cr_assert_eq(io_store_program_export(o, "t", &other, &d), IO_OK);
+    cr_assert_eq(other->groups[2].members[0].status, MODEL_HOLD_CLINICAL);
+    model_instance_destroy(other);
+    io_store_close(o);
+    model_diag_free(&d);
+    io_store_close(s);
+}
+
 Test(store, events_are_all_or_nothing)
 {
     io_store *s = open_store();

@@ -1,0 +1,155 @@
+/* cmd_worker.c - `cohort worker`: run one solver job of `cohort serve`.
+ *
+ * The server starts a fresh `cohort worker` process (fork + exec) for every
+ * solve: GLPK is not thread-safe, and a process forked from the
+ * multi-threaded server may only call async-signal-safe functions before
+ * exec.  The job (JSON) comes on stdin, the result (JSON) goes to stdout:
+ *   {"kind":"plan", "instance":{...}, "time_limit_s"?, "mip_gap"?,
+ *    "baseline"?: solution}                       -> the solution
+ *   {"kind":"whatif", "instance":{...}, "scenarios":[...], "time_limit_s"?,
+ *    "mip_gap"?, "marginal"?, "jobs"?}             -> the comparison
+ * On failure {"error": message} and exit 1 (2 for an invalid job). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io_private.h"
+
+static int fail(char **out, int code, const char *msg)
+{
+    json_t *j = json_pack("{s:s}", "error", msg);
+    *out = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    return code;
+}
+
+/* A member of the job as JSON text (malloc'd), NULL when absent. */
+static char *member_text(json_t *job, const char *key)
+{
+    json_t *v = json_object_get(job, key);
+    return v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+}
+
+static int number(json_t *job, const char *key, double *v)
+{
+    json_t *x = json_object_get(job, key);
+    if (!x)
+        return 0;
+    if (!json_is_number(x))
+        return -1;
+    *v = json_number_value(x);
+    return 0;
+}
+
+int io_worker_run(const char *spec, size_t len, char **out)
+{
+    *out = NULL;
+    json_t *job = json_loadb(spec, len, 0, NULL);
+    if (!json_is_object(job)) {
+        json_decref(job);
+        return fail(out, 2, "the job is not a JSON object");
+    }
+    const char *kind = json_string_value(json_object_get(job, "kind"));
+    int code;
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    char *text = member_text(job, "instance");
+    if (!kind || !text) {
+        code = fail(out, 2, "the job needs a kind and an instance");
+        goto done;
+    }
+    if (io_instance_parse(text, strlen(text), &inst, &d) != IO_OK) {
+        code = fail(out, 2, "the job's instance is invalid");
+        goto done;
+    }
+    if (strcmp(kind, "plan") == 0) {
+        solver_options o;
+        solver_options_default(&o);
+        model_solution *base = NULL, *sol = NULL;
+        if (number(job, "time_limit_s", &o.time_limit_s) || number(job, "mip_gap", &o.mip_gap)) {
+            code = fail(out, 2, "time_limit_s and mip_gap must be numbers");
+            goto done;
+        }
+        char *bt = member_text(job, "baseline");
+        if (bt && io_solution_parse(bt, strlen(bt), &base, &d) != IO_OK) {
+            free(bt);
+            code = fail(out, 2, "the job's baseline is invalid");
+            goto done;
+        }
+        free(bt);
+        o.baseline = base;
+        int rc = solver_plan(inst, &o, &sol);
+        model_solution_destroy(base);
+        if (rc != SOLVER_OK) {
+            code = fail(out, 1, rc == SOLVER_ENOMEM ? "out of memory" : "the solver failed");
+            goto done;
+        }
+        rc = io_solution_to_json(sol, out);
+        model_solution_destroy(sol);
+        code = rc == IO_OK ? 0 : fail(out, 1, "out of memory");
+    } else if (strcmp(kind, "whatif") == 0) {
+        io_whatif_options o;
+        io_whatif_options_default(&o);
+        double jobs = o.jobs;
+        json_t *mg = json_object_get(job, "marginal");
+        if (number(job, "time_limit_s", &o.time_limit_s) || number(job, "mip_gap", &o.mip_gap) ||
+            number(job, "jobs", &jobs) || (mg && !json_is_boolean(mg))) {
+            code = fail(out, 2, "bad what-if options");
+            goto done;
+        }
+        o.jobs = (int)jobs;
+        o.marginal = json_is_true(mg);
+        json_t *sw = json_pack("{s:O*}", "scenarios", json_object_get(job, "scenarios"));
+        char *st = sw ? json_dumps(sw, JSON_COMPACT) : NULL;
+        json_decref(sw);
+        model_scenario *sc = NULL;
+        int n = 0;
+        int rc = st ? io_whatif_parse(st, strlen(st), inst, &sc, &n, &d) : IO_ENOMEM;
+        free(st);
+        if (rc != IO_OK) {
+            code = fail(out, 2, "the job's scenarios are invalid");
+            goto done;
+        }
+        rc = io_whatif_run(inst, sc, n, &o, out);
+        io_whatif_scenarios_free(sc, n);
+        code = rc == IO_OK ? 0 : fail(out, 1, "the what-if run failed");
+    } else {
+        code = fail(out, 2, "unknown job kind");
+    }
+done:
+    free(text);
+    model_instance_destroy(inst);
+    model_diag_free(&d);
+    json_decref(job);
+    return code;
+}
+
+int io_cmd_worker(int argc, char **argv)
+{
+    if (argc != 1) {
+        fprintf(stderr,
+                "Usage: cohort worker < JOB.json > RESULT.json\n"
+                "Run one solver job of `cohort serve` (plan or what-if); the server starts\n"
+                "these itself.  Exit codes: 0 result written, 2 invalid job, 1 failure.\n");
+        return argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+                   ? COHORT_EXIT_OK
+                   : COHORT_EXIT_INVALID;
+    }
+    char *spec = NULL;
+    size_t len = 0;
+    if (io_read_all("-", IO_MAX_INPUT_BYTES, &spec, &len) != IO_OK) {
+        fprintf(stderr, "cohort worker: cannot read the job from stdin\n");
+        return COHORT_EXIT_INTERNAL;
+    }
+    char *out = NULL;
+    int code = io_worker_run(spec, len, &out);
+    free(spec);
+    if (out) {
+        fputs(out, stdout);
+        fflush(stdout);
+    }
+    free(out);
+    return code;
+}
