@@ -1152,8 +1152,12 @@ static void write_svg(FILE *f, const rows *rs)
             if (tpos[t] < 0)
                 continue;
             double x = x0 + (nt > 1 ? (double)tpos[t] / (nt - 1) : 0.5) * (pw - 40) + 20;
-            fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x, y0 + 18,
-                    tiers[t]);
+            int groups = 0;
+            for (int i = 0; i < rs->n && !groups; i++)
+                if (tier_index(rs->v[i].tier) == t && rs->v[i].info)
+                    groups = (int)jnum(rs->v[i].info, "groups", 0);
+            fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s (%d groups)</text>\n",
+                    x, y0 + 18, tiers[t], groups);
         }
         for (int s = 0; s < NS; s++) {
             bool any = false;
