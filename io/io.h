@@ -193,6 +193,11 @@ int io_store_schedule_list(io_store *s, const char *program, char **json);
  * published one or else the latest.  IO_STORE_ENOTFOUND when none. */
 int io_store_schedule_get(io_store *s, const char *program, int version, char **json,
                           int *version_out);
+/* The version io_store_schedule_get(program, -1, ...) would return and
+ * its creation time stamp (which tells a re-created program's version 1
+ * from the old one), without reading the schedule.  IO_STORE_ENOTFOUND
+ * when there is none. */
+int io_store_schedule_current(io_store *s, const char *program, int *version, char stamp[40]);
 /* Publish a version (the previously published one is unpublished). */
 int io_store_schedule_publish(io_store *s, const char *program, int version, long actor);
 

@@ -29,6 +29,17 @@
 #define COHORT_VERSION MODEL_VERSION
 #endif
 
+/* A parsed saved schedule, shared by the requests that rank fill
+ * suggestions against it (read-only); freed when evicted and unused. */
+typedef struct sched_entry {
+    char program[65];
+    int version;
+    char stamp[40];
+    model_solution *sol;
+    int refs;    /* users, plus 1 while in the cache */
+} sched_entry;
+#define SCHED_CACHE 4
+
 struct io_server {
     struct MHD_Daemon *daemon;
     io_store *store;
@@ -37,7 +48,75 @@ struct io_server {
     int port;
     char *openapi;
     pthread_mutex_t log_mu;
+    pthread_mutex_t sched_mu;
+    sched_entry *sched[SCHED_CACHE];
+    unsigned sched_next;
 };
+
+static void sched_release(io_server *srv, sched_entry *e)
+{
+    if (!e)
+        return;
+    pthread_mutex_lock(&srv->sched_mu);
+    int last = --e->refs == 0;
+    pthread_mutex_unlock(&srv->sched_mu);
+    if (last) {
+        model_solution_destroy(e->sol);
+        free(e);
+    }
+}
+
+/* The published (else latest) schedule of a program, parsed: from the
+ * cache, or read and parsed now.  NULL when there is none (or it cannot be
+ * read); *version set when one exists.  Release with sched_release. */
+static sched_entry *sched_acquire(io_server *srv, const char *program, int *version)
+{
+    char stamp[40];
+    int v = 0;
+    if (io_store_schedule_current(srv->store, program, &v, stamp) != IO_OK)
+        return NULL;
+    *version = v;
+    pthread_mutex_lock(&srv->sched_mu);
+    for (int i = 0; i < SCHED_CACHE; i++) {
+        sched_entry *e = srv->sched[i];
+        if (e && e->version == v && strcmp(e->program, program) == 0 &&
+            strcmp(e->stamp, stamp) == 0) {
+            e->refs++;
+            pthread_mutex_unlock(&srv->sched_mu);
+            return e;
+        }
+    }
+    pthread_mutex_unlock(&srv->sched_mu);
+    char *text = NULL;
+    if (io_store_schedule_get(srv->store, program, v, &text, NULL) != IO_OK)
+        return NULL;
+    model_diag d;
+    model_diag_init(&d);
+    sched_entry *e = calloc(1, sizeof *e);
+    if (!e || io_solution_parse(text, strlen(text), &e->sol, &d) != IO_OK) {
+        free(e);
+        free(text);
+        model_diag_free(&d);
+        return NULL;
+    }
+    free(text);
+    model_diag_free(&d);
+    snprintf(e->program, sizeof e->program, "%s", program);
+    snprintf(e->stamp, sizeof e->stamp, "%s", stamp);
+    e->version = v;
+    e->refs = 2; /* the cache and the caller */
+    pthread_mutex_lock(&srv->sched_mu);
+    unsigned k = srv->sched_next++ % SCHED_CACHE;
+    sched_entry *old = srv->sched[k];
+    srv->sched[k] = e;
+    int drop = old && --old->refs == 0;
+    pthread_mutex_unlock(&srv->sched_mu);
+    if (drop) {
+        model_solution_destroy(old->sol);
+        free(old);
+    }
+    return e;
+}
 
 /* Per-request state (one per HTTP request on a connection). */
 typedef struct req_ctx {
@@ -1140,21 +1219,17 @@ out:
  * {"suggestions": null, "note"/"errors"}. */
 static json_t *suggestions(http_req *q, model_instance *before, json_t *events, json_t *recorded)
 {
-    char *text = NULL;
     int version = 0;
-    if (io_store_schedule_get(q->srv->store, q->param[0], -1, &text, &version) != IO_OK)
-        return json_pack("{s:n,s:s}", "suggestions", "note",
-                         "no saved schedule: plan the program (POST /v1/programs/{program}/plan)"
-                         " to get fill suggestions");
+    sched_entry *se = sched_acquire(q->srv, q->param[0], &version);
+    if (!se)
+        return version ? json_pack("{s:n,s:i,s:s}", "suggestions", "schedule_version", version,
+                                   "note", "the saved schedule cannot be read")
+                       : json_pack("{s:n,s:s}", "suggestions", "note",
+                                   "no saved schedule: plan the program (POST "
+                                   "/v1/programs/{program}/plan) to get fill suggestions");
     model_diag d;
     model_diag_init(&d);
-    model_solution *sol = NULL;
     json_t *out = NULL;
-    if (io_solution_parse(text, strlen(text), &sol, &d) != IO_OK) {
-        out = json_pack("{s:n,s:i,s:s}", "suggestions", "schedule_version", version, "note",
-                        "the saved schedule cannot be read");
-        goto done;
-    }
     /* the events fill understands, dated as recorded */
     json_t *fe = json_array();
     size_t i;
@@ -1175,7 +1250,7 @@ static json_t *suggestions(http_req *q, model_instance *before, json_t *events, 
         solver_fill_options fo;
         solver_fill_options_default(&fo);
         json_t *report = NULL;
-        int rc = run_fill(before, sol, fe, &fo, &report, &d);
+        int rc = run_fill(before, se->sol, fe, &fo, &report, &d);
         if (rc == IO_OK) {
             out = json_pack("{s:o,s:i}", "suggestions", report, "schedule_version", version);
         } else {
@@ -1188,9 +1263,7 @@ static json_t *suggestions(http_req *q, model_instance *before, json_t *events, 
         }
     }
     json_decref(fe);
-done:
-    free(text);
-    model_solution_destroy(sol);
+    sched_release(q->srv, se);
     model_diag_free(&d);
     return out;
 }
@@ -1211,10 +1284,10 @@ static enum MHD_Result h_events_post(http_req *q)
     /* the program before the events: what fill ranks against (only when
      * there is a schedule to rank against) */
     model_instance *before = NULL;
-    char *sched = NULL;
-    if (io_store_schedule_get(q->srv->store, q->param[0], -1, &sched, NULL) == IO_OK)
+    int sv = 0;
+    char stamp[40];
+    if (io_store_schedule_current(q->srv->store, q->param[0], &sv, stamp) == IO_OK)
         io_store_program_export(q->srv->store, q->param[0], &before, &d);
-    free(sched);
     model_diag_free(&d);
     model_diag_init(&d);
     char *recorded = NULL;
@@ -1809,6 +1882,7 @@ int io_server_start(const char *db_path, const io_server_options *o, io_server *
     if (!srv->opt.bind)
         srv->opt.bind = "127.0.0.1";
     pthread_mutex_init(&srv->log_mu, NULL);
+    pthread_mutex_init(&srv->sched_mu, NULL);
     int rc = io_store_open(db_path, 1, &srv->store, err);
     if (rc != IO_OK)
         goto fail;
@@ -1873,6 +1947,7 @@ fail:
     io_store_close(srv->store);
     free(srv->openapi);
     pthread_mutex_destroy(&srv->log_mu);
+    pthread_mutex_destroy(&srv->sched_mu);
     free(srv);
     return rc;
 }
@@ -1893,7 +1968,13 @@ void io_server_stop(io_server *s)
     io_jobs_destroy(s->jobs);
     io_store_close(s->store);
     free(s->openapi);
+    for (int i = 0; i < SCHED_CACHE; i++)
+        if (s->sched[i]) {
+            model_solution_destroy(s->sched[i]->sol);
+            free(s->sched[i]);
+        }
     pthread_mutex_destroy(&s->log_mu);
+    pthread_mutex_destroy(&s->sched_mu);
     free(s);
 }
 

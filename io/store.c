@@ -770,6 +770,40 @@ static json_t *lookup(json_t *arr, json_t *map, const char *id, size_t *idx)
     return json_array_get(arr, (size_t)json_integer_value(v));
 }
 
+/* A working copy of a stored document for a change: a new top-level
+ * object and new collection arrays whose elements are still the stored
+ * (shared, never modified) ones.  A change that edits an element replaces
+ * it with its own copy first (own_element); unchanged elements stay shared,
+ * which also makes comparing old and new cheap (json_equal sees the same
+ * pointer). */
+static json_t *work_copy(const json_t *old)
+{
+    json_t *w = json_copy((json_t *)old);
+    for (int k = 0; w && k < IO_ENTITY_COUNT; k++) {
+        json_t *arr = json_object_get(w, COLLECTIONS[k]);
+        if (arr && json_object_set_new(w, COLLECTIONS[k], json_copy(arr)) != 0) {
+            json_decref(w);
+            return NULL;
+        }
+    }
+    return w;
+}
+
+/* Element idx of a working copy's collection, made the copy's own (a deep
+ * copy replaces the shared one) so that it may be edited.  NULL on ENOMEM. */
+static json_t *own_element(json_t *arr, size_t idx, const json_t *old_arr)
+{
+    json_t *e = json_array_get(arr, idx);
+    /* the working copy keeps the stored order, so a shared element sits at
+     * the same index */
+    if (!e || json_array_get(old_arr, idx) != e)
+        return e;
+    json_t *c = json_deep_copy(e);
+    if (!c || json_array_set_new(arr, idx, c) != 0)
+        return NULL;
+    return c;
+}
+
 /* Validate a raw document: on success *norm is the normalised document
  * (io_instance_to_json of the parsed instance) and *inst_out (may be NULL)
  * the instance. */
@@ -1360,7 +1394,7 @@ static int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, con
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", program);
     if (rc == IO_OK) {
-        work = json_deep_copy(old);
+        work = work_copy(old);
         rc = work ? fn(s, work, ctx, d) : IO_ENOMEM;
     }
     if (rc == IO_OK)
@@ -1491,6 +1525,7 @@ int io_store_entity_delete(io_store *s, const char *program, io_entity_kind kind
 /* ---------------------------------------------------------- events */
 
 typedef struct {
+    const json_t *old; /* the stored document (shared elements) */
     json_t *events;   /* array of event objects */
     const char *base; /* path prefix: "", "events" */
     int wrapped;      /* body was an array or {"events":[]} */
@@ -1600,7 +1635,8 @@ static int events_fn(io_store *s, json_t *doc, void *vctx, model_diag *d)
         }
         const char *gid = json_string_value(json_object_get(ev, "group"));
         const char *pid = json_string_value(json_object_get(ev, "patient"));
-        json_t *g = gid ? find_by_id(json_object_get(doc, "groups"), gid, NULL) : NULL;
+        size_t gidx = 0;
+        json_t *g = gid ? find_by_id(json_object_get(doc, "groups"), gid, &gidx) : NULL;
         if (!g) {
             ev_path(path, sizeof path, c, i, "group");
             model_diag_error(d, path, gid ? "no group '%s'" : "missing: the group id%s",
@@ -1616,6 +1652,15 @@ static int events_fn(io_store *s, json_t *doc, void *vctx, model_diag *d)
         }
         json_t *m = find_member(g, pid);
         const char *status = NULL;
+        /* this group is edited below (when the event is valid): own it */
+        json_t *owned = own_element(json_object_get(doc, "groups"), gidx,
+                                    json_object_get(c->old, "groups"));
+        if (!owned)
+            return IO_ENOMEM;
+        if (owned != g) {
+            g = owned;
+            m = find_member(g, pid);
+        }
         ev_path(path, sizeof path, c, i, "patient");
         if (k <= 3) { /* dropped graduated hold_clinical hold_admin */
             if (!m || !occupies(m)) {
@@ -1773,7 +1818,7 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
                          je.text);
         return IO_EINVAL;
     }
-    events_ctx c = {NULL, "", 0, json_array()};
+    events_ctx c = {NULL, NULL, "", 0, json_array()};
     if (json_is_array(b)) {
         c.events = json_incref(b);
         c.wrapped = 1;
@@ -1819,7 +1864,8 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
             model_diag_error(d, "", "no program '%s'", program);
     }
     if (rc == IO_OK) {
-        work = json_deep_copy(old);
+        c.old = old;
+        work = work_copy(old);
         rc = work ? events_fn(s, work, &c, d) : IO_ENOMEM;
     }
     if (rc == IO_OK && roster_only(c.recorded)) {
@@ -2029,6 +2075,30 @@ int io_store_schedule_get(io_store *s, const char *program, int version, char **
             if (version_out)
                 *version_out = sqlite3_column_int(st, 1);
             rc = *json ? IO_OK : IO_ENOMEM;
+        } else {
+            rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+        }
+    }
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    return rc;
+}
+
+int io_store_schedule_current(io_store *s, const char *program, int *version, char stamp[40])
+{
+    sqlite3_stmt *st = NULL;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st,
+                  "SELECT version, created_at FROM schedule WHERE program_id = ?1"
+                  " ORDER BY published DESC, version DESC LIMIT 1",
+                  "s", program);
+    if (rc == IO_OK) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            *version = sqlite3_column_int(st, 0);
+            const char *t = (const char *)sqlite3_column_text(st, 1);
+            snprintf(stamp, 40, "%s", t ? t : "");
         } else {
             rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
         }
