@@ -122,6 +122,7 @@ static sched_entry *sched_acquire(io_server *srv, const char *program, int *vers
 typedef struct req_ctx {
     char *body;
     size_t len, cap;
+    size_t received; /* body bytes seen, kept or not */
     int too_big;
     double t0;
     int status;       /* sent status, 0 = none yet */
@@ -1789,6 +1790,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
+        r->received += n;
+        /* past the limit the rest is read and dropped (the 413 can only be
+         * sent once the request is complete); a client that keeps sending
+         * far past it loses the connection */
+        if (r->too_big && r->received > 4 * srv->opt.max_body + ((size_t)1 << 20))
+            return MHD_NO;
         if (r->too_big || r->status)
             return MHD_YES;
         if (r->len + n > srv->opt.max_body) {

@@ -120,8 +120,13 @@ static void child_exec(const io_jobs *J, int in_fd, int out_fd)
     sigaction(SIGPIPE, &dfl, NULL);
     if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0)
         _exit(126);
-    /* keep stderr; close everything else (listening socket, connections,
-     * the database) */
+    /* stderr to /dev/null: whatever a solver might print could name
+     * patients, and the server's stderr is its log (the worker reports
+     * failures in its JSON); close everything else (listening socket,
+     * connections, the database) */
+    int dn = open("/dev/null", O_WRONLY);
+    if (dn >= 0)
+        dup2(dn, 2);
     for (long fd = 3; fd < J->max_fd; fd++)
         close((int)fd);
     execv(J->worker, J->argv);

@@ -462,6 +462,25 @@ Test(server, bad_json_unknown_paths_methods_and_large_bodies)
     close(fd);
     assert_error(&r, 413);
     resp_free(&r);
+    /* one that keeps going far past it loses the connection, no answer */
+    fd = connect_to(port);
+    n = snprintf(head, sizeof head,
+                 "POST /v1/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                 "Authorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n\r\n",
+                 viewer);
+    send_all(fd, head, (size_t)n);
+    chunk = malloc(16384 + 16);
+    cl = sprintf(chunk, "4000\r\n");
+    memset(chunk + cl, ' ', 16384);
+    memcpy(chunk + cl + 16384, "\r\n", 2);
+    int sent_all = 1;
+    for (int i = 0; i < 200 && sent_all; i++) /* 3.2 MB */
+        sent_all = send_all(fd, chunk, (size_t)cl + 16384 + 2) == 0;
+    free(chunk);
+    if (sent_all)
+        send_all(fd, "0\r\n\r\n", 5);
+    cr_assert_neq(read_resp(fd, &r), 0, "expected the connection to be dropped");
+    close(fd);
     /* the server is still fine */
     r = req("GET", "/v1/health", NULL, NULL);
     cr_assert_eq(r.status, 200);
