@@ -1157,6 +1157,73 @@ Test(server, a_crashing_solver_does_not_take_the_server_down)
     free(inst);
 }
 
+/* With a solver that takes its time: the queue limit answers 503, and
+ * DELETE stops a running solve (its process group is killed). */
+Test(server, slow_solves_queue_and_can_be_stopped)
+{
+    io_server_stop(srv);
+    char worker[400];
+    snprintf(worker, sizeof worker, "%s/slow.sh", dir);
+    FILE *f = fopen(worker, "w");
+    cr_assert_not_null(f);
+    fputs("#!/bin/sh\nsleep 30 &\nwait\n", f);
+    fclose(f);
+    chmod(worker, 0755);
+    io_server_options o;
+    io_server_options_default(&o);
+    o.port = 0;
+    o.worker = worker;
+    o.max_jobs = 1;
+    o.max_queued = 1;
+    char *err = NULL;
+    cr_assert_eq(io_server_start(dbpath, &o, &srv, &err), IO_OK, "%s", err ? err : "");
+    port = io_server_port(srv);
+    char *inst = slurp(TINY);
+    resp a = req("POST", "/v1/plan?async=1", coord, inst);
+    cr_assert_eq(a.status, 202);
+    char pa[80];
+    snprintf(pa, sizeof pa, "/v1/jobs/%s", json_string_value(json_object_get(a.json, "job")));
+    resp_free(&a);
+    /* wait until it runs, then fill the queue */
+    resp r;
+    for (int i = 0; i < 100; i++) {
+        r = req("GET", pa, viewer, NULL);
+        int running = strcmp(json_string_value(json_object_get(r.json, "status")), "running") == 0;
+        resp_free(&r);
+        if (running)
+            break;
+        usleep(20000);
+    }
+    resp b = req("POST", "/v1/plan?async=1", coord, inst);
+    cr_assert_eq(b.status, 202);
+    r = req("POST", "/v1/plan?async=1", coord, inst);
+    assert_error(&r, 503);
+    cr_assert(header_has(&r, "Retry-After:"));
+    resp_free(&r);
+    /* stop the running one */
+    r = req("DELETE", pa, coord, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "cancelled");
+    resp_free(&r);
+    /* the queued one starts in its place */
+    char pb[80];
+    snprintf(pb, sizeof pb, "/v1/jobs/%s", json_string_value(json_object_get(b.json, "job")));
+    int started = 0;
+    for (int i = 0; i < 200 && !started; i++) {
+        r = req("GET", pb, viewer, NULL);
+        started = strcmp(json_string_value(json_object_get(r.json, "status")), "running") == 0;
+        resp_free(&r);
+        if (!started)
+            usleep(20000);
+    }
+    cr_assert(started, "the queued job did not start after the cancel");
+    r = req("GET", "/v1/health", NULL, NULL);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "jobs"), "running")), 1);
+    resp_free(&r);
+    resp_free(&b);
+    free(inst);
+}
+
 /* ------------------------------------------------------- durability */
 
 typedef struct stream {
