@@ -36,7 +36,7 @@ HEAD="| clients | s | requests (writes) | req/s | writes/s | read p50 / p99 ms |
 | --- | --- | --- | --- | --- | --- | --- | --- |"
 mkdir -p bench/results
 {
-  echo "Tier $TIER seed 1 ($(grep -c '"patient"' "$tmp/program.json") patient mentions), $(nproc) cores,"
+  echo "Tier $TIER seed 1 ($(grep -c '"rate"' "$tmp/program.json") group types), $(nproc) cores,"
   echo "load average $(cut -d' ' -f1 /proc/loadavg) before the runs; ${SECONDS_PER_RUN} s per row."
   echo
   echo "Reads and 20 % roster-event writes:"
