@@ -205,11 +205,12 @@ static int cmd_fcfs(int argc, char **argv)
     return exit_code;
 }
 
-static int print_glpk_result(const solver_naive_result *r, double tl)
+static int print_glpk_result(const solver_naive_result *r, double tl, bool partial)
 {
-    json_t *j = json_pack("{s:s, s:b, s:b, s:f, s:f, s:f, s:i, s:i, s:i, s:I, s:b}", "status",
+    json_t *j = json_pack("{s:s, s:b, s:b, s:b, s:f, s:f, s:f, s:i, s:i, s:i, s:I, s:b}",
+                          "status", 
                           r->too_large ? "too_large" : model_solution_status_name(r->status),
-                          "has_incumbent", r->has_incumbent, "has_bound", r->has_bound, "seconds",
+                          "partial", partial, "has_incumbent", r->has_incumbent, "has_bound", r->has_bound, "seconds",
                           r->seconds, "build_seconds", r->build_seconds, "time_limit_s", tl,
                           "cols", r->n_cols, "binaries", r->n_bin, "rows", r->n_rows, "nonzeros",
                           (json_int_t)r->n_nonzeros, "too_large", r->too_large);
@@ -218,6 +219,13 @@ static int print_glpk_result(const solver_naive_result *r, double tl)
     if (j && r->has_bound)
         json_object_set_new(j, "bound", json_real(r->bound));
     return print_json_line(j);
+}
+
+/* Progress lines (flushed), so that a driver that kills the solve at its
+ * deadline keeps the last incumbent and bound. */
+static void progress_line(const solver_naive_result *partial, void *ctx)
+{
+    print_glpk_result(partial, *(const double *)ctx, true);
 }
 
 /* Options shared by `naive` and `glpk`: INPUT [--time-limit S] [--gap G]
@@ -262,14 +270,14 @@ static int cmd_naive(int argc, char **argv)
     if (gap >= 0)
         inst->settings.mip_gap = gap;
     solver_naive_result r;
-    rc = solver_baseline_naive(inst, tl, mps, &r);
+    rc = solver_baseline_naive(inst, tl, mps, progress_line, &tl, &r);
     model_instance_destroy(inst);
     if (rc != SOLVER_OK) {
         fprintf(stderr, "cohort-bench naive: failed (code %d%s)\n", rc,
                 rc == SOLVER_EBACKEND ? ", GLPK error" : "");
         return COHORT_EXIT_INTERNAL;
     }
-    return print_glpk_result(&r, tl);
+    return print_glpk_result(&r, tl, false);
 }
 
 static int cmd_glpk(int argc, char **argv)
@@ -283,13 +291,13 @@ static int cmd_glpk(int argc, char **argv)
         return COHORT_EXIT_INVALID;
     }
     solver_naive_result r;
-    int rc = solver_glpk_solve_file(in, tl, gap, &r);
+    int rc = solver_glpk_solve_file(in, tl, gap, progress_line, &tl, &r);
     if (rc != SOLVER_OK) {
         fprintf(stderr, "cohort-bench glpk: %s (code %d)\n",
                 rc == SOLVER_EIO ? "cannot read the model" : "GLPK failed", rc);
         return rc == SOLVER_EIO ? COHORT_EXIT_INVALID : COHORT_EXIT_INTERNAL;
     }
-    return print_glpk_result(&r, tl);
+    return print_glpk_result(&r, tl, false);
 }
 
 /* --------------------------------------------------------- child runs */
@@ -672,8 +680,10 @@ static void run_glpk_child(const bench_cfg *c, const char *kind, const char *inp
     char *argv[] = {(char *)c->self, (char *)kind, (char *)input, "--time-limit", tlbuf,
                     "--gap", gapbuf, NULL};
     child_run cr;
-    /* the naive model may take a while to build; the solve stops itself */
-    if (run_child(argv, out, err, tl * 1.5 + 300, &cr) != 0) {
+    /* GLPK checks its time limit only between nodes: a node LP can run far
+     * past it, so the child is killed at 1.5 x limit + 60 s and its last
+     * progress line kept */
+    if (run_child(argv, out, err, tl * 1.5 + 60, &cr) != 0) {
         snprintf(r->status, sizeof r->status, "not run");
         return;
     }
@@ -685,6 +695,12 @@ static void run_glpk_child(const bench_cfg *c, const char *kind, const char *inp
         return;
     }
     fill_from_glpk(r, s);
+    if (cr.timed_out || json_is_true(json_object_get(s, "partial"))) {
+        fmt_to(r->status, sizeof r->status, "%s", r->has_obj ? "killed (feasible)" : "killed");
+        size_t len = strlen(r->note);
+        fmt_to(r->note + len, sizeof r->note - len, "killed at %.0f s, last report at %.0f s; ",
+               cr.wall, jnum(s, "seconds", 0));
+    }
     fmt_to(r->note, sizeof r->note, "%.0f cols (%.0f binary), %.0f rows, %.0f nonzeros; %s %.1f s",
            jnum(s, "cols", 0), jnum(s, "binaries", 0), jnum(s, "rows", 0),
            jnum(s, "nonzeros", 0), strcmp(kind, "naive") == 0 ? "build" : "read",
@@ -701,7 +717,9 @@ static void parse_cbc_log(const char *log, row *r)
         return;
     }
     char *res = strstr(text, "Result - ");
-    if (!res) {
+    if (!res && strstr(text, "Pre-processing says infeasible")) {
+        snprintf(r->status, sizeof r->status, "infeasible (preprocessing)");
+    } else if (!res) {
         snprintf(r->status, sizeof r->status, "no result");
     } else if (strncmp(res + 9, "Optimal", 7) == 0) {
         snprintf(r->status, sizeof r->status, "optimal");

@@ -13,5 +13,5 @@ if ! command -v cmake >/dev/null || ! command -v cbc >/dev/null || [ ! -f /usr/i
   scripts/setup.sh   # installs the Debian packages (coinor-cbc included) and builds ./build
 fi
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCOHORT_TESTS=OFF >/dev/null
-cmake --build build-bench -j"$(nproc)" --target cohort cohort-bench >/dev/null
+cmake --build build-bench -j"$(nproc)" --target cohort cohort-bench fill-latency >/dev/null
 exec build-bench/cohort-bench run --cohort build-bench/cohort --root . "$@"

@@ -844,7 +844,19 @@ typedef struct cbinfo {
     double bound;
     double sense;    /* +1 maximise, -1 minimise */
     double deadline; /* now_s() value past which the search stops */
+    solver_naive_result *r;
+    double t0;       /* start of the whole run (for r->seconds) */
+    solver_naive_progress_fn progress;
+    void *ctx;
 } cbinfo;
+
+static void report(cbinfo *ci)
+{
+    if (!ci->progress)
+        return;
+    ci->r->seconds = now_s() - ci->t0;
+    ci->progress(ci->r, ci->ctx);
+}
 
 static void naive_callback(glp_tree *T, void *info)
 {
@@ -852,6 +864,16 @@ static void naive_callback(glp_tree *T, void *info)
     int r = glp_ios_reason(T);
     if (now_s() > ci->deadline) /* GLPK checks tm_lim only between nodes */
         glp_ios_terminate(T);
+    bool better = false;
+    if (r == GLP_IBINGO) {
+        double v = glp_mip_obj_val(glp_ios_get_prob(T));
+        if (!ci->r->has_incumbent || ci->sense * v > ci->sense * ci->r->objective) {
+            ci->r->has_incumbent = true;
+            ci->r->objective = v;
+            ci->r->status = MODEL_STATUS_FEASIBLE;
+            better = true;
+        }
+    }
     if (r == GLP_ISELECT || r == GLP_IBINGO || r == GLP_IROWGEN) {
         int p = glp_ios_best_node(T);
         if (p > 0) {
@@ -859,23 +881,33 @@ static void naive_callback(glp_tree *T, void *info)
             if (!ci->has_bound || ci->sense * b < ci->sense * ci->bound) {
                 ci->bound = b;
                 ci->has_bound = true;
+                if (ci->sense * b < ci->sense * ci->r->bound - 1e-9) {
+                    ci->r->bound = b;
+                    better = true;
+                }
             }
         }
     }
+    if (better)
+        report(ci);
 }
 
 /* LP relaxation, then branch-and-cut, within time_limit_s of wall time;
- * GLPK defaults otherwise.  Fills status, incumbent and bound of r. */
-static void solve_prob(glp_prob *P, double time_limit_s, double mip_gap, solver_naive_result *r)
+ * GLPK defaults otherwise.  Fills status, incumbent and bound of r and
+ * reports progress. */
+static void solve_prob(glp_prob *P, double time_limit_s, double mip_gap, double t0,
+                       solver_naive_progress_fn progress, void *ctx, solver_naive_result *r)
 {
     double ts = now_s();
     double sense = glp_get_obj_dir(P) == GLP_MAX ? 1.0 : -1.0;
+    cbinfo ci = {false, 0.0, sense, ts + time_limit_s, r, t0, progress, ctx};
     glp_smcp sp;
     glp_init_smcp(&sp);
     sp.msg_lev = GLP_MSG_OFF;
     sp.presolve = GLP_OFF;
     sp.tm_lim = (int)(time_limit_s * 1000.0);
     r->status = MODEL_STATUS_TIME_LIMIT;
+    report(&ci);
     int src = glp_simplex(P, &sp);
     int sst = glp_get_status(P);
     if (src == 0 && (sst == GLP_NOFEAS || glp_get_prim_stat(P) == GLP_NOFEAS)) {
@@ -886,11 +918,11 @@ static void solve_prob(glp_prob *P, double time_limit_s, double mip_gap, solver_
         return;
     r->has_bound = true;
     r->bound = glp_get_obj_val(P);
+    report(&ci);
     double left = time_limit_s - (now_s() - ts);
     if (left <= 0.05)
         return;
     glp_iocp ip;
-    cbinfo ci = {false, 0.0, sense, ts + time_limit_s};
     glp_init_iocp(&ip);
     ip.msg_lev = GLP_MSG_OFF;
     ip.tm_lim = (int)(left * 1000.0);
@@ -905,9 +937,10 @@ static void solve_prob(glp_prob *P, double time_limit_s, double mip_gap, solver_
     }
     if (ci.has_bound && sense * ci.bound < sense * r->bound)
         r->bound = ci.bound;
-    if (irc == 0 && ist == GLP_OPT) {
+    if ((irc == 0 && ist == GLP_OPT) || (irc == GLP_EMIPGAP && r->has_incumbent)) {
+        /* proved optimal, or within the relative gap asked for */
         r->status = MODEL_STATUS_OPTIMAL;
-        if (!ci.has_bound) /* solved at the root */
+        if (!ci.has_bound && irc == 0) /* solved at the root */
             r->bound = r->objective;
     } else if (ist == GLP_NOFEAS) {
         r->status = MODEL_STATUS_INFEASIBLE;
@@ -919,6 +952,7 @@ static void solve_prob(glp_prob *P, double time_limit_s, double mip_gap, solver_
 }
 
 int solver_glpk_solve_file(const char *path, double time_limit_s, double mip_gap,
+                           solver_naive_progress_fn progress, void *ctx,
                            solver_naive_result *res)
 {
     if (!path || !res || time_limit_s <= 0)
@@ -947,7 +981,7 @@ int solver_glpk_solve_file(const char *path, double time_limit_s, double mip_gap
         r.n_bin = glp_get_num_bin(P);
         r.n_nonzeros = glp_get_num_nz(P);
         r.build_seconds = now_s() - t0;
-        solve_prob(P, time_limit_s, mip_gap, &r);
+        solve_prob(P, time_limit_s, mip_gap, t0, progress, ctx, &r);
     }
     glp_delete_prob(P);
     glp_error_hook(NULL, NULL);
@@ -959,7 +993,7 @@ int solver_glpk_solve_file(const char *path, double time_limit_s, double mip_gap
 }
 
 int solver_baseline_naive(const model_instance *inst, double time_limit_s, const char *mps_path,
-                          solver_naive_result *res)
+                          solver_naive_progress_fn progress, void *ctx, solver_naive_result *res)
 {
     if (!inst || !res)
         return SOLVER_EINVAL;
@@ -1024,7 +1058,7 @@ int solver_baseline_naive(const model_instance *inst, double time_limit_s, const
     r.build_seconds = now_s() - t0;
 
     if (time_limit_s > 0)
-        solve_prob(nm->P, time_limit_s, inst->settings.mip_gap, &r);
+        solve_prob(nm->P, time_limit_s, inst->settings.mip_gap, t0, progress, ctx, &r);
     rc = SOLVER_OK;
 out:
     glp_delete_prob(nm->P);

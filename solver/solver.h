@@ -209,6 +209,13 @@ typedef struct solver_naive_result {
                                      (n_cols/n_nonzeros then estimated) */
 } solver_naive_result;
 
+/* Progress of a naive or file solve: called with the result so far (status
+ * time_limit until an incumbent exists, then feasible) when the solve
+ * starts, after the LP relaxation and whenever the incumbent or the bound
+ * improves; ctx is passed through.  Lets a caller that must stop the solve
+ * from outside keep the last figures. */
+typedef void (*solver_naive_progress_fn)(const solver_naive_result *partial, void *ctx);
+
 /* Largest naive model solver_baseline_naive builds (matrix nonzeros). */
 #define SOLVER_NAIVE_MAX_NONZEROS 40000000L
 
@@ -219,6 +226,7 @@ typedef struct solver_naive_result {
  * means 0.  *res: status, incumbent, bound, sizes (build_seconds = reading
  * time).  SOLVER_EINVAL, SOLVER_EIO (unreadable file), SOLVER_EBACKEND. */
 int solver_glpk_solve_file(const char *path, double time_limit_s, double mip_gap,
+                           solver_naive_progress_fn progress, void *ctx,
                            solver_naive_result *res);
 
 /* Build the naive monolithic model (SPEC objective; binaries
@@ -228,10 +236,12 @@ int solver_glpk_solve_file(const char *path, double time_limit_s, double mip_gap
  * conflicts and caps; no substitutes or coverage).  When mps_path is not
  * NULL write it there as MPS (free format).  When time_limit_s > 0 solve it
  * with GLPK (LP relaxation then branch-and-cut, GLPK's error hook catching
- * failures) within that wall time.  *res is filled on SOLVER_OK; other
- * codes: SOLVER_EINVAL, SOLVER_ENOMEM, SOLVER_EBACKEND (GLPK failed),
- * SOLVER_EIO (file not written). */
+ * failures) within that wall time (status optimal also when stopped within
+ * settings.mip_gap), reporting to progress (may be NULL).  *res is filled
+ * on SOLVER_OK; other codes: SOLVER_EINVAL, SOLVER_ENOMEM, SOLVER_EBACKEND
+ * (GLPK failed), SOLVER_EIO (file not written). */
 int solver_baseline_naive(const model_instance *inst, double time_limit_s,
-                          const char *mps_path, solver_naive_result *res);
+                          const char *mps_path, solver_naive_progress_fn progress, void *ctx,
+                          solver_naive_result *res);
 
 #endif

@@ -223,11 +223,19 @@ Test(fcfs, first_feasible_slot_pins_and_cover)
     model_instance_destroy(inst);
 }
 
+static void count_progress(const solver_naive_result *partial, void *ctx)
+{
+    (void)partial;
+    (*(int *)ctx)++;
+}
+
 Test(naive, solves_tiny_instance_to_hand_computed_optimum)
 {
     model_instance *inst = parse(ONE_GROUP);
     solver_naive_result r;
-    cr_assert_eq(solver_baseline_naive(inst, 20.0, NULL, &r), SOLVER_OK);
+    int reports = 0;
+    cr_assert_eq(solver_baseline_naive(inst, 20.0, NULL, count_progress, &reports, &r), SOLVER_OK);
+    cr_assert_geq(reports, 2, "progress at the start and after the LP relaxation");
     cr_assert_eq(r.status, MODEL_STATUS_OPTIMAL);
     cr_assert(r.has_incumbent);
     /* p5 (110), p4 (108), p2 (106), no empty seat, load balance -1 */
@@ -248,7 +256,7 @@ Test(naive, writes_mps_with_meaningful_names)
     cr_assert_geq(fd, 0);
     close(fd);
     solver_naive_result r;
-    cr_assert_eq(solver_baseline_naive(inst, 0.0, path, &r), SOLVER_OK);
+    cr_assert_eq(solver_baseline_naive(inst, 0.0, path, NULL, NULL, &r), SOLVER_OK);
     cr_assert_not(r.has_incumbent);
     FILE *f = fopen(path, "r");
     cr_assert_not_null(f);
@@ -268,8 +276,30 @@ Test(naive, writes_mps_with_meaningful_names)
 Test(naive, rejects_null)
 {
     solver_naive_result r;
-    cr_assert_eq(solver_baseline_naive(NULL, 1.0, NULL, &r), SOLVER_EINVAL);
+    cr_assert_eq(solver_baseline_naive(NULL, 1.0, NULL, NULL, NULL, &r), SOLVER_EINVAL);
+    cr_assert_eq(solver_glpk_solve_file(NULL, 1.0, 0.0, NULL, NULL, &r), SOLVER_EINVAL);
     model_solution *s = NULL;
     cr_assert_eq(solver_baseline_fcfs(NULL, &s), SOLVER_EINVAL);
     cr_assert_null(s);
+}
+
+Test(naive, glpk_solves_an_lp_file)
+{
+    /* max x + 2y s.t. x + y <= 1.5, x, y binary: optimum y = 1, objective 2 */
+    char path[] = "/tmp/cohort-test-glpk-XXXXXX.lp";
+    int fd = mkstemps(path, 3);
+    cr_assert_geq(fd, 0);
+    const char *lp = "Maximize\n obj: x + 2 y\nSubject To\n c: x + y <= 1.5\nBinaries\n x\n y\nEnd\n";
+    cr_assert_eq(write(fd, lp, strlen(lp)), (ssize_t)strlen(lp));
+    close(fd);
+    solver_naive_result r;
+    int rc = solver_glpk_solve_file(path, 10.0, 0.0, NULL, NULL, &r);
+    remove(path);
+    cr_assert_eq(rc, SOLVER_OK);
+    cr_assert_eq(r.status, MODEL_STATUS_OPTIMAL);
+    cr_assert_float_eq(r.objective, 2.0, 1e-9);
+    cr_assert_eq(r.n_cols, 2);
+    cr_assert_eq(r.n_bin, 2);
+    cr_assert_eq(solver_glpk_solve_file("/nonexistent/model.lp", 1.0, 0.0, NULL, NULL, &r),
+                 SOLVER_EIO);
 }
