@@ -1429,9 +1429,11 @@ static int cmd_run(int argc, char **argv)
     char fill_tier[4] = "";
     int fill_seed = 0, fill_tix = -1;
 
+    double tier_secs[4] = {0, 0, 0, 0};
     for (int ti = 0; ti < c.n_tiers; ti++) {
         const char *tier = c.tiers[ti];
         int tix = tier_index(tier);
+        double t_tier = now_s();
         bool big = tix >= 2;
         const int *seeds = big ? c.l_seeds : c.seeds;
         int ns = big ? c.n_l_seeds : c.n_seeds;
@@ -1530,9 +1532,11 @@ static int cmd_run(int argc, char **argv)
                         wi.scenarios, wi.wall, wi.per_minute, wi.note);
             }
         }
+        tier_secs[tix] += now_s() - t_tier;
     }
     if (c.do_whatif && !whatif_done)
         snprintf(wi.note, sizeof wi.note, "needs tier M in the run");
+    double t_fill = now_s();
     fill_result fl;
     memset(&fl, 0, sizeof fl);
     if (fill_tix >= 0) {
@@ -1542,7 +1546,14 @@ static int cmd_run(int argc, char **argv)
     } else {
         snprintf(fl.note, sizeof fl.note, "needs tier S, M or L in the run");
     }
+    double fill_secs = now_s() - t_fill;
     double total = now_s() - t_start;
+    char timing[256];
+    fmt_to(timing, sizeof timing,
+           "Wall time: S %.0f s, M %.0f s (with the what-if run), L %.0f s, XL %.0f s, fill "
+           "latency %.0f s; S-L part %.0f s; whole suite %.0f s.",
+           tier_secs[0], tier_secs[1], tier_secs[2], tier_secs[3], fill_secs,
+           total - tier_secs[3], total);
 
     /* results.md */
     char path[PATH_MAX_LEN];
@@ -1550,13 +1561,12 @@ static int cmd_run(int argc, char **argv)
     FILE *f = fopen(path, "w");
     if (f) {
         write_markdown(f, &c, &rs, c.do_whatif ? &wi : NULL, &fl, machine);
-        fprintf(f, "\nWhole suite: %.0f s wall.\n", total);
+        fprintf(f, "\n%s\n", timing);
         fclose(f);
     }
     write_markdown(stdout, &c, &rs, c.do_whatif ? &wi : NULL, &fl, machine);
-    printf("\nWhole suite: %.0f s wall.  Files in %s: results.md, results.json, scaling.csv, "
-           "scaling.svg\n",
-           total, c.out);
+    printf("\n%s\nFiles in %s: results.md, results.json, scaling.csv, scaling.svg\n", timing,
+           c.out);
 
     /* results.json */
     json_t *runs = json_array();
@@ -1573,11 +1583,13 @@ static int cmd_run(int argc, char **argv)
                            fl.runs, "cli_runs", fl.cli_runs, "fill_ms_median", fl.lib_median,
                            "fill_ms_p99", fl.lib_p99, "cli_ms_median", fl.cli_median,
                            "cli_ms_p99", fl.cli_p99, "note", fl.note);
-    json_t *doc = json_pack("{s:s, s:O, s:o, s:o, s:o, s:f, s:[f,f,f,f]}", "machine", machine,
+    json_t *doc = json_pack("{s:s, s:O, s:o, s:o, s:o, s:f, s:[f,f,f,f], s:[f,f,f,f]}",
+                            "machine", machine,
                             "instances", infos, "runs", runs, "whatif", wj ? wj : json_null(),
                             "fill_latency", fj ? fj : json_null(),
                             "suite_wall_seconds", total, "time_limits_s", c.limit[0], c.limit[1],
-                            c.limit[2], c.limit[3]);
+                            c.limit[2], c.limit[3], "tier_wall_seconds", tier_secs[0],
+                            tier_secs[1], tier_secs[2], tier_secs[3]);
     path_join(path, sizeof path, c.out, "results.json");
     if (!doc || json_dump_file(doc, path, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) != 0)
         fprintf(stderr, "cohort-bench: cannot write %s\n", path);
