@@ -46,7 +46,7 @@ static int int_cmp(const void *a, const void *b)
  * -1 on a backend/alloc failure. */
 static int add_bands(bk_model *m, const sv_prob *pr, int g, int opencol, const int *ages, int na,
                      const int *pp, const int *ycol, int lo, int hi, int *bstart, dyn *row,
-                     char *name, size_t nsz)
+                     char *name, size_t nsz, dyn *bandlist)
 {
     const sv_group *G = &pr->g[g];
     const model_instance *inst = pr->inst;
@@ -77,6 +77,8 @@ static int add_bands(bk_model *m, const sv_prob *pr, int g, int opencol, const i
         bcols[nb] = col;
         bstart[nb] = s;
         nb++;
+        if (dyn_push(bandlist, col, g))
+            goto fail;
     }
     row->n = 0;
     for (int b = 0; b < nb; b++)
@@ -93,21 +95,17 @@ static int add_bands(bk_model *m, const sv_prob *pr, int g, int opencol, const i
         if (bk_row(m, name, row->n, row->c, row->v, -BK_INF, 1) < 0)
             goto fail;
     }
-    for (int i = 0; i < na; i++) {
-        int a = ages[i];
+    /* each candidate only with a band covering their age */
+    for (int k = lo; k < hi; k++) {
+        int a = inst->patients[pp[k]].age;
         row->n = 0;
-        int cnt = 0;
-        for (int k = lo; k < hi; k++)
-            if (inst->patients[pp[k]].age == a) {
-                if (dyn_push(row, ycol[k], 1))
-                    goto fail;
-                cnt++;
-            }
+        if (dyn_push(row, ycol[k], 1))
+            goto fail;
         for (int b = 0; b < nb; b++)
             if (bstart[b] <= a && a <= bstart[b] + G->spread)
-                if (dyn_push(row, bcols[b], -cnt))
+                if (dyn_push(row, bcols[b], -1))
                     goto fail;
-        snprintf(name, nsz, "age_%s_%d", gid, a);
+        snprintf(name, nsz, "age_%s_%s", gid, inst->patients[pp[k]].id);
         if (bk_row(m, name, row->n, row->c, row->v, -BK_INF, 0) < 0)
             goto fail;
     }
@@ -128,6 +126,7 @@ int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double ti
     bk_result res;
     memset(&res, 0, sizeof res);
     dyn row = {0};
+    dyn bandlist = {0}; /* band columns (c) and their group (v) */
     /* y columns: pairs (p, g) */
     int npair = 0, cap_pair = 256;
     int *pp = malloc(sizeof(int) * (size_t)cap_pair), *pgp = malloc(sizeof(int) * (size_t)cap_pair);
@@ -316,7 +315,8 @@ int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double ti
                     amax = G->held_age_max;
             }
             if (amax - amin > G->spread && add_bands(m, pr, g, opencol[g], ages, na, pp, ycol,
-                                                     lo, hi, bandcol, &row, name, sizeof name))
+                                                     lo, hi, bandcol, &row, name, sizeof name,
+                                                     &bandlist))
                 goto backend;
         }
     }
@@ -341,10 +341,59 @@ int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double ti
         memset(&bp, 0, sizeof bp);
         bp.time_limit = time_limit > 0.05 ? time_limit : 0.05;
         bp.gap = 1e-6;
-        bp.verbose = 0;
+        bp.verbose = pr->verbose > 1;
         bp.t0 = pr->t0;
         bp.label = "assign";
-        int e = bk_solve(m, &bp, &res);
+        bp.dive = 1;
+        sv_log(pr, "assignment model: %d columns, %d rows", bk_ncols(m), bk_nrows(m));
+        if (getenv("COHORT_ASSIGN_EXPORT"))
+            bk_write(m, getenv("COHORT_ASSIGN_EXPORT"));
+        /* The b-matching with capacity, min-size and high-acuity rows is
+         * totally unimodular once the age bands and the opening of optional
+         * groups are fixed: take those from the LP, re-solve (an integral LP,
+         * solved at the root), and fall back to the full MIP if that fails. */
+        int e = BK_OK;
+        int nstruct = bandlist.n;
+        for (int g = 0; g < ng; g++)
+            nstruct += opencol[g] >= 0;
+        if (nstruct > 0) {
+            bp.relax = 1;
+            e = bk_solve(m, &bp, &res);
+            bp.relax = 0;
+            if (e == BK_OK && res.x) {
+                /* the timetable opened these groups: keep them open */
+                for (int g = 0; g < ng; g++)
+                    if (opencol[g] >= 0 && pr->g[g].cap >= 0)
+                        bk_set_bounds(m, opencol[g], 1, 1);
+                for (int i = 0; i < bandlist.n; i++) {
+                    int g = (int)bandlist.v[i];
+                    int best = 1;
+                    for (int k = 0; k < bandlist.n; k++)
+                        if ((int)bandlist.v[k] == g && k != i &&
+                            (res.x[bandlist.c[k]] > res.x[bandlist.c[i]] + 1e-9 ||
+                             (res.x[bandlist.c[k]] >= res.x[bandlist.c[i]] - 1e-9 && k < i)))
+                            best = 0;
+                    bk_set_bounds(m, bandlist.c[i], best, best);
+                }
+                bk_result_free(&res);
+                bp.time_limit = time_limit * 0.5 > 0.05 ? time_limit * 0.5 : 0.05;
+                e = bk_solve(m, &bp, &res);
+                if (e == BK_OK && (res.status == BK_INFEASIBLE || !res.x)) {
+                    /* free them again: the full MIP */
+                    bk_result_free(&res);
+                    for (int g = 0; g < ng; g++)
+                        if (opencol[g] >= 0)
+                            bk_set_bounds(m, opencol[g], 0, pr->g[g].cap < 0 ? 0 : 1);
+                    for (int i = 0; i < bandlist.n; i++)
+                        bk_set_bounds(m, bandlist.c[i], 0, 1);
+                    e = bk_solve(m, &bp, &res);
+                }
+            } else {
+                bk_result_free(&res);
+            }
+        } else {
+            e = bk_solve(m, &bp, &res);
+        }
         if (e != BK_OK) {
             rc = e == BK_ENOMEM ? -SOLVER_ENOMEM : -SOLVER_EBACKEND;
             goto out;
@@ -360,6 +409,16 @@ int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double ti
         for (int k = 0; k < npair; k++)
             if (res.x[ycol[k]] > 0.5)
                 pl->pg[pp[k]] = pgp[k];
+        if (getenv("COHORT_DEBUG"))
+            for (int k = 0; k < npair; k++)
+                if (res.x[ycol[k]] > 0.5 && pr->g[pgp[k]].spread >= 0)
+                    fprintf(stderr, "debug: %s age %d in %s\n", inst->patients[pp[k]].id,
+                            inst->patients[pp[k]].age, inst->groups[pgp[k]].id);
+        if (getenv("COHORT_DEBUG"))
+            for (int k = 0; k < npair; k++)
+                if (res.x[ycol[k]] > 1e-9 && res.x[ycol[k]] < 1 - 1e-9)
+                    fprintf(stderr, "debug: fractional y %s %s = %g\n", inst->patients[pp[k]].id,
+                            inst->groups[pgp[k]].id, res.x[ycol[k]]);
         for (int g = 0; g < ng; g++)
             if (opencol[g] >= 0 && res.x[opencol[g]] < 0.5) {
                 pl->gs[g].cand = -1;
@@ -376,6 +435,8 @@ out:
     bk_free(m);
     free(row.c);
     free(row.v);
+    free(bandlist.c);
+    free(bandlist.v);
     free(pp);
     free(pgp);
     free(ycol);

@@ -41,6 +41,8 @@ typedef struct bk_params {
     const double *start;  /* a feasible solution (ncols values) or NULL */
     int relax;            /* solve the LP relaxation only */
     int cuts;             /* generate Gomory, MIR, cover and clique cuts */
+    int dive;             /* LP diving heuristic before branching (fix the
+                             most integral fractional columns, re-solve) */
     const int *priority;  /* per column, or NULL: branch first on fractional
                              columns of the highest priority */
 } bk_params;

@@ -367,7 +367,9 @@ static void bk_callback(glp_tree *T, void *info)
     }
     if (reason == GLP_IHEUR && c->start1 && !c->start_given) {
         c->start_given = 1;
-        glp_ios_heur_sol(T, c->start1);
+        int hr = glp_ios_heur_sol(T, c->start1);
+        if (c->p->verbose > 1)
+            fprintf(stderr, "heur_sol returned %d\n", hr);
     }
     if (glp_mip_status(P) == GLP_FEAS || glp_mip_status(P) == GLP_OPT) {
         double v = glp_mip_obj_val(P);
@@ -378,10 +380,140 @@ static void bk_callback(glp_tree *T, void *info)
         }
     }
     double t = now_s();
+    if (c->p->verbose > 1 && reason != GLP_ISELECT)
+        fprintf(stderr, "callback reason %d\n", reason);
     if (reason == GLP_ISELECT && c->p->verbose && t - c->last_print > 1.0)
         progress(c, "searching");
     if (t > c->deadline)
         glp_ios_terminate(T);
+}
+
+/* LP diving: repeatedly fix the fractional integer columns closest to an
+ * integer (a few at a time) and re-solve with the dual simplex; on an
+ * infeasible LP the last fixes are turned the other way.  Leaves the
+ * problem's bounds and an optimal LP basis as they were.  Writes a feasible
+ * solution into x and returns 1 when one was found. */
+static int dive(glp_prob *P, double deadline, double *x, double *objval)
+{
+    int n = glp_get_num_cols(P);
+    int *type = malloc(sizeof(int) * (size_t)(n + 1));
+    double *lb = malloc(sizeof(double) * (size_t)(n + 1));
+    double *ub = malloc(sizeof(double) * (size_t)(n + 1));
+    int *fix = malloc(sizeof(int) * (size_t)(n + 1));
+    double *fval = malloc(sizeof(double) * (size_t)(n + 1));
+    int *cstat = NULL, *rstat = NULL;
+    int found = 0;
+    if (!type || !lb || !ub || !fix || !fval)
+        goto out;
+    int m = glp_get_num_rows(P);
+    cstat = malloc(sizeof(int) * (size_t)(n + 1));
+    rstat = malloc(sizeof(int) * (size_t)(m + 1));
+    if (!cstat || !rstat)
+        goto out;
+    for (int j = 1; j <= n; j++) {
+        type[j] = glp_get_col_type(P, j);
+        lb[j] = glp_get_col_lb(P, j);
+        ub[j] = glp_get_col_ub(P, j);
+        cstat[j] = glp_get_col_stat(P, j);
+    }
+    for (int i = 1; i <= m; i++)
+        rstat[i] = glp_get_row_stat(P, i);
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_OFF;
+    sm.meth = GLP_DUALP;
+    for (int round = 0; round < 10000; round++) {
+        if (now_s() > deadline)
+            break;
+        /* fractional integer columns, by distance to the nearest integer */
+        int nf = 0;
+        for (int j = 1; j <= n; j++) {
+            if (glp_get_col_kind(P, j) == GLP_CV)
+                continue;
+            double v = glp_get_col_prim(P, j);
+            double r = floor(v + 0.5);
+            if (fabs(v - r) > 1e-6)
+                fix[nf++] = j;
+        }
+        if (getenv("COHORT_DEBUG"))
+            fprintf(stderr, "dive round %d: %d fractional, obj %.2f\n", round, nf,
+                    glp_get_obj_val(P));
+        if (nf == 0) {
+            for (int j = 1; j <= n; j++) {
+                double v = glp_get_col_prim(P, j);
+                x[j - 1] = glp_get_col_kind(P, j) != GLP_CV ? floor(v + 0.5) : v;
+            }
+            *objval = glp_get_obj_val(P);
+            found = 1;
+            break;
+        }
+        /* round up: the fractional columns closest to their ceiling, a few
+         * at a time (one when none is past one half) */
+        int k = 0;
+        for (int i = 0; i < nf; i++) {
+            double v = glp_get_col_prim(P, fix[i]);
+            if (v - floor(v) >= 0.5)
+                k++;
+        }
+        k = k > 0 ? k / 4 + 1 : 1;
+        for (int a = 0; a < k; a++) {
+            int bi = a;
+            double bd = 2;
+            for (int i = a; i < nf; i++) {
+                double v = glp_get_col_prim(P, fix[i]);
+                double d = ceil(v) - v;
+                if (d < bd) {
+                    bd = d;
+                    bi = i;
+                }
+            }
+            int t = fix[a];
+            fix[a] = fix[bi];
+            fix[bi] = t;
+            double v = glp_get_col_prim(P, fix[a]);
+            fval[a] = ceil(v - 1e-9);
+            glp_set_col_bnds(P, fix[a], GLP_FX, fval[a], fval[a]);
+        }
+        sm.tm_lim = (int)((deadline - now_s()) * 1000);
+        if (sm.tm_lim < 1)
+            break;
+        int ret = glp_simplex(P, &sm);
+        if (ret == 0 && glp_get_status(P) == GLP_OPT)
+            continue;
+        /* infeasible: undo all but the first fix, flip the first */
+        for (int a = 0; a < k; a++) {
+            int j = fix[a];
+            glp_set_col_bnds(P, j, type[j], lb[j], ub[j]);
+        }
+        int j = fix[0];
+        double v = fval[0];
+        double alt = v >= 1 ? v - 1 : v + 1;
+        if (alt < lb[j] - 1e-9 || (type[j] == GLP_DB && alt > ub[j] + 1e-9))
+            break;
+        glp_set_col_bnds(P, j, GLP_FX, alt, alt);
+        ret = glp_simplex(P, &sm);
+        if (ret != 0 || glp_get_status(P) != GLP_OPT)
+            break;
+    }
+    /* back to the LP optimum: original bounds and basis */
+    for (int j = 1; j <= n; j++) {
+        glp_set_col_bnds(P, j, type[j], lb[j], ub[j]);
+        glp_set_col_stat(P, j, cstat[j]);
+    }
+    for (int i = 1; i <= m; i++)
+        glp_set_row_stat(P, i, rstat[i]);
+    sm.tm_lim = 1000000;
+    sm.meth = GLP_PRIMAL;
+    glp_simplex(P, &sm);
+out:
+    free(cstat);
+    free(rstat);
+    free(type);
+    free(lb);
+    free(ub);
+    free(fix);
+    free(fval);
+    return found;
 }
 
 typedef struct solve_ctx {
@@ -461,6 +593,51 @@ static void do_solve(void *c)
         r->n = n;
         S->x = NULL;
         return;
+    }
+    if (p->dive && !p->relax) {
+        double dv = 0;
+        double *dx = malloc(sizeof(double) * (size_t)(n + 1));
+        double dl = now_s() + (S->deadline - now_s()) * 0.5;
+        if (dx && dive(P, dl, dx, &dv)) {
+            int better = !S->start1;
+            if (S->start1) {
+                double sv = glp_get_obj_coef(P, 0);
+                for (int j = 1; j <= n; j++)
+                    sv += glp_get_obj_coef(P, j) * S->start1[j];
+                better = S->max ? dv > sv + 1e-9 : dv < sv - 1e-9;
+            }
+            if (better) {
+                if (!S->start1)
+                    S->start1 = malloc(sizeof(double) * (size_t)(n + 1));
+                if (S->start1) {
+                    S->start1[0] = 0;
+                    for (int j = 0; j < n; j++)
+                        S->start1[j + 1] = dx[j];
+                    S->cb.start1 = S->start1;
+                }
+            }
+            if (p->verbose)
+                fprintf(stderr, "[%6.2fs] %s: diving found %.2f\n", now_s() - p->t0,
+                        p->label ? p->label : "mip", dv);
+            if (gap_rel(lpval, dv) <= (p->gap > 0 ? p->gap : 0) + 1e-9) {
+                /* within the gap of the LP bound: done */
+                for (int j = 0; j < n; j++)
+                    S->x[j] = dx[j];
+                r->obj = dv;
+                r->bound = lpval;
+                r->status = BK_OPTIMAL;
+                r->x = S->x;
+                r->n = n;
+                S->x = NULL;
+                free(dx);
+                return;
+            }
+        }
+        free(dx);
+        if (glp_get_status(P) != GLP_OPT) {
+            S->err = BK_EBACKEND;
+            return;
+        }
     }
     glp_iocp io;
     glp_init_iocp(&io);

@@ -1,11 +1,17 @@
 /* greedy.c - constructive heuristic: places groups one by one (scarce ones
  * first) at the candidate that serves the most valuable unreserved demand,
  * with free facilitators, room and substitute; the exact patient assignment
- * (assign.c) follows. */
+ * (assign.c) follows.  Failing groups move ahead in the next pass
+ * ("squeaky wheel"). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "sv.h"
+
+typedef struct glist {
+    int *g;
+    int n;
+} glist;
 
 typedef struct gstate {
     const sv_prob *pr;
@@ -14,7 +20,10 @@ typedef struct gstate {
     double *load;     /* per facilitator */
     int *ncred;       /* per facilitator: number of credentials */
     int *tmp;         /* scratch, np */
-    int *take;        /* scratch, np */
+    int *take;        /* scratch, 2 np */
+    glist *lead;      /* per facilitator: groups led or co-led */
+    glist *subof;     /* per facilitator: groups substituted */
+    glist *inroom;    /* per room: groups */
     unsigned long rng;
     double noise;     /* random perturbation of choices (0 = none) */
 } gstate;
@@ -25,24 +34,34 @@ static double urand(gstate *s)
     return (double)(s->rng >> 11) / 9007199254740992.0;
 }
 
-/* Count of regular assignments of f on (day, parity) and in the parity's week. */
+static void gl_add(glist *l, int g)
+{
+    l->g[l->n++] = g;
+}
+
+static const sv_cand *placed(const gstate *s, int h)
+{
+    return &s->pr->g[h].cand[s->pl->gs[h].cand];
+}
+
+/* Regular assignments of f per (day, parity) and per parity week stay
+ * within the caps when f also leads at c. */
 static int caps_ok(const gstate *s, int f, const sv_cand *c, int skip_g)
 {
     const sv_prob *pr = s->pr;
+    const glist *L = &s->lead[f];
     for (int par = 0; par < pr->nparity; par++) {
         if (!(c->pmask & (1 << par)))
             continue;
         int week = 1, day = 1;
-        for (int h = 0; h < pr->ng; h++) {
-            const sv_gsol *t = &s->pl->gs[h];
-            if (h == skip_g || t->cand < 0 || (t->prim != f && t->co != f))
+        for (int i = 0; i < L->n; i++) {
+            if (L->g[i] == skip_g)
                 continue;
-            const sv_cand *d = &pr->g[h].cand[t->cand];
+            const sv_cand *d = placed(s, L->g[i]);
             if (!(d->pmask & (1 << par)))
                 continue;
             week++;
-            if (d->day == c->day)
-                day++;
+            day += d->day == c->day;
         }
         if (week > pr->maxweek[f] || day > pr->maxday[f])
             return 0;
@@ -52,48 +71,66 @@ static int caps_ok(const gstate *s, int f, const sv_cand *c, int skip_g)
 
 static int leads_overlap(const gstate *s, int f, const sv_cand *c, int skip_g)
 {
-    const sv_prob *pr = s->pr;
-    for (int h = 0; h < pr->ng; h++) {
-        const sv_gsol *t = &s->pl->gs[h];
-        if (h == skip_g || t->cand < 0 || (t->prim != f && t->co != f))
-            continue;
-        if (sv_overlap(c, &pr->g[h].cand[t->cand], pr->brk))
+    const glist *L = &s->lead[f];
+    for (int i = 0; i < L->n; i++)
+        if (L->g[i] != skip_g && sv_overlap(c, placed(s, L->g[i]), s->pr->brk))
             return 1;
-    }
     return 0;
 }
 
-/* f is the substitute of overlapping groups: can each of them take another
- * substitute (when f leads at c)?  With apply, reassign them. */
-static int subs_movable(gstate *s, int f, const sv_cand *c, int apply)
+static int in_list(const int *a, int n, int x)
+{
+    for (int i = 0; i < n; i++)
+        if (a[i] == x)
+            return 1;
+    return 0;
+}
+
+/* May f2 substitute for placed group h (it leads nothing overlapping h and
+ * is neither of the excluded people about to lead)? */
+static int sub_ok_local(const gstate *s, int h, int f2, int ex1, int ex2)
+{
+    const sv_gsol *t = &s->pl->gs[h];
+    const sv_cand *d = placed(s, h);
+    if (f2 == t->prim || f2 == t->co || f2 == ex1 || f2 == ex2 || !in_list(d->sub, d->n_sub, f2))
+        return 0;
+    return !leads_overlap(s, f2, d, h);
+}
+
+/* f is the substitute of groups overlapping c: can each of them take another
+ * substitute (when f leads at c, together with ex)?  With apply, reassign. */
+static int subs_movable(gstate *s, int f, const sv_cand *c, int ex, int apply)
 {
     const sv_prob *pr = s->pr;
-    for (int h = 0; h < pr->ng; h++) {
-        sv_gsol *t = &s->pl->gs[h];
-        if (t->cand < 0 || t->sub != f)
-            continue;
-        const sv_cand *d = &pr->g[h].cand[t->cand];
+    glist *L = &s->subof[f];
+    for (int i = 0; i < L->n; i++) {
+        int h = L->g[i];
+        const sv_cand *d = placed(s, h);
         if (!sv_overlap(c, d, pr->brk))
             continue;
         if (pr->g[h].fixed_pin_sub >= 0)
             return 0;
         int alt = -1;
-        for (int i = 0; i < d->n_sub && alt < 0; i++) {
-            int f2 = d->sub[i];
-            if (f2 != f && sv_sub_ok(pr, s->pl, h, f2))
+        for (int k = 0; k < d->n_sub && alt < 0; k++) {
+            int f2 = d->sub[k];
+            if (f2 != f && sub_ok_local(s, h, f2, f, ex))
                 alt = f2;
         }
         if (alt < 0)
             return 0;
-        if (apply)
-            t->sub = alt;
+        if (apply) {
+            s->pl->gs[h].sub = alt;
+            gl_add(&s->subof[alt], h);
+            L->g[i] = L->g[--L->n];
+            i--;
+        }
     }
     return 1;
 }
 
 static int lead_ok(gstate *s, int f, const sv_cand *c, int g)
 {
-    return !leads_overlap(s, f, c, g) && caps_ok(s, f, c, g) && subs_movable(s, f, c, 0);
+    return !leads_overlap(s, f, c, g) && caps_ok(s, f, c, g) && subs_movable(s, f, c, -1, 0);
 }
 
 /* Pick the least loaded, least versatile free facilitator from a list. */
@@ -117,14 +154,10 @@ static int pick_lead(gstate *s, const int *list, int n, const sv_cand *c, int g,
 
 static int room_free(const gstate *s, int r, const sv_cand *c, int g)
 {
-    const sv_prob *pr = s->pr;
-    for (int h = 0; h < pr->ng; h++) {
-        const sv_gsol *t = &s->pl->gs[h];
-        if (h == g || t->cand < 0 || t->room != r)
-            continue;
-        if (sv_overlap(c, &pr->g[h].cand[t->cand], 0))
+    const glist *L = &s->inroom[r];
+    for (int i = 0; i < L->n; i++)
+        if (L->g[i] != g && sv_overlap(c, placed(s, L->g[i]), 0))
             return 0;
-    }
     return 1;
 }
 
@@ -158,13 +191,6 @@ static int pick_sub(const gstate *s, const sv_cand *c, int g, int prim, int co)
     return best;
 }
 
-static const sv_prob *g_sort_pr;
-static int by_value(const void *a, const void *b)
-{
-    double x = g_sort_pr->value[*(const int *)a], y = g_sort_pr->value[*(const int *)b];
-    return (x < y) - (x > y);
-}
-
 /* Greedy demand of group g at candidate j: fills s->take with the patients it
  * would reserve (value order, composition limits); returns their count and
  * their total value in *val. */
@@ -178,8 +204,7 @@ static int demand(gstate *s, int g, int j, double *val)
         if (s->reserved[p] < 0 && sv_patient_fits(pr, p, g, j))
             s->tmp[n++] = p;
     }
-    g_sort_pr = pr;
-    qsort(s->tmp, (size_t)n, sizeof(int), by_value);
+    /* gpat is in value order already */
     int lim = G->cap < G->max_new ? G->cap : G->max_new;
     if (lim < 0)
         lim = 0;
@@ -295,15 +320,21 @@ static void commit(gstate *s, int g, const gchoice *ch)
 {
     const sv_prob *pr = s->pr;
     const sv_cand *c = &pr->g[g].cand[ch->j];
-    subs_movable(s, ch->prim, c, 1);
-    if (ch->co >= 0)
-        subs_movable(s, ch->co, c, 1);
     sv_gsol *gs = &s->pl->gs[g];
+    subs_movable(s, ch->prim, c, ch->co, 1);
+    if (ch->co >= 0)
+        subs_movable(s, ch->co, c, ch->prim, 1);
     gs->cand = ch->j;
     gs->prim = ch->prim;
     gs->co = ch->co;
     gs->room = ch->room;
     gs->sub = ch->sub;
+    gl_add(&s->lead[ch->prim], g);
+    if (ch->co >= 0)
+        gl_add(&s->lead[ch->co], g);
+    gl_add(&s->subof[ch->sub], g);
+    if (ch->room >= 0)
+        gl_add(&s->inroom[ch->room], g);
     double lw = c->parity >= 0 ? 0.5 : 1.0;
     s->load[ch->prim] += lw;
     if (ch->co >= 0)
@@ -328,8 +359,13 @@ static int pass(gstate *s, const int *order, char *failed)
     }
     for (int p = 0; p < pr->np; p++)
         s->reserved[p] = -1;
-    for (int f = 0; f < pr->nf; f++)
+    for (int f = 0; f < pr->nf; f++) {
         s->load[f] = 0;
+        s->lead[f].n = 0;
+        s->subof[f].n = 0;
+    }
+    for (int r = 0; r < pr->nr; r++)
+        s->inroom[r].n = 0;
     for (int k = 0; k < ng; k++) {
         int g = order[k];
         const sv_group *G = &pr->g[g];
@@ -375,9 +411,28 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
     sv_plan best;
     memset(&best, 0, sizeof best);
     int have = 0;
+    int *pool = malloc(sizeof(int) *
+                       ((size_t)(2 * (pr->nf + 1) + (pr->nr + 1)) * (size_t)(ng + 1) + 1));
+    s.lead = calloc((size_t)pr->nf + 1, sizeof(glist));
+    s.subof = calloc((size_t)pr->nf + 1, sizeof(glist));
+    s.inroom = calloc((size_t)pr->nr + 1, sizeof(glist));
+    if (pool && s.lead && s.subof && s.inroom) {
+        int *q = pool;
+        for (int f = 0; f < pr->nf; f++) {
+            s.lead[f].g = q;
+            q += ng + 1;
+            s.subof[f].g = q;
+            q += ng + 1;
+        }
+        for (int r = 0; r < pr->nr; r++) {
+            s.inroom[r].g = q;
+            q += ng + 1;
+        }
+    }
     int rc = SOLVER_ENOMEM;
     if (!s.reserved || !s.tmp || !s.take || !s.load || !s.ncred || !order || !key || !base ||
-        !boost || !failed || sv_plan_alloc(pr, &best))
+        !boost || !failed || !pool || !s.lead || !s.subof || !s.inroom ||
+        sv_plan_alloc(pr, &best))
         goto out;
     for (int f = 0; f < pr->nf; f++)
         s.ncred[f] = pr->inst->facilitators[f].credentials.n;
@@ -416,11 +471,28 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
         }
         s.noise = attempt == 0 ? 0 : 0.5;
         int nfail = pass(&s, order, failed);
+        if (nfail == 0 && sv_assign_subs(pr, pl) > 0) {
+            for (int g = 0; g < ng; g++)
+                if (pl->gs[g].cand >= 0 && pl->gs[g].sub < 0)
+                    failed[g] = 1, nfail++;
+        }
+        if (pr->verbose && nfail > 0 && attempt < 5) {
+            char buf[200];
+            size_t u = 0;
+            buf[0] = 0;
+            for (int g = 0; g < ng && u + 24 < sizeof buf; g++)
+                if (failed[g])
+                    u += (size_t)snprintf(buf + u, sizeof buf - u, " %s", pr->inst->groups[g].id);
+            sv_log(pr, "greedy pass %d: %d must-run group(s) not placed:%s", attempt + 1, nfail, buf);
+        }
         if (nfail == 0) {
             for (int p = 0; p < np; p++)
                 pl->pg[p] = -1;
             double left = pr->deadline - sv_now();
+            double ta = sv_now();
             int e = sv_assign(pr, pl, NULL, left > 1 ? left / 4 : 0.5);
+            sv_log(pr, "greedy pass %d: patient assignment %s in %.2fs", attempt + 1,
+                   e == 0 ? "done" : e == 1 ? "infeasible" : "failed", sv_now() - ta);
             if (e < 0) {
                 rc = e;
                 goto out;
@@ -458,6 +530,10 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
     }
 out:
     sv_plan_free(&best);
+    free(pool);
+    free(s.lead);
+    free(s.subof);
+    free(s.inroom);
     free(s.reserved);
     free(s.tmp);
     free(s.take);

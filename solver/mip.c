@@ -152,7 +152,10 @@ static int add_row(mb *b, double lb, double ub, const char *what, const char *fm
     if (b->elastic && what) {
         char sname[420];
         snprintf(sname, sizeof sname, "slack_%s", rname);
-        int s = bk_col(b->m, sname, BK_CONT, 0, BK_INF, -1.0);
+        /* not running a must-run group is the last resort: it hides the
+         * rule that really fails */
+        double pen = strncmp(rname, "run_", 4) == 0 ? -10.0 : -1.0;
+        int s = bk_col(b->m, sname, BK_CONT, 0, BK_INF, pen);
         if (s < 0)
             return -1;
         /* upper side relaxed: sum - s <= ub; lower side relaxed: sum + s >= lb */
@@ -990,7 +993,7 @@ static int build(mb *b, const char *isfree, model_out *mo)
     }
     if (rc)
         goto out;
-    if (b->o->agg && (rc = hall_rows(b, isfree)) != 0)
+    if (b->o->agg && !getenv("COHORT_NOHALL") && (rc = hall_rows(b, isfree)) != 0)
         goto out;
     /* conflicts */
     for (int f = 0; f < nf && !rc; f++)

@@ -520,6 +520,15 @@ int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *
                     pr->gpat[g][pr->n_gpat[g]++] = p;
                     break;
                 }
+        }        /* by value, highest first (insertion sort: stable, no context) */
+        int *a = pr->gpat[g];
+        for (int i = 1; i < pr->n_gpat[g]; i++) {
+            int x = a[i], k = i - 1;
+            while (k >= 0 && pr->value[a[k]] < pr->value[x]) {
+                a[k + 1] = a[k];
+                k--;
+            }
+            a[k + 1] = x;
         }
     }
     free(slots);

@@ -27,6 +27,8 @@ void solver_options_default(solver_options *o)
 
 /* Largest exact model solved as a whole (columns). */
 #define SV_EXACT_COLUMNS 6000
+/* Largest program (patient-group pairs) whose aggregated model is solved. */
+#define SV_AGG_PAIRS 40000
 /* First column budget of a neighbourhood. */
 #define SV_LNS_COLUMNS 2500
 
@@ -185,6 +187,22 @@ static int solve_part(run *r, const sv_mip_opts *tmpl, int full, sv_mip_result *
             }
             sv_plan_free(&cand2);
         } else if (c == 0) {
+            if (getenv("COHORT_DEBUG")) {
+                double real = sv_plan_objective(&r->pr, &cand);
+                if (fabs(real - res.obj) > 1e-6)
+                    fprintf(stderr, "debug: model objective %.4f, plan objective %.4f\n", res.obj,
+                            real);
+                if (real < res.obj - 50)
+                    for (int g = 0; g < r->pr.ng; g++) {
+                        if (o.free && !o.free[g])
+                            continue;
+                        int n = 0;
+                        for (int p = 0; p < r->pr.np; p++)
+                            n += cand.pg[p] == g;
+                        fprintf(stderr, "debug: assigned %s %d (running %d)\n",
+                                r->pr.inst->groups[g].id, n, cand.gs[g].cand >= 0);
+                    }
+            }
             consider(r, &cand, full ? "timetable" : "neighbourhood");
         } else if (c < 0) {
             sv_plan_free(&cand);
@@ -209,61 +227,31 @@ static long group_size(const sv_prob *pr, int g)
     return n;
 }
 
-/* Aggregated relaxation: a proven bound, and a timetable to realise with the
- * exact model restricted to it.  Returns <0 on error. */
-static int agg_stage(run *r, double tl)
+/* Aggregated relaxation (no facilitator or room columns, Hall-type
+ * counting rows): its LP is a proven bound.  Returns <0 on error. */
+static int agg_bound(run *r, double tl)
 {
     sv_prob *pr = &r->pr;
     sv_plan cand;
     memset(&cand, 0, sizeof cand);
-    int *only = malloc(sizeof(int) * (size_t)(pr->ng + 1));
-    if (!only)
+    if (r->have_best ? sv_plan_copy(pr, &cand, &r->best) : sv_plan_alloc(pr, &cand))
         return -SOLVER_ENOMEM;
-    if (r->have_best ? sv_plan_copy(pr, &cand, &r->best) : sv_plan_alloc(pr, &cand)) {
-        free(only);
-        return -SOLVER_ENOMEM;
-    }
     sv_mip_opts o;
     memset(&o, 0, sizeof o);
     o.agg = 1;
+    o.relax = 1;
     o.time_limit = tl;
-    o.export_path = getenv("COHORT_AGG_EXPORT");
-    o.gap = pr->mip_gap * 0.5;
     sv_mip_result res;
     int e = sv_mip_solve(pr, &cand, &o, &res);
-    if (e < 0)
-        goto out;
-    if (res.status == 2) {
-        r->proven_infeasible = 1;
-        goto out;
+    if (e >= 0) {
+        e = 0;
+        if (res.status == 2)
+            r->proven_infeasible = 1;
+        else if (res.status == 0 && res.bound < r->bound)
+            r->bound = res.bound;
+        sv_log(pr, "aggregated LP bound: %.2f", res.status == 0 ? res.bound : 0);
     }
-    if (res.bound < r->bound)
-        r->bound = res.bound;
-    sv_log(pr, "aggregated model: objective %.2f, bound %.2f", res.obj, res.bound);
-    if (!res.improved)
-        goto out;
-    for (int g = 0; g < pr->ng; g++)
-        only[g] = cand.gs[g].cand >= 0 ? cand.gs[g].cand : -2;
-    /* realise: facilitators, co-facilitators, rooms, substitutes, patients for
-     * exactly these slots */
-    double tl2 = left(r) * 0.3;
-    if (tl2 > 0.2) {
-        sv_mip_opts q;
-        memset(&q, 0, sizeof q);
-        q.only = only;
-        q.with_subs = 1;
-        q.time_limit = tl2;
-        sv_mip_result rr;
-        e = solve_part(r, &q, 0, &rr);
-        if (e < 0)
-            goto out;
-        sv_log(pr, "realised aggregated timetable: %s",
-               rr.status == 2 ? "infeasible" : rr.status == 3 ? "no solution" : "solved");
-    }
-    e = 0;
-out:
     sv_plan_free(&cand);
-    free(only);
     return e;
 }
 
@@ -471,10 +459,24 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
                 goto fail;
             }
         } else if (tl > 0.2) {
-            int e = agg_stage(&r, left(&r) * 0.4);
+            double lb = r.have_best ? r.best.obj : -1e300, lbound = 0;
+            int e = sv_lagrange_bound(pr, lb, left(&r) * 0.15, &lbound);
             if (e < 0) {
                 rc = -e;
                 goto fail;
+            }
+            if (e == 0 && lbound < r.bound)
+                r.bound = lbound;
+            long pairs = 0;
+            for (int g = 0; g < pr->ng; g++)
+                pairs += pr->n_gpat[g];
+            sv_log(pr, "patient-group pairs: %ld", pairs);
+            if (pairs <= SV_AGG_PAIRS && gap_of(r.have_best ? r.best.obj : 0, r.bound) > pr->mip_gap) {
+                e = agg_bound(&r, left(&r) * 0.3);
+                if (e < 0) {
+                    rc = -e;
+                    goto fail;
+                }
             }
         }
     }

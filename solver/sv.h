@@ -189,6 +189,12 @@ int sv_precheck(const sv_prob *pr, model_strlist *diag);
 /* Elastic relaxation: names which rules cannot be met. */
 int sv_diagnose_elastic(const sv_prob *pr, model_strlist *diag, double time_limit);
 
+/* ---- lagrange.c */
+/* Upper bound by Lagrangian relaxation of the patient-once rows (see
+ * lagrange.c); lower = best known objective (steers the steps).  Returns 0
+ * with *bound set, 1 when no bound was found, or an error. */
+int sv_lagrange_bound(const sv_prob *pr, double lower, double time_limit, double *bound);
+
 /* ---- reasons.c */
 int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, int p, model_strlist *out);
 

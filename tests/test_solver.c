@@ -1,0 +1,861 @@
+/* test_solver.c - the planner (solver_plan) and `cohort plan`.
+ *
+ * Small programs written inline whose optimum is computed by hand (default
+ * weights: placement 100, wait 2/week, priority 10, empty seat 5, load
+ * balance 1), every rule family the planner must respect, an infeasible
+ * program per diagnosis kind, the sample program, a time limit on a tier M
+ * benchmark, model export and the command line.  Every schedule plan returns
+ * here goes through the independent checker (model_check). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "io.h"
+#include "model.h"
+#include "solver.h"
+
+/* ------------------------------------------------------------ helpers */
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    int n = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    char *s = malloc((size_t)n + 1);
+    cr_assert_not_null(s);
+    va_start(ap, f);
+    vsnprintf(s, (size_t)n + 1, f, ap);
+    va_end(ap);
+    return s;
+}
+
+#define MON_ALL "[{\"day\":\"mon\",\"from\":\"08:00\",\"to\":\"22:00\"}]"
+#define MONTUE_ALL                                                                          \
+    "[{\"day\":\"mon\",\"from\":\"08:00\",\"to\":\"22:00\"},{\"day\":\"tue\",\"from\":\"08:00\"," \
+    "\"to\":\"22:00\"}]"
+#define EVE "[{\"day\":\"mon\",\"from\":\"17:00\",\"to\":\"21:00\"}]"
+#define MORN "[{\"day\":\"mon\",\"from\":\"09:00\",\"to\":\"12:00\"}]"
+
+/* A program on Mondays (and Tuesdays when days says so), 4 weeks from
+ * 2025-01-06, slots 10:00 and 18:00, with the given sections. */
+static char *program(const char *days, const char *settings, const char *types,
+                     const char *groups, const char *rooms, const char *facs, const char *pats)
+{
+    return fmt("{\"program\":{\"name\":\"test\",\"horizon\":{\"start\":\"2025-01-06\",\"weeks\":4},"
+               "\"days\":%s,\"slot_starts\":[\"10:00\",\"18:00\"]},"
+               "\"settings\":{%s},\"group_types\":[%s],\"groups\":[%s],\"rooms\":[%s],"
+               "\"facilitators\":[%s],\"patients\":[%s]}",
+               days ? days : "[\"mon\"]", settings ? settings : "", types, groups, rooms, facs,
+               pats);
+}
+
+/* Type t1: 60 minutes, in person, weekly, credential A, diagnoses F41. */
+static char *type_t1(int min, int max, const char *extra)
+{
+    return fmt("{\"id\":\"t1\",\"name\":\"Anxiety\",\"rate\":50,\"duration_min\":60,"
+               "\"min_size\":%d,\"max_size\":%d,\"required_credentials\":[\"A\"],"
+               "\"diagnoses\":[\"F41\"],\"modality\":\"in_person\",\"cadence\":\"weekly\"%s%s}",
+               min, max, extra ? "," : "", extra ? extra : "");
+}
+
+static char *room(const char *id, int cap, const char *avail)
+{
+    return fmt("{\"id\":\"%s\",\"capacity\":%d,\"features\":[],\"available\":%s}", id, cap,
+               avail ? avail : MONTUE_ALL);
+}
+
+static char *fac(const char *id, const char *creds, const char *extra)
+{
+    return fmt("{\"id\":\"%s\",\"credentials\":%s,\"available\":" MONTUE_ALL "%s%s}", id, creds,
+               extra ? "," : "", extra ? extra : "");
+}
+
+/* A waitlisted patient with F41, screened and verified, added at the
+ * horizon start (no wait), priority 0 unless extra says otherwise. */
+static char *pat(const char *id, const char *avail, const char *extra)
+{
+    return fmt("{\"id\":\"%s\",\"diagnoses\":[\"F41\"],\"available\":%s,\"added\":\"2025-01-06\","
+               "\"screened\":true,\"insurance_verified\":true%s%s}",
+               id, avail ? avail : MON_ALL, extra ? "," : "", extra ? extra : "");
+}
+
+/* Join n malloc'd strings with commas (frees them). */
+static char *join(int n, ...)
+{
+    va_list ap;
+    size_t len = 1;
+    char **parts = malloc(sizeof(char *) * (size_t)(n + 1));
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        parts[i] = va_arg(ap, char *);
+        len += strlen(parts[i]) + 1;
+    }
+    va_end(ap);
+    char *s = malloc(len);
+    s[0] = 0;
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strcat(s, ",");
+        strcat(s, parts[i]);
+        free(parts[i]);
+    }
+    free(parts);
+    return s;
+}
+
+static model_instance *parse(char *json)
+{
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    int rc = io_instance_parse(json, strlen(json), &inst, &d);
+    for (int i = 0; i < d.n_errors; i++)
+        cr_log_error("%s: %s", d.errors[i].path, d.errors[i].message);
+    cr_assert_eq(rc, IO_OK, "test instance must parse");
+    model_diag_free(&d);
+    free(json);
+    return inst;
+}
+
+static model_instance *build(const char *days, const char *settings, char *types, char *groups,
+                             char *rooms, char *facs, char *pats)
+{
+    char *json = program(days, settings, types, groups, rooms, facs, pats);
+    free(types);
+    free(groups);
+    free(rooms);
+    free(facs);
+    free(pats);
+    return parse(json);
+}
+
+/* Plan with a time limit; every schedule is checked independently. */
+static model_solution *plan(const model_instance *inst, double tl)
+{
+    solver_options o;
+    solver_options_default(&o);
+    o.time_limit_s = tl;
+    model_solution *sol = NULL;
+    int rc = solver_plan(inst, &o, &sol);
+    cr_assert_eq(rc, SOLVER_OK, "solver_plan returned %d", rc);
+    cr_assert_not_null(sol);
+    if (sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE) {
+        model_check_report rep;
+        cr_assert_eq(model_check(inst, sol, &rep), MODEL_OK);
+        for (int i = 0; i < rep.n_violations; i++)
+            cr_log_error("rule %d: %s: %s", rep.violations[i].rule, rep.violations[i].entity,
+                         rep.violations[i].message);
+        for (int i = 0; i < rep.n_mismatches; i++)
+            cr_log_error("%s: %s", rep.mismatches[i].field, rep.mismatches[i].message);
+        cr_expect_eq(rep.n_violations, 0, "the checker finds violations");
+        cr_expect_eq(rep.n_mismatches, 0, "the checker finds misreported figures");
+        model_check_report_free(&rep);
+        cr_expect(sol->bound >= sol->objective - 1e-6, "bound %.4f below objective %.4f",
+                  sol->bound, sol->objective);
+    }
+    return sol;
+}
+
+static const model_sol_group *sgroup(const model_solution *sol, const char *id)
+{
+    for (int i = 0; i < sol->n_groups; i++)
+        if (strcmp(sol->groups[i].id, id) == 0)
+            return &sol->groups[i];
+    cr_assert_fail("no group %s in the solution", id);
+    return NULL;
+}
+
+static const model_sol_unplaced *unplaced(const model_solution *sol, const char *pid)
+{
+    for (int i = 0; i < sol->n_unplaced; i++)
+        if (strcmp(sol->unplaced[i].patient, pid) == 0)
+            return &sol->unplaced[i];
+    return NULL;
+}
+
+/* Some reason of patient pid contains text. */
+static int reason_has(const model_solution *sol, const char *pid, const char *text)
+{
+    const model_sol_unplaced *u = unplaced(sol, pid);
+    if (!u)
+        return 0;
+    for (int i = 0; i < u->reasons.n; i++)
+        if (strstr(u->reasons.items[i], text))
+            return 1;
+    for (int i = 0; u && i < u->reasons.n; i++)
+        cr_log_info("%s: %s", pid, u->reasons.items[i]);
+    return 0;
+}
+
+static int diag_has(const model_solution *sol, const char *text)
+{
+    for (int i = 0; i < sol->diagnosis.n; i++)
+        if (strstr(sol->diagnosis.items[i], text))
+            return 1;
+    for (int i = 0; i < sol->diagnosis.n; i++)
+        cr_log_info("diagnosis: %s", sol->diagnosis.items[i]);
+    return 0;
+}
+
+static void expect_objective(const model_solution *sol, double want)
+{
+    cr_assert(sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE,
+              "status %s", model_solution_status_name(sol->status));
+    cr_expect_float_eq(sol->objective, want, 1e-6, "objective %.4f, hand optimum %.4f",
+                       sol->objective, want);
+}
+
+/* ------------------------------------------------- hand-computed optima */
+
+Test(plan, one_group_three_patients)
+{
+    /* 3 placements (300), one empty seat (-5), loads 1 and 0 (-1) */
+    model_instance *inst =
+        build(NULL, NULL, type_t1(2, 4, NULL), fmt("{\"id\":\"g1\",\"type\":\"t1\"}"),
+              room("r1", 4, NULL), join(2, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL)),
+              join(3, pat("p1", NULL, NULL), pat("p2", NULL, NULL), pat("p3", NULL, NULL)));
+    model_solution *sol = plan(inst, 10);
+    expect_objective(sol, 294);
+    cr_expect_eq(sol->status, MODEL_STATUS_OPTIMAL);
+    const model_sol_group *g = sgroup(sol, "g1");
+    cr_expect(g->running);
+    cr_expect_eq(g->new_members.n, 3);
+    cr_expect_eq(g->facilitators.n, 1);
+    cr_expect_not_null(g->substitute);
+    cr_expect_str_neq(g->substitute, g->facilitators.items[0]);
+    cr_expect_eq(sol->n_sessions, 4, "4 weekly sessions");
+    cr_expect_eq(sol->metrics.placed, 3);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, start_time_follows_the_patients_windows)
+{
+    /* four fit 18:00 only, one 10:00 only, max 5: 18:00 gives 400 - 5 - 1 */
+    model_instance *inst = build(
+        NULL, NULL, type_t1(2, 5, NULL), fmt("{\"id\":\"g1\",\"type\":\"t1\"}"),
+        room("r1", 5, NULL), join(2, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL)),
+        join(5, pat("p1", EVE, NULL), pat("p2", EVE, NULL), pat("p3", EVE, NULL),
+             pat("p4", EVE, NULL), pat("p5", MORN, NULL)));
+    model_solution *sol = plan(inst, 10);
+    expect_objective(sol, 394);
+    cr_expect_eq(sgroup(sol, "g1")->start, 18 * 60);
+    cr_expect(reason_has(sol, "p5", "no running Anxiety group meets inside the patient's windows"));
+    cr_expect(reason_has(sol, "p5", "mon 09:00-12:00"));
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, longest_wait_and_priority_first)
+{
+    /* two seats: p1 priority 3 (130), p2 waited 10 weeks (120), p3 (100) */
+    model_instance *inst = build(
+        NULL, NULL, type_t1(2, 2, NULL), fmt("{\"id\":\"g1\",\"type\":\"t1\"}"),
+        room("r1", 4, NULL), join(2, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL)),
+        join(3, pat("p1", NULL, "\"priority\":3"), fmt("{\"id\":\"p2\",\"diagnoses\":[\"F41\"],"
+                                                       "\"available\":" MON_ALL ",\"added\":"
+                                                       "\"2024-10-28\",\"screened\":true,"
+                                                       "\"insurance_verified\":true}"),
+             pat("p3", NULL, NULL)));
+    model_solution *sol = plan(inst, 10);
+    expect_objective(sol, 130 + 120 - 1);
+    cr_expect(reason_has(sol, "p3", "group g1 is full"));
+    cr_expect_float_eq(sol->terms.wait, 20, 1e-9);
+    cr_expect_float_eq(sol->terms.priority, 30, 1e-9);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, optional_group_opens_only_when_it_pays)
+{
+    /* 6 patients, min 3 max 4: g1 (must) 3 + g2 (optional) 3 = 600 - 10 - 1
+     * beats g1 alone with 4 (400 - 1); with 5 patients g2 cannot reach 3 */
+    char *types = type_t1(3, 4, NULL);
+    char *groups = fmt("{\"id\":\"g1\",\"type\":\"t1\"},{\"id\":\"g2\",\"type\":\"t1\","
+                       "\"optional\":true}");
+    char *rooms = join(2, room("r1", 4, NULL), room("r2", 4, NULL));
+    char *facs = join(3, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL),
+                      fac("fc", "[\"A\"]", NULL));
+    model_instance *inst =
+        build(NULL, NULL, types, groups, rooms, facs,
+              join(6, pat("p1", NULL, NULL), pat("p2", NULL, NULL), pat("p3", NULL, NULL),
+                   pat("p4", NULL, NULL), pat("p5", NULL, NULL), pat("p6", NULL, NULL)));
+    model_solution *sol = plan(inst, 10);
+    expect_objective(sol, 600 - 10 - 1);
+    cr_expect(sgroup(sol, "g2")->running);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+
+    inst = build(NULL, NULL, type_t1(3, 4, NULL),
+                 fmt("{\"id\":\"g1\",\"type\":\"t1\"},{\"id\":\"g2\",\"type\":\"t1\","
+                     "\"optional\":true}"),
+                 join(2, room("r1", 4, NULL), room("r2", 4, NULL)),
+                 join(3, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL),
+                      fac("fc", "[\"A\"]", NULL)),
+                 join(5, pat("p1", NULL, NULL), pat("p2", NULL, NULL), pat("p3", NULL, NULL),
+                      pat("p4", NULL, NULL), pat("p5", NULL, NULL)));
+    sol = plan(inst, 10);
+    expect_objective(sol, 400 - 1);
+    cr_expect(!sgroup(sol, "g2")->running);
+    cr_expect(reason_has(sol, "p1", "full") || reason_has(sol, "p5", "full") ||
+              sol->n_unplaced == 1);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, high_acuity_limit)
+{
+    /* max 1 high-acuity member: one of h1..h3 and the low-acuity p1 */
+    model_instance *inst =
+        build(NULL, NULL, type_t1(2, 4, "\"composition\":{\"max_high_acuity\":1}"),
+              fmt("{\"id\":\"g1\",\"type\":\"t1\"}"), room("r1", 4, NULL),
+              join(2, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL)),
+              join(4, pat("h1", NULL, "\"acuity\":\"high\""), pat("h2", NULL, "\"acuity\":\"high\""),
+                   pat("h3", NULL, "\"acuity\":\"high\""), pat("p1", NULL, NULL)));
+    model_solution *sol = plan(inst, 10);
+    expect_objective(sol, 200 - 10 - 1);
+    int n = reason_has(sol, "h1", "would exceed 1 high-acuity members in g1") +
+            reason_has(sol, "h2", "would exceed 1 high-acuity members in g1") +
+            reason_has(sol, "h3", "would exceed 1 high-acuity members in g1");
+    cr_expect_eq(n, 2);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, age_spread_band)
+{
+    /* spread 2: ages 14, 15, 16, 16 fit one band; 13 does not join them */
+    model_instance *inst = build(
+        NULL, NULL, type_t1(2, 6, "\"composition\":{\"max_age_spread\":2}"),
+        fmt("{\"id\":\"g1\",\"type\":\"t1\"}"), room("r1", 6, NULL),
+        join(2, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL)),
+        join(5, pat("a13", NULL, "\"age\":13"), pat("a14", NULL, "\"age\":14"),
+             pat("a15", NULL, "\"age\":15"), pat("a16", NULL, "\"age\":16"),
+             pat("b16", NULL, "\"age\":16")));
+    model_solution *sol = plan(inst, 10);
+    expect_objective(sol, 400 - 10 - 1);
+    cr_expect(reason_has(sol, "a13", "age spread"));
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, new_member_share_and_held_members)
+{
+    /* m1, m2 active and m3 on hold occupy seats (m4 graduated does not);
+     * share 0.4 with 3 continuing allows 2 new: 200 - 5 * (6 - 5) - 1 */
+    char *groups = fmt("{\"id\":\"g1\",\"type\":\"t1\",\"members\":["
+                       "{\"patient\":\"m1\",\"status\":\"active\"},"
+                       "{\"patient\":\"m2\",\"status\":\"active\"},"
+                       "{\"patient\":\"m3\",\"status\":\"hold_clinical\"},"
+                       "{\"patient\":\"m4\",\"status\":\"graduated\"}]}");
+    model_instance *inst = build(
+        NULL, NULL, type_t1(2, 6, "\"composition\":{\"max_new_share\":0.4}"), groups,
+        room("r1", 6, NULL), join(2, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL)),
+        join(8, pat("m1", NULL, NULL), pat("m2", NULL, NULL), pat("m3", NULL, NULL),
+             pat("m4", NULL, NULL), pat("p1", NULL, NULL), pat("p2", NULL, NULL),
+             pat("p3", NULL, NULL), pat("p4", NULL, NULL)));
+    model_solution *sol = plan(inst, 10);
+    expect_objective(sol, 200 - 5 - 1);
+    const model_sol_group *g = sgroup(sol, "g1");
+    cr_expect_eq(g->members.n, 5);
+    cr_expect_eq(g->new_members.n, 2);
+    cr_expect_eq(sol->metrics.waitlist_before, 4, "m1..m4 are on a roster");
+    cr_expect(reason_has(sol, "p1", "share of new members") ||
+              reason_has(sol, "p3", "share of new members"));
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+/* --------------------------------------------------------- rule families */
+
+Test(plan, biweekly_groups_alternate_weeks)
+{
+    /* one slot, one room: two biweekly groups must take different weeks */
+    char *types = fmt("{\"id\":\"t1\",\"rate\":50,\"duration_min\":60,\"min_size\":2,"
+                      "\"max_size\":4,\"required_credentials\":[\"A\"],\"diagnoses\":[\"F41\"],"
+                      "\"modality\":\"in_person\",\"cadence\":\"biweekly\"}");
+    char *json = program(NULL, NULL, types,
+                         "{\"id\":\"g1\",\"type\":\"t1\",\"pinned\":{\"start\":\"18:00\"}},"
+                         "{\"id\":\"g2\",\"type\":\"t1\",\"pinned\":{\"start\":\"18:00\"}}",
+                         "{\"id\":\"r1\",\"capacity\":4,\"available\":" MON_ALL "}",
+                         "{\"id\":\"fa\",\"credentials\":[\"A\"],\"available\":" MON_ALL "},"
+                         "{\"id\":\"fb\",\"credentials\":[\"A\"],\"available\":" MON_ALL "}",
+                         "{\"id\":\"p1\",\"diagnoses\":[\"F41\"],\"available\":" MON_ALL
+                         ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true},"
+                         "{\"id\":\"p2\",\"diagnoses\":[\"F41\"],\"available\":" MON_ALL
+                         ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true},"
+                         "{\"id\":\"p3\",\"diagnoses\":[\"F41\"],\"available\":" MON_ALL
+                         ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true},"
+                         "{\"id\":\"p4\",\"diagnoses\":[\"F41\"],\"available\":" MON_ALL
+                         ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}");
+    free(types);
+    model_instance *inst = parse(json);
+    model_solution *sol = plan(inst, 10);
+    cr_assert(sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE);
+    const model_sol_group *a = sgroup(sol, "g1"), *b = sgroup(sol, "g2");
+    cr_expect(a->running && b->running);
+    cr_expect_neq(a->week_parity, b->week_parity);
+    cr_expect_eq(sol->n_sessions, 4, "2 sessions each over 4 weeks");
+    /* loads 0.5 each from both groups led by different people or 1 and 0 */
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, pinned_fields_are_kept)
+{
+    char *groups = fmt("{\"id\":\"g1\",\"type\":\"t1\",\"pinned\":{\"day\":\"tue\","
+                       "\"start\":\"10:00\",\"room\":\"r2\",\"facilitators\":[\"fb\"],"
+                       "\"substitute\":\"fc\"}}");
+    model_instance *inst = build(
+        "[\"mon\",\"tue\"]", NULL, type_t1(2, 4, NULL), groups,
+        join(2, room("r1", 4, NULL), room("r2", 4, NULL)),
+        join(3, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL), fac("fc", "[\"A\"]", NULL)),
+        join(2, pat("p1", MONTUE_ALL, NULL), pat("p2", MONTUE_ALL, NULL)));
+    model_solution *sol = plan(inst, 10);
+    const model_sol_group *g = sgroup(sol, "g1");
+    cr_assert(g->running);
+    cr_expect_eq(g->day, 1);
+    cr_expect_eq(g->start, 10 * 60);
+    cr_expect_str_eq(g->room, "r2");
+    cr_expect_str_eq(g->facilitators.items[0], "fb");
+    cr_expect_str_eq(g->substitute, "fc");
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, min_break_between_groups)
+{
+    /* 60-minute groups at 10:00 and 11:00 cannot share a facilitator with a
+     * 30-minute break; the checker verifies whatever plan chose */
+    char *json = fmt(
+        "{\"program\":{\"horizon\":{\"start\":\"2025-01-06\",\"weeks\":2},\"days\":[\"mon\"],"
+        "\"slot_starts\":[\"10:00\",\"11:00\"]},\"settings\":{\"min_break_min\":30},"
+        "\"group_types\":[{\"id\":\"t1\",\"rate\":50,\"duration_min\":60,\"min_size\":2,"
+        "\"max_size\":4,\"required_credentials\":[\"A\"],\"diagnoses\":[\"F41\"],"
+        "\"modality\":\"in_person\",\"cadence\":\"weekly\"}],"
+        "\"groups\":[{\"id\":\"g1\",\"type\":\"t1\",\"pinned\":{\"start\":\"10:00\"}},"
+        "{\"id\":\"g2\",\"type\":\"t1\",\"pinned\":{\"start\":\"11:00\"}}],"
+        "\"rooms\":[{\"id\":\"r1\",\"capacity\":4,\"available\":" MON_ALL "}],"
+        "\"facilitators\":[{\"id\":\"fa\",\"credentials\":[\"A\"],\"available\":" MON_ALL "},"
+        "{\"id\":\"fb\",\"credentials\":[\"A\"],\"available\":" MON_ALL "},"
+        "{\"id\":\"fc\",\"credentials\":[\"A\"],\"available\":" MON_ALL "}],"
+        "\"patients\":[%s,%s,%s,%s]}",
+        "{\"id\":\"p1\",\"diagnoses\":[\"F41\"],\"available\":" MON_ALL
+        ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}",
+        "{\"id\":\"p2\",\"diagnoses\":[\"F41\"],\"available\":" MON_ALL
+        ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}",
+        "{\"id\":\"p3\",\"diagnoses\":[\"F41\"],\"available\":" MON_ALL
+        ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}",
+        "{\"id\":\"p4\",\"diagnoses\":[\"F41\"],\"available\":" MON_ALL
+        ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}");
+    model_instance *inst = parse(json);
+    model_solution *sol = plan(inst, 10);
+    const model_sol_group *a = sgroup(sol, "g1"), *b = sgroup(sol, "g2");
+    cr_assert(a->running && b->running);
+    cr_expect_str_neq(a->facilitators.items[0], b->facilitators.items[0]);
+    /* the substitute of g1 leads nothing within 30 minutes of it */
+    cr_expect_str_neq(a->substitute, b->facilitators.items[0]);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+static model_instance *time_off_program(int with_third)
+{
+    /* fa (pinned primary) is off for weeks 1-3; fb substitutes at most 2
+     * consecutive sessions; fc (when present) can cover the third */
+    char *facs = with_third
+                     ? join(3, fac("fa", "[\"A\"]", "\"time_off\":[{\"from\":\"2025-01-06\","
+                                                    "\"to\":\"2025-01-26\"}]"),
+                            fac("fb", "[\"A\"]", NULL), fac("fc", "[\"A\"]", NULL))
+                     : join(2, fac("fa", "[\"A\"]", "\"time_off\":[{\"from\":\"2025-01-06\","
+                                                    "\"to\":\"2025-01-26\"}]"),
+                            fac("fb", "[\"A\"]", NULL));
+    return build(NULL, "\"max_consecutive_cover\":2", type_t1(2, 4, NULL),
+                 fmt("{\"id\":\"g1\",\"type\":\"t1\",\"pinned\":{\"facilitators\":[\"fa\"],"
+                     "\"substitute\":\"fb\"}}"),
+                 room("r1", 4, NULL), facs, join(2, pat("p1", NULL, NULL), pat("p2", NULL, NULL)));
+}
+
+Test(plan, time_off_covered_by_substitute_then_another)
+{
+    model_instance *inst = time_off_program(1);
+    model_solution *sol = plan(inst, 10);
+    cr_assert_eq(sol->n_sessions, 4);
+    int by_fb = 0, by_fc = 0, uncovered = 0;
+    for (int i = 0; i < sol->n_sessions; i++) {
+        const model_sol_session *s = &sol->sessions[i];
+        uncovered += s->uncovered;
+        if (s->covered_by && strcmp(s->covered_by, "fb") == 0)
+            by_fb++;
+        if (s->covered_by && strcmp(s->covered_by, "fc") == 0)
+            by_fc++;
+    }
+    cr_expect_eq(uncovered, 0);
+    cr_expect_eq(by_fb, 2, "the substitute covers first, at most 2 in a row");
+    cr_expect_eq(by_fc, 1);
+    cr_expect_str_eq(sol->sessions[3].facilitators.items[0], "fa", "back in week 4");
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, time_off_without_cover_is_flagged)
+{
+    model_instance *inst = time_off_program(0);
+    model_solution *sol = plan(inst, 10);
+    int uncovered = 0;
+    for (int i = 0; i < sol->n_sessions; i++)
+        if (sol->sessions[i].uncovered) {
+            uncovered++;
+            cr_expect_eq(sol->sessions[i].facilitators.n, 0);
+        }
+    cr_expect_eq(uncovered, 1);
+    cr_expect_eq(sol->metrics.uncovered_sessions, 1);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, closed_dates_have_no_sessions)
+{
+    char *json = fmt("{\"program\":{\"horizon\":{\"start\":\"2025-01-06\",\"weeks\":4},"
+                     "\"days\":[\"mon\"],\"slot_starts\":[\"10:00\"],\"closed_dates\":"
+                     "[\"2025-01-20\"]},\"group_types\":[{\"id\":\"t1\",\"rate\":50,"
+                     "\"duration_min\":60,\"min_size\":2,\"max_size\":4,"
+                     "\"required_credentials\":[\"A\"],\"diagnoses\":[\"F41\"],"
+                     "\"modality\":\"in_person\",\"cadence\":\"weekly\"}],"
+                     "\"groups\":[{\"id\":\"g1\",\"type\":\"t1\"}],\"rooms\":[{\"id\":\"r1\","
+                     "\"capacity\":4,\"available\":" MON_ALL "}],\"facilitators\":["
+                     "{\"id\":\"fa\",\"credentials\":[\"A\"],\"available\":" MON_ALL "},"
+                     "{\"id\":\"fb\",\"credentials\":[\"A\"],\"available\":" MON_ALL "}],"
+                     "\"patients\":[{\"id\":\"p1\",\"diagnoses\":[\"F41\"],\"available\":" MON_ALL
+                     ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true},{\"id\":\"p2\","
+                     "\"diagnoses\":[\"F41\"],\"available\":" MON_ALL
+                     ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}]}");
+    model_instance *inst = parse(json);
+    model_solution *sol = plan(inst, 10);
+    cr_expect_eq(sol->n_sessions, 3);
+    for (int i = 0; i < sol->n_sessions; i++) {
+        int d = 0;
+        model_date_parse("2025-01-20", &d);
+        cr_expect_neq(sol->sessions[i].date, d);
+    }
+    /* member-sessions: 2 members x 3 sessions */
+    cr_expect_eq(sol->metrics.member_sessions, 6);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, unplaced_reasons_in_plain_words)
+{
+    char *pats =
+        join(5, pat("p1", NULL, NULL), pat("p2", NULL, NULL),
+             fmt("{\"id\":\"ns\",\"diagnoses\":[\"F41\"],\"available\":" MON_ALL
+                 ",\"added\":\"2025-01-06\",\"screened\":false,\"insurance_verified\":true}"),
+             fmt("{\"id\":\"ni\",\"diagnoses\":[\"F41\"],\"available\":" MON_ALL
+                 ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":false}"),
+             fmt("{\"id\":\"nd\",\"diagnoses\":[\"F99\"],\"available\":" MON_ALL
+                 ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}"));
+    model_instance *inst =
+        build(NULL, NULL, type_t1(2, 4, NULL), fmt("{\"id\":\"g1\",\"type\":\"t1\"}"),
+              room("r1", 4, NULL), join(2, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL)),
+              pats);
+    model_solution *sol = plan(inst, 10);
+    cr_expect(reason_has(sol, "ns", "not screened"));
+    cr_expect(reason_has(sol, "ni", "insurance not verified"));
+    cr_expect(reason_has(sol, "nd", "no group type matches diagnoses F99"));
+    cr_expect_eq(sol->n_unplaced, 3);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, cofacilitation_and_telehealth)
+{
+    /* trauma needs two TRAUMA holders and a third as substitute; the
+     * telehealth group needs no room */
+    char *types = fmt("{\"id\":\"tr\",\"rate\":60,\"duration_min\":90,\"min_size\":2,"
+                      "\"max_size\":6,\"required_credentials\":[\"TRAUMA\"],\"cofacilitation\":"
+                      "true,\"cofacilitator_credentials\":[\"TRAUMA\"],\"diagnoses\":[\"F43.1\"],"
+                      "\"modality\":\"in_person\",\"cadence\":\"weekly\"},{\"id\":\"tele\",\"rate\":40,"
+                      "\"duration_min\":60,\"min_size\":2,\"max_size\":6,"
+                      "\"required_credentials\":[\"A\"],\"diagnoses\":[\"F41\"],\"modality\":"
+                      "\"telehealth\",\"cadence\":\"weekly\"}");
+    char *pats = join(4, fmt("{\"id\":\"t1\",\"diagnoses\":[\"F43.10\"],\"available\":" MON_ALL
+                             ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}"),
+                      fmt("{\"id\":\"t2\",\"diagnoses\":[\"F43.12\"],\"available\":" MON_ALL
+                          ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}"),
+                      pat("p1", NULL, "\"modality\":\"telehealth\""),
+                      pat("p2", NULL, "\"modality\":\"either\""));
+    model_instance *inst = build(
+        NULL, NULL, types, fmt("{\"id\":\"g1\",\"type\":\"tr\"},{\"id\":\"g2\",\"type\":\"tele\"}"),
+        room("r1", 6, NULL),
+        join(4, fac("fa", "[\"TRAUMA\"]", NULL), fac("fb", "[\"TRAUMA\"]", NULL),
+             fac("fc", "[\"TRAUMA\",\"A\"]", NULL), fac("fd", "[\"A\"]", NULL)),
+        pats);
+    model_solution *sol = plan(inst, 10);
+    const model_sol_group *a = sgroup(sol, "g1"), *b = sgroup(sol, "g2");
+    cr_assert(a->running && b->running);
+    cr_expect_eq(a->facilitators.n, 2);
+    cr_expect_null(b->room);
+    cr_expect_eq(a->new_members.n, 2);
+    cr_expect_eq(b->new_members.n, 2);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+/* ------------------------------------------------------------ infeasible */
+
+static void expect_infeasible(model_instance *inst, const char *text)
+{
+    model_solution *sol = plan(inst, 10);
+    cr_expect_eq(sol->status, MODEL_STATUS_INFEASIBLE, "status %s",
+                 model_solution_status_name(sol->status));
+    cr_expect(sol->diagnosis.n > 0);
+    cr_expect(diag_has(sol, text), "diagnosis should mention \"%s\"", text);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(infeasible, cofacilitation_with_one_holder)
+{
+    char *types = fmt("{\"id\":\"tr\",\"rate\":60,\"duration_min\":90,\"min_size\":2,"
+                      "\"max_size\":6,\"required_credentials\":[\"A\"],\"cofacilitation\":true,"
+                      "\"cofacilitator_credentials\":[\"TRAUMA\"],\"diagnoses\":[\"F41\"],"
+                      "\"modality\":\"in_person\",\"cadence\":\"weekly\"}");
+    expect_infeasible(build(NULL, NULL, types, fmt("{\"id\":\"trauma-2\",\"type\":\"tr\"}"),
+                            room("r1", 6, NULL),
+                            join(2, fac("fa", "[\"TRAUMA\",\"A\"]", NULL), fac("fb", "[\"B\"]", NULL)),
+                            join(2, pat("p1", NULL, NULL), pat("p2", NULL, NULL))),
+                      "group trauma-2 needs co-facilitation but only one facilitator holds TRAUMA");
+}
+
+Test(infeasible, no_room_big_enough)
+{
+    expect_infeasible(build(NULL, NULL, type_t1(2, 10, NULL), fmt("{\"id\":\"g1\",\"type\":\"t1\"}"),
+                            room("r1", 8, NULL),
+                            join(2, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL)),
+                            join(2, pat("p1", NULL, NULL), pat("p2", NULL, NULL))),
+                      "no room with capacity >= 10");
+}
+
+Test(infeasible, nobody_holds_the_credential)
+{
+    expect_infeasible(build(NULL, NULL, type_t1(2, 4, NULL), fmt("{\"id\":\"g1\",\"type\":\"t1\"}"),
+                            room("r1", 4, NULL),
+                            join(2, fac("fa", "[\"B\"]", NULL), fac("fb", "[\"B\"]", NULL)),
+                            join(2, pat("p1", NULL, NULL), pat("p2", NULL, NULL))),
+                      "no facilitator holds");
+}
+
+Test(infeasible, pinned_room_clash)
+{
+    expect_infeasible(
+        build(NULL, NULL, type_t1(2, 4, NULL),
+              fmt("{\"id\":\"g1\",\"type\":\"t1\",\"pinned\":{\"day\":\"mon\",\"start\":\"10:00\","
+                  "\"room\":\"r1\"}},{\"id\":\"g2\",\"type\":\"t1\",\"pinned\":{\"day\":\"mon\","
+                  "\"start\":\"10:00\",\"room\":\"r1\"}}"),
+              join(2, room("r1", 4, NULL), room("r2", 4, NULL)),
+              join(3, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL),
+                   fac("fc", "[\"A\"]", NULL)),
+              join(4, pat("p1", NULL, NULL), pat("p2", NULL, NULL), pat("p3", NULL, NULL),
+                   pat("p4", NULL, NULL))),
+        "both pinned to room r1");
+}
+
+Test(infeasible, too_few_patients_for_min_size)
+{
+    expect_infeasible(build(NULL, NULL, type_t1(4, 6, NULL), fmt("{\"id\":\"g1\",\"type\":\"t1\"}"),
+                            room("r1", 6, NULL),
+                            join(2, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL)),
+                            join(2, pat("p1", NULL, NULL), pat("p2", NULL, NULL))),
+                      "needs at least 4 members");
+}
+
+Test(infeasible, credential_capacity_per_week)
+{
+    expect_infeasible(
+        build(NULL, NULL, type_t1(2, 4, NULL),
+              fmt("{\"id\":\"g1\",\"type\":\"t1\"},{\"id\":\"g2\",\"type\":\"t1\"},"
+                  "{\"id\":\"g3\",\"type\":\"t1\"}"),
+              join(3, room("r1", 4, NULL), room("r2", 4, NULL), room("r3", 4, NULL)),
+              join(2, fac("fa", "[\"A\"]", "\"max_per_week\":1"),
+                   fac("fb", "[\"A\"]", "\"max_per_week\":1")),
+              join(6, pat("p1", NULL, NULL), pat("p2", NULL, NULL), pat("p3", NULL, NULL),
+                   pat("p4", NULL, NULL), pat("p5", NULL, NULL), pat("p6", NULL, NULL))),
+        "can lead at most 2");
+}
+
+Test(infeasible, relaxation_names_the_rule)
+{
+    /* three must-run groups pinned to one time, three facilitators: all
+     * lead, nobody is left to substitute.  No single group shows it. */
+    char *groups = fmt("{\"id\":\"g1\",\"type\":\"t1\",\"pinned\":{\"start\":\"10:00\"}},"
+                       "{\"id\":\"g2\",\"type\":\"t1\",\"pinned\":{\"start\":\"10:00\"}},"
+                       "{\"id\":\"g3\",\"type\":\"t1\",\"pinned\":{\"start\":\"10:00\"}}");
+    model_instance *inst = build(
+        NULL, NULL, type_t1(2, 4, NULL), groups,
+        join(3, room("r1", 4, NULL), room("r2", 4, NULL), room("r3", 4, NULL)),
+        join(3, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL), fac("fc", "[\"A\"]", NULL)),
+        join(6, pat("p1", NULL, NULL), pat("p2", NULL, NULL), pat("p3", NULL, NULL),
+             pat("p4", NULL, NULL), pat("p5", NULL, NULL), pat("p6", NULL, NULL)));
+    expect_infeasible(inst, "substitute");
+}
+
+/* ------------------------------------------------ sample, scale, export */
+
+static model_instance *read_fixture(const char *rel)
+{
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", COHORT_SOURCE_DIR, rel);
+    int rc = io_instance_read_file(path, &inst, &d);
+    model_diag_free(&d);
+    cr_assert_eq(rc, IO_OK, "%s must parse", rel);
+    return inst;
+}
+
+Test(plan, tiny_fixture_optimal)
+{
+    model_instance *inst = read_fixture("datasets/fixtures/tiny.json");
+    model_solution *sol = plan(inst, 10);
+    cr_expect_eq(sol->status, MODEL_STATUS_OPTIMAL);
+    cr_expect_leq(sol->gap, inst->settings.mip_gap + 1e-12);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, sample_program, .timeout = 60)
+{
+    model_instance *inst = read_fixture("datasets/sample.json");
+    model_solution *sol = plan(inst, 5);
+    cr_expect(sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE);
+    cr_expect_gt(sol->metrics.placed, 90);
+    cr_expect_leq(sol->solve_seconds, 5.5);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, time_limit_is_honoured, .timeout = 60)
+{
+    model_instance *inst = read_fixture("datasets/bench/M-1.json");
+    model_solution *sol = plan(inst, 3);
+    cr_expect(sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE);
+    cr_expect_leq(sol->solve_seconds, 3.3, "took %.2f s", sol->solve_seconds);
+    cr_expect_lt(sol->gap, 0.05);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(plan, export_model_lp_and_mps)
+{
+    model_instance *inst = read_fixture("datasets/fixtures/tiny.json");
+    const char *paths[2] = {"/tmp/cohort_test_export.lp", "/tmp/cohort_test_export.mps"};
+    for (int k = 0; k < 2; k++) {
+        remove(paths[k]);
+        solver_options o;
+        solver_options_default(&o);
+        o.time_limit_s = 5;
+        o.export_model_path = paths[k];
+        model_solution *sol = NULL;
+        cr_assert_eq(solver_plan(inst, &o, &sol), SOLVER_OK);
+        model_solution_destroy(sol);
+        char *text = NULL;
+        size_t len = 0;
+        cr_assert_eq(io_read_all(paths[k], 64 << 20, &text, &len), IO_OK);
+        cr_expect(strstr(text, "x_cbt_1_mon_1000") != NULL, "named placement columns");
+        cr_expect(strstr(text, "w_cbt_1_mon_1000_cara") != NULL, "named facilitator columns");
+        free(text);
+        remove(paths[k]);
+    }
+    model_instance_destroy(inst);
+}
+
+Test(plan, export_to_unwritable_path_fails)
+{
+    model_instance *inst = read_fixture("datasets/fixtures/tiny.json");
+    solver_options o;
+    solver_options_default(&o);
+    o.time_limit_s = 5;
+    o.export_model_path = "/nonexistent-dir/model.lp";
+    model_solution *sol = NULL;
+    cr_expect_eq(solver_plan(inst, &o, &sol), SOLVER_EIO);
+    cr_expect_null(sol);
+    model_instance_destroy(inst);
+}
+
+/* ------------------------------------------------------ GLPK error hook */
+
+Test(backend, glpk_error_returns_instead_of_aborting)
+{
+    bk_model *m = bk_new("t", 1);
+    cr_assert_not_null(m);
+    int c = bk_col(m, "x", BK_BIN, 0, 1, 1);
+    cr_assert_eq(c, 0);
+    int bad[1] = {5}; /* no such column: GLPK reports an error */
+    double one[1] = {1};
+    cr_expect_lt(bk_row(m, "r", 1, bad, one, -BK_INF, 1), 0);
+    bk_free(m);
+    /* the library still works afterwards */
+    m = bk_new("t2", 1);
+    cr_assert_not_null(m);
+    int x = bk_col(m, "x", BK_BIN, 0, 1, 3);
+    int y = bk_col(m, "y", BK_BIN, 0, 1, 2);
+    int cols[2] = {x, y};
+    cr_assert_geq(bk_row(m, "r", 2, cols, NULL, -BK_INF, 1), 0);
+    bk_params p;
+    memset(&p, 0, sizeof p);
+    p.time_limit = 5;
+    bk_result r;
+    cr_assert_eq(bk_solve(m, &p, &r), BK_OK);
+    cr_expect_eq(r.status, BK_OPTIMAL);
+    cr_expect_float_eq(r.obj, 3, 1e-9);
+    bk_result_free(&r);
+    bk_free(m);
+}
+
+/* ------------------------------------------------------------- the CLI */
+
+static int run_cli(const char *args)
+{
+    char *cmd = fmt("%s %s >/dev/null 2>&1", COHORT_BINARY, args);
+    int st = system(cmd);
+    free(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(cli, exit_codes)
+{
+    cr_expect_eq(run_cli("plan " COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json -o "
+                         "/tmp/cohort_test_plan.json --quiet"),
+                 0);
+    cr_expect_eq(run_cli("check " COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json "
+                         "/tmp/cohort_test_plan.json"),
+                 0);
+    remove("/tmp/cohort_test_plan.json");
+    cr_expect_eq(run_cli("plan " COHORT_SOURCE_DIR "/datasets/fixtures/invalid-refs.json --quiet"),
+                 2);
+    /* an infeasible program: exit 3 */
+    char *t1 = type_t1(2, 10, NULL);
+    char *json = program(NULL, NULL, t1, "{\"id\":\"g1\",\"type\":\"t1\"}",
+                         "{\"id\":\"r1\",\"capacity\":4,\"available\":" MON_ALL "}",
+                         "{\"id\":\"fa\",\"credentials\":[\"A\"],\"available\":" MON_ALL "}",
+                         "");
+    free(t1);
+    FILE *f = fopen("/tmp/cohort_test_infeasible.json", "w");
+    cr_assert_not_null(f);
+    fputs(json, f);
+    fclose(f);
+    free(json);
+    cr_expect_eq(run_cli("plan /tmp/cohort_test_infeasible.json --quiet"), 3);
+    remove("/tmp/cohort_test_infeasible.json");
+    cr_expect_eq(run_cli("plan"), 2);
+    cr_expect_eq(run_cli("plan x.json --time-limit abc"), 2);
+}
