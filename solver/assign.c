@@ -191,7 +191,9 @@ int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double ti
     double constant = 0;
     for (int k = 0; k < npair; k++) {
         snprintf(name, sizeof name, "y_%s_%s", inst->patients[pp[k]].id, inst->groups[pgp[k]].id);
-        ycol[k] = bk_col(m, name, BK_BIN, 0, 1, pr->value[pp[k]] + we);
+        /* keeping a baseline member saves a change */
+        double keep = sv_base_member(pr, pgp[k], pp[k]) ? pr->w->change : 0;
+        ycol[k] = bk_col(m, name, BK_BIN, 0, 1, pr->value[pp[k]] + we + keep);
         if (ycol[k] < 0)
             goto backend;
     }

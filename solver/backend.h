@@ -68,6 +68,8 @@ int bk_row(bk_model *m, const char *name, int n, const int *cols, const double *
 int bk_ncols(const bk_model *m);
 /* Upper bound of a column. */
 int bk_col_ub(const bk_model *m, int col, double *ub);
+/* Add to a column's objective coefficient.  0 or an error. */
+int bk_add_obj(bk_model *m, int col, double delta);
 /* Set the objective's constant term. */
 int bk_set_obj_const(bk_model *m, double c);
 int bk_nrows(const bk_model *m);

@@ -279,6 +279,14 @@ int bk_col_ub(const bk_model *m, int col, double *ub)
     return BK_OK;
 }
 
+int bk_add_obj(bk_model *m, int col, double delta)
+{
+    if (!alive(m) || col < 0 || col >= glp_get_num_cols(m->P))
+        return BK_EBACKEND;
+    glp_set_obj_coef(m->P, col + 1, glp_get_obj_coef(m->P, col + 1) + delta);
+    return BK_OK;
+}
+
 int bk_set_obj_const(bk_model *m, double c)
 {
     if (!alive(m))

@@ -67,15 +67,20 @@ int sv_build_solution(const sv_prob *pr, const sv_plan *pl, model_solution *sol)
     sol->unplaced = calloc((size_t)nun + 1, sizeof(model_sol_unplaced));
     if (!sol->unplaced)
         return SOLVER_ENOMEM;
+    sv_reasons_ctx cx;
+    if (sv_reasons_init(pr, pl, &cx))
+        return SOLVER_ENOMEM;
     for (int p = 0; p < pr->np; p++) {
         if (!pr->waitlisted[p] || (pl->pg[p] >= 0 && pl->gs[pl->pg[p]].cand >= 0))
             continue;
         model_sol_unplaced *u = &sol->unplaced[sol->n_unplaced++];
-        if (!(u->patient = model_strdup(inst->patients[p].id)))
+        if (!(u->patient = model_strdup(inst->patients[p].id)) ||
+            sv_unplaced_reasons(pr, pl, &cx, p, &u->reasons)) {
+            sv_reasons_free(&cx);
             return SOLVER_ENOMEM;
-        if (sv_unplaced_reasons(pr, pl, p, &u->reasons))
-            return SOLVER_ENOMEM;
+        }
     }
+    sv_reasons_free(&cx);
     model_metrics_free(&sol->metrics);
     if (model_metrics_compute(inst, sol, &sol->metrics) != MODEL_OK)
         return SOLVER_ENOMEM;

@@ -668,6 +668,86 @@ out:
     return rc;
 }
 
+/* Minimal change against a baseline: for a free group that ran in the
+ * baseline, changes = (1 - open) + sum over its fields of (open - match);
+ * for one that did not, open.  Fields the model has no column for (room,
+ * facilitators, substitute in the aggregated model; the substitute without
+ * substitute columns; members always) count as matched, so the model never
+ * overstates what is kept and its bound stays valid. */
+static int change_terms(mb *b, const char *isfree, double *constant)
+{
+    const sv_prob *pr = b->pr;
+    double wc = pr->w->change;
+    if (wc <= 0)
+        return 0;
+    *constant -= wc * pr->base_extra;
+    for (int g = 0; g < pr->ng; g++) {
+        if (!isfree[g])
+            continue;
+        const sv_group *G = &pr->g[g];
+        const sv_base *B = &pr->base[g];
+        if (!B->running) {
+            for (int j = 0; j < G->n_cand; j++)
+                if (b->V[g][j].x >= 0 && bk_add_obj(b->m, b->V[g][j].x, -wc))
+                    return -1;
+            continue;
+        }
+        *constant -= wc;
+        int agg = b->o->agg, subs = b->o->with_subs && !agg;
+        int fields = 2 + (B->parity >= 0) + (agg ? 0 : 2) + subs;
+        for (int j = 0; j < G->n_cand; j++) {
+            const jv *v = &b->V[g][j];
+            if (v->x < 0)
+                continue;
+            const sv_cand *c = &G->cand[j];
+            double coef = -wc * (fields - 1);
+            coef += wc * (c->day == B->day) + wc * (c->start == B->start);
+            if (B->parity >= 0)
+                coef += wc * (c->parity == B->parity);
+            if (bk_add_obj(b->m, v->x, coef))
+                return -1;
+            if (agg)
+                continue;
+            /* room: telehealth groups match (no room either side) */
+            if (!G->inperson) {
+                if (B->room == -1 && bk_add_obj(b->m, v->x, wc))
+                    return -1;
+            } else {
+                for (int i = 0; i < c->n_room; i++)
+                    if (v->q[i] >= 0 && c->room[i] == B->room && bk_add_obj(b->m, v->q[i], wc))
+                        return -1;
+            }
+            /* facilitators list: primary (and co-facilitator) as before */
+            if (!G->cofac && B->nfac == 1) {
+                for (int i = 0; i < c->n_prim; i++)
+                    if (v->w[i] >= 0 && c->prim[i] == B->prim && bk_add_obj(b->m, v->w[i], wc))
+                        return -1;
+            } else if (G->cofac && B->nfac == 2 && B->prim >= 0 && B->co >= 0) {
+                int wi = -1, ci = -1;
+                for (int i = 0; i < c->n_prim; i++)
+                    if (v->w[i] >= 0 && c->prim[i] == B->prim)
+                        wi = v->w[i];
+                for (int i = 0; i < c->n_co; i++)
+                    if (v->c[i] >= 0 && c->co[i] == B->co)
+                        ci = v->c[i];
+                if (wi >= 0 && ci >= 0) {
+                    int z = add_col(b, BK_CONT, 0, 1, wc, 0, "keepfac_%s", gid(b, g));
+                    if (z < 0 || row_push(b, z, 1) || row_push(b, wi, -1) ||
+                        add_row(b, -BK_INF, 0, NULL, "keepfac1_%s", gid(b, g)) ||
+                        row_push(b, z, 1) || row_push(b, ci, -1) ||
+                        add_row(b, -BK_INF, 0, NULL, "keepfac2_%s", gid(b, g)))
+                        return -1;
+                }
+            }
+            if (subs)
+                for (int i = 0; i < c->n_sub; i++)
+                    if (v->b[i] >= 0 && c->sub[i] == B->sub && bk_add_obj(b->m, v->b[i], wc))
+                        return -1;
+        }
+    }
+    return 0;
+}
+
 /* Build the model into b->m.  Returns 0, 1 when a must-run free group has no
  * usable candidate (infeasible), -1 on failure. */
 static int build(mb *b, const char *isfree, model_out *mo)
@@ -993,7 +1073,9 @@ static int build(mb *b, const char *isfree, model_out *mo)
     }
     if (rc)
         goto out;
-    if (b->o->agg && !getenv("COHORT_NOHALL") && (rc = hall_rows(b, isfree)) != 0)
+    if (pr->base && !elastic && (rc = change_terms(b, isfree, &mo->constant)) != 0)
+        goto out;
+    if (b->o->agg && (rc = hall_rows(b, isfree)) != 0)
         goto out;
     /* conflicts */
     for (int f = 0; f < nf && !rc; f++)

@@ -80,9 +80,106 @@ double sv_plan_objective(const sv_prob *pr, const sv_plan *pl)
             lmin = load[f];
     }
     obj -= w->load_balance * (lmax - lmin);
+    if (pr->base)
+        obj -= w->change * sv_plan_changes(pr, pl);
     free(nnew);
     free(load);
     return obj;
+}
+
+int sv_base_member(const sv_prob *pr, int g, int p)
+{
+    if (!pr->base)
+        return 0;
+    const sv_base *B = &pr->base[g];
+    for (int k = 0; k < B->n_members; k++)
+        if (B->members[k] == p)
+            return 1;
+    return 0;
+}
+
+/* Is patient p (index, or -2 unknown) a member of running group g? */
+static int is_member(const sv_prob *pr, const sv_plan *pl, int g, int p)
+{
+    if (p < 0)
+        return 0;
+    if (pl->pg[p] == g)
+        return 1;
+    const sv_group *G = &pr->g[g];
+    for (int k = 0; k < G->n_held_pat; k++)
+        if (G->held_pat[k] == p)
+            return 1;
+    return 0;
+}
+
+int sv_plan_changes(const sv_prob *pr, const sv_plan *pl)
+{
+    if (!pr->base)
+        return 0;
+    int n = pr->base_extra;
+    for (int g = 0; g < pr->ng; g++) {
+        const sv_base *B = &pr->base[g];
+        const sv_gsol *s = &pl->gs[g];
+        int ra = s->cand >= 0;
+        if (ra != B->running) {
+            n++;
+            continue;
+        }
+        if (!ra)
+            continue;
+        const sv_cand *c = &pr->g[g].cand[s->cand];
+        n += c->day != B->day;
+        n += c->start != B->start;
+        n += s->room != B->room;
+        int nfac = 1 + (s->co >= 0);
+        n += nfac != B->nfac || s->prim != B->prim || (s->co >= 0 && s->co != B->co);
+        n += s->sub != B->sub;
+        if (B->parity >= 0)
+            n += c->parity != B->parity;
+        for (int k = 0; k < B->n_members; k++)
+            n += !is_member(pr, pl, g, B->members[k]);
+    }
+    return n;
+}
+
+int sv_plan_from_base(const sv_prob *pr, sv_plan *pl)
+{
+    if (!pr->base)
+        return 1;
+    int ok = 1;
+    for (int p = 0; p < pr->np; p++)
+        pl->pg[p] = -1;
+    for (int g = 0; g < pr->ng; g++) {
+        const sv_base *B = &pr->base[g];
+        const sv_group *G = &pr->g[g];
+        sv_gsol *s = &pl->gs[g];
+        s->cand = -1;
+        s->prim = s->co = s->room = s->sub = -1;
+        if (!B->running)
+            continue;
+        for (int j = 0; j < G->n_cand && s->cand < 0; j++) {
+            const sv_cand *c = &G->cand[j];
+            if (c->day == B->day && c->start == B->start &&
+                (c->parity < 0 || c->parity == B->parity))
+                s->cand = j;
+        }
+        if (s->cand < 0) {
+            ok = 0;
+            continue;
+        }
+        s->prim = B->prim;
+        s->co = G->cofac ? B->co : -1;
+        s->room = G->inperson ? B->room : -1;
+        s->sub = B->sub;
+        if (s->prim < 0 || (G->cofac && s->co < 0) || (G->inperson && s->room < 0) || s->sub < 0)
+            ok = 0;
+        for (int k = 0; k < B->n_members; k++) {
+            int p = B->members[k];
+            if (p >= 0 && pr->placeable[p] && pl->pg[p] < 0)
+                pl->pg[p] = g;
+        }
+    }
+    return ok ? 0 : 1;
 }
 
 static int in_list(const int *a, int n, int x)

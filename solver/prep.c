@@ -58,6 +58,11 @@ void sv_prob_free(sv_prob *pr)
 {
     if (!pr)
         return;
+    if (pr->base) {
+        for (int g = 0; g < pr->ng; g++)
+            free(pr->base[g].members);
+        free(pr->base);
+    }
     for (int g = 0; g < pr->ng && pr->g; g++) {
         for (int j = 0; j < pr->g[g].n_cand; j++)
             cand_free(&pr->g[g].cand[j]);
@@ -346,6 +351,76 @@ static int int_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static int fac_or_unknown(const model_instance *inst, const char *id)
+{
+    if (!id)
+        return -1;
+    int f = model_find_facilitator(inst, id);
+    return f >= 0 ? f : -2;
+}
+
+/* Map a baseline solution onto the instance's groups. */
+static int build_base(sv_prob *pr, const model_solution *b)
+{
+    const model_instance *inst = pr->inst;
+    pr->base = calloc((size_t)pr->ng + 1, sizeof(sv_base));
+    if (!pr->base)
+        return SOLVER_ENOMEM;
+    for (int g = 0; g < pr->ng; g++) {
+        sv_base *B = &pr->base[g];
+        B->room = B->prim = B->co = B->sub = -1;
+        B->day = B->start = B->parity = -1;
+    }
+    for (int i = 0; i < b->n_groups; i++) {
+        const model_sol_group *sg = &b->groups[i];
+        int dup = 0;
+        for (int k = 0; k < i && !dup; k++)
+            dup = sg->id && b->groups[k].id && strcmp(sg->id, b->groups[k].id) == 0;
+        if (dup)
+            continue; /* the first entry of an id counts */
+        int g = model_find_group(inst, sg->id);
+        if (g < 0) {
+            pr->base_extra += sg->running;
+            continue;
+        }
+        sv_base *B = &pr->base[g];
+        if (!sg->running)
+            continue;
+        B->running = 1;
+        B->day = sg->day;
+        B->start = sg->start;
+        B->parity = inst->types[pr->g[g].type].cadence == MODEL_BIWEEKLY ? (sg->week_parity & 1)
+                                                                          : -1;
+        if (sg->room) {
+            int r = model_find_room(inst, sg->room);
+            B->room = r >= 0 ? r : -2;
+        }
+        B->nfac = sg->facilitators.n;
+        if (sg->facilitators.n > 0)
+            B->prim = fac_or_unknown(inst, sg->facilitators.items[0]);
+        if (sg->facilitators.n > 1)
+            B->co = fac_or_unknown(inst, sg->facilitators.items[1]);
+        B->sub = fac_or_unknown(inst, sg->substitute);
+        if (sg->members.n > 0) {
+            if (!(B->members = malloc(sizeof(int) * (size_t)sg->members.n)))
+                return SOLVER_ENOMEM;
+            for (int k = 0; k < sg->members.n; k++) {
+                int p = model_find_patient(inst, sg->members.items[k]);
+                B->members[B->n_members++] = p >= 0 ? p : -2;
+            }
+        }
+    }
+    return SOLVER_OK;
+}
+
+static int value_desc(const void *ctx, int p, int q)
+{
+    const sv_prob *pr = ctx;
+    if (pr->value[p] != pr->value[q])
+        return pr->value[p] > pr->value[q] ? -1 : 1;
+    return p - q;
+}
+
 int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *opt)
 {
     memset(pr, 0, sizeof *pr);
@@ -520,15 +595,14 @@ int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *
                     pr->gpat[g][pr->n_gpat[g]++] = p;
                     break;
                 }
-        }        /* by value, highest first (insertion sort: stable, no context) */
-        int *a = pr->gpat[g];
-        for (int i = 1; i < pr->n_gpat[g]; i++) {
-            int x = a[i], k = i - 1;
-            while (k >= 0 && pr->value[a[k]] < pr->value[x]) {
-                a[k + 1] = a[k];
-                k--;
-            }
-            a[k + 1] = x;
+        }        /* by value, highest first */
+        sv_sort_ints(pr->gpat[g], pr->n_gpat[g], value_desc, pr);
+    }
+    if (opt && opt->baseline) {
+        int e = build_base(pr, opt->baseline);
+        if (e) {
+            rc = e;
+            goto fail;
         }
     }
     free(slots);
@@ -545,12 +619,44 @@ fail:
 
 /* ------------------------------------------------------------ classes */
 
-static const sv_prob *g_cls_pr; /* qsort context (single-threaded) */
-
-static int cls_cmp(const void *a, const void *b)
+/* Merge sort of int keys with a context-taking comparator (qsort has no
+ * context in C11; no global state so the solver stays reentrant). */
+void sv_sort_ints(int *a, int n, int (*cmp)(const void *ctx, int x, int y), const void *ctx)
 {
-    const sv_prob *pr = g_cls_pr;
-    int p = *(const int *)a, q = *(const int *)b;
+    if (n < 2)
+        return;
+    int *tmp = malloc(sizeof(int) * (size_t)n);
+    if (!tmp) {
+        /* insertion sort needs no memory */
+        for (int i = 1; i < n; i++) {
+            int x = a[i], k = i - 1;
+            while (k >= 0 && cmp(ctx, a[k], x) > 0) {
+                a[k + 1] = a[k];
+                k--;
+            }
+            a[k + 1] = x;
+        }
+        return;
+    }
+    for (int w = 1; w < n; w *= 2) {
+        for (int lo = 0; lo < n; lo += 2 * w) {
+            int mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            int i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = cmp(ctx, a[j], a[i]) < 0 ? a[j++] : a[i++];
+            while (i < mid)
+                tmp[k++] = a[i++];
+            while (j < hi)
+                tmp[k++] = a[j++];
+        }
+        memcpy(a, tmp, sizeof(int) * (size_t)n);
+    }
+    free(tmp);
+}
+
+static int cls_cmp(const void *ctx, int p, int q)
+{
+    const sv_prob *pr = ctx;
     if (pr->high[p] != pr->high[q])
         return pr->high[p] - pr->high[q];
     if (pr->age_key[p] != pr->age_key[q])
@@ -581,8 +687,7 @@ int sv_classes_build(const sv_prob *pr, const char *pool, sv_class **out, int *n
         if (any)
             idx[n++] = p;
     }
-    g_cls_pr = pr;
-    qsort(idx, (size_t)n, sizeof(int), cls_cmp);
+    sv_sort_ints(idx, n, cls_cmp, pr);
     sv_class *cl = calloc((size_t)n + 1, sizeof *cl);
     if (!cl) {
         free(idx);

@@ -38,7 +38,49 @@ static void windows_text(const model_patient *pa, char *buf, size_t n)
         snprintf(buf, n, "none given");
 }
 
-int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, int p, model_strlist *out)
+int sv_reasons_init(const sv_prob *pr, const sv_plan *pl, sv_reasons_ctx *cx)
+{
+    int ng = pr->ng;
+    cx->nnew = calloc((size_t)ng + 1, sizeof(int));
+    cx->nhigh = calloc((size_t)ng + 1, sizeof(int));
+    cx->amin = malloc(sizeof(int) * (size_t)(ng + 1));
+    cx->amax = malloc(sizeof(int) * (size_t)(ng + 1));
+    if (!cx->nnew || !cx->nhigh || !cx->amin || !cx->amax) {
+        sv_reasons_free(cx);
+        return -1;
+    }
+    for (int g = 0; g < ng; g++) {
+        cx->amin[g] = pr->g[g].held_age_min;
+        cx->amax[g] = pr->g[g].held_age_max;
+    }
+    for (int q = 0; q < pr->np; q++) {
+        int g = pl->pg[q];
+        if (g < 0 || pl->gs[g].cand < 0)
+            continue;
+        cx->nnew[g]++;
+        cx->nhigh[g] += pr->high[q];
+        int a = pr->inst->patients[q].age;
+        if (a >= 0) {
+            if (cx->amin[g] < 0 || a < cx->amin[g])
+                cx->amin[g] = a;
+            if (cx->amax[g] < 0 || a > cx->amax[g])
+                cx->amax[g] = a;
+        }
+    }
+    return 0;
+}
+
+void sv_reasons_free(sv_reasons_ctx *cx)
+{
+    free(cx->nnew);
+    free(cx->nhigh);
+    free(cx->amin);
+    free(cx->amax);
+    memset(cx, 0, sizeof *cx);
+}
+
+int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, const sv_reasons_ctx *cx, int p,
+                        model_strlist *out)
 {
     const model_instance *inst = pr->inst;
     const model_patient *pa = &inst->patients[p];
@@ -68,21 +110,7 @@ int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, int p, model_strli
                                   pa->diagnoses.items[i]);
         return addf(out, "no group type matches diagnoses %s", u ? buf : "(none given)");
     }
-    /* members per group in the plan */
-    int *nnew = calloc((size_t)pr->ng + 1, sizeof(int));
-    int *nhigh = calloc((size_t)pr->ng + 1, sizeof(int));
-    if (!nnew || !nhigh) {
-        free(nnew);
-        free(nhigh);
-        return -1;
-    }
-    for (int q = 0; q < pr->np; q++) {
-        int g = pl->pg[q];
-        if (g >= 0 && pl->gs[g].cand >= 0) {
-            nnew[g]++;
-            nhigh[g] += pr->high[q];
-        }
-    }
+    const int *nnew = cx->nnew, *nhigh = cx->nhigh;
     char win[512];
     windows_text(pa, win, sizeof win);
     for (int t = 0; t < pr->nt && rc == 0; t++) {
@@ -141,15 +169,7 @@ int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, int p, model_strli
                 continue;
             }
             if (G->spread >= 0) {
-                int amin = G->held_age_min, amax = G->held_age_max;
-                for (int q = 0; q < pr->np; q++)
-                    if (pl->pg[q] == g && inst->patients[q].age >= 0) {
-                        int a = inst->patients[q].age;
-                        if (amin < 0 || a < amin)
-                            amin = a;
-                        if (amax < 0 || a > amax)
-                            amax = a;
-                    }
+                int amin = cx->amin[g], amax = cx->amax[g];
                 int lim = amin >= 0 && G->age_lo >= 0 ? G->age_hi - G->age_lo : G->spread;
                 if (amin >= 0) {
                     int nmin = pa->age < amin ? pa->age : amin;
@@ -173,7 +193,5 @@ int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, int p, model_strli
     }
     if (out->n == 0 && rc == 0)
         rc |= addf(out, "no group type the patient qualifies for is running");
-    free(nnew);
-    free(nhigh);
     return rc;
 }

@@ -425,6 +425,52 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
         goto done;
     }
 
+    /* independent parts (sites): plan each on its own */
+    {
+        int *comp = malloc(sizeof(int) * (size_t)(pr->ng + 1));
+        int ncomp = 0;
+        if (!comp || sv_components(pr, comp, &ncomp)) {
+            free(comp);
+            rc = SOLVER_ENOMEM;
+            goto fail;
+        }
+        if (ncomp > 1) {
+            model_solution *merged = NULL;
+            int e = sv_plan_parts(pr, opt, comp, ncomp, &merged);
+            free(comp);
+            if (e) {
+                rc = e;
+                goto fail;
+            }
+            model_solution_destroy(sol);
+            sol = merged;
+            sv_log(pr, "done: %s, objective %.2f, bound %.2f, gap %.4f%% (%d parts)",
+                   model_solution_status_name(sol->status), sol->objective, sol->bound,
+                   100 * sol->gap, ncomp);
+            model_strlist_free(&diag);
+            sv_plan_free(&r.best);
+            sv_plan_free(&tmp);
+            sv_prob_free(pr);
+            *out = sol;
+            return SOLVER_OK;
+        }
+        free(comp);
+    }
+
+    /* 0. a baseline schedule, when given and still valid, is the first
+     * incumbent (a re-plan changes as little as pays) */
+    if (pr->base) {
+        if (sv_plan_from_base(pr, &tmp) == 0) {
+            int c = consider(&r, &tmp, "baseline");
+            if (c < 0) {
+                rc = SOLVER_ENOMEM;
+                goto fail;
+            }
+        } else {
+            sv_log(pr, "baseline: does not map onto this program");
+        }
+    }
+
     /* 1. constructive heuristic */
     int gr = sv_greedy(pr, &tmp);
     if (gr < 0) {
@@ -492,8 +538,13 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
 
     if (!r.have_best) {
         if (r.proven_infeasible || left(&r) > 0) {
+            /* past the limit a proof of infeasibility still gets a short
+             * relaxation to name the rule */
+            double total = pr->deadline - pr->t0;
             double tl = left(&r);
-            int nd = sv_diagnose_elastic(pr, &diag, tl > 1 ? tl : 1);
+            if (tl < 0.05 * total)
+                tl = 0.05 * total;
+            int nd = sv_diagnose_elastic(pr, &diag, tl);
             if (nd < 0) {
                 rc = SOLVER_ENOMEM;
                 goto fail;
@@ -525,7 +576,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
         goto fail;
     }
     sol->objective = model_objective_total(&sol->terms);
-    if (fabs(sol->objective - r.best.obj) > 1e-6 * (1 + fabs(sol->objective)) && !opt->baseline)
+    if (fabs(sol->objective - r.best.obj) > 1e-6 * (1 + fabs(sol->objective)))
         sv_log(pr, "warning: objective %.4f differs from the planner's %.4f", sol->objective,
                r.best.obj);
     if (r.bound < sol->objective)

@@ -68,6 +68,15 @@ typedef struct sv_class {
     int *ts, n_ts;  /* demand keys the class fits (sorted) */
 } sv_class;
 
+/* A baseline schedule (minimal-change re-plans), per instance group. */
+typedef struct sv_base {
+    int running;
+    int day, start, parity;    /* parity: biweekly only, else -1 */
+    int room, prim, co, sub;   /* instance indices; -1 none, -2 unknown id */
+    int nfac;                  /* length of the baseline's facilitators list */
+    int *members, n_members;   /* patient indices, -2 unknown id */
+} sv_base;
+
 typedef struct sv_prob {
     const model_instance *inst;
     const model_weights *w;
@@ -92,6 +101,8 @@ typedef struct sv_prob {
     /* candidate patients per group (placeable, eligible for some candidate) */
     int **gpat;
     int *n_gpat;
+    sv_base *base;       /* per group, NULL without baseline */
+    int base_extra;      /* running baseline groups the instance does not have */
     double t0;           /* wall clock at start */
     double deadline;     /* wall clock to stop */
     int verbose;
@@ -113,6 +124,8 @@ typedef struct sv_plan {
 int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *opt);
 void sv_prob_free(sv_prob *pr);
 double sv_now(void);
+/* Stable sort of ints with a comparator that takes a context. */
+void sv_sort_ints(int *a, int n, int (*cmp)(const void *ctx, int x, int y), const void *ctx);
 static inline int sv_fits(const sv_prob *pr, int p, int ts)
 {
     return (int)((pr->fit[(size_t)p * pr->fit_words + (ts >> 6)] >> (ts & 63)) & 1u);
@@ -131,6 +144,12 @@ int sv_plan_alloc(const sv_prob *pr, sv_plan *pl);
 void sv_plan_free(sv_plan *pl);
 int sv_plan_copy(const sv_prob *pr, sv_plan *dst, const sv_plan *src);
 double sv_plan_objective(const sv_prob *pr, const sv_plan *pl);
+/* Changed fields against the baseline (model_count_changes on the plan). */
+int sv_plan_changes(const sv_prob *pr, const sv_plan *pl);
+/* The baseline as a plan (patients of it kept); 0 when every group maps. */
+int sv_plan_from_base(const sv_prob *pr, sv_plan *pl);
+/* Is patient p a member of group g in the baseline? */
+int sv_base_member(const sv_prob *pr, int g, int p);
 /* Verify every timetable and assignment rule on the plan; writes the first
  * problem into msg (when not NULL) and returns 0 when the plan is sound. */
 int sv_plan_verify(const sv_prob *pr, const sv_plan *pl, char *msg, size_t msz);
@@ -189,6 +208,13 @@ int sv_precheck(const sv_prob *pr, model_strlist *diag);
 /* Elastic relaxation: names which rules cannot be met. */
 int sv_diagnose_elastic(const sv_prob *pr, model_strlist *diag, double time_limit);
 
+/* ---- split.c */
+/* Independent parts: comp[g] in 0..*ncomp-1. */
+int sv_components(const sv_prob *pr, int *comp, int *ncomp);
+/* Plan every part as an instance of its own and merge (see split.c). */
+int sv_plan_parts(const sv_prob *pr, const solver_options *opt, const int *comp, int ncomp,
+                  model_solution **out);
+
 /* ---- lagrange.c */
 /* Upper bound by Lagrangian relaxation of the patient-once rows (see
  * lagrange.c); lower = best known objective (steers the steps).  Returns 0
@@ -196,7 +222,13 @@ int sv_diagnose_elastic(const sv_prob *pr, model_strlist *diag, double time_limi
 int sv_lagrange_bound(const sv_prob *pr, double lower, double time_limit, double *bound);
 
 /* ---- reasons.c */
-int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, int p, model_strlist *out);
+typedef struct sv_reasons_ctx {
+    int *nnew, *nhigh, *amin, *amax; /* per group, from the plan */
+} sv_reasons_ctx;
+int sv_reasons_init(const sv_prob *pr, const sv_plan *pl, sv_reasons_ctx *cx);
+void sv_reasons_free(sv_reasons_ctx *cx);
+int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, const sv_reasons_ctx *cx, int p,
+                        model_strlist *out);
 
 /* small helpers */
 void sv_log(const sv_prob *pr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

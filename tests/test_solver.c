@@ -791,6 +791,51 @@ Test(plan, export_to_unwritable_path_fails)
     model_instance_destroy(inst);
 }
 
+Test(plan, replan_against_a_baseline_keeps_it)
+{
+    model_instance *inst = read_fixture("datasets/sample.json");
+    model_solution *first = plan(inst, 5);
+    solver_options o;
+    solver_options_default(&o);
+    o.time_limit_s = 3;
+    o.baseline = first;
+    model_solution *again = NULL;
+    cr_assert_eq(solver_plan(inst, &o, &again), SOLVER_OK);
+    cr_expect_eq(model_count_changes(inst, again, first), 0, "nothing changed");
+    cr_expect_float_eq(again->terms.changes, 0, 1e-9);
+    cr_expect_geq(again->objective, first->objective - 1e-6);
+    model_solution_destroy(again);
+
+    /* sud-new's room closes on its day: the re-plan moves what it must and
+     * reports the changes as a penalty */
+    model_instance *less = model_instance_clone(inst);
+    cr_assert_not_null(less);
+    const model_sol_group *sg = sgroup(first, "sud-new");
+    cr_assert_not_null(sg->room);
+    int r = model_find_room(less, sg->room);
+    cr_assert_geq(r, 0);
+    model_room *ro = &less->rooms[r];
+    int k = 0;
+    for (int i = 0; i < ro->n_available; i++)
+        if (ro->available[i].day != sg->day)
+            ro->available[k++] = ro->available[i];
+    ro->n_available = k;
+    o.time_limit_s = 5;
+    cr_assert_eq(solver_plan(less, &o, &again), SOLVER_OK);
+    cr_assert(again->status == MODEL_STATUS_OPTIMAL || again->status == MODEL_STATUS_FEASIBLE);
+    model_check_report rep;
+    cr_assert_eq(model_check(less, again, &rep), MODEL_OK);
+    cr_expect_eq(rep.n_violations, 0);
+    model_check_report_free(&rep);
+    int changes = model_count_changes(less, again, first);
+    cr_expect_gt(changes, 0);
+    cr_expect_float_eq(again->terms.changes, -20.0 * changes, 1e-9);
+    model_solution_destroy(again);
+    model_instance_destroy(less);
+    model_solution_destroy(first);
+    model_instance_destroy(inst);
+}
+
 /* ------------------------------------------------------ GLPK error hook */
 
 Test(backend, glpk_error_returns_instead_of_aborting)

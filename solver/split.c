@@ -1,0 +1,429 @@
+/* split.c - independent parts of a program.  Groups that can share no
+ * facilitator (as primary, co-facilitator or substitute), no room and no
+ * eligible patient are independent problems (the sites of a multi-site
+ * program): each part becomes an instance of its own, is planned with its
+ * share of the time, and the schedules are merged.  The objective is
+ * separable except for the load-balance term (max minus min over all
+ * facilitators), which the parts leave out; the merged schedule is scored
+ * with the full objective and the merged bound (sum of the parts' bounds,
+ * load balance <= 0 left out) stays a valid upper bound. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sv.h"
+
+static int uf_find(int *p, int x)
+{
+    while (p[x] != x) {
+        p[x] = p[p[x]];
+        x = p[x];
+    }
+    return x;
+}
+
+static void uf_union(int *p, int a, int b)
+{
+    a = uf_find(p, a);
+    b = uf_find(p, b);
+    if (a != b)
+        p[a < b ? b : a] = a < b ? a : b;
+}
+
+int sv_components(const sv_prob *pr, int *comp, int *ncomp)
+{
+    int ng = pr->ng;
+    int *par = malloc(sizeof(int) * (size_t)(ng + 1));
+    int *fown = malloc(sizeof(int) * (size_t)(pr->nf + 1));
+    int *rown = malloc(sizeof(int) * (size_t)(pr->nr + 1));
+    int *pown = malloc(sizeof(int) * (size_t)(pr->np + 1));
+    if (!par || !fown || !rown || !pown) {
+        free(par), free(fown), free(rown), free(pown);
+        return SOLVER_ENOMEM;
+    }
+    for (int g = 0; g < ng; g++)
+        par[g] = g;
+    for (int f = 0; f < pr->nf; f++)
+        fown[f] = -1;
+    for (int r = 0; r < pr->nr; r++)
+        rown[r] = -1;
+    for (int p = 0; p < pr->np; p++)
+        pown[p] = -1;
+#define LINK(own, x)                                                                               \
+    do {                                                                                           \
+        if ((own)[x] < 0)                                                                          \
+            (own)[x] = g;                                                                          \
+        else                                                                                       \
+            uf_union(par, (own)[x], g);                                                            \
+    } while (0)
+    for (int g = 0; g < ng; g++) {
+        const sv_group *G = &pr->g[g];
+        for (int j = 0; j < G->n_cand; j++) {
+            const sv_cand *c = &G->cand[j];
+            for (int i = 0; i < c->n_prim; i++)
+                LINK(fown, c->prim[i]);
+            for (int i = 0; i < c->n_co; i++)
+                LINK(fown, c->co[i]);
+            for (int i = 0; i < c->n_sub; i++)
+                LINK(fown, c->sub[i]);
+            for (int i = 0; i < c->n_room; i++)
+                LINK(rown, c->room[i]);
+        }
+        for (int i = 0; i < pr->n_gpat[g]; i++)
+            LINK(pown, pr->gpat[g][i]);
+        for (int i = 0; i < G->n_held_pat; i++)
+            LINK(pown, G->held_pat[i]);
+        for (int k = 0; k < 2; k++)
+            if (G->fixed_pin_f[k] >= 0)
+                LINK(fown, G->fixed_pin_f[k]);
+        if (G->fixed_pin_sub >= 0)
+            LINK(fown, G->fixed_pin_sub);
+        if (G->fixed_pin_room >= 0)
+            LINK(rown, G->fixed_pin_room);
+    }
+#undef LINK
+    int n = 0;
+    int *label = malloc(sizeof(int) * (size_t)(ng + 1));
+    if (!label) {
+        free(par), free(fown), free(rown), free(pown);
+        return SOLVER_ENOMEM;
+    }
+    for (int g = 0; g < ng; g++)
+        label[g] = -1;
+    for (int g = 0; g < ng; g++) {
+        int root = uf_find(par, g);
+        if (label[root] < 0)
+            label[root] = n++;
+        comp[g] = label[root];
+    }
+    *ncomp = n;
+    free(label);
+    free(par), free(fown), free(rown), free(pown);
+    return SOLVER_OK;
+}
+
+/* ------------------------------------------- freeing dropped entities */
+
+static void free_group(model_group *g)
+{
+    free(g->id);
+    free(g->type);
+    free(g->pinned.room);
+    model_strlist_free(&g->pinned.facilitators);
+    free(g->pinned.substitute);
+    for (int i = 0; i < g->n_members; i++)
+        free(g->members[i].patient);
+    free(g->members);
+}
+
+static void free_room(model_room *r)
+{
+    free(r->id);
+    model_strlist_free(&r->features);
+    free(r->available);
+    free(r->site);
+}
+
+static void free_fac(model_facilitator *f)
+{
+    free(f->id);
+    free(f->name);
+    model_strlist_free(&f->credentials);
+    free(f->available);
+    free(f->time_off);
+}
+
+static void free_patient(model_patient *p)
+{
+    free(p->id);
+    model_strlist_free(&p->diagnoses);
+    model_strlist_free(&p->group_types);
+    free(p->available);
+    free(p->gender);
+}
+
+/* Keep the elements with keep[i] (order preserved), free the others. */
+#define COMPACT(arr, n, keep, freefn)                                                              \
+    do {                                                                                           \
+        int k_ = 0;                                                                                \
+        for (int i_ = 0; i_ < (n); i_++) {                                                         \
+            if ((keep)[i_])                                                                        \
+                (arr)[k_++] = (arr)[i_];                                                           \
+            else                                                                                   \
+                freefn(&(arr)[i_]);                                                                \
+        }                                                                                          \
+        (n) = k_;                                                                                  \
+    } while (0)
+
+/* A copy of the instance with only part c: its groups, the facilitators
+ * and rooms they may use, their roster patients and the waitlisted patients
+ * eligible for them (plus the given extra patients). NULL on ENOMEM. */
+static model_instance *part_instance(const sv_prob *pr, const int *comp, int c,
+                                     const int *pat_part)
+{
+    const model_instance *inst = pr->inst;
+    model_instance *sub = model_instance_clone(inst);
+    if (!sub)
+        return NULL;
+    char *kg = calloc((size_t)pr->ng + 1, 1), *kf = calloc((size_t)pr->nf + 1, 1);
+    char *kr = calloc((size_t)pr->nr + 1, 1), *kp = calloc((size_t)pr->np + 1, 1);
+    if (!kg || !kf || !kr || !kp) {
+        free(kg), free(kf), free(kr), free(kp);
+        model_instance_destroy(sub);
+        return NULL;
+    }
+    for (int g = 0; g < pr->ng; g++) {
+        if (comp[g] != c)
+            continue;
+        const sv_group *G = &pr->g[g];
+        kg[g] = 1;
+        for (int j = 0; j < G->n_cand; j++) {
+            const sv_cand *cd = &G->cand[j];
+            for (int i = 0; i < cd->n_prim; i++)
+                kf[cd->prim[i]] = 1;
+            for (int i = 0; i < cd->n_co; i++)
+                kf[cd->co[i]] = 1;
+            for (int i = 0; i < cd->n_sub; i++)
+                kf[cd->sub[i]] = 1;
+            for (int i = 0; i < cd->n_room; i++)
+                kr[cd->room[i]] = 1;
+        }
+        if (G->fixed_pin_f[0] >= 0)
+            kf[G->fixed_pin_f[0]] = 1;
+        if (G->fixed_pin_f[1] >= 0)
+            kf[G->fixed_pin_f[1]] = 1;
+        if (G->fixed_pin_sub >= 0)
+            kf[G->fixed_pin_sub] = 1;
+        if (G->fixed_pin_room >= 0)
+            kr[G->fixed_pin_room] = 1;
+        const model_group *mg = &inst->groups[g];
+        for (int k = 0; k < mg->n_members; k++) {
+            int p = mg->members[k].patient_idx >= 0 ? mg->members[k].patient_idx
+                                                    : model_find_patient(inst, mg->members[k].patient);
+            if (p >= 0)
+                kp[p] = 1;
+        }
+    }
+    for (int p = 0; p < pr->np; p++)
+        if (pat_part[p] == c)
+            kp[p] = 1;
+    COMPACT(sub->groups, sub->n_groups, kg, free_group);
+    COMPACT(sub->facilitators, sub->n_facilitators, kf, free_fac);
+    COMPACT(sub->rooms, sub->n_rooms, kr, free_room);
+    COMPACT(sub->patients, sub->n_patients, kp, free_patient);
+    free(kg), free(kf), free(kr), free(kp);
+    /* resolve the *_idx fields for the new positions */
+    model_diag d;
+    model_diag_init(&d);
+    int rc = model_instance_validate(sub, &d);
+    model_diag_free(&d);
+    if (rc == MODEL_ENOMEM) {
+        model_instance_destroy(sub);
+        return NULL;
+    }
+    return sub;
+}
+
+/* The baseline's entries for the groups of one part. */
+static model_solution *part_baseline(const model_solution *b, const model_instance *sub)
+{
+    model_solution *s = model_solution_create();
+    if (!s)
+        return NULL;
+    s->groups = calloc((size_t)b->n_groups + 1, sizeof(model_sol_group));
+    if (!s->groups) {
+        model_solution_destroy(s);
+        return NULL;
+    }
+    for (int i = 0; i < b->n_groups; i++) {
+        const model_sol_group *x = &b->groups[i];
+        if (model_find_group(sub, x->id) < 0)
+            continue;
+        model_sol_group *y = &s->groups[s->n_groups++];
+        y->id = model_strdup(x->id);
+        y->type = model_strdup(x->type);
+        y->running = x->running;
+        y->day = x->day;
+        y->start = x->start;
+        y->end = x->end;
+        y->room = model_strdup(x->room);
+        y->substitute = model_strdup(x->substitute);
+        y->week_parity = x->week_parity;
+        if (!y->id || (x->type && !y->type) || (x->room && !y->room) ||
+            (x->substitute && !y->substitute) ||
+            model_strlist_copy(&y->facilitators, &x->facilitators) ||
+            model_strlist_copy(&y->members, &x->members) ||
+            model_strlist_copy(&y->new_members, &x->new_members)) {
+            model_solution_destroy(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+static int append(void **dst, int *n, void *src, int m, size_t sz)
+{
+    if (m == 0)
+        return 0;
+    char *a = realloc(*dst, sz * (size_t)(*n + m));
+    if (!a)
+        return -1;
+    memcpy(a + sz * (size_t)*n, src, sz * (size_t)m);
+    *dst = a;
+    *n += m;
+    return 0;
+}
+
+/* Move the schedule of part into merged (part is left empty). */
+static int merge_into(model_solution *m, model_solution *part)
+{
+    if (append((void **)&m->groups, &m->n_groups, part->groups, part->n_groups,
+               sizeof(model_sol_group)) ||
+        append((void **)&m->sessions, &m->n_sessions, part->sessions, part->n_sessions,
+               sizeof(model_sol_session)) ||
+        append((void **)&m->unplaced, &m->n_unplaced, part->unplaced, part->n_unplaced,
+               sizeof(model_sol_unplaced)))
+        return -1;
+    part->n_groups = part->n_sessions = part->n_unplaced = 0;
+    for (int i = 0; i < part->diagnosis.n; i++)
+        if (model_strlist_push(&m->diagnosis, part->diagnosis.items[i]))
+            return -1;
+    return 0;
+}
+
+static int sess_cmp(const void *a, const void *b)
+{
+    const model_sol_session *x = a, *y = b;
+    if (x->date != y->date)
+        return x->date - y->date;
+    if (x->start != y->start)
+        return x->start - y->start;
+    return strcmp(x->group, y->group);
+}
+
+int sv_plan_parts(const sv_prob *pr, const solver_options *opt, const int *comp, int ncomp,
+                  model_solution **out)
+{
+    const model_instance *inst = pr->inst;
+    int rc = SOLVER_ENOMEM;
+    int *pat_part = malloc(sizeof(int) * (size_t)(pr->np + 1));
+    long *size = calloc((size_t)ncomp + 1, sizeof(long));
+    model_solution *merged = model_solution_create();
+    if (!pat_part || !size || !merged)
+        goto out;
+    /* patients: the part of the groups they fit (all in one part by
+     * construction); the others go where a type they match has groups */
+    for (int p = 0; p < pr->np; p++)
+        pat_part[p] = -1;
+    for (int g = 0; g < pr->ng; g++) {
+        size[comp[g]] += 10 + pr->n_gpat[g];
+        for (int i = 0; i < pr->n_gpat[g]; i++)
+            pat_part[pr->gpat[g][i]] = comp[g];
+    }
+    for (int p = 0; p < pr->np; p++) {
+        if (pat_part[p] >= 0 || !pr->waitlisted[p])
+            continue;
+        pat_part[p] = 0;
+        for (int g = 0; g < pr->ng; g++)
+            if (model_patient_type_match(inst, p, pr->g[g].type)) {
+                pat_part[p] = comp[g];
+                break;
+            }
+    }
+    long total = 0;
+    for (int c = 0; c < ncomp; c++)
+        total += size[c];
+    double bound = 0;
+    int any_inf = 0, any_nosol = 0;
+    for (int c = 0; c < ncomp; c++) {
+        model_instance *sub = part_instance(pr, comp, c, pat_part);
+        if (!sub)
+            goto out;
+        sub->settings.weights.load_balance = 0;
+        solver_options o = *opt;
+        o.export_model_path = NULL;
+        o.baseline = NULL;
+        model_solution *sb = NULL;
+        if (opt->baseline && !(sb = part_baseline(opt->baseline, sub))) {
+            model_instance_destroy(sub);
+            goto out;
+        }
+        o.baseline = sb;
+        /* time: this part's share of what is left */
+        double left = pr->deadline - sv_now();
+        long rest = 0;
+        for (int k = c; k < ncomp; k++)
+            rest += size[k];
+        o.time_limit_s = left > 0 ? left * (double)size[c] / (double)(rest > 0 ? rest : 1) : 0;
+        sv_log(pr, "part %d of %d: %d groups, %d patients, %.1f s", c + 1, ncomp, sub->n_groups,
+               sub->n_patients, o.time_limit_s);
+        model_solution *ps = NULL;
+        int e = solver_plan(sub, &o, &ps);
+        model_solution_destroy(sb);
+        model_instance_destroy(sub);
+        if (e) {
+            rc = e;
+            goto out;
+        }
+        if (ps->status == MODEL_STATUS_INFEASIBLE)
+            any_inf = 1;
+        else if (ps->status == MODEL_STATUS_TIME_LIMIT)
+            any_nosol = 1;
+        bound += ps->bound;
+        int m = merge_into(merged, ps);
+        model_solution_destroy(ps);
+        if (m)
+            goto out;
+    }
+    (void)total;
+    if (any_inf || any_nosol) {
+        merged->status = any_inf ? MODEL_STATUS_INFEASIBLE : MODEL_STATUS_TIME_LIMIT;
+        /* no partial schedule: the program as a whole has none */
+        model_solution *empty = model_solution_create();
+        if (!empty)
+            goto out;
+        empty->status = merged->status;
+        empty->diagnosis = merged->diagnosis;
+        memset(&merged->diagnosis, 0, sizeof merged->diagnosis);
+        model_solution_destroy(merged);
+        merged = empty;
+    } else {
+        /* groups in instance order, sessions by date */
+        model_sol_group *ord = calloc((size_t)merged->n_groups + 1, sizeof *ord);
+        if (!ord)
+            goto out;
+        int k = 0;
+        for (int g = 0; g < pr->ng; g++)
+            for (int i = 0; i < merged->n_groups; i++)
+                if (strcmp(merged->groups[i].id, inst->groups[g].id) == 0) {
+                    ord[k++] = merged->groups[i];
+                    break;
+                }
+        if (k == merged->n_groups) {
+            free(merged->groups);
+            merged->groups = ord;
+        } else {
+            free(ord);
+        }
+        qsort(merged->sessions, (size_t)merged->n_sessions, sizeof(model_sol_session), sess_cmp);
+        model_metrics_free(&merged->metrics);
+        if (model_metrics_compute(inst, merged, &merged->metrics) ||
+            model_objective_terms_compute(inst, merged, opt->baseline, &merged->terms))
+            goto out;
+        merged->objective = model_objective_total(&merged->terms);
+        merged->bound = bound > merged->objective ? bound : merged->objective;
+        double d = merged->bound - merged->objective;
+        merged->gap = d / (fabs(merged->objective) > 1 ? fabs(merged->objective) : 1);
+        merged->status =
+            merged->gap <= pr->mip_gap + 1e-12 ? MODEL_STATUS_OPTIMAL : MODEL_STATUS_FEASIBLE;
+    }
+    merged->solve_seconds = sv_now() - pr->t0;
+    *out = merged;
+    merged = NULL;
+    rc = SOLVER_OK;
+out:
+    model_solution_destroy(merged);
+    free(pat_part);
+    free(size);
+    return rc;
+}
