@@ -454,7 +454,7 @@ static int timetable_group(fcfs *fc, int g, bool *found, bool *short_min)
     int need = t->min_size - s->cont;
     ivec elig = {0}, pick = {0};
     int rc = SOLVER_OK;
-    char buf[8];
+    char buf[160];
     *found = false;
     *short_min = false;
 
@@ -827,7 +827,7 @@ static double trivial_bound(const fcfs *fc)
 {
     const model_instance *inst = fc->inst;
     const model_weights *w = &inst->settings.weights;
-    char buf[8];
+    char buf[160];
     double b = 0;
     for (int i = 0; i < fc->n_order; i++) {
         int p = fc->order[i];
