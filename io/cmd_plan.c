@@ -162,8 +162,6 @@ int io_cmd_plan(int argc, char **argv)
         return COHORT_EXIT_INVALID;
     }
     so.verbose = !quiet && (verbose || isatty(STDERR_FILENO));
-    if (so.verbose && getenv("COHORT_DEBUG"))
-        so.verbose = 2;
     model_diag d;
     model_diag_init(&d);
     model_instance *inst = NULL;

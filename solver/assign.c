@@ -348,8 +348,6 @@ int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double ti
         bp.label = "assign";
         bp.dive = 1;
         sv_log(pr, "assignment model: %d columns, %d rows", bk_ncols(m), bk_nrows(m));
-        if (getenv("COHORT_ASSIGN_EXPORT"))
-            bk_write(m, getenv("COHORT_ASSIGN_EXPORT"));
         /* The b-matching with capacity, min-size and high-acuity rows is
          * totally unimodular once the age bands and the opening of optional
          * groups are fixed: take those from the LP, re-solve (an integral LP,
@@ -401,26 +399,12 @@ int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double ti
             goto out;
         }
         if (res.status == BK_INFEASIBLE || !res.x) {
-            if (getenv("COHORT_DEBUG")) {
-                bk_write(m, "/tmp/assign_debug.lp");
-                fprintf(stderr, "debug: assignment infeasible, model in /tmp/assign_debug.lp\n");
-            }
             rc = 1;
             goto out;
         }
         for (int k = 0; k < npair; k++)
             if (res.x[ycol[k]] > 0.5)
                 pl->pg[pp[k]] = pgp[k];
-        if (getenv("COHORT_DEBUG"))
-            for (int k = 0; k < npair; k++)
-                if (res.x[ycol[k]] > 0.5 && pr->g[pgp[k]].spread >= 0)
-                    fprintf(stderr, "debug: %s age %d in %s\n", inst->patients[pp[k]].id,
-                            inst->patients[pp[k]].age, inst->groups[pgp[k]].id);
-        if (getenv("COHORT_DEBUG"))
-            for (int k = 0; k < npair; k++)
-                if (res.x[ycol[k]] > 1e-9 && res.x[ycol[k]] < 1 - 1e-9)
-                    fprintf(stderr, "debug: fractional y %s %s = %g\n", inst->patients[pp[k]].id,
-                            inst->groups[pgp[k]].id, res.x[ycol[k]]);
         for (int g = 0; g < ng; g++)
             if (opencol[g] >= 0 && res.x[opencol[g]] < 0.5) {
                 pl->gs[g].cand = -1;

@@ -78,8 +78,6 @@ int bk_set_bounds(bk_model *m, int col, double lb, double ub);
 /* Solve; r->x is allocated when a solution exists.  Returns BK_OK or an error. */
 int bk_solve(bk_model *m, const bk_params *p, bk_result *r);
 void bk_result_free(bk_result *r);
-/* Debugging: print to stderr the rows (and bounds) that x violates. */
-int bk_debug_violations(bk_model *m, const double *x);
 /* Write the model: ".lp" suffix = CPLEX LP format, otherwise free MPS. */
 int bk_write(bk_model *m, const char *path);
 

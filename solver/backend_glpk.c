@@ -375,9 +375,7 @@ static void bk_callback(glp_tree *T, void *info)
     }
     if (reason == GLP_IHEUR && c->start1 && !c->start_given) {
         c->start_given = 1;
-        int hr = glp_ios_heur_sol(T, c->start1);
-        if (c->p->verbose > 1)
-            fprintf(stderr, "heur_sol returned %d\n", hr);
+        glp_ios_heur_sol(T, c->start1);
     }
     if (glp_mip_status(P) == GLP_FEAS || glp_mip_status(P) == GLP_OPT) {
         double v = glp_mip_obj_val(P);
@@ -388,8 +386,6 @@ static void bk_callback(glp_tree *T, void *info)
         }
     }
     double t = now_s();
-    if (c->p->verbose > 1 && reason != GLP_ISELECT)
-        fprintf(stderr, "callback reason %d\n", reason);
     if (reason == GLP_ISELECT && c->p->verbose && t - c->last_print > 1.0)
         progress(c, "searching");
     if (t > c->deadline)
@@ -443,9 +439,6 @@ static int dive(glp_prob *P, double deadline, double *x, double *objval)
             if (fabs(v - r) > 1e-6)
                 fix[nf++] = j;
         }
-        if (getenv("COHORT_DEBUG"))
-            fprintf(stderr, "dive round %d: %d fractional, obj %.2f\n", round, nf,
-                    glp_get_obj_val(P));
         if (nf == 0) {
             for (int j = 1; j <= n; j++) {
                 double v = glp_get_col_prim(P, j);
@@ -553,7 +546,7 @@ static void do_solve(void *c)
     glp_init_smcp(&sm);
     sm.msg_lev = GLP_MSG_OFF;
     sm.presolve = GLP_OFF;
-    sm.meth = getenv("COHORT_DUAL") ? GLP_DUALP : GLP_PRIMAL;
+    sm.meth = GLP_PRIMAL; /* measured: much faster than the dual here */
     sm.tm_lim = (int)(tl * 1000) > 0 ? (int)(tl * 1000) : 1;
     glp_scale_prob(P, GLP_SF_AUTO);
     glp_adv_basis(P, 0);
@@ -740,46 +733,6 @@ int bk_solve(bk_model *m, const bk_params *p, bk_result *r)
         return BK_EBACKEND;
     }
     return BK_OK;
-}
-
-int bk_debug_violations(bk_model *m, const double *x)
-{
-    if (!alive(m))
-        return -1;
-    int n = glp_get_num_cols(m->P), mrows = glp_get_num_rows(m->P), bad = 0;
-    int *ind = malloc(sizeof(int) * (size_t)(n + 1));
-    double *val = malloc(sizeof(double) * (size_t)(n + 1));
-    if (!ind || !val) {
-        free(ind);
-        free(val);
-        return -1;
-    }
-    for (int j = 1; j <= n; j++) {
-        double lb = glp_get_col_lb(m->P, j), ub = glp_get_col_ub(m->P, j);
-        int t = glp_get_col_type(m->P, j);
-        if (((t == GLP_LO || t == GLP_DB || t == GLP_FX) && x[j - 1] < lb - 1e-6) ||
-            ((t == GLP_UP || t == GLP_DB || t == GLP_FX) && x[j - 1] > ub + 1e-6)) {
-            fprintf(stderr, "violated bound: %s = %g\n", glp_get_col_name(m->P, j), x[j - 1]);
-            bad++;
-        }
-    }
-    for (int i = 1; i <= mrows; i++) {
-        int len = glp_get_mat_row(m->P, i, ind, val);
-        double a = 0;
-        for (int k = 1; k <= len; k++)
-            a += val[k] * x[ind[k] - 1];
-        int t = glp_get_row_type(m->P, i);
-        double lb = glp_get_row_lb(m->P, i), ub = glp_get_row_ub(m->P, i);
-        if (((t == GLP_LO || t == GLP_DB || t == GLP_FX) && a < lb - 1e-6) ||
-            ((t == GLP_UP || t == GLP_DB || t == GLP_FX) && a > ub + 1e-6)) {
-            fprintf(stderr, "violated row: %s = %g (bounds %g..%g)\n", glp_get_row_name(m->P, i),
-                    a, lb, ub);
-            bad++;
-        }
-    }
-    free(ind);
-    free(val);
-    return bad;
 }
 
 typedef struct write_ctx {

@@ -1,17 +1,23 @@
 /* mip.c - the timetable model: for every free group, binaries over its
  * feasible (day, start, parity) candidates and over who leads, co-leads,
  * substitutes and which room; conflicts as time-point rows ("at each start
- * time at most one group per facilitator / room"); daily and weekly caps;
- * waitlist demand aggregated into classes of interchangeable patients with
- * integer class-to-group counts and sorted per-patient values (a concave
- * value, so the LP bound stays valid); composition rows; load balance;
- * symmetry breaking between interchangeable groups.  Groups not free keep
- * their plan placement and only reduce what is available.
+ * time at most one group per facilitator / room", substitutes excluded from
+ * leading at the same points); daily and weekly caps; waitlist demand
+ * aggregated into classes of interchangeable patients (same fitting
+ * candidates, acuity and, for age-spread types, age) with integer
+ * class-to-group counts and sorted per-patient values (a concave value, so
+ * the LP bound stays valid); capacity, min_size, new-member share,
+ * high-acuity rows and an age band per age-spread group; load balance;
+ * change penalties against a baseline; symmetry breaking between
+ * interchangeable groups and "meets on day d" / "runs" columns branched on
+ * first.  Groups not free keep their plan placement and only reduce what is
+ * available (LNS neighbourhoods).
  *
- * The model is exact for the timetable and relaxes only the age-spread rule
- * (handled by the exact assignment, assign.c) and, without with_subs, the
- * substitute rule (chosen afterwards, sv_assign_subs).  Its bound is
- * therefore a valid upper bound of the true objective.
+ * With with_subs the model is exact: its solutions are schedules and its
+ * bound bounds the true objective.  Without substitute columns the
+ * substitute is chosen afterwards (sv_assign_subs) and the model is a
+ * relaxation.  With agg the facilitator and room columns are replaced by
+ * Hall-type counting rows (a relaxation whose LP bounds the objective).
  *
  * With elastic, the hard rows get penalised slack columns and the objective
  * only minimises slack; the slacks that stay positive name the rules that
@@ -1763,14 +1769,8 @@ int sv_mip_solve(const sv_prob *pr, sv_plan *pl, const sv_mip_opts *o, sv_mip_re
             if (isfree[g] && pr->g[g].must && pl->gs[g].cand < 0)
                 have_start = 0;
     }
-    if (getenv("COHORT_NOSTART"))
-        have_start = 0;
-    if (getenv("COHORT_NOCUTS"))
-        bp.cuts = 0;
     bp.start = have_start ? b.start : NULL;
-    if (have_start && getenv("COHORT_DEBUG"))
-        bk_debug_violations(b.m, b.start);
-    bp.priority = getenv("COHORT_NOPRIO") ? NULL : b.prio;
+    bp.priority = b.prio;
     bk_result r;
     e = bk_solve(b.m, &bp, &r);
     if (e) {
@@ -1784,20 +1784,6 @@ int sv_mip_solve(const sv_prob *pr, sv_plan *pl, const sv_mip_opts *o, sv_mip_re
         res->status = r.status == BK_OPTIMAL ? 0 : 1;
         res->obj = r.obj;
         if (!o->relax) {
-            if (getenv("COHORT_DEBUG"))
-                for (int g = 0; g < pr->ng; g++) {
-                    if (!isfree[g])
-                        continue;
-                    double tot = 0;
-                    for (int k = 0; k < mo.ncls; k++)
-                        if (mo.ncol[(size_t)k * pr->ng + g] >= 0)
-                            tot += r.x[mo.ncol[(size_t)k * pr->ng + g]];
-                    double xs = 0;
-                    for (int j = 0; j < pr->g[g].n_cand; j++)
-                        if (b.V[g][j].x >= 0)
-                            xs += r.x[b.V[g][j].x];
-                    fprintf(stderr, "debug: group %s new %.1f open %.2f\n", pr->inst->groups[g].id, tot, xs);
-                }
             extract(&b, isfree, r.x, pl);
             res->improved = 1;
         }

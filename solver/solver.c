@@ -187,22 +187,6 @@ static int solve_part(run *r, const sv_mip_opts *tmpl, int full, sv_mip_result *
             }
             sv_plan_free(&cand2);
         } else if (c == 0) {
-            if (getenv("COHORT_DEBUG")) {
-                double real = sv_plan_objective(&r->pr, &cand);
-                if (fabs(real - res.obj) > 1e-6)
-                    fprintf(stderr, "debug: model objective %.4f, plan objective %.4f\n", res.obj,
-                            real);
-                if (real < res.obj - 50)
-                    for (int g = 0; g < r->pr.ng; g++) {
-                        if (o.free && !o.free[g])
-                            continue;
-                        int n = 0;
-                        for (int p = 0; p < r->pr.np; p++)
-                            n += cand.pg[p] == g;
-                        fprintf(stderr, "debug: assigned %s %d (running %d)\n",
-                                r->pr.inst->groups[g].id, n, cand.gs[g].cand >= 0);
-                    }
-            }
             consider(r, &cand, full ? "timetable" : "neighbourhood");
         } else if (c < 0) {
             sv_plan_free(&cand);
@@ -384,20 +368,6 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
         goto fail;
     }
     r.bound = trivial_bound(pr);
-    if (getenv("COHORT_DEBUG")) {
-        long tc = 0, tp = 0, tco = 0, tr = 0, ts = 0;
-        for (int g = 0; g < pr->ng; g++) {
-            tc += pr->g[g].n_cand;
-            for (int j = 0; j < pr->g[g].n_cand; j++) {
-                tp += pr->g[g].cand[j].n_prim;
-                tco += pr->g[g].cand[j].n_co;
-                tr += pr->g[g].cand[j].n_room;
-                ts += pr->g[g].cand[j].n_sub;
-            }
-        }
-        fprintf(stderr, "debug: %ld candidates, prim %ld co %ld room %ld sub %ld, nts %d\n", tc,
-                tp, tco, tr, ts, pr->nts);
-    }
     sv_log(pr, "%d groups, %d facilitators, %d rooms, %d patients; simple bound %.2f", pr->ng,
            pr->nf, pr->nr, pr->np, r.bound);
 
@@ -406,7 +376,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
         memset(&o, 0, sizeof o);
         o.export_path = opt->export_model_path;
         o.no_solve = 1;
-        o.with_subs = getenv("COHORT_NOSUBS") ? 0 : 1;
+        o.with_subs = 1;
         sv_mip_result res;
         int e = sv_mip_solve(pr, &tmp, &o, &res);
         if (e < 0) {

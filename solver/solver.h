@@ -34,6 +34,15 @@ void solver_options_default(solver_options *o);
  * optimal, feasible, time_limit (no schedule found in time) or infeasible
  * (with a diagnosis).  Other codes: *out untouched. */
 int solver_plan(const model_instance *inst, const solver_options *opt, model_solution **out);
+/* How solver_plan works and what it reports (solver/solver.c, docs in
+ * solver/sv.h): pre-checks name impossible programs at once; independent
+ * parts (sites) are planned separately; a constructive heuristic gives a
+ * first schedule; small programs are solved with the exact timetable MIP,
+ * larger ones get a Lagrangian and an aggregated-LP bound; neighbourhood
+ * search (exact MIPs over a few groups) improves while time remains.
+ * bound is a proven upper bound on the objective (for the weights given);
+ * gap = (bound - objective) / max(1, |objective|); status optimal means
+ * gap <= mip_gap.  Every schedule returned keeps hard rules 1-10. */
 
 /* Version string of the linked GLPK library (static storage). */
 const char *solver_glpk_version(void);
