@@ -1001,9 +1001,9 @@ static void write_markdown(FILE *f, const bench_cfg *c, const rows *rs, const wh
     fprintf(f, "| tier | seed | cohort: status, time s, objective, placed, mean wait d | FCFS: "
                "placed, mean wait d, objective, check | CBC on the exported model: status, time s, "
                "objective | GLPK on the exported model: status, time s, objective | objective "
-               "ratio CBC / GLPK (same model) | GLPK on the naive model: status, time s, "
-               "objective, bound |\n");
-    fprintf(f, "|---|---|---|---|---|---|---|---|\n");
+               "ratio CBC / cohort | objective ratio CBC / GLPK (same model) | GLPK on the naive "
+               "model: status, time s, objective, bound |\n");
+    fprintf(f, "|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < rs->n; i++) {
         const row *co = &rs->v[i];
         if (strcmp(co->solver, "cohort") != 0)
@@ -1012,7 +1012,7 @@ static void write_markdown(FILE *f, const bench_cfg *c, const rows *rs, const wh
         const row *cb = find_row(rs, co->tier, co->seed, "cbc-export");
         const row *ge = find_row(rs, co->tier, co->seed, "glpk-export");
         const row *nv = find_row(rs, co->tier, co->seed, "glpk-naive");
-        char a[160], b[160], d[160], e[160], g[200], ra[64], o1[32], o2[32];
+        char a[160], b[160], d[160], e[160], g[200], ra[64], rc[64], o1[32], o2[32];
         fmt_num(o1, sizeof o1, co->has_obj, co->obj, 1);
         if (co->has_metrics)
             fmt_to(a, sizeof a, "%s, %.2f, %s, %d, %.1f", co->status, co->wall, o1, co->placed,
@@ -1038,6 +1038,10 @@ static void write_markdown(FILE *f, const bench_cfg *c, const rows *rs, const wh
             fmt_to(ra, sizeof ra, "%.4f", cb->obj / ge->obj);
         else
             fmt_to(ra, sizeof ra, "–");
+        if (cb && cb->has_obj && co->has_obj && fabs(co->obj) > 1e-9)
+            fmt_to(rc, sizeof rc, "%.4f", cb->obj / co->obj);
+        else
+            fmt_to(rc, sizeof rc, "–");
         if (!nv)
             fmt_to(g, sizeof g, "not run");
         else {
@@ -1046,8 +1050,8 @@ static void write_markdown(FILE *f, const bench_cfg *c, const rows *rs, const wh
             fmt_num(b2, sizeof b2, nv->has_bound, nv->bound, 1);
             fmt_to(g, sizeof g, "%s, %.2f, %s, %s", nv->status, nv->wall, o2, b2);
         }
-        fprintf(f, "| %s | %d | %s | %s | %s | %s | %s | %s |\n", co->tier, co->seed, a, b, d, e,
-                ra, g);
+        fprintf(f, "| %s | %d | %s | %s | %s | %s | %s | %s | %s |\n", co->tier, co->seed, a, b, d,
+                e, rc, ra, g);
     }
     if (w && w->ran)
         fprintf(f, "\n### what-if throughput\n\n`cohort whatif` on %s-%d, %d scenarios (each "
@@ -1308,8 +1312,8 @@ static void run_help(FILE *f)
             "on the largest S-L program.  Writes results.md,\n"
             "results.json, scaling.csv and scaling.svg into the output directory.\n\n"
             "  --tiers LIST       tiers to run [S,M,L]; XL also with --xl\n"
-            "  --xl               add tier XL (cohort and FCFS only: the exported and the\n"
-            "                     naive models are not run at that size)\n"
+            "  --xl               add tier XL (cohort, FCFS and the naive model; CBC and\n"
+            "                     GLPK on the exported model are not run at that size)\n"
             "  --seeds LIST       seeds for S and M [1,2] (datasets/bench/T-N.json)\n"
             "  --l-seeds LIST     seeds for L and XL [1] (generated on the fly)\n"
             "  --limits S,M,L,XL  time limits in seconds [10,10,60,300]\n"
@@ -1501,7 +1505,7 @@ static int cmd_run(int argc, char **argv)
                 fprintf(stderr, "   glpk-export  %-10s %7.2f s %7.0f MB obj %.1f %s\n", r->status,
                         r->wall, r->peak_mb, r->obj, r->note);
             }
-            if (c.do_naive && tix <= 2) {
+            if (c.do_naive) {
                 r = row_new(&rs, tier, seed, "glpk-naive", info, tl);
                 run_glpk_child(&c, "naive", inst, tag, tl, gap, r);
                 fprintf(stderr, "   glpk-naive   %-10s %7.2f s %7.0f MB obj %.1f %s\n", r->status,
