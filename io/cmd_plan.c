@@ -44,7 +44,7 @@ static int parse_double(const char *s, double *out)
 /* Readable summary: groups by day and time, fill, unplaced, revenue. */
 static void summary(FILE *out, const model_instance *inst, const model_solution *sol)
 {
-    fprintf(out, "%s: %s", inst->program.name ? inst->program.name : "program",
+    fprintf(out, "%s: %s", inst->program.name && inst->program.name[0] ? inst->program.name : "program",
             model_solution_status_name(sol->status));
     if (sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE)
         fprintf(out, ", objective %.2f (bound %.2f, gap %.2f%%), %.2f s\n", sol->objective,

@@ -503,7 +503,7 @@ static int dive(glp_prob *P, double deadline, double *x, double *objval)
     }
     for (int i = 1; i <= m; i++)
         glp_set_row_stat(P, i, rstat[i]);
-    sm.tm_lim = 1000000;
+    sm.tm_lim = (int)((deadline - now_s()) * 1000) + 1000;
     sm.meth = GLP_PRIMAL;
     glp_simplex(P, &sm);
 out:
@@ -639,6 +639,22 @@ static void do_solve(void *c)
             S->err = BK_EBACKEND;
             return;
         }
+    }
+    double rest = S->deadline - now_s();
+    if (rest < 0.02) {
+        /* no time left to branch: the start (or diving) solution if any */
+        if (S->start1) {
+            r->obj = glp_get_obj_coef(P, 0);
+            for (int j = 0; j < n; j++) {
+                S->x[j] = S->start1[j + 1];
+                r->obj += glp_get_obj_coef(P, j + 1) * S->start1[j + 1];
+            }
+            r->status = gap_rel(lpval, r->obj) <= p->gap + 1e-12 ? BK_OPTIMAL : BK_FEASIBLE;
+            r->x = S->x;
+            r->n = n;
+            S->x = NULL;
+        }
+        return;
     }
     glp_iocp io;
     glp_init_iocp(&io);

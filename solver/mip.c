@@ -1761,7 +1761,7 @@ int sv_mip_solve(const sv_prob *pr, sv_plan *pl, const sv_mip_opts *o, sv_mip_re
     bp.t0 = pr->t0;
     bp.label = o->relax ? "timetable LP" : "timetable";
     bp.relax = o->relax;
-    bp.cuts = 1;
+    bp.cuts = o->cuts;
     int have_start = b.start_ok && pl->gs && !o->relax;
     if (have_start) {
         /* the plan must satisfy the model: all must-run groups running */

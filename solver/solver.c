@@ -29,8 +29,9 @@ void solver_options_default(solver_options *o)
 #define SV_EXACT_COLUMNS 6000
 /* Largest program (patient-group pairs) whose aggregated model is solved. */
 #define SV_AGG_PAIRS 40000
-/* First column budget of a neighbourhood. */
+/* First and largest column budget of a neighbourhood. */
 #define SV_LNS_COLUMNS 2500
+#define SV_LNS_MAX_COLUMNS 8000
 
 static double gap_of(double obj, double bound)
 {
@@ -255,7 +256,7 @@ static int lns(run *r)
     }
     long total = 0;
     for (int g = 0; g < ng; g++)
-        total += gsize[g] = group_size(pr, g);
+        total += gsize[g] = group_size(pr, g) + pr->n_gpat[g] / 2; /* + class counts */
     long budget = SV_LNS_COLUMNS;
     int iter = 0, stale = 0, improved = 0;
     while (left(r) > 0.3 && r->have_best) {
@@ -320,7 +321,7 @@ static int lns(run *r)
         if (r->best.obj > before + 1e-7) {
             stale = 0;
             improved++;
-        } else if (++stale > 5 && budget < total) {
+        } else if (++stale > 5 && budget < total && budget < SV_LNS_MAX_COLUMNS) {
             budget = budget * 3 / 2;
             stale = 0;
         }
@@ -468,6 +469,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
             o.time_limit = tl;
             o.gap = pr->mip_gap;
             o.with_subs = 1;
+            o.cuts = 1;
             sv_mip_result res;
             int e = solve_part(&r, &o, 1, &res);
             if (e < 0) {
@@ -476,7 +478,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
             }
         } else if (tl > 0.2) {
             double lb = r.have_best ? r.best.obj : -1e300, lbound = 0;
-            int e = sv_lagrange_bound(pr, lb, left(&r) * 0.15, &lbound);
+            int e = sv_lagrange_bound(pr, lb, left(&r) * 0.4, &lbound);
             if (e < 0) {
                 rc = -e;
                 goto fail;

@@ -182,6 +182,7 @@ typedef struct sv_mip_opts {
     int with_subs;         /* 1: substitute variables for every free group */
     const char *export_path; /* write the model instead of/as well as solving */
     int no_solve;
+    int cuts;              /* GLPK cut generation (worth it on small models only) */
     int agg;               /* aggregated relaxation: no facilitator/room columns,
                               Hall-type counting rows instead (all groups free) */
     const int *only;       /* per group: the one candidate allowed, -1 = any, -2 = none
