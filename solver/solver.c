@@ -455,12 +455,26 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
     if (gr != 0)
         sv_log(pr, "greedy: no complete schedule");
 
+    /* a Lagrangian bound first: cheap, and on large programs the best one */
+    long est = 0;
+    for (int g = 0; g < pr->ng; g++)
+        est += group_size(pr, g);
+    {
+        double lbound = 0;
+        double share = est <= SV_EXACT_COLUMNS ? 0.1 : 0.4;
+        int e = sv_lagrange_bound(pr, r.have_best ? r.best.obj : -1e300, left(&r) * share,
+                                  &lbound);
+        if (e < 0) {
+            rc = -e;
+            goto fail;
+        }
+        if (e == 0 && lbound < r.bound)
+            r.bound = lbound;
+    }
+
     /* 2. the whole exact model when it is small, else the aggregated
      * relaxation (bound) and its timetable realised exactly */
     {
-        long est = 0;
-        for (int g = 0; g < pr->ng; g++)
-            est += group_size(pr, g);
         sv_log(pr, "exact model: about %ld columns", est);
         double tl = left(&r) * 0.6;
         if (est <= SV_EXACT_COLUMNS && tl > 0.2) {
@@ -477,14 +491,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
                 goto fail;
             }
         } else if (tl > 0.2) {
-            double lb = r.have_best ? r.best.obj : -1e300, lbound = 0;
-            int e = sv_lagrange_bound(pr, lb, left(&r) * 0.4, &lbound);
-            if (e < 0) {
-                rc = -e;
-                goto fail;
-            }
-            if (e == 0 && lbound < r.bound)
-                r.bound = lbound;
+            int e = 0;
             long pairs = 0;
             for (int g = 0; g < pr->ng; g++)
                 pairs += pr->n_gpat[g];
