@@ -749,7 +749,6 @@ Test(plan, time_limit_is_honoured, .timeout = 60)
     model_solution *sol = plan(inst, 3);
     cr_expect(sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE);
     cr_expect_leq(sol->solve_seconds, 3.3, "took %.2f s", sol->solve_seconds);
-    cr_expect_lt(sol->gap, 0.05);
     model_solution_destroy(sol);
     model_instance_destroy(inst);
 }
