@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# Install what is missing, build, and run the whole test suite: plainly, then
-# under AddressSanitizer + UndefinedBehaviorSanitizer, then a short fuzz run.
+# Install what is missing, build, and run the whole test suite: a short fuzz
+# run of the instance reader, then the Criterion suite plainly and under
+# AddressSanitizer + UndefinedBehaviorSanitizer (leak detection on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+
+echo "== short fuzz run of the JSON readers (tests/fuzz/run.sh 30) =="
+mkdir -p build
+if ! tests/fuzz/run.sh 30 > build/fuzz.log 2>&1; then
+  tail -n 60 build/fuzz.log
+  echo "fuzz: FAILED (reproducer in build-fuzz/)"
+  exit 1
+fi
+grep -E "^Done [0-9]+ runs" build/fuzz.log || true
 
 echo "== test suite (RelWithDebInfo, -Werror) =="
 (cd build && ctest --output-on-failure)
@@ -13,8 +23,3 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCOHORT_WERROR=ON -DCOHORT_SA
 cmake --build build-asan -j"$(nproc)"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure)
-
-if [ -x tests/fuzz/run.sh ]; then
-  echo "== short fuzz run =="
-  tests/fuzz/run.sh 30
-fi
