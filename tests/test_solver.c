@@ -609,6 +609,44 @@ Test(plan, cofacilitation_and_telehealth)
     model_instance_destroy(inst);
 }
 
+Test(plan, independent_sites_are_planned_apart)
+{
+    /* two sites sharing nothing: each one group of 3 patients, max 4; the
+     * load term spans both (loads 1, 0, 1, 0): 2 x (300 - 5) - 1 */
+    char *types = fmt("{\"id\":\"ta\",\"rate\":50,\"duration_min\":60,\"min_size\":2,"
+                      "\"max_size\":4,\"required_credentials\":[\"A\"],\"diagnoses\":[\"F41\"],"
+                      "\"modality\":\"in_person\",\"cadence\":\"weekly\",\"room_features\":"
+                      "[\"site:x\"]},{\"id\":\"tb\",\"rate\":50,\"duration_min\":60,"
+                      "\"min_size\":2,\"max_size\":4,\"required_credentials\":[\"B\"],"
+                      "\"diagnoses\":[\"F32\"],\"modality\":\"in_person\",\"cadence\":"
+                      "\"weekly\",\"room_features\":[\"site:y\"]}");
+    char *rooms = fmt("{\"id\":\"rx\",\"capacity\":4,\"features\":[\"site:x\"],\"available\":"
+                      MON_ALL "},{\"id\":\"ry\",\"capacity\":4,\"features\":[\"site:y\"],"
+                      "\"available\":" MON_ALL "}");
+    char *facs = join(4, fac("a1", "[\"A\"]", NULL), fac("a2", "[\"A\"]", NULL),
+                      fac("b1", "[\"B\"]", NULL), fac("b2", "[\"B\"]", NULL));
+    char *pats = join(7, pat("x1", NULL, NULL), pat("x2", NULL, NULL), pat("x3", NULL, NULL),
+                      fmt("{\"id\":\"y1\",\"diagnoses\":[\"F32\"],\"available\":" MON_ALL
+                          ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}"),
+                      fmt("{\"id\":\"y2\",\"diagnoses\":[\"F32\"],\"available\":" MON_ALL
+                          ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}"),
+                      fmt("{\"id\":\"y3\",\"diagnoses\":[\"F32\"],\"available\":" MON_ALL
+                          ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}"),
+                      fmt("{\"id\":\"z9\",\"diagnoses\":[\"F99\"],\"available\":" MON_ALL
+                          ",\"added\":\"2025-01-06\",\"screened\":true,\"insurance_verified\":true}"));
+    model_instance *inst = build(NULL, NULL, types,
+                                 fmt("{\"id\":\"gx\",\"type\":\"ta\"},{\"id\":\"gy\",\"type\":"
+                                     "\"tb\"}"),
+                                 rooms, facs, pats);
+    model_solution *sol = plan(inst, 10);
+    expect_objective(sol, 2 * (300 - 5) - 1);
+    cr_expect_str_eq(sol->groups[0].id, "gx", "groups in instance order");
+    cr_expect_eq(sol->n_sessions, 8);
+    cr_expect(reason_has(sol, "z9", "no group type matches diagnoses F99"));
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
 /* ------------------------------------------------------------ infeasible */
 
 static void expect_infeasible(model_instance *inst, const char *text)
