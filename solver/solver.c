@@ -516,34 +516,40 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
     }
 
     if (!r.have_best) {
+        /* A relaxation names the rule: positive slack in its LP proves that
+         * no schedule exists.  Past the limit a proven infeasibility still
+         * gets a short run (5% of the limit) to say why. */
+        int nd = 0;
         if (r.proven_infeasible || left(&r) > 0) {
-            /* past the limit a proof of infeasibility still gets a short
-             * relaxation to name the rule */
             double total = pr->deadline - pr->t0;
             double tl = left(&r);
             if (tl < 0.05 * total)
                 tl = 0.05 * total;
-            int nd = sv_diagnose_elastic(pr, &diag, tl);
+            nd = sv_diagnose_elastic(pr, &diag, tl);
             if (nd < 0) {
                 rc = SOLVER_ENOMEM;
                 goto fail;
             }
+        }
+        if (nd > 0 || r.proven_infeasible) {
             if (nd == 0 && model_strlist_push(&diag, "no schedule meets every hard rule: the "
-                                                     "must-run groups cannot all be placed with "
-                                                     "the available facilitators, rooms and "
-                                                     "patients") != MODEL_OK) {
+                                                     "must-run groups cannot all be given a "
+                                                     "time, room, facilitators, substitute and "
+                                                     "min_size members together") != MODEL_OK) {
                 rc = SOLVER_ENOMEM;
                 goto fail;
             }
-            if (r.proven_infeasible) {
-                set_infeasible(sol, &diag);
-                goto done;
-            }
+            set_infeasible(sol, &diag);
+            goto done;
         }
         sol->status = MODEL_STATUS_TIME_LIMIT;
         model_strlist_free(&sol->diagnosis);
-        sol->diagnosis = diag;
-        memset(&diag, 0, sizeof diag);
+        if (model_strlist_push(&sol->diagnosis, "no schedule found within the time limit (none "
+                                                "proven impossible either); allow more time") !=
+            MODEL_OK) {
+            rc = SOLVER_ENOMEM;
+            goto fail;
+        }
         goto done;
     }
 
