@@ -128,6 +128,15 @@ static int explain_no_candidate(const sv_prob *pr, int g, model_strlist *out)
     }
     if (out->n > n0)
         return 0;
+    if (G->pruned > 0) {
+        addf(out, "group %s needs %d more members to reach min_size %d, but at most %d eligible "
+                  "waitlisted patient%s (screened, insurance verified, matching %s) fit%s any "
+                  "one of its possible times",
+             gid, ty->min_size - G->held, ty->min_size, G->pruned_best,
+             G->pruned_best == 1 ? "" : "s", ty->name && ty->name[0] ? ty->name : ty->id,
+             G->pruned_best == 1 ? "s" : "");
+        return 0;
+    }
     int nf = inst->n_facilitators;
     int *hp = malloc(sizeof(int) * (size_t)(nf + 1));
     int *hc = malloc(sizeof(int) * (size_t)(nf + 1));

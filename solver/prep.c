@@ -569,6 +569,29 @@ int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *
                 row[k >> 6] |= (uint64_t)1 << (k & 63);
         }
     }
+    /* a candidate where fewer eligible waitlisted patients fit than the
+     * group needs to reach min_size can never be used */
+    for (int g = 0; g < pr->ng; g++) {
+        sv_group *G = &pr->g[g];
+        int need = inst->types[G->type].min_size - G->held;
+        if (need <= 0)
+            continue;
+        int k = 0;
+        for (int j = 0; j < G->n_cand; j++) {
+            int cnt = 0;
+            for (int p = 0; p < np && cnt < need; p++)
+                cnt += sv_patient_fits(pr, p, g, j);
+            if (cnt >= need) {
+                G->cand[k++] = G->cand[j];
+            } else {
+                if (cnt > G->pruned_best)
+                    G->pruned_best = cnt;
+                G->pruned++;
+                cand_free(&G->cand[j]);
+            }
+        }
+        G->n_cand = k;
+    }
     pr->gpat = calloc((size_t)pr->ng + 1, sizeof *pr->gpat);
     pr->n_gpat = calloc((size_t)pr->ng + 1, sizeof(int));
     if (!pr->gpat || !pr->n_gpat)

@@ -58,6 +58,8 @@ typedef struct sv_group {
     int n_cand;
     int sym;        /* interchangeable-group class id (-1 = none) */
     int fixed_pin_f[2], fixed_pin_sub, fixed_pin_room;
+    int pruned;     /* candidates dropped: too few patients fit them for min_size */
+    int pruned_best; /* most eligible patients fitting one dropped candidate */
 } sv_group;
 
 typedef struct sv_class {

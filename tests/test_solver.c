@@ -807,8 +807,10 @@ Test(plan, export_model_lp_and_mps)
         char *text = NULL;
         size_t len = 0;
         cr_assert_eq(io_read_all(paths[k], 64 << 20, &text, &len), IO_OK);
-        cr_expect(strstr(text, "x_cbt_1_mon_1000") != NULL, "named placement columns");
-        cr_expect(strstr(text, "w_cbt_1_mon_1000_cara") != NULL, "named facilitator columns");
+        /* x_<group>_<day>_<HHMM>, w_<group>_<day>_<HHMM>_<facilitator> */
+        cr_expect(strstr(text, "x_cbt_1_mon_") != NULL, "named placement columns");
+        cr_expect(strstr(text, "w_cbt_1_mon_") != NULL, "named facilitator columns");
+        cr_expect(strstr(text, "run_cbt_1") != NULL, "named rows");
         free(text);
         remove(paths[k]);
     }
