@@ -243,7 +243,7 @@ static int agg_bound(run *r, double tl)
 /* Large-neighbourhood search: free one type, one day, one facilitator's
  * groups or a random handful (within a column budget), re-solve the exact
  * model over them with the rest fixed, keep improvements. */
-static int lns(run *r)
+static int lns(run *r, double until, int max_stale, int quick)
 {
     sv_prob *pr = &r->pr;
     int ng = pr->ng;
@@ -258,8 +258,10 @@ static int lns(run *r)
     for (int g = 0; g < ng; g++)
         total += gsize[g] = group_size(pr, g) + pr->n_gpat[g] / 2; /* + class counts */
     long budget = SV_LNS_COLUMNS;
+    if (quick && budget > total / 3)
+        budget = total / 3 > 1 ? total / 3 : 1;
     int iter = 0, stale = 0, improved = 0;
-    while (left(r) > 0.3 && r->have_best) {
+    while (left(r) > 0.3 && r->have_best && sv_now() < until) {
         if (gap_of(r->best.obj, r->bound) <= pr->mip_gap)
             break;
         memset(isfree, 0, (size_t)ng + 1);
@@ -304,8 +306,8 @@ static int lns(run *r)
         }
         double before = r->best.obj;
         double tl = left(r);
-        if (tl > 4)
-            tl = 4;
+        if (tl > (quick ? 0.5 : 4))
+            tl = quick ? 0.5 : 4;
         sv_mip_opts o;
         memset(&o, 0, sizeof o);
         o.free = isfree;
@@ -321,9 +323,11 @@ static int lns(run *r)
         if (r->best.obj > before + 1e-7) {
             stale = 0;
             improved++;
-        } else if (++stale > 5 && budget < total && budget < SV_LNS_MAX_COLUMNS) {
+        } else if (++stale >= max_stale) {
+            break;
+        } else if (!quick && stale % 6 == 0 && budget < total &&
+                   budget < SV_LNS_MAX_COLUMNS) {
             budget = budget * 3 / 2;
-            stale = 0;
         }
     }
     sv_log(pr, "LNS: %d neighbourhoods, %d improved", iter, improved);
@@ -478,6 +482,16 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
         sv_log(pr, "exact model: about %ld columns", est);
         double tl = left(&r) * 0.6;
         if (est <= SV_EXACT_COLUMNS && tl > 0.2) {
+            /* a few quick neighbourhoods first: a better incumbent lets the
+             * exact model stop sooner */
+            if (r.have_best && gap_of(r.best.obj, r.bound) > pr->mip_gap) {
+                int e = lns(&r, sv_now() + left(&r) * 0.1, 6, 1);
+                if (e < 0) {
+                    rc = -e;
+                    goto fail;
+                }
+            }
+            tl = left(&r) * 0.6;
             sv_mip_opts o;
             memset(&o, 0, sizeof o);
             o.time_limit = tl;
@@ -508,7 +522,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
 
     /* 3. neighbourhoods while time remains */
     if (r.have_best && gap_of(r.best.obj, r.bound) > pr->mip_gap) {
-        int e = lns(&r);
+        int e = lns(&r, pr->deadline, 1 << 30, 0);
         if (e < 0) {
             rc = -e;
             goto fail;
