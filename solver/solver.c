@@ -456,8 +456,6 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
         rc = SOLVER_ENOMEM;
         goto fail;
     }
-    if (gr != 0)
-        sv_log(pr, "greedy: no complete schedule");
 
     /* a Lagrangian bound first: cheap, and on large programs the best one */
     long est = 0;
