@@ -1,5 +1,6 @@
-/* cmd_plan.c - `cohort plan INSTANCE [-o SOLUTION] [--time-limit S] [--gap G]
- * [--quiet] [--verbose] [--export-model FILE] [--json]`: plan the quarter. */
+/* cmd_plan.c - `cohort plan INSTANCE [-o SOLUTION] [--baseline SOLUTION]
+ * [--time-limit S] [--gap G] [--quiet] [--verbose] [--export-model FILE]
+ * [--json]`: plan the quarter (a minimal-change re-plan with --baseline). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,14 +13,21 @@
 static void help(FILE *out)
 {
     fprintf(out,
-            "Usage: cohort plan INSTANCE [-o SOLUTION] [--time-limit S] [--gap G] [--quiet]\n"
-            "                   [--export-model FILE] [--json]\n"
+            "Usage: cohort plan INSTANCE [-o SOLUTION] [--baseline SOLUTION] [--time-limit S]\n"
+            "                   [--gap G] [--quiet] [--export-model FILE] [--json]\n"
             "Plan the quarter: which groups run, when, where, led by whom, with which\n"
             "waitlisted patients; dated sessions with time-off coverage; unplaced patients\n"
             "with reasons; metrics.  INSTANCE \"-\" reads standard input.\n\n"
             "  -o, --output FILE    write the solution JSON to FILE and print a readable\n"
             "                       summary (without -o the JSON goes to stdout)\n"
             "  --json               print the solution JSON to stdout even with -o\n"
+            "  --baseline SOLUTION  minimal-change re-plan: start from this schedule and\n"
+            "                       keep what exists; each changed field of a group (running,\n"
+            "                       day, start, room, facilitators, substitute, week parity,\n"
+            "                       each member dropped) costs settings.weights.change\n"
+            "                       [20]; the solution lists every change in \"changes\".\n"
+            "                       Pin per field with the instance's groups[].pinned (e.g.\n"
+            "                       pin day and start, leave room free)\n"
             "  --time-limit S       overall time limit in seconds [settings.time_limit_s]\n"
             "  --gap G              relative optimality gap to stop at [settings.mip_gap]\n"
             "  --quiet              no progress lines on stderr\n"
@@ -109,12 +117,28 @@ static void summary(FILE *out, const model_instance *inst, const model_solution 
     fprintf(out, "member-sessions %ld, projected revenue $%.2f, mean wait of those placed %.1f "
                  "days\n",
             m->member_sessions, m->projected_revenue, m->mean_wait_days_placed);
+    if (sol->has_baseline) {
+        if (sol->n_changes == 0)
+            fprintf(out, "no changes against the baseline\n");
+        else
+            fprintf(out, "\n%d change%s against the baseline (penalty %.2f):\n", sol->n_changes,
+                    sol->n_changes == 1 ? "" : "s", sol->terms.changes);
+        for (int i = 0; i < sol->n_changes; i++) {
+            const model_sol_change *ch = &sol->changes[i];
+            if (ch->field && strcmp(ch->field, "members") == 0 && !ch->after)
+                fprintf(out, "  %-14s member %s no longer in the group\n", ch->group,
+                        ch->before ? ch->before : "-");
+            else
+                fprintf(out, "  %-14s %-12s %s -> %s\n", ch->group, ch->field,
+                        ch->before ? ch->before : "-", ch->after ? ch->after : "-");
+        }
+    }
     free(ord);
 }
 
 int io_cmd_plan(int argc, char **argv)
 {
-    enum { OPT_TL = 1000, OPT_GAP, OPT_QUIET, OPT_EXPORT, OPT_JSON, OPT_VERBOSE };
+    enum { OPT_TL = 1000, OPT_GAP, OPT_QUIET, OPT_EXPORT, OPT_JSON, OPT_VERBOSE, OPT_BASELINE };
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
         {"time-limit", required_argument, NULL, OPT_TL},
@@ -123,12 +147,13 @@ int io_cmd_plan(int argc, char **argv)
         {"verbose", no_argument, NULL, OPT_VERBOSE},
         {"export-model", required_argument, NULL, OPT_EXPORT},
         {"json", no_argument, NULL, OPT_JSON},
+        {"baseline", required_argument, NULL, OPT_BASELINE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     solver_options so;
     solver_options_default(&so);
-    const char *out_path = NULL;
+    const char *out_path = NULL, *baseline_path = NULL;
     int quiet = 0, verbose = 0, json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -152,6 +177,7 @@ int io_cmd_plan(int argc, char **argv)
         case OPT_VERBOSE: verbose = 1; break;
         case OPT_EXPORT: so.export_model_path = optarg; break;
         case OPT_JSON: json = 1; break;
+        case OPT_BASELINE: baseline_path = optarg; break;
         case 'h': help(stdout); return COHORT_EXIT_OK;
         default: help(stderr); return COHORT_EXIT_INVALID;
         }
@@ -188,6 +214,21 @@ int io_cmd_plan(int argc, char **argv)
             fprintf(stderr, "warning: %s: %s\n", d.warnings[i].path[0] ? d.warnings[i].path : "(file)",
                     d.warnings[i].message);
     model_diag_free(&d);
+    model_solution *base = NULL;
+    if (baseline_path) {
+        model_diag_init(&d);
+        rc = io_solution_read_file(baseline_path, &base, &d);
+        if (rc != IO_OK) {
+            io_print_diag(stderr, &d);
+            fprintf(stderr, "%s: %s\n", baseline_path,
+                    rc == IO_ENOMEM ? "out of memory" : "unreadable baseline solution");
+            model_diag_free(&d);
+            model_instance_destroy(inst);
+            return rc == IO_ENOMEM ? COHORT_EXIT_INTERNAL : COHORT_EXIT_INVALID;
+        }
+        model_diag_free(&d);
+        so.baseline = base;
+    }
     model_solution *sol = NULL;
     rc = solver_plan(inst, &so, &sol);
     if (rc != SOLVER_OK) {
@@ -198,6 +239,7 @@ int io_cmd_plan(int argc, char **argv)
                     rc == SOLVER_ENOMEM    ? "out of memory"
                     : rc == SOLVER_EBACKEND ? "GLPK error"
                                            : "bad input");
+        model_solution_destroy(base);
         model_instance_destroy(inst);
         return COHORT_EXIT_INTERNAL;
     }
@@ -238,6 +280,7 @@ int io_cmd_plan(int argc, char **argv)
         }
     }
     model_solution_destroy(sol);
+    model_solution_destroy(base);
     model_instance_destroy(inst);
     return exit_code;
 }

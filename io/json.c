@@ -1837,6 +1837,19 @@ int io_solution_to_json(const model_solution *sol, char **out)
     }
     put(&w, o, "unplaced", unplaced);
     put(&w, o, "metrics", metrics_tree(&w, &sol->metrics));
+    if (sol->has_baseline) {
+        json_t *ch = json_array();
+        for (int i = 0; i < sol->n_changes; i++) {
+            const model_sol_change *c = &sol->changes[i];
+            json_t *co = json_object();
+            put(&w, co, "group", j_str(c->group));
+            put(&w, co, "field", j_str(c->field));
+            put(&w, co, "before", j_str(c->before));
+            put(&w, co, "after", j_str(c->after));
+            add(&w, ch, co);
+        }
+        put(&w, o, "changes", ch);
+    }
     if (sol->diagnosis.n > 0 || sol->status == MODEL_STATUS_INFEASIBLE)
         put(&w, o, "diagnosis", j_strlist(&w, &sol->diagnosis));
     if (sol->errors.n_errors > 0 || sol->status == MODEL_STATUS_INVALID)
@@ -2088,6 +2101,28 @@ int io_solution_parse(const char *text, size_t len, model_solution **out, model_
         path_pop(&r, sk);
     }
     read_metrics(&r, root, &sol->metrics);
+    a = f_array(&r, root, "changes", false, NULL);
+    if (a) {
+        size_t n = json_array_size(a);
+        sol->has_baseline = true;
+        sol->changes = calloc_n(&r, n, sizeof *sol->changes);
+        if (sol->changes)
+            sol->n_changes = (int)n;
+        size_t sk = path_key(&r, "changes");
+        for (int i = 0; i < sol->n_changes && !r.nomem; i++) {
+            size_t si = path_idx(&r, (size_t)i);
+            json_t *e = json_array_get(a, (size_t)i);
+            model_sol_change *c = &sol->changes[i];
+            if (elem_object(&r, e)) {
+                f_str(&r, e, "group", true, &c->group);
+                f_str(&r, e, "field", true, &c->field);
+                s_optstr(&r, e, "before", &c->before);
+                s_optstr(&r, e, "after", &c->after);
+            }
+            path_pop(&r, si);
+        }
+        path_pop(&r, sk);
+    }
     f_strlist_sol(&r, root, "diagnosis", false, &sol->diagnosis);
     read_issues(&r, root, "errors", &sol->errors, 0);
     read_issues(&r, root, "warnings", &sol->errors, 1);

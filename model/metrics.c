@@ -212,26 +212,124 @@ static bool list_eq(const model_strlist *a, const model_strlist *b)
     return true;
 }
 
+/* Collects change entries (model_solution_list_changes); NULL in
+ * group_changes = count only. */
+typedef struct chg_sink {
+    model_sol_change *v;
+    int n, cap;
+    int oom;
+} chg_sink;
+
+static void change_free(model_sol_change *c)
+{
+    free(c->group);
+    free(c->field);
+    free(c->before);
+    free(c->after);
+}
+
+/* Append {group, field, before, after} (strings copied; NULL stays NULL). */
+static void sink_add(chg_sink *k, const char *group, const char *field, const char *before,
+                     const char *after)
+{
+    if (!k || k->oom)
+        return;
+    if (k->n == k->cap) {
+        int cap = k->cap ? 2 * k->cap : 8;
+        model_sol_change *v = realloc(k->v, sizeof *v * (size_t)cap);
+        if (!v) {
+            k->oom = 1;
+            return;
+        }
+        k->v = v;
+        k->cap = cap;
+    }
+    model_sol_change c = {model_strdup(group ? group : ""), model_strdup(field),
+                          model_strdup(before), model_strdup(after)};
+    if (!c.group || !c.field || (before && !c.before) || (after && !c.after)) {
+        change_free(&c);
+        k->oom = 1;
+        return;
+    }
+    k->v[k->n++] = c;
+}
+
+/* "a, b" (NULL when empty); NULL also on ENOMEM (sets k->oom). */
+static char *join_list(chg_sink *k, const model_strlist *l)
+{
+    if (l->n == 0)
+        return NULL;
+    size_t len = 1;
+    for (int i = 0; i < l->n; i++)
+        len += strlen(l->items[i] ? l->items[i] : "") + 2;
+    char *s = malloc(len);
+    if (!s) {
+        k->oom = 1;
+        return NULL;
+    }
+    s[0] = 0;
+    for (int i = 0; i < l->n; i++) {
+        if (i)
+            strcat(s, ", ");
+        strcat(s, l->items[i] ? l->items[i] : "");
+    }
+    return s;
+}
+
 static int group_changes(const model_instance *inst, const model_idmap *igroups,
                          const model_idmap *types, const model_sol_group *a,
-                         const model_sol_group *base)
+                         const model_sol_group *base, chg_sink *k)
 {
     bool ra = a && a->running, rb = base && base->running;
-    if (ra != rb)
+    if (ra != rb) {
+        sink_add(k, a ? a->id : base->id, "running", rb ? "true" : "false",
+                 ra ? "true" : "false");
         return 1;
+    }
     if (!ra)
         return 0;
     int n = 0;
-    n += a->day != base->day;
-    n += a->start != base->start;
-    n += !str_eq(a->room, base->room);
-    n += !list_eq(&a->facilitators, &base->facilitators);
-    n += !str_eq(a->substitute, base->substitute);
+    char x[8], y[8];
+    if (a->day != base->day) {
+        n++;
+        sink_add(k, a->id, "day", base->day >= 0 ? model_day_name(base->day) : NULL,
+                 a->day >= 0 ? model_day_name(a->day) : NULL);
+    }
+    if (a->start != base->start) {
+        n++;
+        model_time_format(base->start, x);
+        model_time_format(a->start, y);
+        sink_add(k, a->id, "start", base->start >= 0 ? x : NULL, a->start >= 0 ? y : NULL);
+    }
+    if (!str_eq(a->room, base->room)) {
+        n++;
+        sink_add(k, a->id, "room", base->room, a->room);
+    }
+    if (!list_eq(&a->facilitators, &base->facilitators)) {
+        n++;
+        if (k && !k->oom) {
+            char *b = join_list(k, &base->facilitators), *c = join_list(k, &a->facilitators);
+            sink_add(k, a->id, "facilitators", b, c);
+            free(b);
+            free(c);
+        }
+    }
+    if (!str_eq(a->substitute, base->substitute)) {
+        n++;
+        sink_add(k, a->id, "substitute", base->substitute, a->substitute);
+    }
     int t = sol_group_type(inst, igroups, types, a);
-    if (t >= 0 && inst->types[t].cadence == MODEL_BIWEEKLY)
-        n += (a->week_parity & 1) != (base->week_parity & 1);
-    for (int k = 0; k < base->members.n; k++)
-        n += model_strlist_find(&a->members, base->members.items[k]) < 0;
+    if (t >= 0 && inst->types[t].cadence == MODEL_BIWEEKLY &&
+        (a->week_parity & 1) != (base->week_parity & 1)) {
+        n++;
+        sink_add(k, a->id, "week_parity", (base->week_parity & 1) ? "1" : "0",
+                 (a->week_parity & 1) ? "1" : "0");
+    }
+    for (int m = 0; m < base->members.n; m++)
+        if (model_strlist_find(&a->members, base->members.items[m]) < 0) {
+            n++;
+            sink_add(k, a->id, "members", base->members.items[m], NULL);
+        }
     return n;
 }
 
@@ -259,13 +357,13 @@ int model_count_changes(const model_instance *inst, const model_solution *sol,
                 continue; /* duplicate entry: first one counts */
             int j = model_idmap_get(&sb, sol->groups[i].id);
             n += group_changes(inst, &igroups, &types, &sol->groups[i],
-                               j >= 0 ? &baseline->groups[j] : NULL);
+                               j >= 0 ? &baseline->groups[j] : NULL, NULL);
         }
         for (int j = 0; j < baseline->n_groups; j++) {
             if (model_idmap_get(&sb, baseline->groups[j].id) != j)
                 continue;
             if (model_idmap_get(&sa, baseline->groups[j].id) < 0)
-                n += group_changes(inst, &igroups, &types, NULL, &baseline->groups[j]);
+                n += group_changes(inst, &igroups, &types, NULL, &baseline->groups[j], NULL);
         }
     } else {
         /* Out of memory: fall back to quadratic lookups. */
@@ -275,7 +373,7 @@ int model_count_changes(const model_instance *inst, const model_solution *sol,
                 if (str_eq(baseline->groups[j].id, sol->groups[i].id))
                     b = &baseline->groups[j];
             model_idmap none = {0};
-            n += group_changes(inst, &none, &none, &sol->groups[i], b);
+            n += group_changes(inst, &none, &none, &sol->groups[i], b, NULL);
         }
         for (int j = 0; j < baseline->n_groups; j++) {
             bool found = false;
@@ -290,6 +388,70 @@ int model_count_changes(const model_instance *inst, const model_solution *sol,
     model_idmap_free(&sa);
     model_idmap_free(&sb);
     return n;
+}
+
+void model_solution_changes_free(model_solution *sol)
+{
+    if (!sol)
+        return;
+    for (int i = 0; i < sol->n_changes; i++)
+        change_free(&sol->changes[i]);
+    free(sol->changes);
+    sol->changes = NULL;
+    sol->n_changes = 0;
+}
+
+int model_solution_list_changes(const model_instance *inst, model_solution *sol,
+                                const model_solution *baseline)
+{
+    if (!inst || !sol || !baseline)
+        return MODEL_EINVAL;
+    model_idmap igroups, types, sa, sb;
+    memset(&igroups, 0, sizeof igroups);
+    memset(&types, 0, sizeof types);
+    memset(&sa, 0, sizeof sa);
+    memset(&sb, 0, sizeof sb);
+    chg_sink k = {0};
+    if (model_idmap_build(&igroups, inst->groups, inst->n_groups, sizeof(model_group),
+                          offsetof(model_group, id)) == MODEL_OK &&
+        model_idmap_build(&types, inst->types, inst->n_types, sizeof(model_group_type),
+                          offsetof(model_group_type, id)) == MODEL_OK &&
+        model_idmap_build(&sa, sol->groups, sol->n_groups, sizeof(model_sol_group),
+                          offsetof(model_sol_group, id)) == MODEL_OK &&
+        model_idmap_build(&sb, baseline->groups, baseline->n_groups, sizeof(model_sol_group),
+                          offsetof(model_sol_group, id)) == MODEL_OK) {
+        /* the same walk as model_count_changes */
+        for (int i = 0; i < sol->n_groups && !k.oom; i++) {
+            if (model_idmap_get(&sa, sol->groups[i].id) != i)
+                continue;
+            int j = model_idmap_get(&sb, sol->groups[i].id);
+            group_changes(inst, &igroups, &types, &sol->groups[i],
+                          j >= 0 ? &baseline->groups[j] : NULL, &k);
+        }
+        for (int j = 0; j < baseline->n_groups && !k.oom; j++) {
+            if (model_idmap_get(&sb, baseline->groups[j].id) != j)
+                continue;
+            if (model_idmap_get(&sa, baseline->groups[j].id) < 0)
+                group_changes(inst, &igroups, &types, NULL, &baseline->groups[j], &k);
+        }
+    } else {
+        k.oom = 1;
+    }
+    model_idmap_free(&igroups);
+    model_idmap_free(&types);
+    model_idmap_free(&sa);
+    model_idmap_free(&sb);
+    if (k.oom) {
+        for (int i = 0; i < k.n; i++)
+            change_free(&k.v[i]);
+        free(k.v);
+        return MODEL_ENOMEM;
+    }
+    model_solution_changes_free(sol);
+    sol->changes = k.v;
+    sol->n_changes = k.n;
+    sol->has_baseline = true;
+    return MODEL_OK;
 }
 
 int model_objective_terms_compute(const model_instance *inst, const model_solution *sol,

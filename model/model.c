@@ -449,6 +449,7 @@ void model_solution_destroy(model_solution *sol)
     model_metrics_free(&sol->metrics);
     model_strlist_free(&sol->diagnosis);
     model_diag_free(&sol->errors);
+    model_solution_changes_free(sol);
     free(sol);
 }
 

@@ -425,6 +425,17 @@ typedef struct model_objective_terms {
     double changes;      /* -weights.change * changes */
 } model_objective_terms;
 
+/* One changed field of a re-plan against its baseline (see
+ * model_solution_list_changes).  Values are text; NULL = none. */
+typedef struct model_sol_change {
+    char *group;  /* group id */
+    char *field;  /* running, day, start, room, facilitators, substitute,
+                     week_parity or members */
+    char *before; /* baseline value ("mon", "18:00", "f-ana, f-ben", a
+                     removed member's id, "true") */
+    char *after;  /* value now (NULL for a removed member) */
+} model_sol_change;
+
 typedef struct model_solution {
     model_solution_status status;
     double objective, bound, gap, solve_seconds;
@@ -438,6 +449,10 @@ typedef struct model_solution {
     model_metrics metrics;
     model_strlist diagnosis; /* for infeasible */
     model_diag errors;       /* for invalid */
+    bool has_baseline;        /* planned against a baseline: changes[] is
+                                 meaningful (written as "changes") */
+    model_sol_change *changes; /* every change against the baseline */
+    int n_changes;
 } model_solution;
 
 /* Allocate an empty solution.  NULL on ENOMEM.  Free with
@@ -482,6 +497,19 @@ int model_metrics_compute(const model_instance *inst, const model_solution *sol,
  * baseline is NULL. */
 int model_count_changes(const model_instance *inst, const model_solution *sol,
                         const model_solution *baseline);
+
+/* List every change of sol against baseline, one entry per field that
+ * model_count_changes counts (same rules, so n_changes equals it), in
+ * solution group order then baseline-only groups; field order running, day,
+ * start, room, facilitators, substitute, week_parity, members (one entry per
+ * baseline member no longer in members: before = the id, after = NULL).
+ * Replaces sol->changes and sets sol->has_baseline.  Returns MODEL_OK,
+ * MODEL_EINVAL (NULL argument) or MODEL_ENOMEM (sol unchanged). */
+int model_solution_list_changes(const model_instance *inst, model_solution *sol,
+                                const model_solution *baseline);
+
+/* Free sol's change list (n_changes = 0; has_baseline unchanged). */
+void model_solution_changes_free(model_solution *sol);
 
 /* Objective terms of sol (penalties negative), weights from
  * inst->settings.weights:

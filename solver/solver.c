@@ -345,6 +345,17 @@ static int set_infeasible(model_solution *sol, model_strlist *diag)
     return SOLVER_OK;
 }
 
+/* A re-plan with a schedule lists its changes against the baseline. */
+static int list_changes(const model_instance *inst, const solver_options *opt,
+                        model_solution *sol)
+{
+    if (!opt->baseline ||
+        (sol->status != MODEL_STATUS_OPTIMAL && sol->status != MODEL_STATUS_FEASIBLE))
+        return SOLVER_OK;
+    return model_solution_list_changes(inst, sol, opt->baseline) == MODEL_OK ? SOLVER_OK
+                                                                            : SOLVER_ENOMEM;
+}
+
 int solver_plan(const model_instance *inst, const solver_options *opt, model_solution **out)
 {
     if (!inst || !out)
@@ -419,6 +430,10 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
             }
             model_solution_destroy(sol);
             sol = merged;
+            if (list_changes(inst, opt, sol) != SOLVER_OK) {
+                rc = SOLVER_ENOMEM;
+                goto fail;
+            }
             sv_log(pr, "done: %s, objective %.2f, bound %.2f, gap %.4f%% (%d parts)",
                    model_solution_status_name(sol->status), sol->objective, sol->bound,
                    100 * sol->gap, ncomp);
@@ -581,6 +596,10 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
     sol->bound = r.bound;
     sol->gap = gap_of(sol->objective, sol->bound);
     sol->status = sol->gap <= pr->mip_gap + 1e-12 ? MODEL_STATUS_OPTIMAL : MODEL_STATUS_FEASIBLE;
+    if (list_changes(inst, opt, sol) != SOLVER_OK) {
+        rc = SOLVER_ENOMEM;
+        goto fail;
+    }
 done:
     sol->solve_seconds = sv_now() - pr->t0;
     sv_log(pr, "done: %s, objective %.2f, bound %.2f, gap %.4f%%",

@@ -875,6 +875,97 @@ Test(plan, replan_against_a_baseline_keeps_it)
     model_instance_destroy(inst);
 }
 
+/* tiny.json with the primary facilitator of cbt-1 (as first planned) no
+ * longer available on cbt-1's day: cbt-1 must change. */
+static model_instance *tiny_perturbed(const model_instance *inst, const model_solution *first)
+{
+    model_instance *p = model_instance_clone(inst);
+    cr_assert_not_null(p);
+    const model_sol_group *sg = sgroup(first, "cbt-1");
+    cr_assert(sg->running && sg->facilitators.n > 0);
+    int f = model_find_facilitator(p, sg->facilitators.items[0]);
+    cr_assert_geq(f, 0);
+    model_facilitator *fa = &p->facilitators[f];
+    int k = 0;
+    for (int i = 0; i < fa->n_available; i++)
+        if (fa->available[i].day != sg->day)
+            fa->available[k++] = fa->available[i];
+    cr_assert_lt(k, fa->n_available, "the facilitator was available on that day");
+    fa->n_available = k;
+    return p;
+}
+
+Test(plan, replan_with_baseline_changes_less_and_lists_every_change)
+{
+    model_instance *inst = read_fixture("datasets/fixtures/tiny.json");
+    model_solution *first = plan(inst, 5);
+    cr_expect_not(first->has_baseline, "no change list without a baseline");
+    cr_expect_eq(first->n_changes, 0);
+    model_instance *less = tiny_perturbed(inst, first);
+
+    model_solution *plain = plan(less, 5);
+    int plain_changes = model_count_changes(less, plain, first);
+
+    solver_options o;
+    solver_options_default(&o);
+    o.time_limit_s = 5;
+    o.baseline = first;
+    model_solution *re = NULL;
+    cr_assert_eq(solver_plan(less, &o, &re), SOLVER_OK);
+    cr_assert(re->status == MODEL_STATUS_OPTIMAL || re->status == MODEL_STATUS_FEASIBLE);
+    model_check_report rep;
+    cr_assert_eq(model_check(less, re, &rep), MODEL_OK);
+    cr_expect_eq(rep.n_violations, 0);
+    cr_expect_eq(rep.n_mismatches, 0);
+    model_check_report_free(&rep);
+
+    int changes = model_count_changes(less, re, first);
+    cr_expect_gt(changes, 0, "cbt-1 had to change");
+    cr_expect_lt(changes, plain_changes, "baseline re-plan %d changes, plain plan %d", changes,
+                 plain_changes);
+    cr_expect(re->has_baseline);
+    cr_expect_eq(re->n_changes, changes, "the list has one entry per counted change");
+    cr_expect_float_eq(re->terms.changes, -less->settings.weights.change * changes, 1e-9);
+    int on_cbt1 = 0;
+    for (int i = 0; i < re->n_changes; i++) {
+        const model_sol_change *c = &re->changes[i];
+        cr_assert_not_null(c->group);
+        cr_assert_not_null(c->field);
+        cr_expect(c->before || c->after, "a change has a before or an after value");
+        on_cbt1 += strcmp(c->group, "cbt-1") == 0;
+    }
+    cr_expect_gt(on_cbt1, 0, "cbt-1's change is listed");
+
+    /* the list follows the same rules as the count, also for a plain plan */
+    cr_assert_eq(model_solution_list_changes(less, plain, first), MODEL_OK);
+    cr_expect_eq(plain->n_changes, plain_changes);
+
+    /* written and read back */
+    char *text = NULL;
+    cr_assert_eq(io_solution_to_json(re, &text), IO_OK);
+    cr_expect(strstr(text, "\"changes\": [") != NULL || strstr(text, "\"changes\":[") != NULL);
+    model_diag d;
+    model_diag_init(&d);
+    model_solution *back = NULL;
+    cr_assert_eq(io_solution_parse(text, strlen(text), &back, &d), IO_OK);
+    model_diag_free(&d);
+    free(text);
+    cr_expect(back->has_baseline);
+    cr_assert_eq(back->n_changes, re->n_changes);
+    for (int i = 0; i < back->n_changes; i++) {
+        cr_expect_str_eq(back->changes[i].group, re->changes[i].group);
+        cr_expect_str_eq(back->changes[i].field, re->changes[i].field);
+        cr_expect_eq(!back->changes[i].before, !re->changes[i].before);
+        cr_expect_eq(!back->changes[i].after, !re->changes[i].after);
+    }
+    model_solution_destroy(back);
+    model_solution_destroy(re);
+    model_solution_destroy(plain);
+    model_instance_destroy(less);
+    model_solution_destroy(first);
+    model_instance_destroy(inst);
+}
+
 /* ------------------------------------------------------ GLPK error hook */
 
 Test(backend, glpk_error_returns_instead_of_aborting)
@@ -913,6 +1004,66 @@ static int run_cli(const char *args)
     int st = system(cmd);
     free(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(cli, plan_with_baseline_lists_changes)
+{
+    char *base = fmt("/tmp/cohort_test_base_%d.json", (int)getpid());
+    char *pert = fmt("/tmp/cohort_test_pert_%d.json", (int)getpid());
+    char *re = fmt("/tmp/cohort_test_replan_%d.json", (int)getpid());
+    char *args = fmt("plan " COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json -o %s --quiet "
+                     "--time-limit 5", base);
+    cr_assert_eq(run_cli(args), 0);
+    free(args);
+    model_diag d;
+    model_diag_init(&d);
+    model_solution *first = NULL;
+    cr_assert_eq(io_solution_read_file(base, &first, &d), IO_OK);
+    cr_expect_not(first->has_baseline, "a plain plan writes no \"changes\"");
+    model_instance *inst = read_fixture("datasets/fixtures/tiny.json");
+    model_instance *less = tiny_perturbed(inst, first);
+    char *text = NULL;
+    cr_assert_eq(io_instance_to_json(less, &text), IO_OK);
+    write_file(pert, text);
+    free(text);
+
+    args = fmt("plan %s --baseline %s -o %s --quiet --time-limit 5", pert, base, re);
+    cr_expect_eq(run_cli(args), 0);
+    free(args);
+    model_solution *sol = NULL;
+    cr_assert_eq(io_solution_read_file(re, &sol, &d), IO_OK);
+    cr_expect(sol->has_baseline, "\"changes\" present");
+    int n = model_count_changes(less, sol, first);
+    cr_expect_gt(n, 0);
+    cr_expect_eq(sol->n_changes, n);
+
+    /* a baseline that cannot be read: exit 2 */
+    args = fmt("plan %s --baseline /nonexistent-dir/base.json --quiet", pert);
+    cr_expect_eq(run_cli(args), 2);
+    free(args);
+    args = fmt("plan %s --baseline %s --quiet", pert, pert); /* an instance, not a solution */
+    cr_expect_eq(run_cli(args), 2);
+    free(args);
+
+    model_diag_free(&d);
+    model_solution_destroy(sol);
+    model_solution_destroy(first);
+    model_instance_destroy(less);
+    model_instance_destroy(inst);
+    remove(base);
+    remove(pert);
+    remove(re);
+    free(base);
+    free(pert);
+    free(re);
 }
 
 Test(cli, exit_codes)
