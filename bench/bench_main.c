@@ -7,6 +7,7 @@
  *                                         naive monolithic GLPK model
  *   cohort-bench glpk MODEL [--time-limit S] [--gap G]
  *                                         plain GLPK on an LP/MPS file
+ *   cohort-bench chart RESULTS.json [-o SVG]  redraw the scaling chart
  *   cohort-bench info INSTANCE            instance size as one JSON line
  *   cohort-bench summary SOLUTION         solution headline as one JSON line
  *
@@ -1178,8 +1179,11 @@ static void write_svg(FILE *f, const rows *rs)
             for (int i = 0; i < rs->n && !groups; i++)
                 if (tier_index(rs->v[i].tier) == t && rs->v[i].info)
                     groups = (int)jnum(rs->v[i].info, "groups", 0);
-            fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s (%d groups)</text>\n",
-                    x, y0 + 18, tiers[t], groups);
+            fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x, y0 + 16,
+                    tiers[t]);
+            fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\" "
+                       "fill=\"#555\">%d groups</text>\n",
+                    x, y0 + 29, groups);
         }
         for (int s = 0; s < NS; s++) {
             bool any = false;
@@ -1218,6 +1222,58 @@ static void write_svg(FILE *f, const rows *rs)
         fprintf(f, "<text x=\"%d\" y=\"%d\">%s</text>\n", x + 30, y + 4, solvers[s]);
     }
     fprintf(f, "</svg>\n");
+}
+
+/* `cohort-bench chart RESULTS.json [-o SVG]`: redraw the scaling chart from
+ * a saved results.json. */
+static int cmd_chart(int argc, char **argv)
+{
+    const char *in = NULL, *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (!in && argv[i][0] != '-')
+            in = argv[i];
+        else
+            in = NULL;
+    }
+    if (!in) {
+        fprintf(stderr, "usage: cohort-bench chart RESULTS.json [-o SCALING.svg]\n");
+        return COHORT_EXIT_INVALID;
+    }
+    json_error_t err;
+    json_t *doc = json_load_file(in, 0, &err);
+    json_t *runs = doc ? json_object_get(doc, "runs") : NULL;
+    if (!json_is_array(runs)) {
+        fprintf(stderr, "cohort-bench chart: %s: no \"runs\" array (%s)\n", in,
+                doc ? "wrong file" : err.text);
+        json_decref(doc);
+        return COHORT_EXIT_INVALID;
+    }
+    rows rs = {0};
+    size_t i;
+    json_t *v;
+    json_array_foreach(runs, i, v)
+    {
+        row *r = row_new(&rs, jstr(v, "tier", "?"), (int)jnum(v, "seed", 0),
+                         jstr(v, "solver", "?"), json_object_get(v, "instance"), 0);
+        snprintf(r->status, sizeof r->status, "%s", jstr(v, "status", ""));
+        r->wall = jnum(v, "wall_seconds", 0);
+        r->peak_mb = jnum(v, "peak_mb", 0);
+    }
+    FILE *f = out ? fopen(out, "w") : stdout;
+    int rc = COHORT_EXIT_OK;
+    if (!f) {
+        fprintf(stderr, "cohort-bench chart: cannot write %s\n", out);
+        rc = COHORT_EXIT_INTERNAL;
+    } else {
+        write_svg(f, &rs);
+        if (out && fclose(f) != 0)
+            rc = COHORT_EXIT_INTERNAL;
+    }
+    free(rs.v);
+    json_decref(doc);
+    return rc;
 }
 
 static void machine_info(char *buf, size_t n, const bench_cfg *c)
@@ -1632,6 +1688,7 @@ static void usage(FILE *f)
                "  naive INSTANCE [--time-limit S] [--gap G] [--mps FILE]\n"
                "                                       naive monolithic GLPK model\n"
                "  glpk MODEL [--time-limit S] [--gap G]  plain GLPK on an LP/MPS file\n"
+               "  chart RESULTS.json [-o SVG]          redraw the scaling chart from results\n"
                "  info INSTANCE                        instance size (JSON line)\n"
                "  summary SOLUTION                     solution headline (JSON line)\n");
 }
@@ -1650,6 +1707,8 @@ int main(int argc, char **argv)
         return cmd_naive(argc - 1, argv + 1);
     if (strcmp(argv[1], "glpk") == 0)
         return cmd_glpk(argc - 1, argv + 1);
+    if (strcmp(argv[1], "chart") == 0)
+        return cmd_chart(argc - 1, argv + 1);
     if (strcmp(argv[1], "info") == 0)
         return cmd_info(argc - 1, argv + 1);
     if (strcmp(argv[1], "summary") == 0)
