@@ -317,35 +317,6 @@ static int payload(model_scenario *sc)
     return 0;
 }
 
-static void free_fac(model_facilitator *f)
-{
-    free(f->id);
-    free(f->name);
-    model_strlist_free(&f->credentials);
-    free(f->available);
-    free(f->time_off);
-}
-
-static void free_room(model_room *r)
-{
-    free(r->id);
-    model_strlist_free(&r->features);
-    free(r->available);
-    free(r->site);
-}
-
-static void free_group(model_group *g)
-{
-    free(g->id);
-    free(g->type);
-    free(g->pinned.room);
-    model_strlist_free(&g->pinned.facilitators);
-    free(g->pinned.substitute);
-    for (int i = 0; i < g->n_members; i++)
-        free(g->members[i].patient);
-    free(g->members);
-}
-
 /* Read an add_* entity into the scenario payload; returns its index or -1. */
 static int read_entity(sp *s, model_scenario *sc, json_t *o, const char *path, const char *key,
                        const char *coll)
@@ -408,11 +379,11 @@ nomem:
     s->nomem = 1;
 drop:
     if (coll[0] == 'f')
-        free_fac(&e.f);
+        model_facilitator_free(&e.f);
     else if (coll[0] == 'r')
-        free_room(&e.r);
+        model_room_free(&e.r);
     else
-        free_group(&e.g);
+        model_group_free(&e.g);
     return -1;
 }
 

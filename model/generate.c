@@ -685,23 +685,6 @@ out:
     free(idx);
 }
 
-static void free_room(model_room *r)
-{
-    free(r->id);
-    model_strlist_free(&r->features);
-    free(r->available);
-    free(r->site);
-}
-
-static void free_facilitator(model_facilitator *f)
-{
-    free(f->id);
-    free(f->name);
-    model_strlist_free(&f->credentials);
-    free(f->available);
-    free(f->time_off);
-}
-
 /* ------------------------------------------------------------ witness */
 
 typedef struct {
@@ -1307,9 +1290,9 @@ static int build_site(gen *G, int ng, int nf, int nwait, int *name_seq,
         placed = build_witness(G, gp, ng);
         if (!placed) { /* draw the site's rooms and staff again */
             while (inst->n_rooms > G->first_room)
-                free_room(&inst->rooms[--inst->n_rooms]);
+                model_room_free(&inst->rooms[--inst->n_rooms]);
             while (inst->n_facilitators > G->first_fac)
-                free_facilitator(&inst->facilitators[--inst->n_facilitators]);
+                model_facilitator_free(&inst->facilitators[--inst->n_facilitators]);
             *name_seq -= nf;
         }
     }

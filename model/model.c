@@ -331,8 +331,10 @@ model_instance *model_instance_create(void)
     return inst;
 }
 
-static void type_free(model_group_type *t)
+void model_group_type_free(model_group_type *t)
 {
+    if (!t)
+        return;
     free(t->id);
     free(t->name);
     free(t->cpt);
@@ -341,10 +343,13 @@ static void type_free(model_group_type *t)
     model_strlist_free(&t->diagnoses);
     model_strlist_free(&t->room_features);
     free(t->gender);
+    memset(t, 0, sizeof *t);
 }
 
-static void group_free(model_group *g)
+void model_group_free(model_group *g)
 {
+    if (!g)
+        return;
     free(g->id);
     free(g->type);
     free(g->pinned.room);
@@ -353,6 +358,42 @@ static void group_free(model_group *g)
     for (int i = 0; i < g->n_members; i++)
         free(g->members[i].patient);
     free(g->members);
+    memset(g, 0, sizeof *g);
+}
+
+void model_room_free(model_room *r)
+{
+    if (!r)
+        return;
+    free(r->id);
+    model_strlist_free(&r->features);
+    free(r->available);
+    free(r->site);
+    memset(r, 0, sizeof *r);
+}
+
+void model_facilitator_free(model_facilitator *f)
+{
+    if (!f)
+        return;
+    free(f->id);
+    free(f->name);
+    model_strlist_free(&f->credentials);
+    free(f->available);
+    free(f->time_off);
+    memset(f, 0, sizeof *f);
+}
+
+void model_patient_free(model_patient *p)
+{
+    if (!p)
+        return;
+    free(p->id);
+    model_strlist_free(&p->diagnoses);
+    model_strlist_free(&p->group_types);
+    free(p->available);
+    free(p->gender);
+    memset(p, 0, sizeof *p);
 }
 
 void model_instance_destroy(model_instance *inst)
@@ -363,35 +404,19 @@ void model_instance_destroy(model_instance *inst)
     free(inst->program.slot_starts);
     free(inst->program.closed_dates);
     for (int i = 0; i < inst->n_types; i++)
-        type_free(&inst->types[i]);
+        model_group_type_free(&inst->types[i]);
     free(inst->types);
     for (int i = 0; i < inst->n_groups; i++)
-        group_free(&inst->groups[i]);
+        model_group_free(&inst->groups[i]);
     free(inst->groups);
-    for (int i = 0; i < inst->n_rooms; i++) {
-        free(inst->rooms[i].id);
-        model_strlist_free(&inst->rooms[i].features);
-        free(inst->rooms[i].available);
-        free(inst->rooms[i].site);
-    }
+    for (int i = 0; i < inst->n_rooms; i++)
+        model_room_free(&inst->rooms[i]);
     free(inst->rooms);
-    for (int i = 0; i < inst->n_facilitators; i++) {
-        model_facilitator *f = &inst->facilitators[i];
-        free(f->id);
-        free(f->name);
-        model_strlist_free(&f->credentials);
-        free(f->available);
-        free(f->time_off);
-    }
+    for (int i = 0; i < inst->n_facilitators; i++)
+        model_facilitator_free(&inst->facilitators[i]);
     free(inst->facilitators);
-    for (int i = 0; i < inst->n_patients; i++) {
-        model_patient *p = &inst->patients[i];
-        free(p->id);
-        model_strlist_free(&p->diagnoses);
-        model_strlist_free(&p->group_types);
-        free(p->available);
-        free(p->gender);
-    }
+    for (int i = 0; i < inst->n_patients; i++)
+        model_patient_free(&inst->patients[i]);
     free(inst->patients);
     free(inst);
 }

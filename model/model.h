@@ -281,6 +281,15 @@ void model_instance_destroy(model_instance *inst);
 /* Deep copy; NULL on ENOMEM. */
 model_instance *model_instance_clone(const model_instance *inst);
 
+/* Free what one entity owns (its strings and arrays), not the struct itself,
+ * which is left zeroed.  For entities removed from or never added to an
+ * instance.  NULL is a no-op. */
+void model_group_type_free(model_group_type *t);
+void model_group_free(model_group *g);
+void model_room_free(model_room *r);
+void model_facilitator_free(model_facilitator *f);
+void model_patient_free(model_patient *p);
+
 /* Semantic validation of a structurally complete instance: duplicate ids,
  * unknown references, ranges, windows, horizon start a Monday, sizes,
  * shares; plus warnings (type nobody is credentialed for, co-facilitated

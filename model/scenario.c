@@ -71,44 +71,6 @@ int model_scenario_push(model_scenario *sc, const model_change *c)
     return MODEL_OK;
 }
 
-static void fac_free(model_facilitator *f)
-{
-    free(f->id);
-    free(f->name);
-    model_strlist_free(&f->credentials);
-    free(f->available);
-    free(f->time_off);
-}
-
-static void room_free(model_room *r)
-{
-    free(r->id);
-    model_strlist_free(&r->features);
-    free(r->available);
-    free(r->site);
-}
-
-static void group_free(model_group *g)
-{
-    free(g->id);
-    free(g->type);
-    free(g->pinned.room);
-    model_strlist_free(&g->pinned.facilitators);
-    free(g->pinned.substitute);
-    for (int i = 0; i < g->n_members; i++)
-        free(g->members[i].patient);
-    free(g->members);
-}
-
-static void patient_free(model_patient *p)
-{
-    free(p->id);
-    model_strlist_free(&p->diagnoses);
-    model_strlist_free(&p->group_types);
-    free(p->available);
-    free(p->gender);
-}
-
 static int mem_dup(void **dst, const void *src, size_t n, size_t sz)
 {
     *dst = NULL;
@@ -138,7 +100,7 @@ static int fac_copy(model_facilitator *d, const model_facilitator *s)
         mem_dup((void **)&d->available, s->available, (size_t)s->n_available,
                 sizeof *s->available) ||
         mem_dup((void **)&d->time_off, s->time_off, (size_t)s->n_time_off, sizeof *s->time_off)) {
-        fac_free(d);
+        model_facilitator_free(d);
         return -1;
     }
     return 0;
@@ -154,7 +116,7 @@ static int room_copy(model_room *d, const model_room *s)
         model_strlist_copy(&d->features, &s->features) ||
         mem_dup((void **)&d->available, s->available, (size_t)s->n_available,
                 sizeof *s->available)) {
-        room_free(d);
+        model_room_free(d);
         return -1;
     }
     return 0;
@@ -183,7 +145,7 @@ int model_scenario_add_facilitator(model_scenario *sc, const model_facilitator *
     model_change c = {.op = MODEL_CHANGE_ADD_FACILITATOR, .entity = p->n_facilitators,
                       .min_size = -1, .max_size = -1, .seed = -1};
     if (model_scenario_push(sc, &c) != MODEL_OK) {
-        fac_free(&na[p->n_facilitators]);
+        model_facilitator_free(&na[p->n_facilitators]);
         return MODEL_ENOMEM;
     }
     p->n_facilitators++;
@@ -206,7 +168,7 @@ int model_scenario_add_room(model_scenario *sc, const model_room *r)
     model_change c = {.op = MODEL_CHANGE_ADD_ROOM, .entity = p->n_rooms, .min_size = -1,
                       .max_size = -1, .seed = -1};
     if (model_scenario_push(sc, &c) != MODEL_OK) {
-        room_free(&na[p->n_rooms]);
+        model_room_free(&na[p->n_rooms]);
         return MODEL_ENOMEM;
     }
     p->n_rooms++;
@@ -444,13 +406,13 @@ static void add_referrals(actx *a, const model_change *c)
             model_strlist_push(&np.group_types, w->types[t].id) ||
             mem_dup((void **)&np.available, pa->available, (size_t)pa->n_available,
                     sizeof *pa->available)) {
-            patient_free(&np);
+            model_patient_free(&np);
             a->nomem = 1;
             break;
         }
         void *na = realloc(w->patients, (size_t)(w->n_patients + 1) * sizeof *w->patients);
         if (!na) {
-            patient_free(&np);
+            model_patient_free(&np);
             a->nomem = 1;
             break;
         }
@@ -495,7 +457,7 @@ static void apply_one(actx *a, const model_change *c)
             return;
         }
         unpin_facilitator(a, c->id);
-        REMOVE_AT(facilitators, n_facilitators, i, fac_free);
+        REMOVE_AT(facilitators, n_facilitators, i, model_facilitator_free);
         return;
     case MODEL_CHANGE_REMOVE_ROOM:
         if ((i = model_find_room(w, c->id)) < 0) {
@@ -503,14 +465,14 @@ static void apply_one(actx *a, const model_change *c)
             return;
         }
         unpin_room(a, c->id);
-        REMOVE_AT(rooms, n_rooms, i, room_free);
+        REMOVE_AT(rooms, n_rooms, i, model_room_free);
         return;
     case MODEL_CHANGE_REMOVE_GROUP:
         if ((i = model_find_group(w, c->id)) < 0) {
             aerr(a, "id", "unknown group '%s'", c->id ? c->id : "");
             return;
         }
-        REMOVE_AT(groups, n_groups, i, group_free);
+        REMOVE_AT(groups, n_groups, i, model_group_free);
         return;
     case MODEL_CHANGE_SET_SETTING: {
         int rc = set_setting(&w->settings, c->field ? c->field : "", c->value);

@@ -39,15 +39,6 @@ int solver_fill_event_parse(const char *s)
     return -1;
 }
 
-static void patient_free(model_patient *p)
-{
-    free(p->id);
-    model_strlist_free(&p->diagnoses);
-    model_strlist_free(&p->group_types);
-    free(p->available);
-    free(p->gender);
-}
-
 void solver_fill_event_free(solver_fill_event *e)
 {
     if (!e)
@@ -55,7 +46,7 @@ void solver_fill_event_free(solver_fill_event *e)
     free(e->group);
     free(e->patient);
     if (e->referral) {
-        patient_free(e->referral);
+        model_patient_free(e->referral);
         free(e->referral);
     }
     memset(e, 0, sizeof *e);
@@ -94,7 +85,7 @@ static int patient_copy(model_patient *d, const model_patient *s)
     }
     return 0;
 fail:
-    patient_free(d);
+    model_patient_free(d);
     return -1;
 }
 

@@ -104,44 +104,6 @@ int sv_components(const sv_prob *pr, int *comp, int *ncomp)
 
 /* ------------------------------------------- freeing dropped entities */
 
-static void free_group(model_group *g)
-{
-    free(g->id);
-    free(g->type);
-    free(g->pinned.room);
-    model_strlist_free(&g->pinned.facilitators);
-    free(g->pinned.substitute);
-    for (int i = 0; i < g->n_members; i++)
-        free(g->members[i].patient);
-    free(g->members);
-}
-
-static void free_room(model_room *r)
-{
-    free(r->id);
-    model_strlist_free(&r->features);
-    free(r->available);
-    free(r->site);
-}
-
-static void free_fac(model_facilitator *f)
-{
-    free(f->id);
-    free(f->name);
-    model_strlist_free(&f->credentials);
-    free(f->available);
-    free(f->time_off);
-}
-
-static void free_patient(model_patient *p)
-{
-    free(p->id);
-    model_strlist_free(&p->diagnoses);
-    model_strlist_free(&p->group_types);
-    free(p->available);
-    free(p->gender);
-}
-
 /* Keep the elements with keep[i] (order preserved), free the others. */
 #define COMPACT(arr, n, keep, freefn)                                                              \
     do {                                                                                           \
@@ -207,10 +169,10 @@ static model_instance *part_instance(const sv_prob *pr, const int *comp, int c,
     for (int p = 0; p < pr->np; p++)
         if (pat_part[p] == c)
             kp[p] = 1;
-    COMPACT(sub->groups, sub->n_groups, kg, free_group);
-    COMPACT(sub->facilitators, sub->n_facilitators, kf, free_fac);
-    COMPACT(sub->rooms, sub->n_rooms, kr, free_room);
-    COMPACT(sub->patients, sub->n_patients, kp, free_patient);
+    COMPACT(sub->groups, sub->n_groups, kg, model_group_free);
+    COMPACT(sub->facilitators, sub->n_facilitators, kf, model_facilitator_free);
+    COMPACT(sub->rooms, sub->n_rooms, kr, model_room_free);
+    COMPACT(sub->patients, sub->n_patients, kp, model_patient_free);
     free(kg), free(kf), free(kr), free(kp);
     /* resolve the *_idx fields for the new positions */
     model_diag d;
