@@ -1937,6 +1937,36 @@ static void read_sol_session(rd *r, json_t *e, model_sol_session *s)
     f_bool(r, e, "uncovered", false, &s->uncovered);
 }
 
+static void w_sol_group(rd *r, json_t *e, void *x, bool *b)
+{
+    (void)b;
+    read_sol_group(r, e, x);
+}
+
+static void w_sol_session(rd *r, json_t *e, void *x, bool *b)
+{
+    (void)b;
+    read_sol_session(r, e, x);
+}
+
+static void w_sol_unplaced(rd *r, json_t *e, void *x, bool *b)
+{
+    model_sol_unplaced *u = x;
+    (void)b;
+    f_str(r, e, "patient", true, &u->patient);
+    f_strlist_sol(r, e, "reasons", false, &u->reasons);
+}
+
+static void w_sol_change(rd *r, json_t *e, void *x, bool *b)
+{
+    model_sol_change *c = x;
+    (void)b;
+    f_str(r, e, "group", true, &c->group);
+    f_str(r, e, "field", true, &c->field);
+    s_optstr(r, e, "before", &c->before);
+    s_optstr(r, e, "after", &c->after);
+}
+
 static void read_metrics(rd *r, json_t *root, model_metrics *m)
 {
     json_t *o = f_object(r, root, "metrics", false);
@@ -2048,81 +2078,19 @@ int io_solution_parse(const char *text, size_t len, model_solution **out, model_
         path_pop(&r, s);
     }
 
-    json_t *a = f_array(&r, root, "groups", false, NULL);
-    if (a) {
-        size_t n = json_array_size(a);
-        sol->groups = calloc_n(&r, n, sizeof *sol->groups);
-        if (sol->groups)
-            sol->n_groups = (int)n;
-        size_t sk = path_key(&r, "groups");
-        for (int i = 0; i < sol->n_groups && !r.nomem; i++) {
-            size_t si = path_idx(&r, (size_t)i);
-            json_t *e = json_array_get(a, (size_t)i);
-            sol->groups[i].day = sol->groups[i].start = sol->groups[i].end = -1;
-            if (elem_object(&r, e))
-                read_sol_group(&r, e, &sol->groups[i]);
-            path_pop(&r, si);
-        }
-        path_pop(&r, sk);
-    }
-    a = f_array(&r, root, "sessions", false, NULL);
-    if (a) {
-        size_t n = json_array_size(a);
-        sol->sessions = calloc_n(&r, n, sizeof *sol->sessions);
-        if (sol->sessions)
-            sol->n_sessions = (int)n;
-        size_t sk = path_key(&r, "sessions");
-        for (int i = 0; i < sol->n_sessions && !r.nomem; i++) {
-            size_t si = path_idx(&r, (size_t)i);
-            json_t *e = json_array_get(a, (size_t)i);
-            sol->sessions[i].date = sol->sessions[i].start = sol->sessions[i].end = -1;
-            if (elem_object(&r, e))
-                read_sol_session(&r, e, &sol->sessions[i]);
-            path_pop(&r, si);
-        }
-        path_pop(&r, sk);
-    }
-    a = f_array(&r, root, "unplaced", false, NULL);
-    if (a) {
-        size_t n = json_array_size(a);
-        sol->unplaced = calloc_n(&r, n, sizeof *sol->unplaced);
-        if (sol->unplaced)
-            sol->n_unplaced = (int)n;
-        size_t sk = path_key(&r, "unplaced");
-        for (int i = 0; i < sol->n_unplaced && !r.nomem; i++) {
-            size_t si = path_idx(&r, (size_t)i);
-            json_t *e = json_array_get(a, (size_t)i);
-            if (elem_object(&r, e)) {
-                f_str(&r, e, "patient", true, &sol->unplaced[i].patient);
-                f_strlist_sol(&r, e, "reasons", false, &sol->unplaced[i].reasons);
-            }
-            path_pop(&r, si);
-        }
-        path_pop(&r, sk);
-    }
+    /* Element errors are reported with their paths; a solution has no
+     * cross-referenced ids to keep complete, so the kind bits go unused. */
+    unsigned unused = 0;
+    read_entities(&r, root, "groups", false, sizeof *sol->groups, w_sol_group,
+                  (void **)&sol->groups, &sol->n_groups, 1, &unused);
+    read_entities(&r, root, "sessions", false, sizeof *sol->sessions, w_sol_session,
+                  (void **)&sol->sessions, &sol->n_sessions, 1, &unused);
+    read_entities(&r, root, "unplaced", false, sizeof *sol->unplaced, w_sol_unplaced,
+                  (void **)&sol->unplaced, &sol->n_unplaced, 1, &unused);
     read_metrics(&r, root, &sol->metrics);
-    a = f_array(&r, root, "changes", false, NULL);
-    if (a) {
-        size_t n = json_array_size(a);
-        sol->has_baseline = true;
-        sol->changes = calloc_n(&r, n, sizeof *sol->changes);
-        if (sol->changes)
-            sol->n_changes = (int)n;
-        size_t sk = path_key(&r, "changes");
-        for (int i = 0; i < sol->n_changes && !r.nomem; i++) {
-            size_t si = path_idx(&r, (size_t)i);
-            json_t *e = json_array_get(a, (size_t)i);
-            model_sol_change *c = &sol->changes[i];
-            if (elem_object(&r, e)) {
-                f_str(&r, e, "group", true, &c->group);
-                f_str(&r, e, "field", true, &c->field);
-                s_optstr(&r, e, "before", &c->before);
-                s_optstr(&r, e, "after", &c->after);
-            }
-            path_pop(&r, si);
-        }
-        path_pop(&r, sk);
-    }
+    sol->has_baseline = json_is_array(json_object_get(root, "changes"));
+    read_entities(&r, root, "changes", false, sizeof *sol->changes, w_sol_change,
+                  (void **)&sol->changes, &sol->n_changes, 1, &unused);
     f_strlist_sol(&r, root, "diagnosis", false, &sol->diagnosis);
     read_issues(&r, root, "errors", &sol->errors, 0);
     read_issues(&r, root, "warnings", &sol->errors, 1);
