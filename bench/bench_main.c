@@ -5,7 +5,7 @@
  *   cohort-bench fcfs INSTANCE [-o SOL]   first-come-first-served baseline
  *   cohort-bench naive INSTANCE [--time-limit S] [--gap G] [--mps FILE]
  *                                         naive monolithic GLPK model
- *   cohort-bench glpk MODEL [--time-limit S] [--gap G]
+ *   cohort-bench glpk MODEL [--time-limit S] [--gap G] [--max]
  *                                         plain GLPK on an LP/MPS file
  *   cohort-bench chart RESULTS.json [-o SVG]  redraw the scaling chart
  *   cohort-bench info INSTANCE            instance size as one JSON line
@@ -232,7 +232,7 @@ static void progress_line(const solver_naive_result *partial, void *ctx)
 /* Options shared by `naive` and `glpk`: INPUT [--time-limit S] [--gap G]
  * [--mps FILE]. */
 static int glpk_args(int argc, char **argv, const char **in, double *tl, double *gap,
-                     const char **mps)
+                     const char **mps, bool *maximize)
 {
     *in = NULL;
     for (int i = 1; i < argc; i++) {
@@ -242,6 +242,8 @@ static int glpk_args(int argc, char **argv, const char **in, double *tl, double 
             *gap = atof(argv[++i]);
         else if (mps && strcmp(argv[i], "--mps") == 0 && i + 1 < argc)
             *mps = argv[++i];
+        else if (maximize && strcmp(argv[i], "--max") == 0)
+            *maximize = true;
         else if (!*in && argv[i][0] != '-')
             *in = argv[i];
         else
@@ -254,7 +256,7 @@ static int cmd_naive(int argc, char **argv)
 {
     const char *in = NULL, *mps = NULL;
     double tl = -1, gap = -1;
-    if (glpk_args(argc, argv, &in, &tl, &gap, &mps) != 0) {
+    if (glpk_args(argc, argv, &in, &tl, &gap, &mps, NULL) != 0) {
         fprintf(stderr, "usage: cohort-bench naive INSTANCE [--time-limit S] [--gap G] [--mps FILE]\n"
                         "  --time-limit S  solve with GLPK within S seconds (default: the\n"
                         "                  instance's time_limit_s; 0 = build only)\n"
@@ -285,14 +287,18 @@ static int cmd_glpk(int argc, char **argv)
 {
     const char *in = NULL;
     double tl = 60, gap = 0;
-    if (glpk_args(argc, argv, &in, &tl, &gap, NULL) != 0 || tl <= 0) {
-        fprintf(stderr, "usage: cohort-bench glpk MODEL.lp|MODEL.mps [--time-limit S] [--gap G]\n"
-                        "  solve a model file with plain GLPK (LP relaxation, then\n"
-                        "  branch-and-cut) within S seconds [60] to relative gap G [0]\n");
+    bool maximize = false;
+    if (glpk_args(argc, argv, &in, &tl, &gap, NULL, &maximize) != 0 || tl <= 0) {
+        fprintf(stderr,
+                "usage: cohort-bench glpk MODEL.lp|MODEL.mps [--time-limit S] [--gap G] [--max]\n"
+                "  solve a model file with plain GLPK (LP relaxation, then\n"
+                "  branch-and-cut) within S seconds [60] to relative gap G [0];\n"
+                "  --max maximises an MPS file's objective (MPS has no sense; an\n"
+                "  LP file states its own)\n");
         return COHORT_EXIT_INVALID;
     }
     solver_naive_result r;
-    int rc = solver_glpk_solve_file(in, tl, gap, progress_line, &tl, &r);
+    int rc = solver_glpk_solve_file(in, maximize, tl, gap, progress_line, &tl, &r);
     if (rc != SOLVER_OK) {
         fprintf(stderr, "cohort-bench glpk: %s (code %d)\n",
                 rc == SOLVER_EIO ? "cannot read the model" : "GLPK failed", rc);
@@ -412,6 +418,7 @@ typedef struct bench_cfg {
     char root[PATH_MAX_LEN];
     char out[PATH_MAX_LEN];
     char cbc[PATH_MAX_LEN]; /* "" = not installed */
+    char stdbuf[PATH_MAX_LEN]; /* coreutils' stdbuf, "" = not found */
     const char *tiers[4];
     int n_tiers;
     int seeds[8];
@@ -678,8 +685,10 @@ static void run_glpk_child(const bench_cfg *c, const char *kind, const char *inp
     path_join(err, sizeof err, c->out, name);
     snprintf(tlbuf, sizeof tlbuf, "%g", tl);
     snprintf(gapbuf, sizeof gapbuf, "%g", gap);
+    /* the exported model is free MPS of a maximisation (cohort's objective) */
+    bool file = strcmp(kind, "glpk") == 0;
     char *argv[] = {(char *)c->self, (char *)kind, (char *)input, "--time-limit", tlbuf,
-                    "--gap", gapbuf, NULL};
+                    "--gap", gapbuf, file ? "--max" : NULL, NULL};
     child_run cr;
     /* GLPK checks its time limit only between nodes: a node LP can run far
      * past it, so the child is killed at 1.5 x limit + 60 s and its last
@@ -755,33 +764,51 @@ static void parse_cbc_log(const char *log, row *r)
     free(text);
 }
 
-/* `cohort plan --export-model LP` in a run of its own (the planner writes
+/* `cohort plan --export-model MPS` in a run of its own (the planner writes
  * the model before it solves; a 1 s time limit ends the plan after).
  * Returns the wall time, or -1 when no model was written. */
-static double run_export(const bench_cfg *c, const char *inst, const char *tag, const char *lp)
+static double run_export(const bench_cfg *c, const char *inst, const char *tag, const char *model)
 {
     char sol[PATH_MAX_LEN], err[PATH_MAX_LEN], name[128];
     snprintf(name, sizeof name, "%s.export-plan.json", tag);
     path_join(sol, sizeof sol, c->out, name);
     snprintf(name, sizeof name, "%s.export.log", tag);
     path_join(err, sizeof err, c->out, name);
-    remove(lp);
-    char *argv[] = {(char *)c->cohort, "plan", (char *)inst, "--export-model", (char *)lp, "-o",
-                    sol, "--time-limit", "1", "--quiet", NULL};
+    remove(model);
+    char *argv[] = {(char *)c->cohort, "plan", (char *)inst, "--export-model", (char *)model,
+                    "-o", sol, "--time-limit", "1", "--quiet", NULL};
     child_run cr;
-    if (run_child(argv, NULL, err, 1800, &cr) != 0 || !file_exists(lp))
+    if (run_child(argv, NULL, err, 1800, &cr) != 0 || !file_exists(model))
         return -1;
     return cr.wall;
 }
 
-/* CBC on the model cohort exported, wall-clock time limit, the instance's
- * relative gap. */
-static void run_cbc(const bench_cfg *c, const char *lp, const char *tag, double tl, double gap,
+/* The last non-empty line of a log (at most n - 1 bytes of it) in buf. */
+static void last_log_line(const char *log, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    char *text = read_small(log, 64u << 20);
+    if (!text)
+        return;
+    char *end = text + strlen(text);
+    while (end > text && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+        end--;
+    *end = '\0';
+    char *line = strrchr(text, '\n');
+    snprintf(buf, n, "%s", line ? line + 1 : text);
+    free(text);
+}
+
+/* CBC on the model cohort exported (free MPS, which carries no objective
+ * sense: `-max`), wall-clock time limit, the instance's relative gap.
+ * stdout is line-buffered through stdbuf so that a killed run keeps its
+ * log. */
+static void run_cbc(const bench_cfg *c, const char *mps, const char *tag, double tl, double gap,
                     row *r)
 {
     char log[PATH_MAX_LEN], name[128], secbuf[32], gapbuf[32];
     struct stat st;
-    if (stat(lp, &st) != 0) {
+    if (stat(mps, &st) != 0) {
         snprintf(r->status, sizeof r->status, "no export");
         snprintf(r->note, sizeof r->note, "cohort plan --export-model wrote no model");
         return;
@@ -790,22 +817,27 @@ static void run_cbc(const bench_cfg *c, const char *lp, const char *tag, double 
     path_join(log, sizeof log, c->out, name);
     snprintf(secbuf, sizeof secbuf, "%g", tl);
     snprintf(gapbuf, sizeof gapbuf, "%g", gap);
-    char *cargv[] = {(char *)c->cbc, (char *)lp, "-timeMode", "elapsed", "-sec", secbuf,
-                     "-ratioGap", gapbuf, "-solve", NULL};
+    char *cargv[] = {(char *)c->stdbuf, "-oL", "-eL", (char *)c->cbc, (char *)mps, "-max",
+                     "-timeMode", "elapsed", "-sec", secbuf, "-ratioGap", gapbuf, "-solve",
+                     NULL};
     child_run cr;
-    if (run_child(cargv, log, NULL, tl * 1.5 + 60, &cr) != 0) {
+    if (run_child(c->stdbuf[0] ? cargv : cargv + 3, log, NULL, tl * 1.5 + 60, &cr) != 0) {
         snprintf(r->status, sizeof r->status, "not run");
         return;
     }
     r->wall = cr.wall;
     r->peak_mb = cr.peak_mb;
     parse_cbc_log(log, r);
+    char last[96] = "";
     if (cr.timed_out) {
         snprintf(r->status, sizeof r->status, "killed");
         r->has_obj = r->has_bound = false;
+        last_log_line(log, last, sizeof last);
     }
-    fmt_to(r->note, sizeof r->note, "exported model %.1f MB (CPLEX LP)%s",
-           st.st_size / 1048576.0, cr.timed_out ? "; no answer by 1.5 x limit + 60 s" : "");
+    fmt_to(r->note, sizeof r->note, "exported model %.1f MB (free MPS)%s%s",
+           st.st_size / 1048576.0, cr.timed_out ? "; killed at 1.5 x limit + 60 s, last line: "
+                                                : "",
+           last);
 }
 
 /* Whatif throughput: N scenarios on one instance with -j 2. */
@@ -1338,7 +1370,8 @@ static int parse_int_list(const char *s, int *out, int max)
     return n;
 }
 
-static void find_cbc(char *out, size_t n)
+/* The executable NAME on PATH, or "" in out. */
+static void find_in_path(const char *name, char *out, size_t n)
 {
     out[0] = '\0';
     const char *path = getenv("PATH");
@@ -1347,7 +1380,7 @@ static void find_cbc(char *out, size_t n)
     char *dup = strdup(path), *save = NULL;
     for (char *d = strtok_r(dup, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
         char cand[PATH_MAX_LEN];
-        snprintf(cand, sizeof cand, "%s/cbc", d);
+        snprintf(cand, sizeof cand, "%s/%s", d, name);
         if (access(cand, X_OK) == 0) {
             snprintf(out, n, "%s", cand);
             break;
@@ -1363,17 +1396,17 @@ static void run_help(FILE *f)
             "Run the benchmark suite: per tier and seed, `cohort plan` (wall time, peak\n"
             "memory, status, objective, bound, gap, placements, seats filled, mean wait of\n"
             "those placed, `cohort check`), beside the baselines: first-come-first-served,\n"
-            "CBC on the model `cohort plan --export-model` writes, GLPK on the naive\n"
-            "monolithic model; plus `cohort whatif -j 2` throughput and `fill-latency`\n"
+            "CBC and plain GLPK on the model `cohort plan --export-model` writes (free\n"
+            "MPS, maximised), GLPK on the naive monolithic model; plus `cohort whatif -j 2` throughput and `fill-latency`\n"
             "on the largest S-L program.  Writes results.md,\n"
             "results.json, scaling.csv and scaling.svg into the output directory.\n\n"
             "  --tiers LIST       tiers to run [S,M,L]; XL also with --xl\n"
-            "  --xl               add tier XL (cohort, FCFS and the naive model; CBC and\n"
-            "                     GLPK on the exported model are not run at that size)\n"
+            "  --xl               add tier XL (every baseline too; about 25 minutes more)\n"
             "  --seeds LIST       seeds for S and M [1,2] (datasets/bench/T-N.json)\n"
             "  --l-seeds LIST     seeds for L and XL [1] (generated on the fly)\n"
             "  --limits S,M,L,XL  time limits in seconds [10,10,60,300]\n"
-            "  --no-cbc, --no-naive, --no-whatif   skip a baseline\n"
+            "  --no-cbc           skip the exported model (CBC and GLPK on it)\n"
+            "  --no-naive, --no-whatif   skip the naive model, the what-if run\n"
             "  --whatif-scenarios N   scenarios in the what-if run [8]\n"
             "  --cohort PATH      the cohort binary [%s]\n"
             "  --root DIR         source tree with datasets/bench [%s]\n"
@@ -1473,7 +1506,8 @@ static int cmd_run(int argc, char **argv)
         return COHORT_EXIT_INVALID;
     }
     if (c.do_cbc)
-        find_cbc(c.cbc, sizeof c.cbc);
+        find_in_path("cbc", c.cbc, sizeof c.cbc);
+    find_in_path("stdbuf", c.stdbuf, sizeof c.stdbuf);
 
     char machine[1024];
     machine_info(machine, sizeof machine, &c);
@@ -1527,10 +1561,10 @@ static int cmd_run(int argc, char **argv)
             json_array_append_new(infos, info); /* infos keeps it alive */
 
             double gap = jnum(info, "mip_gap", 0.005);
-            bool model_runs = c.do_cbc && tix <= 2;
-            char lp[PATH_MAX_LEN];
-            snprintf(name, sizeof name, "%s.export.lp", tag);
-            path_join(lp, sizeof lp, c.out, name);
+            bool model_runs = c.do_cbc;
+            char model[PATH_MAX_LEN];
+            snprintf(name, sizeof name, "%s.export.mps", tag);
+            path_join(model, sizeof model, c.out, name);
 
             row *r = row_new(&rs, tier, seed, "cohort", info, tl);
             run_cohort(&c, inst, tag, tl, r);
@@ -1541,12 +1575,12 @@ static int cmd_run(int argc, char **argv)
             fprintf(stderr, "   fcfs         %-10s %7.2f s %7.0f MB obj %.1f placed %d check %s\n",
                     r->status, r->wall, r->peak_mb, r->obj, r->placed, r->check);
             if (model_runs) {
-                double ex = run_export(&c, inst, tag, lp);
+                double ex = run_export(&c, inst, tag, model);
                 r = row_new(&rs, tier, seed, "cbc-export", info, tl);
                 if (!c.cbc[0])
                     snprintf(r->status, sizeof r->status, "not installed");
                 else
-                    run_cbc(&c, lp, tag, tl, gap, r);
+                    run_cbc(&c, model, tag, tl, gap, r);
                 if (ex >= 0) {
                     size_t len = strlen(r->note);
                     fmt_to(r->note + len, sizeof r->note - len, "; export run %.1f s", ex);
@@ -1554,8 +1588,8 @@ static int cmd_run(int argc, char **argv)
                 fprintf(stderr, "   cbc-export   %-10s %7.2f s %7.0f MB obj %.1f %s\n", r->status,
                         r->wall, r->peak_mb, r->obj, r->note);
                 r = row_new(&rs, tier, seed, "glpk-export", info, tl);
-                if (file_exists(lp))
-                    run_glpk_child(&c, "glpk", lp, tag, tl, gap, r);
+                if (file_exists(model))
+                    run_glpk_child(&c, "glpk", model, tag, tl, gap, r);
                 else
                     snprintf(r->status, sizeof r->status, "no export");
                 fprintf(stderr, "   glpk-export  %-10s %7.2f s %7.0f MB obj %.1f %s\n", r->status,
@@ -1687,7 +1721,8 @@ static void usage(FILE *f)
                "  fcfs INSTANCE [-o SOLUTION]          first-come-first-served baseline\n"
                "  naive INSTANCE [--time-limit S] [--gap G] [--mps FILE]\n"
                "                                       naive monolithic GLPK model\n"
-               "  glpk MODEL [--time-limit S] [--gap G]  plain GLPK on an LP/MPS file\n"
+               "  glpk MODEL [--time-limit S] [--gap G] [--max]\n"
+               "                                       plain GLPK on an LP/MPS file\n"
                "  chart RESULTS.json [-o SVG]          redraw the scaling chart from results\n"
                "  info INSTANCE                        instance size (JSON line)\n"
                "  summary SOLUTION                     solution headline (JSON line)\n");
