@@ -1035,7 +1035,9 @@ static int undermin_prepare(fstate *s, int sg, int ref_date, solver_fill_undermi
     u->min_size = ty->min_size;
     if (!(u->group = model_strdup(g->id)))
         return -1;
-    /* Merge: same-type running groups whose time fits every member. */
+    /* Merge: same-type running groups whose time fits every member and
+     * whose composition limits hold after it (the moved members are new
+     * placements there, as model_check counts them). */
     for (int h = 0; h < s->sol->n_groups; h++) {
         const model_sol_group *gh = &s->sol->groups[h];
         if (h == sg || !gh->running || s->ty[h] != s->ty[sg])
@@ -1074,6 +1076,13 @@ static int undermin_prepare(fstate *s, int sg, int ref_date, solver_fill_undermi
         if (ty->composition.max_age_spread >= 0 && lo >= 0 &&
             hi - lo > ty->composition.max_age_spread)
             continue;
+        int nnew = g->members.n;
+        for (int m = 0; m < gh->members.n; m++)
+            nnew += model_strlist_find(&gh->new_members, gh->members.items[m]) >= 0;
+        int ncont = combined - nnew;
+        if (ty->composition.max_new_share >= 0 && ncont > 0 && nnew > 0 &&
+            (double)nnew > ty->composition.max_new_share * combined + 1e-9)
+            continue;
         char tr[12];
         fmt_time_range(gh->start, gh->end, tr);
         if (model_strlist_push(&u->merge_into, gh->id) != MODEL_OK ||
@@ -1085,8 +1094,9 @@ static int undermin_prepare(fstate *s, int sg, int ref_date, solver_fill_undermi
             return -1;
     }
     if (u->merge_into.n == 0 &&
-        push_fmt(&u->options, "merge: no running %s group has room and a time that fits "
-                              "every member's windows", ty->id))
+        push_fmt(&u->options, "merge: no running %s group has room, a time that fits every "
+                              "member's windows and composition limits that hold after it",
+                 ty->id))
         return -1;
     int until = ref_date + 7 * s->opt->grace_weeks;
     int last = last_session(s, sg);

@@ -359,6 +359,32 @@ Test(fill, below_minimum_lists_merge_and_run_until)
     solver_fill_result_destroy(r);
 }
 
+Test(fill, merge_respects_the_new_member_share)
+{
+    /* a1 and a2 leave dbt-1 (a3, a4 continuing, n1 new), then dbt-2 drops to
+     * b1, b2.  Merged into dbt-1 they would be new there: 3 of 5 members new
+     * > max_new_share 0.5, so dbt-1 is no merge option (with a1, a2 still in
+     * it, 3 of 7 would be, and it is: below_minimum_lists_merge_and_run_until). */
+    solver_fill_result *r =
+        run("[{\"event\":\"dropped\",\"patient\":\"a1\"},"
+            "{\"event\":\"dropped\",\"patient\":\"a2\"},"
+            "{\"event\":\"graduated\",\"group\":\"dbt-2\",\"patient\":\"b3\","
+            "\"date\":\"2025-01-06\"}]",
+            false, 5);
+    const solver_fill_undermin *u = NULL;
+    for (int i = 0; i < r->n_under_min; i++)
+        if (strcmp(r->under_min[i].group, "dbt-2") == 0)
+            u = &r->under_min[i];
+    cr_assert_not_null(u);
+    cr_assert_eq(u->size, 2);
+    cr_assert_eq(u->merge_into.n, 0);
+    bool said = false;
+    for (int i = 0; i < u->options.n; i++)
+        said = said || strstr(u->options.items[i], "composition limits that hold") != NULL;
+    cr_assert(said, "the options say why no merge is offered");
+    solver_fill_result_destroy(r);
+}
+
 Test(fill, referral_gets_a_seat_or_an_estimate)
 {
     const char *ev =
