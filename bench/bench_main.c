@@ -673,6 +673,16 @@ static void fill_from_glpk(row *r, const json_t *s)
         r->gap = fabs(r->bound - r->obj) / fmax(fabs(r->obj), 1e-9);
 }
 
+/* A solver's objective and bound on the exported MPS (the minimisation of
+ * the negated objective) in cohort's sense. */
+static void negate_figures(row *r)
+{
+    if (r->has_obj)
+        r->obj = -r->obj;
+    if (r->has_bound)
+        r->bound = -r->bound;
+}
+
 /* cohort-bench naive INSTANCE (kind "naive") or cohort-bench glpk FILE
  * (kind "glpk") in a child. */
 static void run_glpk_child(const bench_cfg *c, const char *kind, const char *input,
@@ -685,10 +695,9 @@ static void run_glpk_child(const bench_cfg *c, const char *kind, const char *inp
     path_join(err, sizeof err, c->out, name);
     snprintf(tlbuf, sizeof tlbuf, "%g", tl);
     snprintf(gapbuf, sizeof gapbuf, "%g", gap);
-    /* the exported model is free MPS of a maximisation (cohort's objective) */
     bool file = strcmp(kind, "glpk") == 0;
     char *argv[] = {(char *)c->self, (char *)kind, (char *)input, "--time-limit", tlbuf,
-                    "--gap", gapbuf, file ? "--max" : NULL, NULL};
+                    "--gap", gapbuf, NULL};
     child_run cr;
     /* GLPK checks its time limit only between nodes: a node LP can run far
      * past it, so the child is killed at 1.5 x limit + 60 s and its last
@@ -705,16 +714,18 @@ static void run_glpk_child(const bench_cfg *c, const char *kind, const char *inp
         return;
     }
     fill_from_glpk(r, s);
-    if (cr.timed_out || json_is_true(json_object_get(s, "partial"))) {
-        fmt_to(r->status, sizeof r->status, "%s", r->has_obj ? "killed (feasible)" : "killed");
-        size_t len = strlen(r->note);
-        fmt_to(r->note + len, sizeof r->note - len, "killed at %.0f s, last report at %.0f s; ",
-               cr.wall, jnum(s, "seconds", 0));
-    }
+    if (file) /* the exported MPS minimises the negated objective */
+        negate_figures(r);
     fmt_to(r->note, sizeof r->note, "%.0f cols (%.0f binary), %.0f rows, %.0f nonzeros; %s %.1f s",
            jnum(s, "cols", 0), jnum(s, "binaries", 0), jnum(s, "rows", 0),
            jnum(s, "nonzeros", 0), strcmp(kind, "naive") == 0 ? "build" : "read",
            jnum(s, "build_seconds", 0));
+    if (cr.timed_out || json_is_true(json_object_get(s, "partial"))) {
+        fmt_to(r->status, sizeof r->status, "%s", r->has_obj ? "killed (feasible)" : "killed");
+        size_t len = strlen(r->note);
+        fmt_to(r->note + len, sizeof r->note - len, "; killed at %.0f s, last report at %.0f s",
+               cr.wall, jnum(s, "seconds", 0));
+    }
     json_decref(s);
 }
 
@@ -799,10 +810,10 @@ static void last_log_line(const char *log, char *buf, size_t n)
     free(text);
 }
 
-/* CBC on the model cohort exported (free MPS, which carries no objective
- * sense: `-max`), wall-clock time limit, the instance's relative gap.
- * stdout is line-buffered through stdbuf so that a killed run keeps its
- * log. */
+/* CBC on the model cohort exported (free MPS: the minimisation of the
+ * negated objective, so CBC's figures are negated back), wall-clock time
+ * limit, the instance's relative gap.  stdout is line-buffered through
+ * stdbuf so that a killed run keeps its log. */
 static void run_cbc(const bench_cfg *c, const char *mps, const char *tag, double tl, double gap,
                     row *r)
 {
@@ -817,9 +828,8 @@ static void run_cbc(const bench_cfg *c, const char *mps, const char *tag, double
     path_join(log, sizeof log, c->out, name);
     snprintf(secbuf, sizeof secbuf, "%g", tl);
     snprintf(gapbuf, sizeof gapbuf, "%g", gap);
-    char *cargv[] = {(char *)c->stdbuf, "-oL", "-eL", (char *)c->cbc, (char *)mps, "-max",
-                     "-timeMode", "elapsed", "-sec", secbuf, "-ratioGap", gapbuf, "-solve",
-                     NULL};
+    char *cargv[] = {(char *)c->stdbuf, "-oL", "-eL", (char *)c->cbc, (char *)mps, "-timeMode",
+                     "elapsed", "-sec", secbuf, "-ratioGap", gapbuf, "-solve", NULL};
     child_run cr;
     if (run_child(c->stdbuf[0] ? cargv : cargv + 3, log, NULL, tl * 1.5 + 60, &cr) != 0) {
         snprintf(r->status, sizeof r->status, "not run");
@@ -828,6 +838,7 @@ static void run_cbc(const bench_cfg *c, const char *mps, const char *tag, double
     r->wall = cr.wall;
     r->peak_mb = cr.peak_mb;
     parse_cbc_log(log, r);
+    negate_figures(r);
     char last[96] = "";
     if (cr.timed_out) {
         snprintf(r->status, sizeof r->status, "killed");
@@ -1397,7 +1408,7 @@ static void run_help(FILE *f)
             "memory, status, objective, bound, gap, placements, seats filled, mean wait of\n"
             "those placed, `cohort check`), beside the baselines: first-come-first-served,\n"
             "CBC and plain GLPK on the model `cohort plan --export-model` writes (free\n"
-            "MPS, maximised), GLPK on the naive monolithic model; plus `cohort whatif -j 2` throughput and `fill-latency`\n"
+            "MPS), GLPK on the naive monolithic model; plus `cohort whatif -j 2` throughput and `fill-latency`\n"
             "on the largest S-L program.  Writes results.md,\n"
             "results.json, scaling.csv and scaling.svg into the output directory.\n\n"
             "  --tiers LIST       tiers to run [S,M,L]; XL also with --xl\n"

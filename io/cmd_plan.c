@@ -33,7 +33,8 @@ static void help(FILE *out)
             "  --quiet              no progress lines on stderr\n"
             "  --verbose            progress lines on stderr even when it is not a terminal\n"
             "  --export-model FILE  also write the timetable MIP as CPLEX LP (.lp) or free\n"
-            "                       MPS (any other name), for another solver\n"
+            "                       MPS (any other name), for another solver; MPS has no\n"
+            "                       objective sense, so it minimises the negated objective\n"
             "  -h, --help           show this help\n\n"
             "Exit codes: 0 solved, 2 invalid input, 3 infeasible (diagnosis printed),\n"
             "4 no solution within the time limit, 1 internal error.\n");

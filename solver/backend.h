@@ -78,7 +78,10 @@ int bk_set_bounds(bk_model *m, int col, double lb, double ub);
 /* Solve; r->x is allocated when a solution exists.  Returns BK_OK or an error. */
 int bk_solve(bk_model *m, const bk_params *p, bk_result *r);
 void bk_result_free(bk_result *r);
-/* Write the model: ".lp" suffix = CPLEX LP format, otherwise free MPS. */
+/* Write the model: ".lp" suffix = CPLEX LP format, otherwise free MPS (a
+ * maximisation as the minimisation of its negated objective: MPS has no
+ * sense).  BK_EIO when the file cannot be written (the old file, if any,
+ * stays), BK_EBACKEND on a GLPK failure. */
 int bk_write(bk_model *m, const char *path);
 
 #endif

@@ -758,11 +758,32 @@ typedef struct write_ctx {
     int rc;
 } write_ctx;
 
+/* Negate the objective (constant term included) and its sense. */
+static void flip_objective(glp_prob *P)
+{
+    int n = glp_get_num_cols(P);
+    for (int j = 0; j <= n; j++)
+        glp_set_obj_coef(P, j, -glp_get_obj_coef(P, j));
+    glp_set_obj_dir(P, glp_get_obj_dir(P) == GLP_MAX ? GLP_MIN : GLP_MAX);
+}
+
+/* Free MPS carries no objective sense and every reader minimises it, so a
+ * maximisation goes out as the minimisation of its negated objective (CBC
+ * 2.10's -max with its preprocessing wrongly declared exported models
+ * infeasible).  The model is restored after writing. */
 static void do_write(void *c)
 {
     write_ctx *x = c;
-    x->rc = x->lp ? glp_write_lp(x->P, NULL, x->path)
-                  : glp_write_mps(x->P, GLP_MPS_FILE, NULL, x->path);
+    if (x->lp) {
+        x->rc = glp_write_lp(x->P, NULL, x->path);
+        return;
+    }
+    int flip = glp_get_obj_dir(x->P) == GLP_MAX;
+    if (flip)
+        flip_objective(x->P);
+    x->rc = glp_write_mps(x->P, GLP_MPS_FILE, NULL, x->path);
+    if (flip)
+        flip_objective(x->P);
 }
 
 int bk_write(bk_model *m, const char *path)

@@ -795,6 +795,7 @@ Test(plan, export_model_lp_and_mps)
 {
     model_instance *inst = read_fixture("datasets/fixtures/tiny.json");
     const char *paths[2] = {"/tmp/cohort_test_export.lp", "/tmp/cohort_test_export.mps"};
+    double plan_obj[2], file_obj[2];
     for (int k = 0; k < 2; k++) {
         remove(paths[k]);
         solver_options o;
@@ -803,6 +804,7 @@ Test(plan, export_model_lp_and_mps)
         o.export_model_path = paths[k];
         model_solution *sol = NULL;
         cr_assert_eq(solver_plan(inst, &o, &sol), SOLVER_OK);
+        plan_obj[k] = sol->objective;
         model_solution_destroy(sol);
         char *text = NULL;
         size_t len = 0;
@@ -811,9 +813,24 @@ Test(plan, export_model_lp_and_mps)
         cr_expect(strstr(text, "x_cbt_1_mon_") != NULL, "named placement columns");
         cr_expect(strstr(text, "w_cbt_1_mon_") != NULL, "named facilitator columns");
         cr_expect(strstr(text, "run_cbt_1") != NULL, "named rows");
+        if (k == 0)
+            cr_expect(strstr(text, "Maximize") != NULL, "the LP file states its sense");
         free(text);
+        /* the files hold the same model: GLPK minimising the MPS file
+         * finds the negated optimum of the LP file */
+        solver_naive_result r;
+        cr_assert_eq(solver_glpk_solve_file(paths[k], false, 30.0, 0.0, NULL, NULL, &r),
+                     SOLVER_OK);
+        cr_assert_eq(r.status, MODEL_STATUS_OPTIMAL);
+        file_obj[k] = r.objective;
         remove(paths[k]);
     }
+    cr_expect_float_eq(file_obj[1], -file_obj[0], 1e-6, "LP %.6f, MPS %.6f", file_obj[0],
+                       file_obj[1]);
+    cr_expect(fabs(file_obj[0]) > 0, "a model with an objective");
+    /* writing the MPS file flips the objective only in the file: the plan
+     * solved after it is the same */
+    cr_expect_float_eq(plan_obj[1], plan_obj[0], 1e-6);
     model_instance_destroy(inst);
 }
 
