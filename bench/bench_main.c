@@ -1413,7 +1413,7 @@ static void run_help(FILE *f)
             "results.md, results.json, scaling.csv and scaling.svg into the output\n"
             "directory.\n\n"
             "  --tiers LIST       tiers to run [S,M,L]; XL also with --xl\n"
-            "  --xl               add tier XL (every baseline too; about 25 minutes more)\n"
+            "  --xl               add tier XL (every baseline too; about 21 minutes more)\n"
             "  --seeds LIST       seeds for S and M [1,2] (datasets/bench/T-N.json)\n"
             "  --l-seeds LIST     seeds for L and XL [1] (generated on the fly)\n"
             "  --limits S,M,L,XL  time limits in seconds [10,10,60,300]\n"

@@ -2,8 +2,8 @@
 # Run cohort's benchmark suite from a clean clone: install what is missing,
 # build (Release, into build-bench/), then `cohort-bench run` with any
 # options given here (see `build-bench/cohort-bench run --help`), e.g.
-#   bench/run_bench.sh                 # S, M x seeds 1,2 and L seed 1 (~10 min on 2 cores)
-#   bench/run_bench.sh --xl            # plus XL, every baseline too (~25 min more)
+#   bench/run_bench.sh                 # S, M x seeds 1,2 and L seed 1 (~9 min on 2 cores)
+#   bench/run_bench.sh --xl            # plus XL, every baseline too (~21 min more)
 #   bench/run_bench.sh --tiers S,M     # a quick run
 # Results: bench/results/{results.md,results.json,scaling.csv,scaling.svg}.
 set -euo pipefail
