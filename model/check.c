@@ -709,8 +709,7 @@ static void check_members(ctx *c)
             V(8, "group", id, "group %s has %d members; type %s allows at most max_size %d", id, n,
               ty->id, ty->max_size);
         const model_composition *cp = &ty->composition;
-        if (cp->max_new_share >= 0 && ncont > 0 && nnew > 0 &&
-            (double)nnew > cp->max_new_share * n + 1e-9)
+        if (model_new_share_exceeded(cp, nnew, ncont, n))
             V(8, "group", id,
               "%d of the %d members of %s are new placements (share %.2f); max_new_share of type %s is %.2f",
               nnew, n, id, (double)nnew / n, ty->id, cp->max_new_share);

@@ -524,6 +524,12 @@ bool model_facilitator_holds(const model_facilitator *f, const model_strlist *cr
     return true;
 }
 
+bool model_new_share_exceeded(const model_composition *c, int n_new, int n_cont, int n_total)
+{
+    return c->max_new_share >= 0 && n_cont > 0 && n_new > 0 &&
+           (double)n_new > c->max_new_share * (double)n_total + 1e-9;
+}
+
 bool model_windows_fit(const model_window *w, int n, int day, int start, int dur)
 {
     for (int i = 0; i < n; i++)

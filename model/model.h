@@ -334,6 +334,11 @@ bool model_facilitator_holds(const model_facilitator *f, const model_strlist *cr
 /* True when [start, start+dur) on day lies inside one of the windows. */
 bool model_windows_fit(const model_window *w, int n, int day, int start, int dur);
 
+/* True when a group of n_total members, n_new of them new placements and
+ * n_cont continuing, breaks c's max_new_share (rule 8: the share applies
+ * only to a group that has continuing members). */
+bool model_new_share_exceeded(const model_composition *c, int n_new, int n_cont, int n_total);
+
 /* True when diagnosis code matches the prefix (e.g. "F43.10" ~ "F43.1",
  * "F41.1" ~ "F41"). */
 bool model_diagnosis_matches(const char *code, const char *prefix);

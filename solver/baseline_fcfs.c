@@ -272,8 +272,7 @@ static int dyn_fit(const model_instance *inst, const gstate *s, int t, int p)
     if (members + 1 > ty->max_size)
         return FIT_FULL;
     const model_composition *c = &ty->composition;
-    if (c->max_new_share >= 0 && s->cont > 0 &&
-        (double)(s->newp.n + 1) > c->max_new_share * (double)(members + 1) + 1e-9)
+    if (model_new_share_exceeded(c, s->newp.n + 1, s->cont, members + 1))
         return FIT_SHARE;
     if (c->max_high_acuity >= 0 && pa->acuity == MODEL_ACUITY_HIGH && s->high + 1 > c->max_high_acuity)
         return FIT_HIGH;

@@ -505,9 +505,7 @@ static int fits_rule8(const fstate *s, int p, int sg, const gstats *st)
     const model_patient *pa = &s->inst->patients[p];
     if (st->size + 1 > ty->max_size)
         return FIT_FULL;
-    /* max_new_share applies to a group that already has (continuing) members. */
-    if (c->max_new_share >= 0 && st->n_cont > 0 &&
-        (double)(st->n_new + 1) > c->max_new_share * (double)(st->size + 1) + EPS)
+    if (model_new_share_exceeded(c, st->n_new + 1, st->n_cont, st->size + 1))
         return FIT_NEW_SHARE;
     if (c->max_high_acuity >= 0 && pa->acuity == MODEL_ACUITY_HIGH &&
         st->high + 1 > c->max_high_acuity)
@@ -1079,9 +1077,7 @@ static int undermin_prepare(fstate *s, int sg, int ref_date, solver_fill_undermi
         int nnew = g->members.n;
         for (int m = 0; m < gh->members.n; m++)
             nnew += model_strlist_find(&gh->new_members, gh->members.items[m]) >= 0;
-        int ncont = combined - nnew;
-        if (ty->composition.max_new_share >= 0 && ncont > 0 && nnew > 0 &&
-            (double)nnew > ty->composition.max_new_share * combined + 1e-9)
+        if (model_new_share_exceeded(&ty->composition, nnew, combined - nnew, combined))
             continue;
         char tr[12];
         fmt_time_range(gh->start, gh->end, tr);

@@ -80,6 +80,17 @@ Test(times, parse_and_format)
     }
 }
 
+Test(composition, new_share_limit)
+{
+    model_composition c = {.max_new_share = 0.5, .max_high_acuity = -1, .max_age_spread = -1};
+    cr_assert_not(model_new_share_exceeded(&c, 2, 2, 4), "2 of 4 new is the limit");
+    cr_assert(model_new_share_exceeded(&c, 3, 2, 5), "3 of 5 new is over it");
+    cr_assert_not(model_new_share_exceeded(&c, 3, 0, 3), "a group with no continuing members");
+    cr_assert_not(model_new_share_exceeded(&c, 0, 4, 4), "no new members");
+    c.max_new_share = -1;
+    cr_assert_not(model_new_share_exceeded(&c, 5, 1, 6), "no limit set");
+}
+
 Test(enums, names_and_parsers)
 {
     for (int d = 0; d < 7; d++)
