@@ -5,7 +5,7 @@
  *   cohort-bench fcfs INSTANCE [-o SOL]   first-come-first-served baseline
  *   cohort-bench naive INSTANCE [--time-limit S] [--gap G] [--mps FILE]
  *                                         naive monolithic GLPK model
- *   cohort-bench glpk MODEL [--time-limit S] [--gap G] [--max]
+ *   cohort-bench glpk MODEL [--time-limit S] [--gap G]
  *                                         plain GLPK on an LP/MPS file
  *   cohort-bench chart RESULTS.json [-o SVG]  redraw the scaling chart
  *   cohort-bench info INSTANCE            instance size as one JSON line
@@ -232,7 +232,7 @@ static void progress_line(const solver_naive_result *partial, void *ctx)
 /* Options shared by `naive` and `glpk`: INPUT [--time-limit S] [--gap G]
  * [--mps FILE]. */
 static int glpk_args(int argc, char **argv, const char **in, double *tl, double *gap,
-                     const char **mps, bool *maximize)
+                     const char **mps)
 {
     *in = NULL;
     for (int i = 1; i < argc; i++) {
@@ -242,8 +242,6 @@ static int glpk_args(int argc, char **argv, const char **in, double *tl, double 
             *gap = atof(argv[++i]);
         else if (mps && strcmp(argv[i], "--mps") == 0 && i + 1 < argc)
             *mps = argv[++i];
-        else if (maximize && strcmp(argv[i], "--max") == 0)
-            *maximize = true;
         else if (!*in && argv[i][0] != '-')
             *in = argv[i];
         else
@@ -256,7 +254,7 @@ static int cmd_naive(int argc, char **argv)
 {
     const char *in = NULL, *mps = NULL;
     double tl = -1, gap = -1;
-    if (glpk_args(argc, argv, &in, &tl, &gap, &mps, NULL) != 0) {
+    if (glpk_args(argc, argv, &in, &tl, &gap, &mps) != 0) {
         fprintf(stderr, "usage: cohort-bench naive INSTANCE [--time-limit S] [--gap G] [--mps FILE]\n"
                         "  --time-limit S  solve with GLPK within S seconds (default: the\n"
                         "                  instance's time_limit_s; 0 = build only)\n"
@@ -287,18 +285,15 @@ static int cmd_glpk(int argc, char **argv)
 {
     const char *in = NULL;
     double tl = 60, gap = 0;
-    bool maximize = false;
-    if (glpk_args(argc, argv, &in, &tl, &gap, NULL, &maximize) != 0 || tl <= 0) {
-        fprintf(stderr,
-                "usage: cohort-bench glpk MODEL.lp|MODEL.mps [--time-limit S] [--gap G] [--max]\n"
-                "  solve a model file with plain GLPK (LP relaxation, then\n"
-                "  branch-and-cut) within S seconds [60] to relative gap G [0];\n"
-                "  --max maximises an MPS file's objective (MPS has no sense; an\n"
-                "  LP file states its own)\n");
+    if (glpk_args(argc, argv, &in, &tl, &gap, NULL) != 0 || tl <= 0) {
+        fprintf(stderr, "usage: cohort-bench glpk MODEL.lp|MODEL.mps [--time-limit S] [--gap G]\n"
+                        "  solve a model file with plain GLPK (LP relaxation, then\n"
+                        "  branch-and-cut) within S seconds [60] to relative gap G [0];\n"
+                        "  an MPS file (no objective sense) is minimised\n");
         return COHORT_EXIT_INVALID;
     }
     solver_naive_result r;
-    int rc = solver_glpk_solve_file(in, maximize, tl, gap, progress_line, &tl, &r);
+    int rc = solver_glpk_solve_file(in, tl, gap, progress_line, &tl, &r);
     if (rc != SOLVER_OK) {
         fprintf(stderr, "cohort-bench glpk: %s (code %d)\n",
                 rc == SOLVER_EIO ? "cannot read the model" : "GLPK failed", rc);
@@ -729,14 +724,9 @@ static void run_glpk_child(const bench_cfg *c, const char *kind, const char *inp
     json_decref(s);
 }
 
-/* Parse CBC's final report from its log. */
-static void parse_cbc_log(const char *log, row *r)
+/* Parse CBC's final report from the text of its log. */
+static void parse_cbc_log(const char *text, row *r)
 {
-    char *text = read_small(log, 64u << 20);
-    if (!text) {
-        snprintf(r->status, sizeof r->status, "no log");
-        return;
-    }
     char *res = strstr(text, "Result - ");
     if (!res && strstr(text, "Pre-processing says infeasible")) {
         snprintf(r->status, sizeof r->status, "infeasible (preprocessing)");
@@ -772,7 +762,6 @@ static void parse_cbc_log(const char *log, row *r)
     }
     if (r->has_obj && r->has_bound)
         r->gap = fabs(r->bound - r->obj) / fmax(fabs(r->obj), 1e-9);
-    free(text);
 }
 
 /* `cohort plan --export-model MPS` in a run of its own (the planner writes
@@ -794,20 +783,17 @@ static double run_export(const bench_cfg *c, const char *inst, const char *tag, 
     return cr.wall;
 }
 
-/* The last non-empty line of a log (at most n - 1 bytes of it) in buf. */
-static void last_log_line(const char *log, char *buf, size_t n)
+/* The last non-empty line of a log's text (at most n - 1 bytes of it) in
+ * buf. */
+static void last_log_line(const char *text, char *buf, size_t n)
 {
-    buf[0] = '\0';
-    char *text = read_small(log, 64u << 20);
-    if (!text)
-        return;
-    char *end = text + strlen(text);
-    while (end > text && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
-        end--;
-    *end = '\0';
-    char *line = strrchr(text, '\n');
-    snprintf(buf, n, "%s", line ? line + 1 : text);
-    free(text);
+    size_t len = strlen(text);
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
+        len--;
+    size_t from = len;
+    while (from > 0 && text[from - 1] != '\n')
+        from--;
+    snprintf(buf, n, "%.*s", (int)(len - from), text + from);
 }
 
 /* CBC on the model cohort exported (free MPS: the minimisation of the
@@ -837,13 +823,20 @@ static void run_cbc(const bench_cfg *c, const char *mps, const char *tag, double
     }
     r->wall = cr.wall;
     r->peak_mb = cr.peak_mb;
-    parse_cbc_log(log, r);
-    negate_figures(r);
+    char *text = read_small(log, 64u << 20);
     char last[96] = "";
+    if (!text) {
+        snprintf(r->status, sizeof r->status, "no log");
+    } else {
+        parse_cbc_log(text, r);
+        negate_figures(r);
+        if (cr.timed_out)
+            last_log_line(text, last, sizeof last);
+        free(text);
+    }
     if (cr.timed_out) {
         snprintf(r->status, sizeof r->status, "killed");
         r->has_obj = r->has_bound = false;
-        last_log_line(log, last, sizeof last);
     }
     fmt_to(r->note, sizeof r->note, "exported model %.1f MB (free MPS)%s%s",
            st.st_size / 1048576.0, cr.timed_out ? "; killed at 1.5 x limit + 60 s, last line: "
@@ -1733,8 +1726,7 @@ static void usage(FILE *f)
                "  fcfs INSTANCE [-o SOLUTION]          first-come-first-served baseline\n"
                "  naive INSTANCE [--time-limit S] [--gap G] [--mps FILE]\n"
                "                                       naive monolithic GLPK model\n"
-               "  glpk MODEL [--time-limit S] [--gap G] [--max]\n"
-               "                                       plain GLPK on an LP/MPS file\n"
+               "  glpk MODEL [--time-limit S] [--gap G]  plain GLPK on an LP/MPS file\n"
                "  chart RESULTS.json [-o SVG]          redraw the scaling chart from results\n"
                "  info INSTANCE                        instance size (JSON line)\n"
                "  summary SOLUTION                     solution headline (JSON line)\n");

@@ -951,8 +951,8 @@ static void solve_prob(glp_prob *P, double time_limit_s, double mip_gap, double 
         r->bound = r->objective;
 }
 
-int solver_glpk_solve_file(const char *path, bool mps_maximize, double time_limit_s,
-                           double mip_gap, solver_naive_progress_fn progress, void *ctx,
+int solver_glpk_solve_file(const char *path, double time_limit_s, double mip_gap,
+                           solver_naive_progress_fn progress, void *ctx,
                            solver_naive_result *res)
 {
     if (!path || !res || time_limit_s <= 0)
@@ -976,8 +976,6 @@ int solver_glpk_solve_file(const char *path, bool mps_maximize, double time_limi
     if (rd != 0) {
         rc = SOLVER_EIO;
     } else {
-        if (!lp)
-            glp_set_obj_dir(P, mps_maximize ? GLP_MAX : GLP_MIN);
         r.n_cols = glp_get_num_cols(P);
         r.n_rows = glp_get_num_rows(P);
         r.n_bin = glp_get_num_bin(P);

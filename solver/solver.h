@@ -229,15 +229,14 @@ typedef void (*solver_naive_progress_fn)(const solver_naive_result *partial, voi
 #define SOLVER_NAIVE_MAX_NONZEROS 40000000L
 
 /* Solve a model file with plain GLPK (CPLEX LP when the name ends in
- * ".lp", else free MPS), the same way as the naive model: LP relaxation,
- * then branch-and-cut with default options, stopped at time_limit_s of wall
- * time; mip_gap < 0 means 0.  MPS carries no objective sense: mps_maximize
- * maximises an MPS file's objective, else it is minimised (an LP file
- * states its own sense and mps_maximize is ignored).  *res: status,
+ * ".lp", else free MPS; MPS carries no objective sense, GLPK minimises
+ * it, as cohort's exported MPS intends), the same way as the naive model:
+ * LP relaxation, then branch-and-cut with default options, stopped at
+ * time_limit_s of wall time; mip_gap < 0 means 0.  *res: status,
  * incumbent, bound, sizes (build_seconds = reading time).  SOLVER_EINVAL,
  * SOLVER_EIO (unreadable file), SOLVER_EBACKEND. */
-int solver_glpk_solve_file(const char *path, bool mps_maximize, double time_limit_s,
-                           double mip_gap, solver_naive_progress_fn progress, void *ctx,
+int solver_glpk_solve_file(const char *path, double time_limit_s, double mip_gap,
+                           solver_naive_progress_fn progress, void *ctx,
                            solver_naive_result *res);
 
 /* Build the naive monolithic model (SPEC objective; binaries

@@ -277,7 +277,7 @@ Test(naive, rejects_null)
 {
     solver_naive_result r;
     cr_assert_eq(solver_baseline_naive(NULL, 1.0, NULL, NULL, NULL, &r), SOLVER_EINVAL);
-    cr_assert_eq(solver_glpk_solve_file(NULL, false, 1.0, 0.0, NULL, NULL, &r), SOLVER_EINVAL);
+    cr_assert_eq(solver_glpk_solve_file(NULL, 1.0, 0.0, NULL, NULL, &r), SOLVER_EINVAL);
     model_solution *s = NULL;
     cr_assert_eq(solver_baseline_fcfs(NULL, &s), SOLVER_EINVAL);
     cr_assert_null(s);
@@ -293,38 +293,35 @@ Test(naive, glpk_solves_an_lp_file)
     cr_assert_eq(write(fd, lp, strlen(lp)), (ssize_t)strlen(lp));
     close(fd);
     solver_naive_result r;
-    int rc = solver_glpk_solve_file(path, false, 10.0, 0.0, NULL, NULL, &r);
+    int rc = solver_glpk_solve_file(path, 10.0, 0.0, NULL, NULL, &r);
     remove(path);
     cr_assert_eq(rc, SOLVER_OK);
     cr_assert_eq(r.status, MODEL_STATUS_OPTIMAL);
     cr_assert_float_eq(r.objective, 2.0, 1e-9);
     cr_assert_eq(r.n_cols, 2);
     cr_assert_eq(r.n_bin, 2);
-    cr_assert_eq(solver_glpk_solve_file("/nonexistent/model.lp", false, 1.0, 0.0, NULL, NULL, &r),
+    cr_assert_eq(solver_glpk_solve_file("/nonexistent/model.lp", 1.0, 0.0, NULL, NULL, &r),
                  SOLVER_EIO);
 }
 
-Test(naive, glpk_mps_file_takes_the_sense_given)
+Test(naive, glpk_minimises_an_mps_file)
 {
-    /* the same model as free MPS, which carries no objective sense:
-     * maximised the optimum is y = 1 (objective 2), minimised it is 0 */
+    /* the same model as free MPS, which carries no objective sense, written
+     * as cohort writes a maximisation: min -x - 2y, optimum y = 1 (-2) */
     char path[] = "/tmp/cohort-test-glpk-XXXXXX.mps";
     int fd = mkstemps(path, 4);
     cr_assert_geq(fd, 0);
     const char *mps = "NAME t\nROWS\n N obj\n L c\nCOLUMNS\n M1 'MARKER' 'INTORG'\n"
-                      " x obj 1 c 1\n y obj 2 c 1\n M2 'MARKER' 'INTEND'\nRHS\n RHS c 1.5\n"
+                      " x obj -1 c 1\n y obj -2 c 1\n M2 'MARKER' 'INTEND'\nRHS\n RHS c 1.5\n"
                       "BOUNDS\n UP BND x 1\n UP BND y 1\nENDATA\n";
     cr_assert_eq(write(fd, mps, strlen(mps)), (ssize_t)strlen(mps));
     close(fd);
-    solver_naive_result mx, mn;
-    int rc_max = solver_glpk_solve_file(path, true, 10.0, 0.0, NULL, NULL, &mx);
-    int rc_min = solver_glpk_solve_file(path, false, 10.0, 0.0, NULL, NULL, &mn);
+    solver_naive_result r;
+    int rc = solver_glpk_solve_file(path, 10.0, 0.0, NULL, NULL, &r);
     remove(path);
-    cr_assert_eq(rc_max, SOLVER_OK);
-    cr_assert_eq(rc_min, SOLVER_OK);
-    cr_assert_eq(mx.status, MODEL_STATUS_OPTIMAL);
-    cr_assert_float_eq(mx.objective, 2.0, 1e-9);
-    cr_assert_eq(mx.n_bin, 2);
-    cr_assert_eq(mn.status, MODEL_STATUS_OPTIMAL);
-    cr_assert_float_eq(mn.objective, 0.0, 1e-9);
+    cr_assert_eq(rc, SOLVER_OK);
+    cr_assert_eq(r.status, MODEL_STATUS_OPTIMAL);
+    cr_assert_float_eq(r.objective, -2.0, 1e-9);
+    cr_assert_eq(r.n_cols, 2);
+    cr_assert_eq(r.n_bin, 2);
 }

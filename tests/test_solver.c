@@ -819,7 +819,7 @@ Test(plan, export_model_lp_and_mps)
         /* the files hold the same model: GLPK minimising the MPS file
          * finds the negated optimum of the LP file */
         solver_naive_result r;
-        cr_assert_eq(solver_glpk_solve_file(paths[k], false, 30.0, 0.0, NULL, NULL, &r),
+        cr_assert_eq(solver_glpk_solve_file(paths[k], 30.0, 0.0, NULL, NULL, &r),
                      SOLVER_OK);
         cr_assert_eq(r.status, MODEL_STATUS_OPTIMAL);
         file_obj[k] = r.objective;
