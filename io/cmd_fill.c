@@ -17,12 +17,11 @@
 __attribute__((format(printf, 3, 4))) static int ev_err(model_diag *d, const char *path,
                                                         const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int rc = model_diag_verror(d, path, fmt, ap);
     va_end(ap);
-    return model_diag_error(d, path, "%s", msg) == MODEL_OK ? 0 : -1;
+    return rc == MODEL_OK ? 0 : -1;
 }
 
 static const char *jt(const json_t *v)

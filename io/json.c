@@ -91,23 +91,10 @@ static const char *path_cur(const rd *r)
 
 static void rd_vissue(rd *r, int warning, const char *fmt, va_list ap)
 {
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0)
-        return;
-    char *msg = malloc((size_t)n + 1);
-    if (!msg) {
+    int rc = warning ? model_diag_vwarning(r->d, path_cur(r), fmt, ap)
+                     : model_diag_verror(r->d, path_cur(r), fmt, ap);
+    if (rc == MODEL_ENOMEM)
         r->nomem = 1;
-        return;
-    }
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    int rc = warning ? model_diag_warning(r->d, path_cur(r), "%s", msg)
-                     : model_diag_error(r->d, path_cur(r), "%s", msg);
-    if (rc != MODEL_OK)
-        r->nomem = 1;
-    free(msg);
 }
 
 __attribute__((format(printf, 2, 3))) static void rd_err(rd *r, const char *fmt, ...)

@@ -27,12 +27,11 @@
 __attribute__((format(printf, 3, 4))) static int perr(model_diag *d, const char *path,
                                                       const char *fmt, ...)
 {
-    char msg[600];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int rc = model_diag_verror(d, path, fmt, ap);
     va_end(ap);
-    return model_diag_error(d, path, "%s", msg) == MODEL_OK ? 0 : -1;
+    return rc == MODEL_OK ? 0 : -1;
 }
 
 static const char *jtype(const json_t *v)
@@ -164,14 +163,12 @@ typedef struct sp {
 __attribute__((format(printf, 3, 4))) static void sp_err(sp *s, const char *path,
                                                          const char *fmt, ...)
 {
-    char msg[600];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (model_diag_verror(s->d, path, fmt, ap) != MODEL_OK)
+        s->nomem = 1;
     va_end(ap);
     s->errors++;
-    if (model_diag_error(s->d, path, "%s", msg) != MODEL_OK)
-        s->nomem = 1;
 }
 
 static void check_keys(sp *s, json_t *o, const char *path, const char *const *allowed)

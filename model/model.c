@@ -65,11 +65,21 @@ void model_diag_free(model_diag *d)
     model_diag_init(d);
 }
 
+int model_diag_verror(model_diag *d, const char *path, const char *fmt, va_list ap)
+{
+    return diag_push(&d->errors, &d->n_errors, &d->cap_errors, path, fmt, ap);
+}
+
+int model_diag_vwarning(model_diag *d, const char *path, const char *fmt, va_list ap)
+{
+    return diag_push(&d->warnings, &d->n_warnings, &d->cap_warnings, path, fmt, ap);
+}
+
 int model_diag_error(model_diag *d, const char *path, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int rc = diag_push(&d->errors, &d->n_errors, &d->cap_errors, path, fmt, ap);
+    int rc = model_diag_verror(d, path, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -78,7 +88,7 @@ int model_diag_warning(model_diag *d, const char *path, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int rc = diag_push(&d->warnings, &d->n_warnings, &d->cap_warnings, path, fmt, ap);
+    int rc = model_diag_vwarning(d, path, fmt, ap);
     va_end(ap);
     return rc;
 }

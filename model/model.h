@@ -16,6 +16,7 @@
 #ifndef COHORT_MODEL_H
 #define COHORT_MODEL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -53,6 +54,11 @@ int model_diag_error(model_diag *d, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int model_diag_warning(model_diag *d, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same with a va_list, for callers' own printf-like reporters. */
+int model_diag_verror(model_diag *d, const char *path, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+int model_diag_vwarning(model_diag *d, const char *path, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* ------------------------------------------------------------------ */
 /* Small value helpers.                                                */

@@ -190,16 +190,15 @@ typedef struct actx {
 __attribute__((format(printf, 3, 4))) static void aerr(actx *a, const char *field,
                                                        const char *fmt, ...)
 {
-    char path[256], msg[512];
+    char path[256];
     snprintf(path, sizeof path, "%s%schanges[%d]%s%s", a->prefix ? a->prefix : "",
              a->prefix && *a->prefix ? "." : "", a->j, field ? "." : "", field ? field : "");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (a->d && model_diag_verror(a->d, path, fmt, ap) != MODEL_OK)
+        a->nomem = 1;
     va_end(ap);
     a->errors++;
-    if (a->d && model_diag_error(a->d, path, "%s", msg) != MODEL_OK)
-        a->nomem = 1;
 }
 
 #define APPEND(arr, count, elem)                                                 \

@@ -35,10 +35,8 @@ __attribute__((format(printf, 2, 3))) static const char *P(vctx *c, const char *
 
 static void vissue(vctx *c, int warning, const char *path, const char *fmt, va_list ap)
 {
-    char msg[512];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    int rc = warning ? model_diag_warning(c->d, path, "%s", msg)
-                     : model_diag_error(c->d, path, "%s", msg);
+    int rc = warning ? model_diag_vwarning(c->d, path, fmt, ap)
+                     : model_diag_verror(c->d, path, fmt, ap);
     if (rc != MODEL_OK)
         c->nomem = 1;
     else if (!warning)
