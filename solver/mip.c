@@ -203,47 +203,25 @@ static void cand_label(const sv_cand *c, char *buf, size_t n)
              c->parity < 0 ? "" : (c->parity ? "_odd" : "_even"));
 }
 
-/* Is resource f (lead) / room r blocked at candidate c by a fixed group? */
-static int fixed_blocks_lead(const mb *b, const char *isfree, const sv_cand *c, int f)
-{
-    const sv_prob *pr = b->pr;
-    for (int h = 0; h < pr->ng; h++) {
-        if (isfree[h])
-            continue;
-        const sv_gsol *t = &b->pl->gs[h];
-        if (t->cand < 0 || (t->prim != f && t->co != f && t->sub != f))
-            continue;
-        if (sv_overlap(c, &pr->g[h].cand[t->cand], pr->brk))
-            return 1;
-    }
-    return 0;
-}
+enum { BLOCK_LEAD, BLOCK_SUB, BLOCK_ROOM };
 
-static int fixed_blocks_sub(const mb *b, const char *isfree, const sv_cand *c, int f)
+/* Is resource x blocked at candidate c by a fixed group?  A facilitator as
+ * lead (kind BLOCK_LEAD) by a fixed group it leads, co-leads or substitutes
+ * for, as substitute (BLOCK_SUB) by one it leads or co-leads, both with the
+ * break between them; a room (BLOCK_ROOM) by a fixed group in it. */
+static int fixed_blocks(const mb *b, const char *isfree, const sv_cand *c, int x, int kind)
 {
     const sv_prob *pr = b->pr;
     for (int h = 0; h < pr->ng; h++) {
         if (isfree[h])
             continue;
         const sv_gsol *t = &b->pl->gs[h];
-        if (t->cand < 0 || (t->prim != f && t->co != f))
+        if (t->cand < 0)
             continue;
-        if (sv_overlap(c, &pr->g[h].cand[t->cand], pr->brk))
-            return 1;
-    }
-    return 0;
-}
-
-static int fixed_blocks_room(const mb *b, const char *isfree, const sv_cand *c, int r)
-{
-    const sv_prob *pr = b->pr;
-    for (int h = 0; h < pr->ng; h++) {
-        if (isfree[h])
-            continue;
-        const sv_gsol *t = &b->pl->gs[h];
-        if (t->cand < 0 || t->room != r)
-            continue;
-        if (sv_overlap(c, &pr->g[h].cand[t->cand], 0))
+        bool uses = kind == BLOCK_ROOM ? t->room == x
+                                       : t->prim == x || t->co == x ||
+                                             (kind == BLOCK_LEAD && t->sub == x);
+        if (uses && sv_overlap(c, &pr->g[h].cand[t->cand], kind == BLOCK_ROOM ? 0 : pr->brk))
             return 1;
     }
     return 0;
@@ -836,13 +814,13 @@ static int build(mb *b, const char *isfree, model_out *mo)
             }
             int np_ = 0, nc_ = 0, nq_ = 0, nb_ = 0;
             for (int i = 0; i < c->n_prim; i++)
-                np_ += (v->w[i] = fixed_blocks_lead(b, isfree, c, c->prim[i]) ? -2 : 0) == 0;
+                np_ += (v->w[i] = fixed_blocks(b, isfree, c, c->prim[i], BLOCK_LEAD) ? -2 : 0) == 0;
             for (int i = 0; i < c->n_co; i++)
-                nc_ += (v->c[i] = fixed_blocks_lead(b, isfree, c, c->co[i]) ? -2 : 0) == 0;
+                nc_ += (v->c[i] = fixed_blocks(b, isfree, c, c->co[i], BLOCK_LEAD) ? -2 : 0) == 0;
             for (int i = 0; i < c->n_room; i++)
-                nq_ += (v->q[i] = fixed_blocks_room(b, isfree, c, c->room[i]) ? -2 : 0) == 0;
+                nq_ += (v->q[i] = fixed_blocks(b, isfree, c, c->room[i], BLOCK_ROOM) ? -2 : 0) == 0;
             for (int i = 0; i < c->n_sub; i++)
-                nb_ += (v->b[i] = fixed_blocks_sub(b, isfree, c, c->sub[i]) ? -2 : 0) == 0;
+                nb_ += (v->b[i] = fixed_blocks(b, isfree, c, c->sub[i], BLOCK_SUB) ? -2 : 0) == 0;
             int excluded = b->o->only && b->o->only[g] != -1 && b->o->only[g] != j;
             if (excluded || np_ == 0 || (G->cofac && nc_ == 0) || (G->inperson && nq_ == 0) ||
                 nb_ == 0) {
