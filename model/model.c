@@ -106,6 +106,23 @@ char *model_strdup(const char *s)
     return c;
 }
 
+int model_strlist_pushf(model_strlist *l, bool unique, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = len < 0 ? NULL : malloc((size_t)len + 1);
+    if (!s)
+        return MODEL_ENOMEM;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    int rc = unique && model_strlist_find(l, s) >= 0 ? MODEL_OK : model_strlist_push(l, s);
+    free(s);
+    return rc;
+}
+
 int model_strlist_push(model_strlist *l, const char *s)
 {
     char *c = model_strdup(s ? s : "");

@@ -70,6 +70,10 @@ typedef struct model_strlist {
 
 /* Append a copy of s.  MODEL_ENOMEM leaves the list unchanged. */
 int model_strlist_push(model_strlist *l, const char *s);
+/* Append a printf-formatted string; with unique, one already in the list
+ * is not added again.  MODEL_OK or MODEL_ENOMEM (the list is unchanged). */
+int model_strlist_pushf(model_strlist *l, bool unique, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Index of s in l, or -1. */
 int model_strlist_find(const model_strlist *l, const char *s);
 /* Free the items; the list is empty after. */

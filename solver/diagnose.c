@@ -6,18 +6,9 @@
 
 #include "sv.h"
 
-static int addf(model_strlist *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int addf(model_strlist *out, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (model_strlist_find(out, buf) >= 0)
-        return 0;
-    return model_strlist_push(out, buf) == MODEL_OK ? 1 : -1;
-}
+/* Add a formatted line unless it is already there: MODEL_OK or
+ * MODEL_ENOMEM. */
+#define addf(out, ...) model_strlist_pushf((out), true, __VA_ARGS__)
 
 static void join(const model_strlist *l, char *buf, size_t n, const char *empty)
 {

@@ -539,17 +539,8 @@ static double placement_value(const model_instance *in, int p)
 
 /* ------------------------------------------------------ explanations */
 
-static int push_fmt(model_strlist *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int push_fmt(model_strlist *l, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return model_strlist_push(l, buf) == MODEL_OK ? 0 : -1;
-}
+/* Append a formatted line: MODEL_OK or MODEL_ENOMEM. */
+#define push_fmt(l, ...) model_strlist_pushf((l), false, __VA_ARGS__)
 
 static void fmt_time_range(int a, int b, char out[12])
 {

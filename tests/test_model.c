@@ -80,6 +80,23 @@ Test(times, parse_and_format)
     }
 }
 
+Test(strlist, pushf_formats_and_skips_repeats_when_unique)
+{
+    model_strlist l = {0};
+    cr_assert_eq(model_strlist_pushf(&l, true, "group %s is full", "dbt-1"), MODEL_OK);
+    cr_assert_eq(model_strlist_pushf(&l, true, "group %s is full", "dbt-1"), MODEL_OK);
+    cr_assert_eq(l.n, 1, "a repeated line is not added with unique");
+    cr_assert_eq(model_strlist_pushf(&l, false, "group %s is full", "dbt-1"), MODEL_OK);
+    cr_assert_eq(l.n, 2);
+    cr_assert_str_eq(l.items[1], "group dbt-1 is full");
+    char longs[2001];
+    memset(longs, 'x', 2000);
+    longs[2000] = '\0';
+    cr_assert_eq(model_strlist_pushf(&l, false, "<%s>", longs), MODEL_OK);
+    cr_assert_eq(strlen(l.items[2]), 2002, "no truncation");
+    model_strlist_free(&l);
+}
+
 Test(composition, new_share_limit)
 {
     model_composition c = {.max_new_share = 0.5, .max_high_acuity = -1, .max_age_spread = -1};
