@@ -1,5 +1,6 @@
 /* cli.c - command dispatch, global options, help. */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,15 @@ int io_cli_main(int argc, char **argv)
     }
     usage(stderr);
     return COHORT_EXIT_INVALID;
+}
+
+int io_diag_error(model_diag *d, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = model_diag_verror(d, path, fmt, ap);
+    va_end(ap);
+    return rc == MODEL_OK ? 0 : -1;
 }
 
 void io_print_diag(FILE *out, const model_diag *d)

@@ -14,16 +14,6 @@
 
 /* ---------------------------------------------------------------- events */
 
-__attribute__((format(printf, 3, 4))) static int ev_err(model_diag *d, const char *path,
-                                                        const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = model_diag_verror(d, path, fmt, ap);
-    va_end(ap);
-    return rc == MODEL_OK ? 0 : -1;
-}
-
 static const char *jt(const json_t *v)
 {
     switch (json_typeof(v)) {
@@ -74,7 +64,7 @@ int io_fill_events_parse(const char *text, size_t len, const model_instance *ins
     json_error_t jerr;
     json_t *root = json_loadb(text ? text : "", text ? len : 0, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
-        return ev_err(d, "", "JSON syntax error at line %d, column %d: %s", jerr.line,
+        return io_diag_error(d, "", "JSON syntax error at line %d, column %d: %s", jerr.line,
                       jerr.column, jerr.text)
                    ? IO_ENOMEM
                    : IO_EINVAL;
@@ -87,9 +77,9 @@ int io_fill_events_parse(const char *text, size_t len, const model_instance *ins
         const char *k;
         json_t *v;
         json_object_foreach(root, k, v) if (strcmp(k, "events") != 0) nomem |=
-            ev_err(d, k, "unknown field '%s'", k);
+            io_diag_error(d, k, "unknown field '%s'", k);
         if (!json_is_array(arr)) {
-            nomem |= ev_err(d, "events", "expected an array of events, got %s", jt(arr));
+            nomem |= io_diag_error(d, "events", "expected an array of events, got %s", jt(arr));
             json_decref(arr);
             arr = NULL;
         }
@@ -98,15 +88,17 @@ int io_fill_events_parse(const char *text, size_t len, const model_instance *ins
         if (!arr || json_array_append(arr, root))
             nomem = 1;
     } else {
-        nomem |= ev_err(d, "", "expected an event object, an array of them or {\"events\": [...]}, "
-                               "got %s", jt(root));
+        nomem |= io_diag_error(d, "",
+                               "expected an event object, an array of them or "
+                               "{\"events\": [...]}, got %s",
+                               jt(root));
     }
     size_t cnt = arr ? json_array_size(arr) : 0;
     solver_fill_event *ev = NULL;
     int n = 0;
     json_t *ctx = NULL;
     if (cnt > 100000) {
-        nomem |= ev_err(d, "events", "too many events (%zu)", cnt);
+        nomem |= io_diag_error(d, "events", "too many events (%zu)", cnt);
         cnt = 0;
     }
     if (cnt && !(ev = calloc(cnt, sizeof *ev)))
@@ -118,7 +110,7 @@ int io_fill_events_parse(const char *text, size_t len, const model_instance *ins
         solver_fill_event *e = &ev[n++];
         e->date = -1;
         if (!json_is_object(o)) {
-            nomem |= ev_err(d, p, "expected an event object, got %s", jt(o));
+            nomem |= io_diag_error(d, p, "expected an event object, got %s", jt(o));
             continue;
         }
         static const char *const keys[] = {"event", "group", "patient", "date", NULL};
@@ -130,16 +122,16 @@ int io_fill_events_parse(const char *text, size_t len, const model_instance *ins
                 ;
             if (!keys[j]) {
                 snprintf(q, sizeof q, "%s.%s", p, k);
-                nomem |= ev_err(d, q, "unknown field '%s'", k);
+                nomem |= io_diag_error(d, q, "unknown field '%s'", k);
             }
         }
         json_t *kv = json_object_get(o, "event");
         snprintf(q, sizeof q, "%s.event", p);
         int kind = kv ? solver_fill_event_parse(json_string_value(kv)) : -1;
         if (!kv)
-            nomem |= ev_err(d, q, "missing required field 'event'");
+            nomem |= io_diag_error(d, q, "missing required field 'event'");
         else if (kind < 0)
-            nomem |= ev_err(d, q, "%s%s%s is not an event (expected dropped, graduated, "
+            nomem |= io_diag_error(d, q, "%s%s%s is not an event (expected dropped, graduated, "
                                   "hold_clinical, hold_admin, returned or referral)",
                             json_is_string(kv) ? "'" : "",
                             json_is_string(kv) ? json_string_value(kv) : jt(kv),
@@ -148,25 +140,26 @@ int io_fill_events_parse(const char *text, size_t len, const model_instance *ins
         json_t *dv = json_object_get(o, "date");
         snprintf(q, sizeof q, "%s.date", p);
         if (dv && (!json_is_string(dv) || model_date_parse(json_string_value(dv), &e->date) != MODEL_OK))
-            nomem |= ev_err(d, q, "expected an ISO date YYYY-MM-DD, got %s%s%s",
+            nomem |= io_diag_error(d, q, "expected an ISO date YYYY-MM-DD, got %s%s%s",
                             json_is_string(dv) ? "'" : "",
                             json_is_string(dv) ? json_string_value(dv) : jt(dv),
                             json_is_string(dv) ? "'" : "");
         json_t *gv = json_object_get(o, "group");
         snprintf(q, sizeof q, "%s.group", p);
         if (gv && kind == SOLVER_FILL_REFERRAL)
-            nomem |= ev_err(d, q, "a referral names no group (it answers which group fits)");
+            nomem |= io_diag_error(d, q, "a referral names no group (it answers which group fits)");
         else if (gv && (!json_is_string(gv) || !json_string_length(gv)))
-            nomem |= ev_err(d, q, "expected a group id (string), got %s", jt(gv));
+            nomem |= io_diag_error(d, q, "expected a group id (string), got %s", jt(gv));
         else if (gv && !(e->group = model_strdup(json_string_value(gv))))
             nomem = 1;
         json_t *pv = json_object_get(o, "patient");
         snprintf(q, sizeof q, "%s.patient", p);
         if (!pv) {
-            nomem |= ev_err(d, q, "missing required field 'patient'");
+            nomem |= io_diag_error(d, q, "missing required field 'patient'");
         } else if (kind == SOLVER_FILL_REFERRAL) {
             if (!json_is_object(pv)) {
-                nomem |= ev_err(d, q, "a referral needs the full patient object, got %s", jt(pv));
+                nomem |= io_diag_error(d, q, "a referral needs the full patient object, got %s",
+                                       jt(pv));
                 continue;
             }
             if (!ctx && !(ctx = patient_context(inst))) {
@@ -195,7 +188,7 @@ int io_fill_events_parse(const char *text, size_t len, const model_instance *ins
                     nomem = 1;
             }
         } else if (!json_is_string(pv) || !json_string_length(pv)) {
-            nomem |= ev_err(d, q, "expected a patient id (string), got %s", jt(pv));
+            nomem |= io_diag_error(d, q, "expected a patient id (string), got %s", jt(pv));
         } else if (!(e->patient = model_strdup(json_string_value(pv)))) {
             nomem = 1;
         }

@@ -33,6 +33,11 @@ int io_cmd_worker(int argc, char **argv);
  * warnings. */
 void io_print_diag(FILE *out, const model_diag *d);
 
+/* Add an error at path to d (printf-formatted message): 0, or -1 when out
+ * of memory. */
+int io_diag_error(model_diag *d, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Write text to path (or stdout when path is NULL or "-") atomically, with a
  * trailing newline.  Prints an error to stderr and returns
  * COHORT_EXIT_INTERNAL on failure, else COHORT_EXIT_OK. */

@@ -24,16 +24,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-__attribute__((format(printf, 3, 4))) static int perr(model_diag *d, const char *path,
-                                                      const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = model_diag_verror(d, path, fmt, ap);
-    va_end(ap);
-    return rc == MODEL_OK ? 0 : -1;
-}
-
 static const char *jtype(const json_t *v)
 {
     switch (json_typeof(v)) {
@@ -67,7 +57,8 @@ int io_entity_parse(json_t *base, const char *coll, json_t *obj, const char *pat
     if (k == 4 || !base || !obj || !out || !d)
         return IO_EINVAL;
     if (!json_is_object(obj))
-        return perr(d, path, "expected an object, got %s", jtype(obj)) ? IO_ENOMEM : IO_EINVAL;
+        return io_diag_error(d, path, "expected an object, got %s", jtype(obj)) ? IO_ENOMEM
+                                                                                : IO_EINVAL;
     bool is_group = k == 2;
     json_t *w = json_object(), *arr = json_array();
     if (!w || !arr) {
@@ -108,7 +99,8 @@ int io_entity_parse(json_t *base, const char *coll, json_t *obj, const char *pat
             snprintf(np, sizeof np, "%s%s", path, ep + pl);
             if (model_diag_error(d, np, "%s", tmp.errors[i].message) != MODEL_OK)
                 rc = IO_ENOMEM;
-        } else if (perr(d, path, "%s: %s", ep[0] ? ep : "(entity)", tmp.errors[i].message)) {
+        } else if (io_diag_error(d, path, "%s: %s", ep[0] ? ep : "(entity)",
+                                 tmp.errors[i].message)) {
             rc = IO_ENOMEM;
         }
     }
@@ -540,7 +532,7 @@ int io_whatif_parse(const char *text, size_t len, const model_instance *base,
     json_error_t jerr;
     json_t *root = json_loadb(text ? text : "", text ? len : 0, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
-        return perr(d, "", "JSON syntax error at line %d, column %d: %s", jerr.line,
+        return io_diag_error(d, "", "JSON syntax error at line %d, column %d: %s", jerr.line,
                     jerr.column, jerr.text)
                    ? IO_ENOMEM
                    : IO_EINVAL;
