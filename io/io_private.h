@@ -16,11 +16,11 @@ typedef struct io_command {
 
 /* Subcommands (each in io/cmd_<name>.c). */
 int io_cmd_validate(int argc, char **argv);
-/* `cohort generate --tier T --seed N` (io/cmd_generate.c, helper B) */
+/* `cohort generate --tier T --seed N` (io/cli/cmd_generate.c) */
 int io_cmd_generate(int argc, char **argv);
-/* `cohort plan INSTANCE [-o SOLUTION] ...` (io/cmd_plan.c, helper C) */
+/* `cohort plan INSTANCE [-o SOLUTION] ...` (io/cli/cmd_plan.c) */
 int io_cmd_plan(int argc, char **argv);
-/* `cohort check INSTANCE SOLUTION` (io/cmd_check.c, helper D) */
+/* `cohort check INSTANCE SOLUTION` (io/cli/cmd_check.c) */
 int io_cmd_check(int argc, char **argv);
 /* store / server commands (helper E) */
 int io_cmd_serve(int argc, char **argv);
@@ -57,7 +57,7 @@ struct sqlite3;
  * failed step).  Exposed for tests that build an old-version database. */
 int io_store_migrate(struct sqlite3 *db, int target, char **err);
 
-/* Run one `cohort worker` job (JSON text, see io/cmd_worker.c): *out is
+/* Run one `cohort worker` job (JSON text, see io/cli/cmd_worker.c): *out is
  * the result JSON, or {"error": message} (malloc'd; may be NULL on
  * ENOMEM).  Returns the worker's exit code: 0 ok, 1 failure, 2 invalid. */
 int io_worker_run(const char *spec, size_t len, char **out);
@@ -67,7 +67,7 @@ int io_worker_run(const char *spec, size_t len, char **out);
  * ENOMEM. */
 char *io_server_openapi_json(void);
 
-/* Solver jobs (io/server_jobs.c): each job is a fresh `cohort worker`
+/* Solver jobs (io/http/server_jobs.c): each job is a fresh `cohort worker`
  * process (fork + exec; GLPK is not thread-safe, and a crash or a hang
  * cannot take the server down), at most max_running at a time, the rest
  * queued.  The job JSON goes to the worker's stdin and its result JSON
@@ -117,7 +117,7 @@ int io_jobs_cancel(io_jobs *j, const char *id);
 void io_jobs_counts(io_jobs *j, int *queued, int *running);
 
 /* ------------------------------------------ fill and whatif (helper F) */
-/* io/cmd_fill.c, io/cmd_whatif.c, io/whatif.c.  Formats: docs/WHATIF.md. */
+/* io/cli/cmd_fill.c, io/cli/cmd_whatif.c, io/jobs/whatif.c.  Formats: docs/WHATIF.md. */
 
 #include "solver.h"
 

@@ -2,7 +2,7 @@
  * scenario.c - what-if scenarios: named lists of changes applied to a copy
  * of an instance (add/remove a facilitator, room or group offering; change
  * a setting, a credential, windows, a type's size limits; add synthetic
- * referrals).  Pure model manipulation; the JSON side is io/whatif.c.
+ * referrals).  Pure model manipulation; the JSON side is io/jobs/whatif.c.
  */
 #include <math.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* test_whatif.c - model/scenario.c and io/whatif.c: scenario file errors
+/* test_whatif.c - model/scenario.c and io/jobs/whatif.c: scenario file errors
  * with their paths, changes applied to a copy (pins cleared, referrals
  * synthesised deterministically, the input untouched on failure), and the
  * parallel runner: differences add up, invalid / infeasible / crashing
