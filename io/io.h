@@ -219,7 +219,9 @@ int io_store_token_revoke(io_store *s, long id, long actor);
 int io_store_audit_list(io_store *s, const char *program, int limit, char **json);
 
 /* -------------------------------------------------------------- server */
-/* JSON HTTP API over libmicrohttpd (io/http/http.c): stateless
+/* JSON HTTP API over libmicrohttpd (io/http/: core in http.c, one
+ * handlers_*.c per resource, route table in routes.c, OpenAPI in
+ * openapi.c, jobs in server_jobs.c): stateless
  * validate/plan, stored programs (io_store) with CRUD, roster events,
  * schedules, solver jobs in child processes, bearer tokens.  The routes
  * and their roles are listed in the OpenAPI document (docs/openapi.json,
