@@ -349,15 +349,32 @@ int begin(io_store *s)
                                                                                   : IO_STORE_EDB;
 }
 
-int commit(io_store *s)
+static int commit(io_store *s)
 {
     return sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? IO_OK : IO_STORE_EDB;
 }
 
-void rollback(io_store *s)
+static void rollback(io_store *s)
 {
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* End a write transaction opened with lock() and begin(), given the status
+ * of the work done in it: commit when rc is IO_OK (IO_STORE_EDB when the
+ * commit fails), else roll back.  An IO_STORE_EDB outcome is reported into
+ * d (when not NULL) before the rollback, while SQLite's message is still the
+ * failing one.  Returns the final status; the lock stays held, so the caller
+ * updates the document cache on success and then unlocks. */
+int txn_end(io_store *s, int rc, model_diag *d)
+{
+    if (rc == IO_OK && commit(s) != IO_OK)
+        rc = IO_STORE_EDB;
+    if (rc == IO_STORE_EDB)
+        db_error(s, d);
+    if (rc != IO_OK)
+        rollback(s);
+    return rc;
 }
 
 /* Prepare sql and bind the arguments described by fmt: 's' text (NULL ->

@@ -543,14 +543,9 @@ int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char
         rc = sync_doc(s, program, old, norm, action, actor, &rev);
     if (rc == IO_OK && member_label)
         rc = member_diff(s, program, old, norm, member_label, actor);
-    if (rc == IO_OK && commit(s) != IO_OK)
-        rc = IO_STORE_EDB;
+    rc = txn_end(s, rc, d);
     if (rc == IO_OK)
         cache_put(s, program, rev, norm, inst), inst = NULL;
-    if (rc == IO_STORE_EDB)
-        db_error(s, d);
-    if (rc != IO_OK)
-        rollback(s);
     unlock(s);
     json_decref(old);
     json_decref(work);

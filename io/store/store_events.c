@@ -385,14 +385,9 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
         if (rc == IO_OK)
             json_object_set_new(r, "id", json_integer(sqlite3_last_insert_rowid(s->db)));
     }
-    if (rc == IO_OK && commit(s) != IO_OK)
-        rc = IO_STORE_EDB;
+    rc = txn_end(s, rc, d);
     if (rc == IO_OK)
         cache_put(s, program, rev, norm, inst), inst = NULL;
-    if (rc == IO_STORE_EDB)
-        db_error(s, d);
-    if (rc != IO_OK)
-        rollback(s);
     unlock(s);
     json_decref(old);
     json_decref(work);

@@ -89,7 +89,7 @@ int io_store_program_create(io_store *s, const char *id, const model_instance *i
     char chosen[65];
     lock(s);
     if (begin(s) != IO_OK) {
-        rc = db_error(s, d);
+        rc = IO_STORE_EDB;
         goto out;
     }
     if (id) {
@@ -112,20 +112,15 @@ int io_store_program_create(io_store *s, const char *id, const model_instance *i
         rc = member_diff(s, chosen, NULL, doc, "imported", actor);
     if (rc == IO_OK)
         rc = audit(s, actor, "program.create", "program", chosen, NULL, doc);
-    if (rc == IO_OK && commit(s) != IO_OK)
-        rc = IO_STORE_EDB;
+out:
+    rc = txn_end(s, rc, d);
     if (rc == IO_OK)
         cache_put(s, chosen, rev, doc, NULL);
-    if (rc == IO_STORE_EDB)
-        db_error(s, d);
     if (rc == IO_OK && id_out) {
         *id_out = strdup(chosen);
         if (!*id_out)
             rc = IO_ENOMEM; /* committed; the caller only misses the id */
     }
-out:
-    if (rc != IO_OK)
-        rollback(s);
     unlock(s);
     json_decref(doc);
     return rc;
@@ -142,7 +137,7 @@ int io_store_program_replace(io_store *s, const char *id, const model_instance *
         return rc;
     lock(s);
     if (begin(s) != IO_OK) {
-        rc = db_error(s, d);
+        rc = IO_STORE_EDB;
         goto out;
     }
     rc = load_doc(s, db, id, &old, NULL);
@@ -154,15 +149,10 @@ int io_store_program_replace(io_store *s, const char *id, const model_instance *
         rc = member_diff(s, id, old, doc, "replaced", actor);
     if (rc == IO_OK)
         rc = audit(s, actor, "program.replace", "program", id, old, doc);
-    if (rc == IO_OK && commit(s) != IO_OK)
-        rc = IO_STORE_EDB;
+out:
+    rc = txn_end(s, rc, d);
     if (rc == IO_OK)
         cache_put(s, id, rev, doc, NULL);
-    if (rc == IO_STORE_EDB)
-        db_error(s, d);
-out:
-    if (rc != IO_OK)
-        rollback(s);
     unlock(s);
     json_decref(doc);
     json_decref(old);
@@ -273,14 +263,9 @@ int io_store_program_delete(io_store *s, const char *id, long actor, model_diag 
         rc = run(db, "DELETE FROM program WHERE id = ?", "s", id);
     if (rc == IO_OK)
         rc = audit(s, actor, "program.delete", "program", id, old, NULL);
-    if (rc == IO_OK && commit(s) != IO_OK)
-        rc = IO_STORE_EDB;
+    rc = txn_end(s, rc, d);
     if (rc == IO_OK)
         cache_drop(s, id);
-    if (rc == IO_STORE_EDB)
-        db_error(s, d);
-    if (rc != IO_OK)
-        rollback(s);
     unlock(s);
     json_decref(old);
     return rc;

@@ -58,10 +58,7 @@ int io_store_schedule_save(io_store *s, const char *program, const char *solutio
         rc = audit(s, actor, "schedule.save", ent, program, NULL, after);
         json_decref(after);
     }
-    if (rc == IO_OK && commit(s) != IO_OK)
-        rc = IO_STORE_EDB;
-    if (rc != IO_OK)
-        rollback(s);
+    rc = txn_end(s, rc, NULL);
     unlock(s);
     json_decref(sol);
     if (rc == IO_OK && version)
@@ -199,10 +196,7 @@ int io_store_schedule_publish(io_store *s, const char *program, int version, lon
         json_decref(b);
         json_decref(a);
     }
-    if (rc == IO_OK && commit(s) != IO_OK)
-        rc = IO_STORE_EDB;
-    if (rc != IO_OK)
-        rollback(s);
+    rc = txn_end(s, rc, NULL);
     unlock(s);
     return rc;
 }

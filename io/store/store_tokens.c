@@ -58,10 +58,7 @@ int io_store_token_create(io_store *s, int role, const char *name, long actor, c
         rc = audit(s, actor, "token.create", ent, NULL, NULL, a);
         json_decref(a);
     }
-    if (rc == IO_OK && commit(s) != IO_OK)
-        rc = IO_STORE_EDB;
-    if (rc != IO_OK)
-        rollback(s);
+    rc = txn_end(s, rc, NULL);
     unlock(s);
     if (rc != IO_OK) {
         free(tok);
@@ -144,10 +141,7 @@ int io_store_token_revoke(io_store *s, long id, long actor)
         rc = audit_text(s, actor, "token.revoke", ent, NULL, "{\"revoked\":false}",
                         "{\"revoked\":true}");
     }
-    if (rc == IO_OK && commit(s) != IO_OK)
-        rc = IO_STORE_EDB;
-    if (rc != IO_OK)
-        rollback(s);
+    rc = txn_end(s, rc, NULL);
     unlock(s);
     return rc;
 }
