@@ -78,8 +78,8 @@ int io_write_atomic(const char *path, const char *data, size_t len);
 #define IO_MAX_INPUT_BYTES ((size_t)256 * 1024 * 1024)
 
 /* --------------------------------------------------------------- store */
-/* SQLite store of programs (io/store/store.c).  One io_store is one
- * connection; every function takes the store's mutex, so a store may be
+/* SQLite store of programs (io/store/: core in store.c, one store_*.c per
+ * resource).  One io_store is one connection; every function takes the store's mutex, so a store may be
  * shared by threads.  Every change runs in one transaction and writes an
  * audit row (actor = token id, 0 = the local command line).  Entities are
  * kept as their normalised JSON (as io_instance_to_json writes them); every
@@ -219,7 +219,9 @@ int io_store_token_revoke(io_store *s, long id, long actor);
 int io_store_audit_list(io_store *s, const char *program, int limit, char **json);
 
 /* -------------------------------------------------------------- server */
-/* JSON HTTP API over libmicrohttpd (io/http/server.c): stateless
+/* JSON HTTP API over libmicrohttpd (io/http/: core in http.c, one
+ * handlers_*.c per resource, route table in routes.c, OpenAPI in
+ * openapi.c, jobs in server_jobs.c): stateless
  * validate/plan, stored programs (io_store) with CRUD, roster events,
  * schedules, solver jobs in child processes, bearer tokens.  The routes
  * and their roles are listed in the OpenAPI document (docs/openapi.json,

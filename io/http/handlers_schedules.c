@@ -1,0 +1,210 @@
+/*
+ * handlers_schedules.c - Handlers of a stored program's plan and saved
+ * schedules: plan, list, save, get, publish.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_private.h"
+
+/* ---- stored plan, events, schedules */
+
+/* A saved schedule as a baseline (JSON): "published", "latest" or a
+ * version number.  NULL when a reply was sent. */
+static json_t *stored_baseline(http_req *q, json_t *b)
+{
+    int version;
+    if (json_is_integer(b) && json_integer_value(b) > 0 && json_integer_value(b) < 1000000000)
+        version = (int)json_integer_value(b);
+    else if (json_is_string(b) && strcmp(json_string_value(b), "published") == 0)
+        version = 0;
+    else if (json_is_string(b) && strcmp(json_string_value(b), "latest") == 0)
+        version = -1;
+    else {
+        send_error(q, 400, "baseline", "must be a version number, \"published\" or \"latest\"");
+        return NULL;
+    }
+    char *text = NULL;
+    int rc = io_store_schedule_get(q->srv->store, q->param[0], version, &text, NULL);
+    if (rc != IO_OK) {
+        if (rc == IO_STORE_ENOTFOUND)
+            send_error(q, 400, "baseline", "no such schedule version");
+        else
+            send_store_error(q, rc, NULL, "cannot read the schedule");
+        return NULL;
+    }
+    json_t *j = json_loads(text, 0, NULL);
+    free(text);
+    if (!j)
+        send_error(q, 500, NULL, "the saved schedule cannot be read");
+    return j;
+}
+
+enum MHD_Result h_program_plan(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 1, &sent);
+    if (sent)
+        return MHD_YES;
+    if (body && !json_is_object(body)) {
+        json_decref(body);
+        return send_error(q, 400, "", "the body must be a JSON object (or empty)");
+    }
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    char *text = NULL;
+    json_t *job = NULL, *base = NULL, *doc = NULL;
+    plan_arg *a = NULL;
+    double tl = -1;
+    enum MHD_Result ret = MHD_YES;
+    int rc = io_store_program_export(q->srv->store, q->param[0], &inst, &d);
+    if (rc == IO_OK)
+        rc = io_store_program_json(q->srv->store, q->param[0], &text);
+    if (rc != IO_OK) {
+        ret = send_store_error(q, rc, &d, "no such program");
+        goto out;
+    }
+    doc = json_loads(text, 0, NULL);
+    job = json_pack("{s:s,s:o*}", "kind", "plan", "instance", doc);
+    doc = NULL;
+    a = calloc(1, sizeof *a);
+    if (!job || !a || !(a->program = strdup(q->param[0]))) {
+        ret = send_error(q, 500, NULL, "out of memory");
+        goto out;
+    }
+    a->store = q->srv->store;
+    a->actor = q->actor;
+    if (plan_options(q, body, job, &tl))
+        goto out;
+    if (json_object_get(body, "baseline")) {
+        if (!(base = stored_baseline(q, json_object_get(body, "baseline"))))
+            goto out;
+        json_object_set_new(job, "baseline", base);
+    }
+    double deadline = plan_deadline(inst, tl);
+    free(text);
+    model_instance_destroy(inst);
+    json_decref(body);
+    model_diag_free(&d);
+    return run_job(q, "program_plan", q->param[0], deadline, job, plan_done, plan_arg_free, a, 0);
+out:
+    plan_arg_free(a);
+    json_decref(job);
+    free(text);
+    model_instance_destroy(inst);
+    json_decref(body);
+    model_diag_free(&d);
+    return ret;
+}
+
+enum MHD_Result h_schedules_list(http_req *q)
+{
+    char *t = NULL;
+    int rc = io_store_schedule_list(q->srv->store, q->param[0], &t);
+    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+}
+
+enum MHD_Result h_schedule_post(http_req *q)
+{
+    int sent;
+    json_t *body = parse_body(q, 0, &sent);
+    if (!body)
+        return MHD_YES;
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    model_solution *sol = NULL;
+    char *text = NULL;
+    enum MHD_Result ret = MHD_YES;
+    int rc = io_store_program_export(q->srv->store, q->param[0], &inst, &d);
+    if (rc != IO_OK) {
+        ret = send_store_error(q, rc, &d, "no such program");
+        goto out;
+    }
+    if (read_solution(q, body, NULL, &sol))
+        goto out;
+    model_check_report rep;
+    if (model_check(inst, sol, &rep) != MODEL_OK) {
+        ret = send_error(q, 500, NULL, "the checker failed");
+        goto out;
+    }
+    if (rep.n_violations > 0) {
+        json_t *o = check_report_json(&rep);
+        json_t *e = error_obj(400, NULL, "the schedule breaks hard rules (see violations)");
+        if (o && e)
+            json_object_set(o, "error", json_object_get(e, "error"));
+        json_decref(e);
+        model_check_report_free(&rep);
+        ret = o ? send_json(q, 400, o, NULL, NULL) : send_error(q, 500, NULL, "out of memory");
+        goto out;
+    }
+    int mismatches = rep.n_mismatches;
+    model_check_report_free(&rep);
+    int version = 0;
+    if (io_solution_to_json(sol, &text) != IO_OK ||
+        (rc = io_store_schedule_save(q->srv->store, q->param[0], text, q->actor, &version)) !=
+            IO_OK) {
+        ret = send_store_error(q, rc == IO_OK ? IO_ENOMEM : rc, NULL, "cannot save");
+        goto out;
+    }
+    char href[256];
+    snprintf(href, sizeof href, "/v1/programs/%s/schedules/%d", q->param[0], version);
+    ret = send_json(q, 201,
+                    json_pack("{s:s,s:i,s:i,s:s}", "program", q->param[0], "version", version,
+                              "misreported_figures", mismatches, "href", href),
+                    "Location", href);
+out:
+    free(text);
+    json_decref(body);
+    model_instance_destroy(inst);
+    model_solution_destroy(sol);
+    model_diag_free(&d);
+    return ret;
+}
+
+/* "published" -> 0, "latest" -> -1, N -> N; -2 when malformed. */
+static int parse_version(const char *s)
+{
+    if (strcmp(s, "published") == 0)
+        return 0;
+    if (strcmp(s, "latest") == 0)
+        return -1;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end || v <= 0 || v > 1000000000)
+        return -2;
+    return (int)v;
+}
+
+enum MHD_Result h_schedule_get(http_req *q)
+{
+    int v = parse_version(q->param[1]);
+    if (v == -2)
+        return send_error(q, 404, NULL, "no such schedule version");
+    char *t = NULL;
+    int got = 0;
+    int rc = io_store_schedule_get(q->srv->store, q->param[0], v, &t, &got);
+    if (rc == IO_STORE_ENOTFOUND)
+        return send_error(q, 404, NULL, "no such program or schedule version");
+    if (rc != IO_OK)
+        return send_store_error(q, rc, NULL, "cannot read");
+    char vs[16];
+    snprintf(vs, sizeof vs, "%d", got);
+    return send_text(q->conn, q->r, 200, t, "X-Schedule-Version", vs);
+}
+
+enum MHD_Result h_schedule_publish(http_req *q)
+{
+    int v = parse_version(q->param[1]);
+    if (v <= 0)
+        return send_error(q, 404, NULL, "no such schedule version");
+    int rc = io_store_schedule_publish(q->srv->store, q->param[0], v, q->actor);
+    if (rc == IO_STORE_ENOTFOUND)
+        return send_error(q, 404, NULL, "no such program or schedule version");
+    if (rc != IO_OK)
+        return send_store_error(q, rc, NULL, "cannot publish");
+    return send_json(q, 200, json_pack("{s:s,s:i}", "program", q->param[0], "published", v), NULL,
+                     NULL);
+}

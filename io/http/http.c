@@ -1,0 +1,700 @@
+/*
+ * http.c - the core of `cohort serve`, the JSON HTTP API (libmicrohttpd,
+ * one thread per connection): request state, replies, body parsing,
+ * routing, authorisation, and starting and stopping the server.
+ *
+ * Every route is one row of ROUTES[] (routes.c: method, path template,
+ * least role, handler, and what the OpenAPI document says about it); the
+ * OpenAPI document is generated from that table (openapi.c), so it lists
+ * exactly what the server does.  The handlers live in handlers_*.c, one
+ * file per resource.  Solves run as jobs in child processes
+ * (server_jobs.c).  The request log names the path template, never the ids
+ * in the path (patient ids are protected health information), nor any body.
+ */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "http_private.h"
+
+void sched_release(io_server *srv, sched_entry *e)
+{
+    if (!e)
+        return;
+    pthread_mutex_lock(&srv->sched_mu);
+    int last = --e->refs == 0;
+    pthread_mutex_unlock(&srv->sched_mu);
+    if (last) {
+        model_solution_destroy(e->sol);
+        free(e);
+    }
+}
+
+/* The published (else latest) schedule of a program, parsed: from the
+ * cache, or read and parsed now.  NULL when there is none (or it cannot be
+ * read); *version set when one exists.  Release with sched_release. */
+sched_entry *sched_acquire(io_server *srv, const char *program, int *version)
+{
+    char stamp[40];
+    int v = 0;
+    if (io_store_schedule_current(srv->store, program, &v, stamp) != IO_OK)
+        return NULL;
+    *version = v;
+    pthread_mutex_lock(&srv->sched_mu);
+    for (int i = 0; i < SCHED_CACHE; i++) {
+        sched_entry *e = srv->sched[i];
+        if (e && e->version == v && strcmp(e->program, program) == 0 &&
+            strcmp(e->stamp, stamp) == 0) {
+            e->refs++;
+            pthread_mutex_unlock(&srv->sched_mu);
+            return e;
+        }
+    }
+    pthread_mutex_unlock(&srv->sched_mu);
+    char *text = NULL;
+    if (io_store_schedule_get(srv->store, program, v, &text, NULL) != IO_OK)
+        return NULL;
+    model_diag d;
+    model_diag_init(&d);
+    sched_entry *e = calloc(1, sizeof *e);
+    if (!e || io_solution_parse(text, strlen(text), &e->sol, &d) != IO_OK) {
+        free(e);
+        free(text);
+        model_diag_free(&d);
+        return NULL;
+    }
+    free(text);
+    model_diag_free(&d);
+    snprintf(e->program, sizeof e->program, "%s", program);
+    snprintf(e->stamp, sizeof e->stamp, "%s", stamp);
+    e->version = v;
+    e->refs = 2; /* the cache and the caller */
+    pthread_mutex_lock(&srv->sched_mu);
+    unsigned k = srv->sched_next++ % SCHED_CACHE;
+    sched_entry *old = srv->sched[k];
+    srv->sched[k] = e;
+    int drop = old && --old->refs == 0;
+    pthread_mutex_unlock(&srv->sched_mu);
+    if (drop) {
+        model_solution_destroy(old->sol);
+        free(old);
+    }
+    return e;
+}
+
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ------------------------------------------------------------ replies */
+
+enum MHD_Result send_text(struct MHD_Connection *c, req_ctx *r, int status, char *text,
+                          const char *hname, const char *hvalue)
+{
+    struct MHD_Response *resp;
+    if (text)
+        resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    else
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(text);
+        return MHD_NO;
+    }
+    if (text)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (hname && hvalue)
+        MHD_add_response_header(resp, hname, hvalue);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    r->status = status;
+    return ret;
+}
+
+enum MHD_Result send_json(http_req *q, int status, json_t *j, const char *hname,
+                          const char *hvalue)
+{
+    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+    if (!text)
+        return send_text(q->conn, q->r, 500,
+                         strdup("{\"error\":{\"status\":500,\"message\":\"out of memory\"}}"),
+                         NULL, NULL);
+    return send_text(q->conn, q->r, status, text, hname, hvalue);
+}
+
+json_t *error_obj(int status, const char *path, const char *msg)
+{
+    json_t *e = json_pack("{s:i,s:s}", "status", status, "message", msg);
+    if (e && path)
+        json_object_set_new(e, "path", json_string(path));
+    return json_pack("{s:o}", "error", e);
+}
+
+enum MHD_Result send_error_c(struct MHD_Connection *c, req_ctx *r, int status,
+                             const char *path, const char *hname, const char *hvalue,
+                             const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *j = error_obj(status, path, msg);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!text)
+        text = strdup("{\"error\":{\"status\":500,\"message\":\"out of memory\"}}");
+    return send_text(c, r, status, text, hname, hvalue);
+}
+
+
+/* 400 (or status) with {"error":{...}, "status":"invalid", "errors":[...],
+ * "warnings":[...]}; paths prefixed with prefix + "." when prefix. */
+enum MHD_Result send_diag(http_req *q, int status, const char *message,
+                          const model_diag *d, const char *prefix)
+{
+    model_diag pd;
+    model_diag_init(&pd);
+    const model_diag *use = d;
+    if (prefix) {
+        for (int i = 0; i < d->n_errors; i++) {
+            char p[512];
+            snprintf(p, sizeof p, "%s%s%s", prefix, d->errors[i].path[0] ? "." : "",
+                     d->errors[i].path);
+            model_diag_error(&pd, p, "%s", d->errors[i].message);
+        }
+        for (int i = 0; i < d->n_warnings; i++) {
+            char p[512];
+            snprintf(p, sizeof p, "%s%s%s", prefix, d->warnings[i].path[0] ? "." : "",
+                     d->warnings[i].path);
+            model_diag_warning(&pd, p, "%s", d->warnings[i].message);
+        }
+        use = &pd;
+    }
+    char *text = NULL;
+    json_t *j = NULL;
+    if (io_diag_to_json(use, "invalid", &text) == IO_OK)
+        j = json_loads(text, 0, NULL);
+    free(text);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        j = json_object();
+    }
+    const char *path = use->n_errors ? use->errors[0].path : NULL;
+    char msg[600];
+    if (use->n_errors)
+        snprintf(msg, sizeof msg, "%s: %s%s%s", message, path && path[0] ? path : "",
+                 path && path[0] ? ": " : "", use->errors[0].message);
+    else
+        snprintf(msg, sizeof msg, "%s", message);
+    json_t *e = error_obj(status, path, msg);
+    json_object_set(j, "error", json_object_get(e, "error"));
+    json_decref(e);
+    model_diag_free(&pd);
+    return send_json(q, status, j, NULL, NULL);
+}
+
+/* Map a store status to a reply (for failures). */
+enum MHD_Result send_store_error(http_req *q, int rc, const model_diag *d,
+                                 const char *what)
+{
+    const char *msg = d && d->n_errors ? d->errors[0].message : NULL;
+    const char *path = d && d->n_errors && d->errors[0].path[0] ? d->errors[0].path : NULL;
+    switch (rc) {
+    case IO_STORE_ENOTFOUND:
+        return send_error(q, 404, NULL, "%s", msg ? msg : what);
+    case IO_STORE_ECONFLICT:
+        return send_error(q, 409, path, "%s", msg ? msg : what);
+    case IO_EINVAL:
+        if (d && d->n_errors)
+            return send_diag(q, 400, "invalid", d, NULL);
+        return send_error(q, 400, path, "%s", msg ? msg : what);
+    case IO_ENOMEM:
+        return send_error(q, 500, NULL, "out of memory");
+    default:
+        return send_error(q, 500, NULL, "store error: %s", msg ? msg : "database failure");
+    }
+}
+
+/* Send malloc'd JSON text from the store as is. */
+enum MHD_Result send_raw(http_req *q, int status, char *text)
+{
+    return send_text(q->conn, q->r, status, text, NULL, NULL);
+}
+
+/* ---------------------------------------------------------- requests */
+
+const char *query(http_req *q, const char *name)
+{
+    return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int query_flag(http_req *q, const char *name)
+{
+    const char *v = query(q, name);
+    return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcmp(v, "") == 0);
+}
+
+/* Parse the body as JSON.  NULL when a reply was sent (400) or, with
+ * allow_empty, when the body is empty (*sent stays 0). */
+json_t *parse_body(http_req *q, int allow_empty, int *sent)
+{
+    *sent = 0;
+    size_t n = q->r->len;
+    const char *b = q->r->body;
+    size_t i = 0;
+    while (i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t'))
+        i++;
+    if (i == n) {
+        if (allow_empty)
+            return NULL;
+        *sent = 1;
+        send_error(q, 400, "", "a JSON body is required");
+        return NULL;
+    }
+    json_error_t je;
+    json_t *j = json_loadb(b, n, JSON_DECODE_ANY, &je);
+    if (!j) {
+        *sent = 1;
+        send_error(q, 400, "", "JSON syntax error at line %d, column %d: %s", je.line, je.column,
+                   je.text);
+        return NULL;
+    }
+    return j;
+}
+
+/* The instance inside a request body: body["instance"] when present
+ * (*prefix = "instance"), else the body itself. */
+json_t *body_instance(json_t *body, const char **prefix)
+{
+    json_t *in = json_object_get(body, "instance");
+    *prefix = in ? "instance" : NULL;
+    return in ? in : body;
+}
+
+/* Parse an instance JSON value; on failure a reply was sent. */
+int read_instance(http_req *q, json_t *j, const char *prefix, model_instance **out,
+                  model_diag *d)
+{
+    if (!json_is_object(j)) {
+        send_error(q, 400, prefix ? prefix : "", "the instance must be a JSON object");
+        return -1;
+    }
+    char *text = json_dumps(j, JSON_COMPACT);
+    if (!text) {
+        send_error(q, 500, NULL, "out of memory");
+        return -1;
+    }
+    int rc = io_instance_parse(text, strlen(text), out, d);
+    free(text);
+    if (rc == IO_EINVAL || rc == IO_EIO) {
+        send_diag(q, 400, "invalid instance", d, prefix);
+        return -1;
+    }
+    if (rc != IO_OK) {
+        send_error(q, 500, NULL, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int read_solution(http_req *q, json_t *j, const char *prefix, model_solution **out)
+{
+    if (!json_is_object(j)) {
+        send_error(q, 400, prefix, "the solution must be a JSON object");
+        return -1;
+    }
+    char *text = json_dumps(j, JSON_COMPACT);
+    model_diag d;
+    model_diag_init(&d);
+    int rc = text ? io_solution_parse(text, strlen(text), out, &d) : IO_ENOMEM;
+    free(text);
+    if (rc != IO_OK) {
+        if (rc == IO_ENOMEM)
+            send_error(q, 500, NULL, "out of memory");
+        else
+            send_diag(q, 400, "invalid solution", &d, prefix);
+        model_diag_free(&d);
+        return -1;
+    }
+    model_diag_free(&d);
+    return 0;
+}
+
+/* Optional number field: 0 ok (absent leaves *v), -1 reply sent. */
+int opt_number(http_req *q, json_t *body, const char *name, double lo, double hi,
+               double *v)
+{
+    json_t *x = json_object_get(body, name);
+    if (!x)
+        return 0;
+    if (!json_is_number(x) || json_number_value(x) < lo || json_number_value(x) > hi) {
+        send_error(q, 400, name, "must be a number between %g and %g", lo, hi);
+        return -1;
+    }
+    *v = json_number_value(x);
+    return 0;
+}
+
+
+#define MAX_SEGS 8
+
+static int split_path(char *buf, char **seg)
+{
+    int n = 0;
+    char *p = buf;
+    while (*p == '/')
+        p++;
+    while (*p) {
+        if (n == MAX_SEGS)
+            return -1;
+        seg[n++] = p;
+        char *s = strchr(p, '/');
+        if (!s)
+            break;
+        *s = '\0';
+        p = s + 1;
+        if (!*p) /* trailing slash */
+            break;
+    }
+    return n;
+}
+
+/* Does the template match the segments?  Fills params. */
+static int route_match(const route *rt, char **seg, int n, const char **param)
+{
+    const char *t = rt->path + 1;
+    int i = 0, np = 0;
+    while (*t) {
+        size_t len = strcspn(t, "/");
+        if (i >= n)
+            return 0;
+        if (t[0] == '{') {
+            if (np < 4)
+                param[np++] = seg[i];
+        } else if (strlen(seg[i]) != len || strncmp(seg[i], t, len) != 0) {
+            return 0;
+        }
+        i++;
+        t += len;
+        if (*t == '/')
+            t++;
+    }
+    return i == n;
+}
+
+/* ------------------------------------------------------------- HTTP */
+
+static enum MHD_Result authorise(http_req *q, const route *rt, int *ok)
+{
+    *ok = 0;
+    const char *h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+        return send_error_c(q->conn, q->r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                            "Bearer realm=\"cohort\"",
+                            "a bearer token is required (Authorization: Bearer TOKEN)");
+    const char *tok = h + 7;
+    while (*tok == ' ')
+        tok++;
+    long id = 0;
+    int role = IO_ROLE_NONE;
+    int rc = io_store_token_auth(q->srv->store, tok, &id, &role);
+    if (rc == IO_STORE_ENOTFOUND)
+        return send_error_c(q->conn, q->r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                            "Bearer realm=\"cohort\", error=\"invalid_token\"",
+                            "the token is unknown or revoked");
+    if (rc != IO_OK)
+        return send_error(q, 500, NULL, "cannot check the token");
+    if (role < rt->role)
+        return send_error(q, 403, NULL, "this needs the %s role; the token has %s",
+                          io_role_name(rt->role), io_role_name(role));
+    q->actor = id;
+    q->role = role;
+    *ok = 1;
+    return MHD_YES;
+}
+
+static enum MHD_Result dispatch(io_server *srv, struct MHD_Connection *c, req_ctx *r,
+                                const char *url, const char *method)
+{
+    http_req q = {srv, c, r, {NULL, NULL, NULL, NULL}, 0, IO_ROLE_NONE};
+    if (r->too_big)
+        return send_error_c(c, r, 413, NULL, NULL, NULL,
+                            "the request body is larger than %zu bytes", srv->opt.max_body);
+    size_t ul = strlen(url);
+    if (ul >= 2048)
+        return send_error_c(c, r, 404, NULL, NULL, NULL, "no such resource");
+    char buf[2048];
+    memcpy(buf, url, ul + 1);
+    char *seg[MAX_SEGS];
+    int n = split_path(buf, seg);
+    const route *hit = NULL;
+    char allow[128] = "";
+    int path_found = 0;
+    for (int i = 0; n >= 0 && i < N_ROUTES; i++) {
+        const char *param[4] = {NULL, NULL, NULL, NULL};
+        if (!route_match(&ROUTES[i], seg, n, param))
+            continue;
+        path_found = 1;
+        if (strlen(allow) + strlen(ROUTES[i].method) + 3 < sizeof allow) {
+            if (allow[0])
+                strcat(allow, ", ");
+            strcat(allow, ROUTES[i].method);
+        }
+        if (strcmp(ROUTES[i].method, method) == 0) {
+            hit = &ROUTES[i];
+            memcpy(q.param, param, sizeof param);
+        }
+    }
+    if (!path_found)
+        return send_error_c(c, r, 404, NULL, NULL, NULL, "no such resource");
+    if (!hit)
+        return send_error_c(c, r, 405, NULL, MHD_HTTP_HEADER_ALLOW, allow,
+                            "method %s is not allowed here (allowed: %s)", method, allow);
+    r->tmpl = hit->path;
+    if (hit->role > IO_ROLE_NONE) {
+        int ok;
+        enum MHD_Result ret = authorise(&q, hit, &ok);
+        if (!ok)
+            return ret;
+    }
+    return hit->fn(&q);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    io_server *srv = cls;
+    req_ctx *r = *con_cls;
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        r->t0 = now_s();
+        snprintf(r->method, sizeof r->method, "%s", method);
+        *con_cls = r;
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > srv->opt.max_body) {
+            r->too_big = 1;
+            return send_error_c(c, r, 413, NULL, NULL, NULL,
+                                "the request body is larger than %zu bytes", srv->opt.max_body);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        r->received += n;
+        /* past the limit the rest is read and dropped (the 413 can only be
+         * sent once the request is complete); a client that keeps sending
+         * far past it loses the connection */
+        if (r->too_big && r->received > 4 * srv->opt.max_body + ((size_t)1 << 20))
+            return MHD_NO;
+        if (r->too_big || r->status)
+            return MHD_YES;
+        if (r->len + n > srv->opt.max_body) {
+            r->too_big = 1;
+            free(r->body);
+            r->body = NULL;
+            r->len = r->cap = 0;
+            return MHD_YES;
+        }
+        if (r->len + n + 1 > r->cap) {
+            size_t cap = r->cap ? r->cap : 4096;
+            while (cap < r->len + n + 1)
+                cap *= 2;
+            char *nb = realloc(r->body, cap);
+            if (!nb)
+                return MHD_NO;
+            r->body = nb;
+            r->cap = cap;
+        }
+        memcpy(r->body + r->len, upload_data, n);
+        r->len += n;
+        r->body[r->len] = '\0';
+        return MHD_YES;
+    }
+    if (r->status)
+        return MHD_YES;
+    return dispatch(srv, c, r, url, method);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    (void)toe;
+    io_server *srv = cls;
+    req_ctx *r = *con_cls;
+    if (!r)
+        return;
+    if (srv->opt.log) {
+        char ts[32];
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        pthread_mutex_lock(&srv->log_mu);
+        fprintf(srv->opt.log, "%s %s %s %d %.1fms\n", ts, r->method, r->tmpl ? r->tmpl : "-",
+                r->status ? r->status : 0, (now_s() - r->t0) * 1000.0);
+        fflush(srv->opt.log);
+        pthread_mutex_unlock(&srv->log_mu);
+    }
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+void io_server_options_default(io_server_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->bind = "127.0.0.1";
+    o->port = 8080;
+    o->max_body = (size_t)32 * 1024 * 1024;
+    o->timeout_s = 30;
+    o->max_connections = 256;
+    o->max_jobs = 2;
+    o->max_queued = 32;
+    o->log = NULL;
+}
+
+static char *msgdup(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *msgdup(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return strdup(buf);
+}
+
+int io_server_start(const char *db_path, const io_server_options *o, io_server **out, char **err)
+{
+    if (err)
+        *err = NULL;
+    io_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return IO_ENOMEM;
+    if (o)
+        srv->opt = *o;
+    else
+        io_server_options_default(&srv->opt);
+    if (!srv->opt.bind)
+        srv->opt.bind = "127.0.0.1";
+    pthread_mutex_init(&srv->log_mu, NULL);
+    pthread_mutex_init(&srv->sched_mu, NULL);
+    int rc = io_store_open(db_path, 1, &srv->store, err);
+    if (rc != IO_OK)
+        goto fail;
+    srv->openapi = io_server_openapi_json();
+    if (!srv->openapi) {
+        rc = IO_ENOMEM;
+        goto fail;
+    }
+    rc = io_jobs_create(srv->opt.worker, srv->opt.max_jobs, srv->opt.max_queued, &srv->jobs);
+    if (rc != IO_OK) {
+        if (err)
+            *err = msgdup("cannot start the job thread");
+        goto fail;
+    }
+    struct sockaddr_in a4;
+    struct sockaddr_in6 a6;
+    struct sockaddr *sa;
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+    memset(&a4, 0, sizeof a4);
+    memset(&a6, 0, sizeof a6);
+    if (inet_pton(AF_INET, srv->opt.bind, &a4.sin_addr) == 1) {
+        a4.sin_family = AF_INET;
+        a4.sin_port = htons((uint16_t)srv->opt.port);
+        sa = (struct sockaddr *)&a4;
+    } else if (inet_pton(AF_INET6, srv->opt.bind, &a6.sin6_addr) == 1) {
+        a6.sin6_family = AF_INET6;
+        a6.sin6_port = htons((uint16_t)srv->opt.port);
+        sa = (struct sockaddr *)&a6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        if (err)
+            *err = msgdup("--bind %s is not a numeric IPv4 or IPv6 address", srv->opt.bind);
+        rc = IO_EINVAL;
+        goto fail;
+    }
+    if (srv->opt.port < 0 || srv->opt.port > 65535) {
+        if (err)
+            *err = msgdup("port %d is out of range", srv->opt.port);
+        rc = IO_EINVAL;
+        goto fail;
+    }
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)srv->opt.port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, sa,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(srv->opt.timeout_s > 0 ? srv->opt.timeout_s : 30),
+        MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)(srv->opt.max_connections > 0 ? srv->opt.max_connections : 256),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        (unsigned)1, MHD_OPTION_END);
+    if (!srv->daemon) {
+        if (err)
+            *err = msgdup("cannot listen on %s port %d (in use, or not allowed)", srv->opt.bind,
+                          srv->opt.port);
+        rc = IO_EIO;
+        goto fail;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : srv->opt.port;
+    *out = srv;
+    return IO_OK;
+fail:
+    io_jobs_destroy(srv->jobs);
+    io_store_close(srv->store);
+    free(srv->openapi);
+    pthread_mutex_destroy(&srv->log_mu);
+    pthread_mutex_destroy(&srv->sched_mu);
+    free(srv);
+    return rc;
+}
+
+int io_server_port(const io_server *s)
+{
+    return s ? s->port : -1;
+}
+
+void io_server_stop(io_server *s)
+{
+    if (!s)
+        return;
+    /* Jobs first: shutting them down wakes requests waiting on a
+     * synchronous solve, so the connection threads can finish. */
+    io_jobs_shutdown(s->jobs);
+    MHD_stop_daemon(s->daemon);
+    io_jobs_destroy(s->jobs);
+    io_store_close(s->store);
+    free(s->openapi);
+    for (int i = 0; i < SCHED_CACHE; i++)
+        if (s->sched[i]) {
+            model_solution_destroy(s->sched[i]->sol);
+            free(s->sched[i]);
+        }
+    pthread_mutex_destroy(&s->log_mu);
+    pthread_mutex_destroy(&s->sched_mu);
+    free(s);
+}

@@ -1,0 +1,170 @@
+/*
+ * http_private.h - what the pieces of the HTTP server (io/http/) share:
+ * server and request state, the route table, and the reply and request
+ * helpers the handlers are written with.
+ */
+#ifndef COHORT_HTTP_PRIVATE_H
+#define COHORT_HTTP_PRIVATE_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+
+#include "io_private.h"
+#include "solver.h"
+
+#ifndef COHORT_VERSION
+#define COHORT_VERSION MODEL_VERSION
+#endif
+
+/* A parsed saved schedule, shared by the requests that rank fill
+ * suggestions against it (read-only); freed when evicted and unused. */
+typedef struct sched_entry {
+    char program[65];
+    int version;
+    char stamp[40];
+    model_solution *sol;
+    int refs; /* users, plus 1 while in the cache */
+} sched_entry;
+#define SCHED_CACHE 4
+
+struct io_server {
+    struct MHD_Daemon *daemon;
+    io_store *store;
+    io_jobs *jobs;
+    io_server_options opt;
+    int port;
+    char *openapi;
+    pthread_mutex_t log_mu;
+    pthread_mutex_t sched_mu;
+    sched_entry *sched[SCHED_CACHE];
+    unsigned sched_next;
+};
+
+/* Per-request state (one per HTTP request on a connection). */
+typedef struct req_ctx {
+    char *body;
+    size_t len, cap;
+    size_t received; /* body bytes seen, kept or not */
+    int too_big;
+    double t0;
+    int status;       /* sent status, 0 = none yet */
+    const char *tmpl; /* matched route template, for the log */
+    char method[12];
+} req_ctx;
+
+typedef struct http_req {
+    io_server *srv;
+    struct MHD_Connection *conn;
+    req_ctx *r;
+    const char *param[4]; /* path parameters in template order */
+    long actor;           /* token id */
+    int role;
+} http_req;
+
+typedef enum MHD_Result (*route_fn)(http_req *q);
+
+typedef struct route {
+    const char *method;
+    const char *path; /* template: "{name}" segments are parameters */
+    int role;         /* least role; IO_ROLE_NONE = no token needed */
+    route_fn fn;
+    const char *op;       /* operationId */
+    const char *summary;  /* one line */
+    const char *request;  /* request body schema (components), NULL = none */
+    int ok;               /* success status */
+    const char *response; /* success body schema, NULL = no body */
+    const char *query;    /* "name:description|name:description" */
+    const char *errors;   /* documented error statuses besides 401/403 */
+} route;
+
+/* A stored plan: where to save the schedule when the job is done. */
+typedef struct plan_arg {
+    io_store *store;
+    char *program;
+    long actor;
+} plan_arg;
+
+/* Every route, in match order (routes.c). */
+extern const route ROUTES[];
+extern const int N_ROUTES;
+
+/* Core (http.c): the schedule cache, replies and request parsing. */
+void sched_release(io_server *srv, sched_entry *e);
+sched_entry *sched_acquire(io_server *srv, const char *program, int *version);
+enum MHD_Result send_text(struct MHD_Connection *c, req_ctx *r, int status, char *text,
+                          const char *hname, const char *hvalue);
+enum MHD_Result send_json(http_req *q, int status, json_t *j, const char *hname,
+                          const char *hvalue);
+json_t *error_obj(int status, const char *path, const char *msg);
+enum MHD_Result send_error_c(struct MHD_Connection *c, req_ctx *r, int status, const char *path,
+                             const char *hname, const char *hvalue, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+enum MHD_Result send_diag(http_req *q, int status, const char *message, const model_diag *d,
+                          const char *prefix);
+enum MHD_Result send_store_error(http_req *q, int rc, const model_diag *d, const char *what);
+enum MHD_Result send_raw(http_req *q, int status, char *text);
+const char *query(http_req *q, const char *name);
+int query_flag(http_req *q, const char *name);
+json_t *parse_body(http_req *q, int allow_empty, int *sent);
+json_t *body_instance(json_t *body, const char **prefix);
+int read_instance(http_req *q, json_t *j, const char *prefix, model_instance **out, model_diag *d);
+int read_solution(http_req *q, json_t *j, const char *prefix, model_solution **out);
+int opt_number(http_req *q, json_t *body, const char *name, double lo, double hi, double *v);
+#define send_error(q, status, path, ...)                                                           \
+    send_error_c((q)->conn, (q)->r, status, path, NULL, NULL, __VA_ARGS__)
+
+/* handlers_jobs.c */
+void plan_arg_free(void *p);
+char *plan_done(void *p, const char *result);
+double plan_deadline(const model_instance *inst, double time_limit_s);
+enum MHD_Result run_job(http_req *q, const char *kind, const char *program, double deadline,
+                        json_t *input, io_job_done done, io_job_free fr, void *arg, int sync);
+enum MHD_Result h_job_get(http_req *q);
+enum MHD_Result h_job_delete(http_req *q);
+
+/* handlers_stateless.c */
+enum MHD_Result h_health(http_req *q);
+enum MHD_Result h_openapi(http_req *q);
+enum MHD_Result h_validate(http_req *q);
+int plan_options(http_req *q, json_t *body, json_t *job, double *tl);
+enum MHD_Result h_plan(http_req *q);
+json_t *check_report_json(const model_check_report *rep);
+enum MHD_Result h_check(http_req *q);
+int run_fill(const model_instance *inst, const model_solution *sol, json_t *events,
+             const solver_fill_options *fo, json_t **out, model_diag *d);
+enum MHD_Result h_fill(http_req *q);
+enum MHD_Result h_whatif(http_req *q);
+
+/* handlers_programs.c */
+enum MHD_Result h_programs_list(http_req *q);
+enum MHD_Result h_programs_create(http_req *q);
+enum MHD_Result h_program_get(http_req *q);
+enum MHD_Result h_program_put(http_req *q);
+enum MHD_Result h_program_delete(http_req *q);
+
+/* handlers_entities.c */
+enum MHD_Result h_entity_list(http_req *q);
+enum MHD_Result h_entity_get(http_req *q);
+enum MHD_Result h_entity_create(http_req *q);
+enum MHD_Result h_entity_put(http_req *q);
+enum MHD_Result h_entity_delete(http_req *q);
+
+/* handlers_schedules.c */
+enum MHD_Result h_program_plan(http_req *q);
+enum MHD_Result h_schedules_list(http_req *q);
+enum MHD_Result h_schedule_post(http_req *q);
+enum MHD_Result h_schedule_get(http_req *q);
+enum MHD_Result h_schedule_publish(http_req *q);
+
+/* handlers_events.c */
+enum MHD_Result h_events_post(http_req *q);
+enum MHD_Result h_events_get(http_req *q);
+
+/* handlers_tokens.c */
+enum MHD_Result h_tokens_list(http_req *q);
+enum MHD_Result h_tokens_create(http_req *q);
+enum MHD_Result h_token_delete(http_req *q);
+enum MHD_Result h_audit(http_req *q);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * routes.c - The route table: every HTTP route as one row (method, path
+ * template, least role, handler, OpenAPI text).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_private.h"
+
+/* ------------------------------------------------------------ routes */
+
+#define E_ALL "400,404,413"
+#define ENTITY_ROUTES(coll, schema)                                                             \
+    {"GET", "/v1/programs/{program}/" coll, IO_ROLE_VIEWER, h_entity_list, "list_" coll,        \
+     "List the program's " coll " in program order", NULL, 200, "array:" schema, NULL, "404"},  \
+        {"POST", "/v1/programs/{program}/" coll, IO_ROLE_ADMIN, h_entity_create,                \
+         "create_" coll,                                                                        \
+         "Add one entry to " coll "; the program is re-validated (400 with every error)",       \
+         schema, 201, schema, NULL, "400,404,409,413"},                                         \
+        {"GET", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_VIEWER, h_entity_get,           \
+         "get_" coll, "One entry of " coll, NULL, 200, schema, NULL, "404"},                   \
+        {"PUT", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_ADMIN, h_entity_put,            \
+         "replace_" coll,                                                                       \
+         "Replace one entry of " coll " (the body's id, when given, must match); re-validated", \
+         schema, 200, schema, NULL, "400,404,413"},                                             \
+        {"DELETE", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_ADMIN, h_entity_delete,      \
+         "delete_" coll,                                                                        \
+         "Delete one entry of " coll " (400 when the rest of the program still refers to it)",  \
+         NULL, 204, NULL, NULL, "400,404"}
+
+const route ROUTES[] = {
+    {"GET", "/v1/health", IO_ROLE_NONE, h_health, "health", "Liveness, versions and job counts",
+     NULL, 200, "Health", NULL, ""},
+    {"GET", "/v1/openapi.json", IO_ROLE_NONE, h_openapi, "openapi", "This OpenAPI document", NULL,
+     200, "object", NULL, ""},
+    {"POST", "/v1/validate", IO_ROLE_VIEWER, h_validate, "validate",
+     "Validate an instance: 200 with the report when valid (warnings allowed), 400 with every "
+     "error and its path when not",
+     "InstanceRequest", 200, "Diagnostics", NULL, "400,413"},
+    {"POST", "/v1/plan", IO_ROLE_COORDINATOR, h_plan, "plan",
+     "Plan the quarter for an instance (solved in a child process within the time limit). "
+     "Answers the solution (200), or with ?async=true a job (202)",
+     "PlanRequest", 200, "Solution", "async:true = answer 202 with a job id at once", "400,413,500,503"},
+    {"POST", "/v1/check", IO_ROLE_VIEWER, h_check, "check",
+     "Check a solution against its instance: every hard rule it breaks and every figure it "
+     "misreports (what `cohort check --json` prints; 200 also when there are violations: see "
+     "status)",
+     "CheckRequest", 200, "CheckReport", NULL, "400,413"},
+    {"POST", "/v1/fill", IO_ROLE_COORDINATOR, h_fill, "fill",
+     "A seat opened (dropped, graduated), a hold, a return or a referral: rank the waitlisted "
+     "patients for each opened seat (what `cohort fill --json` prints); with \"apply\": true "
+     "the top ones are placed and the answer also has the updated solution and instance",
+     "FillRequest", 200, "FillReport", NULL, "400,413"},
+    {"POST", "/v1/whatif", IO_ROLE_COORDINATOR, h_whatif, "whatif",
+     "Plan the baseline and each scenario (in parallel child processes) and compare them (what "
+     "`cohort whatif` prints). Answers the comparison (200), or with ?async=true a job (202)",
+     "WhatifRequest", 200, "WhatifReport", "async:true = answer 202 with a job id at once",
+     "400,413,500,503"},
+    {"GET", "/v1/programs", IO_ROLE_VIEWER, h_programs_list, "list_programs",
+     "Stored programs with entity counts and schedule versions", NULL, 200, "array:ProgramSummary",
+     NULL, ""},
+    {"POST", "/v1/programs", IO_ROLE_ADMIN, h_programs_create, "create_program",
+     "Store a program from an instance (validated; 400 with every error)", "ProgramCreate", 201,
+     "ProgramRef", "id:program id (default: from the program name)", "400,409,413"},
+    {"GET", "/v1/programs/{program}", IO_ROLE_VIEWER, h_program_get, "get_program",
+     "The stored program as an instance (what `cohort export` writes)", NULL, 200, "Instance",
+     NULL, "404"},
+    {"PUT", "/v1/programs/{program}", IO_ROLE_ADMIN, h_program_put, "replace_program",
+     "Replace the whole program with an instance (validated)", "InstanceRequest", 200,
+     "ProgramRef", NULL, "400,404,413"},
+    {"DELETE", "/v1/programs/{program}", IO_ROLE_ADMIN, h_program_delete, "delete_program",
+     "Delete a program with its history and schedules (the audit trail stays)", NULL, 204, NULL,
+     NULL, "404"},
+    ENTITY_ROUTES("group_types", "GroupType"),
+    ENTITY_ROUTES("groups", "Group"),
+    ENTITY_ROUTES("rooms", "Room"),
+    ENTITY_ROUTES("facilitators", "Facilitator"),
+    ENTITY_ROUTES("patients", "Patient"),
+    {"POST", "/v1/programs/{program}/plan", IO_ROLE_COORDINATOR, h_program_plan, "plan_program",
+     "Solve the stored program as a job (202); when it finds a schedule it is saved as the next "
+     "schedule version (the job's \"version\")",
+     "ProgramPlanRequest", 202, "JobAccepted", NULL, "400,404,413,503"},
+    {"POST", "/v1/programs/{program}/events", IO_ROLE_COORDINATOR, h_events_post,
+     "record_events",
+     "Record roster events (all or nothing): rosters and the waitlist change, each event joins "
+     "the status history; the answer ranks the waitlist for every opened seat and referral "
+     "against the published (else latest) schedule (\"suggestions\", as POST /v1/fill)",
+     "EventsRequest", 201, "EventsResult", NULL, "400,404,413"},
+    {"GET", "/v1/programs/{program}/events", IO_ROLE_VIEWER, h_events_get, "history",
+     "Roster status history, oldest first", NULL, 200, "array:HistoryEntry",
+     "patient:only this patient|group:only this group", "404"},
+    {"GET", "/v1/programs/{program}/schedules", IO_ROLE_VIEWER, h_schedules_list,
+     "list_schedules", "Saved schedule versions", NULL, 200, "array:ScheduleSummary", NULL, "404"},
+    {"POST", "/v1/programs/{program}/schedules", IO_ROLE_COORDINATOR, h_schedule_post,
+     "save_schedule",
+     "Save a schedule made elsewhere (a solution) as the next version; refused (400, with the "
+     "checker's violations) when it breaks a hard rule of the stored program",
+     "Solution", 201, "ScheduleSaved", NULL, "400,404,413"},
+    {"GET", "/v1/programs/{program}/schedules/{version}", IO_ROLE_VIEWER, h_schedule_get,
+     "get_schedule",
+     "One saved schedule (a solution); version is a number, \"published\" or \"latest\" "
+     "(header X-Schedule-Version names it)",
+     NULL, 200, "Solution", NULL, "404"},
+    {"POST", "/v1/programs/{program}/schedules/{version}/publish", IO_ROLE_COORDINATOR,
+     h_schedule_publish, "publish_schedule",
+     "Publish a schedule version (the previously published one is unpublished)", NULL, 200,
+     "Published", NULL, "404"},
+    {"GET", "/v1/jobs/{job}", IO_ROLE_VIEWER, h_job_get, "get_job",
+     "A job's status; when done its result (and, for a stored plan, the saved version)", NULL,
+     200, "Job", NULL, "404"},
+    {"DELETE", "/v1/jobs/{job}", IO_ROLE_COORDINATOR, h_job_delete, "cancel_job",
+     "Stop a queued or running job (its solver process is killed); answers its status", NULL,
+     200, "Job", NULL, "404"},
+    {"GET", "/v1/tokens", IO_ROLE_ADMIN, h_tokens_list, "list_tokens",
+     "API tokens (never their secrets or hashes)", NULL, 200, "array:Token", NULL, ""},
+    {"POST", "/v1/tokens", IO_ROLE_ADMIN, h_tokens_create, "create_token",
+     "Create a token; its secret is in this answer only", "TokenCreate", 201, "TokenCreated",
+     NULL, "400,413"},
+    {"DELETE", "/v1/tokens/{token}", IO_ROLE_ADMIN, h_token_delete, "revoke_token",
+     "Revoke a token", NULL, 204, NULL, NULL, "404"},
+    {"GET", "/v1/audit", IO_ROLE_ADMIN, h_audit, "audit",
+     "Audit trail, newest first: who (token id), when, what, before and after", NULL, 200,
+     "array:AuditEntry", "program:only this program|limit:rows, 1..10000 (default 100)", "400"},
+};
+const int N_ROUTES = (int)(sizeof ROUTES / sizeof ROUTES[0]);

@@ -1,0 +1,168 @@
+/*
+ * store_entities.c - One program's entities (group types, groups, rooms,
+ * facilitators, patients): list, get, put and delete one entry.
+ */
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_private.h"
+
+/* -------------------------------------------------------- entities */
+
+int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, char **json)
+{
+    if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
+        return IO_EINVAL;
+    char sql[128];
+    sqlite3_stmt *st = NULL;
+    json_t *arr = json_array();
+    if (!arr)
+        return IO_ENOMEM;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
+    snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE program_id = ? ORDER BY pos", TABLES[kind]);
+    if (rc == IO_OK)
+        rc = prep(db, &st, sql, "s", program);
+    int step = SQLITE_DONE;
+    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, col_json(st, 0));
+    if (rc == IO_OK && step != SQLITE_DONE)
+        rc = IO_STORE_EDB;
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    if (rc != IO_OK) {
+        json_decref(arr);
+        return rc;
+    }
+    return give(arr, json);
+}
+
+int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind, const char *eid,
+                        char **json)
+{
+    if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
+        return IO_EINVAL;
+    char sql[128];
+    sqlite3_stmt *st = NULL;
+    snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE program_id = ? AND id = ?", TABLES[kind]);
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st, sql, "ss", program, eid);
+    if (rc == IO_OK) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            const char *t = (const char *)sqlite3_column_text(st, 0);
+            *json = strdup(t ? t : "null");
+            rc = *json ? IO_OK : IO_ENOMEM;
+        } else {
+            rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+        }
+    }
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    return rc;
+}
+
+typedef struct {
+    io_entity_kind kind;
+    const char *eid;
+    json_t *body;
+    const char *id; /* resolved id */
+} entity_ctx;
+
+static int put_fn(io_store *s, json_t *doc, void *vctx, model_diag *d)
+{
+    (void)s;
+    entity_ctx *c = vctx;
+    json_t *arr = json_object_get(doc, COLLECTIONS[c->kind]);
+    if (!json_is_array(arr)) {
+        arr = json_array();
+        json_object_set_new(doc, COLLECTIONS[c->kind], arr);
+    }
+    size_t idx = 0;
+    json_t *found = find_by_id(arr, c->id, &idx);
+    if (!c->eid) {
+        if (found) {
+            model_diag_error(d, "id", "%s '%s' already exists", COLLECTIONS[c->kind], c->id);
+            return IO_STORE_ECONFLICT;
+        }
+        return json_array_append(arr, c->body) == 0 ? IO_OK : IO_ENOMEM;
+    }
+    if (!found) {
+        model_diag_error(d, "", "no %s '%s'", COLLECTIONS[c->kind], c->id);
+        return IO_STORE_ENOTFOUND;
+    }
+    return json_array_set(arr, idx, c->body) == 0 ? IO_OK : IO_ENOMEM;
+}
+
+int io_store_entity_put(io_store *s, const char *program, io_entity_kind kind, const char *eid,
+                        const char *body, size_t len, long actor, char **json_out, model_diag *d)
+{
+    if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
+        return IO_EINVAL;
+    json_error_t je;
+    json_t *b = json_loadb(body, len, 0, &je);
+    if (!json_is_object(b)) {
+        if (b)
+            model_diag_error(d, "", "the body must be a JSON object");
+        else
+            model_diag_error(d, "", "JSON syntax error at line %d column %d: %s", je.line,
+                             je.column, je.text);
+        json_decref(b);
+        return IO_EINVAL;
+    }
+    json_t *idv = json_object_get(b, "id");
+    if (eid) {
+        if (idv && !(json_is_string(idv) && strcmp(json_string_value(idv), eid) == 0)) {
+            model_diag_error(d, "id", "the body's id does not match '%s' in the path", eid);
+            json_decref(b);
+            return IO_EINVAL;
+        }
+        if (!idv)
+            json_object_set_new(b, "id", json_string(eid));
+    } else if (!json_is_string(idv) || json_string_length(idv) == 0) {
+        model_diag_error(d, "id", "missing: a string id is required");
+        json_decref(b);
+        return IO_EINVAL;
+    }
+    entity_ctx c = {kind, eid, b, json_string_value(json_object_get(b, "id"))};
+    json_t *norm = NULL;
+    int rc = mutate(s, program, put_fn, &c, eid ? "entity.update" : "entity.create",
+                    kind == IO_ENTITY_GROUP ? "edited" : NULL, actor, &norm, d);
+    if (rc == IO_OK && json_out) {
+        json_t *e = find_by_id(json_object_get(norm, COLLECTIONS[kind]), c.id, NULL);
+        *json_out = dump(e);
+        if (!*json_out)
+            rc = IO_ENOMEM;
+    }
+    json_decref(norm);
+    json_decref(b);
+    return rc;
+}
+
+static int delete_fn(io_store *s, json_t *doc, void *vctx, model_diag *d)
+{
+    (void)s;
+    entity_ctx *c = vctx;
+    json_t *arr = json_object_get(doc, COLLECTIONS[c->kind]);
+    size_t idx = 0;
+    if (!find_by_id(arr, c->id, &idx)) {
+        model_diag_error(d, "", "no %s '%s'", COLLECTIONS[c->kind], c->id);
+        return IO_STORE_ENOTFOUND;
+    }
+    return json_array_remove(arr, idx) == 0 ? IO_OK : IO_ENOMEM;
+}
+
+int io_store_entity_delete(io_store *s, const char *program, io_entity_kind kind, const char *eid,
+                           long actor, model_diag *d)
+{
+    if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
+        return IO_EINVAL;
+    entity_ctx c = {kind, eid, NULL, eid};
+    return mutate(s, program, delete_fn, &c, "entity.delete",
+                  kind == IO_ENTITY_GROUP ? "edited" : NULL, actor, NULL, d);
+}

@@ -1,0 +1,440 @@
+/*
+ * store_events.c - Roster events: recording enrolments and status changes
+ * against a stored program, and reading the roster history.
+ */
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_private.h"
+
+/* ---------------------------------------------------------- events */
+
+typedef struct {
+    const json_t *old; /* the stored document (shared elements) */
+    json_t *events;   /* array of event objects */
+    const char *base; /* path prefix: "", "events" */
+    int wrapped;      /* body was an array or {"events":[]} */
+    json_t *recorded; /* array of {"event","group","patient","status","date"} */
+} events_ctx;
+
+static void ev_path(char *buf, size_t n, const events_ctx *c, size_t i, const char *field)
+{
+    if (!c->wrapped)
+        snprintf(buf, n, "%s", field);
+    else
+        snprintf(buf, n, "%s[%zu]%s%s", c->base, i, field[0] ? "." : "", field);
+}
+
+static json_t *find_member(json_t *group, const char *patient)
+{
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(group, "members"), i, m)
+    {
+        const char *p = json_string_value(json_object_get(m, "patient"));
+        if (p && strcmp(p, patient) == 0)
+            return m;
+    }
+    return NULL;
+}
+
+static int occupies(const json_t *m)
+{
+    int st = model_status_parse(json_string_value(json_object_get(m, "status")));
+    return st >= 0 && model_status_occupies((model_member_status)st);
+}
+
+static int events_fn(io_store *s, json_t *doc, void *vctx, model_diag *d)
+{
+    (void)s;
+    events_ctx *c = vctx;
+    size_t i;
+    json_t *ev;
+    int errors = 0;
+    char path[128], tbuf[11];
+    today(tbuf);
+    json_array_foreach(c->events, i, ev)
+    {
+        if (!json_is_object(ev)) {
+            ev_path(path, sizeof path, c, i, "");
+            model_diag_error(d, path, "an event must be a JSON object");
+            errors++;
+            continue;
+        }
+        const char *kind = json_string_value(json_object_get(ev, "event"));
+        const char *date = tbuf;
+        json_t *dv = json_object_get(ev, "date");
+        int dd;
+        if (dv) {
+            if (!json_is_string(dv) || model_date_parse(json_string_value(dv), &dd) != MODEL_OK) {
+                ev_path(path, sizeof path, c, i, "date");
+                model_diag_error(d, path, "not an ISO date (YYYY-MM-DD)");
+                errors++;
+                continue;
+            }
+            date = json_string_value(dv);
+        }
+        static const char *const KINDS[] = {"dropped",    "graduated", "hold_clinical",
+                                            "hold_admin", "returned",  "placed",
+                                            "referral"};
+        int k = -1;
+        for (int x = 0; x < 7; x++)
+            if (kind && strcmp(kind, KINDS[x]) == 0)
+                k = x;
+        if (k < 0) {
+            ev_path(path, sizeof path, c, i, "event");
+            model_diag_error(d, path,
+                             "unknown event '%s' (dropped, graduated, hold_clinical, hold_admin,"
+                             " returned, placed, referral)",
+                             kind ? kind : "(missing)");
+            errors++;
+            continue;
+        }
+        if (k == 6) { /* referral: a new patient on the waitlist */
+            json_t *p = json_object_get(ev, "patient");
+            const char *pid = json_string_value(json_object_get(p, "id"));
+            ev_path(path, sizeof path, c, i, "patient");
+            if (!json_is_object(p) || !pid || !pid[0]) {
+                model_diag_error(d, path, "a referral needs a patient object with an id");
+                errors++;
+                continue;
+            }
+            json_t *pats = json_object_get(doc, "patients");
+            if (!json_is_array(pats)) {
+                pats = json_array();
+                json_object_set_new(doc, "patients", pats);
+            }
+            if (find_by_id(pats, pid, NULL)) {
+                model_diag_error(d, path, "patient '%s' already exists", pid);
+                errors++;
+                continue;
+            }
+            json_t *np = json_deep_copy(p);
+            if (!json_object_get(np, "added"))
+                json_object_set_new(np, "added", json_string(date));
+            json_array_append_new(pats, np);
+            json_array_append_new(c->recorded,
+                                  json_pack("{s:s,s:n,s:s,s:n,s:s}", "event", kind, "group",
+                                            "patient", pid, "status", "date", date));
+            continue;
+        }
+        const char *gid = json_string_value(json_object_get(ev, "group"));
+        const char *pid = json_string_value(json_object_get(ev, "patient"));
+        size_t gidx = 0;
+        json_t *g = gid ? find_by_id(json_object_get(doc, "groups"), gid, &gidx) : NULL;
+        if (!g) {
+            ev_path(path, sizeof path, c, i, "group");
+            model_diag_error(d, path, gid ? "no group '%s'" : "missing: the group id%s",
+                             gid ? gid : "");
+            errors++;
+            continue;
+        }
+        if (!pid) {
+            ev_path(path, sizeof path, c, i, "patient");
+            model_diag_error(d, path, "missing: the patient id");
+            errors++;
+            continue;
+        }
+        json_t *m = find_member(g, pid);
+        const char *status = NULL;
+        /* this group is edited below (when the event is valid): own it */
+        json_t *owned = own_element(json_object_get(doc, "groups"), gidx,
+                                    json_object_get(c->old, "groups"));
+        if (!owned)
+            return IO_ENOMEM;
+        if (owned != g) {
+            g = owned;
+            m = find_member(g, pid);
+        }
+        ev_path(path, sizeof path, c, i, "patient");
+        if (k <= 3) { /* dropped graduated hold_clinical hold_admin */
+            if (!m || !occupies(m)) {
+                model_diag_error(d, path, "patient '%s' is not an active or held member of '%s'",
+                                 pid, gid);
+                errors++;
+                continue;
+            }
+            status = kind;
+        } else if (k == 4) { /* returned */
+            const char *cur = m ? json_string_value(json_object_get(m, "status")) : NULL;
+            if (!cur || strncmp(cur, "hold_", 5) != 0) {
+                model_diag_error(d, path, "patient '%s' is not on hold in '%s'", pid, gid);
+                errors++;
+                continue;
+            }
+            status = "active";
+        } else { /* placed */
+            if (!find_by_id(json_object_get(doc, "patients"), pid, NULL)) {
+                model_diag_error(d, path, "no patient '%s'", pid);
+                errors++;
+                continue;
+            }
+            size_t gi;
+            json_t *og;
+            int busy = 0;
+            json_array_foreach(json_object_get(doc, "groups"), gi, og)
+            {
+                json_t *om = find_member(og, pid);
+                if (om && occupies(om))
+                    busy = 1;
+            }
+            if (busy) {
+                model_diag_error(d, path, "patient '%s' already has a seat in a group", pid);
+                errors++;
+                continue;
+            }
+            status = "active";
+            if (!m) {
+                json_t *members = json_object_get(g, "members");
+                if (!json_is_array(members)) {
+                    members = json_array();
+                    json_object_set_new(g, "members", members);
+                }
+                m = json_object();
+                json_object_set_new(m, "patient", json_string(pid));
+                json_array_append_new(members, m);
+            }
+        }
+        json_object_set_new(m, "status", json_string(status));
+        json_object_set_new(m, "since", json_string(date));
+        json_array_append_new(c->recorded,
+                              json_pack("{s:s,s:s,s:s,s:s,s:s}", "event", kind, "group", gid,
+                                        "patient", pid, "status", status, "date", date));
+    }
+    return errors ? IO_EINVAL : IO_OK;
+}
+
+/* True when every recorded event only changes a roster (no referral). */
+static int roster_only(const json_t *recorded)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(recorded, i, r)
+    {
+        const char *ev = json_string_value(json_object_get(r, "event"));
+        if (!ev || strcmp(ev, "referral") == 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Apply recorded roster events to the parsed program of old (the cached
+ * instance of old_rev, or old parsed now) and validate the result: *out is
+ * the program after the events.  IO_EINVAL with the validator's paths. */
+static int roster_fast_path(io_store *s, const char *pid, const json_t *old, long long old_rev,
+                            const json_t *recorded, model_instance **out, model_diag *d)
+{
+    model_instance *inst = NULL;
+    json_decref(cache_get(s, pid, old_rev, &inst));
+    if (!inst) {
+        char *text = dump(old);
+        model_diag local;
+        model_diag_init(&local);
+        int rc = text ? io_instance_parse(text, strlen(text), &inst, &local) : IO_ENOMEM;
+        free(text);
+        model_diag_free(&local);
+        if (rc != IO_OK)
+            return rc == IO_ENOMEM ? IO_ENOMEM : IO_STORE_EDB; /* stored programs are valid */
+    }
+    size_t i;
+    json_t *r;
+    int rc = IO_OK;
+    json_array_foreach(recorded, i, r)
+    {
+        const char *gid = json_string_value(json_object_get(r, "group"));
+        const char *p = json_string_value(json_object_get(r, "patient"));
+        int st = model_status_parse(json_string_value(json_object_get(r, "status")));
+        int date = -1;
+        int gi = model_find_group(inst, gid);
+        if (gi < 0 || !p || st < 0 ||
+            model_date_parse(json_string_value(json_object_get(r, "date")), &date) != MODEL_OK) {
+            rc = IO_STORE_EDB; /* events_fn checked all of this */
+            break;
+        }
+        model_group *g = &inst->groups[gi];
+        model_member *m = NULL;
+        for (int k = 0; k < g->n_members && !m; k++)
+            if (strcmp(g->members[k].patient, p) == 0)
+                m = &g->members[k];
+        if (!m) { /* placed */
+            model_member *nm = realloc(g->members, (size_t)(g->n_members + 1) * sizeof *nm);
+            char *pc = model_strdup(p);
+            if (!nm || !pc) {
+                if (nm)
+                    g->members = nm;
+                free(pc);
+                rc = IO_ENOMEM;
+                break;
+            }
+            g->members = nm;
+            m = &g->members[g->n_members++];
+            m->patient = pc;
+            m->patient_idx = model_find_patient(inst, p);
+        }
+        m->status = (model_member_status)st;
+        m->since = date;
+    }
+    if (rc == IO_OK) {
+        model_diag local;
+        model_diag_init(&local);
+        int v = model_instance_validate(inst, &local);
+        if (v != MODEL_OK) {
+            diag_copy_errors(d, &local);
+            rc = v == MODEL_ENOMEM ? IO_ENOMEM : IO_EINVAL;
+        }
+        model_diag_free(&local);
+    }
+    if (rc != IO_OK) {
+        model_instance_destroy(inst);
+        return rc;
+    }
+    *out = inst;
+    return IO_OK;
+}
+
+int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
+                           long actor, char **recorded, model_diag *d)
+{
+    sqlite3 *db = s->db;
+    json_error_t je;
+    json_t *b = json_loadb(body, len, 0, &je);
+    if (!b) {
+        model_diag_error(d, "", "JSON syntax error at line %d column %d: %s", je.line, je.column,
+                         je.text);
+        return IO_EINVAL;
+    }
+    events_ctx c = {NULL, NULL, "", 0, json_array()};
+    if (json_is_array(b)) {
+        c.events = json_incref(b);
+        c.wrapped = 1;
+    } else if (json_is_object(b) && json_object_get(b, "events")) {
+        c.events = json_incref(json_object_get(b, "events"));
+        c.base = "events";
+        c.wrapped = 1;
+        if (!json_is_array(c.events)) {
+            model_diag_error(d, "events", "must be an array of events");
+            json_decref(c.events);
+            json_decref(c.recorded);
+            json_decref(b);
+            return IO_EINVAL;
+        }
+    } else if (json_is_object(b)) {
+        c.events = json_pack("[O]", b);
+    } else {
+        model_diag_error(d, "", "expected an event object, an array or {\"events\": [...]}");
+        json_decref(c.recorded);
+        json_decref(b);
+        return IO_EINVAL;
+    }
+    if (json_array_size(c.events) == 0) {
+        model_diag_error(d, c.base, "no events");
+        json_decref(c.events);
+        json_decref(c.recorded);
+        json_decref(b);
+        return IO_EINVAL;
+    }
+    /* mutate() runs events_fn, validation and sync; the history rows and
+     * their ids come from a second pass inside the same transaction, so it
+     * is done here by hand rather than through mutate(). */
+    json_t *old = NULL, *work = NULL, *norm = NULL;
+    model_instance *inst = NULL;
+    long long rev = 0, old_rev = 0;
+    lock(s);
+    int rc = begin(s);
+    if (rc != IO_OK)
+        db_error(s, d);
+    if (rc == IO_OK) {
+        rc = load_doc(s, db, program, &old, &old_rev);
+        if (rc == IO_STORE_ENOTFOUND)
+            model_diag_error(d, "", "no program '%s'", program);
+    }
+    if (rc == IO_OK) {
+        c.old = old;
+        work = work_copy(old);
+        rc = work ? events_fn(s, work, &c, d) : IO_ENOMEM;
+    }
+    if (rc == IO_OK && roster_only(c.recorded)) {
+        /* Roster changes only: edit the parsed program and validate it (the
+         * JSON edits are already in normal form), instead of re-reading the
+         * whole program from text. */
+        rc = roster_fast_path(s, program, old, old_rev, c.recorded, &inst, d);
+        if (rc == IO_OK)
+            norm = json_incref(work);
+    } else if (rc == IO_OK) {
+        rc = normalise(work, &norm, &inst, d);
+    }
+    if (rc == IO_OK)
+        rc = sync_doc(s, program, old, norm, "events.record", actor, &rev);
+    size_t i;
+    json_t *r;
+    json_array_foreach(c.recorded, i, r)
+    {
+        if (rc != IO_OK)
+            break;
+        rc = run(db,
+                 "INSERT INTO member_event(program_id, group_id, patient_id, event, status, date,"
+                 " token_id) VALUES (?,?,?,?,?,?,?)",
+                 "ssssssa", program, json_string_value(json_object_get(r, "group")),
+                 json_string_value(json_object_get(r, "patient")),
+                 json_string_value(json_object_get(r, "event")),
+                 json_string_value(json_object_get(r, "status")),
+                 json_string_value(json_object_get(r, "date")), actor);
+        if (rc == IO_OK)
+            json_object_set_new(r, "id", json_integer(sqlite3_last_insert_rowid(s->db)));
+    }
+    rc = txn_end(s, rc, d);
+    if (rc == IO_OK)
+        cache_put(s, program, rev, norm, inst), inst = NULL;
+    unlock(s);
+    json_decref(old);
+    json_decref(work);
+    json_decref(norm);
+    model_instance_destroy(inst);
+    json_decref(c.events);
+    json_decref(b);
+    if (rc == IO_OK && recorded)
+        return give(c.recorded, recorded);
+    json_decref(c.recorded);
+    return rc;
+}
+
+int io_store_history(io_store *s, const char *program, const char *patient, const char *group,
+                     char **json)
+{
+    sqlite3_stmt *st = NULL;
+    json_t *arr = json_array();
+    if (!arr)
+        return IO_ENOMEM;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
+    if (rc == IO_OK)
+        rc = prep(db, &st,
+                  "SELECT id, event, group_id, patient_id, status, date, token_id, at"
+                  " FROM member_event WHERE program_id = ?1 AND (?2 IS NULL OR patient_id = ?2)"
+                  " AND (?3 IS NULL OR group_id = ?3) ORDER BY id",
+                  "sss", program, patient, group);
+    int step = SQLITE_DONE;
+    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *actor = sqlite3_column_type(st, 6) == SQLITE_NULL
+                            ? json_null()
+                            : json_integer(sqlite3_column_int64(st, 6));
+        json_array_append_new(arr, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+                                             (json_int_t)sqlite3_column_int64(st, 0), "event",
+                                             col_str(st, 1), "group", col_str(st, 2), "patient",
+                                             col_str(st, 3), "status", col_str(st, 4), "date",
+                                             col_str(st, 5), "actor", actor, "at", col_str(st, 7)));
+    }
+    if (rc == IO_OK && step != SQLITE_DONE)
+        rc = IO_STORE_EDB;
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    if (rc != IO_OK) {
+        json_decref(arr);
+        return rc;
+    }
+    return give(arr, json);
+}

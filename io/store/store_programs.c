@@ -1,0 +1,272 @@
+/*
+ * store_programs.c - Stored programs: create, replace, read, export, list
+ * and delete whole programs.
+ */
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_private.h"
+
+/* -------------------------------------------------------- programs */
+
+static int derive_id(io_store *s, const char *name, char out[65])
+{
+    sqlite3 *db = s->db;
+    size_t n = 0;
+    int dash = 0;
+    for (const char *p = name ? name : ""; *p && n < 48; p++) {
+        char c = *p;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && n)
+                out[n++] = '-';
+            dash = 0;
+            out[n++] = c;
+        } else {
+            dash = 1;
+        }
+    }
+    out[n] = '\0';
+    if (n == 0)
+        strcpy(out, "program");
+    char base[50];
+    snprintf(base, sizeof base, "%s", out);
+    for (int k = 2; program_exists(db, out); k++) {
+        if (k > 100000)
+            return IO_STORE_ECONFLICT;
+        snprintf(out, 65, "%s-%d", base, k);
+    }
+    return IO_OK;
+}
+
+static int instance_doc(const model_instance *inst, json_t **out)
+{
+    char *text = NULL;
+    int rc = io_instance_to_json(inst, &text);
+    if (rc != IO_OK)
+        return rc;
+    json_t *j = json_loads(text, 0, NULL);
+    free(text);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return IO_STORE_EDB;
+    }
+    *out = j;
+    return IO_OK;
+}
+
+/* Validate a document built from a model instance (round trip through the
+ * JSON reader, so the store holds exactly what io_instance_parse reads). */
+static int instance_norm(const model_instance *inst, json_t **norm, model_diag *d)
+{
+    json_t *raw = NULL;
+    int rc = instance_doc(inst, &raw);
+    if (rc != IO_OK)
+        return rc;
+    rc = normalise(raw, norm, NULL, d);
+    json_decref(raw);
+    return rc;
+}
+
+int io_store_program_create(io_store *s, const char *id, const model_instance *inst, long actor,
+                            char **id_out, model_diag *d)
+{
+    sqlite3 *db = s->db;
+    long long rev = 0;
+    if (id && !io_store_valid_id(id)) {
+        model_diag_error(d, "id", "program id '%s' is not 1..64 characters of A-Z a-z 0-9 . _ -",
+                         id);
+        return IO_EINVAL;
+    }
+    json_t *doc = NULL;
+    int rc = instance_norm(inst, &doc, d);
+    if (rc != IO_OK)
+        return rc;
+    char chosen[65];
+    lock(s);
+    if (begin(s) != IO_OK) {
+        rc = IO_STORE_EDB;
+        goto out;
+    }
+    if (id) {
+        if (program_exists(db, id)) {
+            model_diag_error(d, "id", "program '%s' already exists", id);
+            rc = IO_STORE_ECONFLICT;
+            goto out;
+        }
+        snprintf(chosen, sizeof chosen, "%s", id);
+    } else if ((rc = derive_id(s, json_string_value(json_object_get(
+                                          json_object_get(doc, "program"), "name")),
+                               chosen)) != IO_OK) {
+        model_diag_error(d, "id", "cannot derive a free program id");
+        goto out;
+    }
+    rc = run(db, "INSERT INTO program(id, name, program_json) VALUES (?, '', '{}')", "s", chosen);
+    if (rc == IO_OK)
+        rc = sync_doc(s, chosen, NULL, doc, NULL, actor, &rev);
+    if (rc == IO_OK)
+        rc = member_diff(s, chosen, NULL, doc, "imported", actor);
+    if (rc == IO_OK)
+        rc = audit(s, actor, "program.create", "program", chosen, NULL, doc);
+out:
+    rc = txn_end(s, rc, d);
+    if (rc == IO_OK)
+        cache_put(s, chosen, rev, doc, NULL);
+    if (rc == IO_OK && id_out) {
+        *id_out = strdup(chosen);
+        if (!*id_out)
+            rc = IO_ENOMEM; /* committed; the caller only misses the id */
+    }
+    unlock(s);
+    json_decref(doc);
+    return rc;
+}
+
+int io_store_program_replace(io_store *s, const char *id, const model_instance *inst, long actor,
+                             model_diag *d)
+{
+    sqlite3 *db = s->db;
+    long long rev = 0;
+    json_t *doc = NULL, *old = NULL;
+    int rc = instance_norm(inst, &doc, d);
+    if (rc != IO_OK)
+        return rc;
+    lock(s);
+    if (begin(s) != IO_OK) {
+        rc = IO_STORE_EDB;
+        goto out;
+    }
+    rc = load_doc(s, db, id, &old, NULL);
+    if (rc == IO_STORE_ENOTFOUND)
+        model_diag_error(d, "", "no program '%s'", id);
+    if (rc == IO_OK)
+        rc = sync_doc(s, id, old, doc, NULL, actor, &rev);
+    if (rc == IO_OK)
+        rc = member_diff(s, id, old, doc, "replaced", actor);
+    if (rc == IO_OK)
+        rc = audit(s, actor, "program.replace", "program", id, old, doc);
+out:
+    rc = txn_end(s, rc, d);
+    if (rc == IO_OK)
+        cache_put(s, id, rev, doc, NULL);
+    unlock(s);
+    json_decref(doc);
+    json_decref(old);
+    return rc;
+}
+
+int io_store_program_json(io_store *s, const char *id, char **json)
+{
+    json_t *doc = NULL;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = load_doc(s, db, id, &doc, NULL);
+    rd_release(s, rd);
+    if (rc != IO_OK)
+        return rc;
+    return give(doc, json);
+}
+
+int io_store_program_export(io_store *s, const char *id, model_instance **out, model_diag *d)
+{
+    json_t *doc = NULL;
+    long long rev = 0;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = load_doc(s, db, id, &doc, &rev);
+    rd_release(s, rd);
+    if (rc == IO_STORE_ENOTFOUND)
+        model_diag_error(d, "", "no program '%s'", id);
+    if (rc != IO_OK)
+        return rc;
+    /* parsed before (by a write or an export of this revision)? */
+    model_instance *inst = NULL;
+    json_decref(cache_get(s, id, rev, &inst));
+    if (inst) {
+        json_decref(doc);
+        *out = inst;
+        return IO_OK;
+    }
+    char *text = dump(doc);
+    rc = text ? io_instance_parse(text, strlen(text), &inst, d) : IO_ENOMEM;
+    free(text);
+    if (rc == IO_OK) {
+        model_instance *copy = model_instance_clone(inst);
+        if (copy)
+            cache_put(s, id, rev, doc, copy);
+        *out = inst;
+    }
+    json_decref(doc);
+    return rc;
+}
+
+int io_store_program_list(io_store *s, char **json)
+{
+    sqlite3_stmt *st = NULL;
+    json_t *arr = json_array();
+    if (!arr)
+        return IO_ENOMEM;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st,
+                  "SELECT p.id, p.name, p.created_at, p.updated_at,"
+                  " (SELECT count(*) FROM group_type t WHERE t.program_id = p.id),"
+                  " (SELECT count(*) FROM grp t WHERE t.program_id = p.id),"
+                  " (SELECT count(*) FROM room t WHERE t.program_id = p.id),"
+                  " (SELECT count(*) FROM facilitator t WHERE t.program_id = p.id),"
+                  " (SELECT count(*) FROM patient t WHERE t.program_id = p.id),"
+                  " (SELECT count(*) FROM schedule t WHERE t.program_id = p.id),"
+                  " (SELECT max(version) FROM schedule t WHERE t.program_id = p.id"
+                  "  AND t.published = 1)"
+                  " FROM program p ORDER BY p.id",
+                  NULL);
+    int step = SQLITE_DONE;
+    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *counts = json_object();
+        for (int k = 0; k < IO_ENTITY_COUNT; k++)
+            json_object_set_new(counts, COLLECTIONS[k], json_integer(sqlite3_column_int(st, 4 + k)));
+        json_t *pub = sqlite3_column_type(st, 10) == SQLITE_NULL
+                          ? json_null()
+                          : json_integer(sqlite3_column_int(st, 10));
+        json_array_append_new(arr, json_pack("{s:o,s:o,s:o,s:o,s:o,s:i,s:o}", "id", col_str(st, 0),
+                                             "name", col_str(st, 1), "created", col_str(st, 2),
+                                             "updated", col_str(st, 3), "counts", counts,
+                                             "schedules", sqlite3_column_int(st, 9),
+                                             "published", pub));
+    }
+    if (rc == IO_OK && step != SQLITE_DONE)
+        rc = IO_STORE_EDB;
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    if (rc != IO_OK) {
+        json_decref(arr);
+        return rc;
+    }
+    return give(arr, json);
+}
+
+int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d)
+{
+    sqlite3 *db = s->db;
+    json_t *old = NULL;
+    lock(s);
+    int rc = begin(s);
+    if (rc == IO_OK)
+        rc = load_doc(s, db, id, &old, NULL);
+    if (rc == IO_STORE_ENOTFOUND)
+        model_diag_error(d, "", "no program '%s'", id);
+    if (rc == IO_OK)
+        rc = run(db, "DELETE FROM program WHERE id = ?", "s", id);
+    if (rc == IO_OK)
+        rc = audit(s, actor, "program.delete", "program", id, old, NULL);
+    rc = txn_end(s, rc, d);
+    if (rc == IO_OK)
+        cache_drop(s, id);
+    unlock(s);
+    json_decref(old);
+    return rc;
+}

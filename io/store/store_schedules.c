@@ -1,0 +1,202 @@
+/*
+ * store_schedules.c - Saved schedules of a program: save, list, get, the
+ * current one, publish.
+ */
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_private.h"
+
+/* -------------------------------------------------------- schedules */
+
+int io_store_schedule_save(io_store *s, const char *program, const char *solution_json,
+                           long actor, int *version)
+{
+    sqlite3 *db = s->db;
+    json_t *sol = json_loads(solution_json, 0, NULL);
+    if (!json_is_object(sol)) {
+        json_decref(sol);
+        return IO_EINVAL;
+    }
+    const char *status = json_string_value(json_object_get(sol, "status"));
+    json_t *obj = json_object_get(sol, "objective");
+    lock(s);
+    int rc = begin(s);
+    int v = 0;
+    if (rc == IO_OK)
+        rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
+    if (rc == IO_OK) {
+        sqlite3_stmt *st = NULL;
+        rc = prep(db, &st, "SELECT coalesce(max(version), 0) + 1 FROM schedule WHERE program_id = ?",
+                  "s", program);
+        if (rc == IO_OK && sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+        else
+            rc = IO_STORE_EDB;
+        sqlite3_finalize(st);
+    }
+    if (rc == IO_OK) {
+        if (json_is_number(obj))
+            rc = run(db,
+                     "INSERT INTO schedule(program_id, version, json, status, objective, token_id)"
+                     " VALUES (?,?,?,?,?,?)",
+                     "sissda", program, v, solution_json, status, json_number_value(obj), actor);
+        else
+            rc = run(db,
+                     "INSERT INTO schedule(program_id, version, json, status, token_id)"
+                     " VALUES (?,?,?,?,?)",
+                     "sissa", program, v, solution_json, status, actor);
+    }
+    if (rc == IO_OK) {
+        char ent[32];
+        snprintf(ent, sizeof ent, "schedules/%d", v);
+        json_t *after = json_pack("{s:i,s:s?,s:O?}", "version", v, "status", status, "objective",
+                                  obj);
+        rc = audit(s, actor, "schedule.save", ent, program, NULL, after);
+        json_decref(after);
+    }
+    rc = txn_end(s, rc, NULL);
+    unlock(s);
+    json_decref(sol);
+    if (rc == IO_OK && version)
+        *version = v;
+    return rc;
+}
+
+int io_store_schedule_list(io_store *s, const char *program, char **json)
+{
+    sqlite3_stmt *st = NULL;
+    json_t *arr = json_array();
+    if (!arr)
+        return IO_ENOMEM;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
+    if (rc == IO_OK)
+        rc = prep(db, &st,
+                  "SELECT version, status, objective, created_at, published, token_id"
+                  " FROM schedule WHERE program_id = ? ORDER BY version",
+                  "s", program);
+    int step = SQLITE_DONE;
+    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *obj = sqlite3_column_type(st, 2) == SQLITE_NULL
+                          ? json_null()
+                          : json_real(sqlite3_column_double(st, 2));
+        json_t *actor = sqlite3_column_type(st, 5) == SQLITE_NULL
+                            ? json_null()
+                            : json_integer(sqlite3_column_int64(st, 5));
+        json_array_append_new(arr, json_pack("{s:i,s:o,s:o,s:o,s:b,s:o}", "version",
+                                             sqlite3_column_int(st, 0), "status", col_str(st, 1),
+                                             "objective", obj, "created", col_str(st, 3),
+                                             "published", sqlite3_column_int(st, 4), "actor",
+                                             actor));
+    }
+    if (rc == IO_OK && step != SQLITE_DONE)
+        rc = IO_STORE_EDB;
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    if (rc != IO_OK) {
+        json_decref(arr);
+        return rc;
+    }
+    return give(arr, json);
+}
+
+int io_store_schedule_get(io_store *s, const char *program, int version, char **json,
+                          int *version_out)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql =
+        version > 0
+            ? "SELECT json, version FROM schedule WHERE program_id = ?1 AND version = ?2"
+        : version == 0
+            ? "SELECT json, version FROM schedule WHERE program_id = ?1 AND published = 1"
+            : "SELECT json, version FROM schedule WHERE program_id = ?1"
+              " ORDER BY published DESC, version DESC LIMIT 1";
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st, sql, version > 0 ? "si" : "s", program, version);
+    if (rc == IO_OK) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            *json = strdup((const char *)sqlite3_column_text(st, 0));
+            if (version_out)
+                *version_out = sqlite3_column_int(st, 1);
+            rc = *json ? IO_OK : IO_ENOMEM;
+        } else {
+            rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+        }
+    }
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    return rc;
+}
+
+int io_store_schedule_current(io_store *s, const char *program, int *version, char stamp[40])
+{
+    sqlite3_stmt *st = NULL;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st,
+                  "SELECT version, created_at FROM schedule WHERE program_id = ?1"
+                  " ORDER BY published DESC, version DESC LIMIT 1",
+                  "s", program);
+    if (rc == IO_OK) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            *version = sqlite3_column_int(st, 0);
+            const char *t = (const char *)sqlite3_column_text(st, 1);
+            snprintf(stamp, 40, "%s", t ? t : "");
+        } else {
+            rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+        }
+    }
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    return rc;
+}
+
+int io_store_schedule_publish(io_store *s, const char *program, int version, long actor)
+{
+    sqlite3 *db = s->db;
+    lock(s);
+    int rc = begin(s);
+    int prev = 0;
+    if (rc == IO_OK) {
+        sqlite3_stmt *st = NULL;
+        rc = prep(db, &st,
+                  "SELECT coalesce((SELECT version FROM schedule WHERE program_id = ?1"
+                  " AND published = 1), 0), EXISTS (SELECT 1 FROM schedule WHERE"
+                  " program_id = ?1 AND version = ?2)",
+                  "si", program, version);
+        if (rc == IO_OK && sqlite3_step(st) == SQLITE_ROW) {
+            prev = sqlite3_column_int(st, 0);
+            if (!sqlite3_column_int(st, 1))
+                rc = IO_STORE_ENOTFOUND;
+        } else if (rc == IO_OK) {
+            rc = IO_STORE_EDB;
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == IO_OK)
+        rc = run(db, "UPDATE schedule SET published = 0 WHERE program_id = ? AND published = 1",
+                 "s", program);
+    if (rc == IO_OK)
+        rc = run(db, "UPDATE schedule SET published = 1 WHERE program_id = ? AND version = ?",
+                 "si", program, version);
+    if (rc == IO_OK) {
+        char ent[32];
+        snprintf(ent, sizeof ent, "schedules/%d", version);
+        json_t *b = prev ? json_pack("{s:i}", "published", prev) : NULL;
+        json_t *a = json_pack("{s:i}", "published", version);
+        rc = audit(s, actor, "schedule.publish", ent, program, b, a);
+        json_decref(b);
+        json_decref(a);
+    }
+    rc = txn_end(s, rc, NULL);
+    unlock(s);
+    return rc;
+}

@@ -1,0 +1,186 @@
+/*
+ * store_tokens.c - API tokens (create, authenticate, list, revoke) and the
+ * audit trail.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "store_private.h"
+
+/* ----------------------------------------------------------- tokens */
+
+int io_store_token_create(io_store *s, int role, const char *name, long actor, char **secret,
+                          long *id_out)
+{
+    sqlite3 *db = s->db;
+    if (role < IO_ROLE_VIEWER || role > IO_ROLE_ADMIN)
+        return IO_EINVAL;
+    unsigned char raw[24];
+    size_t got = 0;
+    while (got < sizeof raw) {
+        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return IO_EIO;
+        }
+        got += (size_t)n;
+    }
+    static const char hex[] = "0123456789abcdef";
+    char *tok = malloc(5 + 2 * sizeof raw + 1);
+    if (!tok)
+        return IO_ENOMEM;
+    memcpy(tok, "cht_", 4);
+    for (size_t i = 0; i < sizeof raw; i++) {
+        tok[4 + 2 * i] = hex[raw[i] >> 4];
+        tok[4 + 2 * i + 1] = hex[raw[i] & 15];
+    }
+    tok[4 + 2 * sizeof raw] = '\0';
+    char hash[65];
+    io_sha256_hex(tok, strlen(tok), hash);
+    lock(s);
+    long id = 0;
+    int rc = begin(s);
+    if (rc == IO_OK)
+        rc = run(db, "INSERT INTO token(name, role, hash) VALUES (?,?,?)", "sss", name,
+                 io_role_name(role), hash);
+    if (rc == IO_OK) {
+        id = (long)sqlite3_last_insert_rowid(s->db);
+        char ent[32];
+        snprintf(ent, sizeof ent, "tokens/%ld", id);
+        json_t *a = json_pack("{s:I,s:s?,s:s}", "id", (json_int_t)id, "name", name, "role",
+                              io_role_name(role));
+        rc = audit(s, actor, "token.create", ent, NULL, NULL, a);
+        json_decref(a);
+    }
+    rc = txn_end(s, rc, NULL);
+    unlock(s);
+    if (rc != IO_OK) {
+        free(tok);
+        return rc;
+    }
+    *secret = tok;
+    if (id_out)
+        *id_out = id;
+    return IO_OK;
+}
+
+int io_store_token_auth(io_store *s, const char *secret, long *id_out, int *role_out)
+{
+    if (!secret || !secret[0])
+        return IO_STORE_ENOTFOUND;
+    char hash[65];
+    io_sha256_hex(secret, strlen(secret), hash);
+    sqlite3_stmt *st = NULL;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st, "SELECT id, role FROM token WHERE hash = ? AND revoked_at IS NULL", "s",
+                  hash);
+    if (rc == IO_OK) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            if (id_out)
+                *id_out = (long)sqlite3_column_int64(st, 0);
+            if (role_out)
+                *role_out = io_role_parse((const char *)sqlite3_column_text(st, 1));
+        } else {
+            rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+        }
+    }
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    return rc;
+}
+
+int io_store_token_list(io_store *s, char **json)
+{
+    sqlite3_stmt *st = NULL;
+    json_t *arr = json_array();
+    if (!arr)
+        return IO_ENOMEM;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st, "SELECT id, name, role, created_at, revoked_at FROM token ORDER BY id",
+                  NULL);
+    int step = SQLITE_DONE;
+    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, json_pack("{s:I,s:o,s:o,s:o,s:o}", "id",
+                                             (json_int_t)sqlite3_column_int64(st, 0), "name",
+                                             col_str(st, 1), "role", col_str(st, 2), "created",
+                                             col_str(st, 3), "revoked", col_str(st, 4)));
+    if (rc == IO_OK && step != SQLITE_DONE)
+        rc = IO_STORE_EDB;
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    if (rc != IO_OK) {
+        json_decref(arr);
+        return rc;
+    }
+    return give(arr, json);
+}
+
+int io_store_token_revoke(io_store *s, long id, long actor)
+{
+    sqlite3 *db = s->db;
+    lock(s);
+    int rc = begin(s);
+    if (rc == IO_OK)
+        rc = run(db,
+                 "UPDATE token SET revoked_at = " NOW_SQL " WHERE id = ? AND revoked_at IS NULL",
+                 "l", (long long)id);
+    if (rc == IO_OK && sqlite3_changes(s->db) == 0)
+        rc = IO_STORE_ENOTFOUND;
+    if (rc == IO_OK) {
+        char ent[32];
+        snprintf(ent, sizeof ent, "tokens/%ld", id);
+        rc = audit_text(s, actor, "token.revoke", ent, NULL, "{\"revoked\":false}",
+                        "{\"revoked\":true}");
+    }
+    rc = txn_end(s, rc, NULL);
+    unlock(s);
+    return rc;
+}
+
+/* ------------------------------------------------------------ audit */
+
+int io_store_audit_list(io_store *s, const char *program, int limit, char **json)
+{
+    sqlite3_stmt *st = NULL;
+    json_t *arr = json_array();
+    if (!arr)
+        return IO_ENOMEM;
+    if (limit <= 0)
+        limit = 100;
+    rconn *rd = NULL;
+    sqlite3 *db = rd_acquire(s, &rd);
+    int rc = prep(db, &st,
+                  "SELECT id, at, token_id, action, entity, program_id, before_json, after_json"
+                  " FROM audit WHERE (?1 IS NULL OR program_id = ?1) ORDER BY id DESC LIMIT ?2",
+                  "si", program, limit);
+    int step = SQLITE_DONE;
+    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *actor = sqlite3_column_type(st, 2) == SQLITE_NULL
+                            ? json_null()
+                            : json_integer(sqlite3_column_int64(st, 2));
+        json_array_append_new(arr, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+                                             (json_int_t)sqlite3_column_int64(st, 0), "at",
+                                             col_str(st, 1), "actor", actor, "action",
+                                             col_str(st, 3), "entity", col_str(st, 4), "program",
+                                             col_str(st, 5), "before", col_json(st, 6), "after",
+                                             col_json(st, 7)));
+    }
+    if (rc == IO_OK && step != SQLITE_DONE)
+        rc = IO_STORE_EDB;
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    if (rc != IO_OK) {
+        json_decref(arr);
+        return rc;
+    }
+    return give(arr, json);
+}
