@@ -28,6 +28,8 @@ int io_cmd_token(int argc, char **argv);
 int io_cmd_import(int argc, char **argv);
 int io_cmd_export(int argc, char **argv);
 int io_cmd_worker(int argc, char **argv);
+/* `cohort schedule`: exports (io/cli/cmd_schedule.c) */
+int io_cmd_schedule(int argc, char **argv);
 
 /* Print diagnostics for a person: "error: PATH: MESSAGE" lines, then
  * warnings. */
