@@ -59,6 +59,12 @@ struct sqlite3;
  * failed step).  Exposed for tests that build an old-version database. */
 int io_store_migrate(struct sqlite3 *db, int target, char **err);
 
+/* The store's writer connection for store code in other files
+ * (io/store/calendars.c), with the store mutex held until
+ * io_store_db_unlock. */
+struct sqlite3 *io_store_db_lock(io_store *s);
+void io_store_db_unlock(io_store *s);
+
 /* Run one `cohort worker` job (JSON text, see io/cli/cmd_worker.c): *out is
  * the result JSON, or {"error": message} (malloc'd; may be NULL on
  * ENOMEM).  Returns the worker's exit code: 0 ok, 1 failure, 2 invalid. */

@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "export/export.h"
 #include "io_private.h"
 #include "solver.h"
 
@@ -176,7 +177,7 @@ static enum MHD_Result send_text(struct MHD_Connection *c, req_ctx *r, int statu
         free(text);
         return MHD_NO;
     }
-    if (text)
+    if (text && !(hname && strcasecmp(hname, MHD_HTTP_HEADER_CONTENT_TYPE) == 0))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -1521,6 +1522,57 @@ static enum MHD_Result h_audit(http_req *q)
     return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "cannot list");
 }
 
+/* ---- exports and calendar subscriptions (io/http/handlers_export.c) */
+
+static enum MHD_Result send_export(http_req *q, io_export_reply *x)
+{
+    if (x->status >= 400) {
+        enum MHD_Result ret = send_error(q, x->status, x->error_param, "%s",
+                                         x->body ? x->body : "out of memory");
+        free(x->body);
+        return ret;
+    }
+    return send_text(q->conn, q->r, x->status, x->body,
+                     x->content_type ? MHD_HTTP_HEADER_CONTENT_TYPE : NULL, x->content_type);
+}
+
+static enum MHD_Result h_export(http_req *q)
+{
+    io_export_reply x;
+    io_export_query eq = {query(q, "format"), query(q, "for"),  query(q, "table"),
+                          query(q, "pages"),  query(q, "bom"), query(q, "utc_offset")};
+    io_export_http_schedule(q->srv->store, q->param[0], q->param[1], &eq, &x);
+    return send_export(q, &x);
+}
+
+static enum MHD_Result h_calendar_create(http_req *q)
+{
+    io_export_reply x;
+    io_export_http_calendar_create(q->srv->store, q->param[0], q->r->body, q->r->len, q->actor, &x);
+    return send_export(q, &x);
+}
+
+static enum MHD_Result h_calendar_list(http_req *q)
+{
+    io_export_reply x;
+    io_export_http_calendar_list(q->srv->store, q->param[0], &x);
+    return send_export(q, &x);
+}
+
+static enum MHD_Result h_calendar_delete(http_req *q)
+{
+    io_export_reply x;
+    io_export_http_calendar_delete(q->srv->store, q->param[0], q->param[1], q->actor, &x);
+    return send_export(q, &x);
+}
+
+static enum MHD_Result h_calendar_feed(http_req *q)
+{
+    io_export_reply x;
+    io_export_http_calendar_feed(q->srv->store, q->param[0], &x);
+    return send_export(q, &x);
+}
+
 /* ------------------------------------------------------------ routes */
 
 #define E_ALL "400,404,413"
@@ -1619,6 +1671,31 @@ static const route ROUTES[] = {
      h_schedule_publish, "publish_schedule",
      "Publish a schedule version (the previously published one is unpublished)", NULL, 200,
      "Published", NULL, "404"},
+    {"GET", "/v1/programs/{program}/schedules/{version}/export", IO_ROLE_VIEWER, h_export,
+     "export_schedule",
+     "A saved schedule as iCalendar (text/calendar), CSV (text/csv), a FHIR R4 Bundle "
+     "(application/fhir+json) or printable HTML (text/html); see docs/EXPORTS.md",
+     NULL, 200, NULL,
+     "format:ics, csv, fhir or html (required)|for:program (default), facilitator:ID, room:ID "
+     "or patient:ID|table:csv: rosters (default), sessions or unplaced|pages:html: week "
+     "(default) or facilitator|bom:csv: true = start with a UTF-8 byte order mark|utc_offset:"
+     "fhir: the clinic's UTC offset, +HH:MM",
+     "400,404"},
+    {"GET", "/v1/programs/{program}/calendars", IO_ROLE_VIEWER, h_calendar_list,
+     "list_calendars", "Calendar subscriptions of the program (never their secrets)", NULL, 200,
+     "array:object", NULL, "404"},
+    {"POST", "/v1/programs/{program}/calendars", IO_ROLE_COORDINATOR, h_calendar_create,
+     "create_calendar",
+     "Create a calendar subscription {\"for\": \"facilitator:ID\", \"version\": \"published\"}: "
+     "the answer's url (/v1/calendars/SECRET.ics, shown once) needs no token",
+     "object", 201, "object", NULL, "400,404"},
+    {"DELETE", "/v1/programs/{program}/calendars/{calendar}", IO_ROLE_COORDINATOR,
+     h_calendar_delete, "revoke_calendar", "Revoke a calendar subscription (its URL stops working)",
+     NULL, 204, NULL, NULL, "404"},
+    {"GET", "/v1/calendars/{secret}", IO_ROLE_NONE, h_calendar_feed, "calendar_feed",
+     "A subscribed calendar (text/calendar): {secret} is SECRET.ics from create_calendar; the "
+     "secret is the credential",
+     NULL, 200, NULL, NULL, "404"},
     {"GET", "/v1/jobs/{job}", IO_ROLE_VIEWER, h_job_get, "get_job",
      "A job's status; when done its result (and, for a stored plan, the saved version)", NULL,
      200, "Job", NULL, "404"},
@@ -2230,6 +2307,8 @@ static json_t *schema_ref(const char *s)
     char ref[128];
     if (strcmp(s, "object") == 0)
         return json_pack("{s:s}", "type", "object");
+    if (strcmp(s, "array:object") == 0)
+        return json_pack("{s:s,s:{s:s}}", "type", "array", "items", "type", "object");
     if (strncmp(s, "array:", 6) == 0) {
         snprintf(ref, sizeof ref, "#/components/schemas/%s", s + 6);
         return json_pack("{s:s,s:{s:s}}", "type", "array", "items", "$ref", ref);
@@ -2248,6 +2327,10 @@ static const char *param_doc(const char *name)
         return "Schedule version number, \"published\" or \"latest\"";
     if (strcmp(name, "job") == 0)
         return "Job id";
+    if (strcmp(name, "calendar") == 0)
+        return "Calendar subscription id";
+    if (strcmp(name, "secret") == 0)
+        return "The calendar's secret followed by .ics";
     return "Token id";
 }
 
