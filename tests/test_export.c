@@ -776,3 +776,82 @@ Test(html, cli_formats_and_bad_arguments)
                                    "2> /dev/null"),
                  2);
 }
+
+/* Read a whole file (asserting). */
+static char *slurp(const char *path)
+{
+    char *t = NULL;
+    size_t n = 0;
+    cr_assert_eq(io_read_all(path, 1 << 26, &t, &n), IO_OK, "cannot read %s", path);
+    return t;
+}
+
+Test(html, cli_reads_the_store_like_files)
+{
+    char dir[] = "/tmp/cohort-test-export-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char db[100], cmd[1200];
+    snprintf(db, sizeof db, "%s/s.db", dir);
+    io_store *s = NULL;
+    char *err = NULL, *sol = slurp(SAMPLE_SOL);
+    cr_assert_eq(io_store_open(db, 1, &s, &err), IO_OK);
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(io_store_program_create(s, "riverside", g_inst, 0, NULL, &d), IO_OK);
+    int v = 0;
+    cr_assert_eq(io_store_schedule_save(s, "riverside", sol, 0, &v), IO_OK);
+    cr_assert_eq(v, 1);
+    io_store_close(s);
+    model_diag_free(&d);
+    free(sol);
+    snprintf(cmd, sizeof cmd,
+             "SOURCE_DATE_EPOCH=1800000000 " CLI " --format ics --for room:group-room-a -o %s/a.ics"
+             " && SOURCE_DATE_EPOCH=1800000000 " COHORT_BINARY " schedule --db %s --program "
+             "riverside --version 1 --format ics --for room:group-room-a -o %s/b.ics",
+             dir, db, dir);
+    cr_assert_eq(run(cmd), 0);
+    char pa[120], pb[120];
+    snprintf(pa, sizeof pa, "%s/a.ics", dir);
+    snprintf(pb, sizeof pb, "%s/b.ics", dir);
+    char *a = slurp(pa), *b = slurp(pb);
+    cr_assert_str_eq(a, b, "the store's program and schedule export like the files");
+    cr_assert(strstr(a, "DTSTAMP:20270115T080000Z"), "SOURCE_DATE_EPOCH is the DTSTAMP");
+    free(a);
+    free(b);
+    snprintf(cmd, sizeof cmd, COHORT_BINARY " schedule --db %s --program nope --format ics 2>/dev/null",
+             db);
+    cr_assert_eq(run(cmd), 2);
+    snprintf(cmd, sizeof cmd,
+             COHORT_BINARY " schedule --db %s --program riverside --version x --format ics 2>/dev/null",
+             db);
+    cr_assert_eq(run(cmd), 2);
+    snprintf(cmd, sizeof cmd,
+             COHORT_BINARY " schedule --db %s --program riverside --version published --format ics"
+             " 2>/dev/null", db);
+    cr_assert_eq(run(cmd), 2, "nothing is published");
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(run(cmd), 0);
+}
+
+Test(fhir, time_zone_offsets_follow_daylight_saving)
+{
+    int *off = NULL, n = 0;
+    cr_assert_eq(io_export_tz_offsets("Mars/Olympus_Mons", g_inst, &off, &n), IO_EINVAL);
+    cr_assert_eq(io_export_tz_offsets("../etc/passwd", g_inst, &off, &n), IO_EINVAL);
+    cr_assert_eq(io_export_tz_offsets("America/New_York", g_inst, &off, &n), IO_OK);
+    cr_assert_eq(n, 7 * g_inst->program.horizon_weeks);
+    cr_assert_eq(off[0], -300, "January: EST");
+    cr_assert_eq(off[n - 1], -240, "April: EDT (the sample's horizon crosses the change)");
+    io_export_options o;
+    io_export_options_default(&o);
+    o.day_offsets = off;
+    o.n_day_offsets = n;
+    json_t *b = NULL;
+    cr_assert_eq(io_export_fhir(g_inst, g_sol, &o, &b), IO_OK);
+    char *text = json_dumps(b, 0);
+    cr_assert(strstr(text, "\"2027-01-04T17:00:00-05:00\""));
+    cr_assert(strstr(text, "T17:00:00-04:00\""));
+    free(text);
+    json_decref(b);
+    free(off);
+}

@@ -23,6 +23,8 @@ static void help(FILE *out)
             "      --pages P     html: one page per week (default) or per facilitator\n"
             "      --utc-offset O  fhir: the clinic's UTC offset, +HH:MM or -HH:MM\n"
             "                    (default +00:00; the instance has no time zone)\n"
+            "      --tz ZONE     fhir: the clinic's IANA time zone (e.g. America/New_York):\n"
+            "                    each day's offset, daylight saving time included\n"
             "      --db FILE     read the program and a saved schedule from this store\n"
             "      --program ID  the stored program (with --db)\n"
             "      --version V   a schedule version number, published or latest\n"
@@ -36,7 +38,7 @@ static void help(FILE *out)
 
 /* Parsed command line. */
 typedef struct args {
-    const char *format, *scope, *out, *db, *program, *version, *instance, *solution;
+    const char *format, *scope, *out, *db, *program, *version, *instance, *solution, *tz;
     io_export_options o;
 } args;
 
@@ -54,6 +56,7 @@ static int parse_args(int argc, char **argv, args *a)
         {"format", required_argument, NULL, 'f'}, {"for", required_argument, NULL, 'F'},
         {"table", required_argument, NULL, 't'},  {"bom", no_argument, NULL, 'B'},
         {"pages", required_argument, NULL, 'p'},  {"utc-offset", required_argument, NULL, 'u'},
+        {"tz", required_argument, NULL, 'z'},
         {"db", required_argument, NULL, 'd'},     {"program", required_argument, NULL, 'P'},
         {"version", required_argument, NULL, 'v'}, {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
@@ -79,6 +82,7 @@ static int parse_args(int argc, char **argv, args *a)
             if (io_export_utc_offset_parse(optarg, &a->o.utc_offset_min) != IO_OK)
                 return bad("--utc-offset", "must be +HH:MM or -HH:MM (at most 14:00)");
             break;
+        case 'z': a->tz = optarg; break;
         case 'd': a->db = optarg; break;
         case 'P': a->program = optarg; break;
         case 'v': a->version = optarg; break;
@@ -148,19 +152,19 @@ static int load_store(const args *a, model_instance **inst, model_solution **sol
     rc = io_store_program_export(s, a->program, inst, &d);
     if (rc == IO_OK && (rc = io_store_schedule_get(s, a->program, v, &text, NULL)) == IO_OK)
         rc = io_solution_parse(text, strlen(text), sol, &d);
-    else if (rc == IO_OK)
-        model_instance_destroy(*inst);
     free(text);
     io_store_close(s);
     int code = COHORT_EXIT_OK;
+    if (rc != IO_OK) {
+        model_instance_destroy(*inst); /* read before the schedule failed */
+        *inst = NULL;
+    }
     if (rc == IO_STORE_ENOTFOUND) {
         fprintf(stderr, "cohort schedule: --program: no program '%s' or no such schedule in %s\n",
                 a->program, a->db);
         code = COHORT_EXIT_INVALID;
     } else if (rc != IO_OK) {
         io_print_diag(stderr, &d);
-        if (*inst && rc != IO_OK)
-            model_instance_destroy(*inst);
         code = rc == IO_EINVAL ? COHORT_EXIT_INVALID : COHORT_EXIT_INTERNAL;
     }
     model_diag_free(&d);
@@ -176,6 +180,32 @@ static long long stamp_now(void)
     return e && *e && !*end && v >= 0 ? v : (long long)time(NULL);
 }
 
+/* Export inst/sol as a->format to a->out: an exit code. */
+static int write_export(args *a, const model_instance *inst, const model_solution *sol)
+{
+    char err[160];
+    char *text = NULL;
+    const char *ctype = NULL;
+    int *offsets = NULL;
+    a->o.stamp = stamp_now();
+    if (io_export_scope_parse(a->scope, inst, &a->o.scope, err) != IO_OK)
+        return bad("--for", err);
+    if (a->tz && io_export_tz_offsets(a->tz, inst, &offsets, &a->o.n_day_offsets) != IO_OK)
+        return bad("--tz", "no such time zone (an IANA name like America/New_York)");
+    a->o.day_offsets = offsets;
+    int code = COHORT_EXIT_OK;
+    if (io_export_render(a->format, inst, sol, &a->o, &text, &ctype) != IO_OK) {
+        fprintf(stderr, "cohort schedule: out of memory\n");
+        code = COHORT_EXIT_INTERNAL;
+    } else if (io_write_atomic(a->out, text, strlen(text)) != IO_OK) {
+        fprintf(stderr, "cohort schedule: cannot write %s\n", a->out ? a->out : "stdout");
+        code = COHORT_EXIT_INTERNAL;
+    }
+    free(text);
+    free(offsets);
+    return code;
+}
+
 int io_cmd_schedule(int argc, char **argv)
 {
     args a = {0};
@@ -186,22 +216,8 @@ int io_cmd_schedule(int argc, char **argv)
     model_instance *inst = NULL;
     model_solution *sol = NULL;
     code = a.db ? load_store(&a, &inst, &sol) : load_files(&a, &inst, &sol);
-    if (code != COHORT_EXIT_OK)
-        return code;
-    char err[160];
-    char *text = NULL;
-    const char *ctype = NULL;
-    a.o.stamp = stamp_now();
-    if (io_export_scope_parse(a.scope, inst, &a.o.scope, err) != IO_OK) {
-        code = bad("--for", err);
-    } else if (io_export_render(a.format, inst, sol, &a.o, &text, &ctype) != IO_OK) {
-        fprintf(stderr, "cohort schedule: out of memory\n");
-        code = COHORT_EXIT_INTERNAL;
-    } else if (io_write_atomic(a.out, text, strlen(text)) != IO_OK) {
-        fprintf(stderr, "cohort schedule: cannot write %s\n", a.out ? a.out : "stdout");
-        code = COHORT_EXIT_INTERNAL;
-    }
-    free(text);
+    if (code == COHORT_EXIT_OK)
+        code = write_export(&a, inst, sol);
     model_instance_destroy(inst);
     model_solution_destroy(sol);
     return code;

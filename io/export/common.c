@@ -3,6 +3,8 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "export_private.h"
 #include "io_private.h"
@@ -109,6 +111,45 @@ int io_export_utc_offset_parse(const char *s, int *out)
     if (model_time_parse(s + 1, 0, &t) != MODEL_OK || t > 14 * 60)
         return IO_EINVAL;
     *out = s[0] == '-' ? -t : t;
+    return IO_OK;
+}
+
+int io_export_tz_offsets(const char *tz, const model_instance *inst, int **out, int *n)
+{
+    char path[300];
+    if (!tz || !*tz || strstr(tz, "..") || strlen(tz) > 200)
+        return IO_EINVAL;
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+    if (access(path, R_OK) != 0)
+        return IO_EINVAL;
+    int days = 7 * inst->program.horizon_weeks;
+    int *v = malloc(sizeof *v * (size_t)days);
+    if (!v)
+        return IO_ENOMEM;
+    const char *old = getenv("TZ");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("TZ", tz, 1);
+    tzset();
+    for (int i = 0; i < days; i++) {
+        char d[11];
+        model_date_format(inst->program.horizon_start + i, d);
+        struct tm tm = {0};
+        tm.tm_year = atoi(d) - 1900;
+        tm.tm_mon = atoi(d + 5) - 1;
+        tm.tm_mday = atoi(d + 8);
+        tm.tm_hour = 12;
+        tm.tm_isdst = -1;
+        mktime(&tm);
+        v[i] = (int)(tm.tm_gmtoff / 60);
+    }
+    if (saved)
+        setenv("TZ", saved, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(saved);
+    *out = v;
+    *n = days;
     return IO_OK;
 }
 

@@ -62,6 +62,10 @@ typedef struct io_export_options {
     int utc_offset_min;    /* FHIR: the clinic's offset from UTC, minutes
                               (instants need one; the instance has no time
                               zone) [0] */
+    const int *day_offsets; /* FHIR: per horizon day (index = date - horizon
+                               start), the offset at noon; overrides
+                               utc_offset_min (see io_export_tz_offsets) [NULL] */
+    int n_day_offsets;
 } io_export_options;
 
 /* Fill o with the defaults in brackets. */
@@ -70,6 +74,14 @@ void io_export_options_default(io_export_options *o);
 /* Parse a UTC offset "+HH:MM" / "-HH:MM" / "Z" into minutes (-14:00..+14:00).
  * IO_OK or IO_EINVAL (*out untouched). */
 int io_export_utc_offset_parse(const char *s, int *out);
+
+/* The UTC offset (minutes) of every day of inst's horizon at noon in the
+ * IANA time zone tz (e.g. "America/New_York"), so FHIR instants follow
+ * daylight saving time.  Sets the process's TZ while it runs (not for
+ * threaded callers: the command line only).  *out: malloc'd, *n = horizon
+ * days.  IO_OK, IO_EINVAL (no such zone in /usr/share/zoneinfo) or
+ * IO_ENOMEM. */
+int io_export_tz_offsets(const char *tz, const model_instance *inst, int **out, int *n);
 
 /* iCalendar: one VCALENDAR; per running group of the scope one recurring
  * VEVENT (RRULE weekly / biweekly INTERVAL=2, UNTIL the horizon's last

@@ -8,7 +8,8 @@
  * room as participants).  Every entry's fullUrl is urn:uuid:<uuid> with a
  * UUID derived from the program name, the kind and the id, and every
  * reference names one of those fullUrls.  Instants carry the clinic's UTC
- * offset from the options (the instance has no time zone).
+ * offset from the options, fixed or per day (the instance has no time
+ * zone).
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -61,7 +62,10 @@ static void instant(const fhir *x, int date, int minutes, char out[32])
 {
     char d[11];
     model_date_format(date, d);
-    int off = x->o->utc_offset_min, a = off < 0 ? -off : off;
+    int day = date - x->inst->program.horizon_start;
+    int off = x->o->day_offsets && day >= 0 && day < x->o->n_day_offsets ? x->o->day_offsets[day]
+                                                                          : x->o->utc_offset_min;
+    int a = off < 0 ? -off : off;
     unsigned m = (unsigned)minutes % 1440u;
     snprintf(out, 32, "%sT%02u:%02u:00%c%02d:%02d", d, m / 60u, m % 60u, off < 0 ? '-' : '+',
              (a / 60) % 100, a % 60);
