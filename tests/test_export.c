@@ -141,7 +141,8 @@ static void expected(const io_export_scope *sc, model_strlist *out)
                      s->facilitators.items[k]);
         key(out, s->group, s->date, s->start, s->end, leads, s->covered_by, s->uncovered);
     }
-    qsort(out->items, (size_t)out->n, sizeof *out->items, cmp_str);
+    if (out->n)
+        qsort(out->items, (size_t)out->n, sizeof *out->items, cmp_str);
 }
 
 static const char *xprop(icalcomponent *c, const char *name)
@@ -291,7 +292,8 @@ static void reread(const char *text, model_strlist *out)
     cr_assert_eq(used, overrides, "every override replaces an occurrence (%d of %d)", used,
                  overrides);
     icalcomponent_free(cal);
-    qsort(out->items, (size_t)out->n, sizeof *out->items, cmp_str);
+    if (out->n)
+        qsort(out->items, (size_t)out->n, sizeof *out->items, cmp_str);
 }
 
 /* Export for a scope, re-read, compare with the solution. */
