@@ -23,6 +23,7 @@ typedef struct fhir {
     const io_export_options *o;
     json_t *entries;
     char *need_type, *need_room, *need_fac, *need_pat; /* by instance index */
+    int oom; /* an entry could not be built */
 } fhir;
 
 /* "urn:uuid:..." of an entity. */
@@ -52,9 +53,12 @@ static void add(fhir *x, const char *kind, const char *id, json_t *res)
 {
     char r[46];
     urn(x, kind, id, r);
-    json_object_set_new(res, "resourceType", json_string(kind));
-    json_object_set_new(res, "id", json_string(r + 9));
-    json_array_append_new(x->entries, json_pack("{s:s,s:o}", "fullUrl", r, "resource", res));
+    if (!res || json_object_set_new(res, "resourceType", json_string(kind)) != 0 ||
+        json_object_set_new(res, "id", json_string(r + 9)) != 0 ||
+        json_array_append_new(x->entries, json_pack("{s:s,s:O}", "fullUrl", r, "resource", res)) !=
+            0)
+        x->oom = 1;
+    json_decref(res);
 }
 
 /* "YYYY-MM-DDTHH:MM:00+HH:MM". */
@@ -299,7 +303,7 @@ int io_export_fhir(const model_instance *inst, const model_solution *sol,
         return IO_EINVAL;
     fhir x = {inst, sol, o, json_array(), calloc((size_t)inst->n_types + 1, 1),
               calloc((size_t)inst->n_rooms + 1, 1), calloc((size_t)inst->n_facilitators + 1, 1),
-              calloc((size_t)inst->n_patients + 1, 1)};
+              calloc((size_t)inst->n_patients + 1, 1), 0};
     int *idx = NULL, n = 0, rc = IO_ENOMEM;
     if (x.entries && x.need_type && x.need_room && x.need_fac && x.need_pat &&
         ex_sessions_sorted(sol, &o->scope, &idx, &n) == IO_OK) {
@@ -315,10 +319,11 @@ int io_export_fhir(const model_instance *inst, const model_solution *sol,
         ex_uuid(inst, "Bundle", scope, id);
         json_t *b = json_pack("{s:s,s:s,s:s,s:O}", "resourceType", "Bundle", "id", id, "type",
                               "collection", "entry", x.entries);
-        /* a failed json_pack inside the writers leaves an entry out: count */
-        if (b) {
+        if (b && !x.oom) {
             *out = b;
             rc = IO_OK;
+        } else {
+            json_decref(b);
         }
     }
     free(idx);
