@@ -154,19 +154,20 @@ static const char *xprop(icalcomponent *c, const char *name)
     return NULL;
 }
 
-/* The leads of an event: its ATTENDEEs urn:x-cohort:facilitator:ID, in
- * order, comma-separated. */
-static void attendees(icalcomponent *c, char out[256])
+/* The leads of an event (X-COHORT-LEADS, comma-separated ids); the
+ * ORGANIZER is the first of them, or the program when nobody leads. */
+static void leads_of(icalcomponent *c, char out[256])
 {
-    out[0] = '\0';
-    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ATTENDEE_PROPERTY); p;
-         p = icalcomponent_get_next_property(c, ICAL_ATTENDEE_PROPERTY)) {
-        const char *v = icalproperty_get_attendee(p);
-        const char *pre = "urn:x-cohort:facilitator:";
-        cr_assert(strncmp(v, pre, strlen(pre)) == 0, "attendee %s", v);
-        snprintf(out + strlen(out), 256 - strlen(out), "%s%s", out[0] ? "," : "",
-                 v + strlen(pre));
-    }
+    const char *l = xprop(c, "X-COHORT-LEADS");
+    snprintf(out, 256, "%s", l ? l : "");
+    icalproperty *o = icalcomponent_get_first_property(c, ICAL_ORGANIZER_PROPERTY);
+    cr_assert(o, "every event has an ORGANIZER");
+    cr_assert_null(icalcomponent_get_first_property(c, ICAL_ATTENDEE_PROPERTY),
+                   "METHOD:PUBLISH events have no ATTENDEE");
+    char want[300];
+    snprintf(want, sizeof want, "urn:x-cohort:%s%.*s", l ? "facilitator:" : "program",
+             (int)strcspn(out, ","), out);
+    cr_assert_str_eq(icalproperty_get_organizer(o), want);
 }
 
 static int date_of(struct icaltimetype t)
@@ -183,7 +184,7 @@ static void occurrence(icalcomponent *ev, struct icaltimetype start, struct ical
                        model_strlist *out)
 {
     char leads[256];
-    attendees(ev, leads);
+    leads_of(ev, leads);
     const char *group = xprop(ev, "X-COHORT-GROUP");
     cr_assert(group);
     cr_assert(!start.is_date && !icaltime_is_utc(start) && !start.zone, "floating date-times");
@@ -268,6 +269,7 @@ static void reread(const char *text, model_strlist *out)
     icalcomponent *cal = icalparser_parse_string(text);
     cr_assert(cal, "libical parses the calendar");
     cr_assert_eq(icalcomponent_isa(cal), ICAL_VCALENDAR_COMPONENT);
+    cr_assert(icalrestriction_check(cal), "RFC 5545/5546 restrictions (METHOD:PUBLISH) hold");
     int overrides = 0, used = 0;
     static events evs;
     evs.n = 0;

@@ -153,6 +153,19 @@ int io_export_tz_offsets(const char *tz, const model_instance *inst, int **out, 
     return IO_OK;
 }
 
+char *ex_join(const model_instance *inst, const model_strlist *l, const char *sep, bool names)
+{
+    ex_buf b;
+    char *s = NULL;
+    if (ex_buf_open(&b) != IO_OK)
+        return NULL;
+    for (int i = 0; i < l->n; i++)
+        fprintf(b.f, "%s%s", i ? sep : "",
+                names ? ex_facilitator_name(inst, l->items[i]) : l->items[i]);
+    fputc('\0', b.f); /* an empty list is "" rather than NULL */
+    return ex_buf_close(&b, &s) == IO_OK ? s : NULL;
+}
+
 const model_sol_group *ex_group(const model_solution *sol, const char *id)
 {
     for (int i = 0; id && i < sol->n_groups; i++)

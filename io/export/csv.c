@@ -45,22 +45,6 @@ static void header(FILE *f, const char *const *names)
     row_end(f);
 }
 
-/* Items of a list joined by sep into a malloc'd string (names: facilitator
- * names instead of ids).  NULL on ENOMEM. */
-static char *joined(const model_instance *inst, const model_strlist *l, const char *sep,
-                    bool names)
-{
-    ex_buf b;
-    char *s = NULL;
-    if (ex_buf_open(&b) != IO_OK)
-        return NULL;
-    for (int i = 0; i < l->n; i++)
-        fprintf(b.f, "%s%s", i ? sep : "",
-                names ? ex_facilitator_name(inst, l->items[i]) : l->items[i]);
-    fputc('\0', b.f); /* an empty list is "" rather than NULL */
-    return ex_buf_close(&b, &s) == IO_OK ? s : NULL;
-}
-
 /* The status of member p in group g of the instance ("new" when placed by
  * this plan). */
 static const char *member_status(const model_instance *inst, const model_sol_group *g,
@@ -87,8 +71,8 @@ static int rosters(FILE *f, const model_instance *inst, const model_solution *so
         if (!g->running || !ex_group_regular(g, sc))
             continue;
         const model_group_type *t = ex_type(inst, g);
-        char *ids = joined(inst, &g->facilitators, "; ", false);
-        char *names = joined(inst, &g->facilitators, "; ", true);
+        char *ids = ex_join(inst, &g->facilitators, "; ", false);
+        char *names = ex_join(inst, &g->facilitators, "; ", true);
         if (!ids || !names) {
             free(ids);
             free(names);
@@ -128,8 +112,8 @@ static int sessions(FILE *f, const model_instance *inst, const model_solution *s
     for (int i = 0; i < n; i++) {
         const model_sol_session *s = &sol->sessions[idx[i]];
         const model_sol_group *g = ex_group(sol, s->group);
-        char *ids = joined(inst, &s->facilitators, "; ", false);
-        char *names = joined(inst, &s->facilitators, "; ", true);
+        char *ids = ex_join(inst, &s->facilitators, "; ", false);
+        char *names = ex_join(inst, &s->facilitators, "; ", true);
         if (!ids || !names) {
             free(ids);
             free(names);
@@ -171,7 +155,7 @@ static int unplaced(FILE *f, const model_instance *inst, const model_solution *s
             model_date_format(inst->patients[p].added, added);
         if (p >= 0)
             snprintf(prio, sizeof prio, "%d", inst->patients[p].priority);
-        char *reasons = joined(inst, &u->reasons, "\n", false);
+        char *reasons = ex_join(inst, &u->reasons, "\n", false);
         if (!reasons)
             return IO_ENOMEM;
         const char *v[] = {u->patient, added, prio, reasons};

@@ -28,6 +28,10 @@ const char *ex_type_name(const model_instance *inst, const model_sol_group *g);
 /* A facilitator's name, or the id itself when the instance has none. */
 const char *ex_facilitator_name(const model_instance *inst, const char *id);
 
+/* The items of a list joined by sep (names: facilitator names instead of
+ * ids) as a malloc'd string ("" for an empty list).  NULL on ENOMEM. */
+char *ex_join(const model_instance *inst, const model_strlist *l, const char *sep, bool names);
+
 /* Is the scope part of the group's weekly pattern (program; facilitator
  * leading or co-leading it; its room; a member)?  Those groups become a
  * recurring event, the others' sessions single events. */

@@ -6,6 +6,8 @@
  * wall-clock time, which is what a floating time means.  One VEVENT series
  * per running group of the scope (see export.h); the series and its
  * overrides share a UID derived from the program name, group and scope.
+ * METHOD:PUBLISH as RFC 5546 restricts it: an ORGANIZER (the lead), no
+ * ATTENDEE; libical's icalrestriction_check passes (tests/test_export.c).
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -154,7 +156,7 @@ static void put_uid(ics *c, const model_sol_group *g, int date)
     put(c, "DTSTAMP:%s", c->stamp);
 }
 
-/* SUMMARY, LOCATION, DESCRIPTION, ATTENDEE (the leads), flags. s NULL =
+/* SUMMARY, LOCATION, DESCRIPTION, ORGANIZER and X-COHORT-LEADS, flags. s NULL =
  * the group's pattern. */
 static void put_details(ics *c, const model_sol_group *g, const model_sol_session *s)
 {
@@ -197,12 +199,25 @@ static void put_details(ics *c, const model_sol_group *g, const model_sol_sessio
     free(desc);
     if (t)
         put_text(c, "CATEGORIES", t->id);
-    for (int i = 0; i < leads->n; i++) {
-        char cn[256];
-        param_value(ex_facilitator_name(c->inst, leads->items[i]), cn, sizeof cn);
-        put(c, "ATTENDEE;ROLE=CHAIR;PARTSTAT=ACCEPTED;CN=\"%s\":urn:x-cohort:facilitator:%s", cn,
-            leads->items[i]);
+    /* METHOD:PUBLISH (RFC 5546) wants one ORGANIZER and no ATTENDEE: the
+     * organizer is the lead (the program when nobody leads), and every
+     * lead is in X-COHORT-LEADS */
+    char cn[256];
+    param_value(leads->n ? ex_facilitator_name(c->inst, leads->items[0])
+                         : c->inst->program.name ? c->inst->program.name : "cohort",
+                cn, sizeof cn);
+    if (leads->n)
+        put(c, "ORGANIZER;CN=\"%s\":urn:x-cohort:facilitator:%s", cn, leads->items[0]);
+    else
+        put(c, "ORGANIZER;CN=\"%s\":urn:x-cohort:program", cn);
+    char *ids = ex_join(c->inst, leads, ",", false);
+    if (!ids) {
+        c->oom = 1;
+        return;
     }
+    if (leads->n)
+        put_text(c, "X-COHORT-LEADS", ids);
+    free(ids);
     put_text(c, "X-COHORT-GROUP", g->id);
     if (s && s->covered_by)
         put_text(c, "X-COHORT-COVERED-BY", s->covered_by);
