@@ -583,6 +583,26 @@ Test(csv, rosters_with_commas_quotes_newlines_and_utf8)
     free(text);
 }
 
+Test(csv, formulas_are_defused)
+{
+    replace(&g_inst->types[0].name, "=HYPERLINK(\"http://x\",\"y\")");
+    replace(&g_inst->facilitators[0].name, "@SUM(A1)");
+    char *text = export_csv(IO_CSV_ROSTERS, false);
+    static model_strlist rows[2000];
+    int n = csv_read(text, rows, 2000);
+    int ct = column(&rows[0], "type_name"), cn = column(&rows[0], "facilitator_names");
+    int defused = 0;
+    for (int r = 1; r < n; r++) {
+        cr_assert(strchr("=+-@", rows[r].items[ct][0]) == NULL, "%s", rows[r].items[ct]);
+        cr_assert(strchr("=+-@", rows[r].items[cn][0]) == NULL, "%s", rows[r].items[cn]);
+        defused += strcmp(rows[r].items[ct], "'=HYPERLINK(\"http://x\",\"y\")") == 0;
+        defused += strcmp(rows[r].items[cn], "'@SUM(A1)") == 0;
+    }
+    cr_assert_gt(defused, 1);
+    free_rows(rows, n);
+    free(text);
+}
+
 Test(csv, unplaced_with_reasons)
 {
     char *text = export_csv(IO_CSV_UNPLACED, false);

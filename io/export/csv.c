@@ -5,31 +5,37 @@
  * (quotes doubled).  Fields that hold lists join them with "; " (reasons,
  * which are sentences, with a line break inside the quoted field).  An
  * optional UTF-8 byte order mark lets spreadsheet programs that guess the
- * encoding (Excel on Windows) read names like "Zoë" correctly.
+ * encoding (Excel on Windows) read names like "Zoë" correctly.  Texts that
+ * a spreadsheet would run as formulas are defused (see field()).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "export_private.h"
 
-/* One field, quoted when needed; sep is written before it (',' or 0). */
+/* One field, quoted when needed, after a comma unless first.  A text that
+ * starts with = + - @ TAB or CR would be run as a formula by spreadsheet
+ * programs (CSV injection): it gets a leading apostrophe, which they show
+ * as text and do not display. */
 static void field(FILE *f, int first, const char *s)
 {
     if (!first)
         fputc(',', f);
-    if (!s)
+    if (!s || !*s)
         return;
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
+    bool formula = strchr("=+-@\t\r", s[0]) != NULL;
+    bool quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        fputc('"', f);
+    if (formula)
+        fputc('\'', f);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', f);
         fputc(*s, f);
     }
-    fputc('"', f);
+    if (quote)
+        fputc('"', f);
 }
 
 static void row_end(FILE *f)
