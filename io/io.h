@@ -87,7 +87,7 @@ int io_write_atomic(const char *path, const char *data, size_t len);
  * result is invalid.  JSON text returned through char ** is malloc'd and
  * owned by the caller. */
 
-#define IO_STORE_SCHEMA_VERSION 3
+#define IO_STORE_SCHEMA_VERSION 4
 
 enum {
     IO_STORE_ENOTFOUND = 10, /* program, entity, version or token does not exist */

@@ -28,6 +28,8 @@ int io_cmd_token(int argc, char **argv);
 int io_cmd_import(int argc, char **argv);
 int io_cmd_export(int argc, char **argv);
 int io_cmd_worker(int argc, char **argv);
+/* `cohort schedule`: exports (io/cli/cmd_schedule.c) */
+int io_cmd_schedule(int argc, char **argv);
 
 /* Print diagnostics for a person: "error: PATH: MESSAGE" lines, then
  * warnings. */
@@ -56,6 +58,12 @@ struct sqlite3;
  * or IO_STORE_EDB with a malloc'd message in *err (db unchanged by the
  * failed step).  Exposed for tests that build an old-version database. */
 int io_store_migrate(struct sqlite3 *db, int target, char **err);
+
+/* The store's writer connection for store code in other files
+ * (io/store/calendars.c), with the store mutex held until
+ * io_store_db_unlock. */
+struct sqlite3 *io_store_db_lock(io_store *s);
+void io_store_db_unlock(io_store *s);
 
 /* Run one `cohort worker` job (JSON text, see io/cli/cmd_worker.c): *out is
  * the result JSON, or {"error": message} (malloc'd; may be NULL on

@@ -21,6 +21,7 @@ static const io_command COMMANDS[] = {
     {"serve", "serve the JSON HTTP API over a program store", io_cmd_serve},
     {"import", "store a program from an instance file", io_cmd_import},
     {"export", "write a stored program as an instance file", io_cmd_export},
+    {"schedule", "export a schedule as iCalendar, CSV, FHIR R4 or printable HTML", io_cmd_schedule},
     {"token", "create, list or revoke API tokens", io_cmd_token},
     {"worker", "run one solver job for cohort serve (internal; JSON on stdin)", io_cmd_worker},
 };

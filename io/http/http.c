@@ -113,7 +113,7 @@ enum MHD_Result send_text(struct MHD_Connection *c, req_ctx *r, int status, char
         free(text);
         return MHD_NO;
     }
-    if (text)
+    if (text && !(hname && strcasecmp(hname, MHD_HTTP_HEADER_CONTENT_TYPE) == 0))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");

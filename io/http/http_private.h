@@ -167,4 +167,11 @@ enum MHD_Result h_tokens_create(http_req *q);
 enum MHD_Result h_token_delete(http_req *q);
 enum MHD_Result h_audit(http_req *q);
 
+/* handlers_export.c */
+enum MHD_Result h_export(http_req *q);
+enum MHD_Result h_calendar_create(http_req *q);
+enum MHD_Result h_calendar_list(http_req *q);
+enum MHD_Result h_calendar_delete(http_req *q);
+enum MHD_Result h_calendar_feed(http_req *q);
+
 #endif

@@ -253,6 +253,8 @@ static json_t *schema_ref(const char *s)
     char ref[128];
     if (strcmp(s, "object") == 0)
         return json_pack("{s:s}", "type", "object");
+    if (strcmp(s, "array:object") == 0)
+        return json_pack("{s:s,s:{s:s}}", "type", "array", "items", "type", "object");
     if (strncmp(s, "array:", 6) == 0) {
         snprintf(ref, sizeof ref, "#/components/schemas/%s", s + 6);
         return json_pack("{s:s,s:{s:s}}", "type", "array", "items", "$ref", ref);
@@ -271,6 +273,10 @@ static const char *param_doc(const char *name)
         return "Schedule version number, \"published\" or \"latest\"";
     if (strcmp(name, "job") == 0)
         return "Job id";
+    if (strcmp(name, "calendar") == 0)
+        return "Calendar subscription id";
+    if (strcmp(name, "secret") == 0)
+        return "The calendar's secret followed by .ics";
     return "Token id";
 }
 

@@ -106,6 +106,31 @@ const route ROUTES[] = {
      h_schedule_publish, "publish_schedule",
      "Publish a schedule version (the previously published one is unpublished)", NULL, 200,
      "Published", NULL, "404"},
+    {"GET", "/v1/programs/{program}/schedules/{version}/export", IO_ROLE_VIEWER, h_export,
+     "export_schedule",
+     "A saved schedule as iCalendar (text/calendar), CSV (text/csv), a FHIR R4 Bundle "
+     "(application/fhir+json) or printable HTML (text/html); see docs/EXPORTS.md",
+     NULL, 200, NULL,
+     "format:ics, csv, fhir or html (required)|for:program (default), facilitator:ID, room:ID "
+     "or patient:ID|table:csv: rosters (default), sessions or unplaced|pages:html: week "
+     "(default) or facilitator|bom:csv: true = start with a UTF-8 byte order mark|utc_offset:"
+     "fhir: the clinic's UTC offset, +HH:MM",
+     "400,404"},
+    {"GET", "/v1/programs/{program}/calendars", IO_ROLE_VIEWER, h_calendar_list,
+     "list_calendars", "Calendar subscriptions of the program (never their secrets)", NULL, 200,
+     "array:object", NULL, "404"},
+    {"POST", "/v1/programs/{program}/calendars", IO_ROLE_COORDINATOR, h_calendar_create,
+     "create_calendar",
+     "Create a calendar subscription {\"for\": \"facilitator:ID\", \"version\": \"published\"}: "
+     "the answer's url (/v1/calendars/SECRET.ics, shown once) needs no token",
+     "object", 201, "object", NULL, "400,404"},
+    {"DELETE", "/v1/programs/{program}/calendars/{calendar}", IO_ROLE_COORDINATOR,
+     h_calendar_delete, "revoke_calendar", "Revoke a calendar subscription (its URL stops working)",
+     NULL, 204, NULL, NULL, "404"},
+    {"GET", "/v1/calendars/{secret}", IO_ROLE_NONE, h_calendar_feed, "calendar_feed",
+     "A subscribed calendar (text/calendar): {secret} is SECRET.ics from create_calendar; the "
+     "secret is the credential",
+     NULL, 200, NULL, NULL, "404"},
     {"GET", "/v1/jobs/{job}", IO_ROLE_VIEWER, h_job_get, "get_job",
      "A job's status; when done its result (and, for a stored plan, the saved version)", NULL,
      200, "Job", NULL, "404"},

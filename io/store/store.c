@@ -13,6 +13,7 @@
  *   schedule       saved solutions, numbered per program, one published
  *   token          API tokens: role and SHA-256 of the secret
  *   audit          who (token), when, what, entity JSON before and after
+ *   calendar       subscription secrets (SHA-256) per calendar (calendars.c)
  *
  * Every change is one BEGIN IMMEDIATE .. COMMIT under the store mutex; any
  * failure rolls it back.  Writes rebuild the program's instance JSON,
@@ -103,6 +104,17 @@ static const char *const MIGRATIONS[IO_STORE_SCHEMA_VERSION] = {
     "CREATE UNIQUE INDEX schedule_one_published ON schedule(program_id) WHERE published = 1;",
     /* 3: a revision stamp per program (keys the in-memory document cache) */
     "ALTER TABLE program ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;",
+    /* 4: calendar subscriptions: SHA-256 of a revocable secret per calendar
+     * (io/store/calendars.c) */
+    "CREATE TABLE calendar ("
+    "  id INTEGER PRIMARY KEY,"
+    "  program_id TEXT NOT NULL REFERENCES program(id) ON DELETE CASCADE,"
+    "  scope TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  hash TEXT NOT NULL UNIQUE,"
+    "  token_id INTEGER REFERENCES token(id),"
+    "  created_at TEXT NOT NULL DEFAULT " NOW_SQL ","
+    "  revoked_at TEXT);",
 };
 
 static char *dupmsg(const char *a, const char *b)
@@ -301,6 +313,17 @@ int io_store_valid_id(const char *id)
 void lock(io_store *s)
 {
     pthread_mutex_lock(&s->mu);
+}
+
+sqlite3 *io_store_db_lock(io_store *s)
+{
+    pthread_mutex_lock(&s->mu);
+    return s->db;
+}
+
+void io_store_db_unlock(io_store *s)
+{
+    pthread_mutex_unlock(&s->mu);
 }
 
 void unlock(io_store *s)

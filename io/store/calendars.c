@@ -1,0 +1,246 @@
+/*
+ * calendars.c - calendar subscriptions: a revocable secret per calendar
+ * (program, scope, schedule version), so that calendar applications, which
+ * cannot send a bearer token, can fetch GET /v1/calendars/SECRET.ics.
+ * Only the SHA-256 of a secret is stored (table calendar, schema version
+ * 4); creating and revoking write audit rows like every other change.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "export/export.h"
+#include "io_private.h"
+
+/* 32 random bytes as unpadded base64url (43 characters + NUL). */
+static int new_secret(char out[44])
+{
+    unsigned char raw[33] = {0};
+    for (size_t got = 0; got < 32;) {
+        ssize_t n = getrandom(raw + got, 32 - got, 0);
+        if (n < 0 && errno != EINTR)
+            return IO_EIO;
+        got += n > 0 ? (size_t)n : 0;
+    }
+    static const char B64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    int o = 0;
+    for (int i = 0; i < 33; i += 3) {
+        unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 | raw[i + 2];
+        for (int k = 3; k >= 0 && o < 43; k--)
+            out[o++] = B64[(v >> (6 * k)) & 63];
+    }
+    out[43] = '\0';
+    return IO_OK;
+}
+
+/* Does the program exist?  1 yes, 0 no, -1 database error. */
+static int program_exists(sqlite3 *db, const char *program)
+{
+    sqlite3_stmt *st = NULL;
+    int r = -1;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM program WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, program, -1, SQLITE_TRANSIENT);
+        int s = sqlite3_step(st);
+        r = s == SQLITE_ROW ? 1 : s == SQLITE_DONE ? 0 : -1;
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* One audit row: action on "calendars/ID" of program. */
+static int audit(sqlite3 *db, long actor, const char *action, long id, const char *program,
+                 const char *after)
+{
+    sqlite3_stmt *st = NULL;
+    char ent[40];
+    snprintf(ent, sizeof ent, "calendars/%ld", id);
+    int ok = sqlite3_prepare_v2(db,
+                                "INSERT INTO audit(token_id, action, entity, program_id, after_json)"
+                                " VALUES (?,?,?,?,?)",
+                                -1, &st, NULL) == SQLITE_OK;
+    if (ok) {
+        if (actor > 0)
+            sqlite3_bind_int64(st, 1, actor);
+        sqlite3_bind_text(st, 2, action, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, ent, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, program, -1, SQLITE_TRANSIENT);
+        if (after)
+            sqlite3_bind_text(st, 5, after, -1, SQLITE_TRANSIENT);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    return ok ? IO_OK : IO_STORE_EDB;
+}
+
+static int finish(sqlite3 *db, int rc)
+{
+    sqlite3_exec(db, rc == IO_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int io_calendar_create(io_store *s, const char *program, const char *scope, int version,
+                       long actor, char **secret, long *id_out)
+{
+    char sec[44], hash[65];
+    if (!program || !scope || !secret || version < -1)
+        return IO_EINVAL;
+    if (new_secret(sec) != IO_OK)
+        return IO_EIO;
+    io_sha256_hex(sec, strlen(sec), hash);
+    char *copy = strdup(sec);
+    if (!copy)
+        return IO_ENOMEM;
+    sqlite3 *db = io_store_db_lock(s);
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? IO_OK
+                                                                                 : IO_STORE_EDB;
+    long id = 0;
+    if (rc == IO_OK) {
+        int e = program_exists(db, program);
+        rc = e == 1 ? IO_OK : e == 0 ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+    }
+    if (rc == IO_OK) {
+        sqlite3_stmt *st = NULL;
+        rc = IO_STORE_EDB;
+        if (sqlite3_prepare_v2(db,
+                               "INSERT INTO calendar(program_id, scope, version, hash, token_id)"
+                               " VALUES (?,?,?,?,?)",
+                               -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, program, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 2, scope, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int(st, 3, version);
+            sqlite3_bind_text(st, 4, hash, -1, SQLITE_TRANSIENT);
+            if (actor > 0)
+                sqlite3_bind_int64(st, 5, actor);
+            if (sqlite3_step(st) == SQLITE_DONE) {
+                id = (long)sqlite3_last_insert_rowid(db);
+                rc = IO_OK;
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == IO_OK) {
+        char after[300];
+        json_t *a = json_pack("{s:I,s:s,s:i}", "id", (json_int_t)id, "for", scope, "version",
+                              version);
+        char *t = a ? json_dumps(a, JSON_COMPACT) : NULL;
+        snprintf(after, sizeof after, "%s", t ? t : "{}");
+        free(t);
+        json_decref(a);
+        rc = audit(db, actor, "create", id, program, after);
+    }
+    rc = finish(db, rc);
+    io_store_db_unlock(s);
+    if (rc != IO_OK) {
+        free(copy);
+        return rc;
+    }
+    *secret = copy;
+    if (id_out)
+        *id_out = id;
+    return IO_OK;
+}
+
+int io_calendar_list(io_store *s, const char *program, char **json)
+{
+    sqlite3 *db = io_store_db_lock(s);
+    int e = program_exists(db, program);
+    int rc = e == 1 ? IO_OK : e == 0 ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+    json_t *arr = json_array();
+    sqlite3_stmt *st = NULL;
+    if (rc == IO_OK && sqlite3_prepare_v2(db,
+                                          "SELECT id, scope, version, created_at, revoked_at"
+                                          " FROM calendar WHERE program_id = ? ORDER BY id",
+                                          -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, program, -1, SQLITE_TRANSIENT);
+        int r;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+            int v = sqlite3_column_int(st, 2);
+            json_t *ver = v > 0 ? json_integer(v) : json_string(v == 0 ? "published" : "latest");
+            json_array_append_new(
+                arr, json_pack("{s:I,s:s,s:o,s:s,s:s?}", "id",
+                               (json_int_t)sqlite3_column_int64(st, 0), "for",
+                               (const char *)sqlite3_column_text(st, 1), "version", ver, "created",
+                               (const char *)sqlite3_column_text(st, 3), "revoked",
+                               (const char *)sqlite3_column_text(st, 4)));
+        }
+        if (r != SQLITE_DONE)
+            rc = IO_STORE_EDB;
+    } else if (rc == IO_OK) {
+        rc = IO_STORE_EDB;
+    }
+    sqlite3_finalize(st);
+    io_store_db_unlock(s);
+    char *t = rc == IO_OK ? json_dumps(arr, JSON_COMPACT) : NULL;
+    json_decref(arr);
+    if (rc == IO_OK && !t)
+        rc = IO_ENOMEM;
+    if (rc == IO_OK)
+        *json = t;
+    return rc;
+}
+
+int io_calendar_revoke(io_store *s, const char *program, long id, long actor)
+{
+    sqlite3 *db = io_store_db_lock(s);
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? IO_OK
+                                                                                 : IO_STORE_EDB;
+    sqlite3_stmt *st = NULL;
+    if (rc == IO_OK) {
+        rc = IO_STORE_EDB;
+        if (sqlite3_prepare_v2(db,
+                               "UPDATE calendar SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ',"
+                               "'now') WHERE id = ? AND program_id = ? AND revoked_at IS NULL",
+                               -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, id);
+            sqlite3_bind_text(st, 2, program, -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(st) == SQLITE_DONE)
+                rc = sqlite3_changes(db) == 1 ? IO_OK : IO_STORE_ENOTFOUND;
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == IO_OK)
+        rc = audit(db, actor, "revoke", id, program, NULL);
+    rc = finish(db, rc);
+    io_store_db_unlock(s);
+    return rc;
+}
+
+int io_calendar_lookup(io_store *s, const char *secret, char **program, char **scope,
+                       int *version)
+{
+    char hash[65];
+    io_sha256_hex(secret, strlen(secret), hash);
+    sqlite3 *db = io_store_db_lock(s);
+    sqlite3_stmt *st = NULL;
+    int rc = IO_STORE_EDB;
+    char *p = NULL, *sc = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT program_id, scope, version FROM calendar"
+                           " WHERE hash = ? AND revoked_at IS NULL",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
+        int r = sqlite3_step(st);
+        if (r == SQLITE_ROW) {
+            p = strdup((const char *)sqlite3_column_text(st, 0));
+            sc = strdup((const char *)sqlite3_column_text(st, 1));
+            *version = sqlite3_column_int(st, 2);
+            rc = p && sc ? IO_OK : IO_ENOMEM;
+        } else if (r == SQLITE_DONE) {
+            rc = IO_STORE_ENOTFOUND;
+        }
+    }
+    sqlite3_finalize(st);
+    io_store_db_unlock(s);
+    if (rc != IO_OK) {
+        free(p);
+        free(sc);
+        return rc;
+    }
+    *program = p;
+    *scope = sc;
+    return IO_OK;
+}
