@@ -28,7 +28,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "solver.h"
+#include "bench.h"
 
 #define DAY_MIN (24 * 60)
 

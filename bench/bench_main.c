@@ -36,7 +36,7 @@
 #include <unistd.h>
 
 #include "io.h"
-#include "solver.h"
+#include "bench.h"
 
 #ifndef COHORT_BINARY
 #define COHORT_BINARY "cohort"
