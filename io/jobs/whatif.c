@@ -39,7 +39,8 @@ static json_t *diag_array(const model_diag *d, bool warnings, const char *skip_p
     return a;
 }
 
-/* Prepare a job: apply sc (NULL = baseline) to a copy of base. */
+/* Prepare a job: apply sc (NULL = baseline) to a copy of base; a
+ * capacity-only scenario is deferred until the baseline is planned. */
 static int prepare(wjob *j, const model_instance *base, const model_scenario *sc,
                    const char *prefix, const model_diag *known)
 {
@@ -62,6 +63,8 @@ static int prepare(wjob *j, const model_instance *base, const model_scenario *sc
         model_instance_destroy(w);
     } else {
         j->inst = w;
+        j->adds_capacity = sc && model_scenario_adds_capacity(base, sc);
+        j->deferred = j->adds_capacity;
     }
     model_diag_free(&d);
     j->fd = -1;
@@ -232,6 +235,188 @@ static int mrank_cmp(const void *a, const void *b)
     return x->job - y->job;
 }
 
+/* The warnings the unchanged instance has (not news in a scenario). */
+static int known_warnings(const model_instance *base, model_diag *known)
+{
+    model_instance *kc = model_instance_clone(base);
+    if (!kc)
+        return -1;
+    int v = model_instance_validate(kc, known);
+    model_instance_destroy(kc);
+    return v == MODEL_ENOMEM ? -1 : 0;
+}
+
+/* The baseline's solution JSON (malloc'd) to start capacity-only scenarios
+ * from; NULL when it has no schedule. */
+static char *baseline_schedule(const wjob *b)
+{
+    json_t *s = b->failure ? NULL : json_object_get(b->result, "solution");
+    return s ? json_dumps(s, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+}
+
+/* Run the deferred (capacity-only) jobs of js from the baseline schedule
+ * warm (may be NULL).  The largest concurrency, or -1. */
+static int run_deferred(wjob *js, int n, const char *warm, const io_whatif_options *o, int jobs,
+                        double deadline)
+{
+    int any = 0;
+    for (int i = 0; i < n; i++)
+        if (js[i].deferred) {
+            js[i].deferred = false;
+            js[i].warm = warm;
+            any = 1;
+        }
+    return any ? wi_run_jobs(js, n, o, jobs, deadline) : 0;
+}
+
+/* Marginal jobs (one more facilitator per credential, one more room) from
+ * the baseline's result, prepared; *mj / *nm.  0 or -1. */
+static int marginal_jobs(const model_instance *base, json_t *base_res, const model_diag *known,
+                         wjob **mj, int *nm, model_scenario **msc)
+{
+    json_t **mex = NULL;
+    int rc = 0;
+    if (build_marginal(base, base_res, msc, nm, &mex))
+        return -1;
+    if (*nm > 0 && !(*mj = calloc((size_t)*nm, sizeof **mj)))
+        rc = -1;
+    for (int i = 0; i < *nm && !rc; i++) {
+        wjob *j = &(*mj)[i];
+        j->kind = 2;
+        j->extra = mex[i];
+        mex[i] = NULL;
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "marginal[%d]", i);
+        if (!(j->name = model_strdup((*msc)[i].name)) ||
+            prepare(j, base, &(*msc)[i], prefix, known))
+            rc = -1;
+    }
+    for (int i = 0; i < *nm; i++)
+        json_decref(mex[i]);
+    free(mex);
+    return rc;
+}
+
+/* Ranking figure of a marginal entry: its difference, 0 when the change
+ * is not measurable (within the solvers' gaps). */
+static double rank_figure(json_t *o, const char *key)
+{
+    if (json_is_false(json_object_get(o, "measurable")))
+        return 0.0;
+    return json_number_value(json_object_get(json_object_get(o, "differences"), key));
+}
+
+/* "marginal" (every marginal job) and "bottlenecks" (ranked by extra
+ * placements, then revenue) into root. */
+static void marginal_report(json_t *root, wjob *mj, int nm, json_t *base_res)
+{
+    json_t *ma = json_array();
+    mrank *rk = calloc((size_t)nm + 1, sizeof *rk);
+    int nr = 0;
+    for (int i = 0; i < nm; i++) {
+        json_t *o = wi_job_json(&mj[i], base_res);
+        json_t *d = json_object_get(o, "differences");
+        if (rk && d && json_is_object(d)) {
+            rk[nr].job = i;
+            rk[nr].placed = rank_figure(o, "placed");
+            rk[nr].revenue = rank_figure(o, "projected_revenue");
+            json_object_set_new(o, "placements_delta", json_real(rk[nr].placed));
+            json_object_set_new(o, "revenue_delta", json_real(rk[nr].revenue));
+            nr++;
+        }
+        json_array_append_new(ma, o);
+    }
+    if (rk)
+        qsort(rk, (size_t)nr, sizeof *rk, mrank_cmp);
+    json_t *bl = json_array();
+    for (int i = 0; i < nr; i++) {
+        json_t *o = json_array_get(ma, (size_t)rk[i].job);
+        json_object_set_new(o, "rank", json_integer(i + 1));
+        json_t *e = json_object();
+        json_object_set_new(e, "rank", json_integer(i + 1));
+        json_object_set(e, "name", json_object_get(o, "name"));
+        json_object_set_new(e, "placements_per_quarter", json_real(rk[i].placed));
+        json_object_set_new(e, "revenue_per_quarter", json_real(rk[i].revenue));
+        json_object_set(e, "measurable", json_object_get(o, "measurable"));
+        json_array_append_new(bl, e);
+    }
+    free(rk);
+    json_object_set_new(root, "marginal", ma);
+    json_object_set_new(root, "bottlenecks", bl);
+    if (!base_res || !json_object_get(base_res, "metrics"))
+        json_object_set_new(root, "marginal_note",
+                            json_string("no marginal values: the baseline has no schedule"));
+}
+
+/* One what-if run: its jobs and what they share. */
+typedef struct wrun {
+    wjob *js, *mj;
+    int nj, nm;
+    model_scenario *msc;
+    char *warm;
+    model_diag known;
+} wrun;
+
+static void wrun_free(wrun *w)
+{
+    for (int i = 0; w->js && i < w->nj; i++)
+        wi_wjob_free(&w->js[i]);
+    free(w->js);
+    for (int i = 0; w->mj && i < w->nm; i++)
+        wi_wjob_free(&w->mj[i]);
+    free(w->mj);
+    io_whatif_scenarios_free(w->msc, w->nm);
+    free(w->warm);
+    model_diag_free(&w->known);
+}
+
+/* The baseline and scenario jobs, prepared.  0 or -1. */
+static int scenario_jobs(wrun *w, const model_instance *base, const model_scenario *sc, int n)
+{
+    w->nj = n + 1;
+    if (!(w->js = calloc((size_t)w->nj, sizeof *w->js)))
+        return -1;
+    w->js[0].kind = 0;
+    if (!(w->js[0].name = model_strdup("baseline")) ||
+        prepare(&w->js[0], base, NULL, "baseline", &w->known))
+        return -1;
+    for (int i = 0; i < n; i++) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "scenarios[%d]", i);
+        wjob *j = &w->js[i + 1];
+        j->kind = 1;
+        if (!(j->name = model_strdup(sc[i].name ? sc[i].name : prefix)) ||
+            prepare(j, base, &sc[i], prefix, &w->known))
+            return -1;
+    }
+    return 0;
+}
+
+/* Plan everything: the baseline with the other scenarios first, then the
+ * capacity-only scenarios from its schedule, then the marginal ones.  The
+ * largest concurrency; -1 out of memory, -2 the runner failed. */
+static int run_all(wrun *w, const model_instance *base, const io_whatif_options *opt, int jobs,
+                   double deadline)
+{
+    int maxc = wi_run_jobs(w->js, w->nj, opt, jobs, deadline);
+    if (maxc < 0)
+        return -2;
+    w->warm = baseline_schedule(&w->js[0]);
+    int m = run_deferred(w->js, w->nj, w->warm, opt, jobs, deadline);
+    if (m < 0)
+        return -2;
+    maxc = m > maxc ? m : maxc;
+    json_t *base_res = w->js[0].failure ? NULL : w->js[0].result;
+    if (!opt->marginal || !base_res || !json_object_get(base_res, "metrics"))
+        return maxc;
+    if (marginal_jobs(base, base_res, &w->known, &w->mj, &w->nm, &w->msc))
+        return -1;
+    m = run_deferred(w->mj, w->nm, w->warm, opt, jobs, deadline);
+    if (m < 0)
+        return -2;
+    return m > maxc ? m : maxc;
+}
+
 int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
                   const io_whatif_options *opt, char **out)
 {
@@ -249,133 +434,34 @@ int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
     }
     double tl = opt->time_limit_s >= 0 ? opt->time_limit_s : base->settings.time_limit_s;
     double deadline = 2.0 * tl + 30.0;
-    int rc = IO_ENOMEM;
-    model_diag known;
-    model_diag_init(&known);
-    model_instance *kc = model_instance_clone(base);
-    if (!kc)
-        return IO_ENOMEM;
-    if (model_instance_validate(kc, &known) == MODEL_ENOMEM) {
-        model_instance_destroy(kc);
-        model_diag_free(&known);
-        return IO_ENOMEM;
-    }
-    model_instance_destroy(kc);
-
-    int nj = n + 1;
-    wjob *js = calloc((size_t)nj, sizeof *js);
-    wjob *mj = NULL;
-    int nm = 0;
-    model_scenario *msc = NULL;
-    json_t **mex = NULL;
-    json_t *root = NULL;
-    if (!js)
-        goto done;
-    js[0].kind = 0;
-    if (!(js[0].name = model_strdup("baseline")) || prepare(&js[0], base, NULL, "baseline", &known))
-        goto done;
-    for (int i = 0; i < n; i++) {
-        char prefix[64];
-        snprintf(prefix, sizeof prefix, "scenarios[%d]", i);
-        js[i + 1].kind = 1;
-        if (!(js[i + 1].name = model_strdup(sc[i].name ? sc[i].name : prefix)) ||
-            prepare(&js[i + 1], base, &sc[i], prefix, &known))
-            goto done;
-    }
-    int maxc = wi_run_jobs(js, nj, opt, jobs, deadline);
+    wrun w;
+    memset(&w, 0, sizeof w);
+    model_diag_init(&w.known);
+    int maxc = -1;
+    if (!known_warnings(base, &w.known) && !scenario_jobs(&w, base, sc, n))
+        maxc = run_all(&w, base, opt, jobs, deadline);
     if (maxc < 0) {
-        rc = IO_EIO;
-        goto done;
+        wrun_free(&w);
+        return maxc == -2 ? IO_EIO : IO_ENOMEM;
     }
-    json_t *base_res = js[0].failure ? NULL : js[0].result;
-    if (opt->marginal && base_res && json_object_get(base_res, "metrics")) {
-        if (build_marginal(base, base_res, &msc, &nm, &mex))
-            goto done;
-        if (nm > 0 && !(mj = calloc((size_t)nm, sizeof *mj)))
-            goto done;
-        for (int i = 0; i < nm; i++) {
-            mj[i].kind = 2;
-            mj[i].extra = mex[i];
-            mex[i] = NULL;
-            char prefix[64];
-            snprintf(prefix, sizeof prefix, "marginal[%d]", i);
-            if (!(mj[i].name = model_strdup(msc[i].name)) ||
-                prepare(&mj[i], base, &msc[i], prefix, &known))
-                goto done;
-        }
-        int m2 = wi_run_jobs(mj, nm, opt, jobs, deadline);
-        if (m2 < 0) {
-            rc = IO_EIO;
-            goto done;
-        }
-        if (m2 > maxc)
-            maxc = m2;
-    }
-
-    root = json_object();
+    json_t *base_res = w.js[0].failure ? NULL : w.js[0].result;
+    json_t *root = json_object();
     json_object_set_new(root, "jobs", json_integer(jobs));
     json_object_set_new(root, "max_concurrent", json_integer(maxc));
     json_object_set_new(root, "parent_pid", json_integer((json_int_t)getpid()));
     json_object_set_new(root, "time_limit_s", json_real(tl));
-    json_object_set_new(root, "baseline", wi_job_json(&js[0], NULL));
+    json_object_set_new(root, "baseline", wi_job_json(&w.js[0], NULL));
     json_t *arr = json_array();
-    for (int i = 1; i < nj; i++)
-        json_array_append_new(arr, wi_job_json(&js[i], base_res));
+    for (int i = 1; i < w.nj; i++)
+        json_array_append_new(arr, wi_job_json(&w.js[i], base_res));
     json_object_set_new(root, "scenarios", arr);
-    if (opt->marginal) {
-        json_t *ma = json_array();
-        mrank *rk = calloc((size_t)nm + 1, sizeof *rk);
-        int nr = 0;
-        for (int i = 0; i < nm; i++) {
-            json_t *o = wi_job_json(&mj[i], base_res);
-            json_t *d = json_object_get(o, "differences");
-            if (rk && d && json_is_object(d)) {
-                rk[nr].job = i;
-                rk[nr].placed = json_number_value(json_object_get(d, "placed"));
-                rk[nr].revenue = json_number_value(json_object_get(d, "projected_revenue"));
-                json_object_set_new(o, "placements_delta", json_real(rk[nr].placed));
-                json_object_set_new(o, "revenue_delta", json_real(rk[nr].revenue));
-                nr++;
-            }
-            json_array_append_new(ma, o);
-        }
-        if (rk)
-            qsort(rk, (size_t)nr, sizeof *rk, mrank_cmp);
-        json_t *bl = json_array();
-        for (int i = 0; i < nr; i++) {
-            json_t *o = json_array_get(ma, (size_t)rk[i].job);
-            json_object_set_new(o, "rank", json_integer(i + 1));
-            json_t *e = json_object();
-            json_object_set_new(e, "rank", json_integer(i + 1));
-            json_object_set(e, "name", json_object_get(o, "name"));
-            json_object_set_new(e, "placements_per_quarter", json_real(rk[i].placed));
-            json_object_set_new(e, "revenue_per_quarter", json_real(rk[i].revenue));
-            json_array_append_new(bl, e);
-        }
-        free(rk);
-        json_object_set_new(root, "marginal", ma);
-        json_object_set_new(root, "bottlenecks", bl);
-        if (!base_res || !json_object_get(base_res, "metrics"))
-            json_object_set_new(root, "marginal_note",
-                                json_string("no marginal values: the baseline has no schedule"));
-    }
+    if (opt->marginal)
+        marginal_report(root, w.mj, w.nm, base_res);
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-    if (!text)
-        goto done;
-    *out = text;
-    rc = IO_OK;
-done:
     json_decref(root);
-    for (int i = 0; js && i < nj; i++)
-        wi_wjob_free(&js[i]);
-    free(js);
-    for (int i = 0; mj && i < nm; i++)
-        wi_wjob_free(&mj[i]);
-    free(mj);
-    for (int i = 0; mex && i < nm; i++)
-        json_decref(mex[i]);
-    free(mex);
-    io_whatif_scenarios_free(msc, nm);
-    model_diag_free(&known);
-    return rc;
+    wrun_free(&w);
+    if (!text)
+        return IO_ENOMEM;
+    *out = text;
+    return IO_OK;
 }

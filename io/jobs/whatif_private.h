@@ -8,11 +8,12 @@
 #define COHORT_WHATIF_PRIVATE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "io_private.h"
 
-/* One plan to run in a worker process; owns every pointer. */
+/* One plan to run in a worker process; owns every pointer but warm. */
 typedef struct wjob {
     char *name;
     int kind;                /* 0 baseline, 1 scenario, 2 marginal */
@@ -28,6 +29,10 @@ typedef struct wjob {
     int state;               /* 0 pending, 1 running, 2 finished */
     json_t *result;          /* the worker's JSON */
     char *failure;           /* why it failed (crash, timeout, bad output) */
+    bool adds_capacity;      /* model_scenario_adds_capacity: runs after the
+                                baseline, starting from its schedule */
+    bool deferred;           /* not started by wi_run_jobs until cleared */
+    const char *warm;        /* the baseline's solution JSON (borrowed), or NULL */
 } wjob;
 
 /* Seconds on the monotonic clock. */

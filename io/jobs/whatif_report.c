@@ -86,6 +86,31 @@ json_t *wi_differences(json_t *base_res, json_t *res)
     return d;
 }
 
+/* |bound - objective| of a result: how far its objective may be from the
+ * best (0 without a bound). */
+static double abs_gap(json_t *res)
+{
+    json_t *o = json_object_get(res, "objective"), *b = json_object_get(res, "bound");
+    if (!json_is_number(o) || !json_is_number(b))
+        return 0.0;
+    double g = fabs(json_number_value(b) - json_number_value(o));
+    return isfinite(g) ? g : 0.0;
+}
+
+/* Is the scenario's difference to the baseline more than solver noise?
+ * |objective difference| <= the larger of the two absolute gaps means "no
+ * measurable change", for every figure.  Sets differences.objective and
+ * the entry's "noise" and "measurable". */
+static void measurability(json_t *o, json_t *d, json_t *base_res, json_t *res)
+{
+    double dobj = json_number_value(json_object_get(res, "objective")) -
+                  json_number_value(json_object_get(base_res, "objective"));
+    double noise = fmax(abs_gap(base_res), abs_gap(res));
+    json_object_set_new(d, "objective", json_real(dobj));
+    json_object_set_new(o, "noise", json_real(noise));
+    json_object_set_new(o, "measurable", json_boolean(fabs(dobj) > noise + 1e-6));
+}
+
 json_t *wi_job_json(wjob *j, json_t *base_res)
 {
     json_t *o = json_object();
@@ -105,8 +130,9 @@ json_t *wi_job_json(wjob *j, json_t *base_res)
         const char *st = json_string_value(json_object_get(r, "status"));
         json_object_set_new(o, "status", json_string(st ? st : "failed"));
         ok = json_object_get(r, "metrics") != NULL;
-        static const char *const keep[] = {"objective", "bound", "gap", "solve_seconds",
-                                           "error", "diagnosis", "metrics", NULL};
+        static const char *const keep[] = {"objective", "bound",   "gap",
+                                           "solve_seconds", "error", "diagnosis",
+                                           "metrics",   "warm_start", NULL};
         for (int i = 0; keep[i]; i++) {
             json_t *v = json_object_get(r, keep[i]);
             if (v)
@@ -127,6 +153,8 @@ json_t *wi_job_json(wjob *j, json_t *base_res)
         json_object_set_new(o, "summary", s);
     if (j->kind != 0) {
         json_t *d = ok && base_res ? wi_differences(base_res, j->result) : NULL;
+        if (d)
+            measurability(o, d, base_res, j->result);
         json_object_set_new(o, "differences", d ? d : json_null());
     }
     return o;
@@ -134,7 +162,9 @@ json_t *wi_job_json(wjob *j, json_t *base_res)
 
 /* --------------------------------------------------------------- table */
 
-static void cell(char *buf, size_t n, json_t *v, json_t *d, bool money)
+/* One table cell: the figure v and, for a scenario, its difference d in
+ * brackets ("(=)" none, "(~)" when the change is not measurable). */
+static void cell(char *buf, size_t n, json_t *v, json_t *d, bool money, bool measurable)
 {
     if (!v) {
         snprintf(buf, n, "-");
@@ -150,7 +180,9 @@ static void cell(char *buf, size_t n, json_t *v, json_t *d, bool money)
         snprintf(a, sizeof a, "%.1f", x);
     if (d && json_is_number(d)) {
         double y = json_number_value(d);
-        if (fabs(y) < 1e-9)
+        if (!measurable)
+            snprintf(b, sizeof b, " (~)");
+        else if (fabs(y) < 1e-9)
             snprintf(b, sizeof b, " (=)");
         else if (money)
             snprintf(b, sizeof b, " (%+.0f)", y);
@@ -188,7 +220,8 @@ static void print_block(FILE *f, json_t *cols)
             char buf[64];
             cell(buf, sizeof buf, json_object_get(json_object_get(o, "summary"), SUMMARY[i]),
                  json_object_get(json_object_get(o, "differences"), SUMMARY[i]),
-                 strcmp(SUMMARY[i], "projected_revenue") == 0);
+                 strcmp(SUMMARY[i], "projected_revenue") == 0,
+                 !json_is_false(json_object_get(o, "measurable")));
             fprintf(f, " %18s", buf);
         }
         fprintf(f, "\n");
@@ -233,6 +266,13 @@ int io_whatif_print_table(FILE *f, const char *text)
             fprintf(f, "\nscenario '%s' failed: %s\n", nm ? nm : "?",
                     json_string_value(json_object_get(v, "error")));
         }
+        if (json_is_false(json_object_get(v, "measurable")))
+            fprintf(f, "\nscenario '%s': no measurable change (objective %+.1f against the "
+                       "baseline, within the plans' gaps of %.1f)\n",
+                    nm ? nm : "?",
+                    json_number_value(json_object_get(json_object_get(v, "differences"),
+                                                      "objective")),
+                    json_number_value(json_object_get(v, "noise")));
         json_array_foreach(json_object_get(v, "diagnosis"), k, e)
             fprintf(f, "  %s: %s\n", nm ? nm : "?", json_string_value(e));
         json_array_foreach(json_object_get(v, "warnings"), k, e)
@@ -244,12 +284,16 @@ int io_whatif_print_table(FILE *f, const char *text)
     if (bl) {
         fprintf(f, "\nMarginal value per quarter (one more of each; ranked):\n");
         fprintf(f, "  %4s  %-28s %12s %14s\n", "rank", "addition", "placements", "revenue");
-        json_array_foreach(bl, i, v)
-            fprintf(f, "  %4lld  %-28s %+12.1f %+14.0f\n",
-                    (long long)json_integer_value(json_object_get(v, "rank")),
-                    json_string_value(json_object_get(v, "name")),
-                    json_number_value(json_object_get(v, "placements_per_quarter")),
-                    json_number_value(json_object_get(v, "revenue_per_quarter")));
+        json_array_foreach(bl, i, v) {
+            long long rank = (long long)json_integer_value(json_object_get(v, "rank"));
+            const char *nm = json_string_value(json_object_get(v, "name"));
+            if (json_is_false(json_object_get(v, "measurable")))
+                fprintf(f, "  %4lld  %-28s %27s\n", rank, nm, "no measurable change");
+            else
+                fprintf(f, "  %4lld  %-28s %+12.1f %+14.0f\n", rank, nm,
+                        json_number_value(json_object_get(v, "placements_per_quarter")),
+                        json_number_value(json_object_get(v, "revenue_per_quarter")));
+        }
         json_t *ma = json_object_get(root, "marginal");
         json_array_foreach(ma, i, v) {
             if (!json_object_get(v, "rank"))

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -74,7 +75,119 @@ static json_t *solution_parts(const model_solution *sol)
     return s;
 }
 
-/* The worker: plan, print the result JSON on fd, exit.  Never returns. */
+/* The baseline's schedule read for a capacity-only scenario's instance,
+ * its metrics and objective recomputed there (no change term), and checked
+ * against every hard rule.  NULL (and *why) when there is no baseline
+ * schedule, it cannot be read, or it breaks a rule under the scenario. */
+static model_solution *warm_baseline(const wjob *j, const char **why)
+{
+    model_solution *bs = NULL;
+    model_diag d;
+    model_diag_init(&d);
+    *why = "the baseline has no schedule";
+    if (j->warm && io_solution_parse(j->warm, strlen(j->warm), &bs, &d) != IO_OK) {
+        *why = "the baseline schedule could not be read";
+        bs = NULL;
+    }
+    model_diag_free(&d);
+    if (!bs)
+        return NULL;
+    model_check_report rep;
+    int cr = model_check(j->inst, bs, &rep);
+    if (cr != MODEL_OK || rep.n_violations > 0) {
+        *why = "the baseline schedule breaks a hard rule under the scenario";
+        if (cr == MODEL_OK)
+            model_check_report_free(&rep);
+        model_solution_destroy(bs);
+        return NULL;
+    }
+    model_metrics_free(&bs->metrics);
+    bs->metrics = rep.metrics;
+    memset(&rep.metrics, 0, sizeof rep.metrics);
+    bs->terms = rep.terms;
+    bs->terms.changes = 0;
+    bs->objective = model_objective_total(&bs->terms);
+    model_check_report_free(&rep);
+    *why = NULL;
+    return bs;
+}
+
+static bool has_schedule(const model_solution *s)
+{
+    return s && (s->status == MODEL_STATUS_OPTIMAL || s->status == MODEL_STATUS_FEASIBLE);
+}
+
+/* The better of the plan *sol and the re-evaluated baseline schedule ws
+ * (by the scenario's objective); when ws wins it replaces *sol, keeping the
+ * planner's bound (never below ws's objective) and time.  True when it did. */
+static bool keep_better(model_solution **sol, model_solution **ws)
+{
+    model_solution *p = *sol, *b = *ws;
+    if (has_schedule(p) && p->objective >= b->objective - 1e-6)
+        return false;
+    b->status = MODEL_STATUS_FEASIBLE;
+    b->bound = isfinite(p->bound) && p->bound > b->objective ? p->bound : b->objective;
+    b->gap = (b->bound - b->objective) / fmax(1.0, fabs(b->objective));
+    b->solve_seconds = p->solve_seconds;
+    *sol = b;
+    *ws = p;
+    return true;
+}
+
+/* {"used","kept_baseline","note"?}: how a capacity-only scenario used the
+ * baseline's schedule. */
+static json_t *warm_json(bool used, bool kept, const char *why)
+{
+    json_t *w = json_object();
+    json_object_set_new(w, "used", json_boolean(used));
+    json_object_set_new(w, "kept_baseline", json_boolean(kept));
+    if (why)
+        json_object_set_new(w, "note", json_string(why));
+    return w;
+}
+
+/* Rooms and how many running groups each hosts. */
+static json_t *rooms_used(const model_solution *sol)
+{
+    json_t *ru = json_object();
+    for (int g = 0; ru && g < sol->n_groups; g++) {
+        const model_sol_group *x = &sol->groups[g];
+        if (!x->running || !x->room)
+            continue;
+        json_t *c = json_object_get(ru, x->room);
+        json_object_set_new(ru, x->room, json_integer(c ? json_integer_value(c) + 1 : 1));
+    }
+    return ru;
+}
+
+/* The worker's result for a planned solution: status, objective, bound,
+ * gap, time, metrics and objective terms (when it has a schedule), the
+ * diagnosis, rooms used; the baseline also carries its whole solution (the
+ * start of capacity-only scenarios). */
+static void result_of(json_t *r, const wjob *j, const model_solution *sol)
+{
+    json_t *s = solution_parts(sol);
+    json_object_set_new(r, "status", json_string(model_solution_status_name(sol->status)));
+    json_object_set_new(r, "objective", json_real(sol->objective));
+    json_object_set_new(r, "bound", json_real(sol->bound));
+    json_object_set_new(r, "gap", json_real(sol->gap));
+    json_object_set_new(r, "solve_seconds", json_real(sol->solve_seconds));
+    if (s && has_schedule(sol)) {
+        json_object_set(r, "metrics", json_object_get(s, "metrics"));
+        json_object_set(r, "objective_terms", json_object_get(s, "objective_terms"));
+        if (j->kind == 0)
+            json_object_set(r, "solution", s);
+    }
+    if (s && json_object_get(s, "diagnosis"))
+        json_object_set(r, "diagnosis", json_object_get(s, "diagnosis"));
+    json_decref(s);
+    json_object_set_new(r, "rooms_used", rooms_used(sol));
+}
+
+/* The worker: plan, print the result JSON on fd, exit.  Never returns.  A
+ * capacity-only scenario starts from the baseline's schedule (when it still
+ * holds there: solver_plan's baseline, with no change penalty) and reports
+ * the better of the plan and that schedule. */
 static void worker(wjob *j, const io_whatif_options *o, int fd)
 {
     const char *fault = getenv("COHORT_WHATIF_FAULT");
@@ -85,6 +198,12 @@ static void worker(wjob *j, const io_whatif_options *o, int fd)
     so.time_limit_s = o->time_limit_s;
     so.mip_gap = o->mip_gap;
     so.verbose = 0;
+    const char *why = NULL;
+    model_solution *ws = j->adds_capacity ? warm_baseline(j, &why) : NULL;
+    if (ws) {
+        j->inst->settings.weights.change = 0; /* a warm start, not a re-plan */
+        so.baseline = ws;
+    }
     model_solution *sol = NULL;
     int rc = solver_plan(j->inst, &so, &sol);
     json_t *r = json_object();
@@ -95,34 +214,15 @@ static void worker(wjob *j, const io_whatif_options *o, int fd)
         json_object_set_new(r, "status", json_string("failed"));
         json_object_set_new(r, "error", json_sprintf("solver_plan failed (code %d)", rc));
     } else {
-        json_t *s = solution_parts(sol);
-        json_object_set_new(r, "status",
-                            json_string(model_solution_status_name(sol->status)));
-        json_object_set_new(r, "objective", json_real(sol->objective));
-        json_object_set_new(r, "bound", json_real(sol->bound));
-        json_object_set_new(r, "gap", json_real(sol->gap));
-        json_object_set_new(r, "solve_seconds", json_real(sol->solve_seconds));
-        if (s && (sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE)) {
-            json_object_set(r, "metrics", json_object_get(s, "metrics"));
-            json_object_set(r, "objective_terms", json_object_get(s, "objective_terms"));
-        }
-        if (s && json_object_get(s, "diagnosis"))
-            json_object_set(r, "diagnosis", json_object_get(s, "diagnosis"));
-        json_decref(s);
-        json_t *ru = json_object();
-        for (int g = 0; ru && g < sol->n_groups; g++) {
-            const model_sol_group *x = &sol->groups[g];
-            if (!x->running || !x->room)
-                continue;
-            json_t *c = json_object_get(ru, x->room);
-            json_object_set_new(ru, x->room,
-                                json_integer(c ? json_integer_value(c) + 1 : 1));
-        }
-        json_object_set_new(r, "rooms_used", ru);
+        bool kept = ws && keep_better(&sol, &ws);
+        result_of(r, j, sol);
+        if (j->adds_capacity)
+            json_object_set_new(r, "warm_start", warm_json(so.baseline != NULL, kept, why));
     }
     char *text = json_dumps(r, JSON_COMPACT);
     json_decref(r);
     model_solution_destroy(sol);
+    model_solution_destroy(ws);
     if (!text || write_all(fd, text, strlen(text)))
         _exit(1);
     free(text);
@@ -234,7 +334,7 @@ int wi_run_jobs(wjob *js, int n, const io_whatif_options *o, int jobs, double de
     for (;;) {
         while (running < jobs && next < n) {
             wjob *j = &js[next++];
-            if (j->state != 0 || !j->inst)
+            if (j->state != 0 || !j->inst || j->deferred)
                 continue;
             if (start_job(j, o, js, n, deadline_s)) {
                 j->state = 2;
