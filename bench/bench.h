@@ -72,11 +72,13 @@ int solver_glpk_solve_file(const char *path, double time_limit_s, double mip_gap
  * x[group,day,start,facilitator], co-facilitator y[...], room r[...],
  * open[group], u[patient,group] linked by u[q,g] <= sum of x[g,s,.] over
  * the slots s that fit q's windows; biweekly groups treated as weekly in
- * conflicts and caps; no substitutes or coverage).  When mps_path is not
- * NULL write it there as MPS (free format).  When time_limit_s > 0 solve it
- * with GLPK (LP relaxation then branch-and-cut, GLPK's error hook catching
- * failures) within that wall time (status optimal also when stopped within
- * settings.mip_gap), reporting to progress (may be NULL).  *res is filled
+ * conflicts and caps; no substitutes or coverage), through solver/backend.h.
+ * When mps_path is not NULL write it there as free MPS (the minimisation of
+ * the negated objective, as cohort's own export; a ".lp" name gets CPLEX
+ * LP), with readable names.  When time_limit_s > 0 solve it
+ * with GLPK (LP relaxation then branch-and-cut, bk_solve_plain: a GLPK
+ * failure is an error, not an abort) within that wall time (status optimal
+ * also when stopped within settings.mip_gap), reporting to progress (may be NULL).  *res is filled
  * on SOLVER_OK; other codes: SOLVER_EINVAL, SOLVER_ENOMEM, SOLVER_EBACKEND
  * (GLPK failed), SOLVER_EIO (file not written). */
 int solver_baseline_naive(const model_instance *inst, double time_limit_s,
