@@ -36,7 +36,7 @@
 #include <unistd.h>
 
 #include "io.h"
-#include "solver.h"
+#include "bench.h"
 
 #ifndef COHORT_BINARY
 #define COHORT_BINARY "cohort"
@@ -259,7 +259,8 @@ static int cmd_naive(int argc, char **argv)
                         "  --time-limit S  solve with GLPK within S seconds (default: the\n"
                         "                  instance's time_limit_s; 0 = build only)\n"
                         "  --gap G         relative MIP gap (default: the instance's mip_gap)\n"
-                        "  --mps FILE      also write the model as free MPS\n");
+                        "  --mps FILE      also write the model as free MPS (minimising the negated\n"
+                        "                  objective, as cohort plan --export-model does)\n");
         return COHORT_EXIT_INVALID;
     }
     model_instance *inst = NULL;

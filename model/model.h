@@ -689,6 +689,21 @@ extern const char *const MODEL_SETTING_FIELDS[];
 int model_scenario_apply(model_instance *inst, const model_scenario *sc, const char *prefix,
                          model_diag *d);
 
+/* Does sc only add capacity to base, so that every schedule valid for
+ * base stays valid, with the same objective terms except load balance (a
+ * new facilitator counts with load 0), so that the best plan cannot place
+ * fewer for the same reasons?  True when every change is one of: add_facilitator, add_room,
+ * add_credential, add_referrals (new waitlisted patients), add_group of an
+ * optional group without members, set_windows that keeps every old window
+ * inside a new one (or names an entity base does not have), set_type_size
+ * that keeps max_size and does not raise min_size, set_setting raising
+ * max_groups_per_day / max_groups_per_week / max_consecutive_cover,
+ * lowering min_break_min, or setting time_limit_s, mip_gap or seed.  Not
+ * monotone: every remove_*, weights (they change the objective) and a
+ * larger max_size (the same schedule's empty-seat term grows).  False for
+ * a scenario without changes.  Each change is compared with base. */
+bool model_scenario_adds_capacity(const model_instance *base, const model_scenario *sc);
+
 /* ------------------------------------------------------------------ */
 /* Seeded generator of realistic benchmark programs (model/generate.c). */
 

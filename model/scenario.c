@@ -615,3 +615,91 @@ int model_scenario_apply(model_instance *inst, const model_scenario *sc, const c
     model_instance_destroy(a.w);
     return rc;
 }
+
+/* ------------------------------------------------ capacity-only scenarios */
+
+/* Is every window of old covered by a single window of new on its day? */
+static bool windows_cover(const model_window *nw, int nn, const model_window *ow, int on)
+{
+    for (int i = 0; i < on; i++) {
+        bool in = false;
+        for (int k = 0; k < nn && !in; k++)
+            in = nw[k].day == ow[i].day && nw[k].from <= ow[i].from && ow[i].to <= nw[k].to;
+        if (!in)
+            return false;
+    }
+    return true;
+}
+
+/* set_windows c widens (or concerns an entity base does not have). */
+static bool widens_windows(const model_instance *base, const model_change *c)
+{
+    int x = c->id ? (c->room ? model_find_room(base, c->id) : model_find_facilitator(base, c->id))
+                  : -1;
+    if (x < 0)
+        return true;
+    if (c->room)
+        return windows_cover(c->windows, c->n_windows, base->rooms[x].available,
+                             base->rooms[x].n_available);
+    return windows_cover(c->windows, c->n_windows, base->facilitators[x].available,
+                         base->facilitators[x].n_available);
+}
+
+/* set_setting c relaxes a rule or leaves validity and objective alone. */
+static bool relaxes_setting(const model_instance *base, const model_change *c)
+{
+    const model_settings *s = &base->settings;
+    const char *f = c->field ? c->field : "";
+    if (strcmp(f, "max_groups_per_day") == 0)
+        return c->value >= s->max_groups_per_day;
+    if (strcmp(f, "max_groups_per_week") == 0)
+        return c->value >= s->max_groups_per_week;
+    if (strcmp(f, "max_consecutive_cover") == 0)
+        return c->value >= s->max_consecutive_cover;
+    if (strcmp(f, "min_break_min") == 0)
+        return c->value <= s->min_break_min;
+    return strcmp(f, "time_limit_s") == 0 || strcmp(f, "mip_gap") == 0 || strcmp(f, "seed") == 0;
+}
+
+/* Does change c of sc only add capacity against base? */
+static bool change_adds_capacity(const model_instance *base, const model_scenario *sc,
+                                 const model_change *c)
+{
+    switch (c->op) {
+    case MODEL_CHANGE_ADD_FACILITATOR:
+    case MODEL_CHANGE_ADD_ROOM:
+    case MODEL_CHANGE_ADD_CREDENTIAL:
+    case MODEL_CHANGE_ADD_REFERRALS:
+        return true;
+    case MODEL_CHANGE_ADD_GROUP: {
+        const model_group *g = sc->payload && c->entity >= 0 && c->entity < sc->payload->n_groups
+                                   ? &sc->payload->groups[c->entity]
+                                   : NULL;
+        return g && g->optional && g->n_members == 0;
+    }
+    case MODEL_CHANGE_SET_WINDOWS:
+        return widens_windows(base, c);
+    case MODEL_CHANGE_SET_SETTING:
+        return relaxes_setting(base, c);
+    case MODEL_CHANGE_SET_TYPE_SIZE: {
+        int t = c->id ? model_find_type(base, c->id) : -1;
+        if (t < 0)
+            return false;
+        const model_group_type *ty = &base->types[t];
+        return (c->max_size < 0 || c->max_size == ty->max_size) &&
+               (c->min_size < 0 || c->min_size <= ty->min_size);
+    }
+    default:
+        return false;
+    }
+}
+
+bool model_scenario_adds_capacity(const model_instance *base, const model_scenario *sc)
+{
+    if (!base || !sc || sc->n_changes == 0)
+        return false;
+    for (int i = 0; i < sc->n_changes; i++)
+        if (!change_adds_capacity(base, sc, &sc->changes[i]))
+            return false;
+    return true;
+}

@@ -2,6 +2,7 @@
  * (patient -> running group, capacity, min_size) with composition side rows
  * (high-acuity count, new-member share through the capacity, age spread as a
  * choice of age band per group).  Its LP is nearly integral. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,322 +117,419 @@ fail:
     return -1;
 }
 
-int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double time_limit)
+/* The assignment model of one call: the (patient, group) pairs, their
+ * columns and what the rows need. */
+typedef struct am {
+    const sv_prob *pr;
+    sv_plan *pl;
+    bk_model *m;
+    dyn row;
+    dyn bandlist;        /* band columns (c) and their group (v) */
+    int npair, cap_pair; /* y columns: pairs (pp[k], pgp[k]), grouped by group */
+    int *pp, *pgp, *ycol;
+    int *opencol;        /* per group: its "open" column (optional groups) or -1 */
+    char *active;        /* per group: running and re-assigned here */
+    char *pool;          /* per patient: to be (re)assigned */
+    int *firstpair, *lastpair;
+    int *ages, *bandcol; /* scratch for the age bands */
+    char name[300];
+} am;
+
+static void am_free(am *a)
 {
-    const model_instance *inst = pr->inst;
+    bk_free(a->m);
+    free(a->row.c);
+    free(a->row.v);
+    free(a->bandlist.c);
+    free(a->bandlist.v);
+    free(a->pp);
+    free(a->pgp);
+    free(a->ycol);
+    free(a->opencol);
+    free(a->active);
+    free(a->pool);
+    free(a->firstpair);
+    free(a->lastpair);
+    free(a->ages);
+    free(a->bandcol);
+}
+
+/* Arrays of a; 0 or -1 (a is then freed by am_free). */
+static int am_alloc(am *a, const sv_prob *pr, sv_plan *pl)
+{
     int ng = pr->ng, np = pr->np;
-    double we = pr->w->empty_seat;
-    int rc = -SOLVER_ENOMEM;
-    bk_model *m = NULL;
-    bk_result res;
-    memset(&res, 0, sizeof res);
-    dyn row = {0};
-    dyn bandlist = {0}; /* band columns (c) and their group (v) */
-    /* y columns: pairs (p, g) */
-    int npair = 0, cap_pair = 256;
-    int *pp = malloc(sizeof(int) * (size_t)cap_pair), *pgp = malloc(sizeof(int) * (size_t)cap_pair);
-    int *ycol = NULL;
-    int *opencol = malloc(sizeof(int) * (size_t)(ng + 1));
-    char *active = calloc((size_t)ng + 1, 1);
-    char *pool = calloc((size_t)np + 1, 1);
-    int *firstpair = malloc(sizeof(int) * (size_t)(ng + 1));
-    int *lastpair = malloc(sizeof(int) * (size_t)(ng + 1));
-    int *ages = malloc(sizeof(int) * (size_t)(np + 2));
-    int *bandcol = malloc(sizeof(int) * (size_t)(np + 2));
-    if (!pp || !pgp || !opencol || !active || !pool || !firstpair || !lastpair || !ages || !bandcol)
-        goto out;
-    for (int g = 0; g < ng; g++) {
-        opencol[g] = -1;
-        active[g] = pl->gs[g].cand >= 0 && (!groups_free || groups_free[g]);
+    memset(a, 0, sizeof *a);
+    a->pr = pr;
+    a->pl = pl;
+    a->cap_pair = 256;
+    a->pp = malloc(sizeof(int) * (size_t)a->cap_pair);
+    a->pgp = malloc(sizeof(int) * (size_t)a->cap_pair);
+    a->opencol = malloc(sizeof(int) * (size_t)(ng + 1));
+    a->active = calloc((size_t)ng + 1, 1);
+    a->pool = calloc((size_t)np + 1, 1);
+    a->firstpair = malloc(sizeof(int) * (size_t)(ng + 1));
+    a->lastpair = malloc(sizeof(int) * (size_t)(ng + 1));
+    a->ages = malloc(sizeof(int) * (size_t)(np + 2));
+    a->bandcol = malloc(sizeof(int) * (size_t)(np + 2));
+    if (!a->pp || !a->pgp || !a->opencol || !a->active || !a->pool || !a->firstpair ||
+        !a->lastpair || !a->ages || !a->bandcol)
+        return -1;
+    return 0;
+}
+
+/* Active groups (running, and free when groups_free is given) and the pool
+ * of patients to assign: every placeable patient not held by an inactive
+ * running group, taken out of the plan. */
+static void am_pool(am *a, const char *groups_free)
+{
+    const sv_prob *pr = a->pr;
+    sv_plan *pl = a->pl;
+    for (int g = 0; g < pr->ng; g++) {
+        a->opencol[g] = -1;
+        a->active[g] = pl->gs[g].cand >= 0 && (!groups_free || groups_free[g]);
     }
-    for (int p = 0; p < np; p++) {
+    for (int p = 0; p < pr->np; p++) {
         int g = pl->pg[p];
         if (!pr->placeable[p])
             continue;
-        if (g < 0 || pl->gs[g].cand < 0 || active[g]) {
-            pool[p] = 1;
+        if (g < 0 || pl->gs[g].cand < 0 || a->active[g]) {
+            a->pool[p] = 1;
             pl->pg[p] = -1;
         }
     }
-    /* y pairs, grouped by group */
-    for (int g = 0; g < ng; g++) {
-        firstpair[g] = npair;
-        lastpair[g] = npair;
-        if (!active[g])
+}
+
+static int am_pair_push(am *a, int p, int g)
+{
+    if (a->npair == a->cap_pair) {
+        a->cap_pair *= 2;
+        int *x = realloc(a->pp, sizeof(int) * (size_t)a->cap_pair);
+        if (!x)
+            return -1;
+        a->pp = x;
+        int *y = realloc(a->pgp, sizeof(int) * (size_t)a->cap_pair);
+        if (!y)
+            return -1;
+        a->pgp = y;
+    }
+    a->pp[a->npair] = p;
+    a->pgp[a->npair] = g;
+    a->npair++;
+    return 0;
+}
+
+/* The (patient, active group) pairs that fit, grouped by group. */
+static int am_pairs(am *a)
+{
+    const sv_prob *pr = a->pr;
+    for (int g = 0; g < pr->ng; g++) {
+        a->firstpair[g] = a->lastpair[g] = a->npair;
+        if (!a->active[g])
             continue;
         for (int i = 0; i < pr->n_gpat[g]; i++) {
             int p = pr->gpat[g][i];
-            if (!pool[p] || !sv_patient_fits(pr, p, g, pl->gs[g].cand))
-                continue;
-            if (npair == cap_pair) {
-                cap_pair *= 2;
-                int *a = realloc(pp, sizeof(int) * (size_t)cap_pair);
-                if (!a)
-                    goto out;
-                pp = a;
-                int *b = realloc(pgp, sizeof(int) * (size_t)cap_pair);
-                if (!b)
-                    goto out;
-                pgp = b;
-            }
-            pp[npair] = p;
-            pgp[npair] = g;
-            npair++;
+            if (a->pool[p] && sv_patient_fits(pr, p, g, a->pl->gs[g].cand) && am_pair_push(a, p, g))
+                return -1;
         }
-        lastpair[g] = npair;
+        a->lastpair[g] = a->npair;
     }
-    if (!(ycol = malloc(sizeof(int) * (size_t)(npair + 1))))
-        goto out;
-    m = bk_new("assign", 1);
-    if (!m) {
-        rc = -SOLVER_EBACKEND;
-        goto out;
-    }
-    char name[300];
-    double constant = 0;
-    for (int k = 0; k < npair; k++) {
-        snprintf(name, sizeof name, "y_%s_%s", inst->patients[pp[k]].id, inst->groups[pgp[k]].id);
+    a->ycol = malloc(sizeof(int) * (size_t)(a->npair + 1));
+    return a->ycol ? 0 : -1;
+}
+
+/* y columns per pair (value, empty seat filled, a kept baseline member)
+ * and "open" columns of optional active groups.  0 or -SOLVER_EBACKEND. */
+static int am_columns(am *a)
+{
+    const sv_prob *pr = a->pr;
+    const model_instance *inst = pr->inst;
+    double we = pr->w->empty_seat;
+    for (int k = 0; k < a->npair; k++) {
+        snprintf(a->name, sizeof a->name, "y_%s_%s", inst->patients[a->pp[k]].id,
+                 inst->groups[a->pgp[k]].id);
         /* keeping a baseline member saves a change */
-        double keep = sv_base_member(pr, pgp[k], pp[k]) ? pr->w->change : 0;
-        ycol[k] = bk_col(m, name, BK_BIN, 0, 1, pr->value[pp[k]] + we + keep);
-        if (ycol[k] < 0)
-            goto backend;
+        double keep = sv_base_member(pr, a->pgp[k], a->pp[k]) ? pr->w->change : 0;
+        a->ycol[k] = bk_col(a->m, a->name, BK_BIN, 0, 1, pr->value[a->pp[k]] + we + keep);
+        if (a->ycol[k] < 0)
+            return -SOLVER_EBACKEND;
     }
-    for (int g = 0; g < ng; g++) {
-        if (!active[g])
-            continue;
+    for (int g = 0; g < pr->ng; g++) {
         const sv_group *G = &pr->g[g];
-        const model_group_type *ty = &inst->types[G->type];
-        int ub = 1;
-        if (G->cap < 0 || G->held > ty->max_size)
-            ub = 0;
-        if (G->must) {
-            constant -= we * G->cap;
-        } else {
-            snprintf(name, sizeof name, "open_%s", inst->groups[g].id);
-            opencol[g] = bk_col(m, name, BK_BIN, 0, ub, -we * G->cap);
-            if (opencol[g] < 0)
-                goto backend;
-        }
+        if (!a->active[g] || G->must)
+            continue;
+        int ub = !(G->cap < 0 || G->held > inst->types[G->type].max_size);
+        snprintf(a->name, sizeof a->name, "open_%s", inst->groups[g].id);
+        a->opencol[g] = bk_col(a->m, a->name, BK_BIN, 0, ub, -we * G->cap);
+        if (a->opencol[g] < 0)
+            return -SOLVER_EBACKEND;
     }
-    /* each patient at most once */
-    {
-        /* gather pairs per patient via a sort of indices */
-        /* counting sort of the pairs by patient */
-        int *cnt = calloc((size_t)np + 1, sizeof(int));
-        int *ord = malloc(sizeof(int) * (size_t)(npair + 1));
-        if (!cnt || !ord) {
-            free(cnt);
-            free(ord);
-            goto out;
-        }
-        for (int k = 0; k < npair; k++)
-            cnt[pp[k] + 1]++;
-        for (int p = 0; p < np; p++)
-            cnt[p + 1] += cnt[p];
-        for (int k = 0; k < npair; k++)
-            ord[cnt[pp[k]]++] = k;
-        int k = 0;
-        int bad = 0;
-        while (k < npair && !bad) {
-            int p = pp[ord[k]];
-            row.n = 0;
-            while (k < npair && pp[ord[k]] == p) {
-                if (dyn_push(&row, ycol[ord[k]], 1))
-                    bad = 1;
-                k++;
-            }
-            if (row.n > 1) {
-                snprintf(name, sizeof name, "once_%s", inst->patients[p].id);
-                if (bk_row(m, name, row.n, row.c, row.v, -BK_INF, 1) < 0)
-                    bad = 2;
-            }
-        }
+    return 0;
+}
+
+/* Each patient at most once (pairs gathered per patient by a counting
+ * sort).  0, -SOLVER_ENOMEM or -SOLVER_EBACKEND. */
+static int am_once_rows(am *a)
+{
+    int np = a->pr->np, npair = a->npair, rc = 0;
+    int *cnt = calloc((size_t)np + 1, sizeof(int));
+    int *ord = malloc(sizeof(int) * (size_t)(npair + 1));
+    if (!cnt || !ord) {
         free(cnt);
         free(ord);
-        if (bad == 1)
-            goto out;
-        if (bad == 2)
-            goto backend;
+        return -SOLVER_ENOMEM;
     }
-    for (int g = 0; g < ng; g++) {
-        if (!active[g])
-            continue;
+    for (int k = 0; k < npair; k++)
+        cnt[a->pp[k] + 1]++;
+    for (int p = 0; p < np; p++)
+        cnt[p + 1] += cnt[p];
+    for (int k = 0; k < npair; k++)
+        ord[cnt[a->pp[k]]++] = k;
+    int k = 0;
+    while (k < npair && !rc) {
+        int p = a->pp[ord[k]];
+        a->row.n = 0;
+        for (; k < npair && a->pp[ord[k]] == p; k++)
+            if (dyn_push(&a->row, a->ycol[ord[k]], 1))
+                rc = -SOLVER_ENOMEM;
+        if (!rc && a->row.n > 1) {
+            snprintf(a->name, sizeof a->name, "once_%s", a->pr->inst->patients[p].id);
+            if (bk_row(a->m, a->name, a->row.n, a->row.c, a->row.v, -BK_INF, 1) < 0)
+                rc = -SOLVER_EBACKEND;
+        }
+    }
+    free(cnt);
+    free(ord);
+    return rc;
+}
+
+/* Capacity and min_size of active group g (against its "open" column for
+ * an optional group). */
+static int am_size_rows(am *a, int g)
+{
+    const sv_group *G = &a->pr->g[g];
+    const char *gid = a->pr->inst->groups[g].id;
+    int capn = G->cap < G->max_new ? G->cap : G->max_new;
+    if (capn < 0)
+        capn = 0;
+    int need = a->pr->inst->types[G->type].min_size - G->held;
+    dyn *row = &a->row;
+    row->n = 0;
+    for (int k = a->firstpair[g]; k < a->lastpair[g]; k++)
+        if (dyn_push(row, a->ycol[k], 1))
+            return -SOLVER_ENOMEM;
+    snprintf(a->name, sizeof a->name, "cap_%s", gid);
+    if (a->opencol[g] < 0)
+        return bk_row(a->m, a->name, row->n, row->c, row->v, need > 0 ? need : -BK_INF, capn) < 0
+                   ? -SOLVER_EBACKEND
+                   : 0;
+    if (dyn_push(row, a->opencol[g], -capn))
+        return -SOLVER_ENOMEM;
+    if (bk_row(a->m, a->name, row->n, row->c, row->v, -BK_INF, 0) < 0)
+        return -SOLVER_EBACKEND;
+    if (need > 0) {
+        row->v[row->n - 1] = -need;
+        snprintf(a->name, sizeof a->name, "min_%s", gid);
+        if (bk_row(a->m, a->name, row->n, row->c, row->v, 0, BK_INF) < 0)
+            return -SOLVER_EBACKEND;
+    }
+    return 0;
+}
+
+/* High-acuity new members of g <= max_new_high (when more could join). */
+static int am_high_row(am *a, int g)
+{
+    const sv_group *G = &a->pr->g[g];
+    if (G->max_new_high >= SV_INF_INT)
+        return 0;
+    a->row.n = 0;
+    for (int k = a->firstpair[g]; k < a->lastpair[g]; k++)
+        if (a->pr->high[a->pp[k]] && dyn_push(&a->row, a->ycol[k], 1))
+            return -SOLVER_ENOMEM;
+    if (a->row.n <= G->max_new_high)
+        return 0;
+    snprintf(a->name, sizeof a->name, "high_%s", a->pr->inst->groups[g].id);
+    return bk_row(a->m, a->name, a->row.n, a->row.c, a->row.v, -BK_INF, G->max_new_high) < 0
+               ? -SOLVER_EBACKEND
+               : 0;
+}
+
+/* Age band of an age-spread group g when its candidates' (and continuing
+ * members') ages span more than the spread. */
+static int am_age_rows(am *a, int g)
+{
+    const sv_group *G = &a->pr->g[g];
+    int lo = a->firstpair[g], hi = a->lastpair[g];
+    if (G->spread < 0 || G->age_lo >= 0 || hi <= lo)
+        return 0;
+    /* distinct ages among the candidates */
+    int na = 0;
+    for (int k = lo; k < hi; k++)
+        a->ages[na++] = a->pr->inst->patients[a->pp[k]].age;
+    qsort(a->ages, (size_t)na, sizeof(int), int_cmp);
+    int u = 0;
+    for (int i = 0; i < na; i++)
+        if (u == 0 || a->ages[u - 1] != a->ages[i])
+            a->ages[u++] = a->ages[i];
+    na = u;
+    int amin = a->ages[0], amax = a->ages[na - 1];
+    if (G->held_age_min >= 0) {
+        if (G->held_age_min < amin)
+            amin = G->held_age_min;
+        if (G->held_age_max > amax)
+            amax = G->held_age_max;
+    }
+    if (amax - amin > G->spread &&
+        add_bands(a->m, a->pr, g, a->opencol[g], a->ages, na, a->pp, a->ycol, lo, hi, a->bandcol,
+                  &a->row, a->name, sizeof a->name, &a->bandlist))
+        return -SOLVER_EBACKEND;
+    return 0;
+}
+
+/* Nothing to decide: every active group must already reach min_size; an
+ * optional one that does not is closed.  0, or 1 for a must-run one. */
+static int am_trivial(am *a)
+{
+    const sv_prob *pr = a->pr;
+    for (int g = 0; g < pr->ng; g++) {
         const sv_group *G = &pr->g[g];
-        const model_group_type *ty = &inst->types[G->type];
-        const char *gid = inst->groups[g].id;
-        int lo = firstpair[g], hi = lastpair[g];
-        int capn = G->cap < G->max_new ? G->cap : G->max_new;
-        if (capn < 0)
-            capn = 0;
-        int need = ty->min_size - G->held;
-        /* capacity and min size */
-        row.n = 0;
-        for (int k = lo; k < hi; k++)
-            if (dyn_push(&row, ycol[k], 1))
-                goto out;
-        if (opencol[g] >= 0) {
-            if (dyn_push(&row, opencol[g], -capn))
-                goto out;
-            snprintf(name, sizeof name, "cap_%s", gid);
-            if (bk_row(m, name, row.n, row.c, row.v, -BK_INF, 0) < 0)
-                goto backend;
-            if (need > 0) {
-                row.v[row.n - 1] = -need;
-                snprintf(name, sizeof name, "min_%s", gid);
-                if (bk_row(m, name, row.n, row.c, row.v, 0, BK_INF) < 0)
-                    goto backend;
-            }
-        } else {
-            snprintf(name, sizeof name, "cap_%s", gid);
-            if (bk_row(m, name, row.n, row.c, row.v, need > 0 ? need : -BK_INF, capn) < 0)
-                goto backend;
-        }
-        if (G->max_new_high < SV_INF_INT) {
-            row.n = 0;
-            for (int k = lo; k < hi; k++)
-                if (pr->high[pp[k]] && dyn_push(&row, ycol[k], 1))
-                    goto out;
-            if (row.n > G->max_new_high) {
-                snprintf(name, sizeof name, "high_%s", gid);
-                if (bk_row(m, name, row.n, row.c, row.v, -BK_INF, G->max_new_high) < 0)
-                    goto backend;
-            }
-        }
-        if (G->spread >= 0 && G->age_lo < 0 && hi > lo) {
-            /* distinct ages among the candidates */
-            int na = 0;
-            for (int k = lo; k < hi; k++)
-                ages[na++] = inst->patients[pp[k]].age;
-            qsort(ages, (size_t)na, sizeof(int), int_cmp);
-            int u = 0;
-            for (int i = 0; i < na; i++)
-                if (u == 0 || ages[u - 1] != ages[i])
-                    ages[u++] = ages[i];
-            na = u;
-            int amin = ages[0], amax = ages[na - 1];
-            if (G->held_age_min >= 0) {
-                if (G->held_age_min < amin)
-                    amin = G->held_age_min;
-                if (G->held_age_max > amax)
-                    amax = G->held_age_max;
-            }
-            if (amax - amin > G->spread && add_bands(m, pr, g, opencol[g], ages, na, pp, ycol,
-                                                     lo, hi, bandcol, &row, name, sizeof name,
-                                                     &bandlist))
-                goto backend;
-        }
+        if (!a->active[g] || (G->held >= pr->inst->types[G->type].min_size && G->cap >= 0))
+            continue;
+        if (G->must)
+            return 1;
+        a->pl->gs[g].cand = -1;
     }
-    if (bk_ncols(m) == 0) {
-        /* nothing to decide: every active group must already reach min_size */
-        for (int g = 0; g < ng; g++)
-            if (active[g]) {
-                const sv_group *G = &pr->g[g];
-                if (G->held < inst->types[G->type].min_size || G->cap < 0) {
-                    if (G->must) {
-                        rc = 1;
-                        goto out;
-                    }
-                    pl->gs[g].cand = -1;
-                }
-            }
-        rc = 0;
-        goto out;
+    return 0;
+}
+
+/* Fix the opening of optional groups (those the timetable opened stay
+ * open) and each age-spread group's band to the LP's largest. */
+static void am_fix_structure(am *a, const double *x)
+{
+    const sv_prob *pr = a->pr;
+    const dyn *bl = &a->bandlist;
+    for (int g = 0; g < pr->ng; g++)
+        if (a->opencol[g] >= 0 && pr->g[g].cap >= 0)
+            bk_set_bounds(a->m, a->opencol[g], 1, 1);
+    for (int i = 0; i < bl->n; i++) {
+        int g = (int)bl->v[i];
+        int best = 1;
+        for (int k = 0; k < bl->n; k++)
+            if ((int)bl->v[k] == g && k != i &&
+                (x[bl->c[k]] > x[bl->c[i]] + 1e-9 || (x[bl->c[k]] >= x[bl->c[i]] - 1e-9 && k < i)))
+                best = 0;
+        bk_set_bounds(a->m, bl->c[i], best, best);
     }
-    {
-        bk_params bp;
-        memset(&bp, 0, sizeof bp);
-        bp.time_limit = time_limit > 0.05 ? time_limit : 0.05;
-        bp.gap = 1e-6;
-        bp.verbose = pr->verbose > 1;
-        bp.t0 = pr->t0;
-        bp.label = "assign";
-        bp.dive = 1;
-        sv_log(pr, "assignment model: %d columns, %d rows", bk_ncols(m), bk_nrows(m));
-        /* The b-matching with capacity, min-size and high-acuity rows is
-         * totally unimodular once the age bands and the opening of optional
-         * groups are fixed: take those from the LP, re-solve (an integral LP,
-         * solved at the root), and fall back to the full MIP if that fails. */
-        int e = BK_OK;
-        int nstruct = bandlist.n;
-        for (int g = 0; g < ng; g++)
-            nstruct += opencol[g] >= 0;
-        if (nstruct > 0) {
-            bp.relax = 1;
-            e = bk_solve(m, &bp, &res);
-            bp.relax = 0;
-            if (e == BK_OK && res.x) {
-                /* the timetable opened these groups: keep them open */
-                for (int g = 0; g < ng; g++)
-                    if (opencol[g] >= 0 && pr->g[g].cap >= 0)
-                        bk_set_bounds(m, opencol[g], 1, 1);
-                for (int i = 0; i < bandlist.n; i++) {
-                    int g = (int)bandlist.v[i];
-                    int best = 1;
-                    for (int k = 0; k < bandlist.n; k++)
-                        if ((int)bandlist.v[k] == g && k != i &&
-                            (res.x[bandlist.c[k]] > res.x[bandlist.c[i]] + 1e-9 ||
-                             (res.x[bandlist.c[k]] >= res.x[bandlist.c[i]] - 1e-9 && k < i)))
-                            best = 0;
-                    bk_set_bounds(m, bandlist.c[i], best, best);
-                }
-                bk_result_free(&res);
-                bp.time_limit = time_limit * 0.5 > 0.05 ? time_limit * 0.5 : 0.05;
-                e = bk_solve(m, &bp, &res);
-                if (e == BK_OK && (res.status == BK_INFEASIBLE || !res.x)) {
-                    /* free them again: the full MIP */
-                    bk_result_free(&res);
-                    for (int g = 0; g < ng; g++)
-                        if (opencol[g] >= 0)
-                            bk_set_bounds(m, opencol[g], 0, pr->g[g].cap < 0 ? 0 : 1);
-                    for (int i = 0; i < bandlist.n; i++)
-                        bk_set_bounds(m, bandlist.c[i], 0, 1);
-                    e = bk_solve(m, &bp, &res);
-                }
-            } else {
-                bk_result_free(&res);
-            }
-        } else {
-            e = bk_solve(m, &bp, &res);
+}
+
+/* Free the opening and band columns again. */
+static void am_free_structure(am *a)
+{
+    for (int g = 0; g < a->pr->ng; g++)
+        if (a->opencol[g] >= 0)
+            bk_set_bounds(a->m, a->opencol[g], 0, a->pr->g[g].cap < 0 ? 0 : 1);
+    for (int i = 0; i < a->bandlist.n; i++)
+        bk_set_bounds(a->m, a->bandlist.c[i], 0, 1);
+}
+
+/* The b-matching with capacity, min-size and high-acuity rows is totally
+ * unimodular once the age bands and the opening of optional groups are
+ * fixed: take those from the LP, re-solve (an integral LP, solved at the
+ * root), and fall back to the full MIP if that fails.  A BK_* code; *res
+ * holds the last solve. */
+static int am_solve(am *a, double time_limit, bk_result *res)
+{
+    bk_params bp;
+    memset(&bp, 0, sizeof bp);
+    bp.time_limit = time_limit > 0.05 ? time_limit : 0.05;
+    bp.gap = 1e-6;
+    bp.verbose = a->pr->verbose > 1;
+    bp.t0 = a->pr->t0;
+    bp.label = "assign";
+    bp.dive = 1;
+    sv_log(a->pr, "assignment model: %d columns, %d rows", bk_ncols(a->m), bk_nrows(a->m));
+    int nstruct = a->bandlist.n;
+    for (int g = 0; g < a->pr->ng; g++)
+        nstruct += a->opencol[g] >= 0;
+    if (nstruct == 0)
+        return bk_solve(a->m, &bp, res);
+    bp.relax = 1;
+    int e = bk_solve(a->m, &bp, res);
+    bp.relax = 0;
+    if (e != BK_OK || !res->x) {
+        bk_result_free(res);
+        return e;
+    }
+    am_fix_structure(a, res->x);
+    bk_result_free(res);
+    bp.time_limit = time_limit * 0.5 > 0.05 ? time_limit * 0.5 : 0.05;
+    e = bk_solve(a->m, &bp, res);
+    if (e == BK_OK && (res->status == BK_INFEASIBLE || !res->x)) {
+        bk_result_free(res);
+        am_free_structure(a);
+        e = bk_solve(a->m, &bp, res);
+    }
+    return e;
+}
+
+/* Write the solution x into the plan: members, and optional groups left
+ * closed stop running. */
+static void am_read(am *a, const double *x)
+{
+    sv_plan *pl = a->pl;
+    for (int k = 0; k < a->npair; k++)
+        if (x[a->ycol[k]] > 0.5)
+            pl->pg[a->pp[k]] = a->pgp[k];
+    for (int g = 0; g < a->pr->ng; g++)
+        if (a->opencol[g] >= 0 && x[a->opencol[g]] < 0.5) {
+            pl->gs[g].cand = -1;
+            pl->gs[g].prim = pl->gs[g].co = pl->gs[g].room = pl->gs[g].sub = -1;
         }
-        if (e != BK_OK) {
+}
+
+/* Build the model's columns and rows.  0 or a negative SOLVER code. */
+static int am_build(am *a)
+{
+    int rc = am_pairs(a) ? -SOLVER_ENOMEM : 0;
+    if (!rc && !(a->m = bk_new("assign", 1)))
+        rc = -SOLVER_EBACKEND;
+    if (!rc)
+        rc = am_columns(a);
+    if (!rc)
+        rc = am_once_rows(a);
+    for (int g = 0; g < a->pr->ng && !rc; g++) {
+        if (!a->active[g])
+            continue;
+        rc = am_size_rows(a, g);
+        if (!rc)
+            rc = am_high_row(a, g);
+        if (!rc)
+            rc = am_age_rows(a, g);
+    }
+    return rc;
+}
+
+int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double time_limit)
+{
+    am a;
+    bk_result res;
+    memset(&res, 0, sizeof res);
+    int rc = am_alloc(&a, pr, pl) ? -SOLVER_ENOMEM : 0;
+    if (!rc) {
+        am_pool(&a, groups_free);
+        rc = am_build(&a);
+    }
+    if (!rc && bk_ncols(a.m) == 0) {
+        rc = am_trivial(&a);
+    } else if (!rc) {
+        int e = am_solve(&a, time_limit, &res);
+        if (e != BK_OK)
             rc = e == BK_ENOMEM ? -SOLVER_ENOMEM : -SOLVER_EBACKEND;
-            goto out;
-        }
-        if (res.status == BK_INFEASIBLE || !res.x) {
+        else if (res.status == BK_INFEASIBLE || !res.x)
             rc = 1;
-            goto out;
-        }
-        for (int k = 0; k < npair; k++)
-            if (res.x[ycol[k]] > 0.5)
-                pl->pg[pp[k]] = pgp[k];
-        for (int g = 0; g < ng; g++)
-            if (opencol[g] >= 0 && res.x[opencol[g]] < 0.5) {
-                pl->gs[g].cand = -1;
-                pl->gs[g].prim = pl->gs[g].co = pl->gs[g].room = pl->gs[g].sub = -1;
-            }
-        (void)constant;
-        rc = 0;
+        else
+            am_read(&a, res.x);
     }
-    goto out;
-backend:
-    rc = -SOLVER_EBACKEND;
-out:
     bk_result_free(&res);
-    bk_free(m);
-    free(row.c);
-    free(row.v);
-    free(bandlist.c);
-    free(bandlist.v);
-    free(pp);
-    free(pgp);
-    free(ycol);
-    free(opencol);
-    free(active);
-    free(pool);
-    free(firstpair);
-    free(lastpair);
-    free(ages);
-    free(bandcol);
+    am_free(&a);
     return rc;
 }

@@ -84,4 +84,34 @@ void bk_result_free(bk_result *r);
  * stays), BK_EBACKEND on a GLPK failure. */
 int bk_write(bk_model *m, const char *path);
 
+/* ---- plain solves, for the benchmark suite (bench/): GLPK as a user
+ * would run it, no decomposition and default options. */
+
+/* Keep column and row names as given from now on (spaces become '_')
+ * instead of sanitising them: for model files people read. */
+void bk_keep_names(bk_model *m);
+/* Binary columns / matrix nonzeros. */
+int bk_nbin(const bk_model *m);
+long bk_nnz(const bk_model *m);
+/* Read a model file (".lp" suffix: CPLEX LP, otherwise free MPS).  NULL
+ * with *err BK_EIO (unreadable), BK_ENOMEM or BK_EBACKEND. */
+bk_model *bk_read(const char *path, int *err);
+
+/* Where a plain solve stands. */
+typedef struct bk_plain {
+    int status;        /* BK_OPTIMAL .. BK_NOSOL */
+    int has_incumbent;
+    double obj;        /* of the incumbent */
+    int has_bound;
+    double bound;      /* proved bound (upper for maximise) */
+} bk_plain;
+typedef void (*bk_plain_fn)(const bk_plain *now, void *ctx);
+/* LP relaxation (no presolve), then branch-and-cut with GLPK's default
+ * options stopped at time_limit seconds of wall time (the callback checks
+ * the clock) and at relative gap (< 0: 0).  progress (may be NULL) is
+ * called at the start, after the LP and whenever the incumbent or the bound
+ * improves.  *out: the outcome.  BK_OK or BK_EBACKEND. */
+int bk_solve_plain(bk_model *m, double time_limit, double gap, bk_plain_fn progress, void *ctx,
+                   bk_plain *out);
+
 #endif

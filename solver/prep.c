@@ -421,7 +421,8 @@ static int value_desc(const void *ctx, int p, int q)
     return p - q;
 }
 
-int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *opt)
+/* Sizes, weights, time limit, gap and the number of week parities. */
+static void prob_settings(sv_prob *pr, const model_instance *inst, const solver_options *opt)
 {
     memset(pr, 0, sizeof *pr);
     pr->t0 = sv_now();
@@ -449,51 +450,55 @@ int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *
             if (t >= 0 && inst->types[t].cadence == MODEL_BIWEEKLY)
                 pr->nparity = 2;
         }
+}
 
-    int rc = SOLVER_ENOMEM;
-    int nf = pr->nf, np = pr->np, nt = pr->nt;
-    /* distinct sorted slot starts */
+/* Distinct sorted slot starts into slots (room for n_slot_starts + 1);
+ * their number. */
+static int distinct_slots(const model_instance *inst, int *slots)
+{
     int nslot = 0;
-    int *slots = malloc(sizeof(int) * (size_t)(inst->program.n_slot_starts + 1));
-    int *tsmap = NULL;
+    for (int i = 0; i < inst->program.n_slot_starts; i++)
+        slots[nslot++] = inst->program.slot_starts[i];
+    qsort(slots, (size_t)nslot, sizeof(int), int_cmp);
+    int u = 0;
+    for (int i = 0; i < nslot; i++)
+        if (u == 0 || slots[u - 1] != slots[i])
+            slots[u++] = slots[i];
+    return u;
+}
+
+/* Facilitator caps, every group's candidates and the demand keys (type,
+ * day, start) they use.  SOLVER_OK or an error code. */
+static int prob_groups(sv_prob *pr, const int *slots, int nslot)
+{
+    const model_instance *inst = pr->inst;
+    int nf = pr->nf, nt = pr->nt, rc = SOLVER_ENOMEM;
+    size_t nkeys = (size_t)(nt > 0 ? nt : 1) * 7 * (size_t)(nslot > 0 ? nslot : 1);
+    int *tsmap = malloc(sizeof(int) * nkeys);
     char *marks = calloc((size_t)nf + 1, 1);
     pr->maxday = malloc(sizeof(int) * (size_t)(nf + 1));
     pr->maxweek = malloc(sizeof(int) * (size_t)(nf + 1));
     pr->g = calloc((size_t)pr->ng + 1, sizeof *pr->g);
-    if (!slots || !marks || !pr->maxday || !pr->maxweek || !pr->g)
-        goto fail;
-    for (int i = 0; i < inst->program.n_slot_starts; i++)
-        slots[nslot++] = inst->program.slot_starts[i];
-    qsort(slots, (size_t)nslot, sizeof(int), int_cmp);
-    {
-        int u = 0;
-        for (int i = 0; i < nslot; i++)
-            if (u == 0 || slots[u - 1] != slots[i])
-                slots[u++] = slots[i];
-        nslot = u;
-    }
+    if (!tsmap || !marks || !pr->maxday || !pr->maxweek || !pr->g)
+        goto out;
     for (int f = 0; f < nf; f++) {
         pr->maxday[f] = model_facilitator_max_per_day(inst, f);
         pr->maxweek[f] = model_facilitator_max_per_week(inst, f);
     }
-    size_t nkeys = (size_t)(nt > 0 ? nt : 1) * 7 * (size_t)(nslot > 0 ? nslot : 1);
-    tsmap = malloc(sizeof(int) * nkeys);
-    if (!tsmap)
-        goto fail;
     for (size_t i = 0; i < nkeys; i++)
         tsmap[i] = -1;
     for (int g = 0; g < pr->ng; g++) {
         int e = build_group(pr, g, tsmap, nslot, slots, marks);
         if (e) {
             rc = e;
-            goto fail;
+            goto out;
         }
     }
     pr->ts_type = malloc(sizeof(int) * (size_t)(pr->nts + 1));
     pr->ts_day = malloc(sizeof(int) * (size_t)(pr->nts + 1));
     pr->ts_start = malloc(sizeof(int) * (size_t)(pr->nts + 1));
     if (!pr->ts_type || !pr->ts_day || !pr->ts_start)
-        goto fail;
+        goto out;
     for (size_t key = 0; key < nkeys; key++) {
         int k = tsmap[key];
         if (k < 0)
@@ -504,8 +509,17 @@ int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *
         pr->ts_type[k] = rest / 7;
         pr->ts_start[k] = slots[sl];
     }
+    rc = SOLVER_OK;
+out:
+    free(tsmap);
+    free(marks);
+    return rc;
+}
 
-    /* interchangeable groups: same type and must flag, nothing held or pinned */
+/* Interchangeable groups: same type and must flag, nothing held or pinned. */
+static void prob_symmetry(sv_prob *pr)
+{
+    const model_instance *inst = pr->inst;
     for (int g = 0; g < pr->ng; g++) {
         sv_group *G = &pr->g[g];
         if (G->pinned || inst->groups[g].n_members > 0 || G->sym >= 0)
@@ -519,8 +533,47 @@ int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *
             }
         }
     }
+}
 
-    /* patients */
+/* Patient p's value, acuity, age key, eligible types and (when placeable)
+ * the demand keys it fits. */
+static void patient_row(sv_prob *pr, int p)
+{
+    const model_instance *inst = pr->inst;
+    const model_patient *pa = &inst->patients[p];
+    const model_weights *w = pr->w;
+    int nt = pr->nt;
+    pr->placeable[p] = pr->waitlisted[p] && pa->screened && pa->insurance_verified;
+    double wd = pa->added >= 0 && inst->program.horizon_start > pa->added
+                    ? (double)(inst->program.horizon_start - pa->added)
+                    : 0.0;
+    pr->value[p] = w->placement + w->wait_per_week * (wd / 7.0) + w->priority * pa->priority;
+    pr->high[p] = pa->acuity == MODEL_ACUITY_HIGH;
+    pr->age_key[p] = -1;
+    for (int t = 0; t < nt; t++) {
+        pr->elig_type[(size_t)p * nt + t] = (char)type_eligible(inst, p, t);
+        if (pr->elig_type[(size_t)p * nt + t] && inst->types[t].composition.max_age_spread >= 0)
+            pr->age_key[p] = pa->age;
+    }
+    if (!pr->placeable[p])
+        return;
+    uint64_t *row = &pr->fit[(size_t)p * pr->fit_words];
+    for (int k = 0; k < pr->nts; k++) {
+        int t = pr->ts_type[k];
+        if (!pr->elig_type[(size_t)p * nt + t])
+            continue;
+        if (model_windows_fit(pa->available, pa->n_available, pr->ts_day[k], pr->ts_start[k],
+                              inst->types[t].duration_min))
+            row[k >> 6] |= (uint64_t)1 << (k & 63);
+    }
+}
+
+/* Per patient: waitlisted (member of no group), placeable, value and what
+ * it fits.  SOLVER_OK or SOLVER_ENOMEM. */
+static int prob_patients(sv_prob *pr)
+{
+    const model_instance *inst = pr->inst;
+    int np = pr->np, nt = pr->nt;
     pr->waitlisted = calloc((size_t)np + 1, 1);
     pr->placeable = calloc((size_t)np + 1, 1);
     pr->value = calloc((size_t)np + 1, sizeof(double));
@@ -533,7 +586,7 @@ int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *
     pr->fit = calloc((size_t)np * (size_t)pr->fit_words + 1, sizeof(uint64_t));
     if (!pr->waitlisted || !pr->placeable || !pr->value || !pr->high || !pr->age_key || !pr->elig_type ||
         !pr->fit)
-        goto fail;
+        return SOLVER_ENOMEM;
     for (int p = 0; p < np; p++)
         pr->waitlisted[p] = 1;
     for (int g = 0; g < inst->n_groups; g++)
@@ -542,44 +595,25 @@ int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *
             if (p >= 0)
                 pr->waitlisted[p] = 0;
         }
-    const model_weights *w = pr->w;
-    for (int p = 0; p < np; p++) {
-        const model_patient *pa = &inst->patients[p];
-        pr->placeable[p] = pr->waitlisted[p] && pa->screened && pa->insurance_verified;
-        double wd = pa->added >= 0 && inst->program.horizon_start > pa->added
-                        ? (double)(inst->program.horizon_start - pa->added)
-                        : 0.0;
-        pr->value[p] = w->placement + w->wait_per_week * (wd / 7.0) + w->priority * pa->priority;
-        pr->high[p] = pa->acuity == MODEL_ACUITY_HIGH;
-        pr->age_key[p] = -1;
-        for (int t = 0; t < nt; t++) {
-            pr->elig_type[(size_t)p * nt + t] = (char)type_eligible(inst, p, t);
-            if (pr->elig_type[(size_t)p * nt + t] && inst->types[t].composition.max_age_spread >= 0)
-                pr->age_key[p] = pa->age;
-        }
-        if (!pr->placeable[p])
-            continue;
-        uint64_t *row = &pr->fit[(size_t)p * pr->fit_words];
-        for (int k = 0; k < pr->nts; k++) {
-            int t = pr->ts_type[k];
-            if (!pr->elig_type[(size_t)p * nt + t])
-                continue;
-            if (model_windows_fit(pa->available, pa->n_available, pr->ts_day[k], pr->ts_start[k],
-                                  inst->types[t].duration_min))
-                row[k >> 6] |= (uint64_t)1 << (k & 63);
-        }
-    }
-    /* a candidate where fewer eligible waitlisted patients fit than the
-     * group needs to reach min_size can never be used */
+    for (int p = 0; p < np; p++)
+        patient_row(pr, p);
+    return SOLVER_OK;
+}
+
+/* A candidate where fewer eligible waitlisted patients fit than the group
+ * needs to reach min_size can never be used: drop it (counted in pruned,
+ * pruned_best). */
+static void prune_candidates(sv_prob *pr)
+{
     for (int g = 0; g < pr->ng; g++) {
         sv_group *G = &pr->g[g];
-        int need = inst->types[G->type].min_size - G->held;
+        int need = pr->inst->types[G->type].min_size - G->held;
         if (need <= 0)
             continue;
         int k = 0;
         for (int j = 0; j < G->n_cand; j++) {
             int cnt = 0;
-            for (int p = 0; p < np && cnt < need; p++)
+            for (int p = 0; p < pr->np && cnt < need; p++)
                 cnt += sv_patient_fits(pr, p, g, j);
             if (cnt >= need) {
                 G->cand[k++] = G->cand[j];
@@ -592,51 +626,62 @@ int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *
         }
         G->n_cand = k;
     }
+}
+
+/* Does placeable patient p fit some candidate of g? */
+static int fits_some_cand(const sv_prob *pr, int p, int g)
+{
+    for (int j = 0; j < pr->g[g].n_cand; j++)
+        if (sv_patient_fits(pr, p, g, j))
+            return 1;
+    return 0;
+}
+
+/* Per group, the placeable patients that fit one of its candidates, by
+ * value, highest first.  SOLVER_OK or SOLVER_ENOMEM. */
+static int group_patients(sv_prob *pr)
+{
     pr->gpat = calloc((size_t)pr->ng + 1, sizeof *pr->gpat);
     pr->n_gpat = calloc((size_t)pr->ng + 1, sizeof(int));
     if (!pr->gpat || !pr->n_gpat)
-        goto fail;
+        return SOLVER_ENOMEM;
     for (int g = 0; g < pr->ng; g++) {
         int n = 0;
-        for (int p = 0; p < np; p++) {
-            if (!pr->placeable[p])
-                continue;
-            for (int j = 0; j < pr->g[g].n_cand; j++)
-                if (sv_patient_fits(pr, p, g, j)) {
-                    n++;
-                    break;
-                }
-        }
+        for (int p = 0; p < pr->np; p++)
+            n += pr->placeable[p] && fits_some_cand(pr, p, g);
         pr->gpat[g] = malloc(sizeof(int) * (size_t)(n + 1));
         if (!pr->gpat[g])
-            goto fail;
-        for (int p = 0; p < np; p++) {
-            if (!pr->placeable[p])
-                continue;
-            for (int j = 0; j < pr->g[g].n_cand; j++)
-                if (sv_patient_fits(pr, p, g, j)) {
-                    pr->gpat[g][pr->n_gpat[g]++] = p;
-                    break;
-                }
-        }        /* by value, highest first */
+            return SOLVER_ENOMEM;
+        for (int p = 0; p < pr->np; p++)
+            if (pr->placeable[p] && fits_some_cand(pr, p, g))
+                pr->gpat[g][pr->n_gpat[g]++] = p;
         sv_sort_ints(pr->gpat[g], pr->n_gpat[g], value_desc, pr);
     }
-    if (opt && opt->baseline) {
-        int e = build_base(pr, opt->baseline);
-        if (e) {
-            rc = e;
-            goto fail;
-        }
-    }
-    free(slots);
-    free(tsmap);
-    free(marks);
     return SOLVER_OK;
-fail:
+}
+
+int sv_prob_init(sv_prob *pr, const model_instance *inst, const solver_options *opt)
+{
+    prob_settings(pr, inst, opt);
+    int *slots = malloc(sizeof(int) * (size_t)(inst->program.n_slot_starts + 1));
+    if (!slots) {
+        sv_prob_free(pr);
+        return SOLVER_ENOMEM;
+    }
+    int rc = prob_groups(pr, slots, distinct_slots(inst, slots));
     free(slots);
-    free(tsmap);
-    free(marks);
-    sv_prob_free(pr);
+    if (rc == SOLVER_OK) {
+        prob_symmetry(pr);
+        rc = prob_patients(pr);
+    }
+    if (rc == SOLVER_OK) {
+        prune_candidates(pr);
+        rc = group_patients(pr);
+    }
+    if (rc == SOLVER_OK && opt && opt->baseline)
+        rc = build_base(pr, opt->baseline);
+    if (rc != SOLVER_OK)
+        sv_prob_free(pr);
     return rc;
 }
 

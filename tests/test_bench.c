@@ -11,6 +11,7 @@
 
 #include "io.h"
 #include "solver.h"
+#include "bench.h"
 
 /* One must-run group of 3 seats, one slot (mon 18:00), two facilitators
  * (A leads, B substitutes), six waitlisted patients.  Horizon start

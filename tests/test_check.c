@@ -18,6 +18,7 @@
 #include "io.h"
 #include "model.h"
 #include "solver.h"
+#include "bench.h"
 
 #define FIX COHORT_SOURCE_DIR "/datasets/fixtures/check/"
 
@@ -766,7 +767,7 @@ Test(check, cli_exit_codes)
 /* ------------------------------------- schedules made by other code */
 
 /* No false positives: schedules built by independent code (the
- * first-come-first-served baseline in solver/, the benchmark generator's
+ * first-come-first-served baseline in bench/, the benchmark generator's
  * witness plan) pass the checker, metrics included. */
 Test(check, fcfs_baseline_schedules_pass)
 {

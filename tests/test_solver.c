@@ -19,6 +19,7 @@
 #include "io.h"
 #include "model.h"
 #include "solver.h"
+#include "bench.h"
 
 /* ------------------------------------------------------------ helpers */
 

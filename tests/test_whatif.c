@@ -3,7 +3,10 @@
  * synthesised deterministically, the input untouched on failure), and the
  * parallel runner: differences add up, invalid / infeasible / crashing
  * scenarios are reported while the others go on, -j 2 runs two worker
- * processes at once.  Plans use a 1 s time limit on a 3-group program. */
+ * processes at once; capacity-only scenarios start from the baseline's
+ * schedule and never report less, differences within the plans' gaps are
+ * "no measurable change".  Plans use a 1 s time limit on a 3-group
+ * program, 2 s on the sample. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <math.h>
@@ -50,16 +53,21 @@ static void dump(const model_diag *d)
         cr_log_info("%s: %s", d->errors[i].path, d->errors[i].message);
 }
 
-static model_scenario *parse_ok(const char *text, int *n)
+static model_scenario *parse_for(const model_instance *in, const char *text, int *n)
 {
     model_diag d;
     model_diag_init(&d);
     model_scenario *sc = NULL;
-    int rc = io_whatif_parse(text, strlen(text), g_inst, &sc, n, &d);
+    int rc = io_whatif_parse(text, strlen(text), in, &sc, n, &d);
     dump(&d);
     cr_assert_eq(rc, IO_OK);
     model_diag_free(&d);
     return sc;
+}
+
+static model_scenario *parse_ok(const char *text, int *n)
+{
+    return parse_for(g_inst, text, n);
 }
 
 Test(whatif, parse_errors_have_paths)
@@ -421,4 +429,175 @@ Test(whatif, cli_marginal_and_json)
     st = pclose(p);
     cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
     cr_assert(strstr(line, "scenarios[0].changes[0].op") != NULL, "%s", line);
+}
+
+/* ------------------------------------- capacity-only scenarios (item 9) */
+
+static model_instance *read_sample(void)
+{
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *in = NULL;
+    cr_assert_eq(io_instance_read_file(COHORT_SOURCE_DIR "/datasets/sample.json", &in, &d), IO_OK);
+    model_diag_free(&d);
+    return in;
+}
+
+static json_t *run_json(const model_instance *in, const model_scenario *sc, int n, bool marginal,
+                        double tl, char **text)
+{
+    io_whatif_options o;
+    io_whatif_options_default(&o);
+    o.jobs = 2;
+    o.time_limit_s = tl;
+    o.marginal = marginal;
+    char *out = NULL;
+    cr_assert_eq(io_whatif_run(in, sc, n, &o, &out), IO_OK);
+    json_error_t je;
+    json_t *root = json_loads(out, 0, &je);
+    cr_assert_not_null(root, "%s", je.text);
+    if (text)
+        *text = out;
+    else
+        free(out);
+    return root;
+}
+
+static double num(json_t *o, const char *a, const char *b)
+{
+    json_t *v = json_object_get(o, a);
+    return json_number_value(b ? json_object_get(v, b) : v);
+}
+
+Test(whatif, adds_capacity_classification)
+{
+    int n = 0;
+    model_scenario *sc = parse_ok(
+        "{\"scenarios\":["
+        "{\"name\":\"cred\",\"changes\":[{\"op\":\"add_credential\",\"facilitator\":\"f-cbt\","
+        "\"credential\":\"DBT\"}]},"
+        "{\"name\":\"opt-group\",\"changes\":[{\"op\":\"add_group\",\"group\":{\"id\":\"dbt-9\","
+        "\"type\":\"dbt\",\"optional\":true}}]},"
+        "{\"name\":\"must-group\",\"changes\":[{\"op\":\"add_group\",\"group\":{\"id\":\"dbt-9\","
+        "\"type\":\"dbt\"}}]},"
+        "{\"name\":\"lower-min\",\"changes\":[{\"op\":\"set_type_size\",\"type\":\"dbt\",\"min_size\":2}]},"
+        "{\"name\":\"raise-max\",\"changes\":[{\"op\":\"set_type_size\",\"type\":\"dbt\",\"max_size\":30}]},"
+        "{\"name\":\"weights\",\"changes\":[{\"op\":\"set_setting\",\"field\":\"weights.placement\","
+        "\"value\":1}]},"
+        "{\"name\":\"narrow\",\"changes\":[{\"op\":\"set_windows\",\"facilitator\":\"f-cbt\","
+        "\"available\":[{\"day\":\"mon\",\"from\":\"09:00\",\"to\":\"10:00\"}]}]},"
+        "{\"name\":\"cred-then-remove\",\"changes\":[{\"op\":\"add_credential\",\"facilitator\":"
+        "\"f-cbt\",\"credential\":\"DBT\"},{\"op\":\"remove_group\",\"id\":\"dbt-1\"}]}]}",
+        &n);
+    cr_assert_eq(n, 8);
+    const bool want[] = {true, true, false, true, false, false, false, false};
+    for (int i = 0; i < n; i++)
+        cr_expect_eq(model_scenario_adds_capacity(g_inst, &sc[i]), want[i], "%s", sc[i].name);
+    io_whatif_scenarios_free(sc, n);
+}
+
+/* Adding capacity cannot make the best plan worse: each capacity-only
+ * scenario starts from the baseline's schedule (still valid there) and
+ * reports at least its objective and placements; a scenario that is not
+ * capacity-only gets no warm start. */
+Test(whatif, capacity_scenarios_never_report_less, .timeout = 300)
+{
+    model_instance *in = read_sample();
+    const char *text =
+        "{\"scenarios\":["
+        "{\"name\":\"+room\",\"changes\":[{\"op\":\"add_room\",\"room\":{\"id\":\"extra-room\","
+        "\"capacity\":12,\"features\":[\"accessible\"],\"site\":\"riverside-main\",\"available\":["
+        "{\"day\":\"mon\",\"from\":\"08:00\",\"to\":\"21:00\"},{\"day\":\"wed\",\"from\":\"08:00\","
+        "\"to\":\"21:00\"}]}}]},"
+        "{\"name\":\"reed+DBT\",\"changes\":[{\"op\":\"add_credential\",\"facilitator\":\"reed\","
+        "\"credential\":\"DBT\"}]},"
+        "{\"name\":\"dbt min 4\",\"changes\":[{\"op\":\"set_type_size\",\"type\":\"dbt_skills\","
+        "\"min_size\":4}]},"
+        "{\"name\":\"extra cbt\",\"changes\":[{\"op\":\"add_group\",\"group\":{\"id\":\"cbt-extra\","
+        "\"type\":\"cbt_anxiety\",\"optional\":true}}]},"
+        "{\"name\":\"placement weight\",\"changes\":[{\"op\":\"set_setting\",\"field\":"
+        "\"weights.placement\",\"value\":50}]}]}";
+    int n = 0;
+    model_scenario *sc = parse_for(in, text, &n);
+    json_t *root = run_json(in, sc, n, false, 2, NULL);
+    json_t *base = json_object_get(root, "baseline");
+    cr_assert(json_is_true(json_object_get(base, "ok")));
+    double bobj = num(base, "objective", NULL), bplaced = num(base, "summary", "placed");
+    json_t *arr = json_object_get(root, "scenarios");
+    for (int i = 0; i < 4; i++) {
+        json_t *s = json_array_get(arr, (size_t)i);
+        const char *nm = json_string_value(json_object_get(s, "name"));
+        cr_assert(json_is_true(json_object_get(s, "ok")), "%s", nm);
+        cr_expect(json_is_true(json_object_get(json_object_get(s, "warm_start"), "used")),
+                  "%s: baseline schedule not used", nm);
+        cr_expect_geq(num(s, "objective", NULL), bobj - 1e-6, "%s", nm);
+        cr_expect_geq(num(s, "summary", "placed"), bplaced, "%s", nm);
+        cr_expect_geq(num(s, "differences", "objective"), -1e-6, "%s", nm);
+    }
+    cr_expect_null(json_object_get(json_array_get(arr, 4), "warm_start"));
+    json_decref(root);
+    io_whatif_scenarios_free(sc, n);
+    model_instance_destroy(in);
+}
+
+/* The marginal ranking on the sample (the issue's command, shorter
+ * limit): no capacity addition shows a loss. */
+Test(whatif, marginal_on_sample_has_no_negative_entry, .timeout = 300)
+{
+    model_instance *in = read_sample();
+    json_t *root = run_json(in, NULL, 0, true, 2, NULL);
+    double bobj = num(json_object_get(root, "baseline"), "objective", NULL);
+    json_t *bl = json_object_get(root, "bottlenecks");
+    cr_assert_gt(json_array_size(bl), 1);
+    size_t i;
+    json_t *v;
+    json_array_foreach(bl, i, v) {
+        const char *nm = json_string_value(json_object_get(v, "name"));
+        cr_expect_geq(num(v, "placements_per_quarter", NULL), 0, "%s", nm);
+        cr_expect_geq(num(v, "revenue_per_quarter", NULL), 0, "%s", nm);
+    }
+    json_array_foreach(json_object_get(root, "marginal"), i, v) {
+        const char *nm = json_string_value(json_object_get(v, "name"));
+        cr_expect(json_is_true(json_object_get(json_object_get(v, "warm_start"), "used")), "%s",
+                  nm);
+        /* only the load-balance term can fall (a new facilitator at load 0),
+         * never by more than the plans' gaps */
+        cr_expect_geq(num(v, "objective", NULL), bobj - num(v, "noise", NULL) - 1e-6, "%s", nm);
+    }
+    json_decref(root);
+    model_instance_destroy(in);
+}
+
+/* A difference within the plans' gaps is "no measurable change" (JSON
+ * measurable false, text says so); a real one is measurable. */
+Test(whatif, tiny_difference_is_no_measurable_change)
+{
+    int n = 0;
+    model_scenario *sc = parse_ok(
+        "{\"scenarios\":["
+        "{\"name\":\"same\",\"changes\":[{\"op\":\"set_setting\",\"field\":\"seed\",\"value\":7}]},"
+        "{\"name\":\"worth-more\",\"changes\":[{\"op\":\"set_setting\",\"field\":"
+        "\"weights.placement\",\"value\":5000}]}]}",
+        &n);
+    char *text = NULL;
+    json_t *root = run_json(g_inst, sc, n, false, 1, &text);
+    json_t *same = json_array_get(json_object_get(root, "scenarios"), 0);
+    json_t *more = json_array_get(json_object_get(root, "scenarios"), 1);
+    cr_assert(json_is_true(json_object_get(same, "ok")));
+    cr_assert(json_is_true(json_object_get(more, "ok")));
+    cr_expect_leq(fabs(num(same, "differences", "objective")), num(same, "noise", NULL));
+    cr_expect(json_is_false(json_object_get(same, "measurable")));
+    cr_expect(json_is_true(json_object_get(more, "measurable")));
+    cr_expect_gt(fabs(num(more, "differences", "objective")), num(more, "noise", NULL));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(io_whatif_print_table(f, text), IO_OK);
+    fclose(f);
+    cr_expect(strstr(buf, "scenario 'same': no measurable change") != NULL, "%s", buf);
+    cr_expect(strstr(buf, "scenario 'worth-more': no measurable change") == NULL, "%s", buf);
+    free(buf);
+    free(text);
+    json_decref(root);
+    io_whatif_scenarios_free(sc, n);
 }

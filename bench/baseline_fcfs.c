@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "solver.h"
+#include "bench.h"
 
 #define DAY_MIN (24 * 60)
 #define MAX_REASONS 6

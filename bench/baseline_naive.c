@@ -19,16 +19,15 @@
  * Objective (maximise): the SPEC objective without the change term.
  */
 #include <float.h>
-#include <glpk.h>
 #include <math.h>
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "solver.h"
+#include "backend.h"
+#include "bench.h"
 
 #define DAY_MIN (24 * 60)
 
@@ -43,8 +42,9 @@ typedef struct nvec {
 
 typedef struct naive {
     const model_instance *inst;
-    glp_prob *P;
+    bk_model *m;
     bool names;
+    bool failed;    /* a backend call failed (the model is unusable) */
     /* per group: candidate slots */
     int *goff;      /* slots of g: goff[g] .. goff[g+1]-1 */
     int *sday, *sstart, *send;
@@ -57,20 +57,13 @@ typedef struct naive {
     int *uoff;      /* per group */
     int *upat, *ucol;
     int n_u;
-    /* row buffer (1-based for GLPK) */
+    /* row buffer (entries 1..n; columns numbered from 1) */
     int *ind;
     double *val;
+    int *ind0;      /* the same columns from 0, as backend.h numbers them */
     long buf_cap;
     long nnz;
 } naive;
-
-static jmp_buf naive_jmp;
-
-static void naive_error_hook(void *info)
-{
-    (void)info;
-    longjmp(naive_jmp, 1);
-}
 
 static double now_s(void)
 {
@@ -112,6 +105,10 @@ static int buf_reserve(naive *nm, long n)
     if (!nv)
         return SOLVER_ENOMEM;
     nm->val = nv;
+    int *n0 = realloc(nm->ind0, (size_t)ncap * sizeof *n0);
+    if (!n0)
+        return SOLVER_ENOMEM;
+    nm->ind0 = n0;
     nm->buf_cap = ncap;
     return SOLVER_OK;
 }
@@ -130,29 +127,44 @@ static void safe_id(char *dst, size_t n, const char *id)
     dst[i] = '\0';
 }
 
-static void set_col_name(naive *nm, int col, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_col_name(naive *nm, int col, const char *fmt, ...)
+/* A name from fmt into buf (empty when the model is not written out). */
+static void fmt_name(const naive *nm, char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void fmt_name(const naive *nm, char *buf, size_t n, const char *fmt, ...)
 {
+    buf[0] = '\0';
     if (!nm->names)
         return;
-    char buf[256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    vsnprintf(buf, n, fmt, ap);
     va_end(ap);
-    glp_set_col_name(nm->P, col, buf);
 }
 
-/* Add a row from the buffer entries 1..n. */
+/* Add a column; its number from 1 (as the row buffer holds them), 0 when
+ * the backend failed (nm->failed). */
+static int new_col(naive *nm, int kind, double lb, double ub, double obj, const char *name)
+{
+    int c = bk_col(nm->m, name && name[0] ? name : NULL, kind, lb, ub, obj);
+    if (c < 0) {
+        nm->failed = true;
+        return 0;
+    }
+    return c + 1;
+}
+
+enum { ROW_UP, ROW_LO, ROW_FX };
+
+/* Add a row from the buffer entries 1..n: sum <= ub (ROW_UP), >= lb
+ * (ROW_LO) or = lb (ROW_FX). */
 static void add_row(naive *nm, int n, int type, double lb, double ub, const char *name)
 {
-    int i = glp_add_rows(nm->P, 1);
-    if (nm->names && name)
-        glp_set_row_name(nm->P, i, name);
-    glp_set_row_bnds(nm->P, i, type, lb, ub);
-    if (n > 0)
-        glp_set_mat_row(nm->P, i, n, nm->ind, nm->val);
+    for (int k = 0; k < n; k++)
+        nm->ind0[k] = nm->ind[k + 1] - 1;
+    double lo = type == ROW_UP ? -BK_INF : lb;
+    double hi = type == ROW_LO ? BK_INF : type == ROW_FX ? lb : ub;
+    if (bk_row(nm->m, nm->names ? name : NULL, n, nm->ind0, nm->val + 1, lo, hi) < 0)
+        nm->failed = true;
     nm->nnz += n;
 }
 
@@ -382,6 +394,7 @@ static void naive_free(naive *nm)
     free(nm->ucol);
     free(nm->ind);
     free(nm->val);
+    free(nm->ind0);
 }
 
 static double load_weight(const model_instance *inst, int g)
@@ -389,8 +402,10 @@ static double load_weight(const model_instance *inst, int g)
     return inst->types[inst->groups[g].type_idx].cadence == MODEL_BIWEEKLY ? 0.5 : 1.0;
 }
 
-static void name_slot_var(naive *nm, int col, char kind, const nvar *v, const char *who)
+static void slot_var_name(const naive *nm, char *buf, size_t n, char kind, const nvar *v,
+                          const char *who)
 {
+    buf[0] = '\0';
     if (!nm->names)
         return;
     const model_instance *inst = nm->inst;
@@ -400,7 +415,7 @@ static void name_slot_var(naive *nm, int col, char kind, const nvar *v, const ch
     safe_id(wid, sizeof wid, who);
     model_time_format(nm->sstart[s], tm);
     tm[2] = 'h';
-    set_col_name(nm, col, "%c[%s,%s,%s,%s]", kind, gid, model_day_name(nm->sday[s]), tm, wid);
+    fmt_name(nm, buf, n, "%c[%s,%s,%s,%s]", kind, gid, model_day_name(nm->sday[s]), tm, wid);
 }
 
 /* Create every column with bounds, kind and objective. */
@@ -412,63 +427,49 @@ static int add_columns(naive *nm, int *n_bin)
     long ncols = G + nm->xs.n + nm->ys.n + nm->rs.n + nm->n_u + 2;
     if (ncols > 0x7ffffff0L)
         return SOLVER_ENOMEM;
-    glp_add_cols(nm->P, (int)ncols);
-    int col = 1;
+    char name[256];
     nm->open_col = malloc(((size_t)G + 1) * sizeof *nm->open_col);
     if (!nm->open_col)
         return SOLVER_ENOMEM;
-    for (int g = 0; g < G; g++, col++) {
+    for (int g = 0; g < G; g++) {
         const model_group *gr = &inst->groups[g];
         const model_group_type *t = &inst->types[gr->type_idx];
         gcont c = continuing(inst, g);
-        nm->open_col[g] = col;
-        glp_set_col_kind(nm->P, col, GLP_BV);
-        if (!gr->optional)
-            glp_set_col_bnds(nm->P, col, GLP_FX, 1.0, 1.0);
-        glp_set_obj_coef(nm->P, col, -w->empty_seat * (double)(t->max_size - c.cont));
         char gid[64];
         safe_id(gid, sizeof gid, gr->id);
-        set_col_name(nm, col, "open[%s]", gid);
+        fmt_name(nm, name, sizeof name, "open[%s]", gid);
+        nm->open_col[g] = new_col(nm, BK_BIN, gr->optional ? 0.0 : 1.0, 1.0,
+                                  -w->empty_seat * (double)(t->max_size - c.cont), name);
     }
     nvec *vs[3] = {&nm->xs, &nm->ys, &nm->rs};
     const char kinds[3] = {'x', 'y', 'r'};
     for (int k = 0; k < 3; k++)
-        for (long i = 0; i < vs[k]->n; i++, col++) {
+        for (long i = 0; i < vs[k]->n; i++) {
             nvar *v = &vs[k]->v[i];
-            v->col = col;
-            glp_set_col_kind(nm->P, col, GLP_BV);
-            name_slot_var(nm, col, kinds[k], v,
+            slot_var_name(nm, name, sizeof name, kinds[k], v,
                           k < 2 ? inst->facilitators[v->who].id : inst->rooms[v->who].id);
+            v->col = new_col(nm, BK_BIN, 0.0, 1.0, 0.0, name);
         }
     for (int g = 0; g < G; g++)
-        for (int i = nm->uoff[g]; i < nm->uoff[g + 1]; i++, col++) {
+        for (int i = nm->uoff[g]; i < nm->uoff[g + 1]; i++) {
             int q = nm->upat[i];
             const model_patient *pa = &inst->patients[q];
             double wait = pa->added >= 0 && inst->program.horizon_start > pa->added
                               ? (inst->program.horizon_start - pa->added) / 7.0
                               : 0.0;
-            nm->ucol[i] = col;
-            glp_set_col_kind(nm->P, col, GLP_BV);
-            glp_set_obj_coef(nm->P, col,
-                             w->placement + w->wait_per_week * wait + w->priority * pa->priority +
-                                 w->empty_seat);
-            if (nm->names) {
-                char gid[64], pid[64];
-                safe_id(gid, sizeof gid, inst->groups[g].id);
-                safe_id(pid, sizeof pid, pa->id);
-                set_col_name(nm, col, "u[%s,%s]", pid, gid);
-            }
+            char gid[64], pid[64];
+            safe_id(gid, sizeof gid, inst->groups[g].id);
+            safe_id(pid, sizeof pid, pa->id);
+            fmt_name(nm, name, sizeof name, "u[%s,%s]", pid, gid);
+            nm->ucol[i] = new_col(nm, BK_BIN, 0.0, 1.0,
+                                  w->placement + w->wait_per_week * wait +
+                                      w->priority * pa->priority + w->empty_seat,
+                                  name);
         }
-    nm->lmax_col = col++;
-    nm->lmin_col = col++;
-    glp_set_col_bnds(nm->P, nm->lmax_col, GLP_LO, 0.0, 0.0);
-    glp_set_col_bnds(nm->P, nm->lmin_col, GLP_LO, 0.0, 0.0);
-    glp_set_obj_coef(nm->P, nm->lmax_col, -w->load_balance);
-    glp_set_obj_coef(nm->P, nm->lmin_col, w->load_balance);
-    set_col_name(nm, nm->lmax_col, "load_max%s", "");
-    set_col_name(nm, nm->lmin_col, "load_min%s", "");
+    nm->lmax_col = new_col(nm, BK_CONT, 0.0, BK_INF, -w->load_balance, "load_max");
+    nm->lmin_col = new_col(nm, BK_CONT, 0.0, BK_INF, w->load_balance, "load_min");
     *n_bin = (int)(ncols - 2);
-    return SOLVER_OK;
+    return nm->failed ? SOLVER_EBACKEND : SOLVER_OK;
 }
 
 /* At each start time on each day, at most one of the (slot-)entries
@@ -512,7 +513,7 @@ static int timepoint_rows(naive *nm, tentry *e, int n, int brk, const char *what
             model_time_format(t, tm);
             tm[2] = 'h';
             snprintf(name, sizeof name, "%s[%s,%s,%s]", what, sid, model_day_name(e[i].day), tm);
-            add_row(nm, k, GLP_UP, 0.0, 1.0, name);
+            add_row(nm, k, ROW_UP, 0.0, 1.0, name);
         }
         i = j;
     }
@@ -552,7 +553,7 @@ static int add_rows(naive *nm)
         nm->ind[++k] = nm->open_col[g];
         nm->val[k] = -1.0;
         snprintf(name, sizeof name, "assign[%s]", gid);
-        add_row(nm, k, GLP_FX, 0.0, 0.0, name);
+        add_row(nm, k, ROW_FX, 0.0, 0.0, name);
         /* per slot: co-facilitators and rooms match the primary */
         for (int s = s0; s < s1; s++) {
             for (int part = 0; part < 2; part++) {
@@ -577,7 +578,7 @@ static int add_rows(naive *nm)
                     continue;
                 snprintf(name, sizeof name, "%s[%s,%d]", part == 0 ? "cofac" : "room", gid,
                          s - s0);
-                add_row(nm, k, GLP_FX, 0.0, 0.0, name);
+                add_row(nm, k, ROW_FX, 0.0, 0.0, name);
             }
         }
         /* sizes and composition */
@@ -593,18 +594,18 @@ static int add_rows(naive *nm)
         nm->ind[++k] = nm->open_col[g];
         nm->val[k] = -(double)(t->max_size - c.cont);
         snprintf(name, sizeof name, "max_size[%s]", gid);
-        add_row(nm, k, GLP_UP, 0.0, 0.0, name);
+        add_row(nm, k, ROW_UP, 0.0, 0.0, name);
         if (t->min_size > c.cont) {
             nm->val[k] = -(double)(t->min_size - c.cont);
             snprintf(name, sizeof name, "min_size[%s]", gid);
-            add_row(nm, k, GLP_LO, 0.0, 0.0, name);
+            add_row(nm, k, ROW_LO, 0.0, 0.0, name);
         }
         if (cp->max_new_share >= 0 && c.cont > 0 && nu > 0) {
             /* n <= share * (cont + n)  <=>  (1 - share) n <= share * cont */
             for (int i = 1; i <= nu; i++)
                 nm->val[i] = 1.0 - cp->max_new_share;
             snprintf(name, sizeof name, "new_share[%s]", gid);
-            add_row(nm, nu, GLP_UP, 0.0, cp->max_new_share * c.cont, name);
+            add_row(nm, nu, ROW_UP, 0.0, cp->max_new_share * c.cont, name);
         }
         if (cp->max_high_acuity >= 0) {
             k = 0;
@@ -616,7 +617,7 @@ static int add_rows(naive *nm)
             if (k > 0) {
                 int room_left = cp->max_high_acuity - c.high;
                 snprintf(name, sizeof name, "high_acuity[%s]", gid);
-                add_row(nm, k, GLP_UP, 0.0, room_left > 0 ? room_left : 0, name);
+                add_row(nm, k, ROW_UP, 0.0, room_left > 0 ? room_left : 0, name);
             }
         }
         /* age bands: choose the band's lowest age a; members within [a, a+L] */
@@ -635,12 +636,14 @@ static int add_rows(naive *nm)
                     hi = hi < c.lo ? hi : c.lo;
                 }
                 int nb = hi >= lo ? hi - lo + 1 : 0;
-                int b0 = glp_add_cols(nm->P, nb > 0 ? nb : 1);
+                int b0 = 0;
                 if (nb == 0) /* unreachable: kept for a valid column */
-                    glp_set_col_bnds(nm->P, b0, GLP_FX, 0.0, 0.0);
+                    b0 = new_col(nm, BK_CONT, 0.0, 0.0, 0.0, NULL);
                 for (int b = 0; b < nb; b++) {
-                    glp_set_col_kind(nm->P, b0 + b, GLP_BV);
-                    set_col_name(nm, b0 + b, "band[%s,%d]", gid, lo + b);
+                    char bname[160];
+                    fmt_name(nm, bname, sizeof bname, "band[%s,%d]", gid, lo + b);
+                    int bc = new_col(nm, BK_BIN, 0.0, 1.0, 0.0, bname);
+                    b0 = b == 0 ? bc : b0;
                 }
                 if ((rc = buf_reserve(nm, nb + 2)) != SOLVER_OK)
                     goto done;
@@ -650,7 +653,7 @@ static int add_rows(naive *nm)
                 }
                 snprintf(name, sizeof name, "one_band[%s]", gid);
                 if (nb > 0)
-                    add_row(nm, nb, GLP_UP, 0.0, 1.0, name);
+                    add_row(nm, nb, ROW_UP, 0.0, 1.0, name);
                 for (int i = nm->uoff[g]; i < nm->uoff[g + 1]; i++) {
                     int a = inst->patients[nm->upat[i]].age;
                     k = 0;
@@ -662,7 +665,7 @@ static int add_rows(naive *nm)
                             nm->val[k] = -1.0;
                         }
                     snprintf(name, sizeof name, "in_band[%s,%d]", gid, i - nm->uoff[g]);
-                    add_row(nm, k, GLP_UP, 0.0, 0.0, name);
+                    add_row(nm, k, ROW_UP, 0.0, 0.0, name);
                 }
             }
         }
@@ -683,7 +686,7 @@ static int add_rows(naive *nm)
                 }
             }
             snprintf(name, sizeof name, "link[%d,%s]", q, gid);
-            add_row(nm, k, GLP_UP, 0.0, 0.0, name);
+            add_row(nm, k, ROW_UP, 0.0, 0.0, name);
         }
     }
 
@@ -721,7 +724,7 @@ static int add_rows(naive *nm)
             }
             safe_id(fid, sizeof fid, inst->patients[q].id);
             snprintf(name, sizeof name, "once[%s]", fid);
-            add_row(nm, cnt[q], GLP_UP, 0.0, 1.0, name);
+            add_row(nm, cnt[q], ROW_UP, 0.0, 1.0, name);
         }
         free(cnt);
         free(first);
@@ -781,7 +784,7 @@ static int add_rows(naive *nm)
             }
             if (j - i > model_facilitator_max_per_day(inst, f)) {
                 snprintf(name, sizeof name, "max_per_day[%s,%s]", fid, model_day_name(te[i].day));
-                add_row(nm, j - i, GLP_UP, 0.0, model_facilitator_max_per_day(inst, f), name);
+                add_row(nm, j - i, ROW_UP, 0.0, model_facilitator_max_per_day(inst, f), name);
             }
             i = j;
         }
@@ -791,7 +794,7 @@ static int add_rows(naive *nm)
         }
         if (n > model_facilitator_max_per_week(inst, f)) {
             snprintf(name, sizeof name, "max_per_week[%s]", fid);
-            add_row(nm, n, GLP_UP, 0.0, model_facilitator_max_per_week(inst, f), name);
+            add_row(nm, n, ROW_UP, 0.0, model_facilitator_max_per_week(inst, f), name);
         }
     }
     /* load rows need the group of each entry: rebuild per facilitator */
@@ -811,10 +814,10 @@ static int add_rows(naive *nm)
         nm->ind[++k] = nm->lmax_col;
         nm->val[k] = -1.0;
         snprintf(name, sizeof name, "load_max[%s]", fid);
-        add_row(nm, k, GLP_UP, 0.0, 0.0, name);
+        add_row(nm, k, ROW_UP, 0.0, 0.0, name);
         nm->ind[k] = nm->lmin_col;
         snprintf(name, sizeof name, "load_min[%s]", fid);
-        add_row(nm, k, GLP_LO, 0.0, 0.0, name);
+        add_row(nm, k, ROW_LO, 0.0, 0.0, name);
     }
     /* rooms: time points */
     for (int r = 0; r < R; r++) {
@@ -836,119 +839,62 @@ done:
     free(te);
     free(fcount);
     free(rcount);
-    return rc;
+    return rc == SOLVER_OK && nm->failed ? SOLVER_EBACKEND : rc;
 }
 
+/* A plain solve's progress, as a naive result. */
 typedef struct cbinfo {
-    bool has_bound;
-    double bound;
-    double sense;    /* +1 maximise, -1 minimise */
-    double deadline; /* now_s() value past which the search stops */
     solver_naive_result *r;
-    double t0;       /* start of the whole run (for r->seconds) */
+    double t0;
     solver_naive_progress_fn progress;
     void *ctx;
 } cbinfo;
 
-static void report(cbinfo *ci)
+static model_solution_status status_of(int bk_status)
 {
+    switch (bk_status) {
+    case BK_OPTIMAL: return MODEL_STATUS_OPTIMAL;
+    case BK_FEASIBLE: return MODEL_STATUS_FEASIBLE;
+    case BK_INFEASIBLE: return MODEL_STATUS_INFEASIBLE;
+    default: return MODEL_STATUS_TIME_LIMIT;
+    }
+}
+
+/* Copy where the solve stands into the result (the bound only when the
+ * solve has one). */
+static void take(solver_naive_result *r, const bk_plain *st)
+{
+    r->status = status_of(st->status);
+    r->has_incumbent = st->has_incumbent;
+    if (st->has_incumbent)
+        r->objective = st->obj;
+    r->has_bound = st->has_bound;
+    if (st->has_bound)
+        r->bound = st->bound;
+}
+
+static void report(const bk_plain *st, void *info)
+{
+    cbinfo *ci = info;
+    take(ci->r, st);
     if (!ci->progress)
         return;
     ci->r->seconds = now_s() - ci->t0;
     ci->progress(ci->r, ci->ctx);
 }
 
-static void naive_callback(glp_tree *T, void *info)
-{
-    cbinfo *ci = info;
-    int r = glp_ios_reason(T);
-    if (now_s() > ci->deadline) /* GLPK checks tm_lim only between nodes */
-        glp_ios_terminate(T);
-    bool better = false;
-    if (r == GLP_IBINGO) {
-        double v = glp_mip_obj_val(glp_ios_get_prob(T));
-        if (!ci->r->has_incumbent || ci->sense * v > ci->sense * ci->r->objective) {
-            ci->r->has_incumbent = true;
-            ci->r->objective = v;
-            ci->r->status = MODEL_STATUS_FEASIBLE;
-            better = true;
-        }
-    }
-    if (r == GLP_ISELECT || r == GLP_IBINGO || r == GLP_IROWGEN) {
-        int p = glp_ios_best_node(T);
-        if (p > 0) {
-            double b = glp_ios_node_bound(T, p);
-            if (!ci->has_bound || ci->sense * b < ci->sense * ci->bound) {
-                ci->bound = b;
-                ci->has_bound = true;
-                if (ci->sense * b < ci->sense * ci->r->bound - 1e-9) {
-                    ci->r->bound = b;
-                    better = true;
-                }
-            }
-        }
-    }
-    if (better)
-        report(ci);
-}
-
 /* LP relaxation, then branch-and-cut, within time_limit_s of wall time;
- * GLPK defaults otherwise.  Fills status, incumbent and bound of r and
- * reports progress. */
-static void solve_prob(glp_prob *P, double time_limit_s, double mip_gap, double t0,
-                       solver_naive_progress_fn progress, void *ctx, solver_naive_result *r)
+ * GLPK defaults otherwise (bk_solve_plain).  Fills status, incumbent and
+ * bound of r and reports progress.  SOLVER_OK or SOLVER_EBACKEND. */
+static int solve_prob(bk_model *m, double time_limit_s, double mip_gap, double t0,
+                      solver_naive_progress_fn progress, void *ctx, solver_naive_result *r)
 {
-    double ts = now_s();
-    double sense = glp_get_obj_dir(P) == GLP_MAX ? 1.0 : -1.0;
-    cbinfo ci = {false, 0.0, sense, ts + time_limit_s, r, t0, progress, ctx};
-    glp_smcp sp;
-    glp_init_smcp(&sp);
-    sp.msg_lev = GLP_MSG_OFF;
-    sp.presolve = GLP_OFF;
-    sp.tm_lim = (int)(time_limit_s * 1000.0);
-    r->status = MODEL_STATUS_TIME_LIMIT;
-    report(&ci);
-    int src = glp_simplex(P, &sp);
-    int sst = glp_get_status(P);
-    if (src == 0 && (sst == GLP_NOFEAS || glp_get_prim_stat(P) == GLP_NOFEAS)) {
-        r->status = MODEL_STATUS_INFEASIBLE;
-        return;
-    }
-    if (src != 0 || sst != GLP_OPT)
-        return;
-    r->has_bound = true;
-    r->bound = glp_get_obj_val(P);
-    report(&ci);
-    double left = time_limit_s - (now_s() - ts);
-    if (left <= 0.05)
-        return;
-    glp_iocp ip;
-    glp_init_iocp(&ip);
-    ip.msg_lev = GLP_MSG_OFF;
-    ip.tm_lim = (int)(left * 1000.0);
-    ip.mip_gap = mip_gap >= 0 ? mip_gap : 0.0;
-    ip.cb_func = naive_callback;
-    ip.cb_info = &ci;
-    int irc = glp_intopt(P, &ip);
-    int ist = glp_mip_status(P);
-    if (ist == GLP_OPT || ist == GLP_FEAS) {
-        r->has_incumbent = true;
-        r->objective = glp_mip_obj_val(P);
-    }
-    if (ci.has_bound && sense * ci.bound < sense * r->bound)
-        r->bound = ci.bound;
-    if ((irc == 0 && ist == GLP_OPT) || (irc == GLP_EMIPGAP && r->has_incumbent)) {
-        /* proved optimal, or within the relative gap asked for */
-        r->status = MODEL_STATUS_OPTIMAL;
-        if (!ci.has_bound && irc == 0) /* solved at the root */
-            r->bound = r->objective;
-    } else if (ist == GLP_NOFEAS) {
-        r->status = MODEL_STATUS_INFEASIBLE;
-    } else {
-        r->status = r->has_incumbent ? MODEL_STATUS_FEASIBLE : MODEL_STATUS_TIME_LIMIT;
-    }
-    if (r->has_incumbent && sense * r->bound < sense * r->objective)
-        r->bound = r->objective;
+    cbinfo ci = {r, t0, progress, ctx};
+    bk_plain st;
+    if (bk_solve_plain(m, time_limit_s, mip_gap, report, &ci, &st) != BK_OK)
+        return SOLVER_EBACKEND;
+    take(r, &st);
+    return SOLVER_OK;
 }
 
 int solver_glpk_solve_file(const char *path, double time_limit_s, double mip_gap,
@@ -961,31 +907,17 @@ int solver_glpk_solve_file(const char *path, double time_limit_s, double mip_gap
     solver_naive_result r;
     memset(&r, 0, sizeof r);
     r.status = MODEL_STATUS_TIME_LIMIT;
-    size_t len = strlen(path);
-    bool lp = len >= 3 && strcmp(path + len - 3, ".lp") == 0;
-    int prev_term = glp_term_out(GLP_OFF);
-    glp_error_hook(naive_error_hook, NULL);
-    if (setjmp(naive_jmp)) {
-        glp_free_env();
-        glp_error_hook(NULL, NULL);
-        return SOLVER_EBACKEND;
-    }
-    glp_prob *P = glp_create_prob();
-    int rd = lp ? glp_read_lp(P, NULL, path) : glp_read_mps(P, GLP_MPS_FILE, NULL, path);
-    int rc = SOLVER_OK;
-    if (rd != 0) {
-        rc = SOLVER_EIO;
-    } else {
-        r.n_cols = glp_get_num_cols(P);
-        r.n_rows = glp_get_num_rows(P);
-        r.n_bin = glp_get_num_bin(P);
-        r.n_nonzeros = glp_get_num_nz(P);
-        r.build_seconds = now_s() - t0;
-        solve_prob(P, time_limit_s, mip_gap, t0, progress, ctx, &r);
-    }
-    glp_delete_prob(P);
-    glp_error_hook(NULL, NULL);
-    glp_term_out(prev_term);
+    int err = BK_OK;
+    bk_model *m = bk_read(path, &err);
+    if (!m)
+        return err == BK_EIO ? SOLVER_EIO : err == BK_ENOMEM ? SOLVER_ENOMEM : SOLVER_EBACKEND;
+    r.n_cols = bk_ncols(m);
+    r.n_rows = bk_nrows(m);
+    r.n_bin = bk_nbin(m);
+    r.n_nonzeros = bk_nnz(m);
+    r.build_seconds = now_s() - t0;
+    int rc = solve_prob(m, time_limit_s, mip_gap, t0, progress, ctx, &r);
+    bk_free(m);
     r.seconds = now_s() - t0;
     if (rc == SOLVER_OK)
         *res = r;
@@ -1026,44 +958,29 @@ int solver_baseline_naive(const model_instance *inst, double time_limit_s, const
         *res = r;
         return SOLVER_OK;
     }
-
-    int prev_term = glp_term_out(GLP_OFF);
-    glp_error_hook(naive_error_hook, NULL);
-    if (setjmp(naive_jmp)) {
-        /* GLPK failed: its environment is freed, every object gone. */
-        glp_free_env();
-        glp_error_hook(NULL, NULL);
-        naive_free(nm);
-        free(nm);
-        return SOLVER_EBACKEND;
+    if (!(nm->m = bk_new("cohort_naive", 1))) {
+        rc = SOLVER_EBACKEND;
+        goto out;
     }
-    nm->P = glp_create_prob();
-    glp_set_prob_name(nm->P, "cohort_naive");
-    glp_set_obj_dir(nm->P, GLP_MAX);
-    glp_set_obj_name(nm->P, "objective");
+    if (nm->names)
+        bk_keep_names(nm->m);
     if ((rc = add_columns(nm, &r.n_bin)) != SOLVER_OK || (rc = add_rows(nm)) != SOLVER_OK)
         goto out;
-    r.n_cols = glp_get_num_cols(nm->P);
-    r.n_rows = glp_get_num_rows(nm->P);
+    r.n_cols = bk_ncols(nm->m);
+    r.n_rows = bk_nrows(nm->m);
     r.n_nonzeros = nm->nnz;
     if (mps_path) {
-        glp_mpscp mp;
-        glp_init_mpscp(&mp);
-        mp.obj_name = "objective";
-        if (glp_write_mps(nm->P, GLP_MPS_FILE, &mp, mps_path) != 0) {
-            rc = SOLVER_EIO;
+        int we = bk_write(nm->m, mps_path);
+        if (we != BK_OK) {
+            rc = we == BK_EIO ? SOLVER_EIO : we == BK_ENOMEM ? SOLVER_ENOMEM : SOLVER_EBACKEND;
             goto out;
         }
     }
     r.build_seconds = now_s() - t0;
-
     if (time_limit_s > 0)
-        solve_prob(nm->P, time_limit_s, inst->settings.mip_gap, t0, progress, ctx, &r);
-    rc = SOLVER_OK;
+        rc = solve_prob(nm->m, time_limit_s, inst->settings.mip_gap, t0, progress, ctx, &r);
 out:
-    glp_delete_prob(nm->P);
-    glp_error_hook(NULL, NULL);
-    glp_term_out(prev_term);
+    bk_free(nm->m);
     naive_free(nm);
     free(nm);
     r.seconds = now_s() - t0;

@@ -1,0 +1,54 @@
+/*
+ * whatif_private.h - the what-if parts share this: a job (baseline,
+ * scenario or marginal scenario) and the calls between the runner
+ * (whatif_run.c), the report (whatif_report.c) and the orchestration
+ * (whatif.c).  The scenario reader is whatif_read.c.  Private to io/jobs.
+ */
+#ifndef COHORT_WHATIF_PRIVATE_H
+#define COHORT_WHATIF_PRIVATE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "io_private.h"
+
+/* One plan to run in a worker process; owns every pointer but warm. */
+typedef struct wjob {
+    char *name;
+    int kind;                /* 0 baseline, 1 scenario, 2 marginal */
+    model_instance *inst;    /* applied and valid; NULL when invalid */
+    json_t *errors;          /* [{path,message}] when invalid */
+    json_t *warnings;        /* new warnings of the changed instance */
+    json_t *extra;           /* marginal: what was added */
+    pid_t pid;
+    int fd;
+    char *buf;
+    size_t len, cap;
+    double started, finished, deadline;
+    int state;               /* 0 pending, 1 running, 2 finished */
+    json_t *result;          /* the worker's JSON */
+    char *failure;           /* why it failed (crash, timeout, bad output) */
+    bool adds_capacity;      /* model_scenario_adds_capacity: runs after the
+                                baseline, starting from its schedule */
+    bool deferred;           /* not started by wi_run_jobs until cleared */
+    const char *warm;        /* the baseline's solution JSON (borrowed), or NULL */
+} wjob;
+
+/* Seconds on the monotonic clock. */
+double wi_now_s(void);
+/* Free what j owns (j itself is not freed). */
+void wi_wjob_free(wjob *j);
+/* Run every pending job with at most jobs at once, each in a forked
+ * worker killed at deadline_s.  Returns the largest number of workers
+ * alive at once, or -1 (ENOMEM / poll failure); a job whose worker could
+ * not start, crashed or timed out gets its failure. */
+int wi_run_jobs(wjob *js, int n, const io_whatif_options *o, int jobs, double deadline_s);
+/* differences = scenario - baseline of the summary figures and per
+ * facilitator's load; NULL when either result has no metrics. */
+json_t *wi_differences(json_t *base_res, json_t *res);
+/* The report entry of job j (status, figures, summary, and for scenarios
+ * the differences to base_res). */
+json_t *wi_job_json(wjob *j, json_t *base_res);
+
+#endif

@@ -1,0 +1,389 @@
+/*
+ * whatif_run.c - the what-if runner: each plan in a forked worker process
+ * (GLPK is not thread-safe), at most -j at a time, results back over pipes
+ * as JSON, a worker past its deadline killed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "whatif_private.h"
+
+double wi_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* -------------------------------------------------------------- runner */
+
+void io_whatif_options_default(io_whatif_options *o)
+{
+    o->jobs = 0;
+    o->time_limit_s = -1;
+    o->mip_gap = -1;
+    o->marginal = false;
+}
+
+void wi_wjob_free(wjob *j)
+{
+    free(j->name);
+    model_instance_destroy(j->inst);
+    json_decref(j->errors);
+    json_decref(j->warnings);
+    json_decref(j->extra);
+    free(j->buf);
+    json_decref(j->result);
+    free(j->failure);
+}
+
+/* Write all of buf to fd (retrying short writes). */
+static int write_all(int fd, const char *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, buf, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        buf += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Metrics (and objective terms) of a solution in the solution format. */
+static json_t *solution_parts(const model_solution *sol)
+{
+    char *text = NULL;
+    if (io_solution_to_json(sol, &text) != IO_OK)
+        return NULL;
+    json_t *s = json_loads(text, 0, NULL);
+    free(text);
+    return s;
+}
+
+/* The baseline's schedule read for a capacity-only scenario's instance,
+ * its metrics and objective recomputed there (no change term), and checked
+ * against every hard rule.  NULL (and *why) when there is no baseline
+ * schedule, it cannot be read, or it breaks a rule under the scenario. */
+static model_solution *warm_baseline(const wjob *j, const char **why)
+{
+    model_solution *bs = NULL;
+    model_diag d;
+    model_diag_init(&d);
+    *why = "the baseline has no schedule";
+    if (j->warm && io_solution_parse(j->warm, strlen(j->warm), &bs, &d) != IO_OK) {
+        *why = "the baseline schedule could not be read";
+        bs = NULL;
+    }
+    model_diag_free(&d);
+    if (!bs)
+        return NULL;
+    model_check_report rep;
+    int cr = model_check(j->inst, bs, &rep);
+    if (cr != MODEL_OK || rep.n_violations > 0) {
+        *why = "the baseline schedule breaks a hard rule under the scenario";
+        if (cr == MODEL_OK)
+            model_check_report_free(&rep);
+        model_solution_destroy(bs);
+        return NULL;
+    }
+    model_metrics_free(&bs->metrics);
+    bs->metrics = rep.metrics;
+    memset(&rep.metrics, 0, sizeof rep.metrics);
+    bs->terms = rep.terms;
+    bs->terms.changes = 0;
+    bs->objective = model_objective_total(&bs->terms);
+    model_check_report_free(&rep);
+    *why = NULL;
+    return bs;
+}
+
+static bool has_schedule(const model_solution *s)
+{
+    return s && (s->status == MODEL_STATUS_OPTIMAL || s->status == MODEL_STATUS_FEASIBLE);
+}
+
+/* The better of the plan *sol and the re-evaluated baseline schedule ws
+ * (by the scenario's objective); when ws wins it replaces *sol, keeping the
+ * planner's bound (never below ws's objective) and time.  True when it did. */
+static bool keep_better(model_solution **sol, model_solution **ws)
+{
+    model_solution *p = *sol, *b = *ws;
+    if (has_schedule(p) && p->objective >= b->objective - 1e-6)
+        return false;
+    b->status = MODEL_STATUS_FEASIBLE;
+    b->bound = isfinite(p->bound) && p->bound > b->objective ? p->bound : b->objective;
+    b->gap = (b->bound - b->objective) / fmax(1.0, fabs(b->objective));
+    b->solve_seconds = p->solve_seconds;
+    *sol = b;
+    *ws = p;
+    return true;
+}
+
+/* {"used","kept_baseline","note"?}: how a capacity-only scenario used the
+ * baseline's schedule. */
+static json_t *warm_json(bool used, bool kept, const char *why)
+{
+    json_t *w = json_object();
+    json_object_set_new(w, "used", json_boolean(used));
+    json_object_set_new(w, "kept_baseline", json_boolean(kept));
+    if (why)
+        json_object_set_new(w, "note", json_string(why));
+    return w;
+}
+
+/* Rooms and how many running groups each hosts. */
+static json_t *rooms_used(const model_solution *sol)
+{
+    json_t *ru = json_object();
+    for (int g = 0; ru && g < sol->n_groups; g++) {
+        const model_sol_group *x = &sol->groups[g];
+        if (!x->running || !x->room)
+            continue;
+        json_t *c = json_object_get(ru, x->room);
+        json_object_set_new(ru, x->room, json_integer(c ? json_integer_value(c) + 1 : 1));
+    }
+    return ru;
+}
+
+/* The worker's result for a planned solution: status, objective, bound,
+ * gap, time, metrics and objective terms (when it has a schedule), the
+ * diagnosis, rooms used; the baseline also carries its whole solution (the
+ * start of capacity-only scenarios). */
+static void result_of(json_t *r, const wjob *j, const model_solution *sol)
+{
+    json_t *s = solution_parts(sol);
+    json_object_set_new(r, "status", json_string(model_solution_status_name(sol->status)));
+    json_object_set_new(r, "objective", json_real(sol->objective));
+    json_object_set_new(r, "bound", json_real(sol->bound));
+    json_object_set_new(r, "gap", json_real(sol->gap));
+    json_object_set_new(r, "solve_seconds", json_real(sol->solve_seconds));
+    if (s && has_schedule(sol)) {
+        json_object_set(r, "metrics", json_object_get(s, "metrics"));
+        json_object_set(r, "objective_terms", json_object_get(s, "objective_terms"));
+        if (j->kind == 0)
+            json_object_set(r, "solution", s);
+    }
+    if (s && json_object_get(s, "diagnosis"))
+        json_object_set(r, "diagnosis", json_object_get(s, "diagnosis"));
+    json_decref(s);
+    json_object_set_new(r, "rooms_used", rooms_used(sol));
+}
+
+/* The worker: plan, print the result JSON on fd, exit.  Never returns.  A
+ * capacity-only scenario starts from the baseline's schedule (when it still
+ * holds there: solver_plan's baseline, with no change penalty) and reports
+ * the better of the plan and that schedule. */
+static void worker(wjob *j, const io_whatif_options *o, int fd)
+{
+    const char *fault = getenv("COHORT_WHATIF_FAULT");
+    if (fault && j->name && strcmp(fault, j->name) == 0)
+        abort(); /* fault injection for tests (docs/WHATIF.md) */
+    solver_options so;
+    solver_options_default(&so);
+    so.time_limit_s = o->time_limit_s;
+    so.mip_gap = o->mip_gap;
+    so.verbose = 0;
+    const char *why = NULL;
+    model_solution *ws = j->adds_capacity ? warm_baseline(j, &why) : NULL;
+    if (ws) {
+        j->inst->settings.weights.change = 0; /* a warm start, not a re-plan */
+        so.baseline = ws;
+    }
+    model_solution *sol = NULL;
+    int rc = solver_plan(j->inst, &so, &sol);
+    json_t *r = json_object();
+    if (!r)
+        _exit(1);
+    json_object_set_new(r, "pid", json_integer((json_int_t)getpid()));
+    if (rc != SOLVER_OK) {
+        json_object_set_new(r, "status", json_string("failed"));
+        json_object_set_new(r, "error", json_sprintf("solver_plan failed (code %d)", rc));
+    } else {
+        bool kept = ws && keep_better(&sol, &ws);
+        result_of(r, j, sol);
+        if (j->adds_capacity)
+            json_object_set_new(r, "warm_start", warm_json(so.baseline != NULL, kept, why));
+    }
+    char *text = json_dumps(r, JSON_COMPACT);
+    json_decref(r);
+    model_solution_destroy(sol);
+    model_solution_destroy(ws);
+    if (!text || write_all(fd, text, strlen(text)))
+        _exit(1);
+    free(text);
+    close(fd);
+    _exit(rc == SOLVER_OK ? 0 : 1);
+}
+
+static int start_job(wjob *j, const io_whatif_options *o, wjob *all, int n_all, double deadline_s)
+{
+    int p[2];
+    if (pipe(p))
+        return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(p[0]);
+        /* Other jobs' pipes are the parent's business. */
+        for (int k = 0; k < n_all; k++)
+            if (all[k].state == 1 && all[k].fd >= 0)
+                close(all[k].fd);
+        worker(j, o, p[1]);
+    }
+    close(p[1]);
+    fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
+    j->pid = pid;
+    j->fd = p[0];
+    j->state = 1;
+    j->started = wi_now_s();
+    j->deadline = j->started + deadline_s;
+    return 0;
+}
+
+/* Read what is available; returns 1 at EOF, 0 otherwise, -1 on ENOMEM. */
+static int drain(wjob *j)
+{
+    for (;;) {
+        if (j->cap - j->len < 4096) {
+            size_t nc = j->cap ? j->cap * 2 : 16384;
+            char *nb = realloc(j->buf, nc);
+            if (!nb)
+                return -1;
+            j->buf = nb;
+            j->cap = nc;
+        }
+        ssize_t r = read(j->fd, j->buf + j->len, j->cap - j->len - 1);
+        if (r > 0) {
+            j->len += (size_t)r;
+            continue;
+        }
+        if (r == 0)
+            return 1;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return 0;
+        return 1;
+    }
+}
+
+static int finish_job(wjob *j, int killed)
+{
+    int st = 0;
+    close(j->fd);
+    j->fd = -1;
+    while (waitpid(j->pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    j->state = 2;
+    j->finished = wi_now_s();
+    char msg[160] = "";
+    if (killed)
+        snprintf(msg, sizeof msg, "worker ran past its deadline of %.0f s and was killed",
+                 j->deadline - j->started);
+    else if (WIFSIGNALED(st))
+        snprintf(msg, sizeof msg, "worker crashed (signal %d: %s)", WTERMSIG(st),
+                 strsignal(WTERMSIG(st)));
+    if (!msg[0] && j->buf) {
+        j->buf[j->len] = '\0';
+        j->result = json_loads(j->buf, 0, NULL);
+        if (!j->result)
+            snprintf(msg, sizeof msg, "worker exited with status %d and no readable result",
+                     WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    } else if (!msg[0]) {
+        snprintf(msg, sizeof msg, "worker exited with status %d and no result",
+                 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    }
+    if (msg[0] && !(j->failure = model_strdup(msg)))
+        return -1;
+    return 0;
+}
+
+/* Run every pending job with at most jobs at once.  Returns the largest
+ * number of workers alive at once, or -1 (ENOMEM / fork failure). */
+int wi_run_jobs(wjob *js, int n, const io_whatif_options *o, int jobs, double deadline_s)
+{
+    int running = 0, maxc = 0, next = 0;
+    struct pollfd *pf = calloc((size_t)n + 1, sizeof *pf);
+    int *idx = calloc((size_t)n + 1, sizeof *idx);
+    if (!pf || !idx) {
+        free(pf);
+        free(idx);
+        return -1;
+    }
+    int rc = 0;
+    for (;;) {
+        while (running < jobs && next < n) {
+            wjob *j = &js[next++];
+            if (j->state != 0 || !j->inst || j->deferred)
+                continue;
+            if (start_job(j, o, js, n, deadline_s)) {
+                j->state = 2;
+                j->failure = model_strdup("could not start a worker process (fork/pipe failed)");
+                continue;
+            }
+            running++;
+            if (running > maxc)
+                maxc = running;
+        }
+        if (running == 0 && next >= n)
+            break;
+        int np = 0;
+        for (int k = 0; k < n; k++)
+            if (js[k].state == 1) {
+                pf[np].fd = js[k].fd;
+                pf[np].events = POLLIN;
+                pf[np].revents = 0;
+                idx[np++] = k;
+            }
+        int pr = poll(pf, (nfds_t)np, 200);
+        if (pr < 0 && errno != EINTR) {
+            rc = -1;
+            break;
+        }
+        double t = wi_now_s();
+        for (int q = 0; q < np; q++) {
+            wjob *j = &js[idx[q]];
+            int eof = 0;
+            if (pf[q].revents) {
+                eof = drain(j);
+                if (eof < 0) {
+                    rc = -1;
+                    eof = 1;
+                }
+            }
+            if (eof) {
+                if (finish_job(j, 0))
+                    rc = -1;
+                running--;
+            } else if (t > j->deadline) {
+                kill(j->pid, SIGKILL);
+                if (finish_job(j, 1))
+                    rc = -1;
+                running--;
+            }
+        }
+    }
+    free(pf);
+    free(idx);
+    return rc < 0 ? -1 : maxc;
+}
