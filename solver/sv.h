@@ -211,6 +211,15 @@ int sv_precheck(const sv_prob *pr, model_strlist *diag);
 /* Elastic relaxation: names which rules cannot be met. */
 int sv_diagnose_elastic(const sv_prob *pr, model_strlist *diag, double time_limit);
 
+/* ---- relax.c */
+/* sol is an infeasible answer for pr->inst (status, diagnosis): unless
+ * settings.on_infeasible is "fail", give it the relaxed plan (groups,
+ * sessions, unplaced, metrics, objective and exceptions[]) found by
+ * re-planning relaxed copies until pr->deadline (at least 0.5 s); status and
+ * diagnosis stay.  Without a relaxed schedule in time sol is unchanged.
+ * SOLVER_OK or SOLVER_ENOMEM / backend errors. */
+int sv_relax(const sv_prob *pr, const solver_options *opt, model_solution *sol);
+
 /* ---- split.c */
 /* Independent parts: comp[g] in 0..*ncomp-1. */
 int sv_components(const sv_prob *pr, int *comp, int *ncomp);
