@@ -1,23 +1,22 @@
 /* relax.c - a relaxed plan for a program whose rules cannot all hold (SPEC
  * "relaxed plan", docs/FORMAT.md "What gives way").
  *
- * The planner re-plans copies of the instance in which rules give way in a
- * fixed order, each stage allowing more than the one before, and keeps the
- * first stage that yields a schedule:
- *   1. a group may run without a designated substitute (rule 5): the copy
- *      has one extra facilitator, "no substitute", holding every credential,
- *      available all week, on time off the whole horizon (so it never covers
- *      a session) and with caps 0 (so it never leads);
- *   2. a continuing group may run below min_size (rule 8): each group whose
- *      continuing members are fewer than min_size gets a copy of its type
- *      with min_size lowered to its continuing members;
- *   3. must-run groups named in the diagnosis of the stage before become
- *      optional (rule 1), then, if that is not enough, every must-run group.
- * Dropping an optional group breaks no rule: optional groups are always the
- * planner's choice.  The schedule is then mapped back onto the instance:
- * a group given "no substitute" gets a real one when somebody qualifies at
- * its time, the type copies give way to the instance types, metrics and
- * objective terms are recomputed, and every rule still broken is listed in
+ * Each group has a step of how far it gives way, in this order: it may run
+ * without a designated substitute (rule 5); a continuing group may run below
+ * min_size (rule 8); a must-run group may not run (rule 1).  Dropping an
+ * optional group breaks no rule: optional groups are always the planner's
+ * choice.  The planner re-plans a copy of the instance built for the steps
+ * (relaxed_copy): at the first stage only groups that can have no
+ * substitute in any schedule give way; after each stage without a schedule
+ * every group its diagnosis names moves one step, and when it names none,
+ * every group at the lowest step does.  The copy has one extra facilitator,
+ * "no substitute", holding every credential, available all week, on time
+ * off the whole horizon (so it never covers a session) and with caps 0 (so
+ * it never leads); only groups that give way may take it as substitute.
+ * The first schedule found is mapped back onto the instance: a group given
+ * "no substitute" gets a real one when somebody qualifies at its time, the
+ * groups' own types give way to the instance types, metrics and objective
+ * terms are recomputed, and every rule still broken is listed in
  * exceptions[] with the reason in the program's words. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,7 +26,7 @@
 #include "solver.h"
 #include "sv.h"
 
-#define RELAX_MAX_STAGES 6
+#define RELAX_MAX_STAGES 10
 
 /* Deep copy of a group type: 0 or -1 on ENOMEM (d freed). */
 static int type_copy(model_group_type *d, const model_group_type *s)
@@ -142,23 +141,6 @@ static int type_of(const model_instance *inst, int g)
     return mg->type_idx >= 0 ? mg->type_idx : model_find_type(inst, mg->type);
 }
 
-/* Give every continuing group of R below min_size a type of its own whose
- * min_size is its continuing members.  0 or -1 on ENOMEM. */
-static int lower_min_sizes(model_instance *R)
-{
-    for (int g = 0; g < R->n_groups; g++) {
-        int t = type_of(R, g);
-        int held = continuing(&R->groups[g]);
-        if (t < 0 || held < 1 || held >= R->types[t].min_size)
-            continue;
-        model_group_type *c = own_type(R, g, t, "min");
-        if (!c)
-            return -1;
-        c->min_size = held;
-    }
-    return 0;
-}
-
 /* Is facilitator f free to take role credentials need at (d, s, dur), and
  * is it the pinned one when pin >= 0? */
 static int fits_role(const model_instance *inst, int f, const model_strlist *need, int pin, int d,
@@ -213,52 +195,60 @@ static int substitute_possible(const model_instance *inst, int g)
     return 0;
 }
 
-/* Stage 1 of rule 5: only the groups that cannot have a substitute in any
- * schedule may use "no substitute".  They get a type of their own; every
- * other type also requires a credential every real facilitator holds and
- * "no substitute" does not.  0 or -1 on ENOMEM. */
-static int only_impossible_substitutes(const model_instance *inst, model_instance *R)
-{
-    char real[48];
-    snprintf(real, sizeof real, "~real");
-    int ntypes = R->n_types;
-    for (int g = 0; g < R->n_groups; g++) {
-        int t = type_of(R, g);
-        if (t >= 0 && !substitute_possible(inst, g) && !own_type(R, g, t, "nosub"))
-            return -1;
-    }
-    for (int t = 0; t < ntypes; t++)
-        if (model_strlist_push(&R->types[t].required_credentials, real) != MODEL_OK)
-            return -1;
-    for (int f = 0; f < R->n_facilitators - 1; f++)
-        if (model_strlist_push(&R->facilitators[f].credentials, real) != MODEL_OK)
-            return -1;
-    return 0;
-}
+/* How far a group gives way (each step allows what the one before did). */
+enum {
+    GIVE_NONE = 0,     /* every rule holds */
+    GIVE_SUBSTITUTE,   /* may run without a designated substitute (rule 5) */
+    GIVE_MIN_SIZE,     /* continuing: may run below min_size (rule 8) */
+    GIVE_RUNNING       /* must-run: may not run (rule 1) */
+};
 
-/* What a stage relaxes. */
-typedef struct relax_level {
-    int all_substitutes; /* 0: only groups that can never have one */
-    int min_size;        /* continuing groups may run below min_size */
-    const char *optional; /* per group: made optional */
-} relax_level;
-
-/* The relaxed copy of a stage (see the file comment).  NULL on ENOMEM. */
-static model_instance *relaxed_copy(const model_instance *inst, const relax_level *lv)
+/* The relaxed copy for the steps give[] (see the file comment): groups that
+ * give way get a type of their own (min_size lowered to their continuing
+ * members at GIVE_MIN_SIZE) that "no substitute" may stand in for; every
+ * other type also requires a credential that every real facilitator holds
+ * and "no substitute" does not.  NULL on ENOMEM. */
+static model_instance *relaxed_copy(const model_instance *inst, const char *give)
 {
     model_instance *R = model_instance_clone(inst);
     if (!R)
         return NULL;
     R->settings.on_infeasible = MODEL_ON_INFEASIBLE_FAIL;
-    if (add_phantom(R) < 0 || (!lv->all_substitutes && only_impossible_substitutes(inst, R)) ||
-        (lv->min_size && lower_min_sizes(R))) {
+    int ntypes = R->n_types, ok = add_phantom(R) >= 0;
+    for (int g = 0; ok && g < R->n_groups; g++) {
+        int t = type_of(R, g);
+        if (t < 0 || give[g] == GIVE_NONE)
+            continue;
+        model_group_type *c = own_type(R, g, t, "relaxed");
+        int held = continuing(&R->groups[g]);
+        ok = c != NULL;
+        if (ok && give[g] >= GIVE_MIN_SIZE && held >= 1 && held < c->min_size)
+            c->min_size = held;
+        if (give[g] >= GIVE_RUNNING)
+            R->groups[g].optional = true;
+    }
+    for (int t = 0; ok && t < ntypes; t++)
+        ok = model_strlist_push(&R->types[t].required_credentials, "~real") == MODEL_OK;
+    for (int f = 0; ok && f < R->n_facilitators - 1; f++)
+        ok = model_strlist_push(&R->facilitators[f].credentials, "~real") == MODEL_OK;
+    if (!ok) {
         model_instance_destroy(R);
         return NULL;
     }
-    for (int g = 0; g < R->n_groups; g++)
-        if (lv->optional[g])
-            R->groups[g].optional = true;
     return R;
+}
+
+/* The next step of group g (GIVE_MIN_SIZE only for a continuing group). */
+static int next_step(const model_instance *inst, int g, int cur)
+{
+    int t = type_of(inst, g);
+    int held = continuing(&inst->groups[g]);
+    int nxt = cur + 1;
+    if (nxt == GIVE_MIN_SIZE && (t < 0 || held < 1 || held >= inst->types[t].min_size))
+        nxt++;
+    if (nxt == GIVE_RUNNING && inst->groups[g].optional)
+        return cur;
+    return nxt > GIVE_RUNNING ? cur : nxt;
 }
 
 /* Does a diagnosis line name group id (as a word)? */
@@ -276,28 +266,46 @@ static int names_group(const char *line, const char *id)
     return 0;
 }
 
-/* Mark the must-run groups the diagnosis names; returns how many were new. */
-static int mark_named(const model_instance *inst, const model_strlist *diag, char *optional)
+/* One step further for every group the diagnosis names; returns how many
+ * moved. */
+static int step_named(const model_instance *inst, const model_strlist *diag, char *give)
 {
-    int added = 0;
+    int moved = 0;
     for (int g = 0; g < inst->n_groups; g++) {
-        if (optional[g] || inst->groups[g].optional)
-            continue;
-        for (int i = 0; i < diag->n && !optional[g]; i++)
-            if (names_group(diag->items[i], inst->groups[g].id))
-                optional[g] = 1, added++;
+        int named = 0;
+        for (int i = 0; i < diag->n && !named; i++)
+            named = names_group(diag->items[i], inst->groups[g].id);
+        int nxt = named ? next_step(inst, g, give[g]) : give[g];
+        moved += nxt != give[g];
+        give[g] = (char)nxt;
     }
-    return added;
+    return moved;
 }
 
-/* Mark every must-run group; returns how many were new. */
-static int mark_all(const model_instance *inst, char *optional)
+/* Has every group reached its last step? */
+static int at_top(const model_instance *inst, const char *give)
 {
-    int added = 0;
     for (int g = 0; g < inst->n_groups; g++)
-        if (!optional[g] && !inst->groups[g].optional)
-            optional[g] = 1, added++;
-    return added;
+        if (next_step(inst, g, give[g]) != give[g])
+            return 0;
+    return 1;
+}
+
+/* One step further for every group at the lowest step that can move;
+ * returns how many moved. */
+static int step_all(const model_instance *inst, char *give)
+{
+    int low = GIVE_RUNNING + 1;
+    for (int g = 0; g < inst->n_groups; g++)
+        if (next_step(inst, g, give[g]) != give[g] && give[g] < low)
+            low = give[g];
+    int moved = 0;
+    for (int g = 0; g < inst->n_groups; g++)
+        if (give[g] == low && next_step(inst, g, low) != low) {
+            give[g] = (char)next_step(inst, g, low);
+            moved++;
+        }
+    return moved;
 }
 
 /* Do sol groups a and b meet in a common week at overlapping times? */
@@ -546,12 +554,13 @@ static int adopt(const sv_prob *pr, const solver_options *opt, const char *phant
     return list_exceptions(inst, sol) ? SOLVER_ENOMEM : SOLVER_OK;
 }
 
-/* One stage: plan the relaxed copy within tl seconds.  *rs gets the answer
- * (any status) and *phantom the id of "no substitute".  SOLVER_* code. */
-static int stage(const sv_prob *pr, const solver_options *opt, const relax_level *lv, double tl,
+/* One stage: plan the relaxed copy for give[] within tl seconds.  *rs gets
+ * the answer (any status) and *phantom the id of "no substitute".  SOLVER_*
+ * code. */
+static int stage(const sv_prob *pr, const solver_options *opt, const char *give, double tl,
                  model_solution **rs, char **phantom)
 {
-    model_instance *R = relaxed_copy(pr->inst, lv);
+    model_instance *R = relaxed_copy(pr->inst, give);
     if (!R)
         return SOLVER_ENOMEM;
     solver_options o = *opt;
@@ -573,18 +582,21 @@ int sv_relax(const sv_prob *pr, const solver_options *opt, model_solution *sol)
     if (inst->settings.on_infeasible == MODEL_ON_INFEASIBLE_FAIL)
         return SOLVER_OK;
     double until = pr->deadline > sv_now() + 0.5 ? pr->deadline : sv_now() + 0.5;
-    char *optional = calloc((size_t)inst->n_groups + 1, 1);
-    if (!optional)
+    char *give = calloc((size_t)inst->n_groups + 1, 1);
+    if (!give)
         return SOLVER_ENOMEM;
-    int rc = SOLVER_OK, all = 0;
+    /* first: only the groups that can never have a substitute give way */
+    for (int g = 0; g < inst->n_groups; g++)
+        if (!substitute_possible(inst, g))
+            give[g] = GIVE_SUBSTITUTE;
+    int rc = SOLVER_OK, last = 0;
     for (int k = 0; k < RELAX_MAX_STAGES && rc == SOLVER_OK; k++) {
         double left = until - sv_now();
         if (left < 0.05)
             break;
-        relax_level lv = {k >= 1, k >= 2, optional};
         model_solution *rs = NULL;
         char *phantom = NULL;
-        rc = stage(pr, opt, &lv, all ? left : 0.6 * left, &rs, &phantom);
+        rc = stage(pr, opt, give, last ? left : 0.6 * left, &rs, &phantom);
         if (rc)
             break;
         sv_log(pr, "relaxed plan, stage %d: %s", k + 1, model_solution_status_name(rs->status));
@@ -593,15 +605,12 @@ int sv_relax(const sv_prob *pr, const solver_options *opt, model_solution *sol)
             free(phantom);
             break;
         }
-        if (k >= 2 && mark_named(inst, &rs->diagnosis, optional) == 0) {
-            if (all)
-                k = RELAX_MAX_STAGES;
-            all = 1;
-            mark_all(inst, optional);
-        }
+        if (step_named(inst, &rs->diagnosis, give) == 0 && step_all(inst, give) == 0)
+            k = RELAX_MAX_STAGES;
+        last = at_top(inst, give) || k + 2 >= RELAX_MAX_STAGES;
         model_solution_destroy(rs);
         free(phantom);
     }
-    free(optional);
+    free(give);
     return rc;
 }
