@@ -401,7 +401,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
         }
     }
 
-    int npre = sv_precheck(pr, &diag);
+    int npre = sv_precheck(pr, &diag, pr->deadline);
     if (npre < 0) {
         rc = SOLVER_ENOMEM;
         goto fail;

@@ -206,8 +206,11 @@ int sv_mip_solve(const sv_prob *pr, sv_plan *pl, const sv_mip_opts *o, sv_mip_re
 /* ---- sessions.c, build.c */
 int sv_build_solution(const sv_prob *pr, const sv_plan *pl, model_solution *sol);
 /* ---- diagnose.c */
-/* Fast pre-checks: appends diagnosis lines; returns the number added (<0 on ENOMEM). */
-int sv_precheck(const sv_prob *pr, model_strlist *diag);
+/* Fast pre-checks: appends diagnosis lines, each true on its own (a count
+ * is taken over a group's own times, before other causes remove any);
+ * stops adding at the wall-clock deadline (sv_now() seconds).  Returns the
+ * number added (<0 on ENOMEM). */
+int sv_precheck(const sv_prob *pr, model_strlist *diag, double deadline);
 /* Elastic relaxation: names which rules cannot be met. */
 int sv_diagnose_elastic(const sv_prob *pr, model_strlist *diag, double time_limit);
 
