@@ -189,6 +189,7 @@ int model_exceptions_apply(const model_instance *inst, const model_solution *sol
             return MODEL_ENOMEM;
         }
         is_real[i] = (char)v;
+        r->exceptions_accepted += v;
     }
     drop_excused(r, sol, is_real);
     free(is_real);

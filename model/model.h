@@ -615,6 +615,8 @@ typedef struct model_check_report {
     bool metrics_reported;       /* false: the solution carries no metrics
                                     (all zero/empty); they were not compared */
     bool terms_reported;         /* same for objective_terms / objective */
+    int exceptions_accepted;     /* declared exceptions found real (each
+                                  excuses the violation it declares) */
 } model_check_report;
 
 /* Relative tolerance of metric comparisons: |a - b| <= tol * max(1,|a|,|b|). */

@@ -707,12 +707,16 @@ static void worker(wjob *j, const io_whatif_options *o, int fd)
         json_object_set_new(r, "bound", json_real(sol->bound));
         json_object_set_new(r, "gap", json_real(sol->gap));
         json_object_set_new(r, "solve_seconds", json_real(sol->solve_seconds));
-        if (s && (sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE)) {
+        /* a schedule: solved, or the relaxed plan of an infeasible scenario */
+        if (s && (sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE ||
+                  sol->n_exceptions > 0)) {
             json_object_set(r, "metrics", json_object_get(s, "metrics"));
             json_object_set(r, "objective_terms", json_object_get(s, "objective_terms"));
         }
         if (s && json_object_get(s, "diagnosis"))
             json_object_set(r, "diagnosis", json_object_get(s, "diagnosis"));
+        if (s && json_object_get(s, "exceptions"))
+            json_object_set(r, "exceptions", json_object_get(s, "exceptions"));
         json_decref(s);
         json_t *ru = json_object();
         for (int g = 0; ru && g < sol->n_groups; g++) {
@@ -989,7 +993,8 @@ static json_t *job_json(wjob *j, json_t *base_res)
         json_object_set_new(o, "status", json_string(st ? st : "failed"));
         ok = json_object_get(r, "metrics") != NULL;
         static const char *const keep[] = {"objective", "bound", "gap", "solve_seconds",
-                                           "error", "diagnosis", "metrics", NULL};
+                                           "error", "diagnosis", "metrics", "exceptions",
+                                           NULL};
         for (int i = 0; keep[i]; i++) {
             json_t *v = json_object_get(r, keep[i]);
             if (v)
@@ -1484,6 +1489,10 @@ int io_whatif_print_table(FILE *f, const char *text)
         }
         json_array_foreach(json_object_get(v, "diagnosis"), k, e)
             fprintf(f, "  %s: %s\n", nm ? nm : "?", json_string_value(e));
+        json_array_foreach(json_object_get(v, "exceptions"), k, e)
+            fprintf(f, "  %s: relaxed plan, exception (rule %lld): %s\n", nm ? nm : "?",
+                    (long long)json_integer_value(json_object_get(e, "rule")),
+                    json_string_value(json_object_get(e, "why")));
         json_array_foreach(json_object_get(v, "warnings"), k, e)
             fprintf(f, "  warning (%s): %s: %s\n", nm ? nm : "?",
                     json_string_value(json_object_get(e, "path")),
