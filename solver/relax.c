@@ -474,7 +474,7 @@ static int why_not_running(const model_instance *inst, int g, const model_strlis
     const char *id = inst->groups[g].id;
     for (int i = 0; i < diag->n && !e->why; i++)
         if (names_group(diag->items[i], id))
-            if (!(e->why = strf("group %s does not run: %s", id, diag->items[i])))
+            if (!(e->why = strf("%s, so group %s does not run", diag->items[i], id)))
                 return -1;
     if (!e->why &&
         !(e->why = strf("group %s must run but does not: no schedule was found that runs it "
