@@ -1067,4 +1067,16 @@ Test(docs, format_examples_are_valid)
     model_solution_destroy(s);
     model_diag_free(&d);
     free(sol);
+
+    char *relaxed = doc_block(3);
+    model_diag_init(&d);
+    s = NULL;
+    cr_assert_eq(io_solution_parse(relaxed, strlen(relaxed), &s, &d), IO_OK);
+    cr_assert_eq(s->status, MODEL_STATUS_INFEASIBLE);
+    cr_assert_eq(s->n_exceptions, 1);
+    cr_assert_eq(s->exceptions[0].rule, 5);
+    cr_assert_null(s->groups[0].substitute);
+    model_solution_destroy(s);
+    model_diag_free(&d);
+    free(relaxed);
 }
