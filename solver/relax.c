@@ -151,48 +151,69 @@ static int fits_role(const model_instance *inst, int f, const model_strlist *nee
            model_windows_fit(fa->available, fa->n_available, d, s, dur);
 }
 
+/* Facilitators fitting a role at (d, s, dur) into out; returns how many. */
+static int role_list(const model_instance *inst, const model_strlist *need, int pin, int d, int s,
+                     int dur, int *out)
+{
+    int n = 0;
+    for (int f = 0; f < inst->n_facilitators; f++)
+        if (fits_role(inst, f, need, pin, d, s, dur))
+            out[n++] = f;
+    return n;
+}
+
+/* Are there distinct a in P, b in C (when cofac) and c in S? */
+static int distinct_triple(const int *P, int np, const int *C, int nc, const int *S, int ns,
+                           int cofac)
+{
+    for (int i = 0; i < np; i++)
+        for (int j = 0; j < (cofac ? nc : 1); j++) {
+            int co = cofac ? C[j] : -1;
+            if (co == P[i])
+                continue;
+            for (int k = 0; k < ns; k++)
+                if (S[k] != P[i] && S[k] != co)
+                    return 1;
+        }
+    return 0;
+}
+
 /* Could group g have a designated substitute at all: is there a program day
  * and start (within its pins) where a primary, a co-facilitator when needed
- * and a third, credentialed facilitator are available together? */
+ * and a third, credentialed facilitator are available together?  (1 also
+ * when memory runs out: then nothing is relaxed on this account.) */
 static int substitute_possible(const model_instance *inst, int g)
 {
-    const model_group *mg = &inst->groups[g];
-    const model_pinned *pin = &mg->pinned;
-    int t = type_of(inst, g);
-    if (t < 0)
+    const model_pinned *pin = &inst->groups[g].pinned;
+    int t = type_of(inst, g), nf = inst->n_facilitators;
+    int *P = malloc(sizeof(int) * (size_t)(3 * nf + 1));
+    if (t < 0 || !P) {
+        free(P);
         return 1;
+    }
+    int *C = P + nf, *S = P + 2 * nf;
     const model_group_type *ty = &inst->types[t];
-    int dur = ty->duration_min, nf = inst->n_facilitators;
+    int dur = ty->duration_min, found = 0;
     int p0 = pin->facilitators.n > 0 ? model_find_facilitator(inst, pin->facilitators.items[0]) : -1;
     int p1 = pin->facilitators.n > 1 ? model_find_facilitator(inst, pin->facilitators.items[1]) : -1;
     int ps = pin->substitute ? model_find_facilitator(inst, pin->substitute) : -1;
-    for (int d = 0; d < 7; d++) {
+    for (int d = 0; d < 7 && !found; d++) {
         if (!(inst->program.days_mask & (1 << d)) || (pin->has_day && pin->day != d))
             continue;
-        for (int k = 0; k < inst->program.n_slot_starts; k++) {
+        for (int k = 0; k < inst->program.n_slot_starts && !found; k++) {
             int s = inst->program.slot_starts[k];
             if (pin->has_start && pin->start != s)
                 continue;
-            for (int a = 0; a < nf; a++) {
-                if (!fits_role(inst, a, &ty->required_credentials, p0, d, s, dur))
-                    continue;
-                for (int b = 0; b < nf; b++) {
-                    if (ty->cofacilitation &&
-                        (b == a || !fits_role(inst, b, &ty->cofacilitator_credentials, p1, d, s,
-                                              dur)))
-                        continue;
-                    int co = ty->cofacilitation ? b : -1;
-                    for (int c = 0; c < nf; c++)
-                        if (c != a && c != co &&
-                            fits_role(inst, c, &ty->required_credentials, ps, d, s, dur))
-                            return 1;
-                    if (!ty->cofacilitation)
-                        break;
-                }
-            }
+            int np = role_list(inst, &ty->required_credentials, p0, d, s, dur, P);
+            int nc = ty->cofacilitation
+                         ? role_list(inst, &ty->cofacilitator_credentials, p1, d, s, dur, C)
+                         : 0;
+            int ns = role_list(inst, &ty->required_credentials, ps, d, s, dur, S);
+            found = distinct_triple(P, np, C, nc, S, ns, ty->cofacilitation);
         }
     }
-    return 0;
+    free(P);
+    return found;
 }
 
 /* How far a group gives way (each step allows what the one before did). */

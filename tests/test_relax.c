@@ -95,12 +95,19 @@ static model_instance *parse(char *json)
     return inst;
 }
 
+/* program() that frees pats. */
+static char *program_owning(const char *settings, int min1, const char *groups,
+                            const char *facs, char *pats)
+{
+    char *text = program(settings, min1, groups, facs, pats);
+    free(pats);
+    return text;
+}
+
 static model_instance *build(const char *settings, int min1, const char *groups,
                              const char *facs, char *pats)
 {
-    model_instance *inst = parse(program(settings, min1, groups, facs, pats));
-    free(pats);
-    return inst;
+    return parse(program_owning(settings, min1, groups, facs, pats));
 }
 
 static model_solution *plan(const model_instance *inst)
@@ -383,7 +390,7 @@ static void write_text(const char *path, char *text)
 Test(cli, relaxed_plan_exit_3_and_check_accepts_it)
 {
     write_text("/tmp/cohort_relax_in.json",
-               program(NULL, 0, "{\"id\":\"g1\",\"type\":\"t1\"}",
+               program_owning(NULL, 0, "{\"id\":\"g1\",\"type\":\"t1\"}",
                        "{\"id\":\"fa\",\"credentials\":[\"A\"],\"available\":" MONTUE "}",
                        patients(3, NULL, NULL)));
     cr_expect_eq(run_cli("plan /tmp/cohort_relax_in.json -o /tmp/cohort_relax_out.json"), 3);
@@ -399,7 +406,8 @@ Test(cli, relaxed_plan_exit_3_and_check_accepts_it)
     model_solution_destroy(sol);
     cr_expect_eq(run_cli("check /tmp/cohort_relax_in.json /tmp/cohort_relax_out.json"), 0);
     write_text("/tmp/cohort_relax_bad.json",
-               program("\"on_infeasible\":\"maybe\"", 0, "{\"id\":\"g1\",\"type\":\"t1\"}",
+               program_owning("\"on_infeasible\":\"maybe\"", 0,
+                              "{\"id\":\"g1\",\"type\":\"t1\"}",
                        "{\"id\":\"fa\",\"credentials\":[\"A\"],\"available\":" MONTUE "}",
                        patients(3, NULL, NULL)));
     cr_expect_eq(run_cli("plan /tmp/cohort_relax_bad.json --quiet"), 2);
