@@ -431,8 +431,11 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
             model_solution_destroy(sol);
             sol = merged;
             /* relaxed plan hook (solver/relax.c): whole program, not per part */
-            if (sol->status == MODEL_STATUS_INFEASIBLE && (rc = sv_relax(pr, opt, sol)))
-                goto fail;
+            if (sol->status == MODEL_STATUS_INFEASIBLE) {
+                if ((rc = sv_relax(pr, opt, sol)))
+                    goto fail;
+                sol->solve_seconds = sv_now() - pr->t0;
+            }
             if (list_changes(inst, opt, sol) != SOLVER_OK) {
                 rc = SOLVER_ENOMEM;
                 goto fail;
