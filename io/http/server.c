@@ -660,6 +660,8 @@ static json_t *check_report_json(const model_check_report *rep)
                           "violations", v, "metrics_mismatches", m, "metrics_compared",
                           rep->metrics_reported, "objective_terms_compared", rep->terms_reported,
                           "objective", rep->objective);
+    if (o)
+        json_object_set_new(o, "exceptions_accepted", json_integer(rep->exceptions_accepted));
     /* recomputed metrics and terms with the solution writer's field names */
     model_solution tmp;
     memset(&tmp, 0, sizeof tmp);
@@ -2147,8 +2149,9 @@ static const char COMPONENTS[] =
     "\"properties\":{\"field\":{\"type\":\"string\"},\"reported\":{\"type\":\"number\"},"
     "\"expected\":{\"type\":\"number\"},\"message\":{\"type\":\"string\"}}}},"
     "\"metrics_compared\":{\"type\":\"boolean\"},\"objective_terms_compared\":{\"type\":"
-    "\"boolean\"},\"objective\":{\"type\":\"number\"},\"metrics\":{\"type\":\"object\"},"
-    "\"objective_terms\":{\"type\":\"object\"}}},"
+    "\"boolean\"},\"objective\":{\"type\":\"number\"},\"exceptions_accepted\":{\"type\":"
+    "\"integer\",\"description\":\"declared exceptions of a relaxed plan found real\"},"
+    "\"metrics\":{\"type\":\"object\"},\"objective_terms\":{\"type\":\"object\"}}},"
     "\"FillRequest\":{\"type\":\"object\",\"required\":[\"instance\",\"solution\","
     "\"events\"],\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/Instance\"},"
     "\"solution\":{\"$ref\":\"#/components/schemas/Solution\"},\"events\":{\"description\":"
