@@ -15,6 +15,7 @@
 #include "io.h"
 #include "model.h"
 #include "solver.h"
+#include "sv.h"
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 static char *fmt(const char *f, ...)
@@ -480,5 +481,28 @@ Test(diagnosis, min_size_counts_patients_at_its_own_times)
                             "holding A available"));
     cr_expect(!diag_has(sol, "min_size"), "no line about too few patients");
     model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
+Test(diagnosis, pre_checks_stop_at_their_deadline)
+{
+    /* three must-run art groups nobody can lead: one line each, unless the
+     * deadline has passed, when the pre-checks stop after the first group */
+    model_instance *inst = build(NULL, 0,
+                                 "{\"id\":\"a1\",\"type\":\"t2\"},{\"id\":\"a2\",\"type\":\"t2\"},"
+                                 "{\"id\":\"a3\",\"type\":\"t2\"}",
+                                 "{\"id\":\"fa\",\"credentials\":[\"A\"],\"available\":" MONTUE "}",
+                                 patients(6, NULL, NULL));
+    solver_options o;
+    solver_options_default(&o);
+    sv_prob pr;
+    cr_assert_eq(sv_prob_init(&pr, inst, &o), SOLVER_OK);
+    model_strlist all = {0}, cut = {0};
+    cr_assert_eq(sv_precheck(&pr, &all, sv_now() + 60), 3);
+    cr_assert_eq(sv_precheck(&pr, &cut, sv_now() - 1), 1);
+    cr_expect(strstr(cut.items[0], "group a1") != NULL, "%s", cut.items[0]);
+    model_strlist_free(&all);
+    model_strlist_free(&cut);
+    sv_prob_free(&pr);
     model_instance_destroy(inst);
 }

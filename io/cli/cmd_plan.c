@@ -61,6 +61,9 @@ static void summary(FILE *out, const model_instance *inst, const model_solution 
     if (sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE)
         fprintf(out, ", objective %.2f (bound %.2f, gap %.2f%%), %.2f s\n", sol->objective,
                 sol->bound, 100 * sol->gap, sol->solve_seconds);
+    else if (sol->n_exceptions > 0)
+        fprintf(out, " with a relaxed plan, objective %.2f, %.2f s\n", sol->objective,
+                sol->solve_seconds);
     else
         fprintf(out, " after %.2f s\n", sol->solve_seconds);
     for (int i = 0; i < sol->diagnosis.n; i++)
