@@ -618,6 +618,12 @@ int sv_relax(const sv_prob *pr, const solver_options *opt, model_solution *sol)
         model_solution *rs = NULL;
         char *phantom = NULL;
         rc = stage(pr, opt, give, last ? left : 0.6 * left, &rs, &phantom);
+        if (rc && rc != SOLVER_ENOMEM) {
+            /* the diagnosis alone is still a true answer */
+            sv_log(pr, "relaxed plan, stage %d: planner error %d; diagnosis only", k + 1, rc);
+            rc = SOLVER_OK;
+            break;
+        }
         if (rc)
             break;
         sv_log(pr, "relaxed plan, stage %d: %s", k + 1, model_solution_status_name(rs->status));
