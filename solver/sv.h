@@ -219,8 +219,8 @@ int sv_diagnose_elastic(const sv_prob *pr, model_strlist *diag, double time_limi
  * settings.on_infeasible is "fail", give it the relaxed plan (groups,
  * sessions, unplaced, metrics, objective and exceptions[]) found by
  * re-planning relaxed copies until pr->deadline (at least 0.5 s); status and
- * diagnosis stay.  Without a relaxed schedule in time sol is unchanged.
- * SOLVER_OK or SOLVER_ENOMEM / backend errors. */
+ * diagnosis stay.  Without a relaxed schedule in time (or on a planner
+ * error in a stage) sol is unchanged.  SOLVER_OK or SOLVER_ENOMEM. */
 int sv_relax(const sv_prob *pr, const solver_options *opt, model_solution *sol);
 
 /* ---- split.c */
