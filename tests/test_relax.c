@@ -388,6 +388,38 @@ static void write_text(const char *path, char *text)
     free(text);
 }
 
+#define ONE_SUD COHORT_SOURCE_DIR "/datasets/fixtures/relax/one-sud.json"
+
+Test(cli, one_sud_counsellor_exit_3_relaxed_plan_checked)
+{
+    cr_expect_eq(run_cli("plan " ONE_SUD " -o /tmp/cohort_one_sud.json"), 3);
+    model_diag d;
+    model_diag_init(&d);
+    model_solution *sol = NULL;
+    cr_assert_eq(io_solution_read_file("/tmp/cohort_one_sud.json", &sol, &d), IO_OK);
+    model_diag_free(&d);
+    cr_expect_eq(sol->status, MODEL_STATUS_INFEASIBLE);
+    cr_expect_gt(sol->diagnosis.n, 0);
+    const model_sol_group *g = sgroup(sol, "sud-1");
+    cr_assert_not_null(g);
+    cr_expect(g->running, "the SUD group runs");
+    cr_expect_null(g->substitute);
+    cr_assert_eq(sol->n_exceptions, 1);
+    const model_exception *e = exception_of(sol, 5, "sud-1");
+    cr_assert_not_null(e);
+    cr_expect_str_eq(e->why, "group sud-1: only one facilitator (F003) holds SUD, so no "
+                             "designated substitute is possible");
+    model_instance *inst = NULL;
+    model_diag_init(&d);
+    cr_assert_eq(io_instance_read_file(ONE_SUD, &inst, &d), IO_OK);
+    model_diag_free(&d);
+    cr_expect_eq(check_count(inst, sol, NULL), 0, "model_check accepts it with its exception");
+    model_instance_destroy(inst);
+    model_solution_destroy(sol);
+    cr_expect_eq(run_cli("check " ONE_SUD " /tmp/cohort_one_sud.json"), 0);
+    remove("/tmp/cohort_one_sud.json");
+}
+
 Test(cli, relaxed_plan_exit_3_and_check_accepts_it)
 {
     write_text("/tmp/cohort_relax_in.json",
