@@ -26,7 +26,7 @@
 #include "solver.h"
 #include "sv.h"
 
-#define RELAX_MAX_STAGES 10
+#define RELAX_MAX_STAGES 16
 
 /* Deep copy of a group type: 0 or -1 on ENOMEM (d freed). */
 static int type_copy(model_group_type *d, const model_group_type *s)
@@ -597,6 +597,65 @@ static int stage(const sv_prob *pr, const solver_options *opt, const char *give,
     return rc;
 }
 
+/* Must-run groups the constructive heuristic leaves unplaced in q move one
+ * step further; returns how many moved, or <0 (SOLVER code) on error. */
+static int step_unplaced(const sv_prob *q, const model_instance *inst, char *give)
+{
+    sv_plan pl;
+    if (sv_plan_alloc(q, &pl))
+        return -SOLVER_ENOMEM;
+    int gr = sv_greedy(q, &pl), moved = 0;
+    for (int g = 0; gr == 1 && g < q->ng; g++) {
+        int nxt = next_step(inst, g, give[g]);
+        if (q->g[g].must && pl.gs[g].cand < 0 && nxt != give[g]) {
+            give[g] = (char)nxt;
+            moved++;
+        }
+    }
+    sv_plan_free(&pl);
+    return gr < 0 ? gr : moved;
+}
+
+/* A quick look at the relaxed copy for give[] before a full re-plan (which
+ * on a large program can spend its whole time failing): the pre-checks,
+ * then the constructive heuristic, within tl seconds.  Groups they find in
+ * the way move one step further (those the pre-checks name, else every
+ * group at the lowest step; those the heuristic cannot place).  Returns 1
+ * when some group moved (look again), 0 when the copy is worth a full
+ * re-plan, <0 (SOLVER code) on error. */
+static int quick_look(const sv_prob *pr, const solver_options *opt, char *give, double tl)
+{
+    const model_instance *inst = pr->inst;
+    model_instance *R = relaxed_copy(inst, give);
+    if (!R)
+        return -SOLVER_ENOMEM;
+    solver_options o = *opt;
+    o.time_limit_s = tl;
+    o.export_model_path = NULL;
+    sv_prob q;
+    int rc = sv_prob_init(&q, R, &o);
+    if (rc) {
+        model_instance_destroy(R);
+        return -rc;
+    }
+    model_strlist diag = {0};
+    int n = sv_precheck(&q, &diag, q.deadline), moved;
+    if (n < 0)
+        moved = -SOLVER_ENOMEM;
+    else if (n > 0)
+        moved = step_named(inst, &diag, give);
+    else
+        moved = step_unplaced(&q, inst, give);
+    if (n > 0 && moved == 0)
+        moved = step_all(inst, give);
+    for (int i = 0; i < diag.n && i < 5; i++)
+        sv_log(pr, "relaxed plan, quick look: %s", diag.items[i]);
+    model_strlist_free(&diag);
+    sv_prob_free(&q);
+    model_instance_destroy(R);
+    return moved < 0 ? moved : moved > 0;
+}
+
 int sv_relax(const sv_prob *pr, const solver_options *opt, model_solution *sol)
 {
     const model_instance *inst = pr->inst;
@@ -615,6 +674,21 @@ int sv_relax(const sv_prob *pr, const solver_options *opt, model_solution *sol)
         double left = until - sv_now();
         if (left < 0.05)
             break;
+        if (!last) {
+            int q = quick_look(pr, opt, give, 0.3 * left);
+            if (q < 0 && q != -SOLVER_ENOMEM) {
+                sv_log(pr, "relaxed plan: planner error %d; diagnosis only", -q);
+                break;
+            }
+            if (q < 0) {
+                rc = -q;
+                break;
+            }
+            sv_log(pr, "relaxed plan, look %d: %s", k + 1, q ? "groups moved a step" : "worth a plan");
+            last = at_top(inst, give);
+            if (q)
+                continue;
+        }
         model_solution *rs = NULL;
         char *phantom = NULL;
         rc = stage(pr, opt, give, last ? left : 0.6 * left, &rs, &phantom);
@@ -627,6 +701,8 @@ int sv_relax(const sv_prob *pr, const solver_options *opt, model_solution *sol)
         if (rc)
             break;
         sv_log(pr, "relaxed plan, stage %d: %s", k + 1, model_solution_status_name(rs->status));
+        for (int i = 0; i < rs->diagnosis.n && i < 5; i++)
+            sv_log(pr, "  stage %d: %s", k + 1, rs->diagnosis.items[i]);
         if (rs->status == MODEL_STATUS_OPTIMAL || rs->status == MODEL_STATUS_FEASIBLE) {
             rc = adopt(pr, opt, phantom, sol, rs);
             free(phantom);
