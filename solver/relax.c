@@ -598,20 +598,37 @@ static int stage(const sv_prob *pr, const solver_options *opt, const char *give,
 }
 
 /* Must-run groups the constructive heuristic leaves unplaced in q move one
- * step further; returns how many moved, or <0 (SOLVER code) on error. */
-static int step_unplaced(const sv_prob *q, const model_instance *inst, char *give)
+ * step further, and so do those it places that cannot reach min_size: with
+ * every group of q optional, the exact patient assignment over the
+ * heuristic's timetable closes them.  Returns how many moved, or <0
+ * (SOLVER code) on error.  q's must flags are changed. */
+static int step_unplaced(sv_prob *q, const model_instance *inst, char *give, double tl)
 {
     sv_plan pl;
     if (sv_plan_alloc(q, &pl))
         return -SOLVER_ENOMEM;
     int gr = sv_greedy(q, &pl), moved = 0;
-    for (int g = 0; gr == 1 && g < q->ng; g++) {
-        int nxt = next_step(inst, g, give[g]);
-        if (q->g[g].must && pl.gs[g].cand < 0 && nxt != give[g]) {
-            give[g] = (char)nxt;
-            moved++;
+    char *must = malloc((size_t)q->ng + 1);
+    if (gr == 1 && must) {
+        for (int g = 0; g < q->ng; g++) {
+            must[g] = (char)q->g[g].must;
+            q->g[g].must = 0;
+        }
+        for (int p = 0; p < q->np; p++)
+            pl.pg[p] = -1;
+        if (sv_assign(q, &pl, NULL, tl) < 0)
+            gr = -SOLVER_EBACKEND;
+        for (int g = 0; gr == 1 && g < q->ng; g++) {
+            int nxt = next_step(inst, g, give[g]);
+            if (must[g] && pl.gs[g].cand < 0 && nxt != give[g]) {
+                give[g] = (char)nxt;
+                moved++;
+            }
         }
     }
+    if (!must)
+        gr = -SOLVER_ENOMEM;
+    free(must);
     sv_plan_free(&pl);
     return gr < 0 ? gr : moved;
 }
@@ -645,7 +662,7 @@ static int quick_look(const sv_prob *pr, const solver_options *opt, char *give, 
     else if (n > 0)
         moved = step_named(inst, &diag, give);
     else
-        moved = step_unplaced(&q, inst, give);
+        moved = step_unplaced(&q, inst, give, tl / 2);
     if (n > 0 && moved == 0)
         moved = step_all(inst, give);
     for (int i = 0; i < diag.n && i < 5; i++)
