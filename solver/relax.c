@@ -9,7 +9,9 @@
  * (relaxed_copy): at the first stage only groups that can have no
  * substitute in any schedule give way; after each stage without a schedule
  * every group its diagnosis names moves one step, and when it names none,
- * every group at the lowest step does.  The copy has one extra facilitator,
+ * every group at the lowest step does.  Before a full re-plan a quick look
+ * (pre-checks, constructive heuristic, exact assignment) moves on the
+ * must-run groups in the way at once (quick_look).  The copy has one extra facilitator,
  * "no substitute", holding every credential, available all week, on time
  * off the whole horizon (so it never covers a session) and with caps 0 (so
  * it never leads); only groups that give way may take it as substitute.
