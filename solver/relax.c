@@ -609,17 +609,20 @@ static int step_unplaced(sv_prob *q, const model_instance *inst, char *give, dou
     sv_plan pl;
     if (sv_plan_alloc(q, &pl))
         return -SOLVER_ENOMEM;
-    int gr = sv_greedy(q, &pl), moved = 0;
-    char *must = malloc((size_t)q->ng + 1);
-    if (gr == 1 && must) {
+    int gr = sv_greedy(q, &pl), moved = 0, ea = 1;
+    char *must = gr == 1 ? malloc((size_t)q->ng + 1) : NULL;
+    if (gr == 1 && !must)
+        gr = -SOLVER_ENOMEM;
+    if (gr == 1) {
         for (int g = 0; g < q->ng; g++) {
             must[g] = (char)q->g[g].must;
             q->g[g].must = 0;
         }
         for (int p = 0; p < q->np; p++)
             pl.pg[p] = -1;
-        if (sv_assign(q, &pl, NULL, tl) < 0)
-            gr = -SOLVER_EBACKEND;
+        ea = sv_assign(q, &pl, NULL, tl);
+        if (ea < 0)
+            gr = ea;
         for (int g = 0; gr == 1 && g < q->ng; g++) {
             int nxt = next_step(inst, g, give[g]);
             if (must[g] && pl.gs[g].cand < 0 && nxt != give[g]) {
@@ -628,13 +631,12 @@ static int step_unplaced(sv_prob *q, const model_instance *inst, char *give, dou
             }
         }
     }
-    if (!must)
-        gr = -SOLVER_ENOMEM;
     free(must);
     sv_plan_free(&pl);
-    /* the heuristic failed for a reason it does not show: every group at
-     * the lowest step moves (the last step, all optional, always works) */
-    if (gr == 1 && moved == 0)
+    /* the heuristic failed and the assignment could not show which group
+     * is in the way (out of time): every group at the lowest step moves
+     * (the last step, all optional, always has a schedule) */
+    if (gr == 1 && moved == 0 && ea != 0)
         moved = step_all(inst, give);
     return gr < 0 ? gr : moved;
 }
