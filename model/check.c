@@ -1403,6 +1403,8 @@ int model_check(const model_instance *inst, const model_solution *sol, model_che
         c.err = model_objective_terms_compute(inst, sol, NULL, &rep.terms);
     if (!c.err)
         compare_metrics(&c);
+    if (!c.err) /* a relaxed plan's declared exceptions (model/exceptions.c) */
+        c.err = model_exceptions_apply(inst, sol, &rep);
     ctx_free(&c);
     if (!c.err)
         sort_violations(&rep);

@@ -310,6 +310,7 @@ static const char *const CADENCE[] = {"weekly", "biweekly"};
 static const char *const ACUITY[] = {"low", "moderate", "high"};
 static const char *const STATUS[] = {"active", "hold_clinical", "hold_admin", "graduated", "dropped"};
 static const char *const SOLSTATUS[] = {"optimal", "feasible", "infeasible", "time_limit", "invalid"};
+static const char *const ON_INFEASIBLE[] = {"relax", "fail"};
 
 #define ENUM_FNS(fn, arr, type)                                                           \
     const char *model_##fn##_name(type v)                                                 \
@@ -323,6 +324,7 @@ ENUM_FNS(cadence, CADENCE, model_cadence)
 ENUM_FNS(acuity, ACUITY, model_acuity)
 ENUM_FNS(status, STATUS, model_member_status)
 ENUM_FNS(solution_status, SOLSTATUS, model_solution_status)
+ENUM_FNS(on_infeasible, ON_INFEASIBLE, int)
 
 bool model_status_occupies(model_member_status s)
 {
@@ -339,6 +341,7 @@ void model_settings_defaults(model_settings *s)
     s->max_consecutive_cover = 3;
     s->time_limit_s = 60.0;
     s->mip_gap = 0.005;
+    s->on_infeasible = MODEL_ON_INFEASIBLE_RELAX;
     s->weights.placement = 100.0;
     s->weights.wait_per_week = 2.0;
     s->weights.priority = 10.0;
@@ -502,6 +505,9 @@ void model_solution_destroy(model_solution *sol)
     model_strlist_free(&sol->diagnosis);
     model_diag_free(&sol->errors);
     model_solution_changes_free(sol);
+    for (int i = 0; i < sol->n_exceptions; i++)
+        model_exception_free(&sol->exceptions[i]);
+    free(sol->exceptions);
     free(sol);
 }
 

@@ -170,7 +170,16 @@ typedef struct model_settings {
     double mip_gap;            /* [0.005] */
     model_weights weights;
     long seed;                 /* [1] */
+    int on_infeasible;         /* MODEL_ON_INFEASIBLE_RELAX [default] or _FAIL */
 } model_settings;
+
+/* settings.on_infeasible: what plan answers when the rules cannot all hold
+ * ("relax": an infeasible answer also carries a relaxed plan with its
+ * exceptions[]; "fail": diagnosis only). */
+enum { MODEL_ON_INFEASIBLE_RELAX = 0, MODEL_ON_INFEASIBLE_FAIL = 1 };
+const char *model_on_infeasible_name(int v);
+/* MODEL_ON_INFEASIBLE_* for "relax" / "fail", or -1. */
+int model_on_infeasible_parse(const char *s);
 
 /* Fill s with the SPEC defaults. */
 void model_settings_defaults(model_settings *s);
@@ -460,6 +469,21 @@ typedef struct model_sol_change {
     char *after;  /* value now (NULL for a removed member) */
 } model_sol_change;
 
+/* One hard rule a relaxed plan breaks on purpose (SPEC "relaxed plan",
+ * docs/FORMAT.md "exceptions"): the rule, the entities it concerns and why,
+ * in the program's words.  Strings owned; NULL / empty = not given. */
+typedef struct model_exception {
+    int rule;                  /* 1 (mandatory group not running), 5 (no
+                                  designated substitute), 8 (below min_size) */
+    char *group;               /* group id */
+    model_strlist facilitators; /* facilitators the reason names */
+    model_strlist patients;    /* rule 8: the group's members */
+    char *why;
+} model_exception;
+
+/* Free what e owns (not e itself); NULL is a no-op. */
+void model_exception_free(model_exception *e);
+
 typedef struct model_solution {
     model_solution_status status;
     double objective, bound, gap, solve_seconds;
@@ -477,12 +501,17 @@ typedef struct model_solution {
                                  meaningful (written as "changes") */
     model_sol_change *changes; /* every change against the baseline */
     int n_changes;
+    model_exception *exceptions; /* relaxed plan: the rules it breaks */
+    int n_exceptions;
 } model_solution;
 
 /* Allocate an empty solution.  NULL on ENOMEM.  Free with
  * model_solution_destroy (NULL is a no-op). */
 model_solution *model_solution_create(void);
 void model_solution_destroy(model_solution *sol);
+/* Append a deep copy of e to sol->exceptions (model/exceptions.c):
+ * MODEL_OK or MODEL_ENOMEM (sol unchanged). */
+int model_solution_add_exception(model_solution *sol, const model_exception *e);
 void model_metrics_free(model_metrics *m);
 
 /* ------------------------------------------------------------------ */
@@ -586,6 +615,8 @@ typedef struct model_check_report {
     bool metrics_reported;       /* false: the solution carries no metrics
                                     (all zero/empty); they were not compared */
     bool terms_reported;         /* same for objective_terms / objective */
+    int exceptions_accepted;     /* declared exceptions found real (each
+                                  excuses the violation it declares) */
 } model_check_report;
 
 /* Relative tolerance of metric comparisons: |a - b| <= tol * max(1,|a|,|b|). */
@@ -611,6 +642,18 @@ int model_check(const model_instance *inst, const model_solution *sol,
 
 /* Free everything the report holds; it is empty after.  NULL is a no-op. */
 void model_check_report_free(model_check_report *r);
+
+/* Declared exceptions (model/exceptions.c), called by model_check after the
+ * rules: each of sol->exceptions must be real in sol (rule 5: the group runs
+ * with no substitute; rule 8: it runs with fewer members than min_size;
+ * rule 1: a must-run group does not run); one that is not, or names another
+ * rule or an unknown group, is itself reported as a violation of its rule
+ * (entity "exception:N", N its index).  The violations a real exception
+ * declares (rule 5 "no designated substitute", rule 8 below min_size, rule 1
+ * "must run") are then removed from r.  MODEL_OK or MODEL_ENOMEM (r keeps
+ * what it had). */
+int model_exceptions_apply(const model_instance *inst, const model_solution *sol,
+                           model_check_report *r);
 
 /* ------------------------------------------------------------------ */
 /* What-if scenarios (model/scenario.c): named lists of changes applied */

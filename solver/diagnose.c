@@ -243,7 +243,68 @@ static int explain_no_candidate(const sv_prob *pr, int g, model_strlist *out)
     return 0;
 }
 
-int sv_precheck(const sv_prob *pr, model_strlist *diag)
+/* Waitlisted patients who could join group g for all that its patients
+ * decide, whatever facilitators and rooms allow: placeable (screened,
+ * insurance verified), eligible for its type (and age band) and free at one
+ * of its own times (a program day and slot start within its pins).  This is
+ * counted before any other cause removes times, so a line built on it holds
+ * on its own.  With mark, each one counted is marked there (and counted
+ * only when not marked already). */
+static int free_patients(const sv_prob *pr, int g, char *mark)
+{
+    const model_instance *inst = pr->inst;
+    const sv_group *G = &pr->g[g];
+    const model_pinned *pin = &inst->groups[g].pinned;
+    int n = 0;
+    for (int p = 0; p < pr->np; p++) {
+        const model_patient *pa = &inst->patients[p];
+        if (!pr->placeable[p] || !pr->elig_type[(size_t)p * pr->nt + G->type] ||
+            (mark && mark[p]))
+            continue;
+        if (G->age_lo >= 0 && (pa->age < G->age_lo || pa->age > G->age_hi))
+            continue;
+        int fits = 0;
+        for (int d = 0; d < 7 && !fits; d++) {
+            if (!(inst->program.days_mask & (1 << d)) || (pin->has_day && pin->day != d))
+                continue;
+            for (int k = 0; k < inst->program.n_slot_starts && !fits; k++) {
+                int st = inst->program.slot_starts[k];
+                if ((!pin->has_start || pin->start == st) && st + G->dur <= 24 * 60)
+                    fits = model_windows_fit(pa->available, pa->n_available, d, st, G->dur);
+            }
+        }
+        if (fits) {
+            n++;
+            if (mark)
+                mark[p] = 1;
+        }
+    }
+    return n;
+}
+
+/* The min_size line of must-run group g needing `need` new members, when
+ * it holds on its own: fewer eligible waitlisted patients are free at any
+ * of its own times than it needs (not merely at the times other causes
+ * left).  MODEL_OK or MODEL_ENOMEM. */
+static int min_size_line(const sv_prob *pr, int g, int need, model_strlist *diag)
+{
+    const model_instance *inst = pr->inst;
+    const sv_group *G = &pr->g[g];
+    const model_group_type *ty = &inst->types[G->type];
+    if (G->n_cand == 0 && G->pruned > 0)
+        return MODEL_OK; /* explain_no_candidate said it, over its usable times */
+    int n = free_patients(pr, g, NULL);
+    if (n >= need)
+        return MODEL_OK;
+    const model_pinned *pin = &inst->groups[g].pinned;
+    return addf(diag, "group %s needs at least %d members (min_size) but has %d continuing "
+                      "members and only %d eligible waitlisted patient%s free at any of its "
+                      "%s",
+                inst->groups[g].id, ty->min_size, G->held, n, n == 1 ? "" : "s",
+                pin->has_day || pin->has_start ? "pinned times" : "possible times");
+}
+
+int sv_precheck(const sv_prob *pr, model_strlist *diag, double deadline)
 {
     const model_instance *inst = pr->inst;
     int n0 = diag->n;
@@ -265,10 +326,10 @@ int sv_precheck(const sv_prob *pr, model_strlist *diag)
                        "%.0f%% with %d continuing members allows only %d new",
                  gid, need, ty->min_size, 100 * ty->composition.max_new_share, G->held,
                  can > 0 ? can : 0);
-        else if (need > 0 && pr->n_gpat[g] < need)
-            addf(diag, "group %s needs at least %d members (min_size) but has %d continuing "
-                       "members and only %d eligible waitlisted patient%s",
-                 gid, ty->min_size, G->held, pr->n_gpat[g], pr->n_gpat[g] == 1 ? "" : "s");
+        else if (need > 0 && pr->n_gpat[g] < need && min_size_line(pr, g, need, diag))
+            return -1;
+        if (sv_now() > deadline)
+            return diag->n - n0;
     }
     /* per type: must-run groups' combined minimum need vs distinct eligible patients */
     for (int t = 0; t < pr->nt; t++) {
@@ -290,15 +351,28 @@ int sv_precheck(const sv_prob *pr, model_strlist *diag)
                         distinct++;
             }
         }
+        if (ngr > 1 && need > distinct) {
+            /* recount over the groups' own times, before other causes */
+            memset(seen, 0, (size_t)pr->np + 1);
+            distinct = 0;
+            for (int g = 0; g < pr->ng; g++)
+                if (pr->g[g].must && pr->g[g].type == t &&
+                    inst->types[t].min_size > pr->g[g].held)
+                    distinct += free_patients(pr, g, seen);
+        }
         free(seen);
         if (ngr > 1 && need > distinct)
             addf(diag, "the %d must-run %s groups need %d new members in all to reach min_size, "
-                       "but only %d waitlisted patients are eligible",
+                       "but only %d eligible waitlisted patients are free at any of their times",
                  ngr, inst->types[t].id, need, distinct);
+        if (sv_now() > deadline)
+            return diag->n - n0;
     }
     /* credential capacity over the week */
     for (int g = 0; g < pr->ng; g++) {
         const sv_group *G = &pr->g[g];
+        if (sv_now() > deadline)
+            return diag->n - n0;
         if (!G->must)
             continue;
         const model_group_type *ty = &inst->types[G->type];
@@ -344,7 +418,7 @@ int sv_precheck(const sv_prob *pr, model_strlist *diag)
         }
     }
     /* pinned clashes between must-run groups pinned to one day and start */
-    for (int g = 0; g < pr->ng; g++) {
+    for (int g = 0; g < pr->ng && sv_now() <= deadline; g++) {
         const sv_group *G = &pr->g[g];
         const model_pinned *pg = &inst->groups[g].pinned;
         if (!G->must || !pg->has_day || !pg->has_start || G->n_cand == 0)

@@ -401,7 +401,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
         }
     }
 
-    int npre = sv_precheck(pr, &diag);
+    int npre = sv_precheck(pr, &diag, pr->deadline);
     if (npre < 0) {
         rc = SOLVER_ENOMEM;
         goto fail;
@@ -430,6 +430,12 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
             }
             model_solution_destroy(sol);
             sol = merged;
+            /* relaxed plan hook (solver/relax.c): whole program, not per part */
+            if (sol->status == MODEL_STATUS_INFEASIBLE) {
+                if ((rc = sv_relax(pr, opt, sol)))
+                    goto fail;
+                sol->solve_seconds = sv_now() - pr->t0;
+            }
             if (list_changes(inst, opt, sol) != SOLVER_OK) {
                 rc = SOLVER_ENOMEM;
                 goto fail;
@@ -601,6 +607,10 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
         goto fail;
     }
 done:
+    /* relaxed plan hook (solver/relax.c): an infeasible answer also carries
+     * the best schedule that breaks as few rules as possible */
+    if (sol->status == MODEL_STATUS_INFEASIBLE && (rc = sv_relax(pr, opt, sol)))
+        goto fail;
     sol->solve_seconds = sv_now() - pr->t0;
     sv_log(pr, "done: %s, objective %.2f, bound %.2f, gap %.4f%%",
            model_solution_status_name(sol->status), sol->objective, sol->bound, 100 * sol->gap);

@@ -302,6 +302,8 @@ int sv_plan_parts(const sv_prob *pr, const solver_options *opt, const int *comp,
         if (!sub)
             goto out;
         sub->settings.weights.load_balance = 0;
+        /* a relaxed plan is made for the whole program (solver.c), not per part */
+        sub->settings.on_infeasible = MODEL_ON_INFEASIBLE_FAIL;
         solver_options o = *opt;
         o.export_model_path = NULL;
         o.baseline = NULL;

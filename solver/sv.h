@@ -206,10 +206,22 @@ int sv_mip_solve(const sv_prob *pr, sv_plan *pl, const sv_mip_opts *o, sv_mip_re
 /* ---- sessions.c, build.c */
 int sv_build_solution(const sv_prob *pr, const sv_plan *pl, model_solution *sol);
 /* ---- diagnose.c */
-/* Fast pre-checks: appends diagnosis lines; returns the number added (<0 on ENOMEM). */
-int sv_precheck(const sv_prob *pr, model_strlist *diag);
+/* Fast pre-checks: appends diagnosis lines, each true on its own (a count
+ * is taken over a group's own times, before other causes remove any);
+ * stops adding at the wall-clock deadline (sv_now() seconds).  Returns the
+ * number added (<0 on ENOMEM). */
+int sv_precheck(const sv_prob *pr, model_strlist *diag, double deadline);
 /* Elastic relaxation: names which rules cannot be met. */
 int sv_diagnose_elastic(const sv_prob *pr, model_strlist *diag, double time_limit);
+
+/* ---- relax.c */
+/* sol is an infeasible answer for pr->inst (status, diagnosis): unless
+ * settings.on_infeasible is "fail", give it the relaxed plan (groups,
+ * sessions, unplaced, metrics, objective and exceptions[]) found by
+ * re-planning relaxed copies until pr->deadline (at least 0.5 s); status and
+ * diagnosis stay.  Without a relaxed schedule in time (or on a planner
+ * error in a stage) sol is unchanged.  SOLVER_OK or SOLVER_ENOMEM. */
+int sv_relax(const sv_prob *pr, const solver_options *opt, model_solution *sol);
 
 /* ---- split.c */
 /* Independent parts: comp[g] in 0..*ncomp-1. */

@@ -96,6 +96,8 @@ static inline int instance_diff(const model_instance *a, const model_instance *b
         EQ_FAIL("settings.weights");
     if (sa->seed != sb->seed)
         EQ_FAIL("settings.seed");
+    if (sa->on_infeasible != sb->on_infeasible)
+        EQ_FAIL("settings.on_infeasible");
 
     if (a->n_types != b->n_types)
         EQ_FAIL("group_types (count)");
@@ -333,6 +335,14 @@ static inline int solution_diff(const model_solution *a, const model_solution *b
     }
     if (!eq_list(&a->diagnosis, &b->diagnosis))
         EQ_FAIL("diagnosis");
+    if (a->n_exceptions != b->n_exceptions)
+        EQ_FAIL("exceptions (count)");
+    for (int i = 0; i < a->n_exceptions; i++) {
+        const model_exception *x = &a->exceptions[i], *y = &b->exceptions[i];
+        if (x->rule != y->rule || !eq_str(x->group, y->group) || !eq_str(x->why, y->why) ||
+            !eq_list(&x->facilitators, &y->facilitators) || !eq_list(&x->patients, &y->patients))
+            EQ_FAIL("exceptions[%d]", i);
+    }
     if (!issues_eq(a->errors.errors, a->errors.n_errors, b->errors.errors, b->errors.n_errors))
         EQ_FAIL("errors");
     if (!issues_eq(a->errors.warnings, a->errors.n_warnings, b->errors.warnings,

@@ -324,8 +324,35 @@ Test(read, minimal_defaults)
     cr_assert_eq(in->patients[0].age, -1);
     cr_assert_eq(in->patients[0].priority, 0);
     cr_assert_eq(in->groups[0].pinned.room_idx, -1);
+    cr_assert_eq(in->settings.on_infeasible, MODEL_ON_INFEASIBLE_RELAX, "relax by default");
     model_instance_destroy(in);
     model_diag_free(&d);
+}
+
+/* settings.on_infeasible: "relax" or "fail"; anything else is an error at
+ * its path. */
+Test(read, on_infeasible_values)
+{
+    const char *vals[] = {"\"relax\"", "\"fail\"", "\"maybe\"", "1"};
+    int want[] = {MODEL_ON_INFEASIBLE_RELAX, MODEL_ON_INFEASIBLE_FAIL, -1, -1};
+    for (int i = 0; i < 4; i++) {
+        char text[2048];
+        snprintf(text, sizeof text, "{\"settings\":{\"on_infeasible\":%s},%s", vals[i],
+                 MINIMAL + 1);
+        model_diag d;
+        model_diag_init(&d);
+        model_instance *in = NULL;
+        int rc = io_instance_parse(text, strlen(text), &in, &d);
+        if (want[i] >= 0) {
+            cr_assert_eq(rc, IO_OK, "%s", vals[i]);
+            cr_expect_eq(in->settings.on_infeasible, want[i]);
+        } else {
+            cr_expect_eq(rc, IO_EINVAL, "%s", vals[i]);
+            cr_expect(has_error(&d, "settings.on_infeasible", NULL), "%s: error path", vals[i]);
+        }
+        model_instance_destroy(in);
+        model_diag_free(&d);
+    }
 }
 
 Test(read, unknown_keys_warn_with_path)
@@ -553,10 +580,22 @@ Test(solution, round_trip)
     a->status = MODEL_STATUS_INFEASIBLE;
     a->bound = NAN;
     model_strlist_push(&a->diagnosis, "group trauma-2 needs co-facilitation");
+    /* a relaxed plan's exceptions, with and without the optional lists */
+    model_exception e = {.rule = 5, .group = "cbt-1", .why = "group cbt-1: only one facilitator "
+                                                           "(ana) holds CBT"};
+    model_strlist_push(&e.facilitators, "ana");
+    cr_assert_eq(model_solution_add_exception(a, &e), MODEL_OK);
+    model_strlist_free(&e.facilitators);
+    e = (model_exception){.rule = 8, .group = "cbt-1", .why = "below min_size"};
+    model_strlist_push(&e.patients, "p05");
+    model_strlist_push(&e.patients, "p06");
+    cr_assert_eq(model_solution_add_exception(a, &e), MODEL_OK);
+    model_strlist_free(&e.patients);
     model_diag_error(&a->errors, "groups[0].type", "unknown");
     model_diag_warning(&a->errors, "patients[1]", "fits nothing");
     cr_assert_eq(io_solution_to_json(a, &t), IO_OK);
     cr_assert_not_null(strstr(t, "\"bound\": null"));
+    cr_assert_not_null(strstr(t, "\"exceptions\""));
     b = NULL;
     cr_assert_eq(io_solution_parse(t, strlen(t), &b, &d), IO_OK);
     cr_assert_eq(solution_diff(a, b, where, sizeof where), 0, "differs at %s", where);
@@ -1028,4 +1067,16 @@ Test(docs, format_examples_are_valid)
     model_solution_destroy(s);
     model_diag_free(&d);
     free(sol);
+
+    char *relaxed = doc_block(3);
+    model_diag_init(&d);
+    s = NULL;
+    cr_assert_eq(io_solution_parse(relaxed, strlen(relaxed), &s, &d), IO_OK);
+    cr_assert_eq(s->status, MODEL_STATUS_INFEASIBLE);
+    cr_assert_eq(s->n_exceptions, 1);
+    cr_assert_eq(s->exceptions[0].rule, 5);
+    cr_assert_null(s->groups[0].substitute);
+    model_solution_destroy(s);
+    model_diag_free(&d);
+    free(relaxed);
 }

@@ -713,7 +713,7 @@ Test(infeasible, too_few_patients_for_min_size)
                             room("r1", 6, NULL),
                             join(2, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL)),
                             join(2, pat("p1", NULL, NULL), pat("p2", NULL, NULL))),
-                      "needs at least 4 members");
+                      "needs 4 more members to reach min_size 4");
 }
 
 Test(infeasible, credential_capacity_per_week)

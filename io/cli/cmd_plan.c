@@ -36,8 +36,11 @@ static void help(FILE *out)
             "                       MPS (any other name), for another solver; MPS has no\n"
             "                       objective sense, so it minimises the negated objective\n"
             "  -h, --help           show this help\n\n"
-            "Exit codes: 0 solved, 2 invalid input, 3 infeasible (diagnosis printed),\n"
-            "4 no solution within the time limit, 1 internal error.\n");
+            "An infeasible program also gets a relaxed plan (the schedule that breaks as few\n"
+            "rules as possible, each break listed in \"exceptions\") unless\n"
+            "settings.on_infeasible is \"fail\"; see docs/FORMAT.md.\n\n"
+            "Exit codes: 0 solved, 2 invalid input, 3 infeasible (diagnosis printed, with or\n"
+            "without a relaxed plan), 4 no solution within the time limit, 1 internal error.\n");
 }
 
 static int parse_double(const char *s, double *out)
@@ -58,10 +61,20 @@ static void summary(FILE *out, const model_instance *inst, const model_solution 
     if (sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE)
         fprintf(out, ", objective %.2f (bound %.2f, gap %.2f%%), %.2f s\n", sol->objective,
                 sol->bound, 100 * sol->gap, sol->solve_seconds);
+    else if (sol->n_exceptions > 0)
+        fprintf(out, " with a relaxed plan, objective %.2f, %.2f s\n", sol->objective,
+                sol->solve_seconds);
     else
         fprintf(out, " after %.2f s\n", sol->solve_seconds);
     for (int i = 0; i < sol->diagnosis.n; i++)
         fprintf(out, "  diagnosis: %s\n", sol->diagnosis.items[i]);
+    if (sol->n_exceptions > 0)
+        fprintf(out, "\nrelaxed plan: the best schedule found that breaks as few rules as "
+                     "possible (%d exception%s):\n", sol->n_exceptions,
+                sol->n_exceptions == 1 ? "" : "s");
+    for (int i = 0; i < sol->n_exceptions; i++)
+        fprintf(out, "  exception (rule %d): %s\n", sol->exceptions[i].rule,
+                sol->exceptions[i].why ? sol->exceptions[i].why : sol->exceptions[i].group);
     if (sol->n_groups == 0)
         return;
     /* order running groups by day, start */

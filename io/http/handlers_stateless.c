@@ -153,6 +153,8 @@ json_t *check_report_json(const model_check_report *rep)
                           "violations", v, "metrics_mismatches", m, "metrics_compared",
                           rep->metrics_reported, "objective_terms_compared", rep->terms_reported,
                           "objective", rep->objective);
+    if (o)
+        json_object_set_new(o, "exceptions_accepted", json_integer(rep->exceptions_accepted));
     /* recomputed metrics and terms with the solution writer's field names */
     model_solution tmp;
     memset(&tmp, 0, sizeof tmp);

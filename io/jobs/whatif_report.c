@@ -132,7 +132,7 @@ json_t *wi_job_json(wjob *j, json_t *base_res)
         ok = json_object_get(r, "metrics") != NULL;
         static const char *const keep[] = {"objective", "bound",   "gap",
                                            "solve_seconds", "error", "diagnosis",
-                                           "metrics",   "warm_start", NULL};
+                                           "metrics",   "warm_start", "exceptions", NULL};
         for (int i = 0; keep[i]; i++) {
             json_t *v = json_object_get(r, keep[i]);
             if (v)
@@ -275,6 +275,10 @@ int io_whatif_print_table(FILE *f, const char *text)
                     json_number_value(json_object_get(v, "noise")));
         json_array_foreach(json_object_get(v, "diagnosis"), k, e)
             fprintf(f, "  %s: %s\n", nm ? nm : "?", json_string_value(e));
+        json_array_foreach(json_object_get(v, "exceptions"), k, e)
+            fprintf(f, "  %s: relaxed plan, exception (rule %lld): %s\n", nm ? nm : "?",
+                    (long long)json_integer_value(json_object_get(e, "rule")),
+                    json_string_value(json_object_get(e, "why")));
         json_array_foreach(json_object_get(v, "warnings"), k, e)
             fprintf(f, "  warning (%s): %s: %s\n", nm ? nm : "?",
                     json_string_value(json_object_get(e, "path")),

@@ -161,8 +161,8 @@ static json_t *rooms_used(const model_solution *sol)
 }
 
 /* The worker's result for a planned solution: status, objective, bound,
- * gap, time, metrics and objective terms (when it has a schedule), the
- * diagnosis, rooms used; the baseline also carries its whole solution (the
+ * gap, time, metrics and objective terms (when it has a schedule, relaxed
+ * or not), the diagnosis and exceptions, rooms used; the baseline also carries its whole solution (the
  * start of capacity-only scenarios). */
 static void result_of(json_t *r, const wjob *j, const model_solution *sol)
 {
@@ -172,7 +172,8 @@ static void result_of(json_t *r, const wjob *j, const model_solution *sol)
     json_object_set_new(r, "bound", json_real(sol->bound));
     json_object_set_new(r, "gap", json_real(sol->gap));
     json_object_set_new(r, "solve_seconds", json_real(sol->solve_seconds));
-    if (s && has_schedule(sol)) {
+    /* a schedule: solved, or the relaxed plan of an infeasible scenario */
+    if (s && (has_schedule(sol) || sol->n_exceptions > 0)) {
         json_object_set(r, "metrics", json_object_get(s, "metrics"));
         json_object_set(r, "objective_terms", json_object_get(s, "objective_terms"));
         if (j->kind == 0)
@@ -180,6 +181,8 @@ static void result_of(json_t *r, const wjob *j, const model_solution *sol)
     }
     if (s && json_object_get(s, "diagnosis"))
         json_object_set(r, "diagnosis", json_object_get(s, "diagnosis"));
+    if (s && json_object_get(s, "exceptions"))
+        json_object_set(r, "exceptions", json_object_get(s, "exceptions"));
     json_decref(s);
     json_object_set_new(r, "rooms_used", rooms_used(sol));
 }

@@ -702,7 +702,7 @@ static void read_settings(rd *r, json_t *root, model_settings *s)
         return;
     static const char *const keys[] = {"max_groups_per_day", "max_groups_per_week", "min_break_min",
                                        "max_consecutive_cover", "time_limit_s", "mip_gap",
-                                       "weights", "seed", NULL};
+                                       "weights", "seed", "on_infeasible", NULL};
     size_t ss = path_key(r, "settings");
     check_keys(r, o, keys);
     f_int(r, o, "max_groups_per_day", false, &s->max_groups_per_day);
@@ -712,6 +712,8 @@ static void read_settings(rd *r, json_t *root, model_settings *s)
     f_double(r, o, "time_limit_s", false, &s->time_limit_s);
     f_double(r, o, "mip_gap", false, &s->mip_gap);
     f_long(r, o, "seed", false, &s->seed);
+    f_enum(r, o, "on_infeasible", false, model_on_infeasible_parse, "one of relax, fail",
+           &s->on_infeasible);
     json_t *w = f_object(r, o, "weights", false);
     if (w) {
         static const char *const wkeys[] = {"placement", "wait_per_week", "priority", "empty_seat",
@@ -1340,6 +1342,7 @@ static json_t *instance_tree(const model_instance *in, wr *w)
     put(w, wt, "change", j_real(s->weights.change));
     put(w, set, "weights", wt);
     put(w, set, "seed", json_integer(s->seed));
+    put(w, set, "on_infeasible", json_string(model_on_infeasible_name(s->on_infeasible)));
     put(w, root, "settings", set);
 
     json_t *types = json_array();
@@ -1727,6 +1730,25 @@ int io_diag_to_json(const model_diag *d, const char *status, char **out)
     return finish_tree(o, &w, out);
 }
 
+/* exceptions[]: {rule, group, facilitators?, patients?, why} per break. */
+static json_t *exceptions_tree(wr *w, const model_solution *sol)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < sol->n_exceptions; i++) {
+        const model_exception *e = &sol->exceptions[i];
+        json_t *eo = json_object();
+        put(w, eo, "rule", json_integer(e->rule));
+        put(w, eo, "group", j_str(e->group));
+        if (e->facilitators.n > 0)
+            put(w, eo, "facilitators", j_strlist(w, &e->facilitators));
+        if (e->patients.n > 0)
+            put(w, eo, "patients", j_strlist(w, &e->patients));
+        put(w, eo, "why", j_str(e->why));
+        add(w, a, eo);
+    }
+    return a;
+}
+
 static json_t *metrics_tree(wr *w, const model_metrics *m)
 {
     json_t *o = json_object();
@@ -1839,6 +1861,8 @@ int io_solution_to_json(const model_solution *sol, char **out)
     }
     if (sol->diagnosis.n > 0 || sol->status == MODEL_STATUS_INFEASIBLE)
         put(&w, o, "diagnosis", j_strlist(&w, &sol->diagnosis));
+    if (sol->n_exceptions > 0)
+        put(&w, o, "exceptions", exceptions_tree(&w, sol));
     if (sol->errors.n_errors > 0 || sol->status == MODEL_STATUS_INVALID)
         put(&w, o, "errors", issues_tree(&w, sol->errors.errors, sol->errors.n_errors));
     if (sol->errors.n_warnings > 0)
@@ -1952,6 +1976,17 @@ static void w_sol_change(rd *r, json_t *e, void *x, bool *b)
     f_str(r, e, "field", true, &c->field);
     s_optstr(r, e, "before", &c->before);
     s_optstr(r, e, "after", &c->after);
+}
+
+static void w_sol_exception(rd *r, json_t *e, void *x, bool *b)
+{
+    model_exception *c = x;
+    (void)b;
+    f_int(r, e, "rule", true, &c->rule);
+    f_str(r, e, "group", true, &c->group);
+    f_strlist_sol(r, e, "facilitators", false, &c->facilitators);
+    f_strlist_sol(r, e, "patients", false, &c->patients);
+    s_optstr(r, e, "why", &c->why);
 }
 
 static void read_metrics(rd *r, json_t *root, model_metrics *m)
@@ -2079,6 +2114,8 @@ int io_solution_parse(const char *text, size_t len, model_solution **out, model_
     read_entities(&r, root, "changes", false, sizeof *sol->changes, w_sol_change,
                   (void **)&sol->changes, &sol->n_changes, 1, &unused);
     f_strlist_sol(&r, root, "diagnosis", false, &sol->diagnosis);
+    read_entities(&r, root, "exceptions", false, sizeof *sol->exceptions, w_sol_exception,
+                  (void **)&sol->exceptions, &sol->n_exceptions, 1, &unused);
     read_issues(&r, root, "errors", &sol->errors, 0);
     read_issues(&r, root, "warnings", &sol->errors, 1);
     json_decref(root);
