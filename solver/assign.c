@@ -342,6 +342,7 @@ int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double ti
         bk_params bp;
         memset(&bp, 0, sizeof bp);
         bp.time_limit = time_limit > 0.05 ? time_limit : 0.05;
+        bp.deadline = pr->deadline;
         bp.gap = 1e-6;
         bp.verbose = pr->verbose > 1;
         bp.t0 = pr->t0;

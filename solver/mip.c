@@ -1734,6 +1734,7 @@ int sv_mip_solve(const sv_prob *pr, sv_plan *pl, const sv_mip_opts *o, sv_mip_re
     bk_params bp;
     memset(&bp, 0, sizeof bp);
     bp.time_limit = o->time_limit;
+    bp.deadline = pr->deadline;
     bp.gap = o->gap;
     bp.verbose = pr->verbose;
     bp.t0 = pr->t0;

@@ -25,6 +25,38 @@ void solver_options_default(solver_options *o)
     o->export_model_path = NULL;
 }
 
+double solver_clock(void)
+{
+    return sv_now();
+}
+
+/* Longest time limit honoured (30 days); longer ones are clamped. */
+#define SV_MAX_TIME_LIMIT (30.0 * 86400.0)
+/* Columns of a model built and solved (LP) per second on a slow core,
+ * measured on tier M/L models (build ~4 us per column, first LP ~25 us):
+ * a model is only built when its columns fit the time left at this rate. */
+#define SV_COLS_PER_SEC 20000.0
+
+/* The planner's deadline (sv_now clock): the time limit (clamped to 0 ..
+ * SV_MAX_TIME_LIMIT, NaN = 60 s) counted from opt->started (or now), less a
+ * reserve of 0.2 s + 1 % (at most a fifth of the limit) for building the
+ * solution and writing it out. */
+static double plan_deadline(const model_instance *inst, const solver_options *opt, double now)
+{
+    double tl = opt->time_limit_s >= 0 ? opt->time_limit_s : inst->settings.time_limit_s;
+    if (isnan(tl))
+        tl = 60;
+    if (tl < 0)
+        tl = 0;
+    if (tl > SV_MAX_TIME_LIMIT)
+        tl = SV_MAX_TIME_LIMIT;
+    double reserve = 0.2 + 0.01 * tl;
+    if (reserve > 0.2 * tl)
+        reserve = 0.2 * tl;
+    double start = opt->started > 0 && opt->started <= now ? opt->started : now;
+    return start + tl - reserve;
+}
+
 /* Largest exact model solved as a whole (columns). */
 #define SV_EXACT_COLUMNS 6000
 /* Largest program (patient-group pairs) whose aggregated model is solved. */
@@ -104,6 +136,12 @@ static unsigned long rnd(run *r)
 static double left(const run *r)
 {
     return r->pr.deadline - sv_now();
+}
+
+/* Would a model of ncols columns be built and solved in the time left? */
+static int fits(const run *r, long ncols)
+{
+    return (double)ncols <= left(r) * SV_COLS_PER_SEC;
 }
 
 /* Accept a candidate plan when it verifies and improves. */
@@ -374,6 +412,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
     if (rc)
         return rc;
     sv_prob *pr = &r.pr;
+    pr->deadline = plan_deadline(inst, opt, pr->t0);
     r.rng = (unsigned long)inst->settings.seed * 2654435761UL + 12345;
     model_solution *sol = model_solution_create();
     model_strlist diag = {0};
@@ -494,7 +533,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
     {
         sv_log(pr, "exact model: about %ld columns", est);
         double tl = left(&r) * 0.6;
-        if (est <= SV_EXACT_COLUMNS && tl > 0.2) {
+        if (est <= SV_EXACT_COLUMNS && tl > 0.2 && fits(&r, est)) {
             /* a few quick neighbourhoods first: a better incumbent lets the
              * exact model stop sooner */
             if (r.have_best && gap_of(r.best.obj, r.bound) > pr->mip_gap) {
@@ -523,7 +562,8 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
             for (int g = 0; g < pr->ng; g++)
                 pairs += pr->n_gpat[g];
             sv_log(pr, "patient-group pairs: %ld", pairs);
-            if (pairs <= SV_AGG_PAIRS && gap_of(r.have_best ? r.best.obj : 0, r.bound) > pr->mip_gap) {
+            if (pairs <= SV_AGG_PAIRS && fits(&r, pairs) &&
+                gap_of(r.have_best ? r.best.obj : 0, r.bound) > pr->mip_gap) {
                 e = agg_bound(&r, left(&r) * 0.3);
                 if (e < 0) {
                     rc = -e;
@@ -545,14 +585,20 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
     if (!r.have_best) {
         /* A relaxation names the rule: positive slack in its LP proves that
          * no schedule exists.  Past the limit a proven infeasibility still
-         * gets a short run (5% of the limit) to say why. */
+         * gets a short run (3% of the limit, within the tolerance) to say
+         * why; the elastic model is only built when it fits that time. */
         int nd = 0;
         if (r.proven_infeasible || left(&r) > 0) {
             double total = pr->deadline - pr->t0;
             double tl = left(&r);
-            if (tl < 0.05 * total)
-                tl = 0.05 * total;
-            nd = sv_diagnose_elastic(pr, &diag, tl);
+            if (tl < 0.03 * total)
+                tl = 0.03 * total;
+            if ((double)est > tl * SV_COLS_PER_SEC) {
+                sv_log(pr, "diagnosis: a model of about %ld columns does not fit %.2fs; skipped",
+                       est, tl);
+            } else {
+                nd = sv_diagnose_elastic(pr, &diag, tl);
+            }
             if (nd < 0) {
                 rc = SOLVER_ENOMEM;
                 goto fail;
