@@ -400,6 +400,8 @@ int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double ti
             goto out;
         }
         if (res.status == BK_INFEASIBLE || !res.x) {
+            if (res.status != BK_INFEASIBLE)
+                sv_log(pr, "assignment: no solution within its time");
             rc = 1;
             goto out;
         }

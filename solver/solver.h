@@ -42,8 +42,8 @@ void solver_options_default(solver_options *o);
  * (with a diagnosis).  Other codes: *out untouched.
  * The time limit is a wall-clock promise: solver_plan returns within it
  * (counted from opt->started), keeping a reserve of 0.2 s + 1 % for the
- * caller to write the result; limits are clamped to 0 .. 30 days (NaN or
- * infinite: 30 days).  A schedule found in time is always returned. */
+ * caller to write the result; limits are clamped to 0 .. 30 days (NaN: 60 s).
+ * A schedule found in time is always returned. */
 int solver_plan(const model_instance *inst, const solver_options *opt, model_solution **out);
 /* How solver_plan works and what it reports (solver/solver.c, docs in
  * solver/sv.h): pre-checks name impossible programs at once; independent
