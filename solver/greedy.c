@@ -491,7 +491,7 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
             base[g] = 1e12 - pr->n_gpat[g];
     }
     /* squeaky wheel: groups that fail move ahead in the next pass; choices
-     * get a little noise after the first pass */
+     * get a little noise after the first pass (at most 200 passes) */
     double budget = (pr->deadline - sv_now()) * 0.15;
     double t_end = sv_now() + (budget > 0.05 ? budget : 0.05);
     for (int attempt = 0; attempt < 200; attempt++) {
@@ -568,7 +568,9 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
                 if (failed[g])
                     boost[g] += 1;
         }
-        if (sv_now() > t_end)
+        /* the budget is for improving: without a schedule keep trying
+         * until the planner's deadline */
+        if ((have && sv_now() > t_end) || sv_now() >= pr->deadline)
             break;
     }
     if (have) {
