@@ -329,17 +329,20 @@ static int lns(run *r, double until, int max_stale, int quick)
         for (int g = 0; g < ng; g++)
             if (isfree[g])
                 size += gsize[g], nfree++;
-        /* trim at random to the budget, then top up at random */
+        /* trim at random to the budget (no more than fits the time left),
+         * then top up at random */
+        long room = (long)(left(r) * SV_COLS_PER_SEC);
+        long cap = budget < room ? budget : room;
         int guard = 0;
-        while (size > budget && nfree > 1 && guard++ < 100 * ng) {
+        while (size > cap && nfree > 1 && guard++ < 100 * ng) {
             int g = (int)(rnd(r) % (unsigned long)ng);
             if (isfree[g])
                 isfree[g] = 0, size -= gsize[g], nfree--;
         }
         guard = 0;
-        while (size < budget && nfree < ng && guard++ < 4 * ng) {
+        while (size < cap && nfree < ng && guard++ < 4 * ng) {
             int g = (int)(rnd(r) % (unsigned long)ng);
-            if (!isfree[g] && size + gsize[g] <= budget)
+            if (!isfree[g] && size + gsize[g] <= cap)
                 isfree[g] = 1, size += gsize[g], nfree++;
         }
         double before = r->best.obj;
