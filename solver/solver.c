@@ -377,6 +377,39 @@ static int lns(run *r, double until, int max_stale, int quick)
     return 0;
 }
 
+/* No schedule from the greedy (some must-run group never placed): the
+ * exact model over the must-run groups alone, every optional group closed,
+ * when it fits the time left; a schedule found becomes the incumbent.
+ * Returns <0 on error. */
+static int must_only(run *r)
+{
+    sv_prob *pr = &r->pr;
+    char *isfree = calloc((size_t)pr->ng + 1, 1);
+    if (!isfree)
+        return -SOLVER_ENOMEM;
+    long cols = 0;
+    int n = 0;
+    for (int g = 0; g < pr->ng; g++)
+        if (pr->g[g].must) {
+            isfree[g] = 1;
+            cols += group_size(pr, g) + pr->n_gpat[g] / 2;
+            n++;
+        }
+    int e = 0;
+    if (n > 0 && fits(r, cols)) {
+        sv_log(pr, "must-run groups alone: about %ld columns", cols);
+        sv_mip_opts o;
+        memset(&o, 0, sizeof o);
+        o.free = isfree;
+        o.time_limit = left(r) * 0.5;
+        o.with_subs = 1;
+        o.dive = 1;
+        e = solve_part(r, &o, 0, NULL);
+    }
+    free(isfree);
+    return e;
+}
+
 static int set_infeasible(model_solution *sol, model_strlist *diag)
 {
     sol->status = MODEL_STATUS_INFEASIBLE;
@@ -512,6 +545,13 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
     if (gr == 0 && consider(&r, &tmp, "greedy") < 0) {
         rc = SOLVER_ENOMEM;
         goto fail;
+    }
+    if (!r.have_best) {
+        int e = must_only(&r);
+        if (e < 0) {
+            rc = -e;
+            goto fail;
+        }
     }
 
     /* a Lagrangian bound first: cheap, and on large programs the best one */
