@@ -441,6 +441,7 @@ static int am_solve(am *a, double time_limit, bk_result *res)
     bk_params bp;
     memset(&bp, 0, sizeof bp);
     bp.time_limit = time_limit > 0.05 ? time_limit : 0.05;
+    bp.deadline = a->pr->deadline;
     bp.gap = 1e-6;
     bp.verbose = a->pr->verbose > 1;
     bp.t0 = a->pr->t0;
@@ -524,8 +525,11 @@ int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double ti
         int e = am_solve(&a, time_limit, &res);
         if (e != BK_OK)
             rc = e == BK_ENOMEM ? -SOLVER_ENOMEM : -SOLVER_EBACKEND;
-        else if (res.status == BK_INFEASIBLE || !res.x)
+        else if (res.status == BK_INFEASIBLE || !res.x) {
+            if (res.status != BK_INFEASIBLE)
+                sv_log(pr, "assignment: no solution within its time");
             rc = 1;
+        }
         else
             am_read(&a, res.x);
     }

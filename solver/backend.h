@@ -34,6 +34,9 @@ typedef struct bk_model bk_model;
 
 typedef struct bk_params {
     double time_limit;    /* seconds (> 0) */
+    double deadline;      /* absolute CLOCK_MONOTONIC seconds (bk_now), or 0:
+                             the solve returns by the earlier of this and
+                             time_limit, whatever the stage inside GLPK */
     double gap;           /* relative MIP gap */
     int verbose;          /* progress lines to stderr */
     double t0;            /* clock origin for progress lines (sv_now) */
@@ -54,6 +57,9 @@ typedef struct bk_result {
     double *x;      /* ncols values (malloc'd; free with bk_result_free) */
     int n;
 } bk_result;
+
+/* Seconds on CLOCK_MONOTONIC, the clock of bk_params.deadline. */
+double bk_now(void);
 
 /* New empty model (maximise when maximize != 0).  NULL on failure. */
 bk_model *bk_new(const char *name, int maximize);

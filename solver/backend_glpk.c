@@ -3,6 +3,7 @@
  * keeps GLPK's own output off the terminal, and progress lines (incumbent,
  * bound, gap, elapsed) on stderr only when asked. */
 #include <float.h>
+#include <limits.h>
 #include <glpk.h>
 #include <math.h>
 #include <setjmp.h>
@@ -73,11 +74,42 @@ static int bk_guard(void (*fn)(void *), void *ctx)
     return 0;
 }
 
-static double now_s(void)
+double bk_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double now_s(void)
+{
+    return bk_now();
+}
+
+/* Nonzeros per second that scaling (glp_scale_prob), the advanced initial
+ * basis and the first factorisation get through, none of them bounded by
+ * tm_lim: measured 663,857 nonzeros in 3.1 s on the shared 2-core machine
+ * (tier-M aggregated model of a block-availability program). */
+#define BK_NZ_PER_SEC 200000.0
+
+/* Milliseconds from now to t for GLPK's int tm_lim: at least 1, at most
+ * about 24 days (no out-of-range double -> int conversion). */
+static int ms_until(double t)
+{
+    double ms = (t - now_s()) * 1000.0;
+    if (!(ms >= 1.0))
+        return 1;
+    if (ms > (double)(INT_MAX / 2))
+        return INT_MAX / 2;
+    return (int)ms;
+}
+
+/* Simplex iteration bound: generous for any LP that solves at all (a few
+ * times rows + columns), finite so that a cycling or stalling LP returns. */
+static int it_bound(glp_prob *P)
+{
+    double n = 50.0 * ((double)glp_get_num_rows(P) + glp_get_num_cols(P)) + 10000.0;
+    return n > (double)(INT_MAX / 2) ? INT_MAX / 2 : (int)n;
 }
 
 typedef struct new_ctx {
@@ -412,7 +444,7 @@ static void bk_callback(glp_tree *T, void *info)
  * infeasible LP the last fixes are turned the other way.  Leaves the
  * problem's bounds and an optimal LP basis as they were.  Writes a feasible
  * solution into x and returns 1 when one was found. */
-static int dive(glp_prob *P, double deadline, double *x, double *objval)
+static int dive(glp_prob *P, double deadline, double hard, double *x, double *objval)
 {
     int n = glp_get_num_cols(P);
     int *type = malloc(sizeof(int) * (size_t)(n + 1));
@@ -441,6 +473,7 @@ static int dive(glp_prob *P, double deadline, double *x, double *objval)
     glp_init_smcp(&sm);
     sm.msg_lev = GLP_MSG_OFF;
     sm.meth = GLP_DUALP;
+    sm.it_lim = it_bound(P);
     for (int round = 0; round < 10000; round++) {
         if (now_s() > deadline)
             break;
@@ -490,9 +523,9 @@ static int dive(glp_prob *P, double deadline, double *x, double *objval)
             fval[a] = ceil(v - 1e-9);
             glp_set_col_bnds(P, fix[a], GLP_FX, fval[a], fval[a]);
         }
-        sm.tm_lim = (int)((deadline - now_s()) * 1000);
-        if (sm.tm_lim < 1)
+        if (now_s() >= deadline)
             break;
+        sm.tm_lim = ms_until(deadline);
         int ret = glp_simplex(P, &sm);
         if (ret == 0 && glp_get_status(P) == GLP_OPT)
             continue;
@@ -507,6 +540,7 @@ static int dive(glp_prob *P, double deadline, double *x, double *objval)
         if (alt < lb[j] - 1e-9 || (type[j] == GLP_DB && alt > ub[j] + 1e-9))
             break;
         glp_set_col_bnds(P, j, GLP_FX, alt, alt);
+        sm.tm_lim = ms_until(deadline);
         ret = glp_simplex(P, &sm);
         if (ret != 0 || glp_get_status(P) != GLP_OPT)
             break;
@@ -518,7 +552,9 @@ static int dive(glp_prob *P, double deadline, double *x, double *objval)
     }
     for (int i = 1; i <= m; i++)
         glp_set_row_stat(P, i, rstat[i]);
-    sm.tm_lim = (int)((deadline - now_s()) * 1000) + 1000;
+    /* the restored basis is optimal: this takes no iterations, but is bounded
+     * by the solve's own deadline like every simplex */
+    sm.tm_lim = ms_until(hard);
     sm.meth = GLP_PRIMAL;
     glp_simplex(P, &sm);
 out:
@@ -549,6 +585,26 @@ static double gap_rel(double a, double b)
     return fabs(a - b) / (fabs(b) > 1 ? fabs(b) : 1);
 }
 
+/* Hand the start solution back as the result (BK_FEASIBLE).  Returns 1 when
+ * there was one. */
+static int give_start(solve_ctx *S)
+{
+    glp_prob *P = S->m->P;
+    bk_result *r = S->r;
+    if (!S->start1)
+        return 0;
+    r->obj = glp_get_obj_coef(P, 0);
+    for (int j = 0; j < S->n; j++) {
+        S->x[j] = S->start1[j + 1];
+        r->obj += glp_get_obj_coef(P, j + 1) * S->start1[j + 1];
+    }
+    r->status = BK_FEASIBLE;
+    r->x = S->x;
+    r->n = S->n;
+    S->x = NULL;
+    return 1;
+}
+
 static void do_solve(void *c)
 {
     solve_ctx *S = c;
@@ -556,31 +612,34 @@ static void do_solve(void *c)
     const bk_params *p = S->p;
     bk_result *r = S->r;
     int n = S->n;
-    double tl = S->deadline - now_s();
+    double nz = glp_get_num_nz(P);
+    if (now_s() + nz / BK_NZ_PER_SEC >= S->deadline) {
+        /* scaling, the initial basis and its first factorisation are not
+         * bounded by tm_lim: a model that cannot get through them in the
+         * time left is not started */
+        if (p->verbose)
+            fprintf(stderr, "[%6.2fs] %s: %.0f nonzeros do not fit the time left; not solved\n",
+                    now_s() - p->t0, p->label ? p->label : "mip", nz);
+        if (!p->relax)
+            give_start(S);
+        return;
+    }
     glp_smcp sm;
     glp_init_smcp(&sm);
     sm.msg_lev = GLP_MSG_OFF;
     sm.presolve = GLP_OFF;
     sm.meth = GLP_PRIMAL; /* measured: much faster than the dual here */
-    sm.tm_lim = (int)(tl * 1000) > 0 ? (int)(tl * 1000) : 1;
+    sm.it_lim = it_bound(P);
     glp_scale_prob(P, GLP_SF_AUTO);
     glp_adv_basis(P, 0);
+    sm.tm_lim = ms_until(S->deadline);
     int ret = glp_simplex(P, &sm);
     int lps = glp_get_status(P);
     if (ret != 0 || (lps != GLP_OPT && lps != GLP_NOFEAS && lps != GLP_UNBND)) {
         if (ret == GLP_ETMLIM || ret == GLP_EITLIM || ret == 0) {
             /* LP not solved in time: no bound; hand back the start if any */
-            if (S->start1 && !p->relax) {
-                r->obj = glp_get_obj_coef(P, 0);
-                for (int j = 0; j < n; j++) {
-                    S->x[j] = S->start1[j + 1];
-                    r->obj += glp_get_obj_coef(P, j + 1) * S->start1[j + 1];
-                }
-                r->status = BK_FEASIBLE;
-                r->x = S->x;
-                r->n = n;
-                S->x = NULL;
-            }
+            if (!p->relax)
+                give_start(S);
             return;
         }
         S->err = BK_EBACKEND;
@@ -614,7 +673,7 @@ static void do_solve(void *c)
         double dv = 0;
         double *dx = malloc(sizeof(double) * (size_t)(n + 1));
         double dl = now_s() + (S->deadline - now_s()) * 0.5;
-        if (dx && dive(P, dl, dx, &dv)) {
+        if (dx && dive(P, dl, S->deadline, dx, &dv)) {
             int better = !S->start1;
             if (S->start1) {
                 double sv = glp_get_obj_coef(P, 0);
@@ -658,17 +717,8 @@ static void do_solve(void *c)
     double rest = S->deadline - now_s();
     if (rest < 0.02) {
         /* no time left to branch: the start (or diving) solution if any */
-        if (S->start1) {
-            r->obj = glp_get_obj_coef(P, 0);
-            for (int j = 0; j < n; j++) {
-                S->x[j] = S->start1[j + 1];
-                r->obj += glp_get_obj_coef(P, j + 1) * S->start1[j + 1];
-            }
-            r->status = gap_rel(lpval, r->obj) <= p->gap + 1e-12 ? BK_OPTIMAL : BK_FEASIBLE;
-            r->x = S->x;
-            r->n = n;
-            S->x = NULL;
-        }
+        if (give_start(S) && gap_rel(lpval, r->obj) <= p->gap + 1e-12)
+            r->status = BK_OPTIMAL;
         return;
     }
     glp_iocp io;
@@ -676,8 +726,7 @@ static void do_solve(void *c)
     io.msg_lev = GLP_MSG_OFF;
     io.presolve = GLP_OFF;
     io.mip_gap = p->gap > 0 ? p->gap : 0.0;
-    double left = S->deadline - now_s();
-    io.tm_lim = (int)(left * 1000) > 1 ? (int)(left * 1000) : 1;
+    io.tm_lim = ms_until(S->deadline);
     io.cb_func = bk_callback;
     io.cb_info = &S->cb;
     io.br_tech = GLP_BR_DTH;
@@ -748,6 +797,8 @@ int bk_solve(bk_model *m, const bk_params *p, bk_result *r)
     }
     double t = now_s();
     S.deadline = t + (p->time_limit > 0 ? p->time_limit : 1e-3);
+    if (p->deadline > 0 && p->deadline < S.deadline)
+        S.deadline = p->deadline;
     S.cb.p = p;
     S.cb.start1 = S.start1;
     S.cb.max = S.max;

@@ -390,6 +390,44 @@ static int pass(gstate *s, const int *order, char *failed)
     return nfail;
 }
 
+/* The pass's own reservations as a plan, with no solver call: each placed
+ * group takes the patients it reserved (demand() kept capacity, new-member
+ * share, high acuity, age band and fit); an optional group below min_size
+ * closes.  Written into out; returns 0 when the plan verifies, so that a
+ * schedule is in hand even when the exact assignment (assign.c) fails or
+ * runs out of time. */
+static int reserved_plan(const gstate *s, sv_plan *out)
+{
+    const sv_prob *pr = s->pr;
+    if (sv_plan_copy(pr, out, s->pl))
+        return -1;
+    int *size = calloc((size_t)pr->ng + 1, sizeof(int));
+    if (!size)
+        return -1;
+    for (int p = 0; p < pr->np; p++) {
+        int g = s->reserved[p];
+        out->pg[p] = g >= 0 && out->gs[g].cand >= 0 ? g : -1;
+        if (out->pg[p] >= 0)
+            size[g]++;
+    }
+    for (int g = 0; g < pr->ng; g++) {
+        const sv_group *G = &pr->g[g];
+        sv_gsol *gs = &out->gs[g];
+        if (gs->cand < 0 || G->must || G->held + size[g] >= pr->inst->types[G->type].min_size)
+            continue;
+        gs->cand = -1;
+        gs->prim = gs->co = gs->room = gs->sub = -1;
+        for (int p = 0; p < pr->np; p++)
+            if (out->pg[p] == g)
+                out->pg[p] = -1;
+    }
+    free(size);
+    if (sv_plan_verify(pr, out, NULL, 0))
+        return 1;
+    out->obj = sv_plan_objective(pr, out);
+    return 0;
+}
+
 int sv_greedy(const sv_prob *pr, sv_plan *pl)
 {
     gstate s;
@@ -408,8 +446,9 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
     double *base = malloc(sizeof(double) * (size_t)(ng + 1));
     double *boost = calloc((size_t)ng + 1, sizeof(double));
     char *failed = calloc((size_t)ng + 1, 1);
-    sv_plan best;
+    sv_plan best, resv;
     memset(&best, 0, sizeof best);
+    memset(&resv, 0, sizeof resv);
     int have = 0;
     int *pool = malloc(sizeof(int) *
                        ((size_t)(2 * (pr->nf + 1) + (pr->nr + 1)) * (size_t)(ng + 1) + 1));
@@ -432,7 +471,7 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
     int rc = SOLVER_ENOMEM;
     if (!s.reserved || !s.tmp || !s.take || !s.load || !s.ncred || !order || !key || !base ||
         !boost || !failed || !pool || !s.lead || !s.subof || !s.inroom ||
-        sv_plan_alloc(pr, &best))
+        sv_plan_alloc(pr, &best) || sv_plan_alloc(pr, &resv))
         goto out;
     for (int f = 0; f < pr->nf; f++)
         s.ncred[f] = pr->inst->facilitators[f].credentials.n;
@@ -452,7 +491,7 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
             base[g] = 1e12 - pr->n_gpat[g];
     }
     /* squeaky wheel: groups that fail move ahead in the next pass; choices
-     * get a little noise after the first pass */
+     * get a little noise after the first pass (at most 200 passes) */
     double budget = (pr->deadline - sv_now()) * 0.15;
     double t_end = sv_now() + (budget > 0.05 ? budget : 0.05);
     for (int attempt = 0; attempt < 200; attempt++) {
@@ -486,6 +525,17 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
             sv_log(pr, "greedy pass %d: %d must-run group(s) not placed:%s", attempt + 1, nfail, buf);
         }
         if (nfail == 0) {
+            int rp = reserved_plan(&s, &resv);
+            if (rp < 0)
+                goto out;
+            if (rp == 0 && (!have || resv.obj > best.obj)) {
+                sv_plan_copy(pr, &best, &resv);
+                have = 1;
+                sv_log(pr, "greedy pass %d: reserved patients, objective %.2f", attempt + 1,
+                       resv.obj);
+            }
+            if (sv_now() >= pr->deadline)
+                break;
             for (int p = 0; p < np; p++)
                 pl->pg[p] = -1;
             double left = pr->deadline - sv_now();
@@ -518,7 +568,9 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
                 if (failed[g])
                     boost[g] += 1;
         }
-        if (sv_now() > t_end)
+        /* the budget is for improving: without a schedule keep trying
+         * until the planner's deadline */
+        if ((have && sv_now() > t_end) || sv_now() >= pr->deadline)
             break;
     }
     if (have) {
@@ -530,6 +582,7 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
     }
 out:
     sv_plan_free(&best);
+    sv_plan_free(&resv);
     free(pool);
     free(s.lead);
     free(s.subof);

@@ -164,6 +164,8 @@ int sv_lagrange_bound(const sv_prob *pr, double lower, double time_limit, double
         return SOLVER_ENOMEM;
     }
     double t_end = sv_now() + time_limit;
+    if (t_end > pr->deadline)
+        t_end = pr->deadline;
     double best = HUGE_VAL;
     /* Polyak steps towards the best known objective; the step factor halves
      * after 100 iterations without a better bound (measured on the tier M

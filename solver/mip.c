@@ -255,12 +255,14 @@ int sv_mip_solve(const sv_prob *pr, sv_plan *pl, const sv_mip_opts *o, sv_mip_re
     bk_params bp;
     memset(&bp, 0, sizeof bp);
     bp.time_limit = o->time_limit;
+    bp.deadline = pr->deadline;
     bp.gap = o->gap;
     bp.verbose = pr->verbose;
     bp.t0 = pr->t0;
     bp.label = o->relax ? "timetable LP" : "timetable";
     bp.relax = o->relax;
     bp.cuts = o->cuts;
+    bp.dive = o->dive;
     int have_start = b.start_ok && pl->gs && !o->relax;
     if (have_start) {
         /* the plan must satisfy the model: all must-run groups running */

@@ -25,6 +25,38 @@ void solver_options_default(solver_options *o)
     o->export_model_path = NULL;
 }
 
+double solver_clock(void)
+{
+    return sv_now();
+}
+
+/* Longest time limit honoured (30 days); longer ones are clamped. */
+#define SV_MAX_TIME_LIMIT (30.0 * 86400.0)
+/* Columns of a model built and solved (LP) per second on a slow core,
+ * measured on tier M/L models (build ~4 us per column, first LP ~25 us):
+ * a model is only built when its columns fit the time left at this rate. */
+#define SV_COLS_PER_SEC 20000.0
+
+/* The planner's deadline (sv_now clock): the time limit (clamped to 0 ..
+ * SV_MAX_TIME_LIMIT, NaN = 60 s) counted from opt->started (or now), less a
+ * reserve of 0.2 s + 1 % (at most a fifth of the limit) for building the
+ * solution and writing it out. */
+static double plan_deadline(const model_instance *inst, const solver_options *opt, double now)
+{
+    double tl = opt->time_limit_s >= 0 ? opt->time_limit_s : inst->settings.time_limit_s;
+    if (isnan(tl))
+        tl = 60;
+    if (tl < 0)
+        tl = 0;
+    if (tl > SV_MAX_TIME_LIMIT)
+        tl = SV_MAX_TIME_LIMIT;
+    double reserve = 0.2 + 0.01 * tl;
+    if (reserve > 0.2 * tl)
+        reserve = 0.2 * tl;
+    double start = opt->started > 0 && opt->started <= now ? opt->started : now;
+    return start + tl - reserve;
+}
+
 /* Largest exact model solved as a whole (columns). */
 #define SV_EXACT_COLUMNS 6000
 /* Largest program (patient-group pairs) whose aggregated model is solved. */
@@ -104,6 +136,12 @@ static unsigned long rnd(run *r)
 static double left(const run *r)
 {
     return r->pr.deadline - sv_now();
+}
+
+/* Would a model of ncols columns be built and solved in the time left? */
+static int fits(const run *r, long ncols)
+{
+    return (double)ncols <= left(r) * SV_COLS_PER_SEC;
 }
 
 /* Accept a candidate plan when it verifies and improves. */
@@ -291,17 +329,20 @@ static int lns(run *r, double until, int max_stale, int quick)
         for (int g = 0; g < ng; g++)
             if (isfree[g])
                 size += gsize[g], nfree++;
-        /* trim at random to the budget, then top up at random */
+        /* trim at random to the budget (no more than fits the time left),
+         * then top up at random */
+        long room = (long)(left(r) * SV_COLS_PER_SEC);
+        long cap = budget < room ? budget : room;
         int guard = 0;
-        while (size > budget && nfree > 1 && guard++ < 100 * ng) {
+        while (size > cap && nfree > 1 && guard++ < 100 * ng) {
             int g = (int)(rnd(r) % (unsigned long)ng);
             if (isfree[g])
                 isfree[g] = 0, size -= gsize[g], nfree--;
         }
         guard = 0;
-        while (size < budget && nfree < ng && guard++ < 4 * ng) {
+        while (size < cap && nfree < ng && guard++ < 4 * ng) {
             int g = (int)(rnd(r) % (unsigned long)ng);
-            if (!isfree[g] && size + gsize[g] <= budget)
+            if (!isfree[g] && size + gsize[g] <= cap)
                 isfree[g] = 1, size += gsize[g], nfree++;
         }
         double before = r->best.obj;
@@ -334,6 +375,39 @@ static int lns(run *r, double until, int max_stale, int quick)
     free(isfree);
     free(gsize);
     return 0;
+}
+
+/* No schedule from the greedy (some must-run group never placed): the
+ * exact model over the must-run groups alone, every optional group closed,
+ * when it fits the time left; a schedule found becomes the incumbent.
+ * Returns <0 on error. */
+static int must_only(run *r)
+{
+    sv_prob *pr = &r->pr;
+    char *isfree = calloc((size_t)pr->ng + 1, 1);
+    if (!isfree)
+        return -SOLVER_ENOMEM;
+    long cols = 0;
+    int n = 0;
+    for (int g = 0; g < pr->ng; g++)
+        if (pr->g[g].must) {
+            isfree[g] = 1;
+            cols += group_size(pr, g) + pr->n_gpat[g] / 2;
+            n++;
+        }
+    int e = 0;
+    if (n > 0 && fits(r, cols)) {
+        sv_log(pr, "must-run groups alone: about %ld columns", cols);
+        sv_mip_opts o;
+        memset(&o, 0, sizeof o);
+        o.free = isfree;
+        o.time_limit = left(r) * 0.5;
+        o.with_subs = 1;
+        o.dive = 1;
+        e = solve_part(r, &o, 0, NULL);
+    }
+    free(isfree);
+    return e;
 }
 
 static int set_infeasible(model_solution *sol, model_strlist *diag)
@@ -374,6 +448,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
     if (rc)
         return rc;
     sv_prob *pr = &r.pr;
+    pr->deadline = plan_deadline(inst, opt, pr->t0);
     r.rng = (unsigned long)inst->settings.seed * 2654435761UL + 12345;
     model_solution *sol = model_solution_create();
     model_strlist diag = {0};
@@ -477,6 +552,13 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
         rc = SOLVER_ENOMEM;
         goto fail;
     }
+    if (!r.have_best) {
+        int e = must_only(&r);
+        if (e < 0) {
+            rc = -e;
+            goto fail;
+        }
+    }
 
     /* a Lagrangian bound first: cheap, and on large programs the best one */
     long est = 0;
@@ -500,7 +582,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
     {
         sv_log(pr, "exact model: about %ld columns", est);
         double tl = left(&r) * 0.6;
-        if (est <= SV_EXACT_COLUMNS && tl > 0.2) {
+        if (est <= SV_EXACT_COLUMNS && tl > 0.2 && fits(&r, est)) {
             /* a few quick neighbourhoods first: a better incumbent lets the
              * exact model stop sooner */
             if (r.have_best && gap_of(r.best.obj, r.bound) > pr->mip_gap) {
@@ -529,7 +611,8 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
             for (int g = 0; g < pr->ng; g++)
                 pairs += pr->n_gpat[g];
             sv_log(pr, "patient-group pairs: %ld", pairs);
-            if (pairs <= SV_AGG_PAIRS && gap_of(r.have_best ? r.best.obj : 0, r.bound) > pr->mip_gap) {
+            if (pairs <= SV_AGG_PAIRS && fits(&r, pairs) &&
+                gap_of(r.have_best ? r.best.obj : 0, r.bound) > pr->mip_gap) {
                 e = agg_bound(&r, left(&r) * 0.3);
                 if (e < 0) {
                     rc = -e;
@@ -551,14 +634,20 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
     if (!r.have_best) {
         /* A relaxation names the rule: positive slack in its LP proves that
          * no schedule exists.  Past the limit a proven infeasibility still
-         * gets a short run (5% of the limit) to say why. */
+         * gets a short run (3% of the limit, within the tolerance) to say
+         * why; the elastic model is only built when it fits that time. */
         int nd = 0;
         if (r.proven_infeasible || left(&r) > 0) {
             double total = pr->deadline - pr->t0;
             double tl = left(&r);
-            if (tl < 0.05 * total)
-                tl = 0.05 * total;
-            nd = sv_diagnose_elastic(pr, &diag, tl);
+            if (tl < 0.03 * total)
+                tl = 0.03 * total;
+            if ((double)est > tl * SV_COLS_PER_SEC) {
+                sv_log(pr, "diagnosis: a model of about %ld columns does not fit %.2fs; skipped",
+                       est, tl);
+            } else {
+                nd = sv_diagnose_elastic(pr, &diag, tl);
+            }
             if (nd < 0) {
                 rc = SOLVER_ENOMEM;
                 goto fail;

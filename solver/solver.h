@@ -24,7 +24,14 @@ typedef struct solver_options {
     int verbose;                    /* progress lines to stderr */
     const model_solution *baseline; /* minimal-change re-plan; NULL = none */
     const char *export_model_path;  /* write the MIP (.mps or .lp); NULL = no */
+    double started;                 /* solver_clock() when the caller's clock
+                                       started (e.g. before reading the input),
+                                       or 0: at the call.  The time limit counts
+                                       from it. */
 } solver_options;
+
+/* Seconds on the monotonic clock solver_options.started is read from. */
+double solver_clock(void);
 
 /* Fill o with defaults (limits from the instance settings, quiet). */
 void solver_options_default(solver_options *o);
@@ -32,7 +39,11 @@ void solver_options_default(solver_options *o);
 /* Plan the quarter for a validated, resolved instance.  On SOLVER_OK *out
  * is a new solution (free with model_solution_destroy) whose status may be
  * optimal, feasible, time_limit (no schedule found in time) or infeasible
- * (with a diagnosis).  Other codes: *out untouched. */
+ * (with a diagnosis).  Other codes: *out untouched.
+ * The time limit is a wall-clock promise: solver_plan returns within it
+ * (counted from opt->started), keeping a reserve of 0.2 s + 1 % for the
+ * caller to write the result; limits are clamped to 0 .. 30 days (NaN: 60 s).
+ * A schedule found in time is always returned. */
 int solver_plan(const model_instance *inst, const solver_options *opt, model_solution **out);
 /* How solver_plan works and what it reports (solver/solver.c, docs in
  * solver/sv.h): pre-checks name impossible programs at once; independent

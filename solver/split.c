@@ -307,6 +307,7 @@ int sv_plan_parts(const sv_prob *pr, const solver_options *opt, const int *comp,
         solver_options o = *opt;
         o.export_model_path = NULL;
         o.baseline = NULL;
+        o.started = 0; /* the part's share below counts from its own start */
         model_solution *sb = NULL;
         if (opt->baseline && !(sb = part_baseline(opt->baseline, sub))) {
             model_instance_destroy(sub);

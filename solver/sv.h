@@ -189,6 +189,7 @@ typedef struct sv_mip_opts {
                               Hall-type counting rows instead (all groups free) */
     const int *only;       /* per group: the one candidate allowed, -1 = any, -2 = none
                               (NULL = all any) */
+    int dive;              /* LP diving for a first solution (bk_params.dive) */
 } sv_mip_opts;
 
 typedef struct sv_mip_result {

@@ -167,6 +167,7 @@ int io_cmd_plan(int argc, char **argv)
     };
     solver_options so;
     solver_options_default(&so);
+    so.started = solver_clock(); /* the limit covers reading the program too */
     const char *out_path = NULL, *baseline_path = NULL;
     int quiet = 0, verbose = 0, json = 0, c;
     optind = 1;

@@ -45,6 +45,7 @@ static int number(json_t *job, const char *key, double *v)
 int io_worker_run(const char *spec, size_t len, char **out)
 {
     *out = NULL;
+    double started = solver_clock(); /* a plan job's limit covers parsing it */
     json_t *job = json_loadb(spec, len, 0, NULL);
     if (!json_is_object(job)) {
         json_decref(job);
@@ -67,6 +68,7 @@ int io_worker_run(const char *spec, size_t len, char **out)
     if (strcmp(kind, "plan") == 0) {
         solver_options o;
         solver_options_default(&o);
+        o.started = started;
         model_solution *base = NULL, *sol = NULL;
         if (number(job, "time_limit_s", &o.time_limit_s) || number(job, "mip_gap", &o.mip_gap)) {
             code = fail(out, 2, "time_limit_s and mip_gap must be numbers");
