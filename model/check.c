@@ -533,6 +533,70 @@ static const model_member *roster_entry(const model_group *g, const char *pid)
     return NULL;
 }
 
+/* The checker's own copy of rule 7's fit (the planner's is
+ * model/eligibility.c; tests/test_check.c compares the two): types,
+ * diagnoses by prefix with ASCII case ignored, modality "either" fits
+ * both, age limits inclusive and needing a known age, gender equal
+ * ignoring ASCII case. */
+static bool chk_prefix(const char *code, const char *prefix)
+{
+    if (!code || !prefix || !*prefix)
+        return false;
+    size_t n = strlen(prefix);
+    if (strlen(code) < n)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (tolower((unsigned char)code[k]) != tolower((unsigned char)prefix[k]))
+            return false;
+    return true;
+}
+
+static bool chk_type_match(const model_patient *pa, const model_group_type *ty)
+{
+    if (pa->has_group_types) {
+        for (int k = 0; k < pa->group_types.n; k++)
+            if (ty->id && pa->group_types.items[k] && strcmp(pa->group_types.items[k], ty->id) == 0)
+                return true;
+        return false;
+    }
+    for (int i = 0; i < pa->diagnoses.n; i++)
+        for (int j = 0; j < ty->diagnoses.n; j++)
+            if (chk_prefix(pa->diagnoses.items[i], ty->diagnoses.items[j]))
+                return true;
+    return false;
+}
+
+unsigned model_check_patient_fit(const model_instance *inst, int p, int t, int day, int start)
+{
+    const model_patient *pa = &inst->patients[p];
+    const model_group_type *ty = &inst->types[t];
+    unsigned bits = 0;
+    if (!pa->screened)
+        bits |= 1u << MODEL_FIT_SCREENING;
+    if (!pa->insurance_verified)
+        bits |= 1u << MODEL_FIT_INSURANCE;
+    if (!chk_type_match(pa, ty))
+        bits |= 1u << MODEL_FIT_TYPE;
+    if ((ty->modality == MODEL_IN_PERSON && pa->modality == MODEL_TELEHEALTH) ||
+        (ty->modality == MODEL_TELEHEALTH && pa->modality == MODEL_IN_PERSON))
+        bits |= 1u << MODEL_FIT_MODALITY;
+    if ((ty->age_min >= 0 || ty->age_max >= 0) &&
+        (pa->age < 0 || (ty->age_min >= 0 && pa->age < ty->age_min) ||
+         (ty->age_max >= 0 && pa->age > ty->age_max)))
+        bits |= 1u << MODEL_FIT_AGE;
+    if (ty->gender && (!pa->gender || !same_word(ty->gender, pa->gender)))
+        bits |= 1u << MODEL_FIT_GENDER;
+    if (day >= 0 && start >= 0) {
+        bool in = false;
+        for (int w = 0; w < pa->n_available && !in; w++)
+            in = pa->available[w].day == day && start >= pa->available[w].from &&
+                 start + ty->duration_min <= pa->available[w].to;
+        if (!in)
+            bits |= 1u << MODEL_FIT_WINDOW;
+    }
+    return bits;
+}
+
 static void check_patient_fit(ctx *c, int i, int p)
 {
     const ginfo *gi = &c->gi[i];
@@ -540,23 +604,23 @@ static void check_patient_fit(ctx *c, int i, int p)
     const model_patient *pa = &c->inst->patients[p];
     const char *id = sgid(c, i);
     char b1[32];
-    if (!pa->screened)
+    unsigned bits = model_check_patient_fit(c->inst, p, gi->t, gi->day, gi->start);
+#define FAILS(part) (bits & (1u << (part)))
+    if (FAILS(MODEL_FIT_SCREENING))
         V(7, "patient", pa->id, "patient %s is placed in %s but is not screened", pa->id, id);
-    if (!pa->insurance_verified)
+    if (FAILS(MODEL_FIT_INSURANCE))
         V(7, "patient", pa->id, "patient %s is placed in %s but insurance is not verified", pa->id,
           id);
-    if (!model_patient_type_match(c->inst, p, gi->t))
+    if (FAILS(MODEL_FIT_TYPE))
         V(7, "patient", pa->id, "patient %s is placed in %s but is %s type %s", pa->id, id,
           pa->has_group_types ? "not referred to" : "has no diagnosis treated by", ty->id);
-    if (gi->day >= 0 && gi->start >= 0 &&
-        !model_windows_fit(pa->available, pa->n_available, gi->day, gi->start, ty->duration_min))
+    if (FAILS(MODEL_FIT_WINDOW))
         V(7, "patient", pa->id, "patient %s is placed in %s (%s), outside the patient's availability",
           pa->id, id, slot_str(b1, gi->day, gi->start, gi->end));
-    if ((ty->modality == MODEL_IN_PERSON && pa->modality == MODEL_TELEHEALTH) ||
-        (ty->modality == MODEL_TELEHEALTH && pa->modality == MODEL_IN_PERSON))
+    if (FAILS(MODEL_FIT_MODALITY))
         V(7, "patient", pa->id, "patient %s needs %s but %s is %s", pa->id,
           model_modality_name(pa->modality), id, model_modality_name(ty->modality));
-    if (ty->age_min >= 0 || ty->age_max >= 0) {
+    if (FAILS(MODEL_FIT_AGE)) {
         char range[48];
         if (ty->age_min >= 0 && ty->age_max >= 0)
             snprintf(range, sizeof range, "%d-%d", ty->age_min, ty->age_max);
@@ -567,14 +631,14 @@ static void check_patient_fit(ctx *c, int i, int p)
         if (pa->age < 0)
             V(7, "patient", pa->id, "age of patient %s is unknown; type %s of %s takes ages %s",
               pa->id, ty->id, id, range);
-        else if ((ty->age_min >= 0 && pa->age < ty->age_min) ||
-                 (ty->age_max >= 0 && pa->age > ty->age_max))
+        else
             V(7, "patient", pa->id, "patient %s is %d; type %s of %s takes ages %s", pa->id,
               pa->age, ty->id, id, range);
     }
-    if (ty->gender && (!pa->gender || !same_word(ty->gender, pa->gender)))
+    if (FAILS(MODEL_FIT_GENDER))
         V(7, "patient", pa->id, "type %s of %s is restricted to gender %s; patient %s is %s",
           ty->id, id, ty->gender, pa->id, pa->gender ? pa->gender : "of unknown gender");
+#undef FAILS
 }
 
 static void check_members(ctx *c)

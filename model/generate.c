@@ -974,22 +974,12 @@ static int patient_windows(gen *G, bool teen, model_window *w)
 static bool fits_site_type(const gen *G, int p, int only_type)
 {
     const model_instance *inst = G->inst;
-    const model_patient *pa = &inst->patients[p];
     for (int k = 0; k < N_TYPES; k++) {
         int t = G->first_type + k;
         if (only_type >= 0 && t != only_type)
             continue;
-        const model_group_type *ty = &inst->types[t];
-        if (!model_patient_type_match(inst, p, t))
-            continue;
-        if ((ty->age_min >= 0 && pa->age < ty->age_min) || (ty->age_max >= 0 && pa->age > ty->age_max))
-            continue;
-        if (ty->gender && (!pa->gender || strcmp(ty->gender, pa->gender) != 0))
-            continue;
-        if ((ty->modality == MODEL_TELEHEALTH && pa->modality == MODEL_IN_PERSON) ||
-            (ty->modality == MODEL_IN_PERSON && pa->modality == MODEL_TELEHEALTH))
-            continue;
-        return true;
+        if (model_patient_profile_fit(inst, p, t) == MODEL_FIT_OK)
+            return true;
     }
     return false;
 }

@@ -565,30 +565,6 @@ bool model_windows_fit(const model_window *w, int n, int day, int start, int dur
     return false;
 }
 
-bool model_diagnosis_matches(const char *code, const char *prefix)
-{
-    if (!code || !prefix)
-        return false;
-    size_t n = strlen(prefix);
-    if (n == 0 || strncmp(code, prefix, n) != 0)
-        return false;
-    /* A prefix names a code and all its subcodes: "F43.1" ~ "F43.12". */
-    return true;
-}
-
-bool model_patient_type_match(const model_instance *inst, int p, int t)
-{
-    const model_patient *pa = &inst->patients[p];
-    const model_group_type *ty = &inst->types[t];
-    if (pa->has_group_types)
-        return model_strlist_find(&pa->group_types, ty->id) >= 0;
-    for (int i = 0; i < pa->diagnoses.n; i++)
-        for (int j = 0; j < ty->diagnoses.n; j++)
-            if (model_diagnosis_matches(pa->diagnoses.items[i], ty->diagnoses.items[j]))
-                return true;
-    return false;
-}
-
 bool model_patient_waitlisted(const model_instance *inst, int p)
 {
     const char *id = inst->patients[p].id;

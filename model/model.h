@@ -349,13 +349,6 @@ bool model_windows_fit(const model_window *w, int n, int day, int start, int dur
  * only to a group that has continuing members). */
 bool model_new_share_exceeded(const model_composition *c, int n_new, int n_cont, int n_total);
 
-/* True when diagnosis code matches the prefix (e.g. "F43.10" ~ "F43.1",
- * "F41.1" ~ "F41"). */
-bool model_diagnosis_matches(const char *code, const char *prefix);
-/* True when patient p may join a group of type t by referral or diagnosis
- * (type match only; windows, flags, age etc. are separate). */
-bool model_patient_type_match(const model_instance *inst, int p, int t);
-
 /* True when patient p is on the waitlist: named in no roster (any status). */
 bool model_patient_waitlisted(const model_instance *inst, int p);
 
@@ -609,6 +602,13 @@ typedef struct model_check_report {
 int model_check(const model_instance *inst, const model_solution *sol,
                 model_check_report *out);
 
+/* The checker's own test of rule 7's fit, written apart from
+ * model/eligibility.c with the same documented semantics: bit
+ * (1u << part) set for every failing model_fit part of patient p joining a
+ * group of type t meeting on day at start (day < 0: the window part is not
+ * tested); 0 when p fits.  Indices must be valid. */
+unsigned model_check_patient_fit(const model_instance *inst, int p, int t, int day, int start);
+
 /* Free everything the report holds; it is empty after.  NULL is a no-op. */
 void model_check_report_free(model_check_report *r);
 
@@ -714,5 +714,7 @@ int model_generate_tier(const char *tier, int *groups, int *facilitators, int *w
  * nothing is returned on failure. */
 int model_generate(const char *tier, unsigned long long seed, model_instance **out,
                    model_solution **witness);
+
+#include "eligibility.h" /* rule 7: patient fits group, one predicate per part */
 
 #endif

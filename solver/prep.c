@@ -136,19 +136,11 @@ static int roles_distinct_possible(char *marks, const sv_cand *c, int cofac)
 
 static int type_eligible(const model_instance *inst, int p, int t)
 {
-    const model_patient *pa = &inst->patients[p];
-    const model_group_type *ty = &inst->types[t];
-    if (!model_patient_type_match(inst, p, t))
+    if (model_patient_profile_fit(inst, p, t) != MODEL_FIT_OK)
         return 0;
-    if (pa->modality != MODEL_EITHER && (int)pa->modality != (int)ty->modality)
-        return 0;
-    if (ty->age_min >= 0 && (pa->age < 0 || pa->age < ty->age_min))
-        return 0;
-    if (ty->age_max >= 0 && (pa->age < 0 || pa->age > ty->age_max))
-        return 0;
-    if (ty->gender && (!pa->gender || strcmp(ty->gender, pa->gender) != 0))
-        return 0;
-    if (ty->composition.max_age_spread >= 0 && pa->age < 0)
+    /* Planner policy beyond rule 7: an unknown age cannot be shown to keep
+     * max_age_spread (rule 8), so such a patient is not placed there. */
+    if (inst->types[t].composition.max_age_spread >= 0 && inst->patients[p].age < 0)
         return 0;
     return 1;
 }
