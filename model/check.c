@@ -174,6 +174,21 @@ static bool leads(const ginfo *g, int f)
 
 /* ------------------------------------------------- rules 1, 2, 3, 5, 9 */
 
+/* Week parity of a group whose solution entry does not give week_parity
+ * (not a SPEC field): the parity of the horizon weeks its sessions fall
+ * in, the one most of them show (0 on a tie or without sessions); sessions
+ * in the other weeks are then reported as off their dates. */
+static int session_parity(const ctx *c, const char *gid)
+{
+    int n[2] = {0, 0}, h = c->inst->program.horizon_start;
+    for (int s = 0; s < c->sol->n_sessions; s++) {
+        const model_sol_session *ss = &c->sol->sessions[s];
+        if (gid && ss->group && ss->date >= h && strcmp(ss->group, gid) == 0)
+            n[((ss->date - h) / 7) & 1]++;
+    }
+    return n[1] > n[0];
+}
+
 static void check_group_entries(ctx *c)
 {
     const model_instance *inst = c->inst;
@@ -183,7 +198,7 @@ static void check_group_entries(ctx *c)
         ginfo *gi = &c->gi[i];
         gi->g = gi->t = gi->day = gi->start = gi->end = gi->room = gi->sub = -1;
         gi->fac[0] = gi->fac[1] = -1;
-        gi->parity = sg->week_parity & 1;
+        gi->parity = sg->week_parity_absent ? session_parity(c, sg->id) : sg->week_parity & 1;
         int g = model_idmap_get(&c->groups, sg->id);
         if (g < 0) {
             V(1, "group", sg->id, "the solution lists group %s, which the instance does not offer",
@@ -256,7 +271,8 @@ static void check_slot_and_room(ctx *c, int i)
               sg->end >= 0 ? e : "(none)", ty->id, ty->duration_min, x);
         }
     }
-    if (ty->cadence == MODEL_BIWEEKLY && sg->week_parity != 0 && sg->week_parity != 1)
+    if (ty->cadence == MODEL_BIWEEKLY && !sg->week_parity_absent && sg->week_parity != 0 &&
+        sg->week_parity != 1)
         V(2, "group", id, "biweekly group %s has week_parity %d (must be 0 or 1)", id,
           sg->week_parity);
     if (ty->modality != MODEL_IN_PERSON)
@@ -442,9 +458,10 @@ static void check_pairs(ctx *c)
                     }
                 }
             }
-            /* Rule 5: a's substitute leads b at an overlapping time. */
+            /* Rule 5: a's substitute leads b at an overlapping time (no
+             * min_break_min: rule 5 does not ask for it). */
             if (a->sub >= 0 && leads(b, a->sub) &&
-                overlaps(a->start, a->end, b->start, b->end, mb))
+                overlaps(a->start, a->end, b->start, b->end, 0))
                 V(5, "facilitator", inst->facilitators[a->sub].id,
                   "substitute %s of %s (%s) leads %s (%s) at an overlapping time in the same weeks",
                   inst->facilitators[a->sub].id, sgid(c, i), b1, sgid(c, j), b2);
@@ -828,10 +845,12 @@ static int sref_cmp(const void *a, const void *b)
     return (x->s > y->s) - (x->s < y->s);
 }
 
-/* One facilitator leading one dated session. */
+/* One facilitator leading one dated session, at the session's own time. */
 typedef struct lead {
     int f, date, start, end, gi;
-    bool cover;
+    int pos;    /* index among the group's sessions on open dates; -1 on a closed date */
+    bool cover; /* standing in for someone on time off */
+    bool moved; /* the session's time differs from its group's */
 } lead;
 
 static int lead_cmp(const void *a, const void *b)
@@ -846,41 +865,79 @@ static int lead_cmp(const void *a, const void *b)
     return (x->gi > y->gi) - (x->gi < y->gi);
 }
 
-typedef struct leadvec {
-    lead *a;
-    int n, cap;
-} leadvec;
+/* One room in use by one dated session. */
+typedef struct ruse {
+    int room, date, start, end, gi;
+    bool moved; /* time or room differs from its group's */
+} ruse;
 
-static void lead_push(ctx *c, leadvec *l, lead x)
+static int ruse_cmp(const void *a, const void *b)
+{
+    const ruse *x = a, *y = b;
+    if (x->room != y->room)
+        return x->room < y->room ? -1 : 1;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->gi > y->gi) - (x->gi < y->gi);
+}
+
+/* A role of a session marked uncovered, judged once every lead is known. */
+typedef struct uncov {
+    int gi, s, pos, date, start, end, role;
+} uncov;
+
+/* A growable array of fixed-size elements. */
+typedef struct vec {
+    void *a;
+    int n, cap;
+} vec;
+
+static void vec_push(ctx *c, vec *v, const void *x, size_t size)
 {
     if (c->err)
         return;
-    if (l->n == l->cap) {
-        int ncap = l->cap ? l->cap * 2 : 64;
-        lead *na = realloc(l->a, (size_t)ncap * sizeof *na);
+    if (v->n == v->cap) {
+        int ncap = v->cap ? v->cap * 2 : 64;
+        void *na = realloc(v->a, (size_t)ncap * size);
         if (!na) {
             c->err = MODEL_ENOMEM;
             return;
         }
-        l->a = na;
-        l->cap = ncap;
+        v->a = na;
+        v->cap = ncap;
     }
-    l->a[l->n++] = x;
+    memcpy((char *)v->a + (size_t)v->n * size, x, size);
+    v->n++;
 }
 
-/* Coverage of one session on an expected date (rule 6).  Records leads
- * and, per coverer, the consecutive-cover run. */
-static void check_session_cover(ctx *c, int i, const model_sol_session *ss, int pos, leadvec *ld,
-                                int *run_len, int *run_pos, int *run_grp)
+/* What the dated checks collect over every session. */
+typedef struct dated {
+    vec leads;  /* lead */
+    vec rooms;  /* ruse */
+    vec uncov;  /* uncov */
+    int *run_len, *run_pos, *run_grp; /* per facilitator: consecutive covers */
+} dated;
+
+#define LEADS(d) ((lead *)(d)->leads.a)
+
+/* A session's own time: its start and end when usable, else the group's. */
+static void session_time(const ctx *c, int i, const model_sol_session *ss, int *start, int *end)
 {
-    const model_instance *inst = c->inst;
     const ginfo *gi = &c->gi[i];
-    const model_group_type *ty = gtype(c, gi);
+    *start = ss->start >= 0 && ss->start < 24 * 60 ? ss->start : gi->start;
+    *end = ss->end > *start ? ss->end : *start + gtype(c, gi)->duration_min;
+}
+
+/* Facilitators listed on a session (known, each once) into sf; reports
+ * unknown and repeated ones.  Returns how many. */
+static int session_leads(ctx *c, int i, const model_sol_session *ss, const char *ent, int sf[8])
+{
     const char *id = sgid(c, i);
-    char ds[11], ent[160], b1[32];
+    char ds[11];
     date_str(ds, ss->date);
-    snprintf(ent, sizeof ent, "%s@%s", id, ds);
-    int sf[8], nsf = 0;
+    int nsf = 0;
     for (int k = 0; k < ss->facilitators.n; k++) {
         const char *fid = ss->facilitators.items[k];
         int f = model_idmap_get(&c->facs, fid);
@@ -899,6 +956,42 @@ static void check_session_cover(ctx *c, int i, const model_sol_session *ss, int 
         if (nsf < 8)
             sf[nsf++] = f;
     }
+    return nsf;
+}
+
+/* The session's room in use at its own time (in person, known room). */
+static void record_room(ctx *c, int i, const model_sol_session *ss, int st, int en, dated *dt)
+{
+    const ginfo *gi = &c->gi[i];
+    if (gtype(c, gi)->modality != MODEL_IN_PERSON || !ss->room)
+        return;
+    int r = model_idmap_get(&c->rooms, ss->room);
+    if (r < 0)
+        return;
+    ruse u = {r, ss->date, st, en, i, st != gi->start || en != gi->end || r != gi->room};
+    vec_push(c, &dt->rooms, &u, sizeof u);
+}
+
+/* Coverage of one session on a meeting date (rule 6).  pos is its index
+ * among the group's sessions on open dates (-1 on a closed date).  Records
+ * leads, room use, uncovered roles and, per coverer, the consecutive-cover
+ * run. */
+static void check_session_cover(ctx *c, int i, int s, int pos, dated *dt)
+{
+    const model_instance *inst = c->inst;
+    const model_sol_session *ss = &c->sol->sessions[s];
+    const ginfo *gi = &c->gi[i];
+    const model_group_type *ty = gtype(c, gi);
+    const char *id = sgid(c, i);
+    char ds[11], ent[160], b1[32];
+    date_str(ds, ss->date);
+    snprintf(ent, sizeof ent, "%s@%s", id, ds);
+    int st, en;
+    session_time(c, i, ss, &st, &en);
+    bool moved = st != gi->start || en != gi->end;
+    record_room(c, i, ss, st, en, dt);
+    int sf[8];
+    int nsf = session_leads(c, i, ss, ent, sf);
     int absent[2], nabs = 0;
     for (int k = 0; k < 2; k++) {
         int r = gi->fac[k];
@@ -925,7 +1018,7 @@ static void check_session_cover(ctx *c, int i, const model_sol_session *ss, int 
         if (!leads(gi, sf[q]))
             cov[ncov++] = sf[q];
         else
-            lead_push(c, ld, (lead){sf[q], ss->date, gi->start, gi->end, i, false});
+            vec_push(c, &dt->leads, &(lead){sf[q], ss->date, st, en, i, pos, false, moved}, sizeof(lead));
     if (nabs == 0) {
         for (int q = 0; q < ncov; q++)
             V(6, "session", ent,
@@ -985,10 +1078,19 @@ static void check_session_cover(ctx *c, int i, const model_sol_session *ss, int 
             role_of[1] = 0;
         }
     }
+    if (ss->uncovered)
+        for (int x = 0; x < nabs; x++) {
+            bool filled = false;
+            for (int q = 0; q < used; q++)
+                filled |= role_of[q] == absent[x];
+            if (!filled)
+                vec_push(c, &dt->uncov,
+                         &(uncov){i, s, pos, ss->date, st, en, absent[x]}, sizeof(uncov));
+        }
     for (int q = 0; q < ncov; q++) {
         int f = cov[q];
         const model_facilitator *fa = &inst->facilitators[f];
-        lead_push(c, ld, (lead){f, ss->date, gi->start, gi->end, i, true});
+        vec_push(c, &dt->leads, &(lead){f, ss->date, st, en, i, pos, true, moved}, sizeof(lead));
         if (role_of[q] >= 0) {
             int role = role_of[q];
             const model_strlist *need = role == 0 ? &ty->required_credentials
@@ -1005,11 +1107,15 @@ static void check_session_cover(ctx *c, int i, const model_sol_session *ss, int 
         if (model_facilitator_off(inst, f, ss->date))
             V(6, "facilitator", fa->id, "%s covers %s on %s but is on time off that day", fa->id,
               id, ds);
-        if (!model_windows_fit(fa->available, fa->n_available, gi->day, gi->start,
-                               ty->duration_min))
+        int wd = model_date_weekday(ss->date);
+        if (!model_windows_fit(fa->available, fa->n_available, wd, st, en - st))
             V(6, "facilitator", fa->id, "%s covers %s on %s but is not available at %s", fa->id,
-              id, ds, slot_str(b1, gi->day, gi->start, gi->end));
-        /* Consecutive covers of this group by the same person. */
+              id, ds, slot_str(b1, wd, st, en));
+        /* Consecutive covers of this group by the same person (sessions
+         * on closed dates aside). */
+        if (pos < 0)
+            continue;
+        int *run_len = dt->run_len, *run_pos = dt->run_pos, *run_grp = dt->run_grp;
         if (run_grp[f] == i && run_pos[f] == pos - 1)
             run_len[f]++;
         else
@@ -1023,16 +1129,33 @@ static void check_session_cover(ctx *c, int i, const model_sol_session *ss, int 
     }
 }
 
-static void check_group_sessions(ctx *c, int i, const sref *blk, int nb, leadvec *ld,
-                                 int *run_len, int *run_pos, int *run_grp, int *dates, char *seen)
+/* Dates a group meets on over the horizon, closed ones included, into
+ * dates (at most W); open[e] = index of dates[e] among the open ones, or -1
+ * when closed.  Returns how many. */
+static int meeting_dates(const ctx *c, int i, int *dates, int *open)
+{
+    const model_instance *inst = c->inst;
+    const ginfo *gi = &c->gi[i];
+    int n = 0, k = 0;
+    for (int w = 0; w < inst->program.horizon_weeks; w++) {
+        if (!model_meets_in_week(gtype(c, gi)->cadence, gi->parity, w))
+            continue;
+        dates[n] = inst->program.horizon_start + 7 * w + gi->day;
+        open[n] = model_date_closed(inst, dates[n]) ? -1 : k++;
+        n++;
+    }
+    return n;
+}
+
+static void check_group_sessions(ctx *c, int i, const sref *blk, int nb, dated *dt, int *dates,
+                                 int *open, char *seen)
 {
     const model_instance *inst = c->inst;
     const ginfo *gi = &c->gi[i];
     const model_sol_group *sg = &c->sol->groups[i];
     const model_group_type *ty = gtype(c, gi);
     const char *id = sgid(c, i);
-    int W = inst->program.horizon_weeks;
-    int ne = model_session_dates(inst, gi->day, ty->cadence, gi->parity, dates, W);
+    int ne = meeting_dates(c, i, dates, open);
     memset(seen, 0, (size_t)(ne > 0 ? ne : 1));
     char bad[200] = "", mism[200] = "";
     int nbad = 0, nmism = 0;
@@ -1041,31 +1164,30 @@ static void check_group_sessions(ctx *c, int i, const sref *blk, int nb, leadvec
         char ds[11], ent[160];
         date_str(ds, ss->date);
         snprintf(ent, sizeof ent, "%s@%s", id, ds);
-        if (model_date_closed(inst, ss->date)) {
+        /* Reported, and the session's other checks still run. */
+        if (model_date_closed(inst, ss->date))
             V(10, "session", ent, "group %s has a session on %s, a closed date", id, ds);
-            continue;
-        }
-        int pos = -1;
-        for (int e = 0; e < ne && pos < 0; e++)
-            if (dates[e] == ss->date)
-                pos = e;
-        if (pos < 0) {
+        int e = -1;
+        for (int x = 0; x < ne && e < 0; x++)
+            if (dates[x] == ss->date)
+                e = x;
+        if (e < 0) {
             nbad++;
             list_add(bad, sizeof bad, ds);
             continue;
         }
-        if (seen[pos]) {
+        if (seen[e]) {
             V(6, "session", ent, "group %s has its session of %s listed twice", id, ds);
             continue;
         }
-        seen[pos] = 1;
+        seen[e] = 1;
         bool room_ok = ty->modality != MODEL_IN_PERSON ||
                        (ss->room && sg->room && strcmp(ss->room, sg->room) == 0);
         if (ss->start != sg->start || ss->end != sg->end || !room_ok) {
             nmism++;
             list_add(mism, sizeof mism, ds);
         }
-        check_session_cover(c, i, ss, pos, ld, run_len, run_pos, run_grp);
+        check_session_cover(c, i, blk[k].s, open[e], dt);
     }
     if (nbad)
         V(6, "group", id,
@@ -1079,8 +1201,11 @@ static void check_group_sessions(ctx *c, int i, const sref *blk, int nb, leadvec
           "%d session(s) of %s (%s) differ from the group's start, end or room", nmism, id, mism);
     char miss[200] = "";
     int nmiss = 0;
+    int nopen = 0;
     for (int e = 0; e < ne; e++)
-        if (!seen[e]) {
+        nopen += open[e] >= 0;
+    for (int e = 0; e < ne; e++)
+        if (!seen[e] && open[e] >= 0) {
             char ds[11];
             nmiss++;
             list_add(miss, sizeof miss, date_str(ds, dates[e]));
@@ -1088,21 +1213,56 @@ static void check_group_sessions(ctx *c, int i, const sref *blk, int nb, leadvec
     if (nmiss)
         V(6, "group", id,
           "%d of the %d sessions of %s are missing from sessions[] (%s); sessions are never dropped",
-          nmiss, ne, id, miss);
+          nmiss, nopen, id, miss);
+}
+
+/* Overlapping leads of one facilitator on one date, at the sessions' own
+ * times: a cover clashing with anything is rule 6; two regular sessions
+ * clashing only because one was moved is rule 4 (the weekly template's
+ * clashes are reported by check_pairs). */
+static void check_lead_pair(ctx *c, const lead *u, const lead *v)
+{
+    int mb = c->inst->settings.min_break_min;
+    if (!(u->cover || v->cover || u->moved || v->moved) ||
+        !overlaps(u->start, u->end, v->start, v->end, mb))
+        return;
+    const char *fid = c->inst->facilitators[u->f].id;
+    char ds[11], b1[32], b2[32];
+    date_str(ds, u->date);
+    int wd = model_date_weekday(u->date);
+    const char *tight = overlaps(u->start, u->end, v->start, v->end, 0) ? "" : " (min_break_min)";
+    if (!u->cover && !v->cover) {
+        V(4, "facilitator", fid, "facilitator %s leads %s (%s) and %s (%s) at overlapping times on %s%s",
+          fid, sgid(c, u->gi), slot_str(b1, wd, u->start, u->end), sgid(c, v->gi),
+          slot_str(b2, wd, v->start, v->end), ds, tight);
+        return;
+    }
+    const lead *cv = u->cover ? u : v, *ot = u->cover ? v : u;
+    V(6, "facilitator", fid, "%s covers %s on %s (%s) while %s %s (%s) at an overlapping time%s",
+      fid, sgid(c, cv->gi), ds, slot_str(b1, wd, cv->start, cv->end),
+      ot->cover ? "also covering" : "leading", sgid(c, ot->gi),
+      slot_str(b2, wd, ot->start, ot->end), tight);
+}
+
+static int week_of(const model_instance *inst, int date)
+{
+    return (int)floor((date - inst->program.horizon_start) / 7.0);
 }
 
 /* Dated checks per facilitator: caps (rule 4, or rule 6 when covers take
- * part) and covers overlapping other sessions (rule 6). */
-static void check_dated_leads(ctx *c, leadvec *ld)
+ * part) and clashes (check_lead_pair).  Leaves the leads sorted by
+ * facilitator, date and start. */
+static void check_dated_leads(ctx *c, dated *dt)
 {
     const model_instance *inst = c->inst;
-    int mb = inst->settings.min_break_min;
-    if (ld->n == 0)
+    lead *ld = LEADS(dt);
+    int n = dt->leads.n;
+    if (n == 0)
         return;
-    qsort(ld->a, (size_t)ld->n, sizeof *ld->a, lead_cmp);
-    for (int a = 0; a < ld->n;) {
-        int f = ld->a[a].f, b = a;
-        while (b < ld->n && ld->a[b].f == f)
+    qsort(ld, (size_t)n, sizeof *ld, lead_cmp);
+    for (int a = 0; a < n;) {
+        int f = ld[a].f, b = a;
+        while (b < n && ld[b].f == f)
             b++;
         const char *fid = inst->facilitators[f].id;
         int capd = model_facilitator_max_per_day(inst, f);
@@ -1110,41 +1270,29 @@ static void check_dated_leads(ctx *c, leadvec *ld)
         /* Per date. */
         for (int x = a; x < b;) {
             int y = x, ncover = 0;
-            while (y < b && ld->a[y].date == ld->a[x].date)
-                ncover += ld->a[y++].cover;
-            char ds[11], b1[32], b2[32];
-            date_str(ds, ld->a[x].date);
-            if (y - x > capd && (ncover > 0 || !c->tflag_day[f * 7 + model_date_weekday(ld->a[x].date)])) {
+            while (y < b && ld[y].date == ld[x].date)
+                ncover += ld[y++].cover;
+            char ds[11];
+            date_str(ds, ld[x].date);
+            if (y - x > capd && (ncover > 0 || !c->tflag_day[f * 7 + model_date_weekday(ld[x].date)])) {
                 char names[256] = "";
                 for (int k = x; k < y; k++)
-                    list_add(names, sizeof names, sgid(c, ld->a[k].gi));
+                    list_add(names, sizeof names, sgid(c, ld[k].gi));
                 V(ncover ? 6 : 4, "facilitator", fid,
                   "facilitator %s leads %d sessions on %s (%s%s); max_per_day is %d", fid, y - x,
                   ds, names, ncover ? ", including covers" : "", capd);
             }
             for (int p = x; p < y; p++)
-                for (int q = p + 1; q < y; q++) {
-                    const lead *u = &ld->a[p], *v = &ld->a[q];
-                    if (!(u->cover || v->cover) || !overlaps(u->start, u->end, v->start, v->end, mb))
-                        continue;
-                    const lead *cv = u->cover ? u : v, *ot = u->cover ? v : u;
-                    int wd = model_date_weekday(u->date);
-                    V(6, "facilitator", fid,
-                      "%s covers %s on %s (%s) while %s %s (%s) at an overlapping time%s", fid,
-                      sgid(c, cv->gi), ds, slot_str(b1, wd, cv->start, cv->end),
-                      ot->cover ? "also covering" : "leading", sgid(c, ot->gi),
-                      slot_str(b2, wd, ot->start, ot->end),
-                      overlaps(u->start, u->end, v->start, v->end, 0) ? "" : " (min_break_min)");
-                }
+                for (int q = p + 1; q < y; q++)
+                    check_lead_pair(c, &ld[p], &ld[q]);
             x = y;
         }
         /* Per horizon week. */
         for (int x = a; x < b;) {
-            int wk = (int)floor((ld->a[x].date - inst->program.horizon_start) / 7.0);
+            int wk = week_of(inst, ld[x].date);
             int y = x, ncover = 0;
-            while (y < b &&
-                   (int)floor((ld->a[y].date - inst->program.horizon_start) / 7.0) == wk)
-                ncover += ld->a[y++].cover;
+            while (y < b && week_of(inst, ld[y].date) == wk)
+                ncover += ld[y++].cover;
             if (y - x > capw && (ncover > 0 || !c->tflag_week[f])) {
                 char ds[11];
                 V(ncover ? 6 : 4, "facilitator", fid,
@@ -1158,6 +1306,110 @@ static void check_dated_leads(ctx *c, leadvec *ld)
     }
 }
 
+/* Rule 2 on dates: a room hosting two sessions at overlapping own times,
+ * where one of them was moved (time or room) from its group's template
+ * (template clashes are reported by check_pairs). */
+static void check_dated_rooms(ctx *c, dated *dt)
+{
+    ruse *ru = dt->rooms.a;
+    int n = dt->rooms.n;
+    if (n == 0)
+        return;
+    qsort(ru, (size_t)n, sizeof *ru, ruse_cmp);
+    for (int x = 0; x < n; x++)
+        for (int y = x + 1; y < n && ru[y].room == ru[x].room && ru[y].date == ru[x].date; y++) {
+            const ruse *u = &ru[x], *v = &ru[y];
+            if (!(u->moved || v->moved) || !overlaps(u->start, u->end, v->start, v->end, 0))
+                continue;
+            char ds[11], b1[32], b2[32];
+            int wd = model_date_weekday(u->date);
+            const char *rid = c->inst->rooms[u->room].id;
+            V(2, "room", rid, "room %s hosts %s (%s) and %s (%s) at overlapping times on %s", rid,
+              sgid(c, u->gi), slot_str(b1, wd, u->start, u->end), sgid(c, v->gi),
+              slot_str(b2, wd, v->start, v->end), date_str(ds, u->date));
+        }
+}
+
+/* True when f covers session pos of group gi (leads of f are ld[a..b)). */
+static bool covers_at(const lead *ld, int a, int b, int gi, int pos)
+{
+    for (int k = a; k < b; k++)
+        if (ld[k].cover && ld[k].gi == gi && ld[k].pos == pos)
+            return true;
+    return false;
+}
+
+/* Could f have taken role u->role of the uncovered session u (rule 6):
+ * not one of the group's facilitators nor listed on it, credentialed for
+ * the role, not on time off, available at the session's time, leading
+ * nothing then (min_break_min), within max_per_day and max_per_week
+ * counting what f leads and covers, and not making more than
+ * max_consecutive_cover consecutive covers of the group? */
+static bool could_cover(const ctx *c, const dated *dt, const uncov *u, int f)
+{
+    const model_instance *inst = c->inst;
+    const ginfo *gi = &c->gi[u->gi];
+    const model_group_type *ty = gtype(c, gi);
+    const model_facilitator *fa = &inst->facilitators[f];
+    const model_sol_session *ss = &c->sol->sessions[u->s];
+    if (leads(gi, f) || model_strlist_find(&ss->facilitators, fa->id) >= 0 ||
+        model_facilitator_off(inst, f, u->date) ||
+        !model_facilitator_holds(fa, u->role == 0 ? &ty->required_credentials
+                                                  : &ty->cofacilitator_credentials) ||
+        !model_windows_fit(fa->available, fa->n_available, model_date_weekday(u->date), u->start,
+                           u->end - u->start))
+        return false;
+    const lead *ld = LEADS(dt);
+    int a = 0, n = dt->leads.n, wk = week_of(inst, u->date);
+    while (a < n && ld[a].f < f)
+        a++;
+    int b = a, nday = 0, nweek = 0;
+    for (; b < n && ld[b].f == f; b++) {
+        if (ld[b].date == u->date) {
+            nday++;
+            if (overlaps(u->start, u->end, ld[b].start, ld[b].end, inst->settings.min_break_min))
+                return false;
+        }
+        nweek += week_of(inst, ld[b].date) == wk;
+    }
+    if (nday + 1 > model_facilitator_max_per_day(inst, f) ||
+        nweek + 1 > model_facilitator_max_per_week(inst, f))
+        return false;
+    if (u->pos < 0)
+        return true;
+    int run = 1;
+    for (int p = u->pos - 1; p >= 0 && covers_at(ld, a, b, u->gi, p); p--)
+        run++;
+    for (int p = u->pos + 1; covers_at(ld, a, b, u->gi, p); p++)
+        run++;
+    return run <= inst->settings.max_consecutive_cover;
+}
+
+/* Rule 6: a session may be marked uncovered only when no one could cover
+ * it: the substitute first, then every other facilitator. */
+static void check_uncovered(ctx *c, const dated *dt)
+{
+    const model_instance *inst = c->inst;
+    const uncov *un = dt->uncov.a;
+    for (int k = 0; k < dt->uncov.n; k++) {
+        const uncov *u = &un[k];
+        const ginfo *gi = &c->gi[u->gi];
+        int who = gi->sub >= 0 && could_cover(c, dt, u, gi->sub) ? gi->sub : -1;
+        for (int f = 0; f < inst->n_facilitators && who < 0; f++)
+            if (could_cover(c, dt, u, f))
+                who = f;
+        if (who < 0)
+            continue;
+        char ds[11], ent[160];
+        const char *id = sgid(c, u->gi);
+        snprintf(ent, sizeof ent, "%s@%s", id, date_str(ds, u->date));
+        V(6, "session", ent,
+          "session of %s on %s is marked uncovered, but %s (%s) could cover the %s: credentialed, available, free and within caps",
+          id, ds, inst->facilitators[who].id, who == gi->sub ? "its substitute" : "not its substitute",
+          u->role == 0 ? "primary facilitator" : "co-facilitator");
+    }
+}
+
 static void check_sessions(ctx *c)
 {
     const model_instance *inst = c->inst;
@@ -1165,15 +1417,19 @@ static void check_sessions(ctx *c)
     int ns = sol->n_sessions, nf = inst->n_facilitators, W = inst->program.horizon_weeks;
     sref *refs = malloc((size_t)(ns > 0 ? ns : 1) * sizeof *refs);
     int *run = malloc((size_t)(nf > 0 ? nf : 1) * 3 * sizeof *run);
-    int *dates = malloc((size_t)(W > 0 ? W : 1) * sizeof *dates);
+    int *dates = malloc((size_t)(W > 0 ? W : 1) * 2 * sizeof *dates);
     char *seen = malloc((size_t)(W > 0 ? W : 1));
-    leadvec ld = {0};
+    dated dt;
+    memset(&dt, 0, sizeof dt);
     if (!refs || !run || !dates || !seen) {
         c->err = MODEL_ENOMEM;
         goto out;
     }
     for (int f = 0; f < nf * 3; f++)
         run[f] = -2;
+    dt.run_len = run;
+    dt.run_pos = run + nf;
+    dt.run_grp = run + 2 * nf;
     int nr = 0;
     for (int s = 0; s < ns; s++) {
         const model_sol_session *ss = &sol->sessions[s];
@@ -1211,18 +1467,23 @@ static void check_sessions(ctx *c)
         while (b < nr && refs[b].gi == i)
             b++;
         if (timed(&c->gi[i]))
-            check_group_sessions(c, i, refs + k, b - k, &ld, run, run + nf, run + 2 * nf, dates,
-                                 seen);
+            check_group_sessions(c, i, refs + k, b - k, &dt, dates, dates + (W > 0 ? W : 1), seen);
         k = b;
     }
     if (!c->err)
-        check_dated_leads(c, &ld);
+        check_dated_leads(c, &dt);
+    if (!c->err)
+        check_dated_rooms(c, &dt);
+    if (!c->err)
+        check_uncovered(c, &dt);
 out:
     free(refs);
     free(run);
     free(dates);
     free(seen);
-    free(ld.a);
+    free(dt.leads.a);
+    free(dt.rooms.a);
+    free(dt.uncov.a);
 }
 
 /* ------------------------------------------------------------ metrics */

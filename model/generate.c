@@ -1400,8 +1400,8 @@ static int build_witness_solution(gen *G, gplan *gp, int ng, model_solution **ou
         nsess += model_session_dates(inst, g->day, inst->types[g->type].cadence, 0, NULL, 0);
     }
     /* Sessions as scheduled, led by the regular facilitators; where one is
-     * on time off the session is reported uncovered (rule 6 allows that; the
-     * witness only proves feasibility, the planner searches for covers). */
+     * on time off, model_solution_cover below finds a stand-in (rule 6
+     * allows uncovered only when nobody can cover). */
     sol->sessions = calloc((size_t)(nsess ? nsess : 1), sizeof *sol->sessions);
     int *dates = malloc(sizeof(int) * (size_t)(inst->program.horizon_weeks + 1));
     if (!sol->sessions || !dates) {
@@ -1436,7 +1436,7 @@ static int build_witness_solution(gen *G, gplan *gp, int ng, model_solution **ou
         }
     }
     free(dates);
-    if (G->oom) {
+    if (G->oom || model_solution_cover(inst, sol) != MODEL_OK) {
         model_solution_destroy(sol);
         return MODEL_ENOMEM;
     }

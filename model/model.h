@@ -391,6 +391,10 @@ typedef struct model_sol_group {
     model_strlist members;      /* existing occupying members and new ones */
     model_strlist new_members;
     int week_parity;     /* biweekly: meets in weeks w with w % 2 == parity */
+    bool week_parity_absent; /* the file did not give week_parity (not a SPEC
+                                field; other tools' plans lack it): read as 0,
+                                and model_check takes the parity the group's
+                                sessions show instead */
 } model_sol_group;
 
 typedef struct model_sol_session {
@@ -546,6 +550,23 @@ int model_objective_terms_compute(const model_instance *inst, const model_soluti
 
 /* Sum of the six terms (the objective value). */
 double model_objective_total(const model_objective_terms *t);
+
+/* Cover time off in sol's sessions (SPEC rule 6; model/cover.c), for
+ * plans built outside the planner.  Sessions are taken by date and start;
+ * in each one marked uncovered, every role whose regular facilitator (the
+ * group's facilitators[0] or [1]) is on time off that date and is not
+ * already filled by a listed stand-in gets the designated substitute, else
+ * the first facilitator (instance order) who is not one of the group's
+ * facilitators nor listed on the session, holds the role's credentials, is
+ * not on time off, is available at the session's time, leads nothing
+ * overlapping it (min_break_min), stays within max_per_day and
+ * max_per_week counting what they lead and cover, and would not cover
+ * more than max_consecutive_cover consecutive sessions of the group.  A
+ * stand-in is appended to facilitators (the first also to covered_by);
+ * uncovered stays true only when some role found nobody.  Returns
+ * MODEL_OK, MODEL_EINVAL (NULL argument) or MODEL_ENOMEM (sol may then
+ * hold some covers already, each valid). */
+int model_solution_cover(const model_instance *inst, model_solution *sol);
 
 /* ------------------------------------------------------------------ */
 /* Independent checker (model/check.c): every hard rule 1-10 of the    */

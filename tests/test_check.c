@@ -8,6 +8,7 @@
  * schedule that keeps every rule.  Each test below breaks exactly one rule
  * of a copy of it and expects the checker to name that rule and no other. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -475,6 +476,9 @@ Test(check, rule6_max_consecutive_cover)
 
 Test(check, rule6_uncovered_session_is_allowed_but_counted)
 {
+    /* f-ana is off on 2025-01-21; f-cat (the only other DBT holder) too, so
+     * nobody can cover dbt-1 that day. */
+    add_time_off("f-cat", "2025-01-21", "2025-01-21");
     model_sol_session *s = sess("dbt-1", "2025-01-21");
     const char *facs[] = {"f-ben"};
     set_list(&s->facilitators, 1, facs);
@@ -487,6 +491,183 @@ Test(check, rule6_uncovered_session_is_allowed_but_counted)
     cr_expect_eq(r.metrics.member_sessions, 24 - 4);
     cr_expect_gt(r.n_mismatches, 0, "the reported metrics no longer match");
     model_check_report_free(&r);
+}
+
+Test(check, rule6_uncovered_though_the_substitute_is_free)
+{
+    /* SPEC rule 6 allows uncovered only when no one can cover: f-cat, the
+     * substitute, is credentialed, available and free on 2025-01-21. */
+    model_sol_session *s = sess("dbt-1", "2025-01-21");
+    const char *facs[] = {"f-ben"};
+    set_list(&s->facilitators, 1, facs);
+    set_str(&s->covered_by, NULL);
+    s->uncovered = true;
+    expect_only(6);
+    cr_expect(reported(6, "uncovered", "f-cat"));
+}
+
+Test(check, rule6_uncovered_though_another_facilitator_is_free)
+{
+    /* tele-1 on 2025-01-20: f-cat (its facilitator) and f-dan (its
+     * substitute) are off, f-ana (CBT) is off that week and f-ben (CBT) is
+     * not available on mondays: nobody can cover, uncovered is right.
+     * Give f-ben monday evenings and he could: rule 6. */
+    add_time_off("f-cat", "2025-01-20", "2025-01-20");
+    add_time_off("f-dan", "2025-01-20", "2025-01-20");
+    model_sol_session *s = sess("tele-1", "2025-01-20");
+    model_strlist_free(&s->facilitators);
+    s->uncovered = true;
+    expect_only(0);
+    model_facilitator *ben = &inst->facilitators[model_find_facilitator(inst, "f-ben")];
+    model_window *na = realloc(ben->available, (size_t)(ben->n_available + 1) * sizeof *na);
+    cr_assert_not_null(na);
+    ben->available = na;
+    ben->available[ben->n_available++] = (model_window){0, tmin("09:00"), tmin("20:00")};
+    expect_only(6);
+    cr_expect(reported(6, "uncovered", "f-ben"));
+}
+
+Test(check, rule5_substitute_needs_no_min_break)
+{
+    /* Rule 5 asks that the substitute not lead another group at an
+     * overlapping time; min_break_min (rule 4) is not part of it.  f-ana
+     * leads dbt-1 until 11:30 and substitutes for cbt-1 at 13:00. */
+    inst->settings.min_break_min = 120;
+    expect_only(0);
+}
+
+Test(check, rule10_closed_date_session_is_still_checked)
+{
+    /* A session on a closed date is reported (rule 10) and its other
+     * faults still are: f-dan is not one of dbt-1's facilitators. */
+    copy_session("dbt-1", "2025-01-07", "2025-01-14");
+    const char *facs[] = {"f-ana", "f-dan"};
+    set_list(&sess("dbt-1", "2025-01-14")->facilitators, 2, facs);
+    model_check_report r;
+    cr_assert_eq(model_check(inst, sol, &r), MODEL_OK);
+    print_report(&r);
+    bool r10 = false, r6 = false;
+    for (int i = 0; i < r.n_violations; i++) {
+        r10 |= r.violations[i].rule == 10;
+        r6 |= r.violations[i].rule == 6 && strstr(r.violations[i].message, "f-dan") &&
+              strstr(r.violations[i].message, "2025-01-14");
+    }
+    cr_expect(r10, "the closed date is reported");
+    cr_expect(r6, "the stand-in nobody needed on 2025-01-14 is reported too");
+    model_check_report_free(&r);
+}
+
+/* cbt-1 led by f-ana (also primary of dbt-1 tue 10:00-11:30), f-dan its
+ * substitute covering 2025-01-21 when f-ana is off: a valid plan. */
+static void cbt1_led_by_ana(void)
+{
+    model_sol_group *g = grp("cbt-1");
+    const char *facs[] = {"f-ana"}, *cov[] = {"f-dan"};
+    set_list(&g->facilitators, 1, facs);
+    set_str(&g->substitute, "f-dan");
+    sync_sessions("cbt-1");
+    model_sol_session *s = sess("cbt-1", "2025-01-21");
+    set_list(&s->facilitators, 1, cov);
+    set_str(&s->covered_by, "f-dan");
+    expect_only(0);
+}
+
+Test(check, rule4_clash_at_a_sessions_own_time)
+{
+    /* cbt-1's session of 2025-01-07 moved to 11:00-12:00: it differs from
+     * the group (rule 2) and f-ana then leads it while leading dbt-1 until
+     * 11:30 (rule 4), which only the session's own time shows. */
+    cbt1_led_by_ana();
+    model_sol_session *s = sess("cbt-1", "2025-01-07");
+    s->start = tmin("11:00");
+    s->end = tmin("12:00");
+    cr_expect(reported(2, "cbt-1", "differ"));
+    cr_expect(reported(4, "f-ana", "2025-01-07"));
+}
+
+Test(check, rule2_room_clash_at_a_sessions_own_time)
+{
+    /* cbt-1's session of 2025-01-07 moved into room-a at 10:00, where
+     * dbt-1 meets. */
+    model_sol_session *s = sess("cbt-1", "2025-01-07");
+    s->start = tmin("10:00");
+    s->end = tmin("11:00");
+    set_str(&s->room, "room-a");
+    expect_only(2);
+    cr_expect(reported(2, "room-a", "2025-01-07"));
+}
+
+Test(check, rule6_cover_at_a_sessions_own_time)
+{
+    /* f-cat covers dbt-1 on 2025-01-21; that session moved to 19:00-20:30
+     * ends after her hours (tue 08:00-20:00): the coverer's availability
+     * is judged at the session's own time. */
+    model_sol_session *s = sess("dbt-1", "2025-01-21");
+    s->start = tmin("19:00");
+    s->end = tmin("20:30");
+    cr_expect(reported(2, "dbt-1", "differ"));
+    cr_expect(reported(6, "f-cat", "19:00"));
+}
+
+/* The fixture solution as JSON with cbt-1 (biweekly) given without
+ * week_parity and its sessions moved to the dates listed (NULL-ended),
+ * read back as another tool's plan would be. */
+static model_solution *cbt1_without_parity(const char *const *dates)
+{
+    json_error_t err;
+    json_t *root = json_load_file(FIX "solution_valid.json", 0, &err);
+    cr_assert_not_null(root, "%s", err.text);
+    json_t *groups = json_object_get(root, "groups"), *sessions = json_object_get(root, "sessions");
+    size_t k;
+    json_t *e, *tmpl = NULL;
+    json_array_foreach(groups, k, e)
+        if (strcmp(json_string_value(json_object_get(e, "id")), "cbt-1") == 0)
+            json_object_del(e, "week_parity");
+    for (k = json_array_size(sessions); k-- > 0;) {
+        e = json_array_get(sessions, k);
+        if (strcmp(json_string_value(json_object_get(e, "group")), "cbt-1") == 0) {
+            if (!tmpl)
+                tmpl = json_deep_copy(e);
+            json_array_remove(sessions, k);
+        }
+    }
+    cr_assert_not_null(tmpl);
+    for (int d = 0; dates[d]; d++) {
+        json_t *x = json_deep_copy(tmpl);
+        json_object_set_new(x, "date", json_string(dates[d]));
+        json_array_append_new(sessions, x);
+    }
+    json_decref(tmpl);
+    char *text = json_dumps(root, 0);
+    json_decref(root);
+    model_solution *out = NULL;
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(io_solution_parse(text, strlen(text), &out, &d), IO_OK);
+    model_diag_free(&d);
+    free(text);
+    for (int g = 0; g < out->n_groups; g++)
+        cr_expect_eq(out->groups[g].week_parity_absent, strcmp(out->groups[g].id, "cbt-1") == 0);
+    return out;
+}
+
+Test(check, biweekly_without_week_parity_takes_the_sessions_weeks)
+{
+    /* Odd horizon weeks: 2025-01-14 is closed, so 2025-01-28 only. */
+    static const char *const odd[] = {"2025-01-28", NULL};
+    static const char *const even[] = {"2025-01-07", "2025-01-21", NULL};
+    static const char *const mixed[] = {"2025-01-07", "2025-01-21", "2025-01-28", NULL};
+    const char *const *cases[] = {odd, even, mixed};
+    for (int k = 0; k < 3; k++) {
+        model_solution_destroy(sol);
+        sol = cbt1_without_parity(cases[k]);
+        if (k < 2) {
+            expect_only(0);
+        } else {
+            expect_only(6); /* most are even weeks: 01-28 is off its dates */
+            cr_expect(reported(6, "cbt-1", "2025-01-28"));
+        }
+    }
 }
 
 Test(check, rule7_gender_restriction)

@@ -1909,6 +1909,7 @@ static void read_sol_group(rd *r, json_t *e, model_sol_group *g)
     f_strlist_sol(r, e, "members", false, &g->members);
     f_strlist_sol(r, e, "new_members", false, &g->new_members);
     f_int(r, e, "week_parity", false, &g->week_parity);
+    g->week_parity_absent = !json_object_get(e, "week_parity");
 }
 
 static void read_sol_session(rd *r, json_t *e, model_sol_session *s)
