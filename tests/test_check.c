@@ -1567,3 +1567,45 @@ Test(mutation, one_break_per_rule_is_named, .timeout = 120)
                       applied[rule]);
     }
 }
+
+/* The planner's sessions builder (solver/sessions.c) marks a session
+ * uncovered only when nobody could cover it, as the checker judges: a tier
+ * S program where every facilitator is away for two weeks. */
+Test(mutation, planner_marks_uncovered_only_when_nobody_can_cover, .timeout = 120)
+{
+    model_instance *in = NULL;
+    cr_assert_eq(model_generate("S", 2, &in, NULL), MODEL_OK);
+    int W = in->program.horizon_weeks;
+    for (int f = 0; f < in->n_facilitators; f++) {
+        model_facilitator *fa = &in->facilitators[f];
+        model_date_range *na = realloc(fa->time_off, (size_t)(fa->n_time_off + 1) * sizeof *na);
+        cr_assert_not_null(na);
+        fa->time_off = na;
+        int from = in->program.horizon_start + 7 * ((2 * f) % (W - 1));
+        fa->time_off[fa->n_time_off++] = (model_date_range){from, from + 13};
+    }
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(model_instance_validate(in, &d), MODEL_OK);
+    model_diag_free(&d);
+    solver_options o;
+    solver_options_default(&o);
+    o.time_limit_s = 5;
+    model_solution *s = NULL;
+    cr_assert_eq(solver_plan(in, &o, &s), SOLVER_OK);
+    cr_assert(s->status == MODEL_STATUS_OPTIMAL || s->status == MODEL_STATUS_FEASIBLE);
+    int covered = 0, uncovered = 0;
+    for (int k = 0; k < s->n_sessions; k++) {
+        covered += s->sessions[k].covered_by != NULL;
+        uncovered += s->sessions[k].uncovered;
+    }
+    cr_log_info("%d sessions covered, %d uncovered", covered, uncovered);
+    cr_expect_gt(covered, 0, "time off is covered");
+    model_check_report r;
+    cr_assert_eq(model_check(in, s, &r), MODEL_OK);
+    print_report(&r);
+    cr_expect_eq(r.n_violations, 0);
+    model_check_report_free(&r);
+    model_solution_destroy(s);
+    model_instance_destroy(in);
+}
