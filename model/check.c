@@ -1361,8 +1361,13 @@ static bool could_cover(const ctx *c, const dated *dt, const uncov *u, int f)
         return false;
     const lead *ld = LEADS(dt);
     int a = 0, n = dt->leads.n, wk = week_of(inst, u->date);
-    while (a < n && ld[a].f < f)
-        a++;
+    for (int hi = n; a < hi;) { /* first lead of f (sorted by facilitator) */
+        int mid = a + (hi - a) / 2;
+        if (ld[mid].f < f)
+            a = mid + 1;
+        else
+            hi = mid;
+    }
     int b = a, nday = 0, nweek = 0;
     for (; b < n && ld[b].f == f; b++) {
         if (ld[b].date == u->date) {
