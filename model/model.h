@@ -615,8 +615,13 @@ typedef struct model_check_report {
  * covers -> 6 (caps exceeded because of covers too); patients placed ->
  * 7; size, composition, continuing members missing from members[] -> 8.
  * Sessions are checked only on the group's meeting dates (others are
- * reported as such); an uncovered session is legal when flagged.  The instance should be
- * validated (model_instance_validate); ids are looked up by string, the
+ * reported as such), each at its own start, end and room; one on a closed
+ * date is reported (10) and still checked otherwise; an uncovered session
+ * is legal only when flagged and nobody could have covered it (the
+ * substitute or another credentialed facilitator, free and within caps).
+ * A biweekly group read without week_parity (week_parity_absent) takes
+ * the parity its sessions show.  Rule 5 does not add min_break_min.  The
+ * instance should be validated (model_instance_validate); ids are looked up by string, the
  * *_idx fields are not needed.  *out is overwritten; free it with
  * model_check_report_free.  Returns MODEL_OK (also when violations were
  * found), MODEL_EINVAL (NULL argument) or MODEL_ENOMEM (*out empty). */
