@@ -1153,8 +1153,23 @@ Test(elig, edge_cases)
     int rc = io_instance_parse(ELIG_INSTANCE, strlen(ELIG_INSTANCE), &in, &d);
     for (int i = 0; i < d.n_errors; i++)
         cr_log_error("%s: %s", d.errors[i].path, d.errors[i].message);
-    model_diag_free(&d);
     cr_assert_eq(rc, IO_OK);
+    /* validate warns about exactly the patients no type takes (flags aside) */
+    static const char *const fit_none[] = {"w-male", "w-nogender", "t-inperson", "d-parent",
+                                           "r-empty", "a-12", "a-18", "a-unknown"};
+    for (int p = 0; p < in->n_patients; p++) {
+        char path[32];
+        snprintf(path, sizeof path, "patients[%d]", p);
+        bool warned = false, want = false;
+        for (int w = 0; w < d.n_warnings; w++)
+            warned |= strcmp(d.warnings[w].path, path) == 0 &&
+                      strstr(d.warnings[w].message, "fits no group type");
+        for (size_t k = 0; k < sizeof fit_none / sizeof *fit_none; k++)
+            want |= strcmp(in->patients[p].id, fit_none[k]) == 0;
+        cr_expect_eq(warned, want, "validate %s patient %s", warned ? "warns about" : "is silent on",
+                     in->patients[p].id);
+    }
+    model_diag_free(&d);
     static const struct {
         const char *patient, *type;
         model_fit want;
@@ -1193,6 +1208,53 @@ Test(elig, edge_cases)
             expect_same_fit(in, q, u, 0, 17 * 60, "edges");
             expect_same_fit(in, q, u, 0, 18 * 60 + 30, "edges");
         }
+    model_instance_destroy(in);
+}
+
+Test(elig, planner_places_by_the_same_rules, .timeout = 120)
+{
+    /* The edge-case program with one must-run "women" group (min_size 2):
+     * only w-Female and w-FEMALE fit it, so the plan must place both. */
+    const char *empty = "\"groups\": [], \"rooms\": [], \"facilitators\": []";
+    const char *full =
+        "\"groups\": [{\"id\": \"g-w\", \"type\": \"women\"}],"
+        " \"rooms\": [{\"id\": \"r1\", \"capacity\": 8, \"available\":"
+        " [{\"day\": \"mon\", \"from\": \"08:00\", \"to\": \"22:00\"}]}],"
+        " \"facilitators\": [{\"id\": \"f1\", \"available\": [{\"day\": \"mon\", \"from\": \"08:00\","
+        " \"to\": \"22:00\"}]}, {\"id\": \"f2\", \"available\": [{\"day\": \"mon\", \"from\":"
+        " \"08:00\", \"to\": \"22:00\"}]}]";
+    const char *at = strstr(ELIG_INSTANCE, empty);
+    cr_assert_not_null(at);
+    size_t head = (size_t)(at - ELIG_INSTANCE);
+    char *text = malloc(strlen(ELIG_INSTANCE) + strlen(full) + 1);
+    cr_assert_not_null(text);
+    memcpy(text, ELIG_INSTANCE, head);
+    strcpy(text + head, full);
+    strcat(text, at + strlen(empty));
+    model_instance *in = NULL;
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(io_instance_parse(text, strlen(text), &in, &d), IO_OK);
+    model_diag_free(&d);
+    free(text);
+    solver_options o;
+    solver_options_default(&o);
+    o.time_limit_s = 30;
+    model_solution *s = NULL;
+    cr_assert_eq(solver_plan(in, &o, &s), SOLVER_OK);
+    cr_assert(s->status == MODEL_STATUS_OPTIMAL || s->status == MODEL_STATUS_FEASIBLE,
+              "status %s", model_solution_status_name(s->status));
+    cr_assert_eq(s->n_groups, 1);
+    const model_strlist *nm = &s->groups[0].new_members;
+    cr_expect_eq(nm->n, 2);
+    cr_expect_geq(model_strlist_find(nm, "w-Female"), 0);
+    cr_expect_geq(model_strlist_find(nm, "w-FEMALE"), 0);
+    model_check_report r;
+    cr_assert_eq(model_check(in, s, &r), MODEL_OK);
+    print_report(&r);
+    cr_expect_eq(r.n_violations, 0);
+    model_check_report_free(&r);
+    model_solution_destroy(s);
     model_instance_destroy(in);
 }
 
