@@ -210,6 +210,31 @@ static bool reported(int rule, const char *w1, const char *w2)
     return found;
 }
 
+/* A schedule for in from the planner, any valid one (stops at the first:
+ * these tests need a plan, not speed); fails the test without one. */
+static model_solution *plan_first(const model_instance *in)
+{
+    solver_options o;
+    solver_options_default(&o);
+    o.time_limit_s = 30;
+    o.mip_gap = 0.5;
+    model_solution *s = NULL;
+    cr_assert_eq(solver_plan(in, &o, &s), SOLVER_OK);
+    cr_assert(s->status == MODEL_STATUS_OPTIMAL || s->status == MODEL_STATUS_FEASIBLE,
+              "status %s", model_solution_status_name(s->status));
+    return s;
+}
+
+/* Expect the checker to find no violation in s. */
+static void expect_clean(const model_instance *in, const model_solution *s, const char *what)
+{
+    model_check_report r;
+    cr_assert_eq(model_check(in, s, &r), MODEL_OK);
+    print_report(&r);
+    cr_expect_eq(r.n_violations, 0, "%s: %d violation(s)", what, r.n_violations);
+    model_check_report_free(&r);
+}
+
 /* -------------------------------------------------------- valid case */
 
 Test(check, valid_solution_passes)
@@ -1237,23 +1262,13 @@ Test(elig, planner_places_by_the_same_rules, .timeout = 120)
     cr_assert_eq(io_instance_parse(text, strlen(text), &in, &d), IO_OK);
     model_diag_free(&d);
     free(text);
-    solver_options o;
-    solver_options_default(&o);
-    o.time_limit_s = 30;
-    model_solution *s = NULL;
-    cr_assert_eq(solver_plan(in, &o, &s), SOLVER_OK);
-    cr_assert(s->status == MODEL_STATUS_OPTIMAL || s->status == MODEL_STATUS_FEASIBLE,
-              "status %s", model_solution_status_name(s->status));
+    model_solution *s = plan_first(in);
     cr_assert_eq(s->n_groups, 1);
     const model_strlist *nm = &s->groups[0].new_members;
     cr_expect_eq(nm->n, 2);
     cr_expect_geq(model_strlist_find(nm, "w-Female"), 0);
     cr_expect_geq(model_strlist_find(nm, "w-FEMALE"), 0);
-    model_check_report r;
-    cr_assert_eq(model_check(in, s, &r), MODEL_OK);
-    print_report(&r);
-    cr_expect_eq(r.n_violations, 0);
-    model_check_report_free(&r);
+    expect_clean(in, s, "women's group plan");
     model_solution_destroy(s);
     model_instance_destroy(in);
 }
@@ -1559,11 +1574,8 @@ static void mutate_all(const char *what, const model_instance *in, const model_s
 {
     static const mutation muts[11] = {NULL, mut1, mut2, mut3, mut4, mut5,
                                       mut6, mut7, mut8, mut9, mut10};
+    expect_clean(in, s, what);
     model_check_report r;
-    cr_assert_eq(model_check(in, s, &r), MODEL_OK);
-    print_report(&r);
-    cr_expect_eq(r.n_violations, 0, "%s: the unmutated plan is clean", what);
-    model_check_report_free(&r);
     for (int rule = 1; rule <= 10; rule++) {
         model_instance *mi = model_instance_clone(in);
         model_solution *ms = sol_clone(s);
@@ -1603,12 +1615,7 @@ Test(mutation, one_break_per_rule_is_named, .timeout = 120)
 
     cr_assert_eq(io_instance_read_file(COHORT_SOURCE_DIR "/datasets/sample.json", &in, &d), IO_OK);
     model_diag_free(&d);
-    solver_options o;
-    solver_options_default(&o);
-    o.time_limit_s = 30; /* any valid schedule will do: stop at the first one */
-    o.mip_gap = 0.5;
-    cr_assert_eq(solver_plan(in, &o, &s), SOLVER_OK);
-    cr_assert(s->status == MODEL_STATUS_OPTIMAL || s->status == MODEL_STATUS_FEASIBLE);
+    s = plan_first(in);
     mutate_all("sample", in, s, applied);
     model_solution_destroy(s);
     model_instance_destroy(in);
@@ -1651,13 +1658,7 @@ Test(mutation, planner_marks_uncovered_only_when_nobody_can_cover, .timeout = 12
     model_diag_init(&d);
     cr_assert_eq(model_instance_validate(in, &d), MODEL_OK);
     model_diag_free(&d);
-    solver_options o;
-    solver_options_default(&o);
-    o.time_limit_s = 30; /* any valid schedule will do: stop at the first one */
-    o.mip_gap = 0.5;
-    model_solution *s = NULL;
-    cr_assert_eq(solver_plan(in, &o, &s), SOLVER_OK);
-    cr_assert(s->status == MODEL_STATUS_OPTIMAL || s->status == MODEL_STATUS_FEASIBLE);
+    model_solution *s = plan_first(in);
     int covered = 0, uncovered = 0;
     for (int k = 0; k < s->n_sessions; k++) {
         covered += s->sessions[k].covered_by != NULL;
@@ -1665,11 +1666,7 @@ Test(mutation, planner_marks_uncovered_only_when_nobody_can_cover, .timeout = 12
     }
     cr_log_info("%d sessions covered, %d uncovered", covered, uncovered);
     cr_expect_gt(covered, 0, "time off is covered");
-    model_check_report r;
-    cr_assert_eq(model_check(in, s, &r), MODEL_OK);
-    print_report(&r);
-    cr_expect_eq(r.n_violations, 0);
-    model_check_report_free(&r);
+    expect_clean(in, s, "S seed 2 with time off");
     model_solution_destroy(s);
     model_instance_destroy(in);
 }
