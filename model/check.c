@@ -75,21 +75,6 @@ static bool share_week(const model_instance *inst, const ginfo *a, const ginfo *
 
 /* ------------------------------------------------- rules 1, 2, 3, 5, 9 */
 
-/* Week parity of a group whose solution entry does not give week_parity
- * (not a SPEC field): the parity of the horizon weeks its sessions fall
- * in, the one most of them show (0 on a tie or without sessions); sessions
- * in the other weeks are then reported as off their dates. */
-static int session_parity(const ctx *c, const char *gid)
-{
-    int n[2] = {0, 0}, h = c->inst->program.horizon_start;
-    for (int s = 0; s < c->sol->n_sessions; s++) {
-        const model_sol_session *ss = &c->sol->sessions[s];
-        if (gid && ss->group && ss->date >= h && strcmp(ss->group, gid) == 0)
-            n[((ss->date - h) / 7) & 1]++;
-    }
-    return n[1] > n[0];
-}
-
 static void check_group_entries(ctx *c)
 {
     const model_instance *inst = c->inst;
@@ -99,7 +84,7 @@ static void check_group_entries(ctx *c)
         ginfo *gi = &c->gi[i];
         gi->g = gi->t = gi->day = gi->start = gi->end = gi->room = gi->sub = -1;
         gi->fac[0] = gi->fac[1] = -1;
-        gi->parity = sg->week_parity_absent ? session_parity(c, sg->id) : sg->week_parity & 1;
+        gi->parity = model_sol_group_parity(inst, sol, i); /* absent: the sessions' weeks */
         int g = model_idmap_get(&c->groups, sg->id);
         if (g < 0) {
             V(1, "group", sg->id, "the solution lists group %s, which the instance does not offer",

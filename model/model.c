@@ -565,6 +565,20 @@ bool model_windows_fit(const model_window *w, int n, int day, int start, int dur
     return false;
 }
 
+int model_sol_group_parity(const model_instance *inst, const model_solution *sol, int i)
+{
+    const model_sol_group *g = &sol->groups[i];
+    if (!g->week_parity_absent)
+        return g->week_parity & 1;
+    int n[2] = {0, 0}, h = inst->program.horizon_start;
+    for (int s = 0; s < sol->n_sessions; s++) {
+        const model_sol_session *x = &sol->sessions[s];
+        if (g->id && x->group && x->date >= h && strcmp(x->group, g->id) == 0)
+            n[((x->date - h) / 7) & 1]++;
+    }
+    return n[1] > n[0];
+}
+
 bool model_patient_waitlisted(const model_instance *inst, int p)
 {
     const char *id = inst->patients[p].id;

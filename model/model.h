@@ -476,6 +476,12 @@ typedef struct model_solution {
     int n_changes;
 } model_solution;
 
+/* Week parity (0/1) of sol->groups[i]: its week_parity, or when the file
+ * did not give one (week_parity_absent) the parity of the horizon weeks
+ * most of that group's sessions fall in (0 on a tie or without sessions).
+ * Used by the checker and by readers of other tools' plans (baselines). */
+int model_sol_group_parity(const model_instance *inst, const model_solution *sol, int i);
+
 /* Allocate an empty solution.  NULL on ENOMEM.  Free with
  * model_solution_destroy (NULL is a no-op). */
 model_solution *model_solution_create(void);

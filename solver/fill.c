@@ -158,6 +158,7 @@ static model_solution *solution_clone(const model_solution *s)
             b->start = a->start;
             b->end = a->end;
             b->week_parity = a->week_parity;
+            b->week_parity_absent = a->week_parity_absent;
             if (dup_or_null(&b->id, a->id) || dup_or_null(&b->type, a->type) ||
                 dup_or_null(&b->room, a->room) || dup_or_null(&b->substitute, a->substitute) ||
                 model_strlist_copy(&b->facilitators, &a->facilitators) ||

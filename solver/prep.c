@@ -381,8 +381,9 @@ static int build_base(sv_prob *pr, const model_solution *b)
         B->running = 1;
         B->day = sg->day;
         B->start = sg->start;
-        B->parity = inst->types[pr->g[g].type].cadence == MODEL_BIWEEKLY ? (sg->week_parity & 1)
-                                                                          : -1;
+        B->parity = inst->types[pr->g[g].type].cadence == MODEL_BIWEEKLY
+                        ? model_sol_group_parity(inst, b, i)
+                        : -1;
         if (sg->room) {
             int r = model_find_room(inst, sg->room);
             B->room = r >= 0 ? r : -2;

@@ -703,6 +703,10 @@ Test(check, biweekly_without_week_parity_takes_the_sessions_weeks)
     for (int k = 0; k < 3; k++) {
         model_solution_destroy(sol);
         sol = cbt1_without_parity(cases[k]);
+        int g = 0;
+        while (strcmp(sol->groups[g].id, "cbt-1") != 0)
+            g++;
+        cr_expect_eq(model_sol_group_parity(inst, sol, g), k == 0, "the weeks its sessions show");
         if (k < 2) {
             expect_only(0);
         } else {

@@ -1794,7 +1794,8 @@ int io_solution_to_json(const model_solution *sol, char **out)
         put(&w, go, "substitute", j_str(g->substitute));
         put(&w, go, "members", j_strlist(&w, &g->members));
         put(&w, go, "new_members", j_strlist(&w, &g->new_members));
-        put(&w, go, "week_parity", json_integer(g->week_parity));
+        if (!g->week_parity_absent) /* kept absent on a round trip */
+            put(&w, go, "week_parity", json_integer(g->week_parity));
         add(&w, groups, go);
     }
     put(&w, o, "groups", groups);
