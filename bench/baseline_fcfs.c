@@ -224,33 +224,28 @@ static const char *static_reason(const model_instance *inst, int p, int t, char 
 {
     const model_patient *pa = &inst->patients[p];
     const model_group_type *ty = &inst->types[t];
-    if (!pa->screened)
-        return "not screened";
-    if (!pa->insurance_verified)
-        return "insurance not verified";
-    if (!model_patient_type_match(inst, p, t)) {
+    model_fit fit = model_patient_type_fit(inst, p, t);
+    switch (fit) {
+    case MODEL_FIT_OK:
+        break;
+    case MODEL_FIT_TYPE:
         snprintf(buf, n, "not referred to or diagnosed for %s", ty->id);
         return buf;
-    }
-    if (pa->modality != MODEL_EITHER && pa->modality != ty->modality) {
+    case MODEL_FIT_MODALITY:
         snprintf(buf, n, "%s groups are %s; patient needs %s", ty->id,
                  model_modality_name(ty->modality), model_modality_name(pa->modality));
         return buf;
-    }
-    if (ty->age_min >= 0 || ty->age_max >= 0) {
-        if (pa->age < 0) {
+    case MODEL_FIT_AGE:
+        if (pa->age < 0)
             snprintf(buf, n, "age unknown and %s groups restrict age", ty->id);
-            return buf;
-        }
-        if ((ty->age_min >= 0 && pa->age < ty->age_min) ||
-            (ty->age_max >= 0 && pa->age > ty->age_max)) {
+        else
             snprintf(buf, n, "age %d outside the age range of %s groups", pa->age, ty->id);
-            return buf;
-        }
-    }
-    if (ty->gender && (!pa->gender || strcmp(ty->gender, pa->gender) != 0)) {
+        return buf;
+    case MODEL_FIT_GENDER:
         snprintf(buf, n, "%s groups are for gender %s", ty->id, ty->gender);
         return buf;
+    default: /* screening, insurance */
+        return model_fit_name(fit);
     }
     if (ty->composition.max_age_spread >= 0 && pa->age < 0) {
         snprintf(buf, n, "age unknown and %s groups limit the age spread", ty->id);

@@ -173,15 +173,7 @@ static bool patient_eligible(const model_instance *inst, int q, int t)
 {
     const model_patient *pa = &inst->patients[q];
     const model_group_type *ty = &inst->types[t];
-    if (!pa->screened || !pa->insurance_verified || !model_patient_type_match(inst, q, t))
-        return false;
-    if (pa->modality != MODEL_EITHER && pa->modality != ty->modality)
-        return false;
-    if ((ty->age_min >= 0 || ty->age_max >= 0) &&
-        (pa->age < 0 || (ty->age_min >= 0 && pa->age < ty->age_min) ||
-         (ty->age_max >= 0 && pa->age > ty->age_max)))
-        return false;
-    if (ty->gender && (!pa->gender || strcmp(ty->gender, pa->gender) != 0))
+    if (model_patient_type_fit(inst, q, t) != MODEL_FIT_OK)
         return false;
     if (ty->composition.max_age_spread >= 0 && pa->age < 0)
         return false;

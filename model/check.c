@@ -1,7 +1,8 @@
 /* check.c - the independent checker: every hard rule 1-10 of the SPEC on
  * any solution (planner output, hand-written, another tool's), plus the
  * recomputed metrics.  Shares no code with solver/: it reads the instance
- * and the solution as plain data and tests each rule directly. */
+ * and the solution as plain data and tests each rule directly.  The dated
+ * sessions (rules 6 and 10) are in check_sessions.c. */
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -9,41 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
-#include "idmap.h"
+#include "check_private.h"
 
 /* ------------------------------------------------------------ context */
 
-/* What the checker derives about one entry of sol->groups. */
-typedef struct ginfo {
-    bool valid;   /* running, first entry of a known instance group */
-    int g, t;     /* instance group and type; -1 unknown */
-    int day;      /* 0..6 when a usable day, else -1 */
-    int start;    /* minutes when usable, else -1 */
-    int end;      /* start + duration (the true end), -1 when start unusable */
-    int parity;   /* 0/1 */
-    int room;     /* room index (in person, known) or -1 */
-    int fac[2];   /* primary, co-facilitator (known) or -1 */
-    int sub;      /* substitute (known) or -1 */
-} ginfo;
-
-typedef struct ctx {
-    const model_instance *inst;
-    const model_solution *sol;
-    model_check_report *rep;
-    int err; /* sticky MODEL_ENOMEM */
-    model_idmap groups, types, rooms, facs, patients, solgroups;
-    ginfo *gi;         /* per sol->groups entry */
-    int *sg_of;        /* per instance group: first sol->groups index, -1 */
-    char *tflag_day;   /* [f * 7 + d]: template day cap already flagged */
-    char *tflag_week;  /* [f]: template week cap already flagged */
-} ctx;
-
-static int push_violation(ctx *c, int rule, const char *kind, const char *id, const char *fmt,
-                          ...) __attribute__((format(printf, 5, 6)));
-
-static int push_violation(ctx *c, int rule, const char *kind, const char *id, const char *fmt,
-                          ...)
+int push_violation(ctx *c, int rule, const char *kind, const char *id, const char *fmt, ...)
 {
     model_check_report *r = c->rep;
     if (c->err)
@@ -84,51 +55,6 @@ static int push_violation(ctx *c, int rule, const char *kind, const char *id, co
     return MODEL_OK;
 }
 
-#define V(rule, kind, id, ...) push_violation(c, rule, kind, id, __VA_ARGS__)
-
-/* "tue 10:00-11:30" */
-static const char *slot_str(char buf[32], int day, int start, int end)
-{
-    char a[6], b[6];
-    model_time_format(start, a);
-    model_time_format(end, b);
-    snprintf(buf, 32, "%s %s-%s", model_day_name(day), a, b);
-    return buf;
-}
-
-static const char *date_str(char buf[11], int date)
-{
-    model_date_format(date, buf);
-    return buf;
-}
-
-/* Comma-separated list of the credentials of `need` that f lacks. */
-static void missing_creds(const model_facilitator *f, const model_strlist *need, char *buf,
-                          size_t n)
-{
-    buf[0] = '\0';
-    size_t used = 0;
-    for (int i = 0; i < need->n; i++) {
-        if (model_strlist_find(&f->credentials, need->items[i]) >= 0)
-            continue;
-        int w = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", need->items[i]);
-        if (w < 0 || (size_t)w >= n - used)
-            break;
-        used += (size_t)w;
-    }
-}
-
-/* Append s to a short list in buf ("a, b, c"), truncating with "...". */
-static void list_add(char *buf, size_t n, const char *s)
-{
-    size_t used = strlen(buf);
-    if (used + 8 >= n)
-        return;
-    int w = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", s ? s : "?");
-    if (w < 0 || (size_t)w >= n - used)
-        snprintf(buf + (n > 5 ? n - 5 : 0), 5, "...");
-}
-
 /* ASCII case-insensitive equality (gender values). */
 static bool same_word(const char *a, const char *b)
 {
@@ -147,31 +73,6 @@ static bool share_week(const model_instance *inst, const ginfo *a, const ginfo *
     return false;
 }
 
-static bool overlaps(int s1, int e1, int s2, int e2, int gap)
-{
-    return s1 < e2 + gap && s2 < e1 + gap;
-}
-
-static const model_group_type *gtype(const ctx *c, const ginfo *g)
-{
-    return &c->inst->types[g->t];
-}
-
-static const char *sgid(const ctx *c, int i)
-{
-    return c->sol->groups[i].id ? c->sol->groups[i].id : "?";
-}
-
-static bool timed(const ginfo *g)
-{
-    return g->valid && g->day >= 0 && g->start >= 0;
-}
-
-static bool leads(const ginfo *g, int f)
-{
-    return f >= 0 && (g->fac[0] == f || g->fac[1] == f);
-}
-
 /* ------------------------------------------------- rules 1, 2, 3, 5, 9 */
 
 static void check_group_entries(ctx *c)
@@ -183,7 +84,7 @@ static void check_group_entries(ctx *c)
         ginfo *gi = &c->gi[i];
         gi->g = gi->t = gi->day = gi->start = gi->end = gi->room = gi->sub = -1;
         gi->fac[0] = gi->fac[1] = -1;
-        gi->parity = sg->week_parity & 1;
+        gi->parity = model_sol_group_parity(inst, sol, i); /* absent: the sessions' weeks */
         int g = model_idmap_get(&c->groups, sg->id);
         if (g < 0) {
             V(1, "group", sg->id, "the solution lists group %s, which the instance does not offer",
@@ -256,7 +157,8 @@ static void check_slot_and_room(ctx *c, int i)
               sg->end >= 0 ? e : "(none)", ty->id, ty->duration_min, x);
         }
     }
-    if (ty->cadence == MODEL_BIWEEKLY && sg->week_parity != 0 && sg->week_parity != 1)
+    if (ty->cadence == MODEL_BIWEEKLY && !sg->week_parity_absent && sg->week_parity != 0 &&
+        sg->week_parity != 1)
         V(2, "group", id, "biweekly group %s has week_parity %d (must be 0 or 1)", id,
           sg->week_parity);
     if (ty->modality != MODEL_IN_PERSON)
@@ -442,9 +344,10 @@ static void check_pairs(ctx *c)
                     }
                 }
             }
-            /* Rule 5: a's substitute leads b at an overlapping time. */
+            /* Rule 5: a's substitute leads b at an overlapping time (no
+             * min_break_min: rule 5 does not ask for it). */
             if (a->sub >= 0 && leads(b, a->sub) &&
-                overlaps(a->start, a->end, b->start, b->end, mb))
+                overlaps(a->start, a->end, b->start, b->end, 0))
                 V(5, "facilitator", inst->facilitators[a->sub].id,
                   "substitute %s of %s (%s) leads %s (%s) at an overlapping time in the same weeks",
                   inst->facilitators[a->sub].id, sgid(c, i), b1, sgid(c, j), b2);
@@ -533,6 +436,70 @@ static const model_member *roster_entry(const model_group *g, const char *pid)
     return NULL;
 }
 
+/* The checker's own copy of rule 7's fit (the planner's is
+ * model/eligibility.c; tests/test_check.c compares the two): types,
+ * diagnoses by prefix with ASCII case ignored, modality "either" fits
+ * both, age limits inclusive and needing a known age, gender equal
+ * ignoring ASCII case. */
+static bool chk_prefix(const char *code, const char *prefix)
+{
+    if (!code || !prefix || !*prefix)
+        return false;
+    size_t n = strlen(prefix);
+    if (strlen(code) < n)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (tolower((unsigned char)code[k]) != tolower((unsigned char)prefix[k]))
+            return false;
+    return true;
+}
+
+static bool chk_type_match(const model_patient *pa, const model_group_type *ty)
+{
+    if (pa->has_group_types) {
+        for (int k = 0; k < pa->group_types.n; k++)
+            if (ty->id && pa->group_types.items[k] && strcmp(pa->group_types.items[k], ty->id) == 0)
+                return true;
+        return false;
+    }
+    for (int i = 0; i < pa->diagnoses.n; i++)
+        for (int j = 0; j < ty->diagnoses.n; j++)
+            if (chk_prefix(pa->diagnoses.items[i], ty->diagnoses.items[j]))
+                return true;
+    return false;
+}
+
+unsigned model_check_patient_fit(const model_instance *inst, int p, int t, int day, int start)
+{
+    const model_patient *pa = &inst->patients[p];
+    const model_group_type *ty = &inst->types[t];
+    unsigned bits = 0;
+    if (!pa->screened)
+        bits |= 1u << MODEL_FIT_SCREENING;
+    if (!pa->insurance_verified)
+        bits |= 1u << MODEL_FIT_INSURANCE;
+    if (!chk_type_match(pa, ty))
+        bits |= 1u << MODEL_FIT_TYPE;
+    if ((ty->modality == MODEL_IN_PERSON && pa->modality == MODEL_TELEHEALTH) ||
+        (ty->modality == MODEL_TELEHEALTH && pa->modality == MODEL_IN_PERSON))
+        bits |= 1u << MODEL_FIT_MODALITY;
+    if ((ty->age_min >= 0 || ty->age_max >= 0) &&
+        (pa->age < 0 || (ty->age_min >= 0 && pa->age < ty->age_min) ||
+         (ty->age_max >= 0 && pa->age > ty->age_max)))
+        bits |= 1u << MODEL_FIT_AGE;
+    if (ty->gender && (!pa->gender || !same_word(ty->gender, pa->gender)))
+        bits |= 1u << MODEL_FIT_GENDER;
+    if (day >= 0 && start >= 0) {
+        bool in = false;
+        for (int w = 0; w < pa->n_available && !in; w++)
+            in = pa->available[w].day == day && start >= pa->available[w].from &&
+                 start + ty->duration_min <= pa->available[w].to;
+        if (!in)
+            bits |= 1u << MODEL_FIT_WINDOW;
+    }
+    return bits;
+}
+
 static void check_patient_fit(ctx *c, int i, int p)
 {
     const ginfo *gi = &c->gi[i];
@@ -540,23 +507,23 @@ static void check_patient_fit(ctx *c, int i, int p)
     const model_patient *pa = &c->inst->patients[p];
     const char *id = sgid(c, i);
     char b1[32];
-    if (!pa->screened)
+    unsigned bits = model_check_patient_fit(c->inst, p, gi->t, gi->day, gi->start);
+#define FAILS(part) (bits & (1u << (part)))
+    if (FAILS(MODEL_FIT_SCREENING))
         V(7, "patient", pa->id, "patient %s is placed in %s but is not screened", pa->id, id);
-    if (!pa->insurance_verified)
+    if (FAILS(MODEL_FIT_INSURANCE))
         V(7, "patient", pa->id, "patient %s is placed in %s but insurance is not verified", pa->id,
           id);
-    if (!model_patient_type_match(c->inst, p, gi->t))
+    if (FAILS(MODEL_FIT_TYPE))
         V(7, "patient", pa->id, "patient %s is placed in %s but is %s type %s", pa->id, id,
           pa->has_group_types ? "not referred to" : "has no diagnosis treated by", ty->id);
-    if (gi->day >= 0 && gi->start >= 0 &&
-        !model_windows_fit(pa->available, pa->n_available, gi->day, gi->start, ty->duration_min))
+    if (FAILS(MODEL_FIT_WINDOW))
         V(7, "patient", pa->id, "patient %s is placed in %s (%s), outside the patient's availability",
           pa->id, id, slot_str(b1, gi->day, gi->start, gi->end));
-    if ((ty->modality == MODEL_IN_PERSON && pa->modality == MODEL_TELEHEALTH) ||
-        (ty->modality == MODEL_TELEHEALTH && pa->modality == MODEL_IN_PERSON))
+    if (FAILS(MODEL_FIT_MODALITY))
         V(7, "patient", pa->id, "patient %s needs %s but %s is %s", pa->id,
           model_modality_name(pa->modality), id, model_modality_name(ty->modality));
-    if (ty->age_min >= 0 || ty->age_max >= 0) {
+    if (FAILS(MODEL_FIT_AGE)) {
         char range[48];
         if (ty->age_min >= 0 && ty->age_max >= 0)
             snprintf(range, sizeof range, "%d-%d", ty->age_min, ty->age_max);
@@ -567,14 +534,14 @@ static void check_patient_fit(ctx *c, int i, int p)
         if (pa->age < 0)
             V(7, "patient", pa->id, "age of patient %s is unknown; type %s of %s takes ages %s",
               pa->id, ty->id, id, range);
-        else if ((ty->age_min >= 0 && pa->age < ty->age_min) ||
-                 (ty->age_max >= 0 && pa->age > ty->age_max))
+        else
             V(7, "patient", pa->id, "patient %s is %d; type %s of %s takes ages %s", pa->id,
               pa->age, ty->id, id, range);
     }
-    if (ty->gender && (!pa->gender || !same_word(ty->gender, pa->gender)))
+    if (FAILS(MODEL_FIT_GENDER))
         V(7, "patient", pa->id, "type %s of %s is restricted to gender %s; patient %s is %s",
           ty->id, id, ty->gender, pa->id, pa->gender ? pa->gender : "of unknown gender");
+#undef FAILS
 }
 
 static void check_members(ctx *c)
@@ -744,421 +711,6 @@ static void check_members(ctx *c)
     }
     free(placed_in);
     free(roster_of);
-}
-
-/* ------------------------------------------------- sessions: 6 and 10 */
-
-typedef struct sref {
-    int gi;   /* sol->groups index */
-    int date;
-    int s;    /* sol->sessions index */
-} sref;
-
-static int sref_cmp(const void *a, const void *b)
-{
-    const sref *x = a, *y = b;
-    if (x->gi != y->gi)
-        return x->gi < y->gi ? -1 : 1;
-    if (x->date != y->date)
-        return x->date < y->date ? -1 : 1;
-    return (x->s > y->s) - (x->s < y->s);
-}
-
-/* One facilitator leading one dated session. */
-typedef struct lead {
-    int f, date, start, end, gi;
-    bool cover;
-} lead;
-
-static int lead_cmp(const void *a, const void *b)
-{
-    const lead *x = a, *y = b;
-    if (x->f != y->f)
-        return x->f < y->f ? -1 : 1;
-    if (x->date != y->date)
-        return x->date < y->date ? -1 : 1;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    return (x->gi > y->gi) - (x->gi < y->gi);
-}
-
-typedef struct leadvec {
-    lead *a;
-    int n, cap;
-} leadvec;
-
-static void lead_push(ctx *c, leadvec *l, lead x)
-{
-    if (c->err)
-        return;
-    if (l->n == l->cap) {
-        int ncap = l->cap ? l->cap * 2 : 64;
-        lead *na = realloc(l->a, (size_t)ncap * sizeof *na);
-        if (!na) {
-            c->err = MODEL_ENOMEM;
-            return;
-        }
-        l->a = na;
-        l->cap = ncap;
-    }
-    l->a[l->n++] = x;
-}
-
-/* Coverage of one session on an expected date (rule 6).  Records leads
- * and, per coverer, the consecutive-cover run. */
-static void check_session_cover(ctx *c, int i, const model_sol_session *ss, int pos, leadvec *ld,
-                                int *run_len, int *run_pos, int *run_grp)
-{
-    const model_instance *inst = c->inst;
-    const ginfo *gi = &c->gi[i];
-    const model_group_type *ty = gtype(c, gi);
-    const char *id = sgid(c, i);
-    char ds[11], ent[160], b1[32];
-    date_str(ds, ss->date);
-    snprintf(ent, sizeof ent, "%s@%s", id, ds);
-    int sf[8], nsf = 0;
-    for (int k = 0; k < ss->facilitators.n; k++) {
-        const char *fid = ss->facilitators.items[k];
-        int f = model_idmap_get(&c->facs, fid);
-        if (f < 0) {
-            V(6, "session", ent, "session of %s on %s lists %s, who is not a facilitator of the instance",
-              id, ds, fid ? fid : "?");
-            continue;
-        }
-        bool dup = false;
-        for (int q = 0; q < nsf; q++)
-            dup |= sf[q] == f;
-        if (dup) {
-            V(6, "session", ent, "session of %s on %s lists %s twice", id, ds, fid);
-            continue;
-        }
-        if (nsf < 8)
-            sf[nsf++] = f;
-    }
-    int absent[2], nabs = 0;
-    for (int k = 0; k < 2; k++) {
-        int r = gi->fac[k];
-        if (r < 0)
-            continue;
-        bool off = model_facilitator_off(inst, r, ss->date);
-        bool listed = false;
-        for (int q = 0; q < nsf; q++)
-            listed |= sf[q] == r;
-        const char *rid = inst->facilitators[r].id;
-        if (off) {
-            absent[nabs++] = k;
-            if (listed)
-                V(6, "session", ent, "facilitator %s is on time off on %s but is listed as leading %s",
-                  rid, ds, id);
-        } else if (!listed) {
-            V(6, "session", ent,
-              "facilitator %s leads %s and is not on time off on %s, but is not listed on that session",
-              rid, id, ds);
-        }
-    }
-    int cov[8], ncov = 0;
-    for (int q = 0; q < nsf; q++)
-        if (!leads(gi, sf[q]))
-            cov[ncov++] = sf[q];
-        else
-            lead_push(c, ld, (lead){sf[q], ss->date, gi->start, gi->end, i, false});
-    if (nabs == 0) {
-        for (int q = 0; q < ncov; q++)
-            V(6, "session", ent,
-              "session of %s on %s lists %s, who is not one of its facilitators, though nobody is on time off",
-              id, ds, inst->facilitators[cov[q]].id);
-        if (ss->uncovered)
-            V(6, "session", ent,
-              "session of %s on %s is marked uncovered though its facilitators are present", id, ds);
-        if (ss->covered_by && ncov == 0)
-            V(6, "session", ent, "session of %s on %s names covered_by %s though nobody is on time off",
-              id, ds, ss->covered_by);
-        return;
-    }
-    const char *absent_id = inst->facilitators[gi->fac[absent[0]]].id;
-    if (ncov > nabs)
-        V(6, "session", ent, "session of %s on %s lists %d stand-ins for %d absent facilitator(s)",
-          id, ds, ncov, nabs);
-    int used = ncov < nabs ? ncov : nabs;
-    if (used < nabs && !ss->uncovered)
-        V(6, "session", ent,
-          "facilitator %s of %s is on time off on %s; the session is neither covered nor marked uncovered",
-          inst->facilitators[gi->fac[absent[used]]].id, id, ds);
-    if (used == nabs && ss->uncovered)
-        V(6, "session", ent, "session of %s on %s is marked uncovered but %s covers it", id, ds,
-          inst->facilitators[cov[0]].id);
-    if (used > 0) {
-        bool named = false;
-        for (int q = 0; q < used; q++)
-            named |= ss->covered_by && strcmp(ss->covered_by, inst->facilitators[cov[q]].id) == 0;
-        if (!ss->covered_by)
-            V(6, "session", ent, "session of %s on %s is led by %s in place of %s but covered_by is missing",
-              id, ds, inst->facilitators[cov[0]].id, absent_id);
-        else if (!named)
-            V(6, "session", ent, "session of %s on %s names covered_by %s, who does not lead it", id,
-              ds, ss->covered_by);
-    } else if (ss->covered_by) {
-        V(6, "session", ent, "session of %s on %s names covered_by %s, who does not lead it", id, ds,
-          ss->covered_by);
-    }
-    /* Which absent role each stand-in fills: in list order (primary first),
-     * unless another assignment lets every stand-in hold its role's
-     * credentials (e.g. one stand-in for the co-facilitator while the
-     * primary's session is uncovered). */
-    int role_of[8];
-    for (int q = 0; q < ncov; q++)
-        role_of[q] = q < used ? absent[q] : -1;
-    if (nabs == 2 && used >= 1) {
-        const model_strlist *need[2] = {&ty->required_credentials, &ty->cofacilitator_credentials};
-        bool ok_as[2][2]; /* ok_as[q][role] */
-        for (int q = 0; q < used; q++)
-            for (int k = 0; k < 2; k++)
-                ok_as[q][k] = model_facilitator_holds(&inst->facilitators[cov[q]], need[k]);
-        if (used == 1 && !ok_as[0][0] && ok_as[0][1])
-            role_of[0] = 1;
-        if (used == 2 && !(ok_as[0][0] && ok_as[1][1]) && ok_as[0][1] && ok_as[1][0]) {
-            role_of[0] = 1;
-            role_of[1] = 0;
-        }
-    }
-    for (int q = 0; q < ncov; q++) {
-        int f = cov[q];
-        const model_facilitator *fa = &inst->facilitators[f];
-        lead_push(c, ld, (lead){f, ss->date, gi->start, gi->end, i, true});
-        if (role_of[q] >= 0) {
-            int role = role_of[q];
-            const model_strlist *need = role == 0 ? &ty->required_credentials
-                                                  : &ty->cofacilitator_credentials;
-            if (!model_facilitator_holds(fa, need)) {
-                char miss[256];
-                missing_creds(fa, need, miss, sizeof miss);
-                V(6, "facilitator", fa->id,
-                  "%s covers %s on %s for %s (%s) but lacks credential(s) %s", fa->id, id, ds,
-                  inst->facilitators[gi->fac[role]].id, role == 0 ? "primary" : "co-facilitator",
-                  miss);
-            }
-        }
-        if (model_facilitator_off(inst, f, ss->date))
-            V(6, "facilitator", fa->id, "%s covers %s on %s but is on time off that day", fa->id,
-              id, ds);
-        if (!model_windows_fit(fa->available, fa->n_available, gi->day, gi->start,
-                               ty->duration_min))
-            V(6, "facilitator", fa->id, "%s covers %s on %s but is not available at %s", fa->id,
-              id, ds, slot_str(b1, gi->day, gi->start, gi->end));
-        /* Consecutive covers of this group by the same person. */
-        if (run_grp[f] == i && run_pos[f] == pos - 1)
-            run_len[f]++;
-        else
-            run_len[f] = 1;
-        run_grp[f] = i;
-        run_pos[f] = pos;
-        if (run_len[f] == inst->settings.max_consecutive_cover + 1)
-            V(6, "facilitator", fa->id,
-              "%s covers more than %d consecutive sessions of %s (max_consecutive_cover), through %s",
-              fa->id, inst->settings.max_consecutive_cover, id, ds);
-    }
-}
-
-static void check_group_sessions(ctx *c, int i, const sref *blk, int nb, leadvec *ld,
-                                 int *run_len, int *run_pos, int *run_grp, int *dates, char *seen)
-{
-    const model_instance *inst = c->inst;
-    const ginfo *gi = &c->gi[i];
-    const model_sol_group *sg = &c->sol->groups[i];
-    const model_group_type *ty = gtype(c, gi);
-    const char *id = sgid(c, i);
-    int W = inst->program.horizon_weeks;
-    int ne = model_session_dates(inst, gi->day, ty->cadence, gi->parity, dates, W);
-    memset(seen, 0, (size_t)(ne > 0 ? ne : 1));
-    char bad[200] = "", mism[200] = "";
-    int nbad = 0, nmism = 0;
-    for (int k = 0; k < nb; k++) {
-        const model_sol_session *ss = &c->sol->sessions[blk[k].s];
-        char ds[11], ent[160];
-        date_str(ds, ss->date);
-        snprintf(ent, sizeof ent, "%s@%s", id, ds);
-        if (model_date_closed(inst, ss->date)) {
-            V(10, "session", ent, "group %s has a session on %s, a closed date", id, ds);
-            continue;
-        }
-        int pos = -1;
-        for (int e = 0; e < ne && pos < 0; e++)
-            if (dates[e] == ss->date)
-                pos = e;
-        if (pos < 0) {
-            nbad++;
-            list_add(bad, sizeof bad, ds);
-            continue;
-        }
-        if (seen[pos]) {
-            V(6, "session", ent, "group %s has its session of %s listed twice", id, ds);
-            continue;
-        }
-        seen[pos] = 1;
-        bool room_ok = ty->modality != MODEL_IN_PERSON ||
-                       (ss->room && sg->room && strcmp(ss->room, sg->room) == 0);
-        if (ss->start != sg->start || ss->end != sg->end || !room_ok) {
-            nmism++;
-            list_add(mism, sizeof mism, ds);
-        }
-        check_session_cover(c, i, ss, pos, ld, run_len, run_pos, run_grp);
-    }
-    if (nbad)
-        V(6, "group", id,
-          "%d session(s) of %s fall on dates it does not meet (%s); it meets %s, %s%s", nbad, id,
-          bad, model_day_name(gi->day), model_cadence_name(ty->cadence),
-          ty->cadence == MODEL_BIWEEKLY ? (gi->parity ? " in odd horizon weeks"
-                                                      : " in even horizon weeks (from week 1)")
-                                        : "");
-    if (nmism)
-        V(2, "group", id,
-          "%d session(s) of %s (%s) differ from the group's start, end or room", nmism, id, mism);
-    char miss[200] = "";
-    int nmiss = 0;
-    for (int e = 0; e < ne; e++)
-        if (!seen[e]) {
-            char ds[11];
-            nmiss++;
-            list_add(miss, sizeof miss, date_str(ds, dates[e]));
-        }
-    if (nmiss)
-        V(6, "group", id,
-          "%d of the %d sessions of %s are missing from sessions[] (%s); sessions are never dropped",
-          nmiss, ne, id, miss);
-}
-
-/* Dated checks per facilitator: caps (rule 4, or rule 6 when covers take
- * part) and covers overlapping other sessions (rule 6). */
-static void check_dated_leads(ctx *c, leadvec *ld)
-{
-    const model_instance *inst = c->inst;
-    int mb = inst->settings.min_break_min;
-    if (ld->n == 0)
-        return;
-    qsort(ld->a, (size_t)ld->n, sizeof *ld->a, lead_cmp);
-    for (int a = 0; a < ld->n;) {
-        int f = ld->a[a].f, b = a;
-        while (b < ld->n && ld->a[b].f == f)
-            b++;
-        const char *fid = inst->facilitators[f].id;
-        int capd = model_facilitator_max_per_day(inst, f);
-        int capw = model_facilitator_max_per_week(inst, f);
-        /* Per date. */
-        for (int x = a; x < b;) {
-            int y = x, ncover = 0;
-            while (y < b && ld->a[y].date == ld->a[x].date)
-                ncover += ld->a[y++].cover;
-            char ds[11], b1[32], b2[32];
-            date_str(ds, ld->a[x].date);
-            if (y - x > capd && (ncover > 0 || !c->tflag_day[f * 7 + model_date_weekday(ld->a[x].date)])) {
-                char names[256] = "";
-                for (int k = x; k < y; k++)
-                    list_add(names, sizeof names, sgid(c, ld->a[k].gi));
-                V(ncover ? 6 : 4, "facilitator", fid,
-                  "facilitator %s leads %d sessions on %s (%s%s); max_per_day is %d", fid, y - x,
-                  ds, names, ncover ? ", including covers" : "", capd);
-            }
-            for (int p = x; p < y; p++)
-                for (int q = p + 1; q < y; q++) {
-                    const lead *u = &ld->a[p], *v = &ld->a[q];
-                    if (!(u->cover || v->cover) || !overlaps(u->start, u->end, v->start, v->end, mb))
-                        continue;
-                    const lead *cv = u->cover ? u : v, *ot = u->cover ? v : u;
-                    int wd = model_date_weekday(u->date);
-                    V(6, "facilitator", fid,
-                      "%s covers %s on %s (%s) while %s %s (%s) at an overlapping time%s", fid,
-                      sgid(c, cv->gi), ds, slot_str(b1, wd, cv->start, cv->end),
-                      ot->cover ? "also covering" : "leading", sgid(c, ot->gi),
-                      slot_str(b2, wd, ot->start, ot->end),
-                      overlaps(u->start, u->end, v->start, v->end, 0) ? "" : " (min_break_min)");
-                }
-            x = y;
-        }
-        /* Per horizon week. */
-        for (int x = a; x < b;) {
-            int wk = (int)floor((ld->a[x].date - inst->program.horizon_start) / 7.0);
-            int y = x, ncover = 0;
-            while (y < b &&
-                   (int)floor((ld->a[y].date - inst->program.horizon_start) / 7.0) == wk)
-                ncover += ld->a[y++].cover;
-            if (y - x > capw && (ncover > 0 || !c->tflag_week[f])) {
-                char ds[11];
-                V(ncover ? 6 : 4, "facilitator", fid,
-                  "facilitator %s leads %d sessions in week %d (from %s%s); max_per_week is %d",
-                  fid, y - x, wk + 1, date_str(ds, inst->program.horizon_start + 7 * wk),
-                  ncover ? ", including covers" : "", capw);
-            }
-            x = y;
-        }
-        a = b;
-    }
-}
-
-static void check_sessions(ctx *c)
-{
-    const model_instance *inst = c->inst;
-    const model_solution *sol = c->sol;
-    int ns = sol->n_sessions, nf = inst->n_facilitators, W = inst->program.horizon_weeks;
-    sref *refs = malloc((size_t)(ns > 0 ? ns : 1) * sizeof *refs);
-    int *run = malloc((size_t)(nf > 0 ? nf : 1) * 3 * sizeof *run);
-    int *dates = malloc((size_t)(W > 0 ? W : 1) * sizeof *dates);
-    char *seen = malloc((size_t)(W > 0 ? W : 1));
-    leadvec ld = {0};
-    if (!refs || !run || !dates || !seen) {
-        c->err = MODEL_ENOMEM;
-        goto out;
-    }
-    for (int f = 0; f < nf * 3; f++)
-        run[f] = -2;
-    int nr = 0;
-    for (int s = 0; s < ns; s++) {
-        const model_sol_session *ss = &sol->sessions[s];
-        char ds[11], ent[160];
-        date_str(ds, ss->date);
-        snprintf(ent, sizeof ent, "%s@%s", ss->group ? ss->group : "?", ds);
-        int i = model_idmap_get(&c->solgroups, ss->group);
-        if (i < 0) {
-            if (model_idmap_get(&c->groups, ss->group) >= 0)
-                V(1, "session", ent, "group %s has a session on %s but is not in the solution's groups",
-                  ss->group, ds);
-            else
-                V(6, "session", ent, "session on %s names group %s, which the instance does not offer",
-                  ds, ss->group ? ss->group : "(none)");
-            continue;
-        }
-        if (!sol->groups[i].running) {
-            V(1, "session", ent, "group %s is not running but has a session on %s", ss->group, ds);
-            continue;
-        }
-        if (!c->gi[i].valid)
-            continue; /* unknown group: already reported */
-        if (!timed(&c->gi[i]) && model_date_closed(inst, ss->date)) {
-            V(10, "session", ent, "group %s has a session on %s, a closed date", ss->group, ds);
-            continue;
-        }
-        refs[nr++] = (sref){i, ss->date, s};
-    }
-    qsort(refs, (size_t)nr, sizeof *refs, sref_cmp);
-    int k = 0;
-    for (int i = 0; i < sol->n_groups; i++) {
-        if (!c->gi[i].valid)
-            continue;
-        int b = k;
-        while (b < nr && refs[b].gi == i)
-            b++;
-        if (timed(&c->gi[i]))
-            check_group_sessions(c, i, refs + k, b - k, &ld, run, run + nf, run + 2 * nf, dates,
-                                 seen);
-        k = b;
-    }
-    if (!c->err)
-        check_dated_leads(c, &ld);
-out:
-    free(refs);
-    free(run);
-    free(dates);
-    free(seen);
-    free(ld.a);
 }
 
 /* ------------------------------------------------------------ metrics */
@@ -1396,7 +948,7 @@ int model_check(const model_instance *inst, const model_solution *sol, model_che
     if (!c.err)
         check_members(&c);
     if (!c.err)
-        check_sessions(&c);
+        chk_sessions(&c);
     if (!c.err)
         c.err = model_metrics_compute(inst, sol, &rep.metrics);
     if (!c.err)

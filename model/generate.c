@@ -974,22 +974,12 @@ static int patient_windows(gen *G, bool teen, model_window *w)
 static bool fits_site_type(const gen *G, int p, int only_type)
 {
     const model_instance *inst = G->inst;
-    const model_patient *pa = &inst->patients[p];
     for (int k = 0; k < N_TYPES; k++) {
         int t = G->first_type + k;
         if (only_type >= 0 && t != only_type)
             continue;
-        const model_group_type *ty = &inst->types[t];
-        if (!model_patient_type_match(inst, p, t))
-            continue;
-        if ((ty->age_min >= 0 && pa->age < ty->age_min) || (ty->age_max >= 0 && pa->age > ty->age_max))
-            continue;
-        if (ty->gender && (!pa->gender || strcmp(ty->gender, pa->gender) != 0))
-            continue;
-        if ((ty->modality == MODEL_TELEHEALTH && pa->modality == MODEL_IN_PERSON) ||
-            (ty->modality == MODEL_IN_PERSON && pa->modality == MODEL_TELEHEALTH))
-            continue;
-        return true;
+        if (model_patient_profile_fit(inst, p, t) == MODEL_FIT_OK)
+            return true;
     }
     return false;
 }
@@ -1410,8 +1400,8 @@ static int build_witness_solution(gen *G, gplan *gp, int ng, model_solution **ou
         nsess += model_session_dates(inst, g->day, inst->types[g->type].cadence, 0, NULL, 0);
     }
     /* Sessions as scheduled, led by the regular facilitators; where one is
-     * on time off the session is reported uncovered (rule 6 allows that; the
-     * witness only proves feasibility, the planner searches for covers). */
+     * on time off, model_solution_cover below finds a stand-in (rule 6
+     * allows uncovered only when nobody can cover). */
     sol->sessions = calloc((size_t)(nsess ? nsess : 1), sizeof *sol->sessions);
     int *dates = malloc(sizeof(int) * (size_t)(inst->program.horizon_weeks + 1));
     if (!sol->sessions || !dates) {
@@ -1446,7 +1436,7 @@ static int build_witness_solution(gen *G, gplan *gp, int ng, model_solution **ou
         }
     }
     free(dates);
-    if (G->oom) {
+    if (G->oom || model_solution_cover(inst, sol) != MODEL_OK) {
         model_solution_destroy(sol);
         return MODEL_ENOMEM;
     }

@@ -571,28 +571,18 @@ bool model_windows_fit(const model_window *w, int n, int day, int start, int dur
     return false;
 }
 
-bool model_diagnosis_matches(const char *code, const char *prefix)
+int model_sol_group_parity(const model_instance *inst, const model_solution *sol, int i)
 {
-    if (!code || !prefix)
-        return false;
-    size_t n = strlen(prefix);
-    if (n == 0 || strncmp(code, prefix, n) != 0)
-        return false;
-    /* A prefix names a code and all its subcodes: "F43.1" ~ "F43.12". */
-    return true;
-}
-
-bool model_patient_type_match(const model_instance *inst, int p, int t)
-{
-    const model_patient *pa = &inst->patients[p];
-    const model_group_type *ty = &inst->types[t];
-    if (pa->has_group_types)
-        return model_strlist_find(&pa->group_types, ty->id) >= 0;
-    for (int i = 0; i < pa->diagnoses.n; i++)
-        for (int j = 0; j < ty->diagnoses.n; j++)
-            if (model_diagnosis_matches(pa->diagnoses.items[i], ty->diagnoses.items[j]))
-                return true;
-    return false;
+    const model_sol_group *g = &sol->groups[i];
+    if (!g->week_parity_absent)
+        return g->week_parity & 1;
+    int n[2] = {0, 0}, h = inst->program.horizon_start;
+    for (int s = 0; s < sol->n_sessions; s++) {
+        const model_sol_session *x = &sol->sessions[s];
+        if (g->id && x->group && x->date >= h && strcmp(x->group, g->id) == 0)
+            n[((x->date - h) / 7) & 1]++;
+    }
+    return n[1] > n[0];
 }
 
 bool model_patient_waitlisted(const model_instance *inst, int p)

@@ -358,13 +358,6 @@ bool model_windows_fit(const model_window *w, int n, int day, int start, int dur
  * only to a group that has continuing members). */
 bool model_new_share_exceeded(const model_composition *c, int n_new, int n_cont, int n_total);
 
-/* True when diagnosis code matches the prefix (e.g. "F43.10" ~ "F43.1",
- * "F41.1" ~ "F41"). */
-bool model_diagnosis_matches(const char *code, const char *prefix);
-/* True when patient p may join a group of type t by referral or diagnosis
- * (type match only; windows, flags, age etc. are separate). */
-bool model_patient_type_match(const model_instance *inst, int p, int t);
-
 /* True when patient p is on the waitlist: named in no roster (any status). */
 bool model_patient_waitlisted(const model_instance *inst, int p);
 
@@ -407,6 +400,10 @@ typedef struct model_sol_group {
     model_strlist members;      /* existing occupying members and new ones */
     model_strlist new_members;
     int week_parity;     /* biweekly: meets in weeks w with w % 2 == parity */
+    bool week_parity_absent; /* the file did not give week_parity (not a SPEC
+                                field; other tools' plans lack it): read as 0,
+                                and model_check takes the parity the group's
+                                sessions show instead */
 } model_sol_group;
 
 typedef struct model_sol_session {
@@ -505,6 +502,12 @@ typedef struct model_solution {
     int n_exceptions;
 } model_solution;
 
+/* Week parity (0/1) of sol->groups[i]: its week_parity, or when the file
+ * did not give one (week_parity_absent) the parity of the horizon weeks
+ * most of that group's sessions fall in (0 on a tie or without sessions).
+ * Used by the checker and by readers of other tools' plans (baselines). */
+int model_sol_group_parity(const model_instance *inst, const model_solution *sol, int i);
+
 /* Allocate an empty solution.  NULL on ENOMEM.  Free with
  * model_solution_destroy (NULL is a no-op). */
 model_solution *model_solution_create(void);
@@ -583,6 +586,23 @@ int model_objective_terms_compute(const model_instance *inst, const model_soluti
 /* Sum of the six terms (the objective value). */
 double model_objective_total(const model_objective_terms *t);
 
+/* Cover time off in sol's sessions (SPEC rule 6; model/cover.c), for
+ * plans built outside the planner.  Sessions are taken by date and start;
+ * in each one marked uncovered, every role whose regular facilitator (the
+ * group's facilitators[0] or [1]) is on time off that date and is not
+ * already filled by a listed stand-in gets the designated substitute, else
+ * the first facilitator (instance order) who is not one of the group's
+ * facilitators nor listed on the session, holds the role's credentials, is
+ * not on time off, is available at the session's time, leads nothing
+ * overlapping it (min_break_min), stays within max_per_day and
+ * max_per_week counting what they lead and cover, and would not cover
+ * more than max_consecutive_cover consecutive sessions of the group.  A
+ * stand-in is appended to facilitators (the first also to covered_by);
+ * uncovered stays true only when some role found nobody.  Returns
+ * MODEL_OK, MODEL_EINVAL (NULL argument) or MODEL_ENOMEM (sol may then
+ * hold some covers already, each valid). */
+int model_solution_cover(const model_instance *inst, model_solution *sol);
+
 /* ------------------------------------------------------------------ */
 /* Independent checker (model/check.c): every hard rule 1-10 of the    */
 /* SPEC on any solution, without the planner's code.                   */
@@ -632,13 +652,25 @@ typedef struct model_check_report {
  * covers -> 6 (caps exceeded because of covers too); patients placed ->
  * 7; size, composition, continuing members missing from members[] -> 8.
  * Sessions are checked only on the group's meeting dates (others are
- * reported as such); an uncovered session is legal when flagged.  The instance should be
- * validated (model_instance_validate); ids are looked up by string, the
+ * reported as such), each at its own start, end and room; one on a closed
+ * date is reported (10) and still checked otherwise; an uncovered session
+ * is legal only when flagged and nobody could have covered it (the
+ * substitute or another credentialed facilitator, free and within caps).
+ * A biweekly group read without week_parity (week_parity_absent) takes
+ * the parity its sessions show.  Rule 5 does not add min_break_min.  The
+ * instance should be validated (model_instance_validate); ids are looked up by string, the
  * *_idx fields are not needed.  *out is overwritten; free it with
  * model_check_report_free.  Returns MODEL_OK (also when violations were
  * found), MODEL_EINVAL (NULL argument) or MODEL_ENOMEM (*out empty). */
 int model_check(const model_instance *inst, const model_solution *sol,
                 model_check_report *out);
+
+/* The checker's own test of rule 7's fit, written apart from
+ * model/eligibility.c with the same documented semantics: bit
+ * (1u << part) set for every failing model_fit part of patient p joining a
+ * group of type t meeting on day at start (day < 0: the window part is not
+ * tested); 0 when p fits.  Indices must be valid. */
+unsigned model_check_patient_fit(const model_instance *inst, int p, int t, int day, int start);
 
 /* Free everything the report holds; it is empty after.  NULL is a no-op. */
 void model_check_report_free(model_check_report *r);
@@ -772,5 +804,7 @@ int model_generate_tier(const char *tier, int *groups, int *facilitators, int *w
  * nothing is returned on failure. */
 int model_generate(const char *tier, unsigned long long seed, model_instance **out,
                    model_solution **witness);
+
+#include "eligibility.h" /* rule 7: patient fits group, one predicate per part */
 
 #endif

@@ -320,33 +320,6 @@ static bool rostered(const model_instance *in, int p)
     return false;
 }
 
-static bool same_text_ci(const char *x, const char *y)
-{
-    for (; *x && *y; x++, y++) {
-        char cx = *x >= 'A' && *x <= 'Z' ? (char)(*x - 'A' + 'a') : *x;
-        char cy = *y >= 'A' && *y <= 'Z' ? (char)(*y - 'A' + 'a') : *y;
-        if (cx != cy)
-            return false;
-    }
-    return *x == *y;
-}
-
-/* Modality, age and gender let patient p join a group of type t. */
-static bool could_join(const model_instance *in, int p, int t)
-{
-    const model_patient *pa = &in->patients[p];
-    const model_group_type *ty = &in->types[t];
-    if (pa->modality != MODEL_EITHER && pa->modality != ty->modality)
-        return false;
-    if ((ty->age_min >= 0 || ty->age_max >= 0) &&
-        (pa->age < 0 || (ty->age_min >= 0 && pa->age < ty->age_min) ||
-         (ty->age_max >= 0 && pa->age > ty->age_max)))
-        return false;
-    if (ty->gender && (!pa->gender || !same_text_ci(pa->gender, ty->gender)))
-        return false;
-    return true;
-}
-
 static void add_referrals(actx *a, const model_change *c)
 {
     model_instance *w = a->w;
@@ -369,7 +342,7 @@ static void add_referrals(actx *a, const model_change *c)
     for (int pass = 0; pass < 4 && n == 0; pass++)
         for (int p = 0; p < w->n_patients; p++)
             if (model_patient_type_match(w, p, t) && (pass % 2 == 1 || !rostered(w, p)) &&
-                (pass >= 2 || could_join(w, p, t)))
+                (pass >= 2 || model_patient_profile_fit(w, p, t) == MODEL_FIT_OK))
                 pool[n++] = p;
     if (n == 0) {
         free(pool);

@@ -489,14 +489,7 @@ static bool patient_fits_some_type(const model_instance *in, int p, long *work)
         const model_group_type *ty = &in->types[t];
         *work += 1 + (pa->has_group_types ? pa->group_types.n
                                           : (long)pa->diagnoses.n * ty->diagnoses.n);
-        if (!model_patient_type_match(in, p, t))
-            continue;
-        if (pa->modality != MODEL_EITHER && pa->modality != ty->modality)
-            continue;
-        if (pa->age >= 0 && ((ty->age_min >= 0 && pa->age < ty->age_min) ||
-                             (ty->age_max >= 0 && pa->age > ty->age_max)))
-            continue;
-        if (ty->gender && (!pa->gender || strcmp(ty->gender, pa->gender) != 0))
+        if (model_patient_profile_fit(in, p, t) != MODEL_FIT_OK)
             continue;
         return true;
     }

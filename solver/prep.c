@@ -136,19 +136,11 @@ static int roles_distinct_possible(char *marks, const sv_cand *c, int cofac)
 
 static int type_eligible(const model_instance *inst, int p, int t)
 {
-    const model_patient *pa = &inst->patients[p];
-    const model_group_type *ty = &inst->types[t];
-    if (!model_patient_type_match(inst, p, t))
+    if (model_patient_profile_fit(inst, p, t) != MODEL_FIT_OK)
         return 0;
-    if (pa->modality != MODEL_EITHER && (int)pa->modality != (int)ty->modality)
-        return 0;
-    if (ty->age_min >= 0 && (pa->age < 0 || pa->age < ty->age_min))
-        return 0;
-    if (ty->age_max >= 0 && (pa->age < 0 || pa->age > ty->age_max))
-        return 0;
-    if (ty->gender && (!pa->gender || strcmp(ty->gender, pa->gender) != 0))
-        return 0;
-    if (ty->composition.max_age_spread >= 0 && pa->age < 0)
+    /* Planner policy beyond rule 7: an unknown age cannot be shown to keep
+     * max_age_spread (rule 8), so such a patient is not placed there. */
+    if (inst->types[t].composition.max_age_spread >= 0 && inst->patients[p].age < 0)
         return 0;
     return 1;
 }
@@ -389,8 +381,9 @@ static int build_base(sv_prob *pr, const model_solution *b)
         B->running = 1;
         B->day = sg->day;
         B->start = sg->start;
-        B->parity = inst->types[pr->g[g].type].cadence == MODEL_BIWEEKLY ? (sg->week_parity & 1)
-                                                                          : -1;
+        B->parity = inst->types[pr->g[g].type].cadence == MODEL_BIWEEKLY
+                        ? model_sol_group_parity(inst, b, i)
+                        : -1;
         if (sg->room) {
             int r = model_find_room(inst, sg->room);
             B->room = r >= 0 ? r : -2;

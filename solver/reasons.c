@@ -29,6 +29,27 @@ static void windows_text(const model_patient *pa, char *buf, size_t n)
         snprintf(buf, n, "none given");
 }
 
+/* The line for a failing part of the profile (modality, age, gender) of
+ * patient pa against type ty: MODEL_OK or MODEL_ENOMEM. */
+static int profile_reason(const model_patient *pa, const model_group_type *ty, model_fit fit,
+                          model_strlist *out)
+{
+    if (fit == MODEL_FIT_MODALITY)
+        return addf(out, "wants %s sessions but %s is %s", model_modality_name(pa->modality),
+                    tname(ty), model_modality_name(ty->modality));
+    if (fit == MODEL_FIT_AGE && pa->age < 0)
+        return addf(out, "age unknown, but %s has an age rule", tname(ty));
+    if (fit == MODEL_FIT_AGE) {
+        char lo[16] = "any", hi[16] = "any";
+        if (ty->age_min >= 0)
+            snprintf(lo, sizeof lo, "%d", ty->age_min);
+        if (ty->age_max >= 0)
+            snprintf(hi, sizeof hi, "%d", ty->age_max);
+        return addf(out, "age %d outside %s's ages %s-%s", pa->age, tname(ty), lo, hi);
+    }
+    return addf(out, "%s is for gender %s only", tname(ty), ty->gender ? ty->gender : "?");
+}
+
 int sv_reasons_init(const sv_prob *pr, const sv_plan *pl, sv_reasons_ctx *cx)
 {
     int ng = pr->ng;
@@ -105,31 +126,16 @@ int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, const sv_reasons_c
     char win[512];
     windows_text(pa, win, sizeof win);
     for (int t = 0; t < pr->nt && rc == 0; t++) {
-        if (!model_patient_type_match(inst, p, t))
-            continue;
         const model_group_type *ty = &inst->types[t];
-        if (pa->modality != MODEL_EITHER && (int)pa->modality != (int)ty->modality) {
-            rc |= addf(out, "wants %s sessions but %s is %s", model_modality_name(pa->modality),
-                       tname(ty), model_modality_name(ty->modality));
+        model_fit fit = model_patient_profile_fit(inst, p, t);
+        if (fit == MODEL_FIT_TYPE)
+            continue;
+        if (fit != MODEL_FIT_OK) {
+            rc |= profile_reason(pa, ty, fit, out);
             continue;
         }
-        if ((ty->age_min >= 0 || ty->age_max >= 0 || ty->composition.max_age_spread >= 0) &&
-            pa->age < 0) {
+        if (ty->composition.max_age_spread >= 0 && pa->age < 0) {
             rc |= addf(out, "age unknown, but %s has an age rule", tname(ty));
-            continue;
-        }
-        if ((ty->age_min >= 0 && pa->age < ty->age_min) ||
-            (ty->age_max >= 0 && pa->age > ty->age_max)) {
-            char lo[16] = "any", hi[16] = "any";
-            if (ty->age_min >= 0)
-                snprintf(lo, sizeof lo, "%d", ty->age_min);
-            if (ty->age_max >= 0)
-                snprintf(hi, sizeof hi, "%d", ty->age_max);
-            rc |= addf(out, "age %d outside %s's ages %s-%s", pa->age, tname(ty), lo, hi);
-            continue;
-        }
-        if (ty->gender && (!pa->gender || strcmp(ty->gender, pa->gender) != 0)) {
-            rc |= addf(out, "%s is for gender %s only", tname(ty), ty->gender);
             continue;
         }
         int running = 0, fitting = 0;

@@ -291,7 +291,7 @@ static inline int solution_diff(const model_solution *a, const model_solution *b
         if (!eq_list(&x->facilitators, &y->facilitators) || !eq_list(&x->members, &y->members) ||
             !eq_list(&x->new_members, &y->new_members))
             EQ_FAIL("groups[%d].facilitators/members/new_members", i);
-        if (x->week_parity != y->week_parity)
+        if (x->week_parity != y->week_parity || x->week_parity_absent != y->week_parity_absent)
             EQ_FAIL("groups[%d].week_parity", i);
     }
     if (a->n_sessions != b->n_sessions)

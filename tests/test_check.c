@@ -6,8 +6,15 @@
  * rooms, 4 facilitators, 12 patients, 4 weeks, one closed date, one time
  * off covered by the substitute) and solution_valid.json, a hand-made
  * schedule that keeps every rule.  Each test below breaks exactly one rule
- * of a copy of it and expects the checker to name that rule and no other. */
+ * of a copy of it and expects the checker to name that rule and no other.
+ *
+ * Suite elig compares the checker's own rule-7 fit with the shared
+ * predicate (model/eligibility.c) on generated programs and edge cases;
+ * suite mutation breaks one rule at a time in valid plans (the fixture, the
+ * sample program as planned, tier S witnesses) and expects exactly that
+ * rule to be named. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +209,31 @@ static bool reported(int rule, const char *w1, const char *w2)
                 (!w2 || strstr(r.violations[i].message, w2));
     model_check_report_free(&r);
     return found;
+}
+
+/* A schedule for in from the planner, any valid one (stops at the first:
+ * these tests need a plan, not speed); fails the test without one. */
+static model_solution *plan_first(const model_instance *in)
+{
+    solver_options o;
+    solver_options_default(&o);
+    o.time_limit_s = 30;
+    o.mip_gap = 0.5;
+    model_solution *s = NULL;
+    cr_assert_eq(solver_plan(in, &o, &s), SOLVER_OK);
+    cr_assert(s->status == MODEL_STATUS_OPTIMAL || s->status == MODEL_STATUS_FEASIBLE,
+              "status %s", model_solution_status_name(s->status));
+    return s;
+}
+
+/* Expect the checker to find no violation in s. */
+static void expect_clean(const model_instance *in, const model_solution *s, const char *what)
+{
+    model_check_report r;
+    cr_assert_eq(model_check(in, s, &r), MODEL_OK);
+    print_report(&r);
+    cr_expect_eq(r.n_violations, 0, "%s: %d violation(s)", what, r.n_violations);
+    model_check_report_free(&r);
 }
 
 /* -------------------------------------------------------- valid case */
@@ -474,13 +506,23 @@ Test(check, rule6_max_consecutive_cover)
     cr_expect(reported(6, "f-cat", "consecutive"));
 }
 
-Test(check, rule6_uncovered_session_is_allowed_but_counted)
+/* dbt-1 on 2025-01-21 (f-ana off) led by f-ben alone, marked uncovered. */
+static model_sol_session *uncover_dbt1_0121(void)
 {
     model_sol_session *s = sess("dbt-1", "2025-01-21");
     const char *facs[] = {"f-ben"};
     set_list(&s->facilitators, 1, facs);
     set_str(&s->covered_by, NULL);
     s->uncovered = true;
+    return s;
+}
+
+Test(check, rule6_uncovered_session_is_allowed_but_counted)
+{
+    /* f-ana is off on 2025-01-21; f-cat (the only other DBT holder) too, so
+     * nobody can cover dbt-1 that day. */
+    add_time_off("f-cat", "2025-01-21", "2025-01-21");
+    uncover_dbt1_0121();
     expect_only(0);
     model_check_report r;
     cr_assert_eq(model_check(inst, sol, &r), MODEL_OK);
@@ -488,6 +530,212 @@ Test(check, rule6_uncovered_session_is_allowed_but_counted)
     cr_expect_eq(r.metrics.member_sessions, 24 - 4);
     cr_expect_gt(r.n_mismatches, 0, "the reported metrics no longer match");
     model_check_report_free(&r);
+}
+
+Test(check, rule6_uncovered_though_the_substitute_is_free)
+{
+    /* SPEC rule 6 allows uncovered only when no one can cover: f-cat, the
+     * substitute, is credentialed, available and free on 2025-01-21. */
+    uncover_dbt1_0121();
+    expect_only(6);
+    cr_expect(reported(6, "uncovered", "f-cat"));
+}
+
+Test(check, rule6_uncovered_though_another_facilitator_is_free)
+{
+    /* tele-1 on 2025-01-20: f-cat (its facilitator) and f-dan (its
+     * substitute) are off, f-ana (CBT) is off that week and f-ben (CBT) is
+     * not available on mondays: nobody can cover, uncovered is right.
+     * Give f-ben monday evenings and he could: rule 6. */
+    add_time_off("f-cat", "2025-01-20", "2025-01-20");
+    add_time_off("f-dan", "2025-01-20", "2025-01-20");
+    model_sol_session *s = sess("tele-1", "2025-01-20");
+    model_strlist_free(&s->facilitators);
+    s->uncovered = true;
+    expect_only(0);
+    model_facilitator *ben = &inst->facilitators[model_find_facilitator(inst, "f-ben")];
+    model_window *na = realloc(ben->available, (size_t)(ben->n_available + 1) * sizeof *na);
+    cr_assert_not_null(na);
+    ben->available = na;
+    ben->available[ben->n_available++] = (model_window){0, tmin("09:00"), tmin("20:00")};
+    expect_only(6);
+    cr_expect(reported(6, "uncovered", "f-ben"));
+}
+
+Test(check, rule5_substitute_needs_no_min_break)
+{
+    /* Rule 5 asks that the substitute not lead another group at an
+     * overlapping time; min_break_min (rule 4) is not part of it.  f-ana
+     * leads dbt-1 until 11:30 and substitutes for cbt-1 at 13:00. */
+    inst->settings.min_break_min = 120;
+    expect_only(0);
+}
+
+Test(check, rule10_closed_date_session_is_still_checked)
+{
+    /* A session on a closed date is reported (rule 10) and its other
+     * faults still are: f-dan is not one of dbt-1's facilitators. */
+    copy_session("dbt-1", "2025-01-07", "2025-01-14");
+    const char *facs[] = {"f-ana", "f-dan"};
+    set_list(&sess("dbt-1", "2025-01-14")->facilitators, 2, facs);
+    model_check_report r;
+    cr_assert_eq(model_check(inst, sol, &r), MODEL_OK);
+    print_report(&r);
+    bool r10 = false, r6 = false;
+    for (int i = 0; i < r.n_violations; i++) {
+        r10 |= r.violations[i].rule == 10;
+        r6 |= r.violations[i].rule == 6 && strstr(r.violations[i].message, "f-dan") &&
+              strstr(r.violations[i].message, "2025-01-14");
+    }
+    cr_expect(r10, "the closed date is reported");
+    cr_expect(r6, "the stand-in nobody needed on 2025-01-14 is reported too");
+    model_check_report_free(&r);
+}
+
+/* cbt-1 led by f-ana (also primary of dbt-1 tue 10:00-11:30), f-dan its
+ * substitute covering 2025-01-21 when f-ana is off: a valid plan. */
+static void cbt1_led_by_ana(void)
+{
+    model_sol_group *g = grp("cbt-1");
+    const char *facs[] = {"f-ana"}, *cov[] = {"f-dan"};
+    set_list(&g->facilitators, 1, facs);
+    set_str(&g->substitute, "f-dan");
+    sync_sessions("cbt-1");
+    model_sol_session *s = sess("cbt-1", "2025-01-21");
+    set_list(&s->facilitators, 1, cov);
+    set_str(&s->covered_by, "f-dan");
+    expect_only(0);
+}
+
+Test(check, rule4_clash_at_a_sessions_own_time)
+{
+    /* cbt-1's session of 2025-01-07 moved to 11:00-12:00: it differs from
+     * the group (rule 2) and f-ana then leads it while leading dbt-1 until
+     * 11:30 (rule 4), which only the session's own time shows. */
+    cbt1_led_by_ana();
+    model_sol_session *s = sess("cbt-1", "2025-01-07");
+    s->start = tmin("11:00");
+    s->end = tmin("12:00");
+    cr_expect(reported(2, "cbt-1", "differ"));
+    cr_expect(reported(4, "f-ana", "2025-01-07"));
+}
+
+Test(check, rule2_room_clash_at_a_sessions_own_time)
+{
+    /* cbt-1's session of 2025-01-07 moved into room-a at 10:00, where
+     * dbt-1 meets. */
+    model_sol_session *s = sess("cbt-1", "2025-01-07");
+    s->start = tmin("10:00");
+    s->end = tmin("11:00");
+    set_str(&s->room, "room-a");
+    expect_only(2);
+    cr_expect(reported(2, "room-a", "2025-01-07"));
+}
+
+Test(check, rule6_cover_at_a_sessions_own_time)
+{
+    /* f-cat covers dbt-1 on 2025-01-21; that session moved to 19:00-20:30
+     * ends after her hours (tue 08:00-20:00): the coverer's availability
+     * is judged at the session's own time. */
+    model_sol_session *s = sess("dbt-1", "2025-01-21");
+    s->start = tmin("19:00");
+    s->end = tmin("20:30");
+    cr_expect(reported(2, "dbt-1", "differ"));
+    cr_expect(reported(6, "f-cat", "19:00"));
+}
+
+/* A solution read from JSON text (freed here); the test fails if it does
+ * not parse. */
+static model_solution *parse_sol(char *text)
+{
+    cr_assert_not_null(text);
+    model_solution *out = NULL;
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(io_solution_parse(text, strlen(text), &out, &d), IO_OK);
+    model_diag_free(&d);
+    free(text);
+    return out;
+}
+
+/* The fixture solution as JSON with cbt-1 (biweekly) given without
+ * week_parity and its sessions moved to the dates listed (NULL-ended),
+ * read back as another tool's plan would be. */
+static model_solution *cbt1_without_parity(const char *const *dates)
+{
+    json_error_t err;
+    json_t *root = json_load_file(FIX "solution_valid.json", 0, &err);
+    cr_assert_not_null(root, "%s", err.text);
+    json_t *groups = json_object_get(root, "groups"), *sessions = json_object_get(root, "sessions");
+    size_t k;
+    json_t *e, *tmpl = NULL;
+    json_array_foreach(groups, k, e)
+        if (strcmp(json_string_value(json_object_get(e, "id")), "cbt-1") == 0)
+            json_object_del(e, "week_parity");
+    for (k = json_array_size(sessions); k-- > 0;) {
+        e = json_array_get(sessions, k);
+        if (strcmp(json_string_value(json_object_get(e, "group")), "cbt-1") == 0) {
+            if (!tmpl)
+                tmpl = json_deep_copy(e);
+            json_array_remove(sessions, k);
+        }
+    }
+    cr_assert_not_null(tmpl);
+    for (int d = 0; dates[d]; d++) {
+        json_t *x = json_deep_copy(tmpl);
+        json_object_set_new(x, "date", json_string(dates[d]));
+        json_array_append_new(sessions, x);
+    }
+    json_decref(tmpl);
+    model_solution *out = parse_sol(json_dumps(root, 0));
+    json_decref(root);
+    for (int g = 0; g < out->n_groups; g++)
+        cr_expect_eq(out->groups[g].week_parity_absent, strcmp(out->groups[g].id, "cbt-1") == 0);
+    return out;
+}
+
+Test(check, biweekly_without_week_parity_takes_the_sessions_weeks)
+{
+    /* Odd horizon weeks: 2025-01-14 is closed, so 2025-01-28 only. */
+    static const char *const odd[] = {"2025-01-28", NULL};
+    static const char *const even[] = {"2025-01-07", "2025-01-21", NULL};
+    static const char *const mixed[] = {"2025-01-07", "2025-01-21", "2025-01-28", NULL};
+    const char *const *cases[] = {odd, even, mixed};
+    for (int k = 0; k < 3; k++) {
+        model_solution_destroy(sol);
+        sol = cbt1_without_parity(cases[k]);
+        int g = 0;
+        while (strcmp(sol->groups[g].id, "cbt-1") != 0)
+            g++;
+        cr_expect_eq(model_sol_group_parity(inst, sol, g), k == 0, "the weeks its sessions show");
+        if (k < 2) {
+            expect_only(0);
+        } else {
+            expect_only(6); /* most are even weeks: 01-28 is off its dates */
+            cr_expect(reported(6, "cbt-1", "2025-01-28"));
+        }
+    }
+}
+
+Test(check, solution_cover_finds_the_substitute_then_stops)
+{
+    /* model_solution_cover on dbt-1@2025-01-21 left uncovered: f-cat (the
+     * substitute) stands in for f-ana; with f-cat off too, nobody can. */
+    model_sol_session *s = uncover_dbt1_0121();
+    cr_assert_eq(model_solution_cover(inst, sol), MODEL_OK);
+    s = sess("dbt-1", "2025-01-21");
+    cr_expect(!s->uncovered);
+    cr_expect_str_eq(s->covered_by, "f-cat");
+    cr_expect_geq(model_strlist_find(&s->facilitators, "f-cat"), 0);
+    expect_only(0);
+    uncover_dbt1_0121();
+    add_time_off("f-cat", "2025-01-21", "2025-01-21");
+    cr_assert_eq(model_solution_cover(inst, sol), MODEL_OK);
+    s = sess("dbt-1", "2025-01-21");
+    cr_expect(s->uncovered);
+    cr_expect_null(s->covered_by);
+    cr_expect_eq(s->facilitators.n, 1);
+    expect_only(0);
 }
 
 Test(check, rule7_gender_restriction)
@@ -810,4 +1058,620 @@ Test(check, generator_witness_passes_cli)
     cr_expect_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_expect_eq(system(cmd), 0);
+}
+
+/* ------------------------------------------ eligibility, checked twice */
+
+/* The checker's rule-7 fit (model_check_patient_fit, its own copy) and the
+ * shared predicate (model_patient_group_fit) agree on patient p and type t
+ * at day/start (day < 0: no window): both fit, or both fail and the
+ * checker's first failing part is the one the shared predicate names. */
+static void expect_same_fit(const model_instance *in, int p, int t, int day, int start,
+                            const char *what)
+{
+    model_fit shared = day >= 0 ? model_patient_group_fit(in, p, t, day, start)
+                                : model_patient_type_fit(in, p, t);
+    unsigned bits = model_check_patient_fit(in, p, t, day, start);
+    model_fit first = bits ? (model_fit)__builtin_ctz(bits) : MODEL_FIT_OK;
+    cr_expect_eq(first, shared, "%s: patient %s, type %s: checker says %s, shared predicate %s",
+                 what, in->patients[p].id, in->types[t].id, model_fit_name(first),
+                 model_fit_name(shared));
+}
+
+/* Every patient x every group of a generated program, at the time the
+ * generator's witness gives the group (else without a window, and at the
+ * first program day and slot). */
+static void cross_check_generated(const char *tier, unsigned long long seed)
+{
+    model_instance *in = NULL;
+    model_solution *wit = NULL;
+    cr_assert_eq(model_generate(tier, seed, &in, &wit), MODEL_OK);
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(model_instance_validate(in, &d), MODEL_OK);
+    model_diag_free(&d);
+    char what[48];
+    snprintf(what, sizeof what, "tier %s seed %llu", tier, seed);
+    int day0 = 0;
+    while (day0 < 6 && !(in->program.days_mask & (1 << day0)))
+        day0++;
+    long fits = 0, pairs = 0;
+    for (int g = 0; g < in->n_groups; g++) {
+        int t = in->groups[g].type_idx, day = -1, start = -1;
+        for (int i = 0; i < wit->n_groups; i++)
+            if (strcmp(wit->groups[i].id, in->groups[g].id) == 0 && wit->groups[i].running) {
+                day = wit->groups[i].day;
+                start = wit->groups[i].start;
+            }
+        for (int p = 0; p < in->n_patients; p++) {
+            expect_same_fit(in, p, t, day, start, what);
+            expect_same_fit(in, p, t, -1, -1, what);
+            expect_same_fit(in, p, t, day0, in->program.slot_starts[0], what);
+            pairs++;
+            fits += day >= 0 && model_patient_group_fit(in, p, t, day, start) == MODEL_FIT_OK;
+        }
+    }
+    cr_expect_gt(fits, 0, "%s: some patient fits some group (%ld pairs)", what, pairs);
+    cr_expect_lt(fits, pairs, "%s: some patient does not fit some group", what);
+    model_solution_destroy(wit);
+    model_instance_destroy(in);
+}
+
+Test(elig, checker_agrees_with_shared_predicate_on_generated_programs)
+{
+    for (unsigned long long seed = 1; seed <= 4; seed++)
+        cross_check_generated("S", seed);
+    for (unsigned long long seed = 1; seed <= 2; seed++)
+        cross_check_generated("M", seed);
+}
+
+/* Hand-made edge cases: gender case, telehealth and "either", referral
+ * against diagnosis prefix, age limits, unknown values, flags. */
+static const char *ELIG_INSTANCE =
+    "{\"program\": {\"name\": \"edges\", \"horizon\": {\"start\": \"2025-01-06\", \"weeks\": 2},"
+    " \"days\": [\"mon\"], \"slot_starts\": [\"17:00\"]},"
+    " \"group_types\": ["
+    "  {\"id\": \"women\", \"name\": \"W\", \"cpt\": \"90853\", \"rate\": 1, \"duration_min\": 60,"
+    "   \"min_size\": 2, \"max_size\": 8, \"required_credentials\": [], \"cofacilitation\": false,"
+    "   \"diagnoses\": [\"F32\"], \"modality\": \"in_person\", \"cadence\": \"weekly\","
+    "   \"gender\": \"female\"},"
+    "  {\"id\": \"tele\", \"name\": \"T\", \"cpt\": \"90853\", \"rate\": 1, \"duration_min\": 60,"
+    "   \"min_size\": 2, \"max_size\": 8, \"required_credentials\": [], \"cofacilitation\": false,"
+    "   \"diagnoses\": [\"F41\"], \"modality\": \"telehealth\", \"cadence\": \"weekly\"},"
+    "  {\"id\": \"ptsd\", \"name\": \"P\", \"cpt\": \"90853\", \"rate\": 1, \"duration_min\": 60,"
+    "   \"min_size\": 2, \"max_size\": 8, \"required_credentials\": [], \"cofacilitation\": false,"
+    "   \"diagnoses\": [\"F43.1\"], \"modality\": \"in_person\", \"cadence\": \"weekly\"},"
+    "  {\"id\": \"teen\", \"name\": \"A\", \"cpt\": \"90853\", \"rate\": 1, \"duration_min\": 60,"
+    "   \"min_size\": 2, \"max_size\": 8, \"required_credentials\": [], \"cofacilitation\": false,"
+    "   \"diagnoses\": [\"F9\"], \"modality\": \"in_person\", \"cadence\": \"weekly\","
+    "   \"age_min\": 13, \"age_max\": 17}],"
+    " \"groups\": [], \"rooms\": [], \"facilitators\": [],"
+    " \"patients\": ["
+#define ELIG_P(id, extra)                                                                    \
+    "{\"id\": \"" id "\", \"available\": [{\"day\": \"mon\", \"from\": \"16:00\", \"to\": \"19:00\"}]," \
+    " \"added\": \"2024-12-01\", \"screened\": true, \"insurance_verified\": true" extra "}"
+    ELIG_P("w-Female", ", \"diagnoses\": [\"F32.1\"], \"gender\": \"Female\"") ","
+    ELIG_P("w-FEMALE", ", \"diagnoses\": [\"F32.1\"], \"gender\": \"FEMALE\"") ","
+    ELIG_P("w-male", ", \"diagnoses\": [\"F32.1\"], \"gender\": \"male\"") ","
+    ELIG_P("w-nogender", ", \"diagnoses\": [\"F32.1\"]") ","
+    ELIG_P("t-either", ", \"diagnoses\": [\"F41.1\"], \"modality\": \"either\"") ","
+    ELIG_P("t-tele", ", \"diagnoses\": [\"F41.1\"], \"modality\": \"telehealth\"") ","
+    ELIG_P("t-inperson", ", \"diagnoses\": [\"F41.1\"], \"modality\": \"in_person\"") ","
+    ELIG_P("d-sub", ", \"diagnoses\": [\"F43.10\"]") ","
+    ELIG_P("d-lower", ", \"diagnoses\": [\"f43.1\"]") ","
+    ELIG_P("d-parent", ", \"diagnoses\": [\"F43\"]") ","
+    ELIG_P("r-referred", ", \"diagnoses\": [\"Z00\"], \"group_types\": [\"ptsd\"]") ","
+    ELIG_P("r-overrides", ", \"diagnoses\": [\"F43.1\"], \"group_types\": [\"tele\"]") ","
+    ELIG_P("r-empty", ", \"diagnoses\": [\"F43.1\"], \"group_types\": []") ","
+    ELIG_P("a-13", ", \"diagnoses\": [\"F90\"], \"age\": 13") ","
+    ELIG_P("a-17", ", \"diagnoses\": [\"F90\"], \"age\": 17") ","
+    ELIG_P("a-12", ", \"diagnoses\": [\"F90\"], \"age\": 12") ","
+    ELIG_P("a-18", ", \"diagnoses\": [\"F90\"], \"age\": 18") ","
+    ELIG_P("a-unknown", ", \"diagnoses\": [\"F90\"]") ","
+    "{\"id\": \"f-unscreened\", \"added\": \"2024-12-01\", \"diagnoses\": [\"F43.1\"], \"screened\": false,"
+    " \"insurance_verified\": true, \"available\": []},"
+    "{\"id\": \"f-unverified\", \"added\": \"2024-12-01\", \"diagnoses\": [\"F43.1\"], \"screened\": true,"
+    " \"insurance_verified\": false, \"available\": []}"
+#undef ELIG_P
+    "]}";
+
+Test(elig, edge_cases)
+{
+    model_instance *in = NULL;
+    model_diag d;
+    model_diag_init(&d);
+    int rc = io_instance_parse(ELIG_INSTANCE, strlen(ELIG_INSTANCE), &in, &d);
+    for (int i = 0; i < d.n_errors; i++)
+        cr_log_error("%s: %s", d.errors[i].path, d.errors[i].message);
+    cr_assert_eq(rc, IO_OK);
+    /* validate warns about exactly the patients no type takes (flags aside) */
+    static const char *const fit_none[] = {"w-male", "w-nogender", "t-inperson", "d-parent",
+                                           "r-empty", "a-12", "a-18", "a-unknown"};
+    for (int p = 0; p < in->n_patients; p++) {
+        char path[32];
+        snprintf(path, sizeof path, "patients[%d]", p);
+        bool warned = false, want = false;
+        for (int w = 0; w < d.n_warnings; w++)
+            warned |= strcmp(d.warnings[w].path, path) == 0 &&
+                      strstr(d.warnings[w].message, "fits no group type");
+        for (size_t k = 0; k < sizeof fit_none / sizeof *fit_none; k++)
+            want |= strcmp(in->patients[p].id, fit_none[k]) == 0;
+        cr_expect_eq(warned, want, "validate %s patient %s", warned ? "warns about" : "is silent on",
+                     in->patients[p].id);
+    }
+    model_diag_free(&d);
+    static const struct {
+        const char *patient, *type;
+        model_fit want;
+    } cases[] = {
+        {"w-Female", "women", MODEL_FIT_OK},          {"w-FEMALE", "women", MODEL_FIT_OK},
+        {"w-male", "women", MODEL_FIT_GENDER},        {"w-nogender", "women", MODEL_FIT_GENDER},
+        {"t-either", "tele", MODEL_FIT_OK},           {"t-tele", "tele", MODEL_FIT_OK},
+        {"t-inperson", "tele", MODEL_FIT_MODALITY},   {"t-tele", "women", MODEL_FIT_TYPE},
+        {"d-sub", "ptsd", MODEL_FIT_OK},              {"d-lower", "ptsd", MODEL_FIT_OK},
+        {"d-parent", "ptsd", MODEL_FIT_TYPE},         {"r-referred", "ptsd", MODEL_FIT_OK},
+        {"r-overrides", "ptsd", MODEL_FIT_TYPE},      {"r-overrides", "tele", MODEL_FIT_OK},
+        {"r-empty", "ptsd", MODEL_FIT_TYPE},          {"a-13", "teen", MODEL_FIT_OK},
+        {"a-17", "teen", MODEL_FIT_OK},               {"a-12", "teen", MODEL_FIT_AGE},
+        {"a-18", "teen", MODEL_FIT_AGE},              {"a-unknown", "teen", MODEL_FIT_AGE},
+        {"a-unknown", "ptsd", MODEL_FIT_TYPE},        {"f-unscreened", "ptsd", MODEL_FIT_SCREENING},
+        {"f-unverified", "ptsd", MODEL_FIT_INSURANCE},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        int p = model_find_patient(in, cases[k].patient), t = model_find_type(in, cases[k].type);
+        cr_assert(p >= 0 && t >= 0);
+        model_fit got = model_patient_type_fit(in, p, t);
+        cr_expect_eq(got, cases[k].want, "%s in %s: %s, expected %s", cases[k].patient,
+                     cases[k].type, model_fit_name(got), model_fit_name(cases[k].want));
+    }
+    /* the window part: 17:00-18:00 fits mon 16:00-19:00; 18:30 does not;
+     * unknown age is fine where the type has no age limit */
+    int p = model_find_patient(in, "d-sub"), t = model_find_type(in, "ptsd");
+    cr_expect_eq(model_patient_group_fit(in, p, t, 0, 17 * 60), MODEL_FIT_OK);
+    cr_expect_eq(model_patient_group_fit(in, p, t, 0, 18 * 60 + 30), MODEL_FIT_WINDOW);
+    cr_expect_eq(model_patient_group_fit(in, p, t, 1, 17 * 60), MODEL_FIT_WINDOW);
+    cr_expect(model_age_fits(&in->types[t], -1));
+    /* and the checker's own copy agrees on every pair, with and without a time */
+    for (int q = 0; q < in->n_patients; q++)
+        for (int u = 0; u < in->n_types; u++) {
+            expect_same_fit(in, q, u, -1, -1, "edges");
+            expect_same_fit(in, q, u, 0, 17 * 60, "edges");
+            expect_same_fit(in, q, u, 0, 18 * 60 + 30, "edges");
+        }
+    model_instance_destroy(in);
+}
+
+Test(elig, planner_places_by_the_same_rules, .timeout = 120)
+{
+    /* The edge-case program with one must-run "women" group (min_size 2):
+     * only w-Female and w-FEMALE fit it, so the plan must place both. */
+    const char *empty = "\"groups\": [], \"rooms\": [], \"facilitators\": []";
+    const char *full =
+        "\"groups\": [{\"id\": \"g-w\", \"type\": \"women\"}],"
+        " \"rooms\": [{\"id\": \"r1\", \"capacity\": 8, \"available\":"
+        " [{\"day\": \"mon\", \"from\": \"08:00\", \"to\": \"22:00\"}]}],"
+        " \"facilitators\": [{\"id\": \"f1\", \"available\": [{\"day\": \"mon\", \"from\": \"08:00\","
+        " \"to\": \"22:00\"}]}, {\"id\": \"f2\", \"available\": [{\"day\": \"mon\", \"from\":"
+        " \"08:00\", \"to\": \"22:00\"}]}]";
+    const char *at = strstr(ELIG_INSTANCE, empty);
+    cr_assert_not_null(at);
+    size_t head = (size_t)(at - ELIG_INSTANCE);
+    char *text = malloc(strlen(ELIG_INSTANCE) + strlen(full) + 1);
+    cr_assert_not_null(text);
+    memcpy(text, ELIG_INSTANCE, head);
+    strcpy(text + head, full);
+    strcat(text, at + strlen(empty));
+    model_instance *in = NULL;
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(io_instance_parse(text, strlen(text), &in, &d), IO_OK);
+    model_diag_free(&d);
+    free(text);
+    model_solution *s = plan_first(in);
+    cr_assert_eq(s->n_groups, 1);
+    const model_strlist *nm = &s->groups[0].new_members;
+    cr_expect_eq(nm->n, 2);
+    cr_expect_geq(model_strlist_find(nm, "w-Female"), 0);
+    cr_expect_geq(model_strlist_find(nm, "w-FEMALE"), 0);
+    expect_clean(in, s, "women's group plan");
+    model_solution_destroy(s);
+    model_instance_destroy(in);
+}
+
+/* ------------------------------------------- mutation test of the checker */
+
+/* Valid plans (the fixture, the sample program as planned, the generator's
+ * witnesses of tier S); each gets one targeted break per rule, and the
+ * checker must name that rule and no other. */
+
+static model_solution *sol_clone(const model_solution *s)
+{
+    char *text = NULL;
+    cr_assert_eq(io_solution_to_json(s, &text), IO_OK);
+    return parse_sol(text);
+}
+
+static const model_group_type *mtype(const model_instance *in, const model_sol_group *g)
+{
+    int k = model_find_group(in, g->id);
+    cr_assert_geq(k, 0);
+    return &in->types[model_find_type(in, in->groups[k].type)];
+}
+
+static bool m_off(const model_instance *in, const char *fid, int date)
+{
+    int f = model_find_facilitator(in, fid);
+    return f >= 0 && model_facilitator_off(in, f, date);
+}
+
+/* True when every session of g is led by exactly its regular facilitators. */
+static bool m_plain_sessions(const model_instance *in, const model_solution *s,
+                             const model_sol_group *g)
+{
+    for (int k = 0; k < s->n_sessions; k++) {
+        const model_sol_session *ss = &s->sessions[k];
+        if (strcmp(ss->group, g->id) != 0)
+            continue;
+        if (ss->covered_by || ss->uncovered || ss->facilitators.n != g->facilitators.n)
+            return false;
+        for (int q = 0; q < g->facilitators.n; q++)
+            if (m_off(in, g->facilitators.items[q], ss->date))
+                return false;
+    }
+    return true;
+}
+
+static bool m_any_uncovered(const model_solution *s)
+{
+    for (int k = 0; k < s->n_sessions; k++)
+        if (s->sessions[k].uncovered)
+            return true;
+    return false;
+}
+
+static void m_strlist_del(model_strlist *l, int k)
+{
+    free(l->items[k]);
+    memmove(&l->items[k], &l->items[k + 1], (size_t)(l->n - k - 1) * sizeof *l->items);
+    l->n--;
+}
+
+/* Rule 1: a must-run group does not run. */
+static bool mut1(model_instance *in, model_solution *s)
+{
+    for (int i = 0; i < s->n_groups; i++) {
+        int g = model_find_group(in, s->groups[i].id);
+        if (s->groups[i].running && !in->groups[g].optional) {
+            s->groups[i].running = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Rule 2: an in-person group moves into the room of a group meeting at an
+ * overlapping time in the same weeks (a room that would otherwise suit it). */
+static bool mut2(model_instance *in, model_solution *s)
+{
+    for (int i = 0; i < s->n_groups; i++)
+        for (int j = 0; j < s->n_groups; j++) {
+            model_sol_group *a = &s->groups[i], *b = &s->groups[j];
+            if (i == j || !a->running || !b->running || !a->room || !b->room ||
+                strcmp(a->room, b->room) == 0 || a->day != b->day || a->start >= b->end ||
+                b->start >= a->end)
+                continue;
+            const model_group_type *ta = mtype(in, a), *tb = mtype(in, b);
+            if (ta->cadence == MODEL_BIWEEKLY && tb->cadence == MODEL_BIWEEKLY &&
+                a->week_parity != b->week_parity)
+                continue;
+            const model_room *r = &in->rooms[model_find_room(in, b->room)];
+            bool fits = r->capacity >= ta->max_size &&
+                        model_windows_fit(r->available, r->n_available, a->day, a->start,
+                                          ta->duration_min);
+            for (int k = 0; k < ta->room_features.n && fits; k++)
+                fits = model_strlist_find(&r->features, ta->room_features.items[k]) >= 0;
+            int g = model_find_group(in, a->id);
+            if (!fits || in->groups[g].pinned.room)
+                continue;
+            set_str(&a->room, b->room);
+            for (int k = 0; k < s->n_sessions; k++)
+                if (strcmp(s->sessions[k].group, a->id) == 0)
+                    set_str(&s->sessions[k].room, b->room);
+            return true;
+        }
+    return false;
+}
+
+/* Rule 3: a co-facilitated group loses its co-facilitator. */
+static bool mut3(model_instance *in, model_solution *s)
+{
+    if (m_any_uncovered(s))
+        return false; /* a freed facilitator might then cover it (rule 6) */
+    for (int i = 0; i < s->n_groups; i++) {
+        model_sol_group *g = &s->groups[i];
+        int ig = model_find_group(in, g->id);
+        if (!g->running || g->facilitators.n != 2 || in->groups[ig].pinned.facilitators.n > 0)
+            continue;
+        bool listed = true; /* on every session: never off, nobody stands in for them */
+        for (int k = 0; k < s->n_sessions; k++)
+            if (strcmp(s->sessions[k].group, g->id) == 0)
+                listed &= model_strlist_find(&s->sessions[k].facilitators,
+                                             g->facilitators.items[1]) >= 0;
+        if (!listed)
+            continue;
+        char *co = model_strdup(g->facilitators.items[1]);
+        m_strlist_del(&g->facilitators, 1);
+        for (int k = 0; k < s->n_sessions; k++)
+            if (strcmp(s->sessions[k].group, g->id) == 0)
+                m_strlist_del(&s->sessions[k].facilitators,
+                              model_strlist_find(&s->sessions[k].facilitators, co));
+        free(co);
+        return true;
+    }
+    return false;
+}
+
+/* Rule 4: a facilitator's max_per_day drops below their busiest day. */
+static bool mut4(model_instance *in, model_solution *s)
+{
+    for (int f = 0; f < in->n_facilitators; f++) {
+        const char *fid = in->facilitators[f].id;
+        int per_day[7] = {0}, most = 0;
+        bool covers = false;
+        for (int i = 0; i < s->n_groups; i++)
+            if (s->groups[i].running && model_strlist_find(&s->groups[i].facilitators, fid) >= 0)
+                most = ++per_day[s->groups[i].day] > most ? per_day[s->groups[i].day] : most;
+        for (int k = 0; k < s->n_sessions && !covers; k++)
+            covers = s->sessions[k].covered_by && strcmp(s->sessions[k].covered_by, fid) == 0;
+        if (most == 0 || covers)
+            continue;
+        in->facilitators[f].max_per_day = most - 1;
+        return true;
+    }
+    return false;
+}
+
+/* Rule 5: the substitute is the group's own primary facilitator. */
+static bool mut5(model_instance *in, model_solution *s)
+{
+    for (int i = 0; i < s->n_groups; i++) {
+        model_sol_group *g = &s->groups[i];
+        int ig = model_find_group(in, g->id);
+        if (!g->running || g->facilitators.n == 0 || in->groups[ig].pinned.substitute ||
+            !m_plain_sessions(in, s, g))
+            continue;
+        set_str(&g->substitute, g->facilitators.items[0]);
+        return true;
+    }
+    return false;
+}
+
+/* Rule 6: a covered session is marked uncovered instead (its coverer was
+ * free to cover it). */
+static bool mut6(model_instance *in, model_solution *s)
+{
+    (void)in;
+    for (int k = 0; k < s->n_sessions; k++) {
+        model_sol_session *ss = &s->sessions[k];
+        if (!ss->covered_by || ss->uncovered)
+            continue;
+        m_strlist_del(&ss->facilitators, model_strlist_find(&ss->facilitators, ss->covered_by));
+        set_str(&ss->covered_by, NULL);
+        ss->uncovered = true;
+        return true;
+    }
+    return false;
+}
+
+static bool m_placed(const model_solution *s, const char *pid)
+{
+    for (int i = 0; i < s->n_groups; i++)
+        if (model_strlist_find(&s->groups[i].members, pid) >= 0)
+            return true;
+    return false;
+}
+
+/* Rule 7: a new member is swapped for a waitlisted patient who does not fit
+ * the group, of the same acuity and an age inside the group's range (so
+ * size and composition stay as they were). */
+static bool mut7(model_instance *in, model_solution *s)
+{
+    for (int i = 0; i < s->n_groups; i++) {
+        model_sol_group *g = &s->groups[i];
+        if (!g->running || g->new_members.n == 0)
+            continue;
+        int t = model_find_type(in, mtype(in, g)->id), amin = 1000, amax = -1;
+        for (int k = 0; k < g->members.n; k++) {
+            int a = in->patients[model_find_patient(in, g->members.items[k])].age;
+            amin = a >= 0 && a < amin ? a : amin;
+            amax = a > amax ? a : amax;
+        }
+        const char *qid = g->new_members.items[0];
+        const model_patient *q = &in->patients[model_find_patient(in, qid)];
+        for (int r = 0; r < in->n_patients; r++) {
+            const model_patient *pr = &in->patients[r];
+            if (!model_patient_waitlisted(in, r) || m_placed(s, pr->id) ||
+                (pr->acuity == MODEL_ACUITY_HIGH) != (q->acuity == MODEL_ACUITY_HIGH) ||
+                (pr->age >= 0 && (pr->age < amin || pr->age > amax)) ||
+                model_check_patient_fit(in, r, t, g->day, g->start) == 0)
+                continue;
+            set_str(&g->members.items[model_strlist_find(&g->members, qid)], pr->id);
+            set_str(&g->new_members.items[0], pr->id);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Rule 8: new members leave until the group is one below min_size. */
+static bool mut8(model_instance *in, model_solution *s)
+{
+    for (int i = 0; i < s->n_groups; i++) {
+        model_sol_group *g = &s->groups[i];
+        int min = mtype(in, g)->min_size;
+        if (!g->running || g->members.n - g->new_members.n > min - 1)
+            continue;
+        while (g->members.n > min - 1) {
+            const char *pid = g->new_members.items[g->new_members.n - 1];
+            m_strlist_del(&g->members, model_strlist_find(&g->members, pid));
+            m_strlist_del(&g->new_members, g->new_members.n - 1);
+        }
+        return true;
+    }
+    return false;
+}
+
+/* Rule 9: the instance pins a running group to another day. */
+static bool mut9(model_instance *in, model_solution *s)
+{
+    for (int i = 0; i < s->n_groups; i++) {
+        if (!s->groups[i].running)
+            continue;
+        model_pinned *p = &in->groups[model_find_group(in, s->groups[i].id)].pinned;
+        p->has_day = true;
+        p->day = (s->groups[i].day + 1) % 7;
+        return true;
+    }
+    return false;
+}
+
+/* Rule 10: a group gets a session on a closed date it would otherwise meet
+ * on, led by its regular facilitators. */
+static bool mut10(model_instance *in, model_solution *s)
+{
+    for (int c = 0; c < in->program.n_closed_dates; c++) {
+        int date = in->program.closed_dates[c], w = (date - in->program.horizon_start) / 7;
+        if (date < in->program.horizon_start || w >= in->program.horizon_weeks)
+            continue;
+        for (int i = 0; i < s->n_groups; i++) {
+            model_sol_group *g = &s->groups[i];
+            if (!g->running || g->day != model_date_weekday(date) ||
+                !model_meets_in_week(mtype(in, g)->cadence, g->week_parity, w))
+                continue;
+            bool off = false;
+            for (int q = 0; q < g->facilitators.n; q++)
+                off |= m_off(in, g->facilitators.items[q], date);
+            if (off)
+                continue;
+            model_sol_session *na =
+                realloc(s->sessions, (size_t)(s->n_sessions + 1) * sizeof *na);
+            cr_assert_not_null(na);
+            s->sessions = na;
+            model_sol_session *x = &s->sessions[s->n_sessions++];
+            memset(x, 0, sizeof *x);
+            x->group = model_strdup(g->id);
+            x->date = date;
+            x->start = g->start;
+            x->end = g->end;
+            x->room = model_strdup(g->room);
+            cr_assert_eq(model_strlist_copy(&x->facilitators, &g->facilitators), MODEL_OK);
+            return true;
+        }
+    }
+    return false;
+}
+
+typedef bool (*mutation)(model_instance *, model_solution *);
+
+/* Apply each rule's break to copies of (in, s); count what applied. */
+static void mutate_all(const char *what, const model_instance *in, const model_solution *s,
+                       int applied[11])
+{
+    static const mutation muts[11] = {NULL, mut1, mut2, mut3, mut4, mut5,
+                                      mut6, mut7, mut8, mut9, mut10};
+    expect_clean(in, s, what);
+    model_check_report r;
+    for (int rule = 1; rule <= 10; rule++) {
+        model_instance *mi = model_instance_clone(in);
+        model_solution *ms = sol_clone(s);
+        cr_assert(mi && ms);
+        if (muts[rule](mi, ms)) {
+            applied[rule]++;
+            cr_assert_eq(model_check(mi, ms, &r), MODEL_OK);
+            int other = 0;
+            for (int i = 0; i < r.n_violations; i++)
+                if (r.violations[i].rule != rule) {
+                    other++;
+                    cr_log_error("%s, break of rule %d: also rule %d: %s", what, rule,
+                                 r.violations[i].rule, r.violations[i].message);
+                }
+            cr_expect_gt(r.n_violations, 0, "%s: the break of rule %d is not reported", what, rule);
+            cr_expect_eq(other, 0, "%s: the break of rule %d is reported under other rules",
+                         what, rule);
+            model_check_report_free(&r);
+        }
+        model_solution_destroy(ms);
+        model_instance_destroy(mi);
+    }
+}
+
+Test(mutation, one_break_per_rule_is_named, .timeout = 120)
+{
+    int applied[11] = {0};
+    model_instance *in = NULL;
+    model_solution *s = NULL;
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(io_instance_read_file(FIX "instance.json", &in, &d), IO_OK);
+    cr_assert_eq(io_solution_read_file(FIX "solution_valid.json", &s, &d), IO_OK);
+    mutate_all("fixture", in, s, applied);
+    model_solution_destroy(s);
+    model_instance_destroy(in);
+
+    cr_assert_eq(io_instance_read_file(COHORT_SOURCE_DIR "/datasets/sample.json", &in, &d), IO_OK);
+    model_diag_free(&d);
+    s = plan_first(in);
+    mutate_all("sample", in, s, applied);
+    model_solution_destroy(s);
+    model_instance_destroy(in);
+
+    for (unsigned long long seed = 1; seed <= 3; seed++) {
+        cr_assert_eq(model_generate("S", seed, &in, &s), MODEL_OK);
+        model_diag_init(&d);
+        cr_assert_eq(model_instance_validate(in, &d), MODEL_OK);
+        model_diag_free(&d);
+        char what[32];
+        snprintf(what, sizeof what, "S seed %llu", seed);
+        mutate_all(what, in, s, applied);
+        model_solution_destroy(s);
+        model_instance_destroy(in);
+    }
+    for (int rule = 1; rule <= 10; rule++) {
+        cr_log_info("rule %d: broken in %d plan(s)", rule, applied[rule]);
+        cr_expect_geq(applied[rule], 2, "rule %d was broken in only %d plan(s)", rule,
+                      applied[rule]);
+    }
+}
+
+/* The planner's sessions builder (solver/sessions.c) marks a session
+ * uncovered only when nobody could cover it, as the checker judges: a tier
+ * S program where every facilitator is away for two weeks. */
+Test(mutation, planner_marks_uncovered_only_when_nobody_can_cover, .timeout = 120)
+{
+    model_instance *in = NULL;
+    cr_assert_eq(model_generate("S", 2, &in, NULL), MODEL_OK);
+    int W = in->program.horizon_weeks;
+    for (int f = 0; f < in->n_facilitators; f++) {
+        model_facilitator *fa = &in->facilitators[f];
+        model_date_range *na = realloc(fa->time_off, (size_t)(fa->n_time_off + 1) * sizeof *na);
+        cr_assert_not_null(na);
+        fa->time_off = na;
+        int from = in->program.horizon_start + 7 * ((2 * f) % (W - 1));
+        fa->time_off[fa->n_time_off++] = (model_date_range){from, from + 13};
+    }
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(model_instance_validate(in, &d), MODEL_OK);
+    model_diag_free(&d);
+    model_solution *s = plan_first(in);
+    int covered = 0, uncovered = 0;
+    for (int k = 0; k < s->n_sessions; k++) {
+        covered += s->sessions[k].covered_by != NULL;
+        uncovered += s->sessions[k].uncovered;
+    }
+    cr_log_info("%d sessions covered, %d uncovered", covered, uncovered);
+    cr_expect_gt(covered, 0, "time off is covered");
+    expect_clean(in, s, "S seed 2 with time off");
+    model_solution_destroy(s);
+    model_instance_destroy(in);
 }

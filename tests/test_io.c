@@ -619,8 +619,19 @@ Test(solution, hand_written_minimal_accepted)
     cr_assert_eq(s->groups[0].start, 18 * 60);
     cr_assert_eq(s->groups[0].end, 19 * 60 + 30);
     cr_assert_eq(s->groups[0].week_parity, 0);
+    cr_assert(s->groups[0].week_parity_absent, "week_parity is not a SPEC field");
     cr_assert_eq(s->n_sessions, 0);
     cr_assert(isnan(s->objective));
+    /* absent stays absent on a round trip; given stays given */
+    char *out = NULL;
+    cr_assert_eq(io_solution_to_json(s, &out), IO_OK);
+    cr_expect_null(strstr(out, "week_parity"), "%s", out);
+    free(out);
+    s->groups[0].week_parity_absent = false;
+    s->groups[0].week_parity = 1;
+    cr_assert_eq(io_solution_to_json(s, &out), IO_OK);
+    cr_expect_not_null(strstr(out, "\"week_parity\": 1"), "%s", out);
+    free(out);
     model_solution_destroy(s);
     model_diag_free(&d);
 }

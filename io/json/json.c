@@ -1816,7 +1816,8 @@ int io_solution_to_json(const model_solution *sol, char **out)
         put(&w, go, "substitute", j_str(g->substitute));
         put(&w, go, "members", j_strlist(&w, &g->members));
         put(&w, go, "new_members", j_strlist(&w, &g->new_members));
-        put(&w, go, "week_parity", json_integer(g->week_parity));
+        if (!g->week_parity_absent) /* kept absent on a round trip */
+            put(&w, go, "week_parity", json_integer(g->week_parity));
         add(&w, groups, go);
     }
     put(&w, o, "groups", groups);
@@ -1933,6 +1934,7 @@ static void read_sol_group(rd *r, json_t *e, model_sol_group *g)
     f_strlist_sol(r, e, "members", false, &g->members);
     f_strlist_sol(r, e, "new_members", false, &g->new_members);
     f_int(r, e, "week_parity", false, &g->week_parity);
+    g->week_parity_absent = !json_object_get(e, "week_parity");
 }
 
 static void read_sol_session(rd *r, json_t *e, model_sol_session *s)

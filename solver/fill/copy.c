@@ -106,6 +106,7 @@ model_solution *fill_solution_clone(const model_solution *s)
             b->start = a->start;
             b->end = a->end;
             b->week_parity = a->week_parity;
+            b->week_parity_absent = a->week_parity_absent;
             if (fill_dup_or_null(&b->id, a->id) || fill_dup_or_null(&b->type, a->type) ||
                 fill_dup_or_null(&b->room, a->room) || fill_dup_or_null(&b->substitute, a->substitute) ||
                 model_strlist_copy(&b->facilitators, &a->facilitators) ||

@@ -74,8 +74,6 @@ void fill_gstats_compute(const fstate *s, int sg, gstats *st);
  * if patient p joined. */
 void fill_comp_after(const fstate *s, const gstats *st, int p, int *size, double *share,
                      int *high, int *spread);
-/* Does a patient's modality preference allow a group's modality? */
-bool fill_modality_fits(model_modality patient, model_modality group);
 /* Rule 7 for patient p and running solution group sg (not the "placed
  * once" and waitlist parts); check_flags false skips screening and
  * insurance (a referral's expected wait). */

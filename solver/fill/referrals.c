@@ -225,7 +225,7 @@ int fill_undermin_prepare(fstate *s, int sg, int ref_date, solver_fill_undermin 
                     !model_windows_fit(pa->available, pa->n_available, gh->day, gh->start,
                                        gh->end - gh->start))
                     ok = false;
-                if (side == 0 && !fill_modality_fits(pa->modality, ty->modality))
+                if (side == 0 && !model_modality_fits(pa->modality, ty->modality))
                     ok = false;
                 high += pa->acuity == MODEL_ACUITY_HIGH;
                 if (pa->age >= 0) {

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "fill_private.h"
 
@@ -162,38 +161,19 @@ void fill_comp_after(const fstate *s, const gstats *st, int p, int *size, double
     *spread = spread_with(st->age_lo, st->age_hi, pa->age);
 }
 
-bool fill_modality_fits(model_modality patient, model_modality group)
-{
-    if (patient == MODEL_EITHER)
-        return true;
-    return patient == group;
-}
-
 /* Rule 7 for patient p and running solution group sg (not counting the
- * "placed once" and waitlist parts).  check_flags = false skips screening
- * and insurance (used to estimate a referral's wait). */
+ * "placed once" and waitlist parts), by model/eligibility.c's predicates.
+ * check_flags = false skips screening and insurance (used to estimate a
+ * referral's wait). */
 bool fill_fits_rule7(const fstate *s, int p, int sg, bool check_flags)
 {
-    const model_patient *pa = &s->inst->patients[p];
     const model_sol_group *g = &s->sol->groups[sg];
     int t = s->ty[sg];
     if (t < 0 || !g->running || g->day < 0 || g->start < 0)
         return false;
-    const model_group_type *ty = &s->inst->types[t];
-    if (check_flags && (!pa->screened || !pa->insurance_verified))
-        return false;
-    if (!fill_modality_fits(pa->modality, ty->modality))
-        return false;
-    if (ty->age_min >= 0 && (pa->age < 0 || pa->age < ty->age_min))
-        return false;
-    if (ty->age_max >= 0 && (pa->age < 0 || pa->age > ty->age_max))
-        return false;
-    if (ty->gender && (!pa->gender || strcasecmp(pa->gender, ty->gender) != 0))
-        return false;
-    int dur = ty->duration_min; /* the group's time: start .. start + duration */
-    if (!model_windows_fit(pa->available, pa->n_available, g->day, g->start, dur))
-        return false;
-    return model_patient_type_match(s->inst, p, t);
+    model_fit fit = check_flags ? model_patient_type_fit(s->inst, p, t)
+                                : model_patient_profile_fit(s->inst, p, t);
+    return fit == MODEL_FIT_OK && model_patient_window_fits(s->inst, p, t, g->day, g->start);
 }
 
 /* Rule 8 for one more (new) member p in sg. */
