@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "http/web.h"
 #include "io_private.h"
 #include "solver.h"
 
@@ -527,6 +528,14 @@ static enum MHD_Result h_health(http_req *q)
                                io_store_schema_version(q->srv->store), "glpk",
                                solver_glpk_version(), "jobs", "queued", queued, "running",
                                running),
+                     NULL, NULL);
+}
+
+static enum MHD_Result h_whoami(http_req *q)
+{
+    return send_json(q, 200,
+                     json_pack("{s:I,s:s}", "token", (json_int_t)q->actor, "role",
+                               io_role_name(q->role)),
                      NULL, NULL);
 }
 
@@ -1545,6 +1554,9 @@ static enum MHD_Result h_audit(http_req *q)
 static const route ROUTES[] = {
     {"GET", "/v1/health", IO_ROLE_NONE, h_health, "health", "Liveness, versions and job counts",
      NULL, 200, "Health", NULL, ""},
+    {"GET", "/v1/whoami", IO_ROLE_VIEWER, h_whoami, "whoami",
+     "The token's own id and role (what the console offers depends on it)", NULL, 200, "Whoami",
+     NULL, ""},
     {"GET", "/v1/openapi.json", IO_ROLE_NONE, h_openapi, "openapi", "This OpenAPI document", NULL,
      200, "object", NULL, ""},
     {"POST", "/v1/validate", IO_ROLE_VIEWER, h_validate, "validate",
@@ -1720,6 +1732,10 @@ static enum MHD_Result dispatch(io_server *srv, struct MHD_Connection *c, req_ct
                                 const char *url, const char *method)
 {
     http_req q = {srv, c, r, {NULL, NULL, NULL, NULL}, 0, IO_ROLE_NONE};
+    if (strncmp(url, "/v1/", 4) != 0 && strcmp(url, "/v1") != 0) { /* the console (web.c) */
+        r->tmpl = "/ (console)";
+        return (enum MHD_Result)io_web_respond(c, url, method, &r->status);
+    }
     if (r->too_big)
         return send_error_c(c, r, 413, NULL, NULL, NULL,
                             "the request body is larger than %zu bytes", srv->opt.max_body);
@@ -1999,6 +2015,9 @@ static const char COMPONENTS[] =
     "\"status\":{\"type\":\"integer\"},\"message\":{\"type\":\"string\"},"
     "\"path\":{\"type\":\"string\",\"description\":\"JSON path of the offending value in the "
     "request body, e.g. instance.patients[12].available[0].to\"}}}}},"
+    "\"Whoami\":{\"type\":\"object\",\"required\":[\"token\",\"role\"],\"properties\":{"
+    "\"token\":{\"type\":\"integer\",\"description\":\"the token's id\"},"
+    "\"role\":{\"type\":\"string\",\"enum\":[\"viewer\",\"coordinator\",\"admin\"]}}},"
     "\"Issue\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},"
     "\"message\":{\"type\":\"string\"}}},"
     "\"Diagnostics\":{\"type\":\"object\",\"description\":\"What `cohort validate --json` "
