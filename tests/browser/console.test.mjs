@@ -1,0 +1,257 @@
+// console.test.mjs - the web console in headless Chromium.
+//
+// Starts `cohort serve` on a free loopback port with a temporary store,
+// creates tokens, imports datasets/sample.json, plans and publishes it
+// through the API, then in the browser: signs in, finds every running
+// group of the plan in the week grid, records a drop and places the top
+// candidate, runs a what-if and sees its charts, checks that a viewer is
+// offered no edit controls (and that the API refuses them), that the week
+// prints on one landscape page, that no console error happened, and runs
+// axe-core on every view (no serious or critical violation).
+// Screenshots go to <build>/browser-screenshots/.
+//
+// usage: node console.test.mjs COHORT_BINARY BUILD_DIR
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const [bin, buildDir] = process.argv.slice(2);
+if (!bin || !buildDir) { console.error('usage: node console.test.mjs COHORT_BINARY BUILD_DIR'); process.exit(2); }
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const shots = join(resolve(buildDir), 'browser-screenshots');
+mkdirSync(shots, { recursive: true });
+const tmp = mkdtempSync(join(tmpdir(), 'cohort-browser-'));
+const db = join(tmp, 'console.db');
+let server = null, browser = null;
+
+function step(msg) { console.log(`browser: ${msg}`); }
+
+function token(role) {
+  const out = execFileSync(bin, ['token', 'create', '--role', role, '--name', `browser-${role}`, '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const m = /cht_[0-9a-f]+/.exec(out);
+  assert.ok(m, `no token in: ${out}`);
+  return m[0];
+}
+
+function startServer() {
+  return new Promise((res, rej) => {
+    server = spawn(bin, ['serve', '--db', db, '--port', '0', '--bind', '127.0.0.1', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const t = setTimeout(() => rej(new Error('cohort serve did not start: ' + out)), 20000);
+    const on = (d) => {
+      out += d;
+      const m = /listening on (http:\/\/[0-9.]+:[0-9]+)/.exec(out);
+      if (m) { clearTimeout(t); res(m[1]); }
+    };
+    server.stdout.on('data', on);
+    server.stderr.on('data', on);
+    server.on('exit', (code) => rej(new Error(`cohort serve exited (${code}): ${out}`)));
+  });
+}
+
+async function api(base, tok, method, path, body) {
+  const r = await fetch(base + '/v1' + path, {
+    method, headers: { Authorization: 'Bearer ' + tok, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status, json: text ? JSON.parse(text) : null };
+}
+
+async function waitJob(base, tok, id) {
+  for (let i = 0; i < 600; i++) {
+    const r = await api(base, tok, 'GET', '/jobs/' + id);
+    if (r.json.status !== 'queued' && r.json.status !== 'running') return r.json;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  throw new Error('job ' + id + ' did not finish');
+}
+
+const axeSource = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
+async function axe(page, name) {
+  // evaluated through the DevTools protocol: the console's CSP (rightly) refuses inline scripts
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+  const res = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  assert.ok(res.passes.length > 10, `axe on ${name} checked nothing`);
+  step(`axe ${name}: ${res.passes.length} rules pass, ${res.violations.length} violations`);
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of res.violations)
+    console.log(`browser: axe ${name}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')})`);
+  assert.equal(bad.length, 0, `axe on ${name}: ${bad.length} serious/critical violations: ${bad.map((v) => v.id).join(', ')}`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
+}
+
+async function signIn(page, base, tok) {
+  await page.goto(base + '/');
+  await page.getByLabel('Token', { exact: true }).fill(tok);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#role-badge').filter({ hasText: 'signed in as' }).waitFor();
+}
+
+async function main() {
+  const admin = token('admin');
+  const viewer = token('viewer');
+  const base = await startServer();
+  step('server at ' + base);
+
+  // the sample, planned and published through the API
+  let r = await api(base, admin, 'POST', '/programs?id=riverside', readFileSync(join(root, 'datasets/sample.json'), 'utf8'));
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  r = await api(base, admin, 'POST', '/programs/riverside/plan', { time_limit_s: 20 });
+  assert.equal(r.status, 202, JSON.stringify(r.json));
+  const job = await waitJob(base, admin, r.json.job);
+  assert.equal(job.status, 'done', JSON.stringify(job).slice(0, 500));
+  r = await api(base, admin, 'POST', `/programs/riverside/schedules/${job.version}/publish`);
+  assert.equal(r.status, 200);
+  const running = job.result.groups.filter((g) => g.running).map((g) => g.id);
+  assert.ok(running.length > 0);
+  step(`planned version ${job.version}: ${running.length} running groups`);
+
+  // a fresh profile (--user-data-dir) in the temporary folder
+  browser = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1600, height: 1000 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push('console: ' + m.text()); });
+  page.on('pageerror', (e) => errors.push('page: ' + e.message));
+  page.on('requestfailed', (q) => errors.push('request failed: ' + q.url()));
+  page.on('response', (resp) => {
+    // the only expected non-2xx: none in this walk (exports are merged later and not clicked)
+    if (resp.status() >= 400) errors.push(`HTTP ${resp.status()} ${resp.url().replace(base, '')}`);
+  });
+  page.setDefaultTimeout(60000);
+
+  // sign in; the token never appears in the URL
+  await signIn(page, base, admin);
+  assert.ok(!page.url().includes(admin), 'the token is in the URL');
+  await page.locator('.weekgrid').waitFor();
+  const shown = await page.$$eval('.weekgrid [data-group]', (els) => [...new Set(els.map((e) => e.dataset.group))]);
+  assert.deepEqual([...shown].sort(), [...running].sort(), 'the week grid shows every running group once');
+  const txt = await page.locator('.weekgrid').innerText();
+  assert.match(txt, /\d+\/\d+/, 'fill shown as n/max');
+  step(`week grid shows all ${shown.length} running groups`);
+  await shot(page, '01-week-by-room');
+  await axe(page, 'week');
+  await page.getByRole('button', { name: 'by facilitator' }).click();
+  await page.locator('button[data-lanes=facilitator][aria-pressed=true]').waitFor();
+  await shot(page, '02-week-by-facilitator');
+  await page.locator('.weekgrid [data-group]').first().click();
+  await page.locator('.details h3').waitFor();
+  await axe(page, 'week with details');
+
+  // waitlist: filter and a patient's history
+  await page.getByRole('link', { name: 'Waitlist' }).click();
+  await page.locator('table.waitlist').waitFor();
+  await page.getByLabel('Status', { exact: true }).selectOption('unplaced');
+  const unplacedRows = await page.locator('table.waitlist tbody tr').count();
+  assert.equal(unplacedRows, job.result.unplaced.length, 'unplaced filter lists the plan\'s unplaced patients');
+  await page.locator('table.waitlist tbody tr').first().getByRole('button').click();
+  await page.locator('#hist-h').waitFor();
+  await shot(page, '03-waitlist');
+  await axe(page, 'waitlist');
+
+  // plan view: versions and review of the published one
+  await page.getByRole('link', { name: 'Plan' }).click();
+  await page.getByRole('button', { name: `Review version ${job.version}` }).click();
+  await page.locator('#review-h').waitFor();
+  await shot(page, '04-plan');
+  await axe(page, 'plan');
+
+  // vacated seat: a drop from dbt-tue-pm, then place the top candidate
+  await page.getByRole('link', { name: 'Vacated seat' }).click();
+  await page.getByLabel('Group', { exact: true }).selectOption('dbt-tue-pm');
+  await page.getByLabel('Member', { exact: true }).selectOption('P0002');
+  await page.getByLabel('Event', { exact: true }).selectOption('dropped');
+  await page.getByLabel('Date', { exact: true }).fill('2027-01-18');
+  await page.getByRole('button', { name: 'Record' }).click();
+  await page.locator('.candidates table').waitFor();
+  const top = await page.locator('.candidates tbody tr').first().locator('td').nth(1).innerText();
+  step('top candidate for the dropped seat: ' + top);
+  await shot(page, '05-seat-candidates');
+  await axe(page, 'vacated seat');
+  await page.getByRole('button', { name: `Place ${top} in dbt-tue-pm` }).click();
+  await page.locator('.status .ok').filter({ hasText: `${top} is placed` }).waitFor();
+  r = await api(base, admin, 'GET', '/programs/riverside/groups/dbt-tue-pm');
+  const entry = r.json.members.find((m) => m.patient === top);
+  assert.ok(entry && entry.status === 'active', `${top} is an active member after placing: ${JSON.stringify(entry)}`);
+  assert.equal(r.json.members.find((m) => m.patient === 'P0002').status, 'dropped');
+  await shot(page, '06-seat-placed');
+
+  // what-if: one scenario with an extra room, run as a job, charts drawn
+  await page.getByRole('link', { name: 'What-if' }).click();
+  await page.getByLabel('Change', { exact: true }).selectOption('add_room');
+  await page.getByLabel('Capacity', { exact: true }).fill('12');
+  await page.getByRole('button', { name: 'Add this change' }).click();
+  await page.getByLabel('Scenario name', { exact: true }).fill('extra room');
+  await page.getByRole('button', { name: 'Save scenario' }).click();
+  await page.getByLabel('Time limit per plan (s)', { exact: true }).fill('5');
+  await page.getByRole('button', { name: 'Run what-if' }).click();
+  await page.locator('#cmp-h').waitFor({ timeout: 180000 });
+  const charts = await page.locator('.compare svg.chart').count();
+  assert.ok(charts >= 4, `what-if charts drawn (${charts})`);
+  const heads = await page.locator('.compare thead th').allInnerTexts();
+  assert.ok(heads.includes('baseline') && heads.includes('extra room'), 'baseline and scenario side by side: ' + heads);
+  const bars = await page.locator('.compare svg.chart rect.bar').count();
+  assert.ok(bars >= 8, 'chart bars drawn: ' + bars);
+  await shot(page, '07-whatif');
+  await axe(page, 'what-if');
+
+  // the week prints on one landscape page
+  await page.getByRole('link', { name: 'Week' }).click();
+  await page.locator('.weekgrid').waitFor();
+  await page.emulateMedia({ media: 'print' });
+  await shot(page, '08-week-print');
+  await page.emulateMedia({ media: null });   // page.pdf prints with print CSS unless screen is forced
+  const pdf = await page.pdf({ landscape: true, format: 'Letter', printBackground: true, preferCSSPageSize: true });
+  writeFileSync(join(shots, 'week-print.pdf'), pdf);
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.equal(pages, 1, `the printed week is one page (got ${pages})`);
+
+  assert.deepEqual(errors, [], 'no console errors, failed requests or error answers');
+
+  // a viewer is offered nothing it may not do, and the API refuses it anyway
+  const vpage = await browser.newPage();   // a new tab: its own sessionStorage
+  const verrors = [];
+  vpage.on('pageerror', (e) => verrors.push(e.message));
+  vpage.on('console', (m) => { if (m.type() === 'error') verrors.push(m.text()); });
+  await signIn(vpage, base, viewer);
+  await vpage.locator('.weekgrid').waitFor();
+  for (const tab of ['plan', 'seat', 'whatif']) {
+    await vpage.goto(base + '/#' + tab);
+    await vpage.locator(`#view-${tab}:not([hidden]) h2`).waitFor();
+    const edits = await vpage.locator(`#view-${tab} form, #view-${tab} button.primary`).count();
+    assert.equal(edits, 0, `viewer sees no edit controls on ${tab}`);
+  }
+  await shot(vpage, '09-viewer-plan');
+  r = await api(base, viewer, 'POST', '/programs/riverside/plan', {});
+  assert.equal(r.status, 403, 'the API refuses a viewer\'s plan');
+  assert.deepEqual(verrors, [], 'no console errors for the viewer');
+
+  // signing out forgets the token
+  await vpage.getByRole('button', { name: 'Sign out' }).click();
+  assert.equal(await vpage.evaluate(() => sessionStorage.getItem('cohort.token')), null);
+  step('all checks passed; screenshots in ' + shots);
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error('browser: FAILED: ' + (e.stack || e));
+  process.exitCode = 1;
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  if (server) server.kill('SIGTERM');
+  rmSync(tmp, { recursive: true, force: true });
+}
