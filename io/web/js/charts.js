@@ -30,7 +30,7 @@ function legend(series, uid) {
 // series: names; fmt: value -> text.
 export function barChart({ title, desc, series, rows, fmt = (v) => fmtNum(v) }) {
   const uid = newId('chart');
-  const labelW = 190, barW = 330, valW = 90, bh = 14, gap = 3, rowGap = 10;
+  const labelW = 215, barW = 320, valW = 90, bh = 14, gap = 3, rowGap = 10;
   const rowH = series.length * (bh + gap) + rowGap;
   const W = labelW + barW + valW, H = rows.length * rowH + 6;
   const max = Math.max(1e-9, ...rows.flatMap((r) => r.values.map((v) => Math.abs(v || 0))));

@@ -33,8 +33,8 @@ export function render(sec, ctx) {
   }
   const running = sched.groups.filter((g) => g.running);
   sec.append(
-    h('p.lede', null,
-      `Schedule version ${state.schedVersion} (${state.schedPublished ? 'published' : 'latest saved, not published'}), `,
+    h('p.lede', null, h('strong', null, state.inst.program.name), ': ',
+      `schedule version ${state.schedVersion} (${state.schedPublished ? 'published' : 'latest saved, not published'}), `,
       `${running.length} running groups, ${sched.metrics.seats_filled}/${sched.metrics.seats} seats filled, `,
       `${sched.metrics.waitlist_after} left on the waitlist.`),
     toolbar(sec, ctx),
@@ -135,15 +135,16 @@ function block(g, laneKey) {
     + `${f.n} of ${f.max} seats filled, ${cadenceText(g)}`;
   const co = lanesBy === 'facilitator' && g.facilitators.indexOf(laneKey) > 0;
   return h('button', {
-    type: 'button', class: `blk t${typeIndex(g.type) % 10}${f.n >= f.max ? ' full' : ''}${selected === g.id ? ' sel' : ''}`,
+    type: 'button', class: `blk t${typeIndex(g.type) % 10}${toMin(g.end) - toMin(g.start) < 75 ? ' short' : ''}${selected === g.id ? ' sel' : ''}`,
     'aria-label': label, title: label, 'aria-expanded': String(selected === g.id), 'data-group': g.id,
     on: { click: (ev) => { selected = selected === g.id ? null : g.id; const sec = ev.target.closest('section'); render(sec, lastCtx); const b = sec.querySelector(`[data-group="${g.id}"]`); if (b) b.focus(); } },
   },
-  h('span.bt', null, t.name ? shortName(t.name) : g.type, co ? ' · co' : ''),
-  h('span.bl', null, `${g.start}–${g.end} · ${roomLabel(g.room)}`),
-  h('span.bl', null, facs.join(', ')),
+  h('span.bt', null, t.name ? shortName(t.name) : g.type),
+  h('span.bl', null, `${g.start}–${g.end}`),
+  // the lane names the room (or the facilitator): the block names the other
+  lanesBy === 'room' ? h('span.bl', null, facs.join(', ')) : h('span.bl', null, roomLabel(g.room), co ? ' · co-lead' : facs.length > 1 ? ' · + ' + facs[1].replace(' (co)', '') : ''),
   g.substitute ? h('span.bl', null, 'sub ' + short(g.substitute)) : null,
-  h('span.bl.fill', null, `${f.n}/${f.max}`, ' · ', t.cadence === 'biweekly' ? 'biweekly ' + (g.week_parity ? 'B' : 'A') : 'weekly'));
+  h('span.bl.fill', null, `${f.n}/${f.max}${f.n >= f.max ? ' full' : ''}`, h('span.cad', null, t.cadence === 'biweekly' ? ` · 2-wk ${g.week_parity ? 'B' : 'A'}` : ' · weekly')));
 }
 
 const shortName = (n) => n.replace(/\s*\(.*\)\s*/, '');

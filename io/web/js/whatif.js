@@ -6,7 +6,7 @@
 import { h, clear, table, fmtNum, fmtMoney, signed } from './dom.js';
 import { post, waitJob, can } from './api.js';
 import { barChart } from './charts.js';
-import { state, typeName, waitlist, typesFor } from './state.js';
+import { state, typeName } from './state.js';
 
 const OPS = [['add_facilitator', 'add a facilitator'], ['add_room', 'add a room'],
   ['set_type_size', 'change a group type\'s size caps'], ['add_referrals', 'add referrals']];
@@ -111,8 +111,9 @@ function runner(sec, ctx) {
       h('div.row', null,
         h('label', { for: 'wf-tl' }, 'Time limit per plan (s)'),
         h('input#wf-tl', { type: 'number', min: 1, max: 600, value: opts.time_limit_s, on: { change: (e) => { opts.time_limit_s = Number(e.target.value); } } }),
-        h('input#wf-marg', { type: 'checkbox', checked: opts.marginal, on: { change: (e) => { opts.marginal = e.target.checked; } } }),
-        h('label', { for: 'wf-marg' }, 'also rank one more of each credential and a room (marginal values; slower)')),
+        h('span.chk', null,
+          h('input#wf-marg', { type: 'checkbox', checked: opts.marginal, on: { change: (e) => { opts.marginal = e.target.checked; } } }),
+          h('label', { for: 'wf-marg' }, ' also rank one more of each credential and a room (marginal values; slower)'))),
       h('button.primary', { type: 'submit', disabled: busy }, 'Run what-if'),
       job ? h('p', { role: 'status', id: 'wf-job' }, `Job ${job.job}: ${job.status}${busy ? ` (${fmtNum(job.elapsed || 0)} s)` : ''}`,
         busy ? h('progress', { 'aria-label': 'what-if progress' }) : null, job.error ? h('span.error', null, ' ' + job.error) : null) : null));
@@ -147,22 +148,13 @@ const FIGS = [['groups_running', 'Groups running', fmtNum], ['placed', 'Placemen
   ['seats', 'Seats', fmtNum], ['projected_revenue', 'Projected revenue', fmtMoney], ['waitlist_after', 'Waitlist after', fmtNum],
   ['uncovered_sessions', 'Uncovered sessions', fmtNum], ['load_max', 'Busiest facilitator (groups/week)', (x) => fmtNum(x, 1)]];
 
-// Unplaced patients who fit each type, per plan: the program's waitlist
-// (plus a scenario's referrals) less those the plan placed in that type.
-function waitByType(res, scen) {
-  const wl = waitlist();
-  return (state.inst.group_types || []).map((t) => {
-    let fit = wl.filter((p) => typesFor(p).includes(t.id)).length;
-    for (const c of (scen && scen.changes) || []) if (c.op === 'add_referrals' && c.type === t.id) fit += c.count;
-    const placed = (((res.metrics || {}).per_type || {})[t.id] || {}).placed || 0;
-    return Math.max(0, fit - placed);
-  });
-}
+// Patients each plan takes off the waitlist into each group type
+// (metrics.per_type.placed; the what-if reports no per-patient results).
+const placedByType = (res) => (state.inst.group_types || []).map((t) => ((((res.metrics || {}).per_type || {})[t.id] || {}).placed) || 0);
 
 function comparison(r) {
   const plans = [r.baseline, ...(r.scenarios || [])].filter(Boolean);
   const ok = plans.filter((p) => p.summary);
-  const scen = (p) => scenarios.find((s) => s.name === p.name);
   return h('div.card.compare', null,
     h('h3#cmp-h', { tabindex: '-1' }, 'Side by side'),
     h('table.compact', null, h('caption', null, 'Baseline and scenarios (difference to the baseline in brackets)'),
@@ -177,8 +169,8 @@ function comparison(r) {
       barChart({ title: 'Placements from the waitlist', series: ['placements'], rows: ok.map((p) => ({ label: p.name, values: [p.summary.placed] })) }),
       barChart({ title: 'Seats filled of seats', series: ['seats filled', 'seats'], rows: ok.map((p) => ({ label: p.name, values: [p.summary.seats_filled, p.summary.seats] })) }),
       barChart({ title: 'Projected revenue per quarter', series: ['revenue'], rows: ok.map((p) => ({ label: p.name, values: [p.summary.projected_revenue] })), fmt: fmtMoney }),
-      barChart({ title: 'Waitlist by type: fitting patients left unplaced', series: ok.map((p) => p.name),
-        rows: (state.inst.group_types || []).map((t, i) => ({ label: t.name.replace(/\s*\(.*\)\s*/, ''), values: ok.map((p) => waitByType(p, scen(p))[i]) })) })),
+      barChart({ title: 'Waitlist by type: patients placed from it per group type', series: ok.map((p) => p.name),
+        rows: (state.inst.group_types || []).map((t, i) => ({ label: t.name.replace(/\s*\(.*\)\s*/, ''), values: ok.map((p) => placedByType(p)[i]) })) })),
     r.bottlenecks ? marginal(r) : null);
 }
 
