@@ -147,8 +147,11 @@ async function main() {
   await page.getByRole('button', { name: 'by facilitator' }).click();
   await page.locator('button[data-lanes=facilitator][aria-pressed=true]').waitFor();
   await shot(page, '02-week-by-facilitator');
-  await page.locator('.weekgrid [data-group]').first().click();
+  // keyboard: a block is a button; Enter opens its details
+  await page.locator('.weekgrid [data-group]').first().focus();
+  await page.keyboard.press('Enter');
   await page.locator('.details h3').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.group !== undefined), true, 'focus stays on the block');
   await axe(page, 'week with details');
 
   // waitlist: filter and a patient's history
@@ -168,6 +171,20 @@ async function main() {
   await page.locator('#review-h').waitFor();
   await shot(page, '04-plan');
   await axe(page, 'plan');
+  await page.getByLabel('Time limit (seconds)', { exact: true }).fill('5');
+  await page.getByRole('button', { name: 'Start plan' }).click();
+  await page.locator('#plan-prog').waitFor();
+  await page.locator('.status .ok').filter({ hasText: 'Plan finished' }).waitFor({ timeout: 120000 });
+  const next = job.version + 1;
+  await page.locator('#review-h').filter({ hasText: `version ${next}` }).waitFor();
+  assert.ok(await page.locator('.review').getByText(/changes against the published schedule|No change against the published schedule/).count() > 0,
+    'the new version is compared with the published one');
+  await shot(page, '04b-plan-new-version');
+  await page.getByRole('button', { name: `Publish version ${next}` }).click();
+  await page.locator('.status .ok').filter({ hasText: `version ${next} is published` }).waitFor();
+  r = await api(base, admin, 'GET', '/programs/riverside/schedules');
+  assert.equal(r.json.find((v) => v.published).version, next, 'the console published the new version');
+  step(`planned and published version ${next} from the console`);
 
   // vacated seat: a drop from dbt-tue-pm, then place the top candidate
   await page.getByRole('link', { name: 'Vacated seat' }).click();
@@ -228,6 +245,8 @@ async function main() {
   vpage.on('console', (m) => { if (m.type() === 'error') verrors.push(m.text()); });
   await signIn(vpage, base, viewer);
   await vpage.locator('.weekgrid').waitFor();
+  assert.equal(await vpage.locator('#tabs a[data-tab=seat]').isHidden(), true, 'no Vacated seat tab for a viewer');
+  assert.equal(await vpage.locator('#tabs a[data-tab=whatif]').isHidden(), true, 'no What-if tab for a viewer');
   for (const tab of ['plan', 'seat', 'whatif']) {
     await vpage.goto(base + '/#' + tab);
     await vpage.locator(`#view-${tab}:not([hidden]) h2`).waitFor();

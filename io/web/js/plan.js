@@ -8,6 +8,7 @@ import { state, facName } from './state.js';
 
 let job = null;      // the running or last job
 let shown = null;    // {version, sol}: the schedule under review
+const form = { tl: null, base: null };  // what the user typed, kept across redraws
 
 const P = () => `/programs/${encodeURIComponent(state.program)}`;
 
@@ -19,8 +20,8 @@ export function render(sec, ctx) {
     h('h3', null, 'Plan the quarter'),
     h('div.row', null,
       h('label', { for: 'plan-tl' }, 'Time limit (seconds)'),
-      h('input#plan-tl', { type: 'number', min: 1, max: 3600, value: tl, required: true }),
-      h('input#plan-base', { type: 'checkbox', checked: !!state.schedPublished, disabled: !state.schedPublished }),
+      h('input#plan-tl', { type: 'number', min: 1, max: 3600, value: form.tl || tl, required: true, on: { change: (e) => { form.tl = e.target.value; } } }),
+      h('input#plan-base', { type: 'checkbox', checked: state.schedPublished && form.base !== false, disabled: !state.schedPublished, on: { change: (e) => { form.base = e.target.checked; } } }),
       h('label', { for: 'plan-base' }, 'keep close to the published schedule (each change costs)')),
     h('button', { type: 'submit', disabled: job && (job.status === 'queued' || job.status === 'running') }, 'Start plan'),
     progress(sec, ctx)) : h('p', null, 'Your role (viewer) can look at saved schedules; planning and publishing need a coordinator.'));
@@ -118,14 +119,16 @@ function review(sec, ctx, coord) {
   const v = state.versions.find((x) => x.version === version) || {};
   const pub = state.schedPublished && state.schedVersion !== version ? state.sched : null;
   const pm = pub ? pub.metrics : null;
-  const fig = (label, key, fmt = fmtNum) => h('tr', null, h('th', { scope: 'row' }, label), h('td.num', null, fmt(m[key])),
-    pm ? h('td.num', null, fmt(pm[key]), ' (', signed((m[key] || 0) - (pm[key] || 0)), ')') : null);
+  const fig = (label, key, fmt = fmtNum) => h('tr', null, h('th', { scope: 'row' }, label),
+    pm ? h('td.num', null, fmt(pm[key])) : null, h('td.num', null, fmt(m[key])),
+    pm ? h('td.num', null, signed((m[key] || 0) - (pm[key] || 0))) : null);
   const changes = pub ? diff(pub, sol) : [];
   const exc = sol.exceptions || [];
   return h('div.card.review', null,
     h('h3#review-h', { tabindex: '-1' }, `Schedule version ${version}: ${sol.status}${v.published ? ' (published)' : ''}`),
     h('table.compact', null, h('caption', null, pub ? `Figures against the published version ${state.schedVersion}` : 'Figures'),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Figure'), h('th', { scope: 'col' }, `v${version}`), pm ? h('th', { scope: 'col' }, `published v${state.schedVersion} (difference)`) : null)),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Figure'), pm ? h('th', { scope: 'col' }, `published v${state.schedVersion}`) : null,
+        h('th', { scope: 'col' }, `v${version}`), pm ? h('th', { scope: 'col' }, 'change') : null)),
       h('tbody', null, fig('Groups running', 'groups_running'), fig('Placed from the waitlist', 'placed'), fig('Waitlist after', 'waitlist_after'),
         fig('Seats filled', 'seats_filled'), fig('Seats', 'seats'), fig('Projected revenue', 'projected_revenue', fmtMoney), fig('Uncovered sessions', 'uncovered_sessions'))),
     exc.length ? h('div.exceptions', null, h('h4', null, `Relaxed-plan exceptions (${exc.length})`),
