@@ -208,9 +208,14 @@ async function main() {
 
   // what-if: one scenario with an extra room, run as a job, charts drawn
   await page.getByRole('link', { name: 'What-if' }).click();
+  await page.getByLabel('Change', { exact: true }).selectOption('add_facilitator');
+  await page.getByLabel('Name', { exact: true }).fill('Second DBT lead');
+  await page.getByLabel('DBT', { exact: true }).check();
+  await page.getByRole('button', { name: 'Add this change' }).click();
   await page.getByLabel('Change', { exact: true }).selectOption('add_room');
   await page.getByLabel('Capacity', { exact: true }).fill('12');
   await page.getByRole('button', { name: 'Add this change' }).click();
+  assert.equal(await page.locator('ol.changes li').count(), 2, 'two changes in the draft scenario');
   await page.getByLabel('Scenario name', { exact: true }).fill('extra room');
   await page.getByRole('button', { name: 'Save scenario' }).click();
   await page.getByLabel('Time limit per plan (s)', { exact: true }).fill('5');
@@ -235,6 +240,24 @@ async function main() {
   writeFileSync(join(shots, 'week-print.pdf'), pdf);
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
   assert.equal(pages, 1, `the printed week is one page (got ${pages})`);
+
+  // uncovered sessions are highlighted: a program where everyone is off on one Tuesday
+  const inst = JSON.parse(readFileSync(join(root, 'datasets/sample.json'), 'utf8'));
+  for (const f of inst.facilitators) (f.time_off = f.time_off || []).push({ from: '2027-02-09', to: '2027-02-09' });
+  r = await api(base, admin, 'POST', '/programs?id=uncovered', inst);
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  r = await api(base, admin, 'POST', '/programs/uncovered/plan', { time_limit_s: 10 });
+  const ujob = await waitJob(base, admin, r.json.job);
+  assert.ok(ujob.result.metrics.uncovered_sessions > 0, 'the crafted program has uncovered sessions');
+  await page.reload();
+  await page.locator('#program').selectOption('uncovered');
+  await page.locator('.lede').filter({ hasText: 'not published' }).waitFor();   // its latest version
+  const cell = page.locator('table.calendar td.uncovered');
+  assert.equal(await cell.count(), 1, 'one day with uncovered sessions is highlighted');
+  assert.match(await cell.innerText(), new RegExp(`⚠ ${ujob.result.metrics.uncovered_sessions} uncovered`));
+  assert.equal(await page.locator('.quarter strong.bad').count(), ujob.result.metrics.uncovered_sessions, 'each uncovered session is listed');
+  await page.locator('.quarter').screenshot({ path: join(shots, '10-quarter-uncovered.png') });
+  await page.locator('#program').selectOption('riverside');
 
   assert.deepEqual(errors, [], 'no console errors, failed requests or error answers');
 

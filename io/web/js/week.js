@@ -197,7 +197,12 @@ function calendar(sched) {
       const cls = ['cal'];
       const marks = [];
       if (closed.has(date)) { cls.push('closed'); marks.push(h('span.mk', null, 'closed')); }
-      if (o.length) { cls.push('off'); marks.push(h('span.mk', null, 'off: ' + o.map((f) => surname(f.id)).join(', '))); }
+      if (o.length) {
+        cls.push('off');
+        const names = o.map((f) => surname(f.id));
+        marks.push(h('span.mk', { title: 'off: ' + o.map((f) => short(f.id)).join(', ') },
+          'off: ' + (names.length > 2 ? `${names.slice(0, 2).join(', ')} +${names.length - 2}` : names.join(', '))));
+      }
       if (e.covered.length) { cls.push('covered'); marks.push(h('span.mk', null, `${e.covered.length} covered`)); }
       if (e.uncovered.length) { cls.push('uncovered'); marks.push(h('span.mk.bad', null, `⚠ ${e.uncovered.length} uncovered`)); }
       for (const s of [...e.uncovered, ...e.covered]) exceptions.push({ date, s });
