@@ -206,7 +206,7 @@ async function main() {
   assert.equal(r.json.members.find((m) => m.patient === 'P0002').status, 'dropped');
   await shot(page, '06-seat-placed');
 
-  // what-if: one scenario with an extra room, run as a job, charts drawn
+  // what-if: one scenario (a DBT facilitator and a room) with the marginal values, run as a job, charts drawn
   await page.getByRole('link', { name: 'What-if' }).click();
   await page.getByLabel('Change', { exact: true }).selectOption('add_facilitator');
   await page.getByLabel('Name', { exact: true }).fill('Second DBT lead');
@@ -216,17 +216,22 @@ async function main() {
   await page.getByLabel('Capacity', { exact: true }).fill('12');
   await page.getByRole('button', { name: 'Add this change' }).click();
   assert.equal(await page.locator('ol.changes li').count(), 2, 'two changes in the draft scenario');
-  await page.getByLabel('Scenario name', { exact: true }).fill('extra room');
+  await page.getByLabel('Scenario name', { exact: true }).fill('DBT lead and a room');
   await page.getByRole('button', { name: 'Save scenario' }).click();
   await page.getByLabel('Time limit per plan (s)', { exact: true }).fill('5');
+  await page.getByLabel(/marginal values/).check();
   await page.getByRole('button', { name: 'Run what-if' }).click();
   await page.locator('#cmp-h').waitFor({ timeout: 180000 });
   const charts = await page.locator('.compare svg.chart').count();
   assert.ok(charts >= 4, `what-if charts drawn (${charts})`);
   const heads = await page.locator('.compare thead th').allInnerTexts();
-  assert.ok(heads.includes('baseline') && heads.includes('extra room'), 'baseline and scenario side by side: ' + heads);
+  assert.ok(heads.includes('baseline') && heads.includes('DBT lead and a room'), 'baseline and scenario side by side: ' + heads);
   const bars = await page.locator('.compare svg.chart rect.bar').count();
   assert.ok(bars >= 8, 'chart bars drawn: ' + bars);
+  const ranked = await page.locator('.compare h4').filter({ hasText: 'Marginal value' }).count();
+  assert.equal(ranked, 1, 'the marginal-value ranking is shown');
+  const rank1 = await page.locator('.compare table').last().locator('tbody tr').first().locator('td').first().innerText();
+  assert.equal(rank1, '1', 'ranked from 1');
   await shot(page, '07-whatif');
   await axe(page, 'what-if');
 

@@ -33,7 +33,10 @@ export function barChart({ title, desc, series, rows, fmt = (v) => fmtNum(v) }) 
   const labelW = 215, barW = 320, valW = 90, bh = 14, gap = 3, rowGap = 10;
   const rowH = series.length * (bh + gap) + rowGap;
   const W = labelW + barW + valW, H = rows.length * rowH + 6;
-  const max = Math.max(1e-9, ...rows.flatMap((r) => r.values.map((v) => Math.abs(v || 0))));
+  // a zero axis inside the plot when some value is negative (bars grow left and right of it)
+  const vals = rows.flatMap((r) => r.values.map((v) => v || 0));
+  const hi = Math.max(0, ...vals), lo = Math.min(0, ...vals), span = Math.max(1e-9, hi - lo);
+  const x0 = labelW + (-lo / span) * barW;
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-labelledby': `${uid}-t ${uid}-d`, class: 'chart' },
     s('title', { id: `${uid}-t` }, title),
     s('desc', { id: `${uid}-d` }, desc || rows.map((r) => r.label + ': ' + r.values.map((v, i) => `${series[i]} ${fmt(v)}`).join(', ')).join('; ')),
@@ -43,14 +46,16 @@ export function barChart({ title, desc, series, rows, fmt = (v) => fmtNum(v) }) 
       return s('g', null,
         s('text', { x: labelW - 8, y: y0 + (series.length * (bh + gap)) / 2 + 4, 'text-anchor': 'end', class: 'lbl' }, clip(r.label)),
         r.values.map((v, i) => {
-          const w = Math.max(0, (Math.abs(v || 0) / max) * barW);
+          const w = (Math.abs(v || 0) / span) * barW;
           const y = y0 + i * (bh + gap);
+          const neg = (v || 0) < 0;
           return s('g', null,
-            s('rect', { x: labelW, y, width: w, height: bh, class: `bar s${i}`, fill: fillFor(uid, i) },
+            s('rect', { x: neg ? x0 - w : x0, y, width: w, height: bh, class: `bar s${i}`, fill: fillFor(uid, i) },
               s('title', null, `${r.label}, ${series[i]}: ${fmt(v)}`)),
-            s('text', { x: labelW + w + 4, y: y + bh - 3, class: 'val' }, fmt(v)));
+            s('text', neg ? { x: x0 + 4, y: y + bh - 3, class: 'val' } : { x: x0 + w + 4, y: y + bh - 3, class: 'val' }, fmt(v)));
         }));
-    }));
+    }),
+    lo < 0 ? s('line', { x1: x0, x2: x0, y1: 0, y2: H, class: 'baseline' }) : null);
   return h('figure', { class: 'chartbox' }, h('figcaption', null, title), series.length > 1 ? legend(series, uid) : null, svg);
 }
 

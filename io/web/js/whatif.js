@@ -43,7 +43,13 @@ function opFields() {
   if (op === 'add_room') return h('div.row', null,
     num('wf-cap', 'Capacity', 10, 1, 100),
     pick('wf-like', 'Open and equipped like', rooms.map((r) => [r.id, `${r.id} (${r.capacity} seats${(r.features || []).length ? ', ' + r.features.join(', ') : ''})`])));
-  if (op === 'set_type_size') return h('div.row', null,
+  if (op === 'set_type_size') return h('div.row', { on: { change: (e) => {
+    // a new type: start from its current caps
+    if (e.target.id !== 'wf-type') return;
+    const t = types.find((x) => x.id === e.target.value);
+    document.getElementById('wf-min').value = t.min_size;
+    document.getElementById('wf-max').value = t.max_size;
+  } } },
     pick('wf-type', 'Group type', types.map((t) => [t.id, t.name])),
     num('wf-min', 'Minimum size', types[0] ? types[0].min_size : 2, 1, 100),
     num('wf-max', 'Maximum size', types[0] ? types[0].max_size : 10, 1, 100));
@@ -175,14 +181,19 @@ function comparison(r) {
 }
 
 function marginal(r) {
+  const rows = (key) => r.bottlenecks.map((b) => ({ label: b.name, values: [b[key]] }));
   return h('div', null,
     h('h4', null, 'Marginal value: one more of each, ranked'),
     r.marginal_note ? h('p', null, r.marginal_note) : null,
-    table(null, [
+    h('div.charts', null, table(null, [
       { label: 'Rank', cell: (b) => String(b.rank), cls: 'num' },
       { label: 'Addition', cell: (b) => b.name },
       { label: 'Placements per quarter', cell: (b) => signed(b.placements_per_quarter, 1), cls: 'num' },
       { label: 'Revenue per quarter', cell: (b) => signed(b.revenue_per_quarter, 0), cls: 'num' },
     ], r.bottlenecks, { class: 'compact' }),
-    r.bottlenecks.length ? barChart({ title: 'Extra placements per quarter', series: ['placements'], rows: r.bottlenecks.map((b) => ({ label: b.name, values: [b.placements_per_quarter] })), fmt: (v) => signed(v, 1) }) : null);
+    r.bottlenecks.length ? [
+      barChart({ title: 'Extra placements per quarter', series: ['placements'], rows: rows('placements_per_quarter'), fmt: (v) => signed(v, 1) }),
+      barChart({ title: 'Extra revenue per quarter', series: ['revenue'], rows: rows('revenue_per_quarter'), fmt: (v) => signed(v, 0) }),
+    ] : null),
+    h('p.hint', null, 'Differences of time-limited plans carry solver noise: a small negative value means no gain.'));
 }
