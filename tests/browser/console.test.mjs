@@ -152,6 +152,7 @@ async function main() {
   await page.keyboard.press('Enter');
   await page.locator('.details h3').waitFor();
   assert.equal(await page.evaluate(() => document.activeElement.dataset.group !== undefined), true, 'focus stays on the block');
+  await page.locator('.details').screenshot({ path: join(shots, '02b-week-group-details.png') });
   await axe(page, 'week with details');
 
   // waitlist: filter and a patient's history

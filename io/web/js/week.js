@@ -166,7 +166,7 @@ function details(running) {
       return `${p}${tag && tag !== 'active' ? ' (' + tag + ')' : ''}`;
     }).join(', ')),
     h('p', null, `${sessions.length} sessions: `, sessions.map((s) =>
-      s.date.slice(5) + (s.uncovered ? ' (UNCOVERED)' : s.covered_by && !g.facilitators.includes(s.covered_by) ? ` (cover ${s.covered_by})` : '')).join(', ')));
+      s.date.slice(5) + (s.uncovered ? ' (UNCOVERED)' : s.covered_by && !g.facilitators.includes(s.covered_by) ? ` (cover ${short(s.covered_by)})` : '')).join(', ')));
 }
 
 // The quarter: one row per horizon week, one column per program day.
