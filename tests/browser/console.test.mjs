@@ -133,6 +133,12 @@ async function main() {
   });
   page.setDefaultTimeout(60000);
 
+  // the console's own answers: a strict policy, revalidation by ETag
+  const home = await fetch(base + '/');
+  assert.equal(home.status, 200);
+  assert.match(home.headers.get('content-security-policy') || '', /default-src 'none'; script-src 'self'/);
+  assert.equal((await fetch(base + '/', { headers: { 'If-None-Match': home.headers.get('etag') } })).status, 304);
+
   // sign in; the token never appears in the URL
   await signIn(page, base, admin);
   assert.ok(!page.url().includes(admin), 'the token is in the URL');
@@ -161,6 +167,11 @@ async function main() {
   await page.getByLabel('Status', { exact: true }).selectOption('unplaced');
   const unplacedRows = await page.locator('table.waitlist tbody tr').count();
   assert.equal(unplacedRows, job.result.unplaced.length, 'unplaced filter lists the plan\'s unplaced patients');
+  await page.getByLabel('Search', { exact: true }).pressSequentially('P0044');   // key by key, as typed
+  await page.locator('p[role=status]').filter({ hasText: /^1 shown/ }).waitFor();
+  assert.equal(await page.locator('table.waitlist tbody tr td').first().innerText(), 'P0044', 'search finds the patient');
+  assert.equal(await page.getByLabel('Search', { exact: true }).evaluate((e) => e === document.activeElement), true, 'typing keeps the focus in the search box');
+  await page.getByLabel('Search', { exact: true }).fill('');
   await page.locator('table.waitlist tbody tr').first().getByRole('button').click();
   await page.locator('#hist-h').waitFor();
   await shot(page, '03-waitlist');

@@ -24,7 +24,14 @@ export function render(sec, ctx) {
   const rows = all.filter((r) => (!q || r.p.id.toLowerCase().includes(q) || (r.p.diagnoses || []).some((d) => d.toLowerCase().includes(q)))
     && (!filt.type || r.types.includes(filt.type))
     && (!filt.status || (filt.status === 'placed' ? r.placed : !r.placed)));
-  const redraw = (focusId) => { render(sec, ctx); if (focusId) document.getElementById(focusId).focus(); };
+  // redraw and give the focus back to the control that changed (caret at the end of a text)
+  const redraw = (focusId) => {
+    render(sec, ctx);
+    const el = focusId && document.getElementById(focusId);
+    if (!el) return;
+    el.focus();
+    if (el.type === 'search') el.setSelectionRange(el.value.length, el.value.length);
+  };
   sec.append(
     h('p.lede', null, `${all.length} patients are on the waitlist; `,
       sched ? `schedule version ${state.schedVersion} places ${all.filter((r) => r.placed).length} of them.` : 'no schedule is saved yet.'),
