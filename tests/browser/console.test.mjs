@@ -139,7 +139,16 @@ async function main() {
   assert.match(home.headers.get('content-security-policy') || '', /default-src 'none'; script-src 'self'/);
   assert.equal((await fetch(base + '/', { headers: { 'If-None-Match': home.headers.get('etag') } })).status, 304);
 
-  // sign in; the token never appears in the URL
+  // sign in (a wrong token is refused in words); the token never appears in the URL
+  await page.goto(base + '/');
+  await page.getByLabel('Token', { exact: true }).fill('cht_not_a_token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#signin-error').filter({ hasText: 'unknown or revoked' }).waitFor();
+  assert.equal(await page.locator('#tabs').isVisible(), false, 'no sections before sign-in');
+  assert.equal(await page.getByRole('button', { name: 'Sign out' }).isVisible(), false, 'no sign-out before sign-in');
+  await shot(page, '00-sign-in');
+  await axe(page, 'sign-in');
+  errors.length = 0;   // the refused whoami (401) above was expected
   await signIn(page, base, admin);
   assert.ok(!page.url().includes(admin), 'the token is in the URL');
   await page.locator('.weekgrid').waitFor();
