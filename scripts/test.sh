@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what is missing, build, and run the whole test suite: a short fuzz
-# run of the instance reader, then the Criterion suite plainly and under
-# AddressSanitizer + UndefinedBehaviorSanitizer (leak detection on).
+# run of the instance reader, then the Criterion suite plainly (with the web
+# console in headless Chromium, CTest browser_console; screenshots in
+# build/browser-screenshots/) and under AddressSanitizer +
+# UndefinedBehaviorSanitizer (leak detection on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

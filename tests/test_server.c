@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "io.h"
+#include "http/web.h"
 #include "io_private.h"
 
 #define TINY COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json"
@@ -1515,4 +1516,75 @@ Test(server, calendar_subscriptions_by_revocable_secret)
     r = req("GET", "/v1/audit?program=t", admin, NULL);
     cr_assert(strstr(r.body, "calendars/"), "creating and revoking are audited");
     resp_free(&r);
+}
+
+/* ---------------------------------------------------------- console */
+
+Test(server, console_is_served_at_the_root_with_a_strict_policy)
+{
+    resp r = req("GET", "/", NULL, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.headers);
+    cr_assert(header_has(&r, "Content-Type: text/html; charset=utf-8"), "%s", r.headers);
+    cr_assert(header_has(&r, "Content-Security-Policy: default-src 'none'; script-src 'self'"),
+              "%s", r.headers);
+    cr_assert(header_has(&r, "X-Content-Type-Options: nosniff"));
+    cr_assert(header_has(&r, "Cache-Control: no-cache"));
+    cr_assert(header_has(&r, "ETag: \""));
+    cr_assert(strstr(r.body, "<script type=\"module\" src=\"/js/app.js\">"), "%s", r.body);
+    cr_assert_null(strstr(r.body, "<script>"), "no inline script (the policy forbids it)");
+    resp_free(&r);
+    r = req("GET", "/js/app.js?v=1", NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert(header_has(&r, "Content-Type: text/javascript"), "%s", r.headers);
+    resp_free(&r);
+    r = req("HEAD", "/style.css", NULL, NULL);
+    cr_assert_eq(r.status, 200);
+    cr_assert(header_has(&r, "Content-Type: text/css"), "%s", r.headers);
+    resp_free(&r);
+}
+
+Test(server, console_paths_outside_the_asset_table_are_not_found)
+{
+    static const char *const BAD[] = {"/../CMakeLists.txt", "/js/../index.html",
+                                      "//index.html", "/%2e%2e/index.html",
+                                      "/index.html/", "/js/", "/io/web/index.html",
+                                      "/.%2e/etc/passwd", "/v1x"};
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        resp r = req("GET", BAD[i], NULL, NULL);
+        assert_error(&r, 404);
+        resp_free(&r);
+    }
+    resp r = req("POST", "/", viewer, "{}");
+    assert_error(&r, 405);
+    cr_assert(header_has(&r, "Allow: GET, HEAD"), "%s", r.headers);
+    resp_free(&r);
+    /* /v1 paths still go to the API */
+    r = req("GET", "/v1/whoami", NULL, NULL);
+    assert_error(&r, 401);
+    resp_free(&r);
+}
+
+Test(server, every_console_asset_has_a_content_type)
+{
+    cr_assert_gt(io_web_n_assets, 3);
+    for (size_t i = 0; i < io_web_n_assets; i++) {
+        const io_web_asset *a = &io_web_assets[i];
+        cr_assert_str_neq(io_web_content_type(a->path), "application/octet-stream", "%s", a->path);
+        cr_assert_eq(io_web_find(a->path), a);
+    }
+    cr_assert_eq(io_web_find("/"), io_web_find("/index.html"));
+    cr_assert_null(io_web_find("/nothing.js"));
+}
+
+Test(server, whoami_names_the_tokens_role)
+{
+    const char *tok[] = {viewer, coord, admin};
+    const char *role[] = {"viewer", "coordinator", "admin"};
+    for (int i = 0; i < 3; i++) {
+        resp r = req("GET", "/v1/whoami", tok[i], NULL);
+        cr_assert_eq(r.status, 200, "%s", r.body);
+        cr_assert_str_eq(json_string_value(json_object_get(r.json, "role")), role[i]);
+        cr_assert(json_integer_value(json_object_get(r.json, "token")) > 0);
+        resp_free(&r);
+    }
 }

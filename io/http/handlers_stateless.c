@@ -23,6 +23,16 @@ enum MHD_Result h_health(http_req *q)
                      NULL, NULL);
 }
 
+/* GET /v1/whoami: the calling token's id and role, so that a client (the
+ * console) offers only what the role may do. */
+enum MHD_Result h_whoami(http_req *q)
+{
+    return send_json(q, 200,
+                     json_pack("{s:I,s:s}", "token", (json_int_t)q->actor, "role",
+                               io_role_name(q->role)),
+                     NULL, NULL);
+}
+
 enum MHD_Result h_openapi(http_req *q)
 {
     char *t = strdup(q->srv->openapi);

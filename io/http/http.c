@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "http/web.h"
 #include "http_private.h"
 
 void sched_release(io_server *srv, sched_entry *e)
@@ -434,6 +435,10 @@ static enum MHD_Result dispatch(io_server *srv, struct MHD_Connection *c, req_ct
                                 const char *url, const char *method)
 {
     http_req q = {srv, c, r, {NULL, NULL, NULL, NULL}, 0, IO_ROLE_NONE};
+    if (strncmp(url, "/v1/", 4) != 0 && strcmp(url, "/v1") != 0) { /* the console (web.c) */
+        r->tmpl = "/ (console)";
+        return (enum MHD_Result)io_web_respond(c, url, method, &r->status);
+    }
     if (r->too_big)
         return send_error_c(c, r, 413, NULL, NULL, NULL,
                             "the request body is larger than %zu bytes", srv->opt.max_body);

@@ -125,6 +125,7 @@ enum MHD_Result h_job_delete(http_req *q);
 
 /* handlers_stateless.c */
 enum MHD_Result h_health(http_req *q);
+enum MHD_Result h_whoami(http_req *q);
 enum MHD_Result h_openapi(http_req *q);
 enum MHD_Result h_validate(http_req *q);
 int plan_options(http_req *q, json_t *body, json_t *job, double *tl);

@@ -32,6 +32,9 @@
 const route ROUTES[] = {
     {"GET", "/v1/health", IO_ROLE_NONE, h_health, "health", "Liveness, versions and job counts",
      NULL, 200, "Health", NULL, ""},
+    {"GET", "/v1/whoami", IO_ROLE_VIEWER, h_whoami, "whoami",
+     "The token's own id and role (what the console offers depends on it)", NULL, 200, "Whoami",
+     NULL, ""},
     {"GET", "/v1/openapi.json", IO_ROLE_NONE, h_openapi, "openapi", "This OpenAPI document", NULL,
      200, "object", NULL, ""},
     {"POST", "/v1/validate", IO_ROLE_VIEWER, h_validate, "validate",
