@@ -76,6 +76,8 @@ int model_strlist_pushf(model_strlist *l, bool unique, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Index of s in l, or -1. */
 int model_strlist_find(const model_strlist *l, const char *s);
+/* Remove the first item equal to s (nothing when there is none). */
+void model_strlist_remove(model_strlist *l, const char *s);
 /* Free the items; the list is empty after. */
 void model_strlist_free(model_strlist *l);
 /* Deep copy src into *dst (dst is overwritten, not freed). */

@@ -702,21 +702,11 @@ static int place(fstate *s, int p, int sg)
     return 0;
 }
 
-static void strlist_remove(model_strlist *l, const char *id)
-{
-    int i = model_strlist_find(l, id);
-    if (i < 0)
-        return;
-    free(l->items[i]);
-    memmove(&l->items[i], &l->items[i + 1], (size_t)(l->n - i - 1) * sizeof *l->items);
-    l->n--;
-}
-
 static void unplace(fstate *s, int p, int sg)
 {
     model_sol_group *g = &s->sol->groups[sg];
-    strlist_remove(&g->members, s->inst->patients[p].id);
-    strlist_remove(&g->new_members, s->inst->patients[p].id);
+    model_strlist_remove(&g->members, s->inst->patients[p].id);
+    model_strlist_remove(&g->new_members, s->inst->patients[p].id);
     s->sol_group_of[p] = -1;
 }
 
@@ -1339,8 +1329,8 @@ int solver_fill_run(const model_instance *inst, const model_solution *sol,
                 goto done;
             }
             s.rostered[p] = 1;
-            strlist_remove(&g->members, e->patient);
-            strlist_remove(&g->new_members, e->patient);
+            model_strlist_remove(&g->members, e->patient);
+            model_strlist_remove(&g->new_members, e->patient);
             s.sol_group_of[p] = -1;
             seats[n_seats].sg = sg;
             seats[n_seats++].ev = i;
