@@ -48,6 +48,7 @@ typedef struct robust_cfg {
     double limit[3]; /* S M L */
     bool do_cbc, do_lp;
     char docs[PATH_MAX_LEN]; /* "" = leave docs alone */
+    const char *note;        /* first paragraph of the report, or NULL */
     char cmdline[512];
 } robust_cfg;
 
@@ -458,6 +459,8 @@ static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
 static void write_markdown(FILE *f, const robust_cfg *c, const rrun *runs, int n,
                            const char *machine, double minutes)
 {
+    if (c->note)
+        fprintf(f, "%s\n\n", c->note);
     fprintf(f, "Command: `%s` (%.1f minutes).\n\n%s\n", c->cmdline, minutes, machine);
     write_table(f, c, runs, n);
     fprintf(f,
@@ -518,6 +521,7 @@ static void robust_help(FILE *f)
             "  --docs FILE        also write the table into FILE between\n"
             "                     <!-- robust:begin --> and <!-- robust:end --> (appended\n"
             "                     as a \"Robustness\" section when absent)\n"
+            "  --note TEXT        a first paragraph for the report (what was measured)\n"
             "  --cohort PATH      the cohort binary [%s]\n"
             "  --out DIR          output directory [ROOT/bench/results/robust]\n",
             COHORT_BINARY);
@@ -584,7 +588,7 @@ static int robust_options(int argc, char **argv, robust_cfg *c, char **fam_list)
             return -1;
         }
         if (len < sizeof c->cmdline && strcmp(a, "--cohort") != 0 && strcmp(a, "--out") != 0 &&
-            strcmp(a, "--docs") != 0)
+            strcmp(a, "--docs") != 0 && strcmp(a, "--note") != 0)
             len += (size_t)snprintf(c->cmdline + len, sizeof c->cmdline - len, " %s%s%s", a,
                                     takes ? " " : "", takes ? v : "");
         if (strcmp(a, "--no-cbc") == 0)
@@ -602,7 +606,9 @@ static int robust_options(int argc, char **argv, robust_cfg *c, char **fam_list)
             int k = parse_int_list(argv[++i], lim, 3);
             for (int t = 0; t < k; t++)
                 c->limit[t] = lim[t];
-        } else if (strcmp(a, "--docs") == 0)
+        } else if (strcmp(a, "--note") == 0)
+            c->note = argv[++i];
+        else if (strcmp(a, "--docs") == 0)
             snprintf(c->docs, sizeof c->docs, "%s", argv[++i]);
         else if (strcmp(a, "--cohort") == 0)
             snprintf(c->b.cohort, sizeof c->b.cohort, "%s", argv[++i]);
