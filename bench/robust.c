@@ -34,6 +34,7 @@
 #include "io.h"
 
 #define MAX_FAM 16
+#define EXIT_NOT_RUN (-2) /* row.exit_code of a plan that never started */
 #define MAX_SEEDS 32
 
 typedef struct robust_cfg {
@@ -49,6 +50,7 @@ typedef struct robust_cfg {
     bool do_cbc, do_lp;
     char docs[PATH_MAX_LEN]; /* "" = leave docs alone */
     const char *note;        /* first paragraph of the report, or NULL */
+    const char *report;      /* re-render this robust.json instead of running */
     char cmdline[512];
 } robust_cfg;
 
@@ -254,6 +256,7 @@ static void run_one(const robust_cfg *c, rrun *r)
     char inst[PATH_MAX_LEN], tag[128];
     snprintf(tag, sizeof tag, "%s-%s-%d", r->family, r->tier, r->seed);
     snprintf(r->plan.status, sizeof r->plan.status, "not run");
+    r->plan.exit_code = EXIT_NOT_RUN;
     snprintf(r->plan.check, sizeof r->plan.check, "n/a");
     snprintf(r->cbc.status, sizeof r->cbc.status, "not run");
     if (generate(c, r, inst, sizeof inst) != 0) {
@@ -333,7 +336,7 @@ static double median(double *v, int n)
 typedef struct agg {
     int n, schedules, check_fail, within, cbc_n, cbc_below;
     double own[MAX_SEEDS], ind[MAX_SEEDS], ratio[MAX_SEEDS], placed[MAX_SEEDS], maxp[MAX_SEEDS];
-    int n_own, n_ind, n_pl;
+    int n_own, n_ind, n_pl, n_lp;
     double wall_max, limit;
     int codes[8], code_n[8], n_codes;
 } agg;
@@ -359,7 +362,9 @@ static void fmt_exits(char *b, size_t n, const agg *a)
     b[0] = '\0';
     for (int i = 0; i < a->n_codes && len < n; i++) {
         char code[16] = "killed";
-        if (a->codes[i] >= 0)
+        if (a->codes[i] == EXIT_NOT_RUN)
+            snprintf(code, sizeof code, "not run");
+        else if (a->codes[i] >= 0)
             snprintf(code, sizeof code, "%d", a->codes[i]);
         len += (size_t)snprintf(b + len, n - len, "%s%s x%d", i ? ", " : "", code, a->code_n[i]);
     }
@@ -386,6 +391,7 @@ static void aggregate(const rrun *runs, int n, const char *family, const char *t
             a->own[a->n_own++] = p->gap;
         if (r->has_indep)
             a->ind[a->n_ind++] = r->indep_gap;
+        a->n_lp += r->has_lp;
         a->placed[a->n_pl] = p->placed;
         a->maxp[a->n_pl++] = r->max_placed;
         if (r->cbc.has_obj) {
@@ -436,12 +442,16 @@ static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
             aggregate(runs, n, c->families[fi], c->tiers[ti], &a);
             if (a.n == 0)
                 continue;
-            char own[48], ind[48], rat[48], pl[48], exits[64];
+            char own[48], ind[80], rat[48], pl[48], exits[64];
             fmt_exits(exits, sizeof exits, &a);
             double w_own = worst_max(a.own, a.n_own), w_ind = worst_max(a.ind, a.n_ind);
             double w_rat = worst_min(a.ratio, a.cbc_n);
             fmt_pair(own, sizeof own, median(a.own, a.n_own), w_own, 100, 2, " %");
             fmt_pair(ind, sizeof ind, median(a.ind, a.n_ind), w_ind, 100, 2, " %");
+            if (a.n_ind) {
+                size_t len = strlen(ind);
+                snprintf(ind + len, sizeof ind - len, " (LP %d of %d)", a.n_lp, a.schedules);
+            }
             fmt_pair(rat, sizeof rat, median(a.ratio, a.cbc_n), w_rat, 1, 4, "");
             if (a.n_pl)
                 snprintf(pl, sizeof pl, "%.0f / %.0f", median(a.placed, a.n_pl),
@@ -469,8 +479,9 @@ static void write_markdown(FILE *f, const robust_cfg *c, const rrun *runs, int n
             "smaller of the LP relaxation of the exported model (glpsol --nomip, exact model) "
             "and a combinatorial bound from the instance alone (top placement values over "
             "min(eligible waitlisted, free seats), less unavoidable empty seats of mandatory "
-            "groups); see bench/robust.c.  \"Max placements\" is that min().  Wall time is from "
-            "fork to exit of `cohort plan`; \"within limit\" means at most limit + max(1 s, "
+            "groups; \"LP n of m\": runs whose LP was solved to optimality, the others use the "
+            "combinatorial bound alone); see bench/robust.c.  \"Max placements\" is that "
+            "min().  Wall time is from fork to exit of `cohort plan`; \"within limit\" means at most limit + max(1 s, "
             "5 %%).  Check failures: schedules `cohort check` rejected.  cohort / CBC: objective "
             "ratio against CBC on the exported model with the same wall-clock limit; \"below "
             "CBC\" counts runs where cohort's objective is lower.  Raw runs: "
@@ -522,6 +533,8 @@ static void robust_help(FILE *f)
             "                     <!-- robust:begin --> and <!-- robust:end --> (appended\n"
             "                     as a \"Robustness\" section when absent)\n"
             "  --note TEXT        a first paragraph for the report (what was measured)\n"
+            "  --report JSON      run nothing: write the report (and --docs) again from\n"
+            "                     the robust.json of an earlier run\n"
             "  --cohort PATH      the cohort binary [%s]\n"
             "  --out DIR          output directory [ROOT/bench/results/robust]\n",
             COHORT_BINARY);
@@ -606,7 +619,9 @@ static int robust_options(int argc, char **argv, robust_cfg *c, char **fam_list)
             int k = parse_int_list(argv[++i], lim, 3);
             for (int t = 0; t < k; t++)
                 c->limit[t] = lim[t];
-        } else if (strcmp(a, "--note") == 0)
+        } else if (strcmp(a, "--report") == 0)
+            c->report = argv[++i];
+        else if (strcmp(a, "--note") == 0)
             c->note = argv[++i];
         else if (strcmp(a, "--docs") == 0)
             snprintf(c->docs, sizeof c->docs, "%s", argv[++i]);
@@ -665,18 +680,30 @@ static void progress(const rrun *r)
             r->cbc.has_obj ? r->cbc.obj : 0);
 }
 
-static int write_outputs(const robust_cfg *c, const rrun *runs, int n, double minutes)
+/* robust.json: the command, machine, note and every run.  0 or -1. */
+static int write_json(const robust_cfg *c, const rrun *runs, int n, const char *machine,
+                      double minutes)
 {
-    char machine[1024], path[PATH_MAX_LEN];
-    machine_info(machine, sizeof machine, &c->b);
+    char path[PATH_MAX_LEN];
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(arr, run_json(&runs[i]));
     json_t *doc = json_pack("{s:s, s:s, s:f, s:o}", "command", c->cmdline, "machine", machine,
                             "minutes", minutes, "runs", arr);
+    if (c->note)
+        json_object_set_new(doc, "note", json_string(c->note));
     path_join(path, sizeof path, c->b.out, "robust.json");
     int rc = json_dump_file(doc, path, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) == 0 ? 0 : -1;
     json_decref(doc);
+    return rc;
+}
+
+/* robust.md, stdout and (with --docs) the docs table.  0 or -1. */
+static int write_report(const robust_cfg *c, const rrun *runs, int n, const char *machine,
+                        double minutes)
+{
+    char path[PATH_MAX_LEN];
+    int rc = 0;
     char *md = NULL;
     size_t mdlen = 0;
     FILE *f = open_memstream(&md, &mdlen);
@@ -699,6 +726,57 @@ static int write_outputs(const robust_cfg *c, const rrun *runs, int n, double mi
     return rc;
 }
 
+/* A run back from its robust.json object (the fields the report uses). */
+static void run_from_json(const json_t *j, rrun *r)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->family, sizeof r->family, "%s", jstr(j, "family", "?"));
+    snprintf(r->tier, sizeof r->tier, "%s", jstr(j, "tier", "?"));
+    r->seed = (int)jnum(j, "seed", 0);
+    r->by_design = json_is_true(json_object_get(j, "infeasible_by_design"));
+    r->limit = jnum(j, "time_limit", 0);
+    row *p = &r->plan;
+    snprintf(p->status, sizeof p->status, "%s", jstr(j, "status", "?"));
+    snprintf(p->check, sizeof p->check, "%s", jstr(j, "check", "n/a"));
+    p->exit_code = (int)jnum(j, "exit_code", EXIT_NOT_RUN);
+    p->wall = jnum(j, "wall_seconds", 0);
+    p->placed = (int)jnum(j, "placed", 0);
+    r->max_placed = (int)jnum(j, "max_placements", 0);
+    p->has_obj = json_object_get(j, "objective") != NULL;
+    p->obj = jnum(j, "objective", 0);
+    p->has_bound = json_object_get(j, "bound") != NULL;
+    p->gap = jnum(j, "gap", 0);
+    r->has_lp = json_object_get(j, "lp_bound") != NULL;
+    r->has_indep = json_object_get(j, "independent_gap") != NULL;
+    r->indep_gap = jnum(j, "independent_gap", 0);
+    r->cbc.has_obj = json_object_get(j, "cbc_objective") != NULL;
+    r->cbc.obj = jnum(j, "cbc_objective", 0);
+}
+
+/* --report: the report of an earlier run's robust.json. */
+static int report_again(robust_cfg *c)
+{
+    json_t *doc = json_load_file(c->report, 0, NULL);
+    json_t *arr = json_object_get(doc, "runs");
+    size_t n = json_array_size(arr);
+    rrun *runs = calloc(n ? n : 1, sizeof *runs);
+    if (!doc || !runs) {
+        fprintf(stderr, "cohort-bench robust: cannot read %s\n", c->report);
+        json_decref(doc);
+        free(runs);
+        return COHORT_EXIT_INVALID;
+    }
+    for (size_t i = 0; i < n; i++)
+        run_from_json(json_array_get(arr, i), &runs[i]);
+    snprintf(c->cmdline, sizeof c->cmdline, "%s", jstr(doc, "command", "?"));
+    if (!c->note)
+        c->note = jstr(doc, "note", NULL);
+    int rc = write_report(c, runs, (int)n, jstr(doc, "machine", ""), jnum(doc, "minutes", 0));
+    json_decref(doc);
+    free(runs);
+    return rc == 0 ? COHORT_EXIT_OK : COHORT_EXIT_INTERNAL;
+}
+
 int cmd_robust(int argc, char **argv)
 {
     robust_cfg c;
@@ -707,6 +785,8 @@ int cmd_robust(int argc, char **argv)
     if (robust_options(argc, argv, &c, &fam_list) != 0 || pick_families(&c, fam_list) != 0 ||
         robust_setup(&c) != 0)
         return COHORT_EXIT_INVALID;
+    if (c.report)
+        return report_again(&c);
     int total = c.n_families * c.n_tiers * c.n_seeds, n = 0;
     rrun *runs = calloc((size_t)total, sizeof *runs);
     if (!runs)
@@ -724,7 +804,11 @@ int cmd_robust(int argc, char **argv)
                 run_one(&c, r);
                 progress(r);
             }
-    int rc = write_outputs(&c, runs, n, (now_s() - t0) / 60.0);
+    char machine[1024];
+    machine_info(machine, sizeof machine, &c.b);
+    double minutes = (now_s() - t0) / 60.0;
+    int rc = write_json(&c, runs, n, machine, minutes);
+    rc |= write_report(&c, runs, n, machine, minutes);
     free(runs);
     return rc == 0 ? COHORT_EXIT_OK : COHORT_EXIT_INTERNAL;
 }
