@@ -533,8 +533,8 @@ static void robust_help(FILE *f)
             "                     <!-- robust:begin --> and <!-- robust:end --> (appended\n"
             "                     as a \"Robustness\" section when absent)\n"
             "  --note TEXT        a first paragraph for the report (what was measured)\n"
-            "  --report JSON      run nothing: write the report (and --docs) again from\n"
-            "                     the robust.json of an earlier run\n"
+            "  --report LIST      run nothing: write the report (and --docs) again from\n"
+            "                     earlier runs' robust.json files (comma-separated)\n"
             "  --cohort PATH      the cohort binary [%s]\n"
             "  --out DIR          output directory [ROOT/bench/results/robust]\n",
             COHORT_BINARY);
@@ -753,28 +753,55 @@ static void run_from_json(const json_t *j, rrun *r)
     r->cbc.obj = jnum(j, "cbc_objective", 0);
 }
 
-/* --report: the report of an earlier run's robust.json. */
+/* Append the runs of one robust.json (doc) to *runs (*n of them); the
+ * command joins c->cmdline.  0 or -1 (out of memory). */
+static int append_runs(robust_cfg *c, const json_t *doc, rrun **runs, int *n)
+{
+    json_t *arr = json_object_get(doc, "runs");
+    size_t k = json_array_size(arr);
+    rrun *na = realloc(*runs, (size_t)(*n + (int)k + 1) * sizeof *na);
+    if (!na)
+        return -1;
+    *runs = na;
+    for (size_t i = 0; i < k; i++)
+        run_from_json(json_array_get(arr, i), &na[(*n)++]);
+    size_t len = strlen(c->cmdline);
+    snprintf(c->cmdline + len, sizeof c->cmdline - len, "%s%s", len ? "` and `" : "",
+             jstr(doc, "command", "?"));
+    return 0;
+}
+
+/* --report A.json[,B.json...]: the report of earlier runs, their runs
+ * together (the machine line and note of the first). */
 static int report_again(robust_cfg *c)
 {
-    json_t *doc = json_load_file(c->report, 0, NULL);
-    json_t *arr = json_object_get(doc, "runs");
-    size_t n = json_array_size(arr);
-    rrun *runs = calloc(n ? n : 1, sizeof *runs);
-    if (!doc || !runs) {
-        fprintf(stderr, "cohort-bench robust: cannot read %s\n", c->report);
-        json_decref(doc);
-        free(runs);
-        return COHORT_EXIT_INVALID;
+    char *list = strdup(c->report), *save = NULL;
+    json_t *docs[MAX_FAM];
+    int nd = 0, n = 0, rc = 0;
+    double minutes = 0;
+    rrun *runs = NULL;
+    c->cmdline[0] = '\0';
+    for (char *t = strtok_r(list, ",", &save); t && nd < MAX_FAM && rc == 0;
+         t = strtok_r(NULL, ",", &save)) {
+        json_t *doc = json_load_file(t, 0, NULL);
+        if (!doc) {
+            fprintf(stderr, "cohort-bench robust: cannot read %s\n", t);
+            rc = -1;
+            break;
+        }
+        docs[nd++] = doc;
+        minutes += jnum(doc, "minutes", 0);
+        rc = append_runs(c, doc, &runs, &n);
+        if (!c->note)
+            c->note = jstr(doc, "note", NULL);
     }
-    for (size_t i = 0; i < n; i++)
-        run_from_json(json_array_get(arr, i), &runs[i]);
-    snprintf(c->cmdline, sizeof c->cmdline, "%s", jstr(doc, "command", "?"));
-    if (!c->note)
-        c->note = jstr(doc, "note", NULL);
-    int rc = write_report(c, runs, (int)n, jstr(doc, "machine", ""), jnum(doc, "minutes", 0));
-    json_decref(doc);
+    if (rc == 0 && nd > 0)
+        rc = write_report(c, runs, n, jstr(docs[0], "machine", ""), minutes);
+    for (int i = 0; i < nd; i++)
+        json_decref(docs[i]);
+    free(list);
     free(runs);
-    return rc == 0 ? COHORT_EXIT_OK : COHORT_EXIT_INTERNAL;
+    return rc == 0 && nd > 0 ? COHORT_EXIT_OK : COHORT_EXIT_INVALID;
 }
 
 int cmd_robust(int argc, char **argv)

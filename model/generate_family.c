@@ -17,6 +17,9 @@
  *                facilitators as well as day and start, some to substitute
  *   adolescent   teen-heavy mix, teen types 12-17 with max_age_spread 4,
  *                a third of the waitlist teens: small eligible pools
+ *   mixed        blocks, 90 % of new offerings optional and only 25 %
+ *                continuing (pinned): the shape of the independently made
+ *                programs issue 14 measured
  *   rooms        one regular room per 12 in-person groups, the others mostly
  *                small or daytime-only: even if every suitable room ran both
  *                weekday evening slots, not every group could meet evenings
@@ -66,6 +69,10 @@ static const gen_family FAMILIES[] = {
     {.name = "adolescent",
      .summary = "teen-heavy, teen types 12-17 with age spread 4, small pools",
      STANDARD_FIELDS, .adolescent = true, .teen_pct = 30, .teen_age_min = 12},
+    {.name = "mixed",
+     .summary = "blocks and shifts, 90 % of new offerings optional, 25 % continuing",
+     STANDARD_FIELDS, .blocks = true, .optional_pct = 90, .exact_optional = true,
+     .existing_pct = 25},
     {.name = "rooms", .summary = "fewer suitable rooms than evening demand", STANDARD_FIELDS,
      .groups_per_room = 12, .extra_rooms = 0, .min_rooms = 1, .small_rooms = true},
     {.name = "infeasible-substitute",

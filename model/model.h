@@ -723,7 +723,8 @@ int model_generate(const char *tier, unsigned long long seed, model_instance **o
  * blocks, staff on shifts), "scarce" (few credential holders, one SUD
  * holder), "optional" (90 % of new offerings optional), "pinned" (most
  * groups continuing and pinned), "adolescent" (teen-heavy, age spread 4),
- * "rooms" (fewer suitable rooms than evening demand) are feasible by
+ * "mixed" (blocks, mostly optional, few continuing), "rooms" (fewer
+ * suitable rooms than evening demand) are feasible by
  * construction and have a witness; "infeasible-substitute",
  * "infeasible-cofac" and "infeasible-room" are infeasible by design in the
  * one way their name says (mandatory groups of a type that cannot get a

@@ -515,6 +515,10 @@ static void expect_family_property(const char *what, const char *family,
         expect_adolescent(what, inst);
     else if (strcmp(family, "rooms") == 0)
         expect_rooms(what, inst);
+    else if (strcmp(family, "mixed") == 0) {
+        expect_blocks(what, inst);
+        expect_optional(what, inst);
+    }
     else if (strncmp(family, "infeasible", 10) == 0)
         expect_infeasible(what, family, inst);
     else
@@ -574,8 +578,9 @@ Test(generate, families_listed_with_infeasible_ones_marked)
     bool inf[N_FAM_MAX];
     int n = model_generate_families(names, sums, inf, N_FAM_MAX);
     const char *want[] = {"standard", "blocks", "scarce", "optional", "pinned", "adolescent",
-                          "rooms", "infeasible-substitute", "infeasible-cofac", "infeasible-room"};
-    cr_assert_eq(n, 10);
+                          "mixed", "rooms", "infeasible-substitute", "infeasible-cofac",
+                          "infeasible-room"};
+    cr_assert_eq(n, 11);
     for (int i = 0; i < n; i++) {
         cr_expect_str_eq(names[i], want[i]);
         cr_expect(sums[i] && strlen(sums[i]) > 10, "family %s has a summary", names[i]);
