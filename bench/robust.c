@@ -334,7 +334,7 @@ static double median(double *v, int n)
 
 /* Aggregates of one family x tier. */
 typedef struct agg {
-    int n, schedules, check_fail, within, cbc_n, cbc_below;
+    int n, schedules, check_fail, within, cbc_n, cbc_below, cbc_none;
     double own[MAX_SEEDS], ind[MAX_SEEDS], ratio[MAX_SEEDS], placed[MAX_SEEDS], maxp[MAX_SEEDS];
     int n_own, n_ind, n_pl, n_lp;
     double wall_max, limit;
@@ -394,6 +394,7 @@ static void aggregate(const rrun *runs, int n, const char *family, const char *t
         a->n_lp += r->has_lp;
         a->placed[a->n_pl] = p->placed;
         a->maxp[a->n_pl++] = r->max_placed;
+        a->cbc_none += !r->cbc.has_obj;
         if (r->cbc.has_obj) {
             double ratio = p->obj / r->cbc.obj;
             a->ratio[a->cbc_n++] = ratio;
@@ -442,7 +443,7 @@ static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
             aggregate(runs, n, c->families[fi], c->tiers[ti], &a);
             if (a.n == 0)
                 continue;
-            char own[48], ind[80], rat[48], pl[48], exits[64];
+            char own[48], ind[80], rat[80], pl[48], exits[64];
             fmt_exits(exits, sizeof exits, &a);
             double w_own = worst_max(a.own, a.n_own), w_ind = worst_max(a.ind, a.n_ind);
             double w_rat = worst_min(a.ratio, a.cbc_n);
@@ -453,6 +454,10 @@ static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
                 snprintf(ind + len, sizeof ind - len, " (LP %d of %d)", a.n_lp, a.schedules);
             }
             fmt_pair(rat, sizeof rat, median(a.ratio, a.cbc_n), w_rat, 1, 4, "");
+            if (a.cbc_none) {
+                size_t len = strlen(rat);
+                snprintf(rat + len, sizeof rat - len, "; CBC no schedule in %d", a.cbc_none);
+            }
             if (a.n_pl)
                 snprintf(pl, sizeof pl, "%.0f / %.0f", median(a.placed, a.n_pl),
                          median(a.maxp, a.n_pl));
@@ -484,7 +489,8 @@ static void write_markdown(FILE *f, const robust_cfg *c, const rrun *runs, int n
             "min().  Wall time is from fork to exit of `cohort plan`; \"within limit\" means at most limit + max(1 s, "
             "5 %%).  Check failures: schedules `cohort check` rejected.  cohort / CBC: objective "
             "ratio against CBC on the exported model with the same wall-clock limit; \"below "
-            "CBC\" counts runs where cohort's objective is lower.  Raw runs: "
+            "CBC\" counts runs where cohort's objective is lower (\"CBC no schedule\": runs where "
+            "cohort had one and CBC none).  Raw runs: "
             "bench/results/robust/robust.json.\n");
 }
 
