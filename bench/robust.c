@@ -48,6 +48,7 @@ typedef struct robust_cfg {
     int n_seeds;
     double limit[3]; /* S M L */
     bool do_cbc, do_lp;
+    double lp_limit; /* seconds for glpsol's LP; 0 = max(60, 4 x the tier's limit) */
     char docs[PATH_MAX_LEN]; /* "" = leave docs alone */
     const char *note;        /* first paragraph of the report, or NULL */
     const char *report;      /* re-render this robust.json instead of running */
@@ -209,7 +210,7 @@ static void run_lp(const robust_cfg *c, const char *mps, const char *tag, rrun *
     }
     snprintf(name, sizeof name, "%s.lp.txt", tag);
     path_join(out, sizeof out, c->b.out, name);
-    double lim = fmax(60, 4 * r->limit);
+    double lim = c->lp_limit > 0 ? c->lp_limit : fmax(60, 4 * r->limit);
     snprintf(tl, sizeof tl, "%.0f", lim);
     remove(out);
     char *argv[] = {glpsol, "--freemps", (char *)mps, "--nomip", "--tmlim", tl, "-o", out, NULL};
@@ -535,6 +536,7 @@ static void robust_help(FILE *f)
             "  --seeds LIST       seeds [1,2,3,4,5]\n"
             "  --limits S,M,L     time limits in seconds [5,10,60]\n"
             "  --no-cbc, --no-lp  skip CBC, the LP bound (both need the exported model)\n"
+            "  --lp-limit S       seconds for the LP bound [max(60, 4 x the tier's limit)]\n"
             "  --docs FILE        also write the table into FILE between\n"
             "                     <!-- robust:begin --> and <!-- robust:end --> (appended\n"
             "                     as a \"Robustness\" section when absent)\n"
@@ -625,7 +627,9 @@ static int robust_options(int argc, char **argv, robust_cfg *c, char **fam_list)
             int k = parse_int_list(argv[++i], lim, 3);
             for (int t = 0; t < k; t++)
                 c->limit[t] = lim[t];
-        } else if (strcmp(a, "--report") == 0)
+        } else if (strcmp(a, "--lp-limit") == 0)
+            c->lp_limit = atof(argv[++i]);
+        else if (strcmp(a, "--report") == 0)
             c->report = argv[++i];
         else if (strcmp(a, "--note") == 0)
             c->note = argv[++i];
