@@ -479,20 +479,19 @@ static void write_markdown(FILE *f, const robust_cfg *c, const rrun *runs, int n
         fprintf(f, "%s\n\n", c->note);
     fprintf(f, "Command: `%s` (%.1f minutes).\n\n%s\n", c->cmdline, minutes, machine);
     write_table(f, c, runs, n);
-    fprintf(f,
-            "\nGaps are (bound - objective) / objective over the runs that returned a "
-            "schedule: \"own\" uses the bound `cohort plan` reports; \"independent\" the "
-            "smaller of the LP relaxation of the exported model (glpsol --nomip, exact model) "
-            "and a combinatorial bound from the instance alone (top placement values over "
-            "min(eligible waitlisted, free seats), less unavoidable empty seats of mandatory "
-            "groups; \"LP n of m\": runs whose LP was solved to optimality, the others use the "
-            "combinatorial bound alone); see bench/robust.c.  \"Max placements\" is that "
-            "min().  Wall time is from fork to exit of `cohort plan`; \"within limit\" means at most limit + max(1 s, "
-            "5 %%).  Check failures: schedules `cohort check` rejected.  cohort / CBC: objective "
-            "ratio against CBC on the exported model with the same wall-clock limit; \"below "
-            "CBC\" counts runs where cohort's objective is lower (\"CBC no schedule\": runs where "
-            "cohort had one and CBC none).  Raw runs: "
-            "bench/results/robust/robust.json.\n");
+    fprintf(f, "\nGaps are (bound - objective) / objective over the runs that returned a "
+               "schedule: \"own\" uses the bound `cohort plan` reports; \"independent\" the "
+               "smaller of the LP relaxation of the exported model (glpsol --nomip, exact "
+               "model) and a combinatorial bound from the instance alone (top placement values "
+               "over min(eligible waitlisted, free seats), less unavoidable empty seats of "
+               "mandatory groups; \"LP n of m\": runs whose LP was solved to optimality, the "
+               "others use the combinatorial bound alone); see bench/robust.c.  \"Max "
+               "placements\" is that min().  Wall time is from fork to exit of `cohort plan`; "
+               "\"within limit\" means at most limit + max(1 s, 5 %%).  Check failures: "
+               "schedules `cohort check` rejected.  cohort / CBC: objective ratio against CBC "
+               "on the exported model with the same wall-clock limit; \"below CBC\" counts "
+               "runs where cohort's objective is lower (\"CBC no schedule\": runs where cohort "
+               "had one and CBC none).  Raw runs: robust.json in the output directory.\n");
 }
 
 /* Replace the text between the robust markers of docs (or append a
@@ -682,8 +681,9 @@ static int robust_setup(robust_cfg *c)
 static void progress(const rrun *r)
 {
     const row *p = &r->plan;
-    fprintf(stderr, "%-22s %-2s %2d  %-10s exit %-2d %6.2f s  obj %10.1f  gap %6.2f %%  ind %6.2f %%"
-                    "  check %-12s cbc %-10s %10.1f\n",
+    fprintf(stderr,
+            "%-22s %-2s %2d  %-10s exit %-2d %6.2f s  obj %10.1f  gap %6.2f %%  ind %6.2f %%"
+            "  check %-12s cbc %-10s %10.1f\n",
             r->family, r->tier, r->seed, p->status, p->exit_code, p->wall,
             has_schedule(p) ? p->obj : 0, has_schedule(p) && p->has_bound ? 100 * p->gap : 0,
             has_schedule(p) && r->has_indep ? 100 * r->indep_gap : 0, p->check, r->cbc.status,

@@ -371,7 +371,8 @@ static gplan *plan_groups(gen *G, int ng)
             gp[k].existing = rng_pct(&G->rng, G->fam->existing_pct);
             gp[k].optional = !gp[k].existing && rng_pct(&G->rng, G->fam->optional_pct);
             const type_spec *s = &G->types[t];
-            gp[k].band_lo = s->spread >= 0 ? rng_int(&G->rng, s->age_min, s->age_max - s->spread) : -1;
+            gp[k].band_lo =
+                s->spread >= 0 ? rng_int(&G->rng, s->age_min, s->age_max - s->spread) : -1;
         }
     /* every site has continuing groups and optional offerings */
     int n_existing = 0, n_optional = 0;
@@ -437,7 +438,8 @@ static int build_site(gen *G, int ng, int nf, int nwait, int *name_seq,
         gr->type_idx = -1;
         per_type[g->spec]++;
         if (G->nsites > 1)
-            gr->id = gen_fmt(G, "%s-%s-%02d", gen_site_name(G), G->types[g->spec].shortname, per_type[g->spec]);
+            gr->id = gen_fmt(G, "%s-%s-%02d", gen_site_name(G), G->types[g->spec].shortname,
+                             per_type[g->spec]);
         else
             gr->id = gen_fmt(G, "%s-%02d", G->types[g->spec].shortname, per_type[g->spec]);
         gr->type = gen_str(G, inst->types[g->type].id);

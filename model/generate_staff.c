@@ -125,7 +125,8 @@ void gen_build_rooms(gen *G, const gplan *gp, int ng)
             snprintf(id, sizeof id, "%s-room-%02d", gen_site_name(G), i + 1);
         else
             snprintf(id, sizeof id, "room-%02d", i + 1);
-        int cap = i == 0 ? 12 : CAPS[rng_weighted(&G->rng, fam->small_rooms ? SMALL_CAP_W : CAP_W, 4)];
+        const int *cap_w = fam->small_rooms ? SMALL_CAP_W : CAP_W;
+        int cap = i == 0 ? 12 : CAPS[rng_weighted(&G->rng, cap_w, 4)];
         int kind = 0;
         if (i >= 2) {
             int x = rng_int(&G->rng, 0, 99);
