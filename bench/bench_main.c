@@ -35,8 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "io.h"
 #include "bench.h"
+#include "driver.h"
+#include "io.h"
 
 #ifndef COHORT_BINARY
 #define COHORT_BINARY "cohort"
@@ -45,11 +46,9 @@
 #define COHORT_SOURCE_DIR "."
 #endif
 
-#define PATH_MAX_LEN 4096
 
 /* snprintf that truncates silently (paths and notes are bounded). */
-static void fmt_to(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fmt_to(char *dst, size_t n, const char *fmt, ...)
+void fmt_to(char *dst, size_t n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -58,7 +57,7 @@ static void fmt_to(char *dst, size_t n, const char *fmt, ...)
 }
 
 
-static double now_s(void)
+double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -67,7 +66,7 @@ static double now_s(void)
 
 /* ------------------------------------------------------ helper commands */
 
-static int load_instance(const char *path, model_instance **inst)
+int load_instance(const char *path, model_instance **inst)
 {
     model_diag d;
     model_diag_init(&d);
@@ -93,7 +92,7 @@ static json_t *solution_summary(const model_solution *sol)
                      "waitlist_before", m->waitlist_before);
 }
 
-static int print_json_line(json_t *j)
+int print_json_line(json_t *j)
 {
     if (!j)
         return COHORT_EXIT_INTERNAL;
@@ -305,16 +304,10 @@ static int cmd_glpk(int argc, char **argv)
 
 /* --------------------------------------------------------- child runs */
 
-typedef struct child_run {
-    int exit_code;   /* -1 when killed by a signal */
-    bool timed_out;  /* killed by the driver at its deadline */
-    double wall;     /* seconds */
-    double peak_mb;  /* ru_maxrss */
-} child_run;
 
 /* Run argv (argv[0] a path) with stdout/stderr to files (NULL = /dev/null),
  * killing it after timeout_s.  Returns 0 or -1 when it could not start. */
-static int run_child(char *const argv[], const char *out_path, const char *err_path,
+int run_child(char *const argv[], const char *out_path, const char *err_path,
                      double timeout_s, child_run *cr)
 {
     memset(cr, 0, sizeof *cr);
@@ -359,7 +352,7 @@ static int run_child(char *const argv[], const char *out_path, const char *err_p
 }
 
 /* Read a small text file (first max bytes).  NULL when unreadable. */
-static char *read_small(const char *path, size_t max)
+char *read_small(const char *path, size_t max)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -373,7 +366,7 @@ static char *read_small(const char *path, size_t max)
 }
 
 /* Last JSON object line of a file. */
-static json_t *read_json_line(const char *path)
+json_t *read_json_line(const char *path)
 {
     char *text = read_small(path, 1 << 20);
     if (!text)
@@ -394,13 +387,13 @@ static json_t *read_json_line(const char *path)
     return j;
 }
 
-static double jnum(const json_t *o, const char *k, double dflt)
+double jnum(const json_t *o, const char *k, double dflt)
 {
     json_t *v = json_object_get(o, k);
     return json_is_number(v) ? json_number_value(v) : dflt;
 }
 
-static const char *jstr(const json_t *o, const char *k, const char *dflt)
+const char *jstr(const json_t *o, const char *k, const char *dflt)
 {
     json_t *v = json_object_get(o, k);
     return json_is_string(v) ? json_string_value(v) : dflt;
@@ -408,25 +401,8 @@ static const char *jstr(const json_t *o, const char *k, const char *dflt)
 
 /* ------------------------------------------------------------- suite */
 
-typedef struct bench_cfg {
-    char cohort[PATH_MAX_LEN];
-    char self[PATH_MAX_LEN];
-    char root[PATH_MAX_LEN];
-    char out[PATH_MAX_LEN];
-    char cbc[PATH_MAX_LEN]; /* "" = not installed */
-    char stdbuf[PATH_MAX_LEN]; /* coreutils' stdbuf, "" = not found */
-    const char *tiers[4];
-    int n_tiers;
-    int seeds[8];
-    int n_seeds;
-    int l_seeds[8];
-    int n_l_seeds;
-    double limit[4]; /* S M L XL */
-    bool do_cbc, do_naive, do_whatif;
-    int whatif_scenarios;
-} bench_cfg;
 
-static int tier_index(const char *t)
+int tier_index(const char *t)
 {
     static const char *const names[4] = {"S", "M", "L", "XL"};
     for (int i = 0; i < 4; i++)
@@ -435,22 +411,6 @@ static int tier_index(const char *t)
     return -1;
 }
 
-typedef struct row {
-    char tier[4];
-    int seed;
-    char solver[24];
-    json_t *info; /* borrowed (the instance's) */
-    char status[32];
-    double wall, peak_mb;
-    bool has_obj, has_bound;
-    double obj, bound, gap;
-    int placed, seats, seats_filled;
-    double mean_wait;
-    bool has_metrics;
-    char check[48];
-    char note[200];
-    double time_limit;
-} row;
 
 typedef struct rows {
     row *v;
@@ -498,13 +458,13 @@ static void fill_from_summary(row *r, const json_t *s)
     r->has_metrics = sol_ok;
 }
 
-static void path_join(char *dst, size_t n, const char *dir, const char *file)
+void path_join(char *dst, size_t n, const char *dir, const char *file)
 {
     fmt_to(dst, n, "%s/%s", dir, file);
 }
 
 /* `cohort check INSTANCE SOLUTION --json`: "ok", "N violations" ... */
-static void run_check(const bench_cfg *c, const char *inst, const char *sol, const char *tag,
+void run_check(const bench_cfg *c, const char *inst, const char *sol, const char *tag,
                       row *r)
 {
     char out[PATH_MAX_LEN];
@@ -539,7 +499,7 @@ static void run_check(const bench_cfg *c, const char *inst, const char *sol, con
     json_decref(j);
 }
 
-static void summary_of(const bench_cfg *c, const char *sol, const char *tag, row *r)
+void summary_of(const bench_cfg *c, const char *sol, const char *tag, row *r)
 {
     char out[PATH_MAX_LEN], name[128];
     snprintf(name, sizeof name, "%s.summary.json", tag);
@@ -555,7 +515,7 @@ static void summary_of(const bench_cfg *c, const char *sol, const char *tag, row
     }
 }
 
-static bool file_exists(const char *p)
+bool file_exists(const char *p)
 {
     struct stat st;
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
@@ -595,7 +555,7 @@ static int locate_instance(const bench_cfg *c, const char *tier, int seed, char 
 }
 
 /* `cohort plan` with the time limit. */
-static void run_cohort(const bench_cfg *c, const char *inst, const char *tag, double tl, row *r)
+void run_cohort(const bench_cfg *c, const char *inst, const char *tag, double tl, row *r)
 {
     char sol[PATH_MAX_LEN], err[PATH_MAX_LEN], name[128], tlbuf[32];
     snprintf(name, sizeof name, "%s.cohort.json", tag);
@@ -613,6 +573,7 @@ static void run_cohort(const bench_cfg *c, const char *inst, const char *tag, do
     }
     r->wall = cr.wall;
     r->peak_mb = cr.peak_mb;
+    r->exit_code = cr.exit_code;
     if (cr.timed_out)
         snprintf(r->note, sizeof r->note, "killed after %.0f s", cr.wall);
     if (!file_exists(sol)) {
@@ -768,7 +729,7 @@ static void parse_cbc_log(const char *text, row *r)
 /* `cohort plan --export-model MPS` in a run of its own (the planner writes
  * the model before it solves; a 1 s time limit ends the plan after).
  * Returns the wall time, or -1 when no model was written. */
-static double run_export(const bench_cfg *c, const char *inst, const char *tag, const char *model)
+double run_export(const bench_cfg *c, const char *inst, const char *tag, const char *model)
 {
     char sol[PATH_MAX_LEN], err[PATH_MAX_LEN], name[128];
     snprintf(name, sizeof name, "%s.export-plan.json", tag);
@@ -801,7 +762,7 @@ static void last_log_line(const char *text, char *buf, size_t n)
  * negated objective, so CBC's figures are negated back), wall-clock time
  * limit, the instance's relative gap.  stdout is line-buffered through
  * stdbuf so that a killed run keeps its log. */
-static void run_cbc(const bench_cfg *c, const char *mps, const char *tag, double tl, double gap,
+void run_cbc(const bench_cfg *c, const char *mps, const char *tag, double tl, double gap,
                     row *r)
 {
     char log[PATH_MAX_LEN], name[128], secbuf[32], gapbuf[32];
@@ -1313,7 +1274,7 @@ static int cmd_chart(int argc, char **argv)
     return rc;
 }
 
-static void machine_info(char *buf, size_t n, const bench_cfg *c)
+void machine_info(char *buf, size_t n, const bench_cfg *c)
 {
     char cpu[256] = "unknown", mem[64] = "unknown", cbcv[64] = "not installed";
     FILE *f = fopen("/proc/cpuinfo", "r");
@@ -1365,7 +1326,7 @@ static void machine_info(char *buf, size_t n, const bench_cfg *c)
              sysconf(_SC_NPROCESSORS_ONLN), mem, cpu, solver_glpk_version(), cbcv);
 }
 
-static int parse_int_list(const char *s, int *out, int max)
+int parse_int_list(const char *s, int *out, int max)
 {
     int n = 0;
     char *dup = strdup(s), *save = NULL;
@@ -1376,7 +1337,7 @@ static int parse_int_list(const char *s, int *out, int max)
 }
 
 /* The executable NAME on PATH, or "" in out. */
-static void find_in_path(const char *name, char *out, size_t n)
+void find_in_path(const char *name, char *out, size_t n)
 {
     out[0] = '\0';
     const char *path = getenv("PATH");
@@ -1730,7 +1691,10 @@ static void usage(FILE *f)
                "  glpk MODEL [--time-limit S] [--gap G]  plain GLPK on an LP/MPS file\n"
                "  chart RESULTS.json [-o SVG]          redraw the scaling chart from results\n"
                "  info INSTANCE                        instance size (JSON line)\n"
-               "  summary SOLUTION                     solution headline (JSON line)\n");
+               "  summary SOLUTION                     solution headline (JSON line)\n"
+               "  robust [OPTIONS]                     robustness suite over the generator's\n"
+               "                                       families (robust --help)\n"
+               "  bound INSTANCE                       combinatorial upper bound (JSON line)\n");
 }
 
 int main(int argc, char **argv)
@@ -1753,6 +1717,10 @@ int main(int argc, char **argv)
         return cmd_info(argc - 1, argv + 1);
     if (strcmp(argv[1], "summary") == 0)
         return cmd_summary(argc - 1, argv + 1);
+    if (strcmp(argv[1], "robust") == 0)
+        return cmd_robust(argc - 1, argv + 1);
+    if (strcmp(argv[1], "bound") == 0)
+        return cmd_bound(argc - 1, argv + 1);
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
         usage(stdout);
         return COHORT_EXIT_OK;

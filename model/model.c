@@ -148,6 +148,16 @@ int model_strlist_find(const model_strlist *l, const char *s)
     return -1;
 }
 
+void model_strlist_remove(model_strlist *l, const char *s)
+{
+    int i = model_strlist_find(l, s);
+    if (i < 0)
+        return;
+    free(l->items[i]);
+    memmove(&l->items[i], &l->items[i + 1], (size_t)(l->n - i - 1) * sizeof *l->items);
+    l->n--;
+}
+
 void model_strlist_free(model_strlist *l)
 {
     if (!l)

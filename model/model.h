@@ -76,6 +76,8 @@ int model_strlist_pushf(model_strlist *l, bool unique, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Index of s in l, or -1. */
 int model_strlist_find(const model_strlist *l, const char *s);
+/* Remove the first item equal to s (nothing when there is none). */
+void model_strlist_remove(model_strlist *l, const char *s);
 /* Free the items; the list is empty after. */
 void model_strlist_free(model_strlist *l);
 /* Deep copy src into *dst (dst is overwritten, not freed). */
@@ -804,6 +806,28 @@ int model_generate_tier(const char *tier, int *groups, int *facilitators, int *w
  * nothing is returned on failure. */
 int model_generate(const char *tier, unsigned long long seed, model_instance **out,
                    model_solution **witness);
+
+/* model_generate for a structural family (NULL or "standard": exactly
+ * model_generate).  The families (listed by model_generate_families) change
+ * the structure, not the tier's counts: "blocks" (patients free in 4-5 h
+ * blocks, staff on shifts), "scarce" (few credential holders, one SUD
+ * holder), "optional" (90 % of new offerings optional), "pinned" (most
+ * groups continuing and pinned), "adolescent" (teen-heavy, age spread 4),
+ * "mixed" (blocks, mostly optional, few continuing), "rooms" (fewer
+ * suitable rooms than evening demand) are feasible by
+ * construction and have a witness; "infeasible-substitute",
+ * "infeasible-cofac" and "infeasible-room" are infeasible by design in the
+ * one way their name says (mandatory groups of a type that cannot get a
+ * substitute, a co-facilitator or a room), and *witness is set to NULL.
+ * MODEL_EINVAL also for an unknown family. */
+int model_generate_family(const char *tier, const char *family, unsigned long long seed,
+                          model_instance **out, model_solution **witness);
+
+/* The families of model_generate_family: writes up to max names (and
+ * one-line summaries and whether the family is infeasible by design; any
+ * array may be NULL) and returns how many families there are. */
+int model_generate_families(const char **names, const char **summaries, bool *infeasible,
+                            int max);
 
 #include "eligibility.h" /* rule 7: patient fits group, one predicate per part */
 

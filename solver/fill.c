@@ -328,8 +328,8 @@ static int apply_leave(frun *f, int i, int p, int sg, model_member *mb, const ch
         return -1;
     }
     s->rostered[p] = 1;
-    fill_strlist_remove(&g->members, e->patient);
-    fill_strlist_remove(&g->new_members, e->patient);
+    model_strlist_remove(&g->members, e->patient);
+    model_strlist_remove(&g->new_members, e->patient);
     s->sol_group_of[p] = -1;
     f->seats[f->n_seats].sg = sg;
     f->seats[f->n_seats++].ev = i;

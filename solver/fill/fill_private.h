@@ -97,8 +97,6 @@ int fill_rank_seat(fstate *s, int sg, int ref_date, solver_fill_seat *seat);
 /* Place p in sg as a new member / take that back.  place: 0 or -1. */
 int fill_place(fstate *s, int p, int sg);
 void fill_unplace(fstate *s, int p, int sg);
-/* Remove id from l (when present). */
-void fill_strlist_remove(model_strlist *l, const char *id);
 /* Index of solution group id, or -1. */
 int fill_find_sol_group(const model_solution *sol, const char *id);
 /* The roster entry of pid in instance group ig, or NULL. */

@@ -112,21 +112,11 @@ int fill_place(fstate *s, int p, int sg)
     return 0;
 }
 
-void fill_strlist_remove(model_strlist *l, const char *id)
-{
-    int i = model_strlist_find(l, id);
-    if (i < 0)
-        return;
-    free(l->items[i]);
-    memmove(&l->items[i], &l->items[i + 1], (size_t)(l->n - i - 1) * sizeof *l->items);
-    l->n--;
-}
-
 void fill_unplace(fstate *s, int p, int sg)
 {
     model_sol_group *g = &s->sol->groups[sg];
-    fill_strlist_remove(&g->members, s->inst->patients[p].id);
-    fill_strlist_remove(&g->new_members, s->inst->patients[p].id);
+    model_strlist_remove(&g->members, s->inst->patients[p].id);
+    model_strlist_remove(&g->new_members, s->inst->patients[p].id);
     s->sol_group_of[p] = -1;
 }
 
