@@ -232,9 +232,17 @@ int io_store_audit_list(io_store *s, const char *program, int limit, char **json
 typedef struct io_server_options {
     const char *bind;    /* address to listen on ["127.0.0.1"] */
     int port;            /* [8080]; 0 = any free port (see io_server_port) */
-    size_t max_body;     /* largest request body in bytes [32 MiB]; more -> 413 */
+    size_t max_body;     /* largest request body in bytes [32 MiB: about three
+                            times an XL program]; more -> 413 */
+    long max_json_values; /* JSON values (objects, arrays, scalars) in one
+                             body [2000000: four times an XL program]; more -> 413 */
+    int max_json_depth;  /* nesting of arrays and objects [32]; more -> 413 */
     int timeout_s;       /* idle connection timeout in seconds [30] */
+    int request_timeout_s; /* a request's headers and body must arrive within
+                              this many seconds of the connection (or of its
+                              previous reply) [60]; else it is closed */
     int max_connections; /* concurrent connections [256] */
+    int max_per_ip;      /* concurrent connections from one address [32] */
     int max_jobs;        /* solver child processes at a time [2] */
     int max_queued;      /* solves waiting for a slot [32]; more -> 503 */
     FILE *log;           /* request log: time, method, path template, status,

@@ -12,6 +12,7 @@
  * in the path (patient ids are protected health information), nor any body.
  */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -250,8 +251,93 @@ int query_flag(http_req *q, const char *name)
     return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcmp(v, "") == 0);
 }
 
-/* Parse the body as JSON.  NULL when a reply was sent (400) or, with
- * allow_empty, when the body is empty (*sent stays 0). */
+/* Count the values of JSON text (array elements and object members, at
+ * least one per opening bracket and per comma) and its deepest nesting,
+ * without building anything; strings are skipped.  Stops early once
+ * either passes its limit.  Returns 0 within the limits, 1 too many
+ * values, 2 too deep.  Malformed text is left to the parser. */
+static int json_prescan(const char *b, size_t n, long max_values, int max_depth)
+{
+    long values = 1;
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = b[i];
+        if (ch == '"') {
+            for (i++; i < n && b[i] != '"'; i++)
+                if (b[i] == '\\')
+                    i++;
+        } else if (ch == '{' || ch == '[') {
+            values++;
+            if (++depth > max_depth)
+                return 2;
+        } else if (ch == '}' || ch == ']') {
+            depth--;
+        } else if (ch == ',') {
+            values++;
+        }
+        if (values > max_values)
+            return 1;
+    }
+    return 0;
+}
+
+/* The members a wrapper body may have, by operationId.  With a wrapper
+ * key the body is a wrapper only when it has that member (else it is the
+ * instance, or one event, checked by their own readers). */
+static const struct {
+    const char *op, *wrapper, *keys;
+} BODY_FIELDS[] = {
+    {"validate", "instance", "instance"},
+    {"plan", "instance", "instance|baseline|time_limit_s|mip_gap"},
+    {"check", NULL, "instance|solution"},
+    {"fill", NULL,
+     "instance|solution|events|top_n|turnover_per_month|hold_turnover_per_month|grace_weeks|apply"},
+    {"whatif", NULL, "instance|scenarios|marginal|time_limit_s|mip_gap"},
+    {"create_program", "instance", "instance|id"},
+    {"replace_program", "instance", "instance"},
+    {"plan_program", NULL, "baseline|time_limit_s|mip_gap"},
+    {"record_events", "events", "events"},
+    {"create_token", NULL, "role|name"},
+};
+
+/* Is name one of "a|b|c"? */
+static int name_in(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, "|");
+        if (len == n && strncmp(p, name, n) == 0)
+            return 1;
+        p = p[len] ? p + len + 1 : NULL;
+    }
+    return 0;
+}
+
+/* The first member of the body its route does not know, NULL when none
+ * (or the body is not a wrapper object). */
+static const char *unknown_field(const route *rt, json_t *body)
+{
+    if (!rt || !json_is_object(body))
+        return NULL;
+    for (size_t i = 0; i < sizeof BODY_FIELDS / sizeof BODY_FIELDS[0]; i++) {
+        if (strcmp(BODY_FIELDS[i].op, rt->op) != 0)
+            continue;
+        if (BODY_FIELDS[i].wrapper && !json_object_get(body, BODY_FIELDS[i].wrapper))
+            return NULL;
+        const char *k;
+        json_t *v;
+        json_object_foreach(body, k, v) {
+            if (!name_in(BODY_FIELDS[i].keys, k))
+                return k;
+        }
+    }
+    return NULL;
+}
+
+/* Parse the body as JSON (duplicate keys refused, as `cohort validate`
+ * does; the element count and nesting checked before any tree is built).
+ * NULL when a reply was sent (400, 413) or, with allow_empty, when the
+ * body is empty (*sent stays 0). */
 json_t *parse_body(http_req *q, int allow_empty, int *sent)
 {
     *sent = 0;
@@ -267,12 +353,29 @@ json_t *parse_body(http_req *q, int allow_empty, int *sent)
         send_error(q, 400, "", "a JSON body is required");
         return NULL;
     }
+    const io_server_options *o = &q->srv->opt;
+    int over = json_prescan(b, n, o->max_json_values, o->max_json_depth);
+    if (over) {
+        *sent = 1;
+        if (over == 1)
+            send_error(q, 413, "", "the JSON body holds more than %ld values", o->max_json_values);
+        else
+            send_error(q, 413, "", "the JSON body nests deeper than %d levels", o->max_json_depth);
+        return NULL;
+    }
     json_error_t je;
-    json_t *j = json_loadb(b, n, JSON_DECODE_ANY, &je);
+    json_t *j = json_loadb(b, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
     if (!j) {
         *sent = 1;
         send_error(q, 400, "", "JSON syntax error at line %d, column %d: %s", je.line, je.column,
                    je.text);
+        return NULL;
+    }
+    const char *bad = unknown_field(q->r->rt, j);
+    if (bad) {
+        *sent = 1;
+        send_error(q, 400, bad, "unknown field %s", bad);
+        json_decref(j);
         return NULL;
     }
     return j;
@@ -400,13 +503,16 @@ static int route_match(const route *rt, char **seg, int n, const char **param)
 
 /* ------------------------------------------------------------- HTTP */
 
-static enum MHD_Result authorise(http_req *q, const route *rt, int *ok)
+/* Check the bearer token of the request against the route's least role.
+ * *ok = 1 with r->actor and r->role set when it may proceed; otherwise
+ * *ok = 0 and a 401/403/500 was queued. */
+static enum MHD_Result authorise(io_server *srv, struct MHD_Connection *c, req_ctx *r,
+                                 const route *rt, int *ok)
 {
     *ok = 0;
-    const char *h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
-                                                MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     if (!h || strncasecmp(h, "Bearer ", 7) != 0)
-        return send_error_c(q->conn, q->r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+        return send_error_c(c, r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                             "Bearer realm=\"cohort\"",
                             "a bearer token is required (Authorization: Bearer TOKEN)");
     const char *tok = h + 7;
@@ -414,67 +520,311 @@ static enum MHD_Result authorise(http_req *q, const route *rt, int *ok)
         tok++;
     long id = 0;
     int role = IO_ROLE_NONE;
-    int rc = io_store_token_auth(q->srv->store, tok, &id, &role);
+    int rc = io_store_token_auth(srv->store, tok, &id, &role);
     if (rc == IO_STORE_ENOTFOUND)
-        return send_error_c(q->conn, q->r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+        return send_error_c(c, r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                             "Bearer realm=\"cohort\", error=\"invalid_token\"",
                             "the token is unknown or revoked");
     if (rc != IO_OK)
-        return send_error(q, 500, NULL, "cannot check the token");
+        return send_error_c(c, r, 500, NULL, NULL, NULL, "cannot check the token");
     if (role < rt->role)
-        return send_error(q, 403, NULL, "this needs the %s role; the token has %s",
-                          io_role_name(rt->role), io_role_name(role));
-    q->actor = id;
-    q->role = role;
+        return send_error_c(c, r, 403, NULL, NULL, NULL,
+                            "this needs the %s role; the token has %s", io_role_name(rt->role),
+                            io_role_name(role));
+    r->actor = id;
+    r->role = role;
     *ok = 1;
     return MHD_YES;
 }
 
-static enum MHD_Result dispatch(io_server *srv, struct MHD_Connection *c, req_ctx *r,
-                                const char *url, const char *method)
+/* Find the route of method + url; its path parameters point into buf
+ * (2048 bytes).  NULL with *status 404 or 405 (allow lists the methods
+ * of the path) when there is none. */
+static const route *find_route(const char *url, const char *method, char *buf,
+                               const char **param, char *allow, size_t allow_cap, int *status)
 {
-    http_req q = {srv, c, r, {NULL, NULL, NULL, NULL}, 0, IO_ROLE_NONE};
-    if (r->too_big)
-        return send_error_c(c, r, 413, NULL, NULL, NULL,
-                            "the request body is larger than %zu bytes", srv->opt.max_body);
     size_t ul = strlen(url);
+    *status = 404;
+    allow[0] = '\0';
     if (ul >= 2048)
-        return send_error_c(c, r, 404, NULL, NULL, NULL, "no such resource");
-    char buf[2048];
+        return NULL;
     memcpy(buf, url, ul + 1);
     char *seg[MAX_SEGS];
     int n = split_path(buf, seg);
     const route *hit = NULL;
-    char allow[128] = "";
-    int path_found = 0;
     for (int i = 0; n >= 0 && i < N_ROUTES; i++) {
-        const char *param[4] = {NULL, NULL, NULL, NULL};
-        if (!route_match(&ROUTES[i], seg, n, param))
+        const char *p[4] = {NULL, NULL, NULL, NULL};
+        if (!route_match(&ROUTES[i], seg, n, p))
             continue;
-        path_found = 1;
-        if (strlen(allow) + strlen(ROUTES[i].method) + 3 < sizeof allow) {
+        *status = 405;
+        if (strlen(allow) + strlen(ROUTES[i].method) + 3 < allow_cap) {
             if (allow[0])
                 strcat(allow, ", ");
             strcat(allow, ROUTES[i].method);
         }
         if (strcmp(ROUTES[i].method, method) == 0) {
             hit = &ROUTES[i];
-            memcpy(q.param, param, sizeof param);
+            memcpy(param, p, sizeof p);
         }
     }
-    if (!path_found)
-        return send_error_c(c, r, 404, NULL, NULL, NULL, "no such resource");
-    if (!hit)
+    return hit;
+}
+
+/* Is name one of the query parameters documented for the route
+ * ("name:description|name:description")? */
+static int query_known(const route *rt, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = rt->query; p && *p;) {
+        if (strncmp(p, name, n) == 0 && p[n] == ':')
+            return 1;
+        p = strchr(p, '|');
+        p = p ? p + 1 : NULL;
+    }
+    return 0;
+}
+
+typedef struct scan_ctx {
+    const route *rt;
+    const char *bad; /* first offending name */
+    int ctl;         /* a header with a control byte */
+} scan_ctx;
+
+static enum MHD_Result scan_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    (void)kind;
+    (void)value;
+    scan_ctx *s = cls;
+    if (!query_known(s->rt, key)) {
+        s->bad = key;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* Does text[0..n) hold a NUL or a control byte other than tab? */
+static int has_control(const char *text, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+            return 1;
+    }
+    return 0;
+}
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    scan_ctx *s = cls;
+    if (has_control(key, key_size) || (value && has_control(value, value_size))) {
+        s->bad = key;
+        s->ctl = 1;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* Is the Content-Type JSON (application/json or application/...+json,
+ * parameters allowed)? */
+static int json_content_type(const char *ct)
+{
+    size_t n = strcspn(ct, ";");
+    while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+        n--;
+    if (n == 16 && strncasecmp(ct, "application/json", 16) == 0)
+        return 1;
+    return n > 17 && strncasecmp(ct, "application/", 12) == 0 &&
+           strncasecmp(ct + n - 5, "+json", 5) == 0;
+}
+
+/* Everything decided from the request line and headers alone, before any
+ * byte of the body is read: control bytes in headers (400), the route
+ * (404/405), the token (401/403), unknown query parameters (400), the
+ * declared body size (413) and type (415).  MHD_YES with r->status still 0
+ * when the request may go on; otherwise a reply was queued (an unread
+ * body is then never read: the connection closes after the reply). */
+static enum MHD_Result admit(io_server *srv, struct MHD_Connection *c, req_ctx *r,
+                             const char *url, const char *method)
+{
+    scan_ctx sc = {NULL, NULL, 0};
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &sc);
+    if (sc.ctl)
+        return send_error_c(c, r, 400, NULL, NULL, NULL,
+                            "header %s holds a NUL or control byte", sc.bad ? sc.bad : "?");
+    char buf[2048], allow[128];
+    const char *param[4];
+    int status;
+    const route *rt = find_route(url, method, buf, param, allow, sizeof allow, &status);
+    if (!rt && status == 405)
         return send_error_c(c, r, 405, NULL, MHD_HTTP_HEADER_ALLOW, allow,
                             "method %s is not allowed here (allowed: %s)", method, allow);
-    r->tmpl = hit->path;
-    if (hit->role > IO_ROLE_NONE) {
+    if (!rt)
+        return send_error_c(c, r, 404, NULL, NULL, NULL, "no such resource");
+    r->tmpl = rt->path;
+    r->rt = rt;
+    if (rt->role > IO_ROLE_NONE) {
         int ok;
-        enum MHD_Result ret = authorise(&q, hit, &ok);
+        enum MHD_Result ret = authorise(srv, c, r, rt, &ok);
         if (!ok)
             return ret;
     }
-    return hit->fn(&q);
+    sc.rt = rt;
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, scan_query, &sc);
+    if (sc.bad)
+        return send_error_c(c, r, 400, sc.bad, NULL, NULL, "unknown query parameter %s",
+                            sc.bad);
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+    if (len > srv->opt.max_body) {
+        r->too_big = 1;
+        return send_error_c(c, r, 413, NULL, NULL, NULL,
+                            "the request body is larger than %zu bytes", srv->opt.max_body);
+    }
+    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_TYPE);
+    if ((len > 0 || te) && !(ct && json_content_type(ct)))
+        return send_error_c(c, r, 415, NULL, NULL, NULL,
+                            "the body must be JSON (Content-Type: application/json), not %s",
+                            ct ? ct : "untyped");
+    return MHD_YES;
+}
+
+static enum MHD_Result dispatch(io_server *srv, struct MHD_Connection *c, req_ctx *r,
+                                const char *url, const char *method)
+{
+    http_req q = {srv, c, r, {NULL, NULL, NULL, NULL}, r->actor, r->role};
+    if (r->too_big)
+        return send_error_c(c, r, 413, NULL, NULL, NULL,
+                            "the request body is larger than %zu bytes", srv->opt.max_body);
+    char buf[2048], allow[128];
+    int status;
+    const route *rt = find_route(url, method, buf, q.param, allow, sizeof allow, &status);
+    assert(rt); /* admit() found it in the same URL */
+    return rt->fn(&q);
+}
+
+/* ------------------------------------------------- read deadline */
+
+/* Mark the connection of c as reading a request (since now) or not. */
+static void conn_mark(io_server *srv, struct MHD_Connection *c, int reading)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_ent *e = ci ? ci->socket_context : NULL;
+    if (!e)
+        return;
+    pthread_mutex_lock(&srv->conn_mu);
+    e->reading = reading;
+    e->since = now_s();
+    pthread_mutex_unlock(&srv->conn_mu);
+}
+
+/* Register each accepted connection (reading from now) and forget it when
+ * it closes. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    io_server *srv = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_ent *e = ci ? calloc(1, sizeof *e) : NULL;
+        if (!e)
+            return; /* no deadline for this one; the idle timeout still holds */
+        e->fd = ci->connect_fd;
+        e->reading = 1;
+        e->since = now_s();
+        pthread_mutex_lock(&srv->conn_mu);
+        e->next = srv->conns;
+        if (srv->conns)
+            srv->conns->prev = e;
+        srv->conns = e;
+        pthread_mutex_unlock(&srv->conn_mu);
+        *socket_context = e;
+        return;
+    }
+    conn_ent *e = *socket_context;
+    if (!e)
+        return;
+    pthread_mutex_lock(&srv->conn_mu);
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        srv->conns = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    pthread_mutex_unlock(&srv->conn_mu);
+    free(e);
+    *socket_context = NULL;
+}
+
+/* The watchdog: twice a second, shut down the socket of every connection
+ * that has been reading one request for longer than the read deadline
+ * (its thread then sees the end of the stream and closes it).  A slow
+ * trickle of header or body bytes, which resets the idle timeout, cannot
+ * hold a connection slot longer than this. */
+static void *watchdog(void *p)
+{
+    io_server *srv = p;
+    pthread_mutex_lock(&srv->conn_mu);
+    while (!srv->stopping) {
+        double t = now_s();
+        for (conn_ent *e = srv->conns; e; e = e->next)
+            if (e->reading && t - e->since > srv->opt.request_timeout_s) {
+                shutdown(e->fd, SHUT_RDWR);
+                e->reading = 0;
+            }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 500 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&srv->conn_wake, &srv->conn_mu, &ts);
+    }
+    pthread_mutex_unlock(&srv->conn_mu);
+    return NULL;
+}
+
+/* Keep n more body bytes of the request (up to the limit). */
+static enum MHD_Result take_body(io_server *srv, req_ctx *r, const char *data, size_t n)
+{
+    r->received += n;
+    /* past the limit the rest is read and dropped (the 413 can only be
+     * sent once the request is complete); a client that keeps sending
+     * far past it loses the connection */
+    if (r->too_big && r->received > 4 * srv->opt.max_body + ((size_t)1 << 20))
+        return MHD_NO;
+    if (r->too_big || r->status)
+        return MHD_YES;
+    if (r->len + n > srv->opt.max_body) {
+        r->too_big = 1;
+        free(r->body);
+        r->body = NULL;
+        r->len = r->cap = 0;
+        return MHD_YES;
+    }
+    if (r->len + n + 1 > r->cap) {
+        size_t cap = r->cap ? r->cap : 4096;
+        while (cap < r->len + n + 1)
+            cap *= 2;
+        char *nb = realloc(r->body, cap);
+        if (!nb)
+            return MHD_NO;
+        r->body = nb;
+        r->cap = cap;
+    }
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
+    r->body[r->len] = '\0';
+    return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -492,48 +842,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->t0 = now_s();
         snprintf(r->method, sizeof r->method, "%s", method);
         *con_cls = r;
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > srv->opt.max_body) {
-            r->too_big = 1;
-            return send_error_c(c, r, 413, NULL, NULL, NULL,
-                                "the request body is larger than %zu bytes", srv->opt.max_body);
-        }
-        return MHD_YES;
+        enum MHD_Result ret = admit(srv, c, r, url, method);
+        if (r->status)
+            conn_mark(srv, c, 0); /* answered: what is left is sending */
+        return ret;
     }
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        r->received += n;
-        /* past the limit the rest is read and dropped (the 413 can only be
-         * sent once the request is complete); a client that keeps sending
-         * far past it loses the connection */
-        if (r->too_big && r->received > 4 * srv->opt.max_body + ((size_t)1 << 20))
-            return MHD_NO;
-        if (r->too_big || r->status)
-            return MHD_YES;
-        if (r->len + n > srv->opt.max_body) {
-            r->too_big = 1;
-            free(r->body);
-            r->body = NULL;
-            r->len = r->cap = 0;
-            return MHD_YES;
-        }
-        if (r->len + n + 1 > r->cap) {
-            size_t cap = r->cap ? r->cap : 4096;
-            while (cap < r->len + n + 1)
-                cap *= 2;
-            char *nb = realloc(r->body, cap);
-            if (!nb)
-                return MHD_NO;
-            r->body = nb;
-            r->cap = cap;
-        }
-        memcpy(r->body + r->len, upload_data, n);
-        r->len += n;
-        r->body[r->len] = '\0';
-        return MHD_YES;
+        return take_body(srv, r, upload_data, n);
     }
+    conn_mark(srv, c, 0); /* the request is in: no read deadline while it runs */
     if (r->status)
         return MHD_YES;
     return dispatch(srv, c, r, url, method);
@@ -542,9 +861,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)c;
     (void)toe;
     io_server *srv = cls;
+    conn_mark(srv, c, 1); /* a kept-alive connection reads the next request */
     req_ctx *r = *con_cls;
     if (!r)
         return;
@@ -571,8 +890,12 @@ void io_server_options_default(io_server_options *o)
     o->bind = "127.0.0.1";
     o->port = 8080;
     o->max_body = (size_t)32 * 1024 * 1024;
+    o->max_json_values = 2000000;
+    o->max_json_depth = 32;
     o->timeout_s = 30;
+    o->request_timeout_s = 60;
     o->max_connections = 256;
+    o->max_per_ip = 32;
     o->max_jobs = 2;
     o->max_queued = 32;
     o->log = NULL;
@@ -602,8 +925,18 @@ int io_server_start(const char *db_path, const io_server_options *o, io_server *
         io_server_options_default(&srv->opt);
     if (!srv->opt.bind)
         srv->opt.bind = "127.0.0.1";
+    io_server_options def;
+    io_server_options_default(&def);
+    if (srv->opt.request_timeout_s <= 0)
+        srv->opt.request_timeout_s = def.request_timeout_s;
+    if (srv->opt.max_json_values <= 0)
+        srv->opt.max_json_values = def.max_json_values;
+    if (srv->opt.max_json_depth <= 0)
+        srv->opt.max_json_depth = def.max_json_depth;
     pthread_mutex_init(&srv->log_mu, NULL);
     pthread_mutex_init(&srv->sched_mu, NULL);
+    pthread_mutex_init(&srv->conn_mu, NULL);
+    pthread_cond_init(&srv->conn_wake, NULL);
     int rc = io_store_open(db_path, 1, &srv->store, err);
     if (rc != IO_OK)
         goto fail;
@@ -650,8 +983,10 @@ int io_server_start(const char *db_path, const io_server_options *o, io_server *
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(srv->opt.timeout_s > 0 ? srv->opt.timeout_s : 30),
         MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(srv->opt.max_connections > 0 ? srv->opt.max_connections : 256),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned)1, MHD_OPTION_END);
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)(srv->opt.max_per_ip > 0 ? srv->opt.max_per_ip : 32),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, srv, MHD_OPTION_END);
     if (!srv->daemon) {
         if (err)
             *err = msgdup("cannot listen on %s port %d (in use, or not allowed)", srv->opt.bind,
@@ -659,6 +994,14 @@ int io_server_start(const char *db_path, const io_server_options *o, io_server *
         rc = IO_EIO;
         goto fail;
     }
+    if (pthread_create(&srv->watchdog, NULL, watchdog, srv) != 0) {
+        if (err)
+            *err = msgdup("cannot start the connection watchdog");
+        MHD_stop_daemon(srv->daemon);
+        rc = IO_ENOMEM;
+        goto fail;
+    }
+    srv->watchdog_on = 1;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info ? info->port : srv->opt.port;
     *out = srv;
@@ -669,6 +1012,8 @@ fail:
     free(srv->openapi);
     pthread_mutex_destroy(&srv->log_mu);
     pthread_mutex_destroy(&srv->sched_mu);
+    pthread_mutex_destroy(&srv->conn_mu);
+    pthread_cond_destroy(&srv->conn_wake);
     free(srv);
     return rc;
 }
@@ -686,6 +1031,13 @@ void io_server_stop(io_server *s)
      * synchronous solve, so the connection threads can finish. */
     io_jobs_shutdown(s->jobs);
     MHD_stop_daemon(s->daemon);
+    if (s->watchdog_on) {
+        pthread_mutex_lock(&s->conn_mu);
+        s->stopping = 1;
+        pthread_cond_signal(&s->conn_wake);
+        pthread_mutex_unlock(&s->conn_mu);
+        pthread_join(s->watchdog, NULL);
+    }
     io_jobs_destroy(s->jobs);
     io_store_close(s->store);
     free(s->openapi);
@@ -696,5 +1048,7 @@ void io_server_stop(io_server *s)
         }
     pthread_mutex_destroy(&s->log_mu);
     pthread_mutex_destroy(&s->sched_mu);
+    pthread_mutex_destroy(&s->conn_mu);
+    pthread_cond_destroy(&s->conn_wake);
     free(s);
 }

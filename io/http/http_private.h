@@ -39,7 +39,23 @@ struct io_server {
     pthread_mutex_t sched_mu;
     sched_entry *sched[SCHED_CACHE];
     unsigned sched_next;
+    /* open connections, for the read deadline (http.c) */
+    pthread_mutex_t conn_mu;
+    pthread_cond_t conn_wake;
+    struct conn_ent *conns;
+    pthread_t watchdog;
+    int watchdog_on, stopping;
 };
+
+/* One open connection: while it reads a request (headers and body) it
+ * must finish within opt.request_timeout_s, else the watchdog shuts its
+ * socket down. */
+typedef struct conn_ent {
+    int fd;
+    int reading;  /* 1 from accept (or the last reply) until dispatch */
+    double since; /* when reading began (monotonic seconds) */
+    struct conn_ent *prev, *next;
+} conn_ent;
 
 /* Per-request state (one per HTTP request on a connection). */
 typedef struct req_ctx {
@@ -47,9 +63,12 @@ typedef struct req_ctx {
     size_t len, cap;
     size_t received; /* body bytes seen, kept or not */
     int too_big;
+    long actor; /* token id and role, once authorised */
+    int role;
     double t0;
     int status;       /* sent status, 0 = none yet */
     const char *tmpl; /* matched route template, for the log */
+    const void *rt;   /* the matched route (const route *) */
     char method[12];
 } req_ctx;
 
