@@ -113,6 +113,10 @@ int io_jobs_status_json(io_jobs *j, const char *id, char **json);
 /* Cancel a queued or running job (SIGKILL to the child).  A finished job is
  * left as it is.  IO_STORE_ENOTFOUND for an unknown id. */
 int io_jobs_cancel(io_jobs *j, const char *id);
+/* ts = the CLOCK_REALTIME time ms milliseconds from now (for
+ * pthread_cond_timedwait). */
+struct timespec;
+void io_abstime_in(struct timespec *ts, long ms);
 /* Counts of queued and running jobs. */
 void io_jobs_counts(io_jobs *j, int *queued, int *running);
 

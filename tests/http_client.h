@@ -18,6 +18,8 @@
 
 #include "io.h"
 
+#define HC_UNUSED __attribute__((unused))
+
 typedef struct resp {
     int status;
     char *headers; /* raw header block */
@@ -25,7 +27,7 @@ typedef struct resp {
     json_t *json; /* body parsed, NULL when not JSON */
 } resp;
 
-static void resp_free(resp *r)
+HC_UNUSED static void resp_free(resp *r)
 {
     free(r->headers);
     free(r->body);
@@ -33,16 +35,19 @@ static void resp_free(resp *r)
     memset(r, 0, sizeof *r);
 }
 
-/* A connection to ip:p (a loopback address), -1 when refused. */
-static int connect_ip(const char *ip, int p)
+/* A connection to 127.0.0.1:p from the loopback address from (another
+ * address is another client to the server), -1 when refused. */
+HC_UNUSED static int connect_from(const char *from, int p)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_geq(fd, 0);
     struct sockaddr_in a;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
+    cr_assert_eq(inet_pton(AF_INET, from, &a.sin_addr), 1);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0, "cannot bind to %s", from);
     a.sin_port = htons((uint16_t)p);
-    cr_assert_eq(inet_pton(AF_INET, ip, &a.sin_addr), 1);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     struct timeval tv = {30, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
@@ -52,12 +57,12 @@ static int connect_ip(const char *ip, int p)
     return fd;
 }
 
-static int connect_to(int p)
+HC_UNUSED static int connect_to(int p)
 {
-    return connect_ip("127.0.0.1", p);
+    return connect_from("127.0.0.1", p);
 }
 
-static int send_all(int fd, const char *data, size_t n)
+HC_UNUSED static int send_all(int fd, const char *data, size_t n)
 {
     size_t off = 0;
     while (off < n) {
@@ -72,7 +77,7 @@ static int send_all(int fd, const char *data, size_t n)
 }
 
 /* Read to EOF and split status, headers and body; -1 when nothing came. */
-static int read_resp(int fd, resp *out)
+HC_UNUSED static int read_resp(int fd, resp *out)
 {
     size_t cap = 8192, len = 0;
     char *buf = malloc(cap);
@@ -105,7 +110,7 @@ static int read_resp(int fd, resp *out)
 
 /* One request on its own connection (Connection: close).  -1 when the
  * connection failed. */
-static int http_to(int p, const char *method, const char *path, const char *token,
+HC_UNUSED static int http_to(int p, const char *method, const char *path, const char *token,
                    const char *body, resp *out)
 {
     int fd = connect_to(p);
@@ -127,7 +132,7 @@ static int http_to(int p, const char *method, const char *path, const char *toke
     return rc;
 }
 
-static int header_has(const resp *r, const char *needle)
+HC_UNUSED static int header_has(const resp *r, const char *needle)
 {
     size_t n = strlen(needle);
     for (const char *p = r->headers; p && *p; p++)
@@ -137,7 +142,7 @@ static int header_has(const resp *r, const char *needle)
 }
 
 /* The error body every failure carries. */
-static void assert_error(const resp *r, int status)
+HC_UNUSED static void assert_error(const resp *r, int status)
 {
     cr_assert_eq(r->status, status, "expected %d, got %d: %s", status, r->status, r->body);
     json_t *e = json_object_get(r->json, "error");
@@ -152,6 +157,26 @@ static char *slurp(const char *path)
     size_t n = 0;
     cr_assert_eq(io_read_all(path, IO_MAX_INPUT_BYTES, &t, &n), IO_OK, "cannot read %s", path);
     return t;
+}
+
+/* Create an admin, a coordinator and a viewer token in the store at db
+ * (created when missing); their secrets into the three buffers. */
+HC_UNUSED static void make_tokens(const char *db, char admin[128], char coord[128],
+                                  char viewer[128])
+{
+    io_store *s = NULL;
+    char *err = NULL;
+    cr_assert_eq(io_store_open(db, 1, &s, &err), IO_OK, "%s", err ? err : "");
+    const int roles[3] = {IO_ROLE_ADMIN, IO_ROLE_COORDINATOR, IO_ROLE_VIEWER};
+    char *dst[3] = {admin, coord, viewer};
+    for (int i = 0; i < 3; i++) {
+        char *secret = NULL;
+        cr_assert_eq(io_store_token_create(s, roles[i], io_role_name(roles[i]), 0, &secret, NULL),
+                     IO_OK);
+        snprintf(dst[i], 128, "%s", secret);
+        free(secret);
+    }
+    io_store_close(s);
 }
 
 #endif

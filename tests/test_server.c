@@ -45,23 +45,6 @@ static resp req(const char *method, const char *path, const char *token, const c
 
 /* ------------------------------------------------------------ fixture */
 
-static void make_tokens(void)
-{
-    io_store *s = NULL;
-    char *err = NULL;
-    cr_assert_eq(io_store_open(dbpath, 1, &s, &err), IO_OK, "%s", err ? err : "");
-    const int roles[3] = {IO_ROLE_ADMIN, IO_ROLE_COORDINATOR, IO_ROLE_VIEWER};
-    char *dst[3] = {admin, coord, viewer};
-    for (int i = 0; i < 3; i++) {
-        char *secret = NULL;
-        cr_assert_eq(io_store_token_create(s, roles[i], io_role_name(roles[i]), 0, &secret, NULL),
-                     IO_OK);
-        snprintf(dst[i], 128, "%s", secret);
-        free(secret);
-    }
-    io_store_close(s);
-}
-
 static void setup(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -69,7 +52,7 @@ static void setup(void)
     cr_assert_not_null(mkdtemp(dir));
     snprintf(dbpath, sizeof dbpath, "%s/s.db", dir);
     snprintf(logpath, sizeof logpath, "%s/requests.log", dir);
-    make_tokens();
+    make_tokens(dbpath, admin, coord, viewer);
     logf = fopen(logpath, "w+");
     io_server_options o;
     io_server_options_default(&o);

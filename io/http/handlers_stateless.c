@@ -50,6 +50,8 @@ enum MHD_Result h_validate(http_req *q)
     model_instance *inst = NULL;
     int rc = text ? io_instance_parse(text, strlen(text), &inst, &d) : IO_ENOMEM;
     free(text);
+    if (rc == IO_OK && strict_fields(&d) != 0)
+        rc = IO_EINVAL;
     enum MHD_Result ret;
     if (rc == IO_OK) {
         char *report = NULL;

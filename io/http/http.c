@@ -390,6 +390,22 @@ json_t *body_instance(json_t *body, const char **prefix)
     return in ? in : body;
 }
 
+/* Over HTTP an unknown field is an error, not the file format's warning:
+ * add an error for each "unknown field" warning of d.  Returns how many
+ * (0 when none), -1 out of memory. */
+int strict_fields(model_diag *d)
+{
+    int n = 0;
+    for (int i = 0; i < d->n_warnings; i++) {
+        if (strncmp(d->warnings[i].message, "unknown field", 13) != 0)
+            continue;
+        if (model_diag_error(d, d->warnings[i].path, "unknown field") != MODEL_OK)
+            return -1;
+        n++;
+    }
+    return n;
+}
+
 /* Parse an instance JSON value; on failure a reply was sent. */
 int read_instance(http_req *q, json_t *j, const char *prefix, model_instance **out,
                   model_diag *d)
@@ -405,6 +421,11 @@ int read_instance(http_req *q, json_t *j, const char *prefix, model_instance **o
     }
     int rc = io_instance_parse(text, strlen(text), out, d);
     free(text);
+    if (rc == IO_OK && strict_fields(d) != 0) {
+        model_instance_destroy(*out);
+        *out = NULL;
+        rc = IO_EINVAL;
+    }
     if (rc == IO_EINVAL || rc == IO_EIO) {
         send_diag(q, 400, "invalid instance", d, prefix);
         return -1;
@@ -584,10 +605,15 @@ static int query_known(const route *rt, const char *name)
     return 0;
 }
 
+#define MAX_HEADERS 128
+
 typedef struct scan_ctx {
     const route *rt;
     const char *bad; /* first offending name */
     int ctl;         /* a header with a control byte */
+    int n;           /* headers seen */
+    const char *key[MAX_HEADERS];
+    const char *end[MAX_HEADERS]; /* one past each value */
 } scan_ctx;
 
 static enum MHD_Result scan_query(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -619,12 +645,39 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
 {
     (void)kind;
     scan_ctx *s = cls;
-    if (has_control(key, key_size) || (value && has_control(value, value_size))) {
+    if (has_control(key, key_size) || (value && has_control(value, value_size)) ||
+        s->n == MAX_HEADERS) {
         s->bad = key;
         s->ctl = 1;
         return MHD_NO;
     }
+    s->key[s->n] = key;
+    s->end[s->n++] = value ? value + value_size : NULL;
     return MHD_YES;
+}
+
+/* Did a NUL cut a header value short?  libmicrohttpd (0.9.75) sizes header
+ * values with strlen, so "Bearer TOKEN\0junk" arrives as "Bearer TOKEN".
+ * Its values and keys point into the request buffer, where the line's end
+ * (CR, LF, trailing blanks) was overwritten with NULs: after a whole value
+ * come only NULs, blanks and line ends up to the next header's key (or,
+ * after the last, the end of the head).  A byte of
+ * anything else there is the rest of a value cut at a NUL. */
+static int nul_cut(const scan_ctx *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        const char *p = s->end[i];
+        if (!p)
+            continue;
+        const char *next = i + 1 < s->n ? s->key[i + 1] : NULL;
+        for (p++; p != next && (*p == '\0' || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n');
+             p++)
+            if (*p == '\0' && (p[-1] == '\0') && !next)
+                break; /* the last header: CR LF, then the end of the head */
+        if (p != next && *p != '\0')
+            return 1;
+    }
+    return 0;
 }
 
 /* Is the Content-Type JSON (application/json or application/...+json,
@@ -649,8 +702,11 @@ static int json_content_type(const char *ct)
 static enum MHD_Result admit(io_server *srv, struct MHD_Connection *c, req_ctx *r,
                              const char *url, const char *method)
 {
-    scan_ctx sc = {NULL, NULL, 0};
+    scan_ctx sc;
+    memset(&sc, 0, sizeof sc);
     MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &sc);
+    if (!sc.ctl && nul_cut(&sc))
+        sc.ctl = 1;
     if (sc.ctl)
         return send_error_c(c, r, 400, NULL, NULL, NULL,
                             "header %s holds a NUL or control byte", sc.bad ? sc.bad : "?");
@@ -781,12 +837,7 @@ static void *watchdog(void *p)
                 e->reading = 0;
             }
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 500 * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        io_abstime_in(&ts, 500);
         pthread_cond_timedwait(&srv->conn_wake, &srv->conn_mu, &ts);
     }
     pthread_mutex_unlock(&srv->conn_mu);

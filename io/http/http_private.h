@@ -127,6 +127,7 @@ const char *query(http_req *q, const char *name);
 int query_flag(http_req *q, const char *name);
 json_t *parse_body(http_req *q, int allow_empty, int *sent);
 json_t *body_instance(json_t *body, const char **prefix);
+int strict_fields(model_diag *d);
 int read_instance(http_req *q, json_t *j, const char *prefix, model_instance **out, model_diag *d);
 int read_solution(http_req *q, json_t *j, const char *prefix, model_solution **out);
 int opt_number(http_req *q, json_t *body, const char *name, double lo, double hi, double *v);

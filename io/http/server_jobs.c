@@ -78,6 +78,17 @@ static double now_mono(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+void io_abstime_in(struct timespec *ts, long ms)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
 static const char *const STATE_NAMES[] = {"queued", "running", "done", "failed", "cancelled"};
 
 static void job_free(job *jb)
@@ -318,12 +329,7 @@ static void *job_thread(void *p)
             pp = &jb->next;
         }
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 20 * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        io_abstime_in(&ts, 20);
         pthread_cond_timedwait(&J->wake, &J->mu, &ts);
     }
     /* shutting down: kill and reap every child, cancel what waits */
