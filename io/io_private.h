@@ -95,11 +95,14 @@ void io_jobs_shutdown(io_jobs *j);
 void io_jobs_destroy(io_jobs *j);
 /* Queue a job: input is the job JSON for `cohort worker` (malloc'd), arg
  * the done() argument; both are owned by the job from here on (freed in
- * every case, also on failure).  deadline_s bounds the worker's run time.
+ * every case, also on failure).  deadline_s bounds the worker's run time;
+ * slots is how many processes the job runs at once (1, or for a what-if 1
+ * + its own workers): running jobs' slots never pass max_running, except
+ * that a job wider than that runs alone.
  * IO_OK with the id in id_out, IO_ENOMEM, or IO_STORE_ECONFLICT when the
  * queue is full. */
 int io_jobs_submit(io_jobs *j, const char *kind, const char *program, double deadline_s,
-                   char *input, io_job_done done, io_job_free free_arg, void *arg,
+                   int slots, char *input, io_job_done done, io_job_free free_arg, void *arg,
                    char id_out[IO_JOB_ID_LEN]);
 /* Block until the job has finished (or max_wait_s passed, < 0 = forever);
  * then *state (IO_JOB_*) and, when done, *result (malloc'd JSON; NULL

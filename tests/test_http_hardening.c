@@ -404,3 +404,201 @@ Test(hardening, unknown_fields_and_parameters_duplicates_and_types_are_refused)
     resp_free(&r);
     free(inst);
 }
+
+/* ------------------------------------------- 5: --jobs bounds processes */
+
+/* How many processes descend from this one (the server's workers and
+ * theirs). */
+static int descendants(void)
+{
+    enum { MAXP = 4096 };
+    static int pid[MAXP], ppid[MAXP];
+    int n = 0;
+    DIR *d = opendir("/proc");
+    cr_assert_not_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) && n < MAXP) {
+        int p = atoi(e->d_name);
+        if (p <= 0)
+            continue;
+        char path[64], buf[512];
+        snprintf(path, sizeof path, "/proc/%d/stat", p);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        size_t got = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[got] = '\0';
+        const char *close_paren = strrchr(buf, ')');
+        int pp = 0;
+        if (close_paren && sscanf(close_paren + 2, "%*c %d", &pp) == 1) {
+            pid[n] = p;
+            ppid[n++] = pp;
+        }
+    }
+    closedir(d);
+    int count = 0, self = getpid();
+    for (int i = 0; i < n; i++) {
+        int p = ppid[i];
+        for (int hops = 0; p > 1 && p != self && hops < 64; hops++) {
+            int k = 0;
+            while (k < n && pid[k] != p)
+                k++;
+            p = k < n ? ppid[k] : 0;
+        }
+        count += p == self;
+    }
+    return count;
+}
+
+Test(hardening, jobs_bounds_every_worker_process_whatif_included)
+{
+    char *inst = slurp(TINY);
+    json_t *body = json_pack(
+        "{s:o,s:f,s:[{s:s,s:[{s:s,s:s}]},{s:s,s:[{s:s,s:s,s:i,s:i}]},{s:s,s:[{s:s,s:s}]}]}",
+        "instance", json_loads(inst, 0, NULL), "time_limit_s", 3.0, "scenarios", "name", "a",
+        "changes", "op", "remove_room", "id", "room-b", "name", "b", "changes", "op",
+        "add_referrals", "type", "cbt-anx", "count", 3, "seed", 1, "name", "c", "changes", "op",
+        "remove_room", "id", "room-b");
+    char *text = json_dumps(body, 0);
+    char ids[3][64];
+    for (int i = 0; i < 3; i++) {
+        resp r = req("POST", i < 2 ? "/v1/whatif?async=true" : "/v1/plan?async=true", coord,
+                     i < 2 ? text : inst);
+        cr_assert_eq(r.status, 202, "%s", r.body);
+        snprintf(ids[i], sizeof ids[i], "%s", json_string_value(json_object_get(r.json, "job")));
+        resp_free(&r);
+    }
+    int most = 0, busy = 1;
+    for (int t = 0; t < 6000 && busy; t++) { /* 60 s */
+        int c = descendants();
+        most = c > most ? c : most;
+        busy = 0;
+        for (int i = 0; i < 3 && !busy; i++) {
+            char path[128];
+            snprintf(path, sizeof path, "/v1/jobs/%s", ids[i]);
+            if (t % 20 == 0 || i == 0) {
+                resp r = req("GET", path, viewer, NULL);
+                const char *st = json_string_value(json_object_get(r.json, "status"));
+                busy = strcmp(st, "queued") == 0 || strcmp(st, "running") == 0;
+                cr_assert(busy || strcmp(st, "done") == 0, "%s", r.body);
+                resp_free(&r);
+            } else {
+                busy = 1;
+            }
+        }
+        usleep(10000);
+    }
+    cr_assert_not(busy, "the jobs did not finish");
+    cr_log_info("at most %d worker processes with --jobs 2", most);
+    cr_assert_geq(most, 1, "no worker process was seen");
+    cr_assert_leq(most, 2, "%d worker processes ran with --jobs 2", most);
+    free(text);
+    json_decref(body);
+    free(inst);
+}
+
+/* ------------------------------------------------- 6: time-limit range */
+
+Test(hardening, time_limits_are_checked_to_a_sane_range_everywhere)
+{
+    char *inst = slurp(TINY);
+    json_t *j = json_loads(inst, 0, NULL);
+    json_t *w = json_pack("{s:O,s:f}", "instance", j, "time_limit_s", 5e7);
+    char *text = json_dumps(w, 0);
+    resp r = req("POST", "/v1/plan", coord, text);
+    cr_assert_eq(r.status, 400, "%s", r.body);
+    cr_assert(strstr(r.body, "time_limit_s"), "%s", r.body);
+    resp_free(&r);
+    free(text);
+    json_decref(w);
+    /* in the settings of an instance, stored or not */
+    json_object_set_new(json_object_get(j, "settings"), "time_limit_s", json_real(5e7));
+    text = json_dumps(j, 0);
+    r = req("POST", "/v1/validate", viewer, text);
+    cr_assert_eq(r.status, 400, "%s", r.body);
+    cr_assert(strstr(r.body, "settings.time_limit_s"), "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs?id=big", admin, text);
+    cr_assert_eq(r.status, 400, "%s", r.body);
+    cr_assert(strstr(r.body, "settings.time_limit_s"), "%s", r.body);
+    resp_free(&r);
+    free(text);
+    /* on the command line: exit 2 naming the option */
+    char path[320], cmd[1024];
+    snprintf(path, sizeof path, "%s/big.json", dir);
+    cr_assert_eq(json_dump_file(j, path, 0), 0);
+    const char *args[] = {"plan '" TINY "' --time-limit 5e7", "plan '" TINY "' --time-limit 0",
+                          "whatif '" TINY "' --time-limit 1e9", NULL};
+    for (int i = 0; args[i]; i++) {
+        snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null 2>&1", COHORT_BINARY, args[i]);
+        int st = system(cmd);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: status %d", args[i], st);
+    }
+    snprintf(cmd, sizeof cmd, "'%s' validate '%s' 2>&1", COHORT_BINARY, path);
+    FILE *p = popen(cmd, "r");
+    char out[4096] = "";
+    size_t got = fread(out, 1, sizeof out - 1, p);
+    out[got] = '\0';
+    int st = pclose(p);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) != 0, "%s", out);
+    cr_assert(strstr(out, "settings.time_limit_s"), "%s", out);
+    json_decref(j);
+    free(inst);
+}
+
+/* ------------------------------------------------ 7: database file mode */
+
+Test(hardening, database_files_are_created_owner_only)
+{
+    /* setup created the database under the umask the test runs with;
+     * make a new one under a permissive umask */
+    io_server_stop(srv);
+    srv = NULL;
+    mode_t old = umask(0);
+    snprintf(dbpath, sizeof dbpath, "%s/fresh.db", dir);
+    start(1);
+    umask(old);
+    resp r = req("POST", "/v1/tokens", NULL, "{}"); /* any request: the files exist */
+    resp_free(&r);
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char p[340];
+        snprintf(p, sizeof p, "%s%s", dbpath, suffix[i]);
+        struct stat sb;
+        cr_assert_eq(stat(p, &sb), 0, "%s is missing", p);
+        cr_assert_eq(sb.st_mode & 0777, 0600, "%s has mode %o", p, (unsigned)(sb.st_mode & 0777));
+    }
+}
+
+/* ------------------------------------------------------------ 8: ids */
+
+Test(hardening, dot_slash_and_control_ids_are_refused)
+{
+    char *inst = slurp(TINY);
+    const char *bad_program[] = {"/v1/programs?id=.", "/v1/programs?id=..",
+                                 "/v1/programs?id=a%2Fb", "/v1/programs?id=a%01b", NULL};
+    for (int i = 0; bad_program[i]; i++) {
+        resp r = req("POST", bad_program[i], admin, inst);
+        cr_assert_eq(r.status, 400, "%s: %s", bad_program[i], r.body);
+        cr_assert(strstr(r.body, "\"id\""), "%s", r.body);
+        resp_free(&r);
+    }
+    resp r = req("POST", "/v1/programs?id=t", admin, inst);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    resp_free(&r);
+    const char *bad_entity[] = {".", "..", "a/b", "a\\u0001b", "a\\u007fb", NULL};
+    for (int i = 0; bad_entity[i]; i++) {
+        char body[512];
+        snprintf(body, sizeof body,
+                 "{\"id\":\"%s\",\"diagnoses\":[\"F60.3\"],\"available\":[{\"day\":\"mon\","
+                 "\"from\":\"09:00\",\"to\":\"20:00\"}],\"added\":\"2024-09-02\","
+                 "\"screened\":true,\"insurance_verified\":true}",
+                 bad_entity[i]);
+        r = req("POST", "/v1/programs/t/patients", admin, body);
+        cr_assert_eq(r.status, 400, "%s: %s", bad_entity[i], r.body);
+        cr_assert(strstr(r.body, "].id"), "%s", r.body);
+        resp_free(&r);
+    }
+    free(inst);
+}
