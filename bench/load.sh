@@ -29,7 +29,7 @@ for _ in $(seq 50); do grep -q listening "$tmp/serve.out" && break; sleep 0.1; d
 PORT=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$tmp/serve.out")
 URL="http://127.0.0.1:$PORT"
 H="Authorization: Bearer $TOKEN"
-curl -sf -X POST -H "$H" "$URL/v1/programs/load/schedules" --data-binary "@$tmp/plan.json" >/dev/null
+curl -sf -X POST -H "$H" -H "Content-Type: application/json" "$URL/v1/programs/load/schedules" --data-binary "@$tmp/plan.json" >/dev/null
 curl -sf -X POST -H "$H" "$URL/v1/programs/load/schedules/1/publish" >/dev/null
 
 HEAD="| clients | s | requests (writes) | req/s | writes/s | read p50 / p99 ms | write p50 / p99 ms | errors |

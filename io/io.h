@@ -235,7 +235,7 @@ typedef struct io_server_options {
     size_t max_body;     /* largest request body in bytes [32 MiB: about three
                             times an XL program]; more -> 413 */
     long max_json_values; /* JSON values (objects, arrays, scalars) in one
-                             body [2000000: four times an XL program]; more -> 413 */
+                             body [1000000: about twice an XL program]; more -> 413 */
     int max_json_depth;  /* nesting of arrays and objects [32]; more -> 413 */
     int timeout_s;       /* idle connection timeout in seconds [30] */
     int request_timeout_s; /* a request's headers and body must arrive within

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS="build-essential cmake pkg-config libglpk-dev glpk-utils libjansson-dev libsqlite3-dev
-      sqlite3 libcriterion-dev libmicrohttpd-dev coinor-cbc clang libclang-rt-14-dev curl"
+      sqlite3 libcriterion-dev libmicrohttpd-dev coinor-cbc clang libclang-rt-14-dev curl
+      cppcheck clang-format"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -371,7 +371,7 @@ int sv_assign(const sv_prob *pr, sv_plan *pl, const char *groups_free, double ti
                     for (int k = 0; k < bandlist.n; k++)
                         if ((int)bandlist.v[k] == g && k != i &&
                             (res.x[bandlist.c[k]] > res.x[bandlist.c[i]] + 1e-9 ||
-                             (res.x[bandlist.c[k]] >= res.x[bandlist.c[i]] - 1e-9 && k < i)))
+                             (k < i && res.x[bandlist.c[k]] >= res.x[bandlist.c[i]] - 1e-9)))
                             best = 0;
                     bk_set_bounds(m, bandlist.c[i], best, best);
                 }

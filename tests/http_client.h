@@ -111,7 +111,7 @@ HC_UNUSED static int read_resp(int fd, resp *out)
 /* One request on its own connection (Connection: close).  -1 when the
  * connection failed. */
 HC_UNUSED static int http_to(int p, const char *method, const char *path, const char *token,
-                   const char *body, resp *out)
+                             const char *body, resp *out)
 {
     int fd = connect_to(p);
     if (fd < 0)

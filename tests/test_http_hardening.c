@@ -33,8 +33,7 @@ static int port;
 static resp req(const char *method, const char *path, const char *token, const char *body)
 {
     resp r;
-    cr_assert_eq(http_to(port, method, path, token, body, &r), 0, "%s %s: no answer", method,
-                 path);
+    cr_assert_eq(http_to(port, method, path, token, body, &r), 0, "%s %s: no answer", method, path);
     return r;
 }
 
@@ -295,7 +294,8 @@ Test(hardening, a_port_in_use_is_refused)
     char *err = NULL;
     char db2[320];
     snprintf(db2, sizeof db2, "%s/second.db", dir);
-    cr_assert_neq(io_server_start(db2, &o, &second, &err), IO_OK, "a second server shares the port");
+    cr_assert_neq(io_server_start(db2, &o, &second, &err), IO_OK,
+                  "a second server shares the port");
     cr_assert(err && strstr(err, "in use"), "%s", err ? err : "(no message)");
     free(err);
     /* the command: a clear message and a non-zero exit */
@@ -576,8 +576,8 @@ Test(hardening, database_files_are_created_owner_only)
 Test(hardening, dot_slash_and_control_ids_are_refused)
 {
     char *inst = slurp(TINY);
-    const char *bad_program[] = {"/v1/programs?id=.", "/v1/programs?id=..",
-                                 "/v1/programs?id=a%2Fb", "/v1/programs?id=a%01b", NULL};
+    const char *bad_program[] = {"/v1/programs?id=.", "/v1/programs?id=..", "/v1/programs?id=a%2Fb",
+                                 "/v1/programs?id=a%01b", NULL};
     for (int i = 0; bad_program[i]; i++) {
         resp r = req("POST", bad_program[i], admin, inst);
         cr_assert_eq(r.status, 400, "%s: %s", bad_program[i], r.body);

@@ -11,19 +11,33 @@ static void help(FILE *out)
 {
     fprintf(out,
             "Usage: cohort serve --db FILE [--port N] [--bind ADDR] [--max-body BYTES]\n"
-            "                    [--timeout S] [--jobs N] [--quiet]\n"
+            "                    [--max-json-values N] [--max-json-depth N] [--timeout S]\n"
+            "                    [--request-timeout S] [--max-connections N] [--max-per-ip N]\n"
+            "                    [--jobs N] [--quiet]\n"
             "       cohort serve --openapi [OUT]\n"
             "Serve the JSON HTTP API (docs/openapi.json) over the store FILE (created when\n"
             "missing).  Needs bearer tokens: see `cohort token create`.  Runs until SIGINT or\n"
             "SIGTERM.  Prints \"listening on http://ADDR:PORT\" once it accepts requests.\n"
             "Each solve (plan, what-if) runs as a `cohort worker` process of this executable\n"
-            "within its time limit; at most --jobs at a time, up to 32 more wait (then 503).\n\n"
+            "within its time limit; at most --jobs worker processes at a time (a what-if\n"
+            "counts itself and its own workers; with --jobs 1 it still runs one solver\n"
+            "beside itself), up to 32 more solves wait (then 503).\n"
+            "A port already in use is refused (exit 1).\n\n"
             "  --db FILE          SQLite database\n"
             "  --port N           TCP port [8080]; 0 = any free port (printed)\n"
             "  --bind ADDR        numeric address to listen on [127.0.0.1]\n"
-            "  --max-body BYTES   largest request body [33554432]; larger -> 413\n"
+            "  --max-body BYTES   largest request body [33554432, about 3 XL programs];\n"
+            "                     larger -> 413\n"
+            "  --max-json-values N  values (array elements, object members) in one JSON\n"
+            "                     body [1000000, about 2 XL programs]; more -> 413\n"
+            "  --max-json-depth N nesting of a JSON body [32]; deeper -> 413\n"
             "  --timeout S        idle connection timeout in seconds [30]\n"
-            "  --jobs N           solver processes at a time [2]\n"
+            "  --request-timeout S  a request's headers and body must arrive within S\n"
+            "                     seconds of the connection or of its previous answer [60];\n"
+            "                     else the connection is closed\n"
+            "  --max-connections N  open connections in all [256]\n"
+            "  --max-per-ip N     open connections from one client address [32]\n"
+            "  --jobs N           worker processes at a time [2]\n"
             "  --quiet            no request log (the log, on stderr, names method, path\n"
             "                     template, status and milliseconds; never ids or bodies)\n"
             "  --openapi [OUT]    write the OpenAPI document and exit\n"
@@ -51,6 +65,11 @@ int io_cmd_serve(int argc, char **argv)
         {"bind", required_argument, NULL, 'b'},
         {"max-body", required_argument, NULL, 'm'},
         {"timeout", required_argument, NULL, 't'},
+        {"request-timeout", required_argument, NULL, 'R'},
+        {"max-json-values", required_argument, NULL, 'V'},
+        {"max-json-depth", required_argument, NULL, 'D'},
+        {"max-connections", required_argument, NULL, 'C'},
+        {"max-per-ip", required_argument, NULL, 'I'},
         {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"openapi", no_argument, NULL, 'O'},
@@ -82,6 +101,31 @@ int io_cmd_serve(int argc, char **argv)
             if ((v = parse_long(optarg, 1, 86400, "--timeout")) < 0)
                 return COHORT_EXIT_INVALID;
             o.timeout_s = (int)v;
+            break;
+        case 'R':
+            if ((v = parse_long(optarg, 1, 86400, "--request-timeout")) < 0)
+                return COHORT_EXIT_INVALID;
+            o.request_timeout_s = (int)v;
+            break;
+        case 'V':
+            if ((v = parse_long(optarg, 1, 1L << 40, "--max-json-values")) < 0)
+                return COHORT_EXIT_INVALID;
+            o.max_json_values = v;
+            break;
+        case 'D':
+            if ((v = parse_long(optarg, 1, 10000, "--max-json-depth")) < 0)
+                return COHORT_EXIT_INVALID;
+            o.max_json_depth = (int)v;
+            break;
+        case 'C':
+            if ((v = parse_long(optarg, 1, 65536, "--max-connections")) < 0)
+                return COHORT_EXIT_INVALID;
+            o.max_connections = (int)v;
+            break;
+        case 'I':
+            if ((v = parse_long(optarg, 1, 65536, "--max-per-ip")) < 0)
+                return COHORT_EXIT_INVALID;
+            o.max_per_ip = (int)v;
             break;
         case 'j':
             if ((v = parse_long(optarg, 1, 64, "--jobs")) < 0)

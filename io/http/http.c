@@ -941,7 +941,7 @@ void io_server_options_default(io_server_options *o)
     o->bind = "127.0.0.1";
     o->port = 8080;
     o->max_body = (size_t)32 * 1024 * 1024;
-    o->max_json_values = 2000000;
+    o->max_json_values = 1000000;
     o->max_json_depth = 32;
     o->timeout_s = 30;
     o->request_timeout_s = 60;
