@@ -309,6 +309,15 @@ Test(hardening, a_port_in_use_is_refused)
     char *msg = slurp(path);
     cr_assert(strstr(msg, "in use"), "%s", msg);
     free(msg);
+    /* the limits are options, checked */
+    const char *bad[] = {"--max-per-ip 0", "--request-timeout 0", "--max-json-depth x",
+                         "--max-json-values -1", "--max-connections 70000", NULL};
+    for (int i = 0; bad[i]; i++) {
+        snprintf(cmd, sizeof cmd, "'%s' serve --db '%s' --port 0 %s 2>/dev/null >/dev/null",
+                 COHORT_BINARY, db2, bad[i]);
+        st = system(cmd);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: status %d", bad[i], st);
+    }
 }
 
 /* ------------------------------------------------ 9: header bytes */

@@ -45,93 +45,72 @@ static void help(FILE *out)
             "Exit codes: 0 stopped by a signal, 2 bad arguments, 1 cannot start.\n");
 }
 
-static long parse_long(const char *s, long lo, long hi, const char *what)
+/* The numeric options: name, range, and where the value goes. */
+typedef struct num_opt {
+    const char *name;
+    long lo, hi;
+    int *i;    /* one of these three */
+    long *l;
+    size_t *z;
+} num_opt;
+
+/* Parse s into the field of opt.  0 ok, -1 (message printed) when it is
+ * not an integer in range; the field is then unchanged. */
+static int parse_num(const num_opt *opt, const char *s)
 {
     char *end;
     long v = strtol(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi) {
-        fprintf(stderr, "cohort serve: %s must be an integer in %ld..%ld (got '%s')\n", what, lo,
-                hi, s);
+    if (!*s || *end || v < opt->lo || v > opt->hi) {
+        fprintf(stderr, "cohort serve: --%s must be an integer in %ld..%ld (got '%s')\n",
+                opt->name, opt->lo, opt->hi, s);
         return -1;
     }
-    return v;
+    if (opt->i)
+        *opt->i = (int)v;
+    else if (opt->l)
+        *opt->l = v;
+    else
+        *opt->z = (size_t)v;
+    return 0;
 }
 
 int io_cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"port", required_argument, NULL, 'p'},
-        {"bind", required_argument, NULL, 'b'},
-        {"max-body", required_argument, NULL, 'm'},
-        {"timeout", required_argument, NULL, 't'},
-        {"request-timeout", required_argument, NULL, 'R'},
-        {"max-json-values", required_argument, NULL, 'V'},
-        {"max-json-depth", required_argument, NULL, 'D'},
-        {"max-connections", required_argument, NULL, 'C'},
-        {"max-per-ip", required_argument, NULL, 'I'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"openapi", no_argument, NULL, 'O'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     io_server_options o;
     io_server_options_default(&o);
     o.log = stderr;
+    const num_opt nums[] = {
+        {"port", 0, 65535, &o.port, NULL, NULL},
+        {"max-body", 1, 1L << 40, NULL, NULL, &o.max_body},
+        {"max-json-values", 1, 1L << 40, NULL, &o.max_json_values, NULL},
+        {"max-json-depth", 1, 10000, &o.max_json_depth, NULL, NULL},
+        {"timeout", 1, 86400, &o.timeout_s, NULL, NULL},
+        {"request-timeout", 1, 86400, &o.request_timeout_s, NULL, NULL},
+        {"max-connections", 1, 65536, &o.max_connections, NULL, NULL},
+        {"max-per-ip", 1, 65536, &o.max_per_ip, NULL, NULL},
+        {"jobs", 1, 64, &o.max_jobs, NULL, NULL},
+    };
+    enum { N_NUMS = sizeof nums / sizeof nums[0], NUM_BASE = 1000 };
+    struct option opts[N_NUMS + 6] = {
+        {"db", required_argument, NULL, 'd'},     {"bind", required_argument, NULL, 'b'},
+        {"quiet", no_argument, NULL, 'q'},        {"openapi", no_argument, NULL, 'O'},
+        {"help", no_argument, NULL, 'h'},
+    };
+    for (int i = 0; i < N_NUMS; i++)
+        opts[5 + i] = (struct option){nums[i].name, required_argument, NULL, NUM_BASE + i};
+    opts[5 + N_NUMS] = (struct option){NULL, 0, NULL, 0};
     const char *db = NULL;
     int openapi = 0, c;
-    long v;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c >= NUM_BASE && c < NUM_BASE + N_NUMS) {
+            if (parse_num(&nums[c - NUM_BASE], optarg))
+                return COHORT_EXIT_INVALID;
+            continue;
+        }
         switch (c) {
         case 'd': db = optarg; break;
-        case 'p':
-            if ((v = parse_long(optarg, 0, 65535, "--port")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.port = (int)v;
-            break;
         case 'b': o.bind = optarg; break;
-        case 'm':
-            if ((v = parse_long(optarg, 1, 1L << 40, "--max-body")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.max_body = (size_t)v;
-            break;
-        case 't':
-            if ((v = parse_long(optarg, 1, 86400, "--timeout")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.timeout_s = (int)v;
-            break;
-        case 'R':
-            if ((v = parse_long(optarg, 1, 86400, "--request-timeout")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.request_timeout_s = (int)v;
-            break;
-        case 'V':
-            if ((v = parse_long(optarg, 1, 1L << 40, "--max-json-values")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.max_json_values = v;
-            break;
-        case 'D':
-            if ((v = parse_long(optarg, 1, 10000, "--max-json-depth")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.max_json_depth = (int)v;
-            break;
-        case 'C':
-            if ((v = parse_long(optarg, 1, 65536, "--max-connections")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.max_connections = (int)v;
-            break;
-        case 'I':
-            if ((v = parse_long(optarg, 1, 65536, "--max-per-ip")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.max_per_ip = (int)v;
-            break;
-        case 'j':
-            if ((v = parse_long(optarg, 1, 64, "--jobs")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.max_jobs = (int)v;
-            break;
         case 'q': o.log = NULL; break;
         case 'O': openapi = 1; break;
         case 'h': help(stdout); return COHORT_EXIT_OK;
