@@ -341,6 +341,23 @@ Test(hardening, nul_or_control_bytes_in_a_header_are_400)
     r = raw(text, (size_t)n);
     cr_assert_eq(r.status, 400, "%d %s", r.status, r.body);
     resp_free(&r);
+    /* ordinary headers pass: cookies (parsed by libmicrohttpd), blanks,
+     * tabs, the last header before the blank line, bare LF line ends */
+    n = snprintf(text, sizeof text,
+                 "GET /v1/programs HTTP/1.1\r\nCookie: a=1; b=2; c=3\r\nHost: x\r\n"
+                 "X-Pad:   spaced value \t \r\nConnection: close\r\n"
+                 "Authorization: Bearer %s  \r\n\r\n",
+                 viewer);
+    r = raw(text, (size_t)n);
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    resp_free(&r);
+    n = snprintf(text, sizeof text,
+                 "GET /v1/programs HTTP/1.1\nHost: x\nConnection: close\n"
+                 "Authorization: Bearer %s\nAccept: */*\n\n",
+                 viewer);
+    r = raw(text, (size_t)n);
+    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
+    resp_free(&r);
     r = req("GET", "/v1/programs", viewer, NULL);
     cr_assert_eq(r.status, 200, "%s", r.body);
     resp_free(&r);

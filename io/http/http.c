@@ -536,9 +536,15 @@ static enum MHD_Result authorise(io_server *srv, struct MHD_Connection *c, req_c
         return send_error_c(c, r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                             "Bearer realm=\"cohort\"",
                             "a bearer token is required (Authorization: Bearer TOKEN)");
-    const char *tok = h + 7;
-    while (*tok == ' ')
-        tok++;
+    /* the token, without the blanks around it (optional white space) */
+    const char *t = h + 7;
+    while (*t == ' ' || *t == '\t')
+        t++;
+    size_t n = strlen(t);
+    while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+        n--;
+    char tok[256];
+    snprintf(tok, sizeof tok, "%.*s", (int)(n < sizeof tok ? n : 0), t);
     long id = 0;
     int role = IO_ROLE_NONE;
     int rc = io_store_token_auth(srv->store, tok, &id, &role);
