@@ -49,6 +49,14 @@ static resp raw(const char *text, size_t n)
     return r;
 }
 
+/* Send a raw request and expect the status. */
+static void expect_raw(int status, const char *text, size_t n)
+{
+    resp r = raw(text, n);
+    cr_assert_eq(r.status, status, "expected %d, got %d: %s", status, r.status, r.body);
+    resp_free(&r);
+}
+
 static void start(int max_jobs)
 {
     io_server_options o;
@@ -143,17 +151,13 @@ Test(hardening, unauthenticated_uploads_are_refused_before_the_body_is_read)
     n = snprintf(head, sizeof head,
                  "POST /v1/validate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer nope\r\n"
                  "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n");
-    resp r = raw(head, (size_t)n);
-    cr_assert_eq(r.status, 401, "%s", r.body);
-    resp_free(&r);
+    expect_raw(401, head, (size_t)n);
     /* and a token without the role (viewer on plan) is 403 before the body */
     n = snprintf(head, sizeof head,
                  "POST /v1/plan HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
                  "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n",
                  viewer);
-    r = raw(head, (size_t)n);
-    cr_assert_eq(r.status, 403, "%s", r.body);
-    resp_free(&r);
+    expect_raw(403, head, (size_t)n);
 }
 
 /* ------------------------------------- 2: connection limits, deadlines */
@@ -331,16 +335,12 @@ Test(hardening, nul_or_control_bytes_in_a_header_are_400)
                      viewer);
     /* the valid token followed by a NUL and more: not cut short and accepted */
     memcpy(text + n, "\0junk\r\n\r\n", 9);
-    resp r = raw(text, (size_t)n + 9);
-    cr_assert_eq(r.status, 400, "%d %s", r.status, r.body);
-    resp_free(&r);
+    expect_raw(400, text, (size_t)n + 9);
     n = snprintf(text, sizeof text,
                  "GET /v1/programs HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                  "Authorization: Bearer %s\r\nX-Note: a\x01b\r\n\r\n",
                  viewer);
-    r = raw(text, (size_t)n);
-    cr_assert_eq(r.status, 400, "%d %s", r.status, r.body);
-    resp_free(&r);
+    expect_raw(400, text, (size_t)n);
     /* ordinary headers pass: cookies (parsed by libmicrohttpd), blanks,
      * tabs, the last header before the blank line, bare LF line ends */
     n = snprintf(text, sizeof text,
@@ -348,17 +348,13 @@ Test(hardening, nul_or_control_bytes_in_a_header_are_400)
                  "X-Pad:   spaced value \t \r\nConnection: close\r\n"
                  "Authorization: Bearer %s  \r\n\r\n",
                  viewer);
-    r = raw(text, (size_t)n);
-    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
-    resp_free(&r);
+    expect_raw(200, text, (size_t)n);
     n = snprintf(text, sizeof text,
                  "GET /v1/programs HTTP/1.1\nHost: x\nConnection: close\n"
                  "Authorization: Bearer %s\nAccept: */*\n\n",
                  viewer);
-    r = raw(text, (size_t)n);
-    cr_assert_eq(r.status, 200, "%d %s", r.status, r.body);
-    resp_free(&r);
-    r = req("GET", "/v1/programs", viewer, NULL);
+    expect_raw(200, text, (size_t)n);
+    resp r = req("GET", "/v1/programs", viewer, NULL);
     cr_assert_eq(r.status, 200, "%s", r.body);
     resp_free(&r);
 }
@@ -415,16 +411,12 @@ Test(hardening, unknown_fields_and_parameters_duplicates_and_types_are_refused)
                      "Authorization: Bearer %s\r\nContent-Type: text/plain\r\n"
                      "Content-Length: 2\r\n\r\n{}",
                      viewer);
-    r = raw(head, (size_t)n);
-    cr_assert_eq(r.status, 415, "%s", r.body);
-    resp_free(&r);
+    expect_raw(415, head, (size_t)n);
     n = snprintf(head, sizeof head,
                  "POST /v1/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                  "Authorization: Bearer %s\r\nContent-Length: 2\r\n\r\n{}",
                  viewer);
-    r = raw(head, (size_t)n);
-    cr_assert_eq(r.status, 415, "%s", r.body);
-    resp_free(&r);
+    expect_raw(415, head, (size_t)n);
     r = req("POST", "/v1/validate", viewer, inst);
     cr_assert_eq(r.status, 200, "%s", r.body);
     resp_free(&r);
