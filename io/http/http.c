@@ -93,7 +93,7 @@ sched_entry *sched_acquire(io_server *srv, const char *program, int *version)
 }
 
 
-static double now_s(void)
+double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -249,89 +249,6 @@ int query_flag(http_req *q, const char *name)
 {
     const char *v = query(q, name);
     return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcmp(v, "") == 0);
-}
-
-/* Count the values of JSON text (array elements and object members, at
- * least one per opening bracket and per comma) and its deepest nesting,
- * without building anything; strings are skipped.  Stops early once
- * either passes its limit.  Returns 0 within the limits, 1 too many
- * values, 2 too deep.  Malformed text is left to the parser. */
-static int json_prescan(const char *b, size_t n, long max_values, int max_depth)
-{
-    long values = 1;
-    int depth = 0;
-    for (size_t i = 0; i < n; i++) {
-        char ch = b[i];
-        if (ch == '"') {
-            for (i++; i < n && b[i] != '"'; i++)
-                if (b[i] == '\\')
-                    i++;
-        } else if (ch == '{' || ch == '[') {
-            values++;
-            if (++depth > max_depth)
-                return 2;
-        } else if (ch == '}' || ch == ']') {
-            depth--;
-        } else if (ch == ',') {
-            values++;
-        }
-        if (values > max_values)
-            return 1;
-    }
-    return 0;
-}
-
-/* The members a wrapper body may have, by operationId.  With a wrapper
- * key the body is a wrapper only when it has that member (else it is the
- * instance, or one event, checked by their own readers). */
-static const struct {
-    const char *op, *wrapper, *keys;
-} BODY_FIELDS[] = {
-    {"validate", "instance", "instance"},
-    {"plan", "instance", "instance|baseline|time_limit_s|mip_gap"},
-    {"check", NULL, "instance|solution"},
-    {"fill", NULL,
-     "instance|solution|events|top_n|turnover_per_month|hold_turnover_per_month|grace_weeks|apply"},
-    {"whatif", NULL, "instance|scenarios|marginal|time_limit_s|mip_gap"},
-    {"create_program", "instance", "instance|id"},
-    {"replace_program", "instance", "instance"},
-    {"plan_program", NULL, "baseline|time_limit_s|mip_gap"},
-    {"record_events", "events", "events"},
-    {"create_token", NULL, "role|name"},
-};
-
-/* Is name one of "a|b|c"? */
-static int name_in(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = list; p && *p;) {
-        size_t len = strcspn(p, "|");
-        if (len == n && strncmp(p, name, n) == 0)
-            return 1;
-        p = p[len] ? p + len + 1 : NULL;
-    }
-    return 0;
-}
-
-/* The first member of the body its route does not know, NULL when none
- * (or the body is not a wrapper object). */
-static const char *unknown_field(const route *rt, json_t *body)
-{
-    if (!rt || !json_is_object(body))
-        return NULL;
-    for (size_t i = 0; i < sizeof BODY_FIELDS / sizeof BODY_FIELDS[0]; i++) {
-        if (strcmp(BODY_FIELDS[i].op, rt->op) != 0)
-            continue;
-        if (BODY_FIELDS[i].wrapper && !json_object_get(body, BODY_FIELDS[i].wrapper))
-            return NULL;
-        const char *k;
-        json_t *v;
-        json_object_foreach(body, k, v) {
-            if (!name_in(BODY_FIELDS[i].keys, k))
-                return k;
-        }
-    }
-    return NULL;
 }
 
 /* Parse the body as JSON (duplicate keys refused, as `cohort validate`
@@ -597,108 +514,6 @@ static const route *find_route(const char *url, const char *method, char *buf,
     return hit;
 }
 
-/* Is name one of the query parameters documented for the route
- * ("name:description|name:description")? */
-static int query_known(const route *rt, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = rt->query; p && *p;) {
-        if (strncmp(p, name, n) == 0 && p[n] == ':')
-            return 1;
-        p = strchr(p, '|');
-        p = p ? p + 1 : NULL;
-    }
-    return 0;
-}
-
-#define MAX_HEADERS 128
-
-typedef struct scan_ctx {
-    const route *rt;
-    const char *bad; /* first offending name */
-    int ctl;         /* a header with a control byte */
-    int n;           /* headers seen */
-    const char *key[MAX_HEADERS];
-    const char *end[MAX_HEADERS]; /* one past each value */
-} scan_ctx;
-
-static enum MHD_Result scan_query(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  const char *value)
-{
-    (void)kind;
-    (void)value;
-    scan_ctx *s = cls;
-    if (!query_known(s->rt, key)) {
-        s->bad = key;
-        return MHD_NO;
-    }
-    return MHD_YES;
-}
-
-/* Does text[0..n) hold a NUL or a control byte other than tab? */
-static int has_control(const char *text, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)text[i];
-        if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-            return 1;
-    }
-    return 0;
-}
-
-static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   size_t key_size, const char *value, size_t value_size)
-{
-    (void)kind;
-    scan_ctx *s = cls;
-    if (has_control(key, key_size) || (value && has_control(value, value_size)) ||
-        s->n == MAX_HEADERS) {
-        s->bad = key;
-        s->ctl = 1;
-        return MHD_NO;
-    }
-    s->key[s->n] = key;
-    s->end[s->n++] = value ? value + value_size : NULL;
-    return MHD_YES;
-}
-
-/* Did a NUL cut a header value short?  libmicrohttpd (0.9.75) sizes header
- * values with strlen, so "Bearer TOKEN\0junk" arrives as "Bearer TOKEN".
- * Its values and keys point into the request buffer, where the line's end
- * (CR, LF, trailing blanks) was overwritten with NULs: after a whole value
- * come only NULs, blanks and line ends up to the next header's key (or,
- * after the last, the end of the head).  A byte of
- * anything else there is the rest of a value cut at a NUL. */
-static int nul_cut(const scan_ctx *s)
-{
-    for (int i = 0; i < s->n; i++) {
-        const char *p = s->end[i];
-        if (!p)
-            continue;
-        const char *next = i + 1 < s->n ? s->key[i + 1] : NULL;
-        for (p++; p != next && (*p == '\0' || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n');
-             p++)
-            if (*p == '\0' && (p[-1] == '\0') && !next)
-                break; /* the last header: CR LF, then the end of the head */
-        if (p != next && *p != '\0')
-            return 1;
-    }
-    return 0;
-}
-
-/* Is the Content-Type JSON (application/json or application/...+json,
- * parameters allowed)? */
-static int json_content_type(const char *ct)
-{
-    size_t n = strcspn(ct, ";");
-    while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
-        n--;
-    if (n == 16 && strncasecmp(ct, "application/json", 16) == 0)
-        return 1;
-    return n > 17 && strncasecmp(ct, "application/", 12) == 0 &&
-           strncasecmp(ct + n - 5, "+json", 5) == 0;
-}
-
 /* Everything decided from the request line and headers alone, before any
  * byte of the body is read: control bytes in headers (400), the route
  * (404/405), the token (401/403), unknown query parameters (400), the
@@ -708,14 +523,10 @@ static int json_content_type(const char *ct)
 static enum MHD_Result admit(io_server *srv, struct MHD_Connection *c, req_ctx *r,
                              const char *url, const char *method)
 {
-    scan_ctx sc;
-    memset(&sc, 0, sizeof sc);
-    MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &sc);
-    if (!sc.ctl && nul_cut(&sc))
-        sc.ctl = 1;
-    if (sc.ctl)
-        return send_error_c(c, r, 400, NULL, NULL, NULL,
-                            "header %s holds a NUL or control byte", sc.bad ? sc.bad : "?");
+    const char *bad = header_bytes_bad(c);
+    if (bad)
+        return send_error_c(c, r, 400, NULL, NULL, NULL, "header %s holds a NUL or control byte",
+                            bad);
     char buf[2048], allow[128];
     const char *param[4];
     int status;
@@ -733,11 +544,8 @@ static enum MHD_Result admit(io_server *srv, struct MHD_Connection *c, req_ctx *
         if (!ok)
             return ret;
     }
-    sc.rt = rt;
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, scan_query, &sc);
-    if (sc.bad)
-        return send_error_c(c, r, 400, sc.bad, NULL, NULL, "unknown query parameter %s",
-                            sc.bad);
+    if ((bad = unknown_query(c, rt)))
+        return send_error_c(c, r, 400, bad, NULL, NULL, "unknown query parameter %s", bad);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
     const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -769,85 +577,6 @@ static enum MHD_Result dispatch(io_server *srv, struct MHD_Connection *c, req_ct
     const route *rt = find_route(url, method, buf, q.param, allow, sizeof allow, &status);
     assert(rt); /* admit() found it in the same URL */
     return rt->fn(&q);
-}
-
-/* ------------------------------------------------- read deadline */
-
-/* Mark the connection of c as reading a request (since now) or not. */
-static void conn_mark(io_server *srv, struct MHD_Connection *c, int reading)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    conn_ent *e = ci ? ci->socket_context : NULL;
-    if (!e)
-        return;
-    pthread_mutex_lock(&srv->conn_mu);
-    e->reading = reading;
-    e->since = now_s();
-    pthread_mutex_unlock(&srv->conn_mu);
-}
-
-/* Register each accepted connection (reading from now) and forget it when
- * it closes. */
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-                          enum MHD_ConnectionNotificationCode toe)
-{
-    io_server *srv = cls;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-        conn_ent *e = ci ? calloc(1, sizeof *e) : NULL;
-        if (!e)
-            return; /* no deadline for this one; the idle timeout still holds */
-        e->fd = ci->connect_fd;
-        e->reading = 1;
-        e->since = now_s();
-        pthread_mutex_lock(&srv->conn_mu);
-        e->next = srv->conns;
-        if (srv->conns)
-            srv->conns->prev = e;
-        srv->conns = e;
-        pthread_mutex_unlock(&srv->conn_mu);
-        *socket_context = e;
-        return;
-    }
-    conn_ent *e = *socket_context;
-    if (!e)
-        return;
-    pthread_mutex_lock(&srv->conn_mu);
-    if (e->prev)
-        e->prev->next = e->next;
-    else
-        srv->conns = e->next;
-    if (e->next)
-        e->next->prev = e->prev;
-    pthread_mutex_unlock(&srv->conn_mu);
-    free(e);
-    *socket_context = NULL;
-}
-
-/* The watchdog: twice a second, shut down the socket of every connection
- * that has been reading one request for longer than the read deadline
- * (its thread then sees the end of the stream and closes it).  A slow
- * trickle of header or body bytes, which resets the idle timeout, cannot
- * hold a connection slot longer than this. */
-static void *watchdog(void *p)
-{
-    io_server *srv = p;
-    pthread_mutex_lock(&srv->conn_mu);
-    while (!srv->stopping) {
-        double t = now_s();
-        for (conn_ent *e = srv->conns; e; e = e->next)
-            if (e->reading && t - e->since > srv->opt.request_timeout_s) {
-                shutdown(e->fd, SHUT_RDWR);
-                e->reading = 0;
-            }
-        struct timespec ts;
-        io_abstime_in(&ts, 500);
-        pthread_cond_timedwait(&srv->conn_wake, &srv->conn_mu, &ts);
-    }
-    pthread_mutex_unlock(&srv->conn_mu);
-    return NULL;
 }
 
 /* Keep n more body bytes of the request (up to the limit). */
@@ -1051,7 +780,7 @@ int io_server_start(const char *db_path, const io_server_options *o, io_server *
         rc = IO_EIO;
         goto fail;
     }
-    if (pthread_create(&srv->watchdog, NULL, watchdog, srv) != 0) {
+    if (pthread_create(&srv->watchdog, NULL, conn_watchdog, srv) != 0) {
         if (err)
             *err = msgdup("cannot start the connection watchdog");
         MHD_stop_daemon(srv->daemon);

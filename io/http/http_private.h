@@ -134,6 +134,18 @@ int opt_number(http_req *q, json_t *body, const char *name, double lo, double hi
 #define send_error(q, status, path, ...)                                                           \
     send_error_c((q)->conn, (q)->r, status, path, NULL, NULL, __VA_ARGS__)
 
+/* guard.c: checks before a handler runs, and the read deadline */
+double now_s(void); /* monotonic seconds (http.c) */
+const char *header_bytes_bad(struct MHD_Connection *c);
+const char *unknown_query(struct MHD_Connection *c, const route *rt);
+int json_content_type(const char *ct);
+int json_prescan(const char *b, size_t n, long max_values, int max_depth);
+const char *unknown_field(const route *rt, json_t *body);
+void conn_mark(io_server *srv, struct MHD_Connection *c, int reading);
+void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                   enum MHD_ConnectionNotificationCode toe);
+void *conn_watchdog(void *p);
+
 /* handlers_jobs.c */
 void plan_arg_free(void *p);
 char *plan_done(void *p, const char *result);
