@@ -395,6 +395,13 @@ Test(hardening, unknown_fields_and_parameters_duplicates_and_types_are_refused)
     resp_free(&r);
     free(text);
     json_decref(w);
+    const char *wrapped[] = {"/v1/check", "/v1/fill", "/v1/whatif", "/v1/programs/x/plan", NULL};
+    for (int i = 0; wrapped[i]; i++) {
+        r = req("POST", wrapped[i], admin, "{\"zzz\": 1}");
+        cr_assert_eq(r.status, 400, "%s: %s", wrapped[i], r.body);
+        cr_assert(strstr(r.body, "zzz"), "%s: %s", wrapped[i], r.body);
+        resp_free(&r);
+    }
     /* an unknown member of the instance itself */
     json_object_set_new(j, "extra", json_true());
     text = json_dumps(j, 0);

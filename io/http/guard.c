@@ -175,23 +175,25 @@ int json_prescan(const char *b, size_t n, long max_values, int max_depth)
     return 0;
 }
 
-/* The members a wrapper body may have, by operationId.  With a wrapper
- * key the body is a wrapper only when it has that member (else it is the
- * instance, or one event, checked by their own readers). */
+/* The members a wrapper body may have, by handler (stable when paths or
+ * operationIds are renamed).  With a wrapper key the body is a wrapper
+ * only when it has that member (else it is the instance, or one event,
+ * checked by their own readers). */
 static const struct {
-    const char *op, *wrapper, *keys;
+    route_fn fn;
+    const char *wrapper, *keys;
 } BODY_FIELDS[] = {
-    {"validate", "instance", "instance"},
-    {"plan", "instance", "instance|baseline|time_limit_s|mip_gap"},
-    {"check", NULL, "instance|solution"},
-    {"fill", NULL,
+    {h_validate, "instance", "instance"},
+    {h_plan, "instance", "instance|baseline|time_limit_s|mip_gap"},
+    {h_check, NULL, "instance|solution"},
+    {h_fill, NULL,
      "instance|solution|events|top_n|turnover_per_month|hold_turnover_per_month|grace_weeks|apply"},
-    {"whatif", NULL, "instance|scenarios|marginal|time_limit_s|mip_gap"},
-    {"create_program", "instance", "instance|id"},
-    {"replace_program", "instance", "instance"},
-    {"plan_program", NULL, "baseline|time_limit_s|mip_gap"},
-    {"record_events", "events", "events"},
-    {"create_token", NULL, "role|name"},
+    {h_whatif, NULL, "instance|scenarios|marginal|time_limit_s|mip_gap"},
+    {h_programs_create, "instance", "instance|id"},
+    {h_program_put, "instance", "instance"},
+    {h_program_plan, NULL, "baseline|time_limit_s|mip_gap"},
+    {h_events_post, "events", "events"},
+    {h_tokens_create, NULL, "role|name"},
 };
 
 /* Is name one of "a|b|c"? */
@@ -214,7 +216,7 @@ const char *unknown_field(const route *rt, json_t *body)
     if (!rt || !json_is_object(body))
         return NULL;
     for (size_t i = 0; i < sizeof BODY_FIELDS / sizeof BODY_FIELDS[0]; i++) {
-        if (strcmp(BODY_FIELDS[i].op, rt->op) != 0)
+        if (BODY_FIELDS[i].fn != rt->fn)
             continue;
         if (BODY_FIELDS[i].wrapper && !json_object_get(body, BODY_FIELDS[i].wrapper))
             return NULL;
