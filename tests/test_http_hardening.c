@@ -427,6 +427,29 @@ Test(hardening, unknown_fields_and_parameters_duplicates_and_types_are_refused)
     r = req("POST", "/v1/validate", viewer, inst);
     cr_assert_eq(r.status, 200, "%s", r.body);
     resp_free(&r);
+    /* an unknown member of an entity, also nested, names its path; a
+     * known one passes */
+    r = req("POST", "/v1/programs?id=t", admin, inst);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    resp_free(&r);
+    const char *patient = "{\"id\":\"new1\",\"diagnoses\":[\"F60.3\"],\"available\":[{\"day\":"
+                          "\"mon\",\"from\":\"09:00\",\"to\":\"20:00\"%s}],\"added\":"
+                          "\"2024-09-02\",\"screened\":true,\"insurance_verified\":true%s}";
+    char body[512];
+    snprintf(body, sizeof body, patient, "", ",\"nmae\":\"x\"");
+    r = req("POST", "/v1/programs/t/patients", admin, body);
+    cr_assert_eq(r.status, 400, "%s", r.body);
+    cr_assert(strstr(r.body, "nmae"), "%s", r.body);
+    resp_free(&r);
+    snprintf(body, sizeof body, patient, ",\"zone\":1", "");
+    r = req("PUT", "/v1/programs/t/patients/p01", admin, body);
+    cr_assert_eq(r.status, 400, "%s", r.body);
+    cr_assert(strstr(r.body, "available[0].zone"), "%s", r.body);
+    resp_free(&r);
+    snprintf(body, sizeof body, patient, "", "");
+    r = req("POST", "/v1/programs/t/patients", admin, body);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    resp_free(&r);
     free(inst);
 }
 
