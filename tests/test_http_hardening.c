@@ -450,6 +450,13 @@ Test(hardening, unknown_fields_and_parameters_duplicates_and_types_are_refused)
     r = req("POST", "/v1/programs/t/patients", admin, body);
     cr_assert_eq(r.status, 201, "%s", r.body);
     resp_free(&r);
+    /* and of a roster event */
+    r = req("POST", "/v1/programs/t/events", coord,
+            "{\"events\":[{\"event\":\"hold_admin\",\"group\":\"g\",\"patient\":\"p01\","
+            "\"resaon\":\"x\"}]}");
+    cr_assert_eq(r.status, 400, "%s", r.body);
+    cr_assert(strstr(r.body, "events[0].resaon"), "%s", r.body);
+    resp_free(&r);
     free(inst);
 }
 
