@@ -13,6 +13,7 @@
  */
 #include <arpa/inet.h>
 #include <assert.h>
+#include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -24,6 +25,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "http_private.h"
 
@@ -698,6 +700,23 @@ static char *msgdup(const char *fmt, ...)
     return strdup(buf);
 }
 
+/* Why the address cannot be listened on: bind a plain socket to it (no
+ * address or port sharing) and name the error ("Address already in use"
+ * for a port another process holds). */
+static const char *bind_error(const struct sockaddr *sa)
+{
+    socklen_t len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                              : sizeof(struct sockaddr_in);
+    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return strerror(errno);
+    int rc = bind(fd, sa, len) == 0 ? 0 : errno;
+    close(fd);
+    if (rc == EADDRINUSE)
+        return "the port is in use by another process";
+    return rc ? strerror(rc) : "the server could not start on it";
+}
+
 int io_server_start(const char *db_path, const io_server_options *o, io_server **out, char **err)
 {
     if (err)
@@ -775,8 +794,8 @@ int io_server_start(const char *db_path, const io_server_options *o, io_server *
         on_connection, srv, MHD_OPTION_END);
     if (!srv->daemon) {
         if (err)
-            *err = msgdup("cannot listen on %s port %d (in use, or not allowed)", srv->opt.bind,
-                          srv->opt.port);
+            *err = msgdup("cannot listen on %s port %d: %s", srv->opt.bind, srv->opt.port,
+                          bind_error(sa));
         rc = IO_EIO;
         goto fail;
     }
