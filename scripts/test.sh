@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Install what is missing, build, and run the whole test suite: cppcheck
-# (fails on any finding), a short fuzz run of the instance reader, then the Criterion suite plainly and under
-# AddressSanitizer + UndefinedBehaviorSanitizer (leak detection on).
+# (fails on any finding), a short fuzz run of the instance reader, then the
+# Criterion suite plainly and under AddressSanitizer +
+# UndefinedBehaviorSanitizer (leak detection on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 echo "== static analysis (cppcheck over build/compile_commands.json) =="
-cmake -S . -B build -DCOHORT_WERROR=ON >/dev/null
 scripts/cppcheck.sh
 
 echo "== short fuzz run of the JSON readers (tests/fuzz/run.sh 30) =="
