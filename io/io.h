@@ -257,8 +257,10 @@ void io_server_options_default(io_server_options *o);
 typedef struct io_server io_server;
 
 /* Open (creating it when missing) the store at db_path and start serving.
- * On failure returns IO_EIO / IO_STORE_EDB / IO_ENOMEM with a malloc'd
- * message in *err (may be NULL); *out untouched. */
+ * On failure returns IO_EIO (also when the port is in use: it is never
+ * shared) / IO_EINVAL (bad address or port) / IO_STORE_EDB / IO_ENOMEM
+ * with a malloc'd message in *err (may be NULL); *out untouched.  The
+ * limits in o are described in docs/SERVER.md. */
 int io_server_start(const char *db_path, const io_server_options *o, io_server **out,
                     char **err);
 /* The bound TCP port (useful with port 0). */

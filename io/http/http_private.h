@@ -68,7 +68,7 @@ typedef struct req_ctx {
     double t0;
     int status;       /* sent status, 0 = none yet */
     const char *tmpl; /* matched route template, for the log */
-    const void *rt;   /* the matched route (const route *) */
+    const struct route *rt; /* the matched route */
     char method[12];
 } req_ctx;
 
