@@ -296,10 +296,11 @@ static int load_members(const opts *o, member **out)
             if (!close || !st || st > close)
                 goto next;
             if (n == cap) {
-                cap *= 2;
-                m = realloc(m, (size_t)cap * sizeof *m);
-                if (!m)
+                member *nm = realloc(m, (size_t)cap * 2 * sizeof *m);
+                if (!nm)
                     break;
+                m = nm;
+                cap *= 2;
             }
             snprintf(m[n].group, sizeof m[n].group, "%s", group);
             snprintf(m[n].patient, sizeof m[n].patient, "%s", val);

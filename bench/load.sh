@@ -23,13 +23,14 @@ trap cleanup EXIT
 "$BUILD/cohort" generate --tier "$TIER" --seed 1 -o "$tmp/program.json" --witness "$tmp/plan.json"
 "$BUILD/cohort" import "$tmp/program.json" --db "$tmp/load.db" --program load >/dev/null
 TOKEN=$("$BUILD/cohort" token create --role admin --name load --db "$tmp/load.db" 2>/dev/null)
-"$BUILD/cohort" serve --db "$tmp/load.db" --port 0 --quiet >"$tmp/serve.out" &
+# up to 64 clients from one address: raise the per-address connection limit
+"$BUILD/cohort" serve --db "$tmp/load.db" --port 0 --quiet --max-per-ip 128 >"$tmp/serve.out" &
 pid=$!
 for _ in $(seq 50); do grep -q listening "$tmp/serve.out" && break; sleep 0.1; done
 PORT=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$tmp/serve.out")
 URL="http://127.0.0.1:$PORT"
 H="Authorization: Bearer $TOKEN"
-curl -sf -X POST -H "$H" "$URL/v1/programs/load/schedules" --data-binary "@$tmp/plan.json" >/dev/null
+curl -sf -X POST -H "$H" -H "Content-Type: application/json" "$URL/v1/programs/load/schedules" --data-binary "@$tmp/plan.json" >/dev/null
 curl -sf -X POST -H "$H" "$URL/v1/programs/load/schedules/1/publish" >/dev/null
 
 HEAD="| clients | s | requests (writes) | req/s | writes/s | read p50 / p99 ms | write p50 / p99 ms | errors |

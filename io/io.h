@@ -232,9 +232,17 @@ int io_store_audit_list(io_store *s, const char *program, int limit, char **json
 typedef struct io_server_options {
     const char *bind;    /* address to listen on ["127.0.0.1"] */
     int port;            /* [8080]; 0 = any free port (see io_server_port) */
-    size_t max_body;     /* largest request body in bytes [32 MiB]; more -> 413 */
+    size_t max_body;     /* largest request body in bytes [32 MiB: about three
+                            times an XL program]; more -> 413 */
+    long max_json_values; /* JSON values (objects, arrays, scalars) in one
+                             body [1000000: about twice an XL program]; more -> 413 */
+    int max_json_depth;  /* nesting of arrays and objects [32]; more -> 413 */
     int timeout_s;       /* idle connection timeout in seconds [30] */
+    int request_timeout_s; /* a request's headers and body must arrive within
+                              this many seconds of the connection (or of its
+                              previous reply) [60]; else it is closed */
     int max_connections; /* concurrent connections [256] */
+    int max_per_ip;      /* concurrent connections from one address [32] */
     int max_jobs;        /* solver child processes at a time [2] */
     int max_queued;      /* solves waiting for a slot [32]; more -> 503 */
     FILE *log;           /* request log: time, method, path template, status,
@@ -249,8 +257,10 @@ void io_server_options_default(io_server_options *o);
 typedef struct io_server io_server;
 
 /* Open (creating it when missing) the store at db_path and start serving.
- * On failure returns IO_EIO / IO_STORE_EDB / IO_ENOMEM with a malloc'd
- * message in *err (may be NULL); *out untouched. */
+ * On failure returns IO_EIO (also when the port is in use: it is never
+ * shared) / IO_EINVAL (bad address or port) / IO_STORE_EDB / IO_ENOMEM
+ * with a malloc'd message in *err (may be NULL); *out untouched.  The
+ * limits in o are described in docs/SERVER.md. */
 int io_server_start(const char *db_path, const io_server_options *o, io_server **out,
                     char **err);
 /* The bound TCP port (useful with port 0). */

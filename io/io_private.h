@@ -103,11 +103,14 @@ void io_jobs_shutdown(io_jobs *j);
 void io_jobs_destroy(io_jobs *j);
 /* Queue a job: input is the job JSON for `cohort worker` (malloc'd), arg
  * the done() argument; both are owned by the job from here on (freed in
- * every case, also on failure).  deadline_s bounds the worker's run time.
+ * every case, also on failure).  deadline_s bounds the worker's run time;
+ * slots is how many processes the job runs at once (1, or for a what-if 1
+ * + its own workers): running jobs' slots never pass max_running, except
+ * that a job wider than that runs alone.
  * IO_OK with the id in id_out, IO_ENOMEM, or IO_STORE_ECONFLICT when the
  * queue is full. */
 int io_jobs_submit(io_jobs *j, const char *kind, const char *program, double deadline_s,
-                   char *input, io_job_done done, io_job_free free_arg, void *arg,
+                   int slots, char *input, io_job_done done, io_job_free free_arg, void *arg,
                    char id_out[IO_JOB_ID_LEN]);
 /* Block until the job has finished (or max_wait_s passed, < 0 = forever);
  * then *state (IO_JOB_*) and, when done, *result (malloc'd JSON; NULL
@@ -121,6 +124,10 @@ int io_jobs_status_json(io_jobs *j, const char *id, char **json);
 /* Cancel a queued or running job (SIGKILL to the child).  A finished job is
  * left as it is.  IO_STORE_ENOTFOUND for an unknown id. */
 int io_jobs_cancel(io_jobs *j, const char *id);
+/* ts = the CLOCK_REALTIME time ms milliseconds from now (for
+ * pthread_cond_timedwait). */
+struct timespec;
+void io_abstime_in(struct timespec *ts, long ms);
 /* Counts of queued and running jobs. */
 void io_jobs_counts(io_jobs *j, int *queued, int *running);
 

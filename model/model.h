@@ -163,6 +163,10 @@ typedef struct model_weights {
     double change;        /* penalty per changed field against a baseline */
 } model_weights;
 
+/* The longest time limit of a solve, in seconds (one day): settings,
+ * request bodies and --time-limit are refused beyond it. */
+#define MODEL_MAX_TIME_LIMIT_S 86400.0
+
 typedef struct model_settings {
     int max_groups_per_day;    /* [4] */
     int max_groups_per_week;   /* [12] */

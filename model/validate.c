@@ -88,6 +88,15 @@ static void check_id(vctx *c, const model_idmap *map, const char *arr, const cha
         err(c, P(c, "%s[%d].id", arr, i), "id must not be empty");
         return;
     }
+    if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0 || strchr(id, '/')) {
+        err(c, P(c, "%s[%d].id", arr, i), "id must not be \".\" or \"..\" nor contain \"/\"");
+        return;
+    }
+    for (const char *p = id; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            err(c, P(c, "%s[%d].id", arr, i), "id must not contain control characters");
+            return;
+        }
     int first = model_idmap_get(map, id);
     if (first >= 0 && first != i)
         err(c, P(c, "%s[%d].id", arr, i), "duplicate %s id \"%s\" (first used by %s[%d])",
@@ -202,9 +211,10 @@ static void validate_settings(vctx *c)
     check_nonneg(c, "settings.max_groups_per_week", s->max_groups_per_week);
     check_nonneg(c, "settings.min_break_min", s->min_break_min);
     check_nonneg(c, "settings.max_consecutive_cover", s->max_consecutive_cover);
-    if (!isfinite(s->time_limit_s) || s->time_limit_s <= 0)
-        err(c, "settings.time_limit_s", "must be a positive number of seconds, got %g",
-            s->time_limit_s);
+    if (!isfinite(s->time_limit_s) || s->time_limit_s <= 0 ||
+        s->time_limit_s > MODEL_MAX_TIME_LIMIT_S)
+        err(c, "settings.time_limit_s", "must be seconds in (0, %g], got %g",
+            MODEL_MAX_TIME_LIMIT_S, s->time_limit_s);
     if (!isfinite(s->mip_gap) || s->mip_gap < 0)
         err(c, "settings.mip_gap", "must be a non-negative number, got %g", s->mip_gap);
     check_weight(c, "placement", s->weights.placement);

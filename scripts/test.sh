@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Install what is missing, build, and run the whole test suite: a short fuzz
-# run of the instance reader, then the Criterion suite plainly (with the web
-# console in headless Chromium, CTest browser_console; screenshots in
-# build/browser-screenshots/) and under AddressSanitizer +
+# Install what is missing, build, and run the whole test suite: cppcheck
+# (fails on any finding), a short fuzz run of the instance reader, then the
+# Criterion suite plainly (with the web console in headless Chromium, CTest
+# browser_console; screenshots in build/browser-screenshots/) and under
+# AddressSanitizer +
 # UndefinedBehaviorSanitizer (leak detection on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+
+echo "== static analysis (cppcheck over build/compile_commands.json) =="
+scripts/cppcheck.sh
 
 echo "== short fuzz run of the JSON readers (tests/fuzz/run.sh 30) =="
 mkdir -p build

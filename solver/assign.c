@@ -415,7 +415,7 @@ static void am_fix_structure(am *a, const double *x)
         int best = 1;
         for (int k = 0; k < bl->n; k++)
             if ((int)bl->v[k] == g && k != i &&
-                (x[bl->c[k]] > x[bl->c[i]] + 1e-9 || (x[bl->c[k]] >= x[bl->c[i]] - 1e-9 && k < i)))
+                (x[bl->c[k]] > x[bl->c[i]] + 1e-9 || (k < i && x[bl->c[k]] >= x[bl->c[i]] - 1e-9)))
                 best = 0;
         bk_set_bounds(a->m, bl->c[i], best, best);
     }

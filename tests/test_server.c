@@ -23,6 +23,7 @@
 #include "io.h"
 #include "http/web.h"
 #include "io_private.h"
+#include "http_client.h"
 
 #define TINY COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json"
 #define OPENAPI COHORT_SOURCE_DIR "/docs/openapi.json"
@@ -31,113 +32,9 @@
 static char dir[256], dbpath[300], logpath[300];
 static char admin[128], coord[128], viewer[128];
 static io_server *srv;
-static int port;
 static FILE *logf;
 
-/* ------------------------------------------------------- HTTP client */
-
-typedef struct resp {
-    int status;
-    char *headers; /* raw header block */
-    char *body;
-    json_t *json; /* body parsed, NULL when not JSON */
-} resp;
-
-static void resp_free(resp *r)
-{
-    free(r->headers);
-    free(r->body);
-    json_decref(r->json);
-    memset(r, 0, sizeof *r);
-}
-
-static int connect_to(int p)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert_geq(fd, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)p);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = {30, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static int send_all(int fd, const char *data, size_t n)
-{
-    size_t off = 0;
-    while (off < n) {
-        ssize_t w = send(fd, data + off, n - off, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        off += (size_t)w;
-    }
-    return 0;
-}
-
-/* Read to EOF and split status, headers and body; -1 when nothing came. */
-static int read_resp(int fd, resp *out)
-{
-    size_t cap = 8192, len = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (len + 4096 > cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-        }
-        ssize_t r = recv(fd, buf + len, cap - len - 1, 0);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-    }
-    buf[len] = '\0';
-    memset(out, 0, sizeof *out);
-    char *sep = strstr(buf, "\r\n\r\n");
-    if (len == 0 || !sep || sscanf(buf, "HTTP/1.%*d %d", &out->status) != 1) {
-        free(buf);
-        return -1;
-    }
-    *sep = '\0';
-    out->headers = strdup(buf);
-    out->body = strdup(sep + 4);
-    out->json = json_loads(out->body, JSON_DECODE_ANY, NULL);
-    free(buf);
-    return 0;
-}
-
-/* One request on its own connection (Connection: close).  -1 when the
- * connection failed. */
-static int http_to(int p, const char *method, const char *path, const char *token,
-                   const char *body, resp *out)
-{
-    int fd = connect_to(p);
-    if (fd < 0)
-        return -1;
-    size_t blen = body ? strlen(body) : 0;
-    char head[2048];
-    int n = snprintf(head, sizeof head,
-                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                     "%s%s%s%s%s%zu\r\n\r\n",
-                     method, path, token ? "Authorization: Bearer " : "", token ? token : "",
-                     token ? "\r\n" : "", body ? "Content-Type: application/json\r\n" : "",
-                     "Content-Length: ", blen);
-    int rc = send_all(fd, head, (size_t)n);
-    if (rc == 0 && blen)
-        rc = send_all(fd, body, blen);
-    rc = read_resp(fd, out);
-    close(fd);
-    return rc;
-}
+static int port;
 
 static resp req(const char *method, const char *path, const char *token, const char *body)
 {
@@ -147,51 +44,7 @@ static resp req(const char *method, const char *path, const char *token, const c
     return r;
 }
 
-static int header_has(const resp *r, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (const char *p = r->headers; p && *p; p++)
-        if (strncasecmp(p, needle, n) == 0)
-            return 1;
-    return 0;
-}
-
-/* The error body every failure carries. */
-static void assert_error(const resp *r, int status)
-{
-    cr_assert_eq(r->status, status, "expected %d, got %d: %s", status, r->status, r->body);
-    json_t *e = json_object_get(r->json, "error");
-    cr_assert(json_is_object(e), "no error object: %s", r->body);
-    cr_assert_eq(json_integer_value(json_object_get(e, "status")), status);
-    cr_assert(json_is_string(json_object_get(e, "message")));
-}
-
-static char *slurp(const char *path)
-{
-    char *t = NULL;
-    size_t n = 0;
-    cr_assert_eq(io_read_all(path, IO_MAX_INPUT_BYTES, &t, &n), IO_OK, "cannot read %s", path);
-    return t;
-}
-
 /* ------------------------------------------------------------ fixture */
-
-static void make_tokens(void)
-{
-    io_store *s = NULL;
-    char *err = NULL;
-    cr_assert_eq(io_store_open(dbpath, 1, &s, &err), IO_OK, "%s", err ? err : "");
-    const int roles[3] = {IO_ROLE_ADMIN, IO_ROLE_COORDINATOR, IO_ROLE_VIEWER};
-    char *dst[3] = {admin, coord, viewer};
-    for (int i = 0; i < 3; i++) {
-        char *secret = NULL;
-        cr_assert_eq(io_store_token_create(s, roles[i], io_role_name(roles[i]), 0, &secret, NULL),
-                     IO_OK);
-        snprintf(dst[i], 128, "%s", secret);
-        free(secret);
-    }
-    io_store_close(s);
-}
 
 static void setup(void)
 {
@@ -200,7 +53,7 @@ static void setup(void)
     cr_assert_not_null(mkdtemp(dir));
     snprintf(dbpath, sizeof dbpath, "%s/s.db", dir);
     snprintf(logpath, sizeof logpath, "%s/requests.log", dir);
-    make_tokens();
+    make_tokens(dbpath, admin, coord, viewer);
     logf = fopen(logpath, "w+");
     io_server_options o;
     io_server_options_default(&o);
@@ -449,7 +302,8 @@ Test(server, bad_json_unknown_paths_methods_and_large_bodies)
     fd = connect_to(port);
     n = snprintf(head, sizeof head,
                  "POST /v1/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                 "Authorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n\r\n",
+                 "Authorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n"
+                 "Content-Type: application/json\r\n\r\n",
                  viewer);
     send_all(fd, head, (size_t)n);
     char *chunk = malloc(16384 + 16);
@@ -468,7 +322,8 @@ Test(server, bad_json_unknown_paths_methods_and_large_bodies)
     fd = connect_to(port);
     n = snprintf(head, sizeof head,
                  "POST /v1/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                 "Authorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n\r\n",
+                 "Authorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n"
+                 "Content-Type: application/json\r\n\r\n",
                  viewer);
     send_all(fd, head, (size_t)n);
     chunk = malloc(16384 + 16);

@@ -175,9 +175,10 @@ int io_cmd_plan(int argc, char **argv)
         switch (c) {
         case 'o': out_path = optarg; break;
         case OPT_TL:
-            if (parse_double(optarg, &so.time_limit_s)) {
-                fprintf(stderr, "cohort plan: --time-limit: expected seconds >= 0, got '%s'\n",
-                        optarg);
+            if (parse_double(optarg, &so.time_limit_s) || !(so.time_limit_s > 0) ||
+                so.time_limit_s > MODEL_MAX_TIME_LIMIT_S) {
+                fprintf(stderr, "cohort plan: --time-limit: expected seconds in (0, %g], got '%s'\n",
+                        MODEL_MAX_TIME_LIMIT_S, optarg);
                 return COHORT_EXIT_INVALID;
             }
             break;

@@ -11,20 +11,34 @@ static void help(FILE *out)
 {
     fprintf(out,
             "Usage: cohort serve --db FILE [--port N] [--bind ADDR] [--max-body BYTES]\n"
-            "                    [--timeout S] [--jobs N] [--quiet]\n"
+            "                    [--max-json-values N] [--max-json-depth N] [--timeout S]\n"
+            "                    [--request-timeout S] [--max-connections N] [--max-per-ip N]\n"
+            "                    [--jobs N] [--quiet]\n"
             "       cohort serve --openapi [OUT]\n"
             "Serve the JSON HTTP API (docs/openapi.json) over the store FILE (created when\n"
             "missing).  Needs bearer tokens: see `cohort token create`.  Runs until SIGINT or\n"
             "SIGTERM.  Prints \"listening on http://ADDR:PORT\" once it accepts requests.\n"
             "Each solve (plan, what-if) runs as a `cohort worker` process of this executable\n"
-            "within its time limit; at most --jobs at a time, up to 32 more wait (then 503).\n"
+            "within its time limit; at most --jobs worker processes at a time (a what-if\n"
+            "counts itself and its own workers; with --jobs 1 it still runs one solver\n"
+            "beside itself), up to 32 more solves wait (then 503).\n"
+            "A port already in use is refused (exit 1).\n"
             "The web console (sign in with a token) is at http://ADDR:PORT/.\n\n"
             "  --db FILE          SQLite database\n"
             "  --port N           TCP port [8080]; 0 = any free port (printed)\n"
             "  --bind ADDR        numeric address to listen on [127.0.0.1]\n"
-            "  --max-body BYTES   largest request body [33554432]; larger -> 413\n"
+            "  --max-body BYTES   largest request body [33554432, about 3 XL programs];\n"
+            "                     larger -> 413\n"
+            "  --max-json-values N  values (array elements, object members) in one JSON\n"
+            "                     body [1000000, about 2 XL programs]; more -> 413\n"
+            "  --max-json-depth N nesting of a JSON body [32]; deeper -> 413\n"
             "  --timeout S        idle connection timeout in seconds [30]\n"
-            "  --jobs N           solver processes at a time [2]\n"
+            "  --request-timeout S  a request's headers and body must arrive within S\n"
+            "                     seconds of the connection or of its previous answer [60];\n"
+            "                     else the connection is closed\n"
+            "  --max-connections N  open connections in all [256]\n"
+            "  --max-per-ip N     open connections from one client address [32]\n"
+            "  --jobs N           worker processes at a time [2]\n"
             "  --quiet            no request log (the log, on stderr, names method, path\n"
             "                     template, status and milliseconds; never ids or bodies)\n"
             "  --openapi [OUT]    write the OpenAPI document and exit\n"
@@ -32,63 +46,72 @@ static void help(FILE *out)
             "Exit codes: 0 stopped by a signal, 2 bad arguments, 1 cannot start.\n");
 }
 
-static long parse_long(const char *s, long lo, long hi, const char *what)
+/* The numeric options: name, range, and where the value goes. */
+typedef struct num_opt {
+    const char *name;
+    long lo, hi;
+    int *i;    /* one of these three */
+    long *l;
+    size_t *z;
+} num_opt;
+
+/* Parse s into the field of opt.  0 ok, -1 (message printed) when it is
+ * not an integer in range; the field is then unchanged. */
+static int parse_num(const num_opt *opt, const char *s)
 {
     char *end;
     long v = strtol(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi) {
-        fprintf(stderr, "cohort serve: %s must be an integer in %ld..%ld (got '%s')\n", what, lo,
-                hi, s);
+    if (!*s || *end || v < opt->lo || v > opt->hi) {
+        fprintf(stderr, "cohort serve: --%s must be an integer in %ld..%ld (got '%s')\n",
+                opt->name, opt->lo, opt->hi, s);
         return -1;
     }
-    return v;
+    if (opt->i)
+        *opt->i = (int)v;
+    else if (opt->l)
+        *opt->l = v;
+    else
+        *opt->z = (size_t)v;
+    return 0;
 }
 
 int io_cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"port", required_argument, NULL, 'p'},
-        {"bind", required_argument, NULL, 'b'},
-        {"max-body", required_argument, NULL, 'm'},
-        {"timeout", required_argument, NULL, 't'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"openapi", no_argument, NULL, 'O'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     io_server_options o;
     io_server_options_default(&o);
     o.log = stderr;
+    const num_opt nums[] = {
+        {"port", 0, 65535, &o.port, NULL, NULL},
+        {"max-body", 1, 1L << 40, NULL, NULL, &o.max_body},
+        {"max-json-values", 1, 1L << 40, NULL, &o.max_json_values, NULL},
+        {"max-json-depth", 1, 10000, &o.max_json_depth, NULL, NULL},
+        {"timeout", 1, 86400, &o.timeout_s, NULL, NULL},
+        {"request-timeout", 1, 86400, &o.request_timeout_s, NULL, NULL},
+        {"max-connections", 1, 65536, &o.max_connections, NULL, NULL},
+        {"max-per-ip", 1, 65536, &o.max_per_ip, NULL, NULL},
+        {"jobs", 1, 64, &o.max_jobs, NULL, NULL},
+    };
+    enum { N_NUMS = sizeof nums / sizeof nums[0], NUM_BASE = 1000 };
+    struct option opts[N_NUMS + 6] = {
+        {"db", required_argument, NULL, 'd'},     {"bind", required_argument, NULL, 'b'},
+        {"quiet", no_argument, NULL, 'q'},        {"openapi", no_argument, NULL, 'O'},
+        {"help", no_argument, NULL, 'h'},
+    };
+    for (int i = 0; i < N_NUMS; i++)
+        opts[5 + i] = (struct option){nums[i].name, required_argument, NULL, NUM_BASE + i};
+    opts[5 + N_NUMS] = (struct option){NULL, 0, NULL, 0};
     const char *db = NULL;
     int openapi = 0, c;
-    long v;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c >= NUM_BASE && c < NUM_BASE + N_NUMS) {
+            if (parse_num(&nums[c - NUM_BASE], optarg))
+                return COHORT_EXIT_INVALID;
+            continue;
+        }
         switch (c) {
         case 'd': db = optarg; break;
-        case 'p':
-            if ((v = parse_long(optarg, 0, 65535, "--port")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.port = (int)v;
-            break;
         case 'b': o.bind = optarg; break;
-        case 'm':
-            if ((v = parse_long(optarg, 1, 1L << 40, "--max-body")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.max_body = (size_t)v;
-            break;
-        case 't':
-            if ((v = parse_long(optarg, 1, 86400, "--timeout")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.timeout_s = (int)v;
-            break;
-        case 'j':
-            if ((v = parse_long(optarg, 1, 64, "--jobs")) < 0)
-                return COHORT_EXIT_INVALID;
-            o.max_jobs = (int)v;
-            break;
         case 'q': o.log = NULL; break;
         case 'O': openapi = 1; break;
         case 'h': help(stdout); return COHORT_EXIT_OK;

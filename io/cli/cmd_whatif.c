@@ -63,8 +63,9 @@ int io_cmd_whatif(int argc, char **argv)
             break;
         case 't':
             wo.time_limit_s = strtod(optarg, &end);
-            if (*end || !(wo.time_limit_s > 0 && wo.time_limit_s <= 86400)) {
-                fprintf(stderr, "cohort whatif: --time-limit needs seconds > 0, got '%s'\n", optarg);
+            if (*end || !(wo.time_limit_s > 0 && wo.time_limit_s <= MODEL_MAX_TIME_LIMIT_S)) {
+                fprintf(stderr, "cohort whatif: --time-limit: expected seconds in (0, %g], got '%s'\n",
+                        MODEL_MAX_TIME_LIMIT_S, optarg);
                 return COHORT_EXIT_INVALID;
             }
             break;

@@ -31,12 +31,14 @@ static char *member_text(json_t *job, const char *key)
     return v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 }
 
-static int number(json_t *job, const char *key, double *v)
+/* Optional number member key of job within [lo, hi]: 0 (absent leaves
+ * *v), -1 not a number or out of range. */
+static int number(json_t *job, const char *key, double lo, double hi, double *v)
 {
     json_t *x = json_object_get(job, key);
     if (!x)
         return 0;
-    if (!json_is_number(x))
+    if (!json_is_number(x) || !(json_number_value(x) >= lo && json_number_value(x) <= hi))
         return -1;
     *v = json_number_value(x);
     return 0;
@@ -70,8 +72,9 @@ int io_worker_run(const char *spec, size_t len, char **out)
         solver_options_default(&o);
         o.started = started;
         model_solution *base = NULL, *sol = NULL;
-        if (number(job, "time_limit_s", &o.time_limit_s) || number(job, "mip_gap", &o.mip_gap)) {
-            code = fail(out, 2, "time_limit_s and mip_gap must be numbers");
+        if (number(job, "time_limit_s", 1e-3, MODEL_MAX_TIME_LIMIT_S, &o.time_limit_s) ||
+            number(job, "mip_gap", 0, 1, &o.mip_gap)) {
+            code = fail(out, 2, "time_limit_s must be seconds in (0, 86400], mip_gap in 0..1");
             goto done;
         }
         char *bt = member_text(job, "baseline");
@@ -96,8 +99,9 @@ int io_worker_run(const char *spec, size_t len, char **out)
         io_whatif_options_default(&o);
         double jobs = o.jobs;
         json_t *mg = json_object_get(job, "marginal");
-        if (number(job, "time_limit_s", &o.time_limit_s) || number(job, "mip_gap", &o.mip_gap) ||
-            number(job, "jobs", &jobs) || (mg && !json_is_boolean(mg))) {
+        if (number(job, "time_limit_s", 1e-3, MODEL_MAX_TIME_LIMIT_S, &o.time_limit_s) ||
+            number(job, "mip_gap", 0, 1, &o.mip_gap) || number(job, "jobs", 1, 64, &jobs) ||
+            (mg && !json_is_boolean(mg))) {
             code = fail(out, 2, "bad what-if options");
             goto done;
         }

@@ -43,6 +43,36 @@ enum MHD_Result h_entity_get(http_req *q)
     return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "not found");
 }
 
+/* The first member of an entity the instance reader does not know, as
+ * its path in the entity ("zzz", "available[0].zzz"), into path; 0 when
+ * none.  The entity is read as the only entry of its collection of an
+ * otherwise empty instance: only its "unknown field" warnings count. */
+static int entity_unknown_field(int kind, json_t *entity, char *path, size_t cap)
+{
+    const char *coll = io_entity_collection(kind);
+    json_t *doc = json_pack("{s:[O]}", coll, entity);
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    if (text)
+        io_instance_parse(text, strlen(text), &inst, &d);
+    free(text);
+    model_instance_destroy(inst);
+    char prefix[64];
+    int n = snprintf(prefix, sizeof prefix, "%s[0].", coll);
+    int found = 0;
+    for (int i = 0; i < d.n_warnings && !found; i++)
+        if (strncmp(d.warnings[i].message, "unknown field", 13) == 0 &&
+            strncmp(d.warnings[i].path, prefix, (size_t)n) == 0) {
+            snprintf(path, cap, "%s", d.warnings[i].path + n);
+            found = 1;
+        }
+    model_diag_free(&d);
+    return found;
+}
+
 static enum MHD_Result entity_write(http_req *q, const char *eid)
 {
     int kind = route_kind(q, q->r->tmpl);
@@ -50,7 +80,11 @@ static enum MHD_Result entity_write(http_req *q, const char *eid)
     json_t *body = parse_body(q, 0, &sent);
     if (!body)
         return MHD_YES;
+    char unknown[256];
+    int bad = json_is_object(body) && entity_unknown_field(kind, body, unknown, sizeof unknown);
     json_decref(body);
+    if (bad)
+        return send_error(q, 400, unknown, "unknown field %s", unknown);
     model_diag d;
     model_diag_init(&d);
     char *out = NULL;

@@ -63,17 +63,48 @@ static json_t *suggestions(http_req *q, model_instance *before, json_t *events, 
     return out;
 }
 
+/* The path of the first member of a roster event the store does not know
+ * into path ("events[i].name" with prefix "events", "[i].name" with "",
+ * "name" for a single event: prefix NULL); 0 when none. */
+static int event_unknown_field(json_t *events, const char *prefix, char *path, size_t cap)
+{
+    size_t i;
+    json_t *ev;
+    json_array_foreach(events, i, ev) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(ev, k, v) {
+            if (strcmp(k, "event") && strcmp(k, "group") && strcmp(k, "patient") &&
+                strcmp(k, "date")) {
+                if (prefix)
+                    snprintf(path, cap, "%s[%zu].%s", prefix, i, k);
+                else
+                    snprintf(path, cap, "%s", k);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 enum MHD_Result h_events_post(http_req *q)
 {
     int sent;
     json_t *body = parse_body(q, 0, &sent);
     if (!body)
         return MHD_YES;
+    int wrapped = json_is_object(body) && json_object_get(body, "events");
     json_t *events = json_is_array(body) ? json_incref(body)
-                     : json_is_object(body) && json_object_get(body, "events")
-                         ? json_incref(json_object_get(body, "events"))
-                         : json_pack("[O]", body);
+                     : wrapped ? json_incref(json_object_get(body, "events"))
+                               : json_pack("[O]", body);
+    char unknown[300];
+    int bad = event_unknown_field(events, wrapped ? "events" : json_is_array(body) ? "" : NULL,
+                                  unknown, sizeof unknown);
     json_decref(body);
+    if (bad) {
+        json_decref(events);
+        return send_error(q, 400, unknown, "unknown field %s", unknown);
+    }
     model_diag d;
     model_diag_init(&d);
     /* the program before the events: what fill ranks against (only when

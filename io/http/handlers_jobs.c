@@ -62,6 +62,10 @@ enum MHD_Result run_job(http_req *q, const char *kind, const char *program, doub
                         int sync)
 {
     char id[IO_JOB_ID_LEN];
+    /* a what-if worker runs "jobs" solver processes of its own besides
+     * itself: it takes that many more of the --jobs slots */
+    json_t *fan = json_object_get(input, "jobs");
+    int slots = 1 + (json_is_integer(fan) ? (int)json_integer_value(fan) : 0);
     char *text = input ? json_dumps(input, JSON_COMPACT) : NULL;
     json_decref(input);
     if (!text) {
@@ -69,7 +73,7 @@ enum MHD_Result run_job(http_req *q, const char *kind, const char *program, doub
             fr(arg);
         return send_error(q, 500, NULL, "out of memory");
     }
-    int rc = io_jobs_submit(q->srv->jobs, kind, program, deadline, text, done, fr, arg, id);
+    int rc = io_jobs_submit(q->srv->jobs, kind, program, deadline, slots, text, done, fr, arg, id);
     if (rc == IO_STORE_ECONFLICT)
         return send_error_c(q->conn, q->r, 503, NULL, "Retry-After", "5",
                             "too many solves are waiting; retry later");

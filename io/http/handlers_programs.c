@@ -39,7 +39,7 @@ enum MHD_Result h_programs_create(http_req *q)
         id = json_string_value(idv);
     if (id && !io_store_valid_id(id)) {
         json_decref(body);
-        return send_error(q, 400, "id", "a program id is 1..64 characters of A-Z a-z 0-9 . _ -");
+        return send_error(q, 400, "id", "a program id is 1..64 characters of A-Z a-z 0-9 . _ -, not . or ..");
     }
     model_diag d;
     model_diag_init(&d);

@@ -60,6 +60,8 @@ enum MHD_Result h_validate(http_req *q)
     model_instance *inst = NULL;
     int rc = text ? io_instance_parse(text, strlen(text), &inst, &d) : IO_ENOMEM;
     free(text);
+    if (rc == IO_OK && strict_fields(&d) != 0)
+        rc = IO_EINVAL;
     enum MHD_Result ret;
     if (rc == IO_OK) {
         char *report = NULL;
@@ -86,7 +88,7 @@ int plan_options(http_req *q, json_t *body, json_t *job, double *tl)
     *tl = -1;
     if (!body)
         return 0;
-    if (opt_number(q, body, "time_limit_s", 0.1, 86400, tl) ||
+    if (opt_number(q, body, "time_limit_s", 0.1, MODEL_MAX_TIME_LIMIT_S, tl) ||
         opt_number(q, body, "mip_gap", 0, 1, &gap))
         return -1;
     if (*tl >= 0)
@@ -384,7 +386,7 @@ enum MHD_Result h_whatif(http_req *q)
         goto out;
     }
     if (read_instance(q, in, "instance", &inst, &d) ||
-        opt_number(q, body, "time_limit_s", 0.1, 86400, &tl) ||
+        opt_number(q, body, "time_limit_s", 0.1, MODEL_MAX_TIME_LIMIT_S, &tl) ||
         opt_number(q, body, "mip_gap", 0, 1, &gap))
         goto out;
     model_diag_free(&d);
@@ -411,7 +413,13 @@ enum MHD_Result h_whatif(http_req *q)
         marginal_plans = creds.n + 1;
         model_strlist_free(&creds);
     }
-    int rounds = (int)((n + 1 + marginal_plans + jobs - 1) / jobs);
+    /* --jobs bounds every process: the what-if worker itself plus its
+     * own solver processes (at least one) */
+    int plans = (int)(n + 1 + marginal_plans);
+    jobs = jobs - 1 < plans ? jobs - 1 : plans;
+    if (jobs < 1)
+        jobs = 1;
+    int rounds = (plans + jobs - 1) / jobs;
     double deadline = (plan_deadline(inst, tl) - 30) * (rounds < 1 ? 1 : rounds) + 60;
     job = json_pack("{s:s,s:O,s:O,s:b,s:i}", "kind", "whatif", "instance", in, "scenarios",
                     json_object_get(body, "scenarios"), "marginal", json_is_true(mg), "jobs", jobs);

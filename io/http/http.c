@@ -12,6 +12,8 @@
  * in the path (patient ids are protected health information), nor any body.
  */
 #include <arpa/inet.h>
+#include <assert.h>
+#include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -23,6 +25,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "http/web.h"
 #include "http_private.h"
@@ -93,7 +96,7 @@ sched_entry *sched_acquire(io_server *srv, const char *program, int *version)
 }
 
 
-static double now_s(void)
+double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -251,8 +254,10 @@ int query_flag(http_req *q, const char *name)
     return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcmp(v, "") == 0);
 }
 
-/* Parse the body as JSON.  NULL when a reply was sent (400) or, with
- * allow_empty, when the body is empty (*sent stays 0). */
+/* Parse the body as JSON (duplicate keys refused, as `cohort validate`
+ * does; the element count and nesting checked before any tree is built).
+ * NULL when a reply was sent (400, 413) or, with allow_empty, when the
+ * body is empty (*sent stays 0). */
 json_t *parse_body(http_req *q, int allow_empty, int *sent)
 {
     *sent = 0;
@@ -268,12 +273,29 @@ json_t *parse_body(http_req *q, int allow_empty, int *sent)
         send_error(q, 400, "", "a JSON body is required");
         return NULL;
     }
+    const io_server_options *o = &q->srv->opt;
+    int over = json_prescan(b, n, o->max_json_values, o->max_json_depth);
+    if (over) {
+        *sent = 1;
+        if (over == 1)
+            send_error(q, 413, "", "the JSON body holds more than %ld values", o->max_json_values);
+        else
+            send_error(q, 413, "", "the JSON body nests deeper than %d levels", o->max_json_depth);
+        return NULL;
+    }
     json_error_t je;
-    json_t *j = json_loadb(b, n, JSON_DECODE_ANY, &je);
+    json_t *j = json_loadb(b, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
     if (!j) {
         *sent = 1;
         send_error(q, 400, "", "JSON syntax error at line %d, column %d: %s", je.line, je.column,
                    je.text);
+        return NULL;
+    }
+    const char *bad = unknown_field(q->r->rt, j);
+    if (bad) {
+        *sent = 1;
+        send_error(q, 400, bad, "unknown field %s", bad);
+        json_decref(j);
         return NULL;
     }
     return j;
@@ -286,6 +308,22 @@ json_t *body_instance(json_t *body, const char **prefix)
     json_t *in = json_object_get(body, "instance");
     *prefix = in ? "instance" : NULL;
     return in ? in : body;
+}
+
+/* Over HTTP an unknown field is an error, not the file format's warning:
+ * add an error for each "unknown field" warning of d.  Returns how many
+ * (0 when none), -1 out of memory. */
+int strict_fields(model_diag *d)
+{
+    int n = 0;
+    for (int i = 0; i < d->n_warnings; i++) {
+        if (strncmp(d->warnings[i].message, "unknown field", 13) != 0)
+            continue;
+        if (model_diag_error(d, d->warnings[i].path, "unknown field") != MODEL_OK)
+            return -1;
+        n++;
+    }
+    return n;
 }
 
 /* Parse an instance JSON value; on failure a reply was sent. */
@@ -303,6 +341,11 @@ int read_instance(http_req *q, json_t *j, const char *prefix, model_instance **o
     }
     int rc = io_instance_parse(text, strlen(text), out, d);
     free(text);
+    if (rc == IO_OK && strict_fields(d) != 0) {
+        model_instance_destroy(*out);
+        *out = NULL;
+        rc = IO_EINVAL;
+    }
     if (rc == IO_EINVAL || rc == IO_EIO) {
         send_diag(q, 400, "invalid instance", d, prefix);
         return -1;
@@ -401,85 +444,180 @@ static int route_match(const route *rt, char **seg, int n, const char **param)
 
 /* ------------------------------------------------------------- HTTP */
 
-static enum MHD_Result authorise(http_req *q, const route *rt, int *ok)
+/* Check the bearer token of the request against the route's least role.
+ * *ok = 1 with r->actor and r->role set when it may proceed; otherwise
+ * *ok = 0 and a 401/403/500 was queued. */
+static enum MHD_Result authorise(io_server *srv, struct MHD_Connection *c, req_ctx *r,
+                                 const route *rt, int *ok)
 {
     *ok = 0;
-    const char *h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
-                                                MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     if (!h || strncasecmp(h, "Bearer ", 7) != 0)
-        return send_error_c(q->conn, q->r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+        return send_error_c(c, r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                             "Bearer realm=\"cohort\"",
                             "a bearer token is required (Authorization: Bearer TOKEN)");
-    const char *tok = h + 7;
-    while (*tok == ' ')
-        tok++;
+    /* the token, without the blanks around it (optional white space) */
+    const char *t = h + 7;
+    while (*t == ' ' || *t == '\t')
+        t++;
+    size_t n = strlen(t);
+    while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+        n--;
+    char tok[256];
+    snprintf(tok, sizeof tok, "%.*s", (int)(n < sizeof tok ? n : 0), t);
     long id = 0;
     int role = IO_ROLE_NONE;
-    int rc = io_store_token_auth(q->srv->store, tok, &id, &role);
+    int rc = io_store_token_auth(srv->store, tok, &id, &role);
     if (rc == IO_STORE_ENOTFOUND)
-        return send_error_c(q->conn, q->r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+        return send_error_c(c, r, 401, NULL, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                             "Bearer realm=\"cohort\", error=\"invalid_token\"",
                             "the token is unknown or revoked");
     if (rc != IO_OK)
-        return send_error(q, 500, NULL, "cannot check the token");
+        return send_error_c(c, r, 500, NULL, NULL, NULL, "cannot check the token");
     if (role < rt->role)
-        return send_error(q, 403, NULL, "this needs the %s role; the token has %s",
-                          io_role_name(rt->role), io_role_name(role));
-    q->actor = id;
-    q->role = role;
+        return send_error_c(c, r, 403, NULL, NULL, NULL,
+                            "this needs the %s role; the token has %s", io_role_name(rt->role),
+                            io_role_name(role));
+    r->actor = id;
+    r->role = role;
     *ok = 1;
     return MHD_YES;
 }
 
-static enum MHD_Result dispatch(io_server *srv, struct MHD_Connection *c, req_ctx *r,
-                                const char *url, const char *method)
+/* Find the route of method + url; its path parameters point into buf
+ * (2048 bytes).  NULL with *status 404 or 405 (allow lists the methods
+ * of the path) when there is none. */
+static const route *find_route(const char *url, const char *method, char *buf,
+                               const char **param, char *allow, size_t allow_cap, int *status)
 {
-    http_req q = {srv, c, r, {NULL, NULL, NULL, NULL}, 0, IO_ROLE_NONE};
-    if (strncmp(url, "/v1/", 4) != 0 && strcmp(url, "/v1") != 0) { /* the console (web.c) */
-        r->tmpl = "/ (console)";
-        return (enum MHD_Result)io_web_respond(c, url, method, &r->status);
-    }
-    if (r->too_big)
-        return send_error_c(c, r, 413, NULL, NULL, NULL,
-                            "the request body is larger than %zu bytes", srv->opt.max_body);
     size_t ul = strlen(url);
+    *status = 404;
+    allow[0] = '\0';
     if (ul >= 2048)
-        return send_error_c(c, r, 404, NULL, NULL, NULL, "no such resource");
-    char buf[2048];
+        return NULL;
     memcpy(buf, url, ul + 1);
     char *seg[MAX_SEGS];
     int n = split_path(buf, seg);
     const route *hit = NULL;
-    char allow[128] = "";
-    int path_found = 0;
     for (int i = 0; n >= 0 && i < N_ROUTES; i++) {
-        const char *param[4] = {NULL, NULL, NULL, NULL};
-        if (!route_match(&ROUTES[i], seg, n, param))
+        const char *p[4] = {NULL, NULL, NULL, NULL};
+        if (!route_match(&ROUTES[i], seg, n, p))
             continue;
-        path_found = 1;
-        if (strlen(allow) + strlen(ROUTES[i].method) + 3 < sizeof allow) {
+        *status = 405;
+        if (strlen(allow) + strlen(ROUTES[i].method) + 3 < allow_cap) {
             if (allow[0])
                 strcat(allow, ", ");
             strcat(allow, ROUTES[i].method);
         }
         if (strcmp(ROUTES[i].method, method) == 0) {
             hit = &ROUTES[i];
-            memcpy(q.param, param, sizeof param);
+            memcpy(param, p, sizeof p);
         }
     }
-    if (!path_found)
-        return send_error_c(c, r, 404, NULL, NULL, NULL, "no such resource");
-    if (!hit)
+    return hit;
+}
+
+/* Everything decided from the request line and headers alone, before any
+ * byte of the body is read: control bytes in headers (400), the route
+ * (404/405), the token (401/403), unknown query parameters (400), the
+ * declared body size (413) and type (415).  MHD_YES with r->status still 0
+ * when the request may go on; otherwise a reply was queued (an unread
+ * body is then never read: the connection closes after the reply). */
+static enum MHD_Result admit(io_server *srv, struct MHD_Connection *c, req_ctx *r,
+                             const char *url, const char *method)
+{
+    const char *bad = header_bytes_bad(c);
+    if (bad)
+        return send_error_c(c, r, 400, NULL, NULL, NULL, "header %s holds a NUL or control byte",
+                            bad);
+    if (strncmp(url, "/v1/", 4) != 0 && strcmp(url, "/v1") != 0) { /* the console (web.c) */
+        r->tmpl = "/ (console)";
+        return (enum MHD_Result)io_web_respond(c, url, method, &r->status);
+    }
+    char buf[2048], allow[128];
+    const char *param[4];
+    int status;
+    const route *rt = find_route(url, method, buf, param, allow, sizeof allow, &status);
+    if (!rt && status == 405)
         return send_error_c(c, r, 405, NULL, MHD_HTTP_HEADER_ALLOW, allow,
                             "method %s is not allowed here (allowed: %s)", method, allow);
-    r->tmpl = hit->path;
-    if (hit->role > IO_ROLE_NONE) {
+    if (!rt)
+        return send_error_c(c, r, 404, NULL, NULL, NULL, "no such resource");
+    r->tmpl = rt->path;
+    r->rt = rt;
+    if (rt->role > IO_ROLE_NONE) {
         int ok;
-        enum MHD_Result ret = authorise(&q, hit, &ok);
+        enum MHD_Result ret = authorise(srv, c, r, rt, &ok);
         if (!ok)
             return ret;
     }
-    return hit->fn(&q);
+    if ((bad = unknown_query(c, rt)))
+        return send_error_c(c, r, 400, bad, NULL, NULL, "unknown query parameter %s", bad);
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+    if (len > srv->opt.max_body) {
+        r->too_big = 1;
+        return send_error_c(c, r, 413, NULL, NULL, NULL,
+                            "the request body is larger than %zu bytes", srv->opt.max_body);
+    }
+    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_TYPE);
+    if ((len > 0 || te) && !(ct && json_content_type(ct)))
+        return send_error_c(c, r, 415, NULL, NULL, NULL,
+                            "the body must be JSON (Content-Type: application/json), not %s",
+                            ct ? ct : "untyped");
+    return MHD_YES;
+}
+
+static enum MHD_Result dispatch(io_server *srv, struct MHD_Connection *c, req_ctx *r,
+                                const char *url, const char *method)
+{
+    http_req q = {srv, c, r, {NULL, NULL, NULL, NULL}, r->actor, r->role};
+    if (r->too_big)
+        return send_error_c(c, r, 413, NULL, NULL, NULL,
+                            "the request body is larger than %zu bytes", srv->opt.max_body);
+    char buf[2048], allow[128];
+    int status;
+    const route *rt = find_route(url, method, buf, q.param, allow, sizeof allow, &status);
+    assert(rt); /* admit() found it in the same URL */
+    return rt->fn(&q);
+}
+
+/* Keep n more body bytes of the request (up to the limit). */
+static enum MHD_Result take_body(io_server *srv, req_ctx *r, const char *data, size_t n)
+{
+    r->received += n;
+    /* past the limit the rest is read and dropped (the 413 can only be
+     * sent once the request is complete); a client that keeps sending
+     * far past it loses the connection */
+    if (r->too_big && r->received > 4 * srv->opt.max_body + ((size_t)1 << 20))
+        return MHD_NO;
+    if (r->too_big || r->status)
+        return MHD_YES;
+    if (r->len + n > srv->opt.max_body) {
+        r->too_big = 1;
+        free(r->body);
+        r->body = NULL;
+        r->len = r->cap = 0;
+        return MHD_YES;
+    }
+    if (r->len + n + 1 > r->cap) {
+        size_t cap = r->cap ? r->cap : 4096;
+        while (cap < r->len + n + 1)
+            cap *= 2;
+        char *nb = realloc(r->body, cap);
+        if (!nb)
+            return MHD_NO;
+        r->body = nb;
+        r->cap = cap;
+    }
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
+    r->body[r->len] = '\0';
+    return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -497,48 +635,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->t0 = now_s();
         snprintf(r->method, sizeof r->method, "%s", method);
         *con_cls = r;
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > srv->opt.max_body) {
-            r->too_big = 1;
-            return send_error_c(c, r, 413, NULL, NULL, NULL,
-                                "the request body is larger than %zu bytes", srv->opt.max_body);
-        }
-        return MHD_YES;
+        enum MHD_Result ret = admit(srv, c, r, url, method);
+        if (r->status)
+            conn_mark(srv, c, 0); /* answered: what is left is sending */
+        return ret;
     }
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        r->received += n;
-        /* past the limit the rest is read and dropped (the 413 can only be
-         * sent once the request is complete); a client that keeps sending
-         * far past it loses the connection */
-        if (r->too_big && r->received > 4 * srv->opt.max_body + ((size_t)1 << 20))
-            return MHD_NO;
-        if (r->too_big || r->status)
-            return MHD_YES;
-        if (r->len + n > srv->opt.max_body) {
-            r->too_big = 1;
-            free(r->body);
-            r->body = NULL;
-            r->len = r->cap = 0;
-            return MHD_YES;
-        }
-        if (r->len + n + 1 > r->cap) {
-            size_t cap = r->cap ? r->cap : 4096;
-            while (cap < r->len + n + 1)
-                cap *= 2;
-            char *nb = realloc(r->body, cap);
-            if (!nb)
-                return MHD_NO;
-            r->body = nb;
-            r->cap = cap;
-        }
-        memcpy(r->body + r->len, upload_data, n);
-        r->len += n;
-        r->body[r->len] = '\0';
-        return MHD_YES;
+        return take_body(srv, r, upload_data, n);
     }
+    conn_mark(srv, c, 0); /* the request is in: no read deadline while it runs */
     if (r->status)
         return MHD_YES;
     return dispatch(srv, c, r, url, method);
@@ -547,9 +654,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)c;
     (void)toe;
     io_server *srv = cls;
+    conn_mark(srv, c, 1); /* a kept-alive connection reads the next request */
     req_ctx *r = *con_cls;
     if (!r)
         return;
@@ -576,8 +683,12 @@ void io_server_options_default(io_server_options *o)
     o->bind = "127.0.0.1";
     o->port = 8080;
     o->max_body = (size_t)32 * 1024 * 1024;
+    o->max_json_values = 1000000;
+    o->max_json_depth = 32;
     o->timeout_s = 30;
+    o->request_timeout_s = 60;
     o->max_connections = 256;
+    o->max_per_ip = 32;
     o->max_jobs = 2;
     o->max_queued = 32;
     o->log = NULL;
@@ -594,6 +705,23 @@ static char *msgdup(const char *fmt, ...)
     return strdup(buf);
 }
 
+/* Why the address cannot be listened on: bind a plain socket to it (no
+ * address or port sharing) and name the error ("Address already in use"
+ * for a port another process holds). */
+static const char *bind_error(const struct sockaddr *sa)
+{
+    socklen_t len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                              : sizeof(struct sockaddr_in);
+    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return strerror(errno);
+    int rc = bind(fd, sa, len) == 0 ? 0 : errno;
+    close(fd);
+    if (rc == EADDRINUSE)
+        return "the port is in use by another process";
+    return rc ? strerror(rc) : "the server could not start on it";
+}
+
 int io_server_start(const char *db_path, const io_server_options *o, io_server **out, char **err)
 {
     if (err)
@@ -607,8 +735,18 @@ int io_server_start(const char *db_path, const io_server_options *o, io_server *
         io_server_options_default(&srv->opt);
     if (!srv->opt.bind)
         srv->opt.bind = "127.0.0.1";
+    io_server_options def;
+    io_server_options_default(&def);
+    if (srv->opt.request_timeout_s <= 0)
+        srv->opt.request_timeout_s = def.request_timeout_s;
+    if (srv->opt.max_json_values <= 0)
+        srv->opt.max_json_values = def.max_json_values;
+    if (srv->opt.max_json_depth <= 0)
+        srv->opt.max_json_depth = def.max_json_depth;
     pthread_mutex_init(&srv->log_mu, NULL);
     pthread_mutex_init(&srv->sched_mu, NULL);
+    pthread_mutex_init(&srv->conn_mu, NULL);
+    pthread_cond_init(&srv->conn_wake, NULL);
     int rc = io_store_open(db_path, 1, &srv->store, err);
     if (rc != IO_OK)
         goto fail;
@@ -655,15 +793,25 @@ int io_server_start(const char *db_path, const io_server_options *o, io_server *
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(srv->opt.timeout_s > 0 ? srv->opt.timeout_s : 30),
         MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(srv->opt.max_connections > 0 ? srv->opt.max_connections : 256),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned)1, MHD_OPTION_END);
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)(srv->opt.max_per_ip > 0 ? srv->opt.max_per_ip : 32),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, srv, MHD_OPTION_END);
     if (!srv->daemon) {
         if (err)
-            *err = msgdup("cannot listen on %s port %d (in use, or not allowed)", srv->opt.bind,
-                          srv->opt.port);
+            *err = msgdup("cannot listen on %s port %d: %s", srv->opt.bind, srv->opt.port,
+                          bind_error(sa));
         rc = IO_EIO;
         goto fail;
     }
+    if (pthread_create(&srv->watchdog, NULL, conn_watchdog, srv) != 0) {
+        if (err)
+            *err = msgdup("cannot start the connection watchdog");
+        MHD_stop_daemon(srv->daemon);
+        rc = IO_ENOMEM;
+        goto fail;
+    }
+    srv->watchdog_on = 1;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info ? info->port : srv->opt.port;
     *out = srv;
@@ -674,6 +822,8 @@ fail:
     free(srv->openapi);
     pthread_mutex_destroy(&srv->log_mu);
     pthread_mutex_destroy(&srv->sched_mu);
+    pthread_mutex_destroy(&srv->conn_mu);
+    pthread_cond_destroy(&srv->conn_wake);
     free(srv);
     return rc;
 }
@@ -691,6 +841,13 @@ void io_server_stop(io_server *s)
      * synchronous solve, so the connection threads can finish. */
     io_jobs_shutdown(s->jobs);
     MHD_stop_daemon(s->daemon);
+    if (s->watchdog_on) {
+        pthread_mutex_lock(&s->conn_mu);
+        s->stopping = 1;
+        pthread_cond_signal(&s->conn_wake);
+        pthread_mutex_unlock(&s->conn_mu);
+        pthread_join(s->watchdog, NULL);
+    }
     io_jobs_destroy(s->jobs);
     io_store_close(s->store);
     free(s->openapi);
@@ -701,5 +858,7 @@ void io_server_stop(io_server *s)
         }
     pthread_mutex_destroy(&s->log_mu);
     pthread_mutex_destroy(&s->sched_mu);
+    pthread_mutex_destroy(&s->conn_mu);
+    pthread_cond_destroy(&s->conn_wake);
     free(s);
 }

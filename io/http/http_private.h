@@ -39,7 +39,23 @@ struct io_server {
     pthread_mutex_t sched_mu;
     sched_entry *sched[SCHED_CACHE];
     unsigned sched_next;
+    /* open connections, for the read deadline (http.c) */
+    pthread_mutex_t conn_mu;
+    pthread_cond_t conn_wake;
+    struct conn_ent *conns;
+    pthread_t watchdog;
+    int watchdog_on, stopping;
 };
+
+/* One open connection: while it reads a request (headers and body) it
+ * must finish within opt.request_timeout_s, else the watchdog shuts its
+ * socket down. */
+typedef struct conn_ent {
+    int fd;
+    int reading;  /* 1 from accept (or the last reply) until dispatch */
+    double since; /* when reading began (monotonic seconds) */
+    struct conn_ent *prev, *next;
+} conn_ent;
 
 /* Per-request state (one per HTTP request on a connection). */
 typedef struct req_ctx {
@@ -47,9 +63,12 @@ typedef struct req_ctx {
     size_t len, cap;
     size_t received; /* body bytes seen, kept or not */
     int too_big;
+    long actor; /* token id and role, once authorised */
+    int role;
     double t0;
     int status;       /* sent status, 0 = none yet */
     const char *tmpl; /* matched route template, for the log */
+    const struct route *rt; /* the matched route */
     char method[12];
 } req_ctx;
 
@@ -108,11 +127,24 @@ const char *query(http_req *q, const char *name);
 int query_flag(http_req *q, const char *name);
 json_t *parse_body(http_req *q, int allow_empty, int *sent);
 json_t *body_instance(json_t *body, const char **prefix);
+int strict_fields(model_diag *d);
 int read_instance(http_req *q, json_t *j, const char *prefix, model_instance **out, model_diag *d);
 int read_solution(http_req *q, json_t *j, const char *prefix, model_solution **out);
 int opt_number(http_req *q, json_t *body, const char *name, double lo, double hi, double *v);
 #define send_error(q, status, path, ...)                                                           \
     send_error_c((q)->conn, (q)->r, status, path, NULL, NULL, __VA_ARGS__)
+
+/* guard.c: checks before a handler runs, and the read deadline */
+double now_s(void); /* monotonic seconds (http.c) */
+const char *header_bytes_bad(struct MHD_Connection *c);
+const char *unknown_query(struct MHD_Connection *c, const route *rt);
+int json_content_type(const char *ct);
+int json_prescan(const char *b, size_t n, long max_values, int max_depth);
+const char *unknown_field(const route *rt, json_t *body);
+void conn_mark(io_server *srv, struct MHD_Connection *c, int reading);
+void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                   enum MHD_ConnectionNotificationCode toe);
+void *conn_watchdog(void *p);
 
 /* handlers_jobs.c */
 void plan_arg_free(void *p);

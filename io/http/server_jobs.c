@@ -41,6 +41,7 @@ typedef struct job {
     char *program;
     int state;
     double deadline_s;
+    int slots;   /* worker processes it runs at once (itself and its own) */
     char *input; /* the job JSON, until the worker starts */
     io_job_done done;
     io_job_free free_arg;
@@ -76,6 +77,17 @@ static double now_mono(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void io_abstime_in(struct timespec *ts, long ms)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
 }
 
 static const char *const STATE_NAMES[] = {"queued", "running", "done", "failed", "cancelled"};
@@ -287,19 +299,20 @@ static void *job_thread(void *p)
                 jb->timed_out = 1;
                 kill(-jb->pid, SIGKILL); /* its process group */
             }
-            running++;
+            running += jb->slots;
         }
-        /* start the oldest queued jobs first */
-        while (running < J->max_running) {
+        /* start the oldest queued jobs first, while their processes fit
+         * (a job wider than the bound runs alone) */
+        for (;;) {
             job *oldest = NULL;
             for (job *jb = J->head; jb; jb = jb->next)
                 if (jb->state == IO_JOB_QUEUED)
                     oldest = jb;
-            if (!oldest)
+            if (!oldest || (running > 0 && running + oldest->slots > J->max_running))
                 break;
             start_job(J, oldest);
             if (oldest->state == IO_JOB_RUNNING)
-                running++;
+                running += oldest->slots;
             else
                 pthread_cond_broadcast(&J->finished);
         }
@@ -318,12 +331,7 @@ static void *job_thread(void *p)
             pp = &jb->next;
         }
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 20 * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        io_abstime_in(&ts, 20);
         pthread_cond_timedwait(&J->wake, &J->mu, &ts);
     }
     /* shutting down: kill and reap every child, cancel what waits */
@@ -427,7 +435,7 @@ static job *find(io_jobs *J, const char *id)
 }
 
 int io_jobs_submit(io_jobs *J, const char *kind, const char *program, double deadline_s,
-                   char *input, io_job_done done, io_job_free free_arg, void *arg,
+                   int slots, char *input, io_job_done done, io_job_free free_arg, void *arg,
                    char id_out[IO_JOB_ID_LEN])
 {
     job *jb = calloc(1, sizeof *jb);
@@ -443,6 +451,7 @@ int io_jobs_submit(io_jobs *J, const char *kind, const char *program, double dea
     jb->free_arg = free_arg;
     jb->arg = arg;
     jb->deadline_s = deadline_s > 0 ? deadline_s : 3600;
+    jb->slots = slots > 0 ? slots : 1;
     snprintf(jb->kind, sizeof jb->kind, "%s", kind);
     if (program && !(jb->program = strdup(program))) {
         job_free(jb);

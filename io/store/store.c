@@ -21,6 +21,7 @@
  * io_instance_to_json and write only the rows whose JSON changed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -29,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "store_private.h"
@@ -173,12 +175,34 @@ int io_store_migrate(sqlite3 *db, int target, char **err)
     return IO_OK;
 }
 
+/* Create the database file at path, when missing, readable and writable
+ * by its owner only (0600: it holds patient data).  SQLite gives the -wal
+ * and -shm files it makes later the mode of the database file.  0 ok (or
+ * nothing to do), -1 it cannot be created. */
+static int create_private(const char *path)
+{
+    if (!path[0] || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+        return 0;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
 int io_store_open(const char *path, int create, io_store **out, char **err)
 {
     sqlite3 *db = NULL;
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX;
     if (err)
         *err = NULL;
+    if (create && create_private(path) != 0) {
+        char head[512];
+        snprintf(head, sizeof head, "cannot create database %s", path);
+        if (err)
+            *err = dupmsg(head, strerror(errno));
+        return IO_EIO;
+    }
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
         char head[512];
         snprintf(head, sizeof head, "cannot open database %s", path);
@@ -299,7 +323,7 @@ const char *io_entity_collection(io_entity_kind kind)
 int io_store_valid_id(const char *id)
 {
     size_t n = id ? strlen(id) : 0;
-    if (n < 1 || n > 64)
+    if (n < 1 || n > 64 || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char c = id[i];

@@ -380,7 +380,7 @@ int member_diff(io_store *s, const char *pid, const json_t *old_doc, const json_
                     still = 1;
             }
             if (!still && p && rc == IO_OK)
-                rc = run(db, INS, "ssssssa", pid, gid, p, "removed", NULL, NULL, actor);
+                rc = run(db, INS, "ssssssa", pid, gid, p, "removed", (const char *)NULL, (const char *)NULL, actor);
         }
     }
     /* whole groups removed */
@@ -392,7 +392,7 @@ int member_diff(io_store *s, const char *pid, const json_t *old_doc, const json_
         {
             const char *p = json_string_value(json_object_get(m, "patient"));
             if (p && rc == IO_OK)
-                rc = run(db, INS, "ssssssa", pid, elem_id(g), p, "removed", NULL, NULL, actor);
+                rc = run(db, INS, "ssssssa", pid, elem_id(g), p, "removed", (const char *)NULL, (const char *)NULL, actor);
         }
     }
     json_decref(nmap);

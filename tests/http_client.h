@@ -1,0 +1,182 @@
+/* http_client.h - a tiny HTTP/1.1 client over sockets for the server
+ * tests (static functions: include it in one test file each). */
+#ifndef COHORT_TEST_HTTP_CLIENT_H
+#define COHORT_TEST_HTTP_CLIENT_H
+
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "io.h"
+
+#define HC_UNUSED __attribute__((unused))
+
+typedef struct resp {
+    int status;
+    char *headers; /* raw header block */
+    char *body;
+    json_t *json; /* body parsed, NULL when not JSON */
+} resp;
+
+HC_UNUSED static void resp_free(resp *r)
+{
+    free(r->headers);
+    free(r->body);
+    json_decref(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+/* A connection to 127.0.0.1:p from the loopback address from (another
+ * address is another client to the server), -1 when refused. */
+HC_UNUSED static int connect_from(const char *from, int p)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(fd, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    cr_assert_eq(inet_pton(AF_INET, from, &a.sin_addr), 1);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0, "cannot bind to %s", from);
+    a.sin_port = htons((uint16_t)p);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {30, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+HC_UNUSED static int connect_to(int p)
+{
+    return connect_from("127.0.0.1", p);
+}
+
+HC_UNUSED static int send_all(int fd, const char *data, size_t n)
+{
+    size_t off = 0;
+    while (off < n) {
+        ssize_t w = send(fd, data + off, n - off, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+/* Read to EOF and split status, headers and body; -1 when nothing came. */
+HC_UNUSED static int read_resp(int fd, resp *out)
+{
+    size_t cap = 8192, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (len + 4096 > cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+        ssize_t r = recv(fd, buf + len, cap - len - 1, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        len += (size_t)r;
+    }
+    buf[len] = '\0';
+    memset(out, 0, sizeof *out);
+    char *sep = strstr(buf, "\r\n\r\n");
+    if (len == 0 || !sep || sscanf(buf, "HTTP/1.%*d %d", &out->status) != 1) {
+        free(buf);
+        return -1;
+    }
+    *sep = '\0';
+    out->headers = strdup(buf);
+    out->body = strdup(sep + 4);
+    out->json = json_loads(out->body, JSON_DECODE_ANY, NULL);
+    free(buf);
+    return 0;
+}
+
+/* One request on its own connection (Connection: close).  -1 when the
+ * connection failed. */
+HC_UNUSED static int http_to(int p, const char *method, const char *path, const char *token,
+                             const char *body, resp *out)
+{
+    int fd = connect_to(p);
+    if (fd < 0)
+        return -1;
+    size_t blen = body ? strlen(body) : 0;
+    char head[2048];
+    int n = snprintf(head, sizeof head,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                     "%s%s%s%s%s%zu\r\n\r\n",
+                     method, path, token ? "Authorization: Bearer " : "", token ? token : "",
+                     token ? "\r\n" : "", body ? "Content-Type: application/json\r\n" : "",
+                     "Content-Length: ", blen);
+    int rc = send_all(fd, head, (size_t)n);
+    if (rc == 0 && blen)
+        rc = send_all(fd, body, blen);
+    rc = read_resp(fd, out);
+    close(fd);
+    return rc;
+}
+
+HC_UNUSED static int header_has(const resp *r, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = r->headers; p && *p; p++)
+        if (strncasecmp(p, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* The error body every failure carries. */
+HC_UNUSED static void assert_error(const resp *r, int status)
+{
+    cr_assert_eq(r->status, status, "expected %d, got %d: %s", status, r->status, r->body);
+    json_t *e = json_object_get(r->json, "error");
+    cr_assert(json_is_object(e), "no error object: %s", r->body);
+    cr_assert_eq(json_integer_value(json_object_get(e, "status")), status);
+    cr_assert(json_is_string(json_object_get(e, "message")));
+}
+
+static char *slurp(const char *path)
+{
+    char *t = NULL;
+    size_t n = 0;
+    cr_assert_eq(io_read_all(path, IO_MAX_INPUT_BYTES, &t, &n), IO_OK, "cannot read %s", path);
+    return t;
+}
+
+/* Create an admin, a coordinator and a viewer token in the store at db
+ * (created when missing); their secrets into the three buffers. */
+HC_UNUSED static void make_tokens(const char *db, char admin[128], char coord[128],
+                                  char viewer[128])
+{
+    io_store *s = NULL;
+    char *err = NULL;
+    cr_assert_eq(io_store_open(db, 1, &s, &err), IO_OK, "%s", err ? err : "");
+    const int roles[3] = {IO_ROLE_ADMIN, IO_ROLE_COORDINATOR, IO_ROLE_VIEWER};
+    char *dst[3] = {admin, coord, viewer};
+    for (int i = 0; i < 3; i++) {
+        char *secret = NULL;
+        cr_assert_eq(io_store_token_create(s, roles[i], io_role_name(roles[i]), 0, &secret, NULL),
+                     IO_OK);
+        snprintf(dst[i], 128, "%s", secret);
+        free(secret);
+    }
+    io_store_close(s);
+}
+
+#endif
