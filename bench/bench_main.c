@@ -555,6 +555,17 @@ static int locate_instance(const bench_cfg *c, const char *tier, int seed, char 
 }
 
 /* `cohort plan` with the time limit. */
+/* How many exceptions[] the solution file declares (a relaxed plan of an
+ * infeasible program carries its schedule with them), 0 when none or
+ * unreadable. */
+static int count_exceptions(const char *sol)
+{
+    json_t *j = json_load_file(sol, 0, NULL);
+    int n = (int)json_array_size(json_object_get(j, "exceptions"));
+    json_decref(j);
+    return n;
+}
+
 void run_cohort(const bench_cfg *c, const char *inst, const char *tag, double tl, row *r)
 {
     char sol[PATH_MAX_LEN], err[PATH_MAX_LEN], name[128], tlbuf[32];
@@ -585,7 +596,10 @@ void run_cohort(const bench_cfg *c, const char *inst, const char *tag, double tl
         cr.exit_code != COHORT_EXIT_INFEASIBLE)
         snprintf(r->note, sizeof r->note, "exit %d", cr.exit_code);
     snprintf(name, sizeof name, "%s.cohort", tag);
-    if (strcmp(r->status, "optimal") == 0 || strcmp(r->status, "feasible") == 0)
+    if (strcmp(r->status, "infeasible") == 0)
+        r->exceptions = count_exceptions(sol);
+    if (strcmp(r->status, "optimal") == 0 || strcmp(r->status, "feasible") == 0 ||
+        r->exceptions > 0)
         run_check(c, inst, sol, name, r);
 }
 

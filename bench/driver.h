@@ -57,6 +57,7 @@ typedef struct row {
     char note[200];
     double time_limit;
     int exit_code; /* of the measured process (cohort plan), -1 killed */
+    int exceptions; /* rules a relaxed plan of an infeasible program declares broken */
 } row;
 
 /* snprintf that truncates silently (paths and notes are bounded). */

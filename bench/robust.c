@@ -309,6 +309,8 @@ static json_t *run_json(const rrun *r)
             json_object_set_new(j, "gap", json_real(p->gap));
         }
     }
+    if (p->exceptions)
+        json_object_set_new(j, "exceptions", json_integer(p->exceptions));
     if (r->has_comb)
         json_object_set_new(j, "combinatorial_bound", json_real(r->comb));
     if (r->has_lp)
@@ -335,7 +337,7 @@ static double median(double *v, int n)
 
 /* Aggregates of one family x tier. */
 typedef struct agg {
-    int n, schedules, check_fail, within, cbc_n, cbc_below, cbc_none;
+    int n, schedules, relaxed, check_fail, within, cbc_n, cbc_below, cbc_none;
     double own[MAX_SEEDS], ind[MAX_SEEDS], ratio[MAX_SEEDS], placed[MAX_SEEDS], maxp[MAX_SEEDS];
     int n_own, n_ind, n_pl, n_lp;
     double wall_max, limit;
@@ -384,6 +386,10 @@ static void aggregate(const rrun *runs, int n, const char *family, const char *t
         a->wall_max = fmax(a->wall_max, p->wall);
         a->within += within_limit(r);
         add_exit(a, p->exit_code);
+        if (!has_schedule(p) && p->exceptions > 0) { /* a relaxed plan: checked, no gap */
+            a->relaxed++;
+            a->check_fail += strcmp(p->check, "ok") != 0;
+        }
         if (!has_schedule(p))
             continue;
         a->schedules++;
@@ -444,7 +450,11 @@ static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
             aggregate(runs, n, c->families[fi], c->tiers[ti], &a);
             if (a.n == 0)
                 continue;
-            char own[48], ind[80], rat[80], pl[48], exits[64];
+            char own[48], ind[80], rat[80], pl[48], exits[64], sch[48];
+            if (a.relaxed)
+                snprintf(sch, sizeof sch, "%d + %d relaxed", a.schedules, a.relaxed);
+            else
+                snprintf(sch, sizeof sch, "%d", a.schedules);
             fmt_exits(exits, sizeof exits, &a);
             double w_own = worst_max(a.own, a.n_own), w_ind = worst_max(a.ind, a.n_ind);
             double w_rat = worst_min(a.ratio, a.cbc_n);
@@ -464,10 +474,10 @@ static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
                          median(a.maxp, a.n_pl));
             else
                 snprintf(pl, sizeof pl, "-");
-            fprintf(f, "| %s%s | %s | %d | %d | %s | %s | %s | %.1f s / %.0f s | %d of %d | %d | "
+            fprintf(f, "| %s%s | %s | %d | %s | %s | %s | %s | %.1f s / %.0f s | %d of %d | %d | "
                        "%s | %s | %d of %d |\n",
                     c->families[fi], c->infeasible[fi] ? " (infeasible by design)" : "",
-                    c->tiers[ti], a.n, a.schedules, own, ind, pl, a.wall_max, a.limit, a.within,
+                    c->tiers[ti], a.n, sch, own, ind, pl, a.wall_max, a.limit, a.within,
                     a.n, a.check_fail, exits, rat, a.cbc_below, a.cbc_n);
         }
 }
@@ -487,8 +497,10 @@ static void write_markdown(FILE *f, const robust_cfg *c, const rrun *runs, int n
                "mandatory groups; \"LP n of m\": runs whose LP was solved to optimality, the "
                "others use the combinatorial bound alone); see bench/robust.c.  \"Max "
                "placements\" is that min().  Wall time is from fork to exit of `cohort plan`; "
-               "\"within limit\" means at most limit + max(1 s, 5 %%).  Check failures: "
-               "schedules `cohort check` rejected.  cohort / CBC: objective ratio against CBC "
+               "\"within limit\" means at most limit + max(1 s, 5 %%).  \"N relaxed\": "
+               "infeasible programs answered with a relaxed plan (status infeasible, the "
+               "schedule with its exceptions[]), checked like the others.  Check failures: "
+               "schedules (relaxed ones included) `cohort check` rejected.  cohort / CBC: objective ratio against CBC "
                "on the exported model with the same wall-clock limit; \"below CBC\" counts "
                "runs where cohort's objective is lower (\"CBC no schedule\": runs where cohort "
                "had one and CBC none).  Raw runs: robust.json in the output directory.\n");
@@ -749,6 +761,7 @@ static void run_from_json(const json_t *j, rrun *r)
     snprintf(p->status, sizeof p->status, "%s", jstr(j, "status", "?"));
     snprintf(p->check, sizeof p->check, "%s", jstr(j, "check", "n/a"));
     p->exit_code = (int)jnum(j, "exit_code", EXIT_NOT_RUN);
+    p->exceptions = (int)jnum(j, "exceptions", 0);
     p->wall = jnum(j, "wall_seconds", 0);
     p->placed = (int)jnum(j, "placed", 0);
     r->max_placed = (int)jnum(j, "max_placements", 0);
