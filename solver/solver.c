@@ -592,13 +592,15 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
                     goto fail;
                 }
             }
-            tl = left(&r) * 0.6;
+            tl = left(&r) * 0.8; /* its LP dive is where narrow-block programs improve */
             sv_mip_opts o;
             memset(&o, 0, sizeof o);
             o.time_limit = tl;
             o.gap = pr->mip_gap;
             o.with_subs = 1;
             o.cuts = 1;
+            o.dive = 1; /* the LP is close to the optimum on narrow-block programs
+                         * where branching from the greedy start finds nothing */
             sv_mip_result res;
             int e = solve_part(&r, &o, 1, &res);
             if (e < 0) {
