@@ -539,7 +539,7 @@ static int dive(glp_prob *P, double deadline, double hard, double *x, double *ob
             if (v - floor(v) >= 0.5)
                 k++;
         }
-        k = k > 0 ? k / 4 + 1 : 1;
+        k = k > 0 ? k / 2 + 1 : 1;
         if (k > batch)
             k = batch;
         for (int a = 0; a < k; a++) {
@@ -717,7 +717,7 @@ static void do_solve(void *c)
         double dv = 0;
         double *dx = malloc(sizeof(double) * (size_t)(n + 1));
         /* most of the time: branching rarely improves on a dive in it */
-        double dl = now_s() + (S->deadline - now_s()) * 0.8;
+        double dl = now_s() + (S->deadline - now_s()) * 0.95;
         if (dx && dive(P, dl, S->deadline, dx, &dv)) {
             int better = !S->start1;
             if (S->start1) {
@@ -750,6 +750,13 @@ static void do_solve(void *c)
                 r->n = n;
                 S->x = NULL;
                 free(dx);
+                return;
+            }
+            if (better && now_s() > S->cb.t_start + 0.5 * (S->deadline - S->cb.t_start)) {
+                /* past half the time: branching would leave the caller no
+                 * time to use the dive's schedule */
+                free(dx);
+                give_start(S);
                 return;
             }
         }

@@ -592,7 +592,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
                     goto fail;
                 }
             }
-            tl = left(&r) * 0.8; /* its LP dive is where narrow-block programs improve */
+            tl = left(&r) * 0.6;
             sv_mip_opts o;
             memset(&o, 0, sizeof o);
             o.time_limit = tl;
