@@ -718,7 +718,12 @@ static void do_solve(void *c)
         double *dx = malloc(sizeof(double) * (size_t)(n + 1));
         /* most of the time: branching rarely improves on a dive in it */
         double dl = now_s() + (S->deadline - now_s()) * 0.95;
-        if (dx && dive(P, dl, S->deadline, dx, &dv)) {
+        double t_dive = now_s();
+        int dived = dx && dive(P, dl, S->deadline, dx, &dv);
+        if (!dived && p->verbose)
+            fprintf(stderr, "[%6.2fs] %s: diving found nothing in %.2fs\n", now_s() - p->t0,
+                    p->label ? p->label : "mip", now_s() - t_dive);
+        if (dived) {
             int better = !S->start1;
             if (S->start1) {
                 double sv = glp_get_obj_coef(P, 0);
