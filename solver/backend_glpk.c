@@ -439,6 +439,26 @@ static void bk_callback(glp_tree *T, void *info)
         glp_ios_terminate(T);
 }
 
+/* Copy the basis statuses of P into cs[1..n], rs[1..m]. */
+static void basis_save(glp_prob *P, int *cs, int *rs)
+{
+    int n = glp_get_num_cols(P), m = glp_get_num_rows(P);
+    for (int j = 1; j <= n; j++)
+        cs[j] = glp_get_col_stat(P, j);
+    for (int i = 1; i <= m; i++)
+        rs[i] = glp_get_row_stat(P, i);
+}
+
+/* Give P the basis statuses saved by basis_save. */
+static void basis_load(glp_prob *P, const int *cs, const int *rs)
+{
+    int n = glp_get_num_cols(P), m = glp_get_num_rows(P);
+    for (int j = 1; j <= n; j++)
+        glp_set_col_stat(P, j, cs[j]);
+    for (int i = 1; i <= m; i++)
+        glp_set_row_stat(P, i, rs[i]);
+}
+
 /* LP diving: repeatedly fix the fractional integer columns closest to an
  * integer (a few at a time) and re-solve with the dual simplex; on an
  * infeasible LP the last fixes are turned the other way.  Leaves the
@@ -452,40 +472,55 @@ static int dive(glp_prob *P, double deadline, double hard, double *x, double *ob
     double *ub = malloc(sizeof(double) * (size_t)(n + 1));
     int *fix = malloc(sizeof(int) * (size_t)(n + 1));
     double *fval = malloc(sizeof(double) * (size_t)(n + 1));
-    int *cstat = NULL, *rstat = NULL;
+    int *cstat = NULL, *rstat = NULL, *lcs = NULL, *lrs = NULL;
     int found = 0;
     if (!type || !lb || !ub || !fix || !fval)
         goto out;
     int m = glp_get_num_rows(P);
     cstat = malloc(sizeof(int) * (size_t)(n + 1));
     rstat = malloc(sizeof(int) * (size_t)(m + 1));
-    if (!cstat || !rstat)
+    lcs = malloc(sizeof(int) * (size_t)(n + 1)); /* last optimal basis of the dive */
+    lrs = malloc(sizeof(int) * (size_t)(m + 1));
+    if (!cstat || !rstat || !lcs || !lrs)
         goto out;
     for (int j = 1; j <= n; j++) {
         type[j] = glp_get_col_type(P, j);
         lb[j] = glp_get_col_lb(P, j);
         ub[j] = glp_get_col_ub(P, j);
-        cstat[j] = glp_get_col_stat(P, j);
     }
-    for (int i = 1; i <= m; i++)
-        rstat[i] = glp_get_row_stat(P, i);
+    basis_save(P, cstat, rstat);
+    basis_save(P, lcs, lrs);
     glp_smcp sm;
     glp_init_smcp(&sm);
     sm.msg_lev = GLP_MSG_OFF;
     sm.meth = GLP_DUALP;
     sm.it_lim = it_bound(P);
+    int batch = n; /* most columns fixed in one round */
     for (int round = 0; round < 10000; round++) {
         if (now_s() > deadline)
             break;
-        /* fractional integer columns, by distance to the nearest integer */
-        int nf = 0;
+        /* fractional integer columns; the binaries (the timetable's
+         * choices) first, the general integers (counts) once those are
+         * integral: rounding a count up is what most often makes the LP
+         * infeasible */
+        int nf = 0, nbin = 0;
         for (int j = 1; j <= n; j++) {
-            if (glp_get_col_kind(P, j) == GLP_CV)
+            int kind = glp_get_col_kind(P, j);
+            if (kind == GLP_CV)
                 continue;
             double v = glp_get_col_prim(P, j);
             double r = floor(v + 0.5);
-            if (fabs(v - r) > 1e-6)
+            if (fabs(v - r) > 1e-6) {
                 fix[nf++] = j;
+                nbin += kind == GLP_BV;
+            }
+        }
+        if (nbin > 0 && nbin < nf) {
+            int w = 0;
+            for (int i = 0; i < nf; i++)
+                if (glp_get_col_kind(P, fix[i]) == GLP_BV)
+                    fix[w++] = fix[i];
+            nf = w;
         }
         if (nf == 0) {
             for (int j = 1; j <= n; j++) {
@@ -504,7 +539,9 @@ static int dive(glp_prob *P, double deadline, double hard, double *x, double *ob
             if (v - floor(v) >= 0.5)
                 k++;
         }
-        k = k > 0 ? k / 4 + 1 : 1;
+        k = k > 0 ? k / 2 + 1 : 1;
+        if (k > batch)
+            k = batch;
         for (int a = 0; a < k; a++) {
             int bi = a;
             double bd = 2;
@@ -527,9 +564,15 @@ static int dive(glp_prob *P, double deadline, double hard, double *x, double *ob
             break;
         sm.tm_lim = ms_until(deadline);
         int ret = glp_simplex(P, &sm);
-        if (ret == 0 && glp_get_status(P) == GLP_OPT)
+        if (ret == 0 && glp_get_status(P) == GLP_OPT) {
+            basis_save(P, lcs, lrs);
+            batch = batch < n ? batch * 2 : n;
             continue;
-        /* infeasible: undo all but the first fix, flip the first */
+        }
+        batch = k > 1 ? k / 2 : 1; /* fewer fixes at once after a failure */
+        /* infeasible: undo all but the first fix, flip the first, and start
+         * from the last optimal basis (measured: from the infeasible one the
+         * dual simplex can take longer than the whole dive) */
         for (int a = 0; a < k; a++) {
             int j = fix[a];
             glp_set_col_bnds(P, j, type[j], lb[j], ub[j]);
@@ -540,18 +583,17 @@ static int dive(glp_prob *P, double deadline, double hard, double *x, double *ob
         if (alt < lb[j] - 1e-9 || (type[j] == GLP_DB && alt > ub[j] + 1e-9))
             break;
         glp_set_col_bnds(P, j, GLP_FX, alt, alt);
+        basis_load(P, lcs, lrs);
         sm.tm_lim = ms_until(deadline);
         ret = glp_simplex(P, &sm);
         if (ret != 0 || glp_get_status(P) != GLP_OPT)
             break;
+        basis_save(P, lcs, lrs);
     }
     /* back to the LP optimum: original bounds and basis */
-    for (int j = 1; j <= n; j++) {
+    for (int j = 1; j <= n; j++)
         glp_set_col_bnds(P, j, type[j], lb[j], ub[j]);
-        glp_set_col_stat(P, j, cstat[j]);
-    }
-    for (int i = 1; i <= m; i++)
-        glp_set_row_stat(P, i, rstat[i]);
+    basis_load(P, cstat, rstat);
     /* the restored basis is optimal: this takes no iterations, but is bounded
      * by the solve's own deadline like every simplex */
     sm.tm_lim = ms_until(hard);
@@ -560,6 +602,8 @@ static int dive(glp_prob *P, double deadline, double hard, double *x, double *ob
 out:
     free(cstat);
     free(rstat);
+    free(lcs);
+    free(lrs);
     free(type);
     free(lb);
     free(ub);
@@ -672,8 +716,14 @@ static void do_solve(void *c)
     if (p->dive && !p->relax) {
         double dv = 0;
         double *dx = malloc(sizeof(double) * (size_t)(n + 1));
-        double dl = now_s() + (S->deadline - now_s()) * 0.5;
-        if (dx && dive(P, dl, S->deadline, dx, &dv)) {
+        /* most of the time: branching rarely improves on a dive in it */
+        double dl = now_s() + (S->deadline - now_s()) * 0.95;
+        double t_dive = now_s();
+        int dived = dx && dive(P, dl, S->deadline, dx, &dv);
+        if (!dived && p->verbose)
+            fprintf(stderr, "[%6.2fs] %s: diving found nothing in %.2fs\n", now_s() - p->t0,
+                    p->label ? p->label : "mip", now_s() - t_dive);
+        if (dived) {
             int better = !S->start1;
             if (S->start1) {
                 double sv = glp_get_obj_coef(P, 0);
@@ -705,6 +755,13 @@ static void do_solve(void *c)
                 r->n = n;
                 S->x = NULL;
                 free(dx);
+                return;
+            }
+            if (better && now_s() > S->cb.t_start + 0.5 * (S->deadline - S->cb.t_start)) {
+                /* past half the time: branching would leave the caller no
+                 * time to use the dive's schedule */
+                free(dx);
+                give_start(S);
                 return;
             }
         }

@@ -64,6 +64,8 @@ static double plan_deadline(const model_instance *inst, const solver_options *op
 /* First and largest column budget of a neighbourhood. */
 #define SV_LNS_COLUMNS 2500
 #define SV_LNS_MAX_COLUMNS 8000
+/* Neighbourhoods remembered as tried since the last improvement. */
+#define SV_LNS_SEEN 64
 
 static double gap_of(double obj, double bound)
 {
@@ -278,6 +280,18 @@ static int agg_bound(run *r, double tl)
     return e;
 }
 
+/* FNV-1a hash of the set of free groups (a neighbourhood's identity). */
+static unsigned long free_set_hash(const char *isfree, int ng)
+{
+    unsigned long h = 1469598103934665603UL;
+    for (int g = 0; g < ng; g++)
+        if (isfree[g]) {
+            h ^= (unsigned long)g + 1;
+            h *= 1099511628211UL;
+        }
+    return h;
+}
+
 /* Large-neighbourhood search: free one type, one day, one facilitator's
  * groups or a random handful (within a column budget), re-solve the exact
  * model over them with the rest fixed, keep improvements. */
@@ -299,6 +313,8 @@ static int lns(run *r, double until, int max_stale, int quick)
     if (quick && budget > total / 3)
         budget = total / 3 > 1 ? total / 3 : 1;
     int iter = 0, stale = 0, improved = 0;
+    unsigned long tried[SV_LNS_SEEN];
+    int ntried = 0, repeats = 0;
     while (left(r) > 0.3 && r->have_best && sv_now() < until) {
         if (gap_of(r->best.obj, r->bound) <= pr->mip_gap)
             break;
@@ -345,6 +361,18 @@ static int lns(run *r, double until, int max_stale, int quick)
             if (!isfree[g] && size + gsize[g] <= cap)
                 isfree[g] = 1, size += gsize[g], nfree++;
         }
+        /* a set already re-solved since the last improvement would give
+         * the same answer again */
+        unsigned long h = free_set_hash(isfree, ng);
+        int seen = 0;
+        for (int i = 0; i < ntried && i < SV_LNS_SEEN; i++)
+            seen |= tried[i] == h;
+        if (seen) {
+            if (++repeats > 8 * SV_LNS_SEEN)
+                break; /* every neighbourhood this search draws is done */
+            continue;
+        }
+        tried[ntried++ % SV_LNS_SEEN] = h;
         double before = r->best.obj;
         double tl = left(r);
         if (tl > (quick ? 0.5 : 4))
@@ -364,6 +392,7 @@ static int lns(run *r, double until, int max_stale, int quick)
         if (r->best.obj > before + 1e-7) {
             stale = 0;
             improved++;
+            ntried = repeats = 0;
         } else if (++stale >= max_stale) {
             break;
         } else if (!quick && stale % 6 == 0 && budget < total &&
@@ -599,6 +628,8 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
             o.gap = pr->mip_gap;
             o.with_subs = 1;
             o.cuts = 1;
+            o.dive = 1; /* the LP is close to the optimum on narrow-block programs
+                         * where branching from the greedy start finds nothing */
             sv_mip_result res;
             int e = solve_part(&r, &o, 1, &res);
             if (e < 0) {

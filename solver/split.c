@@ -4,9 +4,10 @@
  * program): each part becomes an instance of its own, is planned with its
  * share of the time, and the schedules are merged.  The objective is
  * separable except for the load-balance term (max minus min over all
- * facilitators), which the parts leave out; the merged schedule is scored
- * with the full objective and the merged bound (sum of the parts' bounds,
- * load balance <= 0 left out) stays a valid upper bound. */
+ * facilitators), which only the largest part keeps (the global spread is at
+ * least that part's); the merged schedule is scored with the full objective
+ * and the merged bound (sum of the parts' bounds) stays a valid upper
+ * bound. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,13 +296,22 @@ int sv_plan_parts(const sv_prob *pr, const solver_options *opt, const int *comp,
     long total = 0;
     for (int c = 0; c < ncomp; c++)
         total += size[c];
+    /* the largest part keeps the load-balance term: the global spread is at
+     * least any one part's, so its bound stays valid, and when the other
+     * parts have no facilitators (groups that cannot run) the merged plan is
+     * balanced exactly as the whole model would balance it */
+    int lb_part = 0;
+    for (int c = 1; c < ncomp; c++)
+        if (size[c] > size[lb_part])
+            lb_part = c;
     double bound = 0;
     int any_inf = 0, any_nosol = 0;
     for (int c = 0; c < ncomp; c++) {
         model_instance *sub = part_instance(pr, comp, c, pat_part);
         if (!sub)
             goto out;
-        sub->settings.weights.load_balance = 0;
+        if (c != lb_part)
+            sub->settings.weights.load_balance = 0;
         /* a relaxed plan is made for the whole program (solver.c), not per part */
         sub->settings.on_infeasible = MODEL_ON_INFEASIBLE_FAIL;
         solver_options o = *opt;
