@@ -11,19 +11,25 @@ static void help(FILE *out)
 {
     fprintf(out,
             "Usage: cohort serve --db FILE [--port N] [--bind ADDR] [--max-body BYTES]\n"
-            "                    [--timeout S] [--jobs N] [--quiet]\n"
+            "                    [--timeout S] [--jobs N] [--workers N] [--stale S] [--quiet]\n"
             "       cohort serve --openapi [OUT]\n"
             "Serve the JSON HTTP API (docs/openapi.json) over the store FILE (created when\n"
             "missing).  Needs bearer tokens: see `cohort token create`.  Runs until SIGINT or\n"
             "SIGTERM.  Prints \"listening on http://ADDR:PORT\" once it accepts requests.\n"
-            "Each solve (plan, what-if) runs as a `cohort worker` process of this executable\n"
-            "within its time limit; at most --jobs at a time, up to 32 more wait (then 503).\n\n"
+            "Each solve (plan, what-if) is a job in the store's queue; this node runs up to\n"
+            "--workers of them at a time as `cohort worker` processes of this executable,\n"
+            "within their time limits, and so does every `cohort worker --db` on the same\n"
+            "store; up to 32 more wait (then 503).  Jobs survive a restart.\n\n"
             "  --db FILE          SQLite database\n"
             "  --port N           TCP port [8080]; 0 = any free port (printed)\n"
             "  --bind ADDR        numeric address to listen on [127.0.0.1]\n"
             "  --max-body BYTES   largest request body [33554432]; larger -> 413\n"
             "  --timeout S        idle connection timeout in seconds [30]\n"
             "  --jobs N           solver processes at a time [2]\n"
+            "  --workers N        jobs this node runs itself [--jobs]; 0 = none, for\n"
+            "                     API nodes beside standalone `cohort worker --db`\n"
+            "  --stale S          a running job without a heartbeat for S seconds lost its\n"
+            "                     worker: it is retried once, then failed [15]\n"
             "  --quiet            no request log (the log, on stderr, names method, path\n"
             "                     template, status and milliseconds; never ids or bodies)\n"
             "  --openapi [OUT]    write the OpenAPI document and exit\n"
@@ -52,6 +58,8 @@ int io_cmd_serve(int argc, char **argv)
         {"max-body", required_argument, NULL, 'm'},
         {"timeout", required_argument, NULL, 't'},
         {"jobs", required_argument, NULL, 'j'},
+        {"workers", required_argument, NULL, 'w'},
+        {"stale", required_argument, NULL, 's'},
         {"quiet", no_argument, NULL, 'q'},
         {"openapi", no_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'},
@@ -87,6 +95,16 @@ int io_cmd_serve(int argc, char **argv)
             if ((v = parse_long(optarg, 1, 64, "--jobs")) < 0)
                 return COHORT_EXIT_INVALID;
             o.max_jobs = (int)v;
+            break;
+        case 'w':
+            if ((v = parse_long(optarg, 0, 64, "--workers")) < 0)
+                return COHORT_EXIT_INVALID;
+            o.workers = (int)v;
+            break;
+        case 's':
+            if ((v = parse_long(optarg, 1, 86400, "--stale")) < 0)
+                return COHORT_EXIT_INVALID;
+            o.job_stale_s = (double)v;
             break;
         case 'q': o.log = NULL; break;
         case 'O': openapi = 1; break;
