@@ -37,6 +37,7 @@ typedef struct opts {
     int port, clients;
     double seconds, writes;
     int json;
+    int first; /* writers take the members from this index on */
 } opts;
 
 typedef struct member {
@@ -323,21 +324,24 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: cohort-load --port P --token T --program ID [--clients N] [--seconds S]\n"
-            "                   [--writes F] [--host ADDR] [--json]\n"
+            "                   [--writes F] [--host ADDR] [--first K] [--json]\n"
             "Load `cohort serve` with N keep-alive clients for S seconds: reads (group,\n"
             "patient, status history, schedule list) and, a share F of requests, roster\n"
             "event writes (hold_admin / returned on each client's own member).\n"
-            "Defaults: 8 clients, 10 s, writes 0.2, host 127.0.0.1.\n");
+            "--first K: client i writes for active member K+i (loads run side by side on\n"
+            "two API nodes take disjoint members).\n"
+            "Defaults: 8 clients, 10 s, writes 0.2, host 127.0.0.1, first 0.\n");
 }
 
 int main(int argc, char **argv)
 {
-    opts o = {"127.0.0.1", NULL, NULL, 0, 8, 10, 0.2, 0};
+    opts o = {"127.0.0.1", NULL, NULL, 0, 8, 10, 0.2, 0, 0};
     static const struct option lo[] = {
         {"host", required_argument, NULL, 'H'}, {"port", required_argument, NULL, 'p'},
         {"token", required_argument, NULL, 't'}, {"program", required_argument, NULL, 'P'},
         {"clients", required_argument, NULL, 'c'}, {"seconds", required_argument, NULL, 's'},
         {"writes", required_argument, NULL, 'w'}, {"json", no_argument, NULL, 'j'},
+        {"first", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     int ch;
@@ -351,12 +355,13 @@ int main(int argc, char **argv)
         case 's': o.seconds = atof(optarg); break;
         case 'w': o.writes = atof(optarg); break;
         case 'j': o.json = 1; break;
+        case 'f': o.first = atoi(optarg); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
     if (o.port <= 0 || !o.token || !o.program || o.clients < 1 || o.clients > 1024 ||
-        o.seconds <= 0 || o.writes < 0 || o.writes > 1) {
+        o.seconds <= 0 || o.writes < 0 || o.writes > 1 || o.first < 0) {
         usage(stderr);
         return 2;
     }
@@ -373,7 +378,7 @@ int main(int argc, char **argv)
         cl[i].index = i;
         cl[i].all = all;
         cl[i].n_all = n_all;
-        cl[i].mine = i < n_all ? &all[i] : NULL; /* one writer per member */
+        cl[i].mine = o.first + i < n_all ? &all[o.first + i] : NULL; /* one writer per member */
         cl[i].seed = 1000u + (unsigned)i;
         pthread_create(&cl[i].th, NULL, run_client, &cl[i]);
     }

@@ -87,7 +87,7 @@ int io_write_atomic(const char *path, const char *data, size_t len);
  * result is invalid.  JSON text returned through char ** is malloc'd and
  * owned by the caller. */
 
-#define IO_STORE_SCHEMA_VERSION 4
+#define IO_STORE_SCHEMA_VERSION 5
 
 enum {
     IO_STORE_ENOTFOUND = 10, /* program, entity, version or token does not exist */
@@ -249,6 +249,11 @@ typedef struct io_server_options {
                             ms (never ids or bodies); NULL = none [NULL] */
     const char *worker;  /* the cohort executable run as `cohort worker` for
                             each solve; NULL = this executable [NULL] */
+    int workers;         /* jobs of the shared queue this node runs itself;
+                            0 = none (standalone `cohort worker --db` run
+                            them); -1 = max_jobs [-1] */
+    double job_stale_s;  /* a running job whose heartbeat is older is its
+                            worker's death (retried once) [15] */
 } io_server_options;
 
 /* Fill o with the defaults in brackets. */

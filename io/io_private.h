@@ -75,61 +75,137 @@ int io_worker_run(const char *spec, size_t len, char **out);
  * ENOMEM. */
 char *io_server_openapi_json(void);
 
-/* Solver jobs (io/http/server_jobs.c): each job is a fresh `cohort worker`
- * process (fork + exec; GLPK is not thread-safe, and a crash or a hang
- * cannot take the server down), at most max_running at a time, the rest
- * queued.  The job JSON goes to the worker's stdin and its result JSON
- * comes back from its stdout, both through unlinked temporary files.  A
- * worker still running at its deadline is killed with its process group. */
-typedef struct io_jobs io_jobs;
-/* Runs in the parent (job thread) after a successful child: may act on the
- * result (e.g. save a schedule) and return a malloc'd JSON object whose
- * members are added to the job's status (NULL = none). */
-typedef char *(*io_job_done)(void *arg, const char *result);
-typedef void (*io_job_free)(void *arg);
-
+/* The durable job queue (io/store/store_jobs.c): jobs are rows of the
+ * store, so any API node can answer for them and any worker that reaches
+ * the store can run them.  A worker claims the oldest queued job in one
+ * transaction (no two workers get the same one), heartbeats it while it
+ * runs, and finishes it only while it still owns it (a cancelled job, or
+ * one given to another worker after a missed heartbeat, is not
+ * overwritten).  Times are the caller's Unix seconds.  Strings returned are
+ * malloc'd and owned by the caller. */
 enum { IO_JOB_QUEUED = 0, IO_JOB_RUNNING, IO_JOB_DONE, IO_JOB_FAILED, IO_JOB_CANCELLED };
 #define IO_JOB_ID_LEN 24
+#define IO_JOB_WORKER_LEN 96
 
-/* Start the job thread; worker is the cohort executable to run as
- * `cohort worker` (NULL: this executable, /proc/self/exe).  IO_ENOMEM /
- * IO_EIO (thread or executable path). */
-int io_jobs_create(const char *worker, int max_running, int max_queued, io_jobs **out);
-/* Kill every child and stop the thread; waiters return (jobs not finished
- * count as cancelled).  The handle stays valid for the other calls until
+/* A claimed job. */
+typedef struct io_job_claim {
+    char id[IO_JOB_ID_LEN];
+    char kind[32];
+    char *program; /* NULL when none */
+    char *input;   /* the job JSON for `cohort worker` */
+    long actor;
+    double deadline_s;
+    int attempt; /* 1 = first run, 2 = the retry */
+} io_job_claim;
+
+/* Free what a claim holds (not the struct).  NULL is a no-op. */
+void io_job_claim_clear(io_job_claim *c);
+/* Unix time in seconds (the clock every job time stamp uses). */
+double io_job_now(void);
+/* Queue a job.  max_queued > 0 bounds the jobs waiting in the whole store
+ * (IO_STORE_ECONFLICT past it).  IO_OK with the new id in id_out. */
+int io_store_job_submit(io_store *s, const char *kind, const char *program, long actor,
+                        double deadline_s, const char *input, int max_queued,
+                        char id_out[IO_JOB_ID_LEN]);
+/* Claim the oldest queued job for worker (its name).  IO_STORE_ENOTFOUND
+ * when none waits; *out untouched unless IO_OK. */
+int io_store_job_claim(io_store *s, const char *worker, io_job_claim *out);
+/* Is any job queued?  (a cheap read before a claim) */
+int io_store_job_any_queued(io_store *s);
+/* Record that worker still runs job id.  IO_STORE_ECONFLICT when the job is
+ * no longer this worker's running job (cancelled, or given away). */
+int io_store_job_heartbeat(io_store *s, const char *id, const char *worker);
+/* Finish worker's running job: state IO_JOB_DONE (result, extra: JSON
+ * text or NULL) or IO_JOB_FAILED (error).  IO_STORE_ECONFLICT when the job
+ * is no longer this worker's (nothing is written then). */
+int io_store_job_finish(io_store *s, const char *id, const char *worker, int state,
+                        const char *result, const char *extra, const char *error);
+/* Give worker's running job back to the queue without counting the run
+ * (a clean shutdown interrupted it).  IO_STORE_ECONFLICT as above. */
+int io_store_job_release(io_store *s, const char *id, const char *worker);
+/* Running jobs whose heartbeat is older than stale_s: a first run goes back
+ * to the queue (retried once), a retry fails with the reason.  *n (may be
+ * NULL) receives how many were recovered. */
+int io_store_job_recover(io_store *s, double stale_s, int *n);
+/* Cancel a queued or running job (a finished one is left as it is).
+ * IO_STORE_ENOTFOUND for an unknown id. */
+int io_store_job_cancel(io_store *s, const char *id);
+/* The job's state and, when done, *result / when failed, *error (either
+ * pointer may be NULL).  IO_STORE_ENOTFOUND. */
+int io_store_job_state(io_store *s, const char *id, int *state, char **result, char **error);
+/* The job's status as JSON {"job","kind","program","status","created",
+ * "started","finished","seconds","attempts","worker","result"|"error",
+ * "note"?,...extra}.  IO_STORE_ENOTFOUND. */
+int io_store_job_status_json(io_store *s, const char *id, char **json);
+/* Jobs queued and running in the whole store. */
+int io_store_job_counts(io_store *s, int *queued, int *running);
+/* Delete finished jobs that finished before the Unix time `before`. */
+int io_store_job_prune(io_store *s, double before);
+
+/* Solver jobs (io/http/server_jobs.c), kept in the store's job queue:
+ * io_jobs submits, reads and cancels them there, and its job thread is a
+ * local worker: it claims up to max_running jobs from the store (any node's)
+ * and runs each in a fresh `cohort worker` process (fork + exec; GLPK is
+ * not thread-safe, and a crash or a hang cannot take the node down), with
+ * the job JSON on its stdin and the result JSON from its stdout (unlinked
+ * temporary files).  While a job runs it heartbeats it; a job cancelled
+ * anywhere (or given to another worker) is killed with its process group;
+ * a job past its deadline is killed and failed.  Every stale_s/2 it
+ * recovers the running jobs of dead workers (io_store_job_recover).  A
+ * finished stored plan ("program_plan") is saved as the program's next
+ * schedule version by the worker that ran it. */
+typedef struct io_jobs io_jobs;
+
+typedef struct io_jobs_options {
+    const char *worker; /* the cohort executable run as `cohort worker`;
+                           NULL = this executable (/proc/self/exe) */
+    int max_running;    /* jobs this process runs at a time; 0 = none [2] */
+    int max_queued;     /* jobs waiting in the store; more -> ECONFLICT [32] */
+    double stale_s;     /* heartbeat age after which a running job counts as
+                           its worker's death [15] */
+    int max_jobs;       /* claim at most this many, then drain; 0 = no bound */
+    const char *name;   /* worker name prefix in the store [host name] */
+} io_jobs_options;
+
+void io_jobs_options_default(io_jobs_options *o);
+/* Start the job thread over store (borrowed; it must outlive the jobs
+ * handle).  IO_ENOMEM / IO_EIO (thread or executable path). */
+int io_jobs_create(io_store *store, const io_jobs_options *o, io_jobs **out);
+/* Stop claiming; the running jobs finish.  io_jobs_drained tells when the
+ * last one has (the thread has then ended).  Idempotent. */
+void io_jobs_drain(io_jobs *j);
+int io_jobs_drained(io_jobs *j);
+/* Kill every local child and give its job back to the queue (another
+ * worker, or this one after a restart, runs it), and stop the thread;
+ * waiters return.  The handle stays valid for the other calls until
  * io_jobs_destroy.  Idempotent. */
 void io_jobs_shutdown(io_jobs *j);
-/* Shut down (if not yet) and free all jobs.  NULL is a no-op. */
+/* Shut down (if not yet) and free.  NULL is a no-op. */
 void io_jobs_destroy(io_jobs *j);
-/* Queue a job: input is the job JSON for `cohort worker` (malloc'd), arg
- * the done() argument; both are owned by the job from here on (freed in
- * every case, also on failure).  deadline_s bounds the worker's run time;
- * slots is how many processes the job runs at once (1, or for a what-if 1
- * + its own workers): running jobs' slots never pass max_running, except
- * that a job wider than that runs alone.
- * IO_OK with the id in id_out, IO_ENOMEM, or IO_STORE_ECONFLICT when the
- * queue is full. */
-int io_jobs_submit(io_jobs *j, const char *kind, const char *program, double deadline_s,
-                   int slots, char *input, io_job_done done, io_job_free free_arg, void *arg,
-                   char id_out[IO_JOB_ID_LEN]);
-/* Block until the job has finished (or max_wait_s passed, < 0 = forever);
- * then *state (IO_JOB_*) and, when done, *result (malloc'd JSON; NULL
- * else) / when failed, *error (malloc'd message).  IO_STORE_ENOTFOUND for
- * an unknown id. */
+/* Queue a job: input is the job JSON for `cohort worker`; actor the token
+ * that asked (a stored plan's schedule is saved in its name); deadline_s
+ * bounds the worker's run time.  IO_OK with the id in id_out, IO_ENOMEM /
+ * IO_STORE_EDB, or IO_STORE_ECONFLICT when the queue is full. */
+int io_jobs_submit(io_jobs *j, const char *kind, const char *program, long actor,
+                   double deadline_s, const char *input, char id_out[IO_JOB_ID_LEN]);
+/* Wait until the job has finished (or max_wait_s passed, < 0 = forever, or
+ * the handle shuts down); then *state (IO_JOB_*) and, when done, *result
+ * (malloc'd JSON; NULL else) / when failed, *error (malloc'd message).
+ * IO_STORE_ENOTFOUND for an unknown id. */
 int io_jobs_wait(io_jobs *j, const char *id, double max_wait_s, int *state, char **result,
                  char **error);
-/* The job's status as JSON {"job","kind","program","status","created",
- * "started","finished","seconds","result"|"error",...}.  IO_STORE_ENOTFOUND. */
+/* The job's status JSON (io_store_job_status_json). */
 int io_jobs_status_json(io_jobs *j, const char *id, char **json);
-/* Cancel a queued or running job (SIGKILL to the child).  A finished job is
- * left as it is.  IO_STORE_ENOTFOUND for an unknown id. */
+/* Cancel a queued or running job, whichever node runs it.  A finished job
+ * is left as it is.  IO_STORE_ENOTFOUND for an unknown id. */
 int io_jobs_cancel(io_jobs *j, const char *id);
+/* Jobs queued and running in the store, and solver processes of this
+ * handle alive now (any may be NULL). */
+void io_jobs_counts(io_jobs *j, int *queued, int *running, int *processes);
 /* ts = the CLOCK_REALTIME time ms milliseconds from now (for
  * pthread_cond_timedwait). */
 struct timespec;
 void io_abstime_in(struct timespec *ts, long ms);
-/* Counts of queued and running jobs. */
-void io_jobs_counts(io_jobs *j, int *queued, int *running);
 
 /* ------------------------------------------ fill and whatif (helper F) */
 /* io/cli/cmd_fill.c, io/cli/cmd_whatif.c, io/jobs/whatif.c.  Formats: docs/WHATIF.md. */

@@ -933,7 +933,7 @@ Test(server, cancelling_a_job_kills_its_solver)
     for (int i = 0; i < 100; i++) {
         r = req("GET", "/v1/health", NULL, NULL);
         json_int_t running =
-            json_integer_value(json_object_get(json_object_get(r.json, "jobs"), "running"));
+            json_integer_value(json_object_get(json_object_get(r.json, "jobs"), "processes"));
         resp_free(&r);
         if (running == 0)
             break;
@@ -941,6 +941,8 @@ Test(server, cancelling_a_job_kills_its_solver)
     }
     r = req("GET", "/v1/health", NULL, NULL);
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "jobs"), "running")), 0);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "jobs"), "processes")),
+                 0);
     resp_free(&r);
     r = req("DELETE", "/v1/jobs/nope", coord, NULL);
     assert_error(&r, 404);

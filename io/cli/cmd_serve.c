@@ -13,15 +13,17 @@ static void help(FILE *out)
             "Usage: cohort serve --db FILE [--port N] [--bind ADDR] [--max-body BYTES]\n"
             "                    [--max-json-values N] [--max-json-depth N] [--timeout S]\n"
             "                    [--request-timeout S] [--max-connections N] [--max-per-ip N]\n"
-            "                    [--jobs N] [--quiet]\n"
+            "                    [--jobs N] [--workers N] [--stale S] [--quiet]\n"
             "       cohort serve --openapi [OUT]\n"
             "Serve the JSON HTTP API (docs/openapi.json) over the store FILE (created when\n"
             "missing).  Needs bearer tokens: see `cohort token create`.  Runs until SIGINT or\n"
             "SIGTERM.  Prints \"listening on http://ADDR:PORT\" once it accepts requests.\n"
-            "Each solve (plan, what-if) runs as a `cohort worker` process of this executable\n"
-            "within its time limit; at most --jobs worker processes at a time (a what-if\n"
-            "counts itself and its own workers; with --jobs 1 it still runs one solver\n"
-            "beside itself), up to 32 more solves wait (then 503).\n"
+            "Each solve (plan, what-if) is a job in the store's queue; this node runs up to\n"
+            "--workers of them at a time as `cohort worker` processes of this executable,\n"
+            "within their time limits, and so does every `cohort worker --db` on the same\n"
+            "store; up to 32 more wait (then 503).  Jobs survive a restart.  A what-if\n"
+            "counts itself and its own solver workers against --jobs (with --jobs 1 it\n"
+            "still runs one solver beside itself).\n"
             "A port already in use is refused (exit 1).\n"
             "The web console (sign in with a token) is at http://ADDR:PORT/.\n\n"
             "  --db FILE          SQLite database\n"
@@ -38,7 +40,11 @@ static void help(FILE *out)
             "                     else the connection is closed\n"
             "  --max-connections N  open connections in all [256]\n"
             "  --max-per-ip N     open connections from one client address [32]\n"
-            "  --jobs N           worker processes at a time [2]\n"
+            "  --jobs N           solver processes at a time [2]\n"
+            "  --workers N        jobs this node runs itself [--jobs]; 0 = none, for\n"
+            "                     API nodes beside standalone `cohort worker --db`\n"
+            "  --stale S          a running job without a heartbeat for S seconds lost its\n"
+            "                     worker: it is retried once, then failed [15]\n"
             "  --quiet            no request log (the log, on stderr, names method, path\n"
             "                     template, status and milliseconds; never ids or bodies)\n"
             "  --openapi [OUT]    write the OpenAPI document and exit\n"
@@ -80,6 +86,7 @@ int io_cmd_serve(int argc, char **argv)
     io_server_options o;
     io_server_options_default(&o);
     o.log = stderr;
+    int stale = (int)o.job_stale_s;
     const num_opt nums[] = {
         {"port", 0, 65535, &o.port, NULL, NULL},
         {"max-body", 1, 1L << 40, NULL, NULL, &o.max_body},
@@ -90,6 +97,8 @@ int io_cmd_serve(int argc, char **argv)
         {"max-connections", 1, 65536, &o.max_connections, NULL, NULL},
         {"max-per-ip", 1, 65536, &o.max_per_ip, NULL, NULL},
         {"jobs", 1, 64, &o.max_jobs, NULL, NULL},
+        {"workers", 0, 64, &o.workers, NULL, NULL},
+        {"stale", 1, 86400, &stale, NULL, NULL},
     };
     enum { N_NUMS = sizeof nums / sizeof nums[0], NUM_BASE = 1000 };
     struct option opts[N_NUMS + 6] = {
@@ -118,6 +127,7 @@ int io_cmd_serve(int argc, char **argv)
         default: help(stderr); return COHORT_EXIT_INVALID;
         }
     }
+    o.job_stale_s = stale;
     if (openapi) {
         if (optind < argc - 1) {
             help(stderr);

@@ -1,4 +1,6 @@
-/* cmd_worker.c - `cohort worker`: run one solver job of `cohort serve`.
+/* cmd_worker.c - `cohort worker`: run one solver job of `cohort serve`
+ * (JSON on stdin), or, with --db, run jobs from a store's queue until
+ * stopped.
  *
  * The server starts a fresh `cohort worker` process (fork + exec) for every
  * solve: GLPK is not thread-safe, and a process forked from the
@@ -9,10 +11,14 @@
  *   {"kind":"whatif", "instance":{...}, "scenarios":[...], "time_limit_s"?,
  *    "mip_gap"?, "marginal"?, "jobs"?}             -> the comparison
  * On failure {"error": message} and exit 1 (2 for an invalid job). */
+#include <getopt.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "io_private.h"
 
@@ -132,16 +138,129 @@ done:
     return code;
 }
 
+static void help(FILE *out)
+{
+    fprintf(out,
+            "Usage: cohort worker < JOB.json > RESULT.json\n"
+            "       cohort worker --db FILE [--jobs N] [--max-jobs N] [--stale S] [--name NAME]\n"
+            "                     [--exec PATH]\n"
+            "Without --db: run one solver job (plan or what-if) given on stdin; `cohort serve`\n"
+            "and the queue worker start these themselves.  Exit codes: 0 result written,\n"
+            "2 invalid job, 1 failure.\n"
+            "With --db: claim jobs from the store's durable queue (those of every\n"
+            "`cohort serve` on it), run them, heartbeat them and write their results back,\n"
+            "until SIGTERM or SIGINT: then no new job is claimed and the running ones finish\n"
+            "(a second signal kills them and gives them back to the queue).\n\n"
+            "  --db FILE      the store (SQLite database) shared with the API nodes\n"
+            "  --jobs N       jobs at a time [1]\n"
+            "  --max-jobs N   stop after claiming N jobs (and finishing them) [no bound]\n"
+            "  --stale S      a running job without a heartbeat for S seconds lost its\n"
+            "                 worker: retried once, then failed [15]\n"
+            "  --name NAME    prefix of this worker's name in the job status\n"
+            "  --exec PATH    the cohort executable each job runs as `PATH worker` [this one]\n"
+            "Exit codes: 0 stopped, 2 bad arguments, 1 cannot open the store.\n");
+}
+
+/* A whole number in lo..hi from an option's argument, or -1 (reported). */
+static long opt_int(const char *opt, const char *arg, long lo, long hi)
+{
+    char *end = NULL;
+    long v = strtol(arg, &end, 10);
+    if (*arg && !*end && v >= lo && v <= hi)
+        return v;
+    fprintf(stderr, "cohort worker: %s wants a whole number in %ld..%ld, not '%s'\n", opt, lo, hi,
+            arg);
+    return -1;
+}
+
+/* Run the queue worker over db until drained or stopped twice. */
+static int serve_queue(const char *db, const io_jobs_options *jo)
+{
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    io_store *s = NULL;
+    char *err = NULL;
+    if (io_store_open(db, 0, &s, &err) != IO_OK) {
+        fprintf(stderr, "cohort worker: %s\n", err ? err : "cannot open the store");
+        free(err);
+        return COHORT_EXIT_INTERNAL;
+    }
+    io_jobs *J = NULL;
+    if (io_jobs_create(s, jo, &J) != IO_OK) {
+        fprintf(stderr, "cohort worker: cannot start the job thread\n");
+        io_store_close(s);
+        return COHORT_EXIT_INTERNAL;
+    }
+    fprintf(stderr, "cohort worker: running jobs from %s\n", db);
+    int signals = 0;
+    while (!io_jobs_drained(J) && signals < 2) {
+        struct timespec ts = {0, 200 * 1000000L};
+        int sig = sigtimedwait(&stop, NULL, &ts);
+        if (sig > 0 && ++signals == 1) {
+            fprintf(stderr, "cohort worker: %s, finishing the running jobs\n",
+                    sig == SIGINT ? "SIGINT" : "SIGTERM");
+            io_jobs_drain(J);
+        }
+    }
+    io_jobs_destroy(J); /* a second signal: kills and requeues what runs */
+    io_store_close(s);
+    fprintf(stderr, "cohort worker: stopped\n");
+    return COHORT_EXIT_OK;
+}
+
+/* `cohort worker --db FILE ...`. */
+static int worker_db(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"max-jobs", required_argument, NULL, 'm'},
+        {"stale", required_argument, NULL, 's'},
+        {"name", required_argument, NULL, 'n'},
+        {"exec", required_argument, NULL, 'e'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    io_jobs_options jo;
+    io_jobs_options_default(&jo);
+    jo.max_running = 1;
+    jo.max_queued = 0;
+    const char *db = NULL;
+    long v = 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'j': v = jo.max_running = (int)opt_int("--jobs", optarg, 1, 64); break;
+        case 'm': v = jo.max_jobs = (int)opt_int("--max-jobs", optarg, 1, 1L << 30); break;
+        case 's': v = (long)(jo.stale_s = (double)opt_int("--stale", optarg, 1, 86400)); break;
+        case 'n': jo.name = optarg; break;
+        case 'e': jo.worker = optarg; break;
+        case 'h': help(stdout); return COHORT_EXIT_OK;
+        default: help(stderr); return COHORT_EXIT_INVALID;
+        }
+        if (v < 0)
+            return COHORT_EXIT_INVALID;
+    }
+    if (!db || optind != argc) {
+        help(stderr);
+        return COHORT_EXIT_INVALID;
+    }
+    return serve_queue(db, &jo);
+}
+
 int io_cmd_worker(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "--help") != 0)
+        return worker_db(argc, argv);
     if (argc != 1) {
-        fprintf(stderr,
-                "Usage: cohort worker < JOB.json > RESULT.json\n"
-                "Run one solver job of `cohort serve` (plan or what-if); the server starts\n"
-                "these itself.  Exit codes: 0 result written, 2 invalid job, 1 failure.\n");
-        return argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-                   ? COHORT_EXIT_OK
-                   : COHORT_EXIT_INVALID;
+        help(argc == 2 ? stdout : stderr);
+        return argc == 2 ? COHORT_EXIT_OK : COHORT_EXIT_INVALID;
     }
     char *spec = NULL;
     size_t len = 0;

@@ -11,40 +11,6 @@
 /* ------------------------------------------------------------- jobs */
 
 
-void plan_arg_free(void *p)
-{
-    plan_arg *a = p;
-    if (!a)
-        return;
-    free(a->program);
-    free(a);
-}
-
-/* In the parent, when a stored plan's worker is done: save the schedule. */
-char *plan_done(void *p, const char *result)
-{
-    plan_arg *a = p;
-    json_t *r = json_loads(result, 0, NULL);
-    const char *st = json_string_value(json_object_get(r, "status"));
-    int has_schedule = st && (strcmp(st, "optimal") == 0 || strcmp(st, "feasible") == 0);
-    json_decref(r);
-    json_t *extra;
-    if (!has_schedule) {
-        extra = json_pack("{s:n,s:s}", "version", "note",
-                          "no schedule was found, so no version was saved");
-    } else {
-        int v = 0;
-        int rc = io_store_schedule_save(a->store, a->program, result, a->actor, &v);
-        extra = rc == IO_OK ? json_pack("{s:i}", "version", v)
-                            : json_pack("{s:n,s:s}", "version", "note",
-                                        "the schedule could not be saved (the program was"
-                                        " deleted or the store failed)");
-    }
-    char *t = extra ? json_dumps(extra, JSON_COMPACT) : NULL;
-    json_decref(extra);
-    return t;
-}
-
 /* Worst-case run time of one plan: its limit plus a margin for reading,
  * writing and the process itself. */
 double plan_deadline(const model_instance *inst, double time_limit_s)
@@ -58,22 +24,15 @@ double plan_deadline(const model_instance *inst, double time_limit_s)
 /* Submit a worker job (input: the job JSON, consumed) and answer 202, or
  * (sync) wait and answer with the result. */
 enum MHD_Result run_job(http_req *q, const char *kind, const char *program, double deadline,
-                        json_t *input, io_job_done done, io_job_free fr, void *arg,
-                        int sync)
+                        json_t *input, int sync)
 {
     char id[IO_JOB_ID_LEN];
-    /* a what-if worker runs "jobs" solver processes of its own besides
-     * itself: it takes that many more of the --jobs slots */
-    json_t *fan = json_object_get(input, "jobs");
-    int slots = 1 + (json_is_integer(fan) ? (int)json_integer_value(fan) : 0);
     char *text = input ? json_dumps(input, JSON_COMPACT) : NULL;
     json_decref(input);
-    if (!text) {
-        if (fr && arg)
-            fr(arg);
+    if (!text)
         return send_error(q, 500, NULL, "out of memory");
-    }
-    int rc = io_jobs_submit(q->srv->jobs, kind, program, deadline, slots, text, done, fr, arg, id);
+    int rc = io_jobs_submit(q->srv->jobs, kind, program, q->actor, deadline, text, id);
+    free(text);
     if (rc == IO_STORE_ECONFLICT)
         return send_error_c(q->conn, q->r, 503, NULL, "Retry-After", "5",
                             "too many solves are waiting; retry later");
@@ -95,6 +54,8 @@ enum MHD_Result run_job(http_req *q, const char *kind, const char *program, doub
         ret = send_raw(q, 200, result), result = NULL;
     else if (state == IO_JOB_CANCELLED)
         ret = send_error(q, 409, NULL, "the job was cancelled");
+    else if (state < IO_JOB_DONE)
+        ret = send_error(q, 503, NULL, "the server is stopping; job %s stays queued", id);
     else
         ret = send_error(q, 500, NULL, "%s", error ? error : "the solve failed");
     free(result);

@@ -56,7 +56,6 @@ enum MHD_Result h_program_plan(http_req *q)
     model_instance *inst = NULL;
     char *text = NULL;
     json_t *job = NULL, *base = NULL, *doc = NULL;
-    plan_arg *a = NULL;
     double tl = -1;
     enum MHD_Result ret = MHD_YES;
     int rc = io_store_program_export(q->srv->store, q->param[0], &inst, &d);
@@ -69,13 +68,10 @@ enum MHD_Result h_program_plan(http_req *q)
     doc = json_loads(text, 0, NULL);
     job = json_pack("{s:s,s:o*}", "kind", "plan", "instance", doc);
     doc = NULL;
-    a = calloc(1, sizeof *a);
-    if (!job || !a || !(a->program = strdup(q->param[0]))) {
+    if (!job) {
         ret = send_error(q, 500, NULL, "out of memory");
         goto out;
     }
-    a->store = q->srv->store;
-    a->actor = q->actor;
     if (plan_options(q, body, job, &tl))
         goto out;
     if (json_object_get(body, "baseline")) {
@@ -88,9 +84,8 @@ enum MHD_Result h_program_plan(http_req *q)
     model_instance_destroy(inst);
     json_decref(body);
     model_diag_free(&d);
-    return run_job(q, "program_plan", q->param[0], deadline, job, plan_done, plan_arg_free, a, 0);
+    return run_job(q, "program_plan", q->param[0], deadline, job, 0);
 out:
-    plan_arg_free(a);
     json_decref(job);
     free(text);
     model_instance_destroy(inst);

@@ -12,14 +12,14 @@
 
 enum MHD_Result h_health(http_req *q)
 {
-    int queued = 0, running = 0;
-    io_jobs_counts(q->srv->jobs, &queued, &running);
+    int queued = 0, running = 0, processes = 0;
+    io_jobs_counts(q->srv->jobs, &queued, &running, &processes);
     return send_json(q, 200,
-                     json_pack("{s:s,s:s,s:i,s:s,s:{s:i,s:i}}", "status", "ok", "version",
+                     json_pack("{s:s,s:s,s:i,s:s,s:{s:i,s:i,s:i}}", "status", "ok", "version",
                                COHORT_VERSION, "schema_version",
                                io_store_schema_version(q->srv->store), "glpk",
                                solver_glpk_version(), "jobs", "queued", queued, "running",
-                               running),
+                               running, "processes", processes),
                      NULL, NULL);
 }
 
@@ -132,7 +132,7 @@ enum MHD_Result h_plan(http_req *q)
     model_solution_destroy(base);
     json_decref(body);
     model_diag_free(&d);
-    return run_job(q, "plan", NULL, deadline, job, NULL, NULL, NULL, !query_flag(q, "async"));
+    return run_job(q, "plan", NULL, deadline, job, !query_flag(q, "async"));
 fail:
     json_decref(job);
     model_instance_destroy(inst);
@@ -433,7 +433,7 @@ enum MHD_Result h_whatif(http_req *q)
     inst = NULL;
     json_decref(body);
     model_diag_free(&d);
-    return run_job(q, "whatif", NULL, deadline, job, NULL, NULL, NULL, !query_flag(q, "async"));
+    return run_job(q, "whatif", NULL, deadline, job, !query_flag(q, "async"));
 out:
     io_whatif_scenarios_free(sc, n);
     model_instance_destroy(inst);

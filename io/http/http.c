@@ -692,6 +692,8 @@ void io_server_options_default(io_server_options *o)
     o->max_jobs = 2;
     o->max_queued = 32;
     o->log = NULL;
+    o->workers = -1;
+    o->job_stale_s = 15;
 }
 
 static char *msgdup(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -755,7 +757,14 @@ int io_server_start(const char *db_path, const io_server_options *o, io_server *
         rc = IO_ENOMEM;
         goto fail;
     }
-    rc = io_jobs_create(srv->opt.worker, srv->opt.max_jobs, srv->opt.max_queued, &srv->jobs);
+    io_jobs_options jo;
+    io_jobs_options_default(&jo);
+    jo.worker = srv->opt.worker;
+    jo.max_running = srv->opt.workers >= 0 ? srv->opt.workers : srv->opt.max_jobs;
+    jo.max_queued = srv->opt.max_queued;
+    if (srv->opt.job_stale_s > 0)
+        jo.stale_s = srv->opt.job_stale_s;
+    rc = io_jobs_create(srv->store, &jo, &srv->jobs);
     if (rc != IO_OK) {
         if (err)
             *err = msgdup("cannot start the job thread");

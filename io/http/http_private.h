@@ -97,13 +97,6 @@ typedef struct route {
     const char *errors;   /* documented error statuses besides 401/403 */
 } route;
 
-/* A stored plan: where to save the schedule when the job is done. */
-typedef struct plan_arg {
-    io_store *store;
-    char *program;
-    long actor;
-} plan_arg;
-
 /* Every route, in match order (routes.c). */
 extern const route ROUTES[];
 extern const int N_ROUTES;
@@ -147,11 +140,9 @@ void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 void *conn_watchdog(void *p);
 
 /* handlers_jobs.c */
-void plan_arg_free(void *p);
-char *plan_done(void *p, const char *result);
 double plan_deadline(const model_instance *inst, double time_limit_s);
 enum MHD_Result run_job(http_req *q, const char *kind, const char *program, double deadline,
-                        json_t *input, io_job_done done, io_job_free fr, void *arg, int sync);
+                        json_t *input, int sync);
 enum MHD_Result h_job_get(http_req *q);
 enum MHD_Result h_job_delete(http_req *q);
 

@@ -1,22 +1,21 @@
 /*
- * server_jobs.c - solver jobs in child processes for `cohort serve`.
+ * server_jobs.c - the local worker of the durable job queue: the job
+ * thread of `cohort serve` (--workers N) and of `cohort worker --db`.
  *
- * Each job is a fresh `cohort worker` process (fork + exec): the job JSON
- * on its stdin, the result JSON from its stdout, both unlinked temporary
- * files.  Between fork and exec the child only makes async-signal-safe
- * calls (the server is multi-threaded: another thread may hold a lock of
- * the allocator or of a library at the moment of the fork).
+ * Jobs are rows of the store (io/store/store_jobs.c).  The job thread
+ * claims queued jobs while it has free slots, runs each in a fresh
+ * `cohort worker` process (fork + exec) with the job JSON on its stdin and
+ * the result JSON from its stdout (unlinked temporary files), heartbeats
+ * the jobs it runs, and writes each result back.  Between fork and exec the
+ * child only makes async-signal-safe calls (the process is multi-threaded).
  *
- * One job thread owns every fork: it starts queued jobs (at most
- * max_running children), reaps finished children with waitpid(WNOHANG),
- * kills children past their deadline and runs the done() callbacks.  The
- * children are forked from this long-lived thread so that
+ * The children are forked from this long-lived thread so that
  * PR_SET_PDEATHSIG (which fires when the forking *thread* exits) kills
- * them exactly when the server goes away, also on SIGKILL.  Each child
- * leads its own process group; cancel and deadline kill the whole group
- * (what-if runs its scenarios in worker processes of its own).
+ * them exactly when the process goes away, also on SIGKILL; the job then
+ * misses its heartbeats and another worker retries it.  Each child leads
+ * its own process group; cancel and deadline kill the whole group (what-if
+ * runs its scenarios in worker processes of its own).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -35,40 +34,34 @@
 
 #include "io_private.h"
 
-typedef struct job {
-    char id[IO_JOB_ID_LEN];
-    char kind[32];
-    char *program;
-    int state;
-    double deadline_s;
-    int slots;   /* worker processes it runs at once (itself and its own) */
-    char *input; /* the job JSON, until the worker starts */
-    io_job_done done;
-    io_job_free free_arg;
-    void *arg;
-    pid_t pid;
-    int fd; /* result file (unlinked), -1 when none */
-    int timed_out;
-    double created, started, finished; /* monotonic seconds */
-    time_t created_wall;
-    char *result; /* JSON text */
-    char *extra;  /* JSON object text from done() */
-    char *error;
-    struct job *next;
-} job;
+/* One job this process runs. */
+typedef struct slot {
+    io_job_claim c;
+    pid_t pid;        /* 0 = free */
+    int fd;           /* result file (unlinked), -1 when none */
+    double started;   /* monotonic seconds */
+    double beat;      /* last heartbeat, monotonic */
+    int timed_out;    /* killed at its deadline */
+    int lost;         /* cancelled or given away: killed, nothing written */
+    int width;        /* processes the job runs at once: 1, or a what-if's
+                         1 + its own solver workers */
+} slot;
 
 struct io_jobs {
+    io_store *store;
     pthread_mutex_t mu;
     pthread_cond_t wake;     /* the job thread */
-    pthread_cond_t finished; /* waiters */
+    pthread_cond_t finished; /* waiters: a local job ended */
     pthread_t thread;
-    int stop;
-    int max_running, max_queued;
-    job *head; /* newest first */
-    unsigned long counter;
+    int stop, drain, drained;
+    io_jobs_options o;
+    slot *slots;
+    int n_slots;
+    int claimed;
+    char name[IO_JOB_WORKER_LEN];
     pid_t parent;
-    char *worker;      /* the cohort executable */
-    char *argv[3];     /* worker, "worker", NULL: built before any fork */
+    char *worker;  /* the cohort executable */
+    char *argv[3]; /* worker, "worker", NULL: built before any fork */
     long max_fd;
 };
 
@@ -79,40 +72,12 @@ static double now_mono(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-void io_abstime_in(struct timespec *ts, long ms)
+void io_jobs_options_default(io_jobs_options *o)
 {
-    clock_gettime(CLOCK_REALTIME, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
-}
-
-static const char *const STATE_NAMES[] = {"queued", "running", "done", "failed", "cancelled"};
-
-static void job_free(job *jb)
-{
-    if (!jb)
-        return;
-    if (jb->free_arg && jb->arg)
-        jb->free_arg(jb->arg);
-    if (jb->fd >= 0)
-        close(jb->fd);
-    free(jb->program);
-    free(jb->input);
-    free(jb->result);
-    free(jb->extra);
-    free(jb->error);
-    free(jb);
-}
-
-static void release_arg(job *jb)
-{
-    if (jb->free_arg && jb->arg)
-        jb->free_arg(jb->arg);
-    jb->arg = NULL;
+    memset(o, 0, sizeof *o);
+    o->max_running = 2;
+    o->max_queued = 32;
+    o->stale_s = 15;
 }
 
 /* Child side, between fork and exec: async-signal-safe calls only.  Never
@@ -166,18 +131,6 @@ static char *read_fd(int fd)
     return buf;
 }
 
-static void set_error(job *jb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_error(job *jb, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    free(jb->error);
-    jb->error = strdup(buf);
-}
-
 /* A new unlinked temporary file; -1 on failure. */
 static int temp_fd(void)
 {
@@ -190,194 +143,332 @@ static int temp_fd(void)
     return fd;
 }
 
-/* Called with the lock held. */
-static void start_job(io_jobs *J, job *jb)
+/* Fork a `cohort worker` for the claimed job in sl.  On failure the job is
+ * failed in the store and the slot freed.  Called with the lock held. */
+static void start_slot(io_jobs *J, slot *sl)
 {
     int in_fd = temp_fd(), out_fd = temp_fd();
-    size_t len = jb->input ? strlen(jb->input) : 0, off = 0;
+    size_t len = strlen(sl->c.input), off = 0;
     while (in_fd >= 0 && off < len) {
-        ssize_t w = write(in_fd, jb->input + off, len - off);
+        ssize_t w = write(in_fd, sl->c.input + off, len - off);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
             break;
         off += (size_t)w;
     }
-    free(jb->input);
-    jb->input = NULL;
-    if (in_fd < 0 || out_fd < 0 || off < len || lseek(in_fd, 0, SEEK_SET) != 0) {
-        if (in_fd >= 0)
-            close(in_fd);
+    pid_t pid = -1;
+    const char *why = "cannot write the job to a temporary file";
+    if (in_fd >= 0 && out_fd >= 0 && off == len && lseek(in_fd, 0, SEEK_SET) == 0) {
+        why = "cannot start a solver process";
+        pid = fork();
+        if (pid == 0)
+            child_exec(J, in_fd, out_fd);
+    }
+    if (in_fd >= 0)
+        close(in_fd);
+    if (pid < 0) {
         if (out_fd >= 0)
             close(out_fd);
-        jb->state = IO_JOB_FAILED;
-        set_error(jb, "cannot write the job to a temporary file");
-        jb->finished = now_mono();
-        release_arg(jb);
-        return;
-    }
-    jb->started = now_mono();
-    pid_t pid = fork();
-    if (pid == 0)
-        child_exec(J, in_fd, out_fd);
-    close(in_fd);
-    if (pid < 0) {
-        close(out_fd);
-        jb->state = IO_JOB_FAILED;
-        set_error(jb, "cannot start a solver process");
-        jb->finished = now_mono();
-        release_arg(jb);
+        io_store_job_finish(J->store, sl->c.id, J->name, IO_JOB_FAILED, NULL, NULL, why);
+        io_job_claim_clear(&sl->c);
         return;
     }
     setpgid(pid, pid); /* also here: no race with an early kill */
-    jb->fd = out_fd;
-    jb->pid = pid;
-    jb->state = IO_JOB_RUNNING;
+    sl->fd = out_fd;
+    sl->pid = pid;
+    sl->started = sl->beat = now_mono();
+    sl->timed_out = sl->lost = 0;
 }
 
-/* Called with the lock held when the child exited with status st. */
-static void finish_job(job *jb, int st)
+/* After a stored plan's worker succeeded: save its schedule as the
+ * program's next version.  Returns the JSON object text added to the job's
+ * status (malloc'd; NULL on ENOMEM). */
+static char *after_program_plan(io_store *store, const io_job_claim *c, const char *result)
 {
-    jb->finished = now_mono();
-    jb->pid = 0;
-    if (jb->state == IO_JOB_CANCELLED) {
-        /* reaped after DELETE */
-    } else if (jb->timed_out) {
-        jb->state = IO_JOB_FAILED;
-        set_error(jb, "the solve ran past its deadline of %.0f s and was stopped",
-                  jb->deadline_s);
-    } else if (WIFSIGNALED(st)) {
-        jb->state = IO_JOB_FAILED;
-        set_error(jb, "the solver process died (signal %d)", WTERMSIG(st));
+    json_t *r = json_loads(result, 0, NULL);
+    const char *st = json_string_value(json_object_get(r, "status"));
+    int has_schedule = st && (strcmp(st, "optimal") == 0 || strcmp(st, "feasible") == 0);
+    json_decref(r);
+    json_t *extra;
+    if (!has_schedule) {
+        extra = json_pack("{s:n,s:s}", "version", "note",
+                          "no schedule was found, so no version was saved");
     } else {
-        char *out = read_fd(jb->fd);
+        int v = 0;
+        int rc = io_store_schedule_save(store, c->program, result, c->actor, &v);
+        extra = rc == IO_OK ? json_pack("{s:i}", "version", v)
+                            : json_pack("{s:n,s:s}", "version", "note",
+                                        "the schedule could not be saved (the program was"
+                                        " deleted or the store failed)");
+    }
+    char *t = extra ? json_dumps(extra, JSON_COMPACT) : NULL;
+    json_decref(extra);
+    return t;
+}
+
+/* The child of sl exited with status st: write the outcome to the store
+ * (unless the job was lost) and free the slot.  Called with the lock
+ * held. */
+static void finish_slot(io_jobs *J, slot *sl, int st)
+{
+    char why[256] = "";
+    char *out = NULL, *extra = NULL;
+    int state = IO_JOB_FAILED;
+    if (sl->timed_out) {
+        snprintf(why, sizeof why, "the solve ran past its deadline of %.0f s and was stopped",
+                 sl->c.deadline_s);
+    } else if (WIFSIGNALED(st)) {
+        snprintf(why, sizeof why, "the solver process died (signal %d)", WTERMSIG(st));
+    } else if (!sl->lost) {
+        out = read_fd(sl->fd);
         int code = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
         json_t *j = out ? json_loads(out, JSON_DECODE_ANY, NULL) : NULL;
+        const char *msg = json_string_value(json_object_get(j, "error"));
         if (code == 0 && j) {
-            jb->result = out;
-            out = NULL;
-            jb->state = IO_JOB_DONE;
-            if (jb->done)
-                jb->extra = jb->done(jb->arg, jb->result);
+            state = IO_JOB_DONE;
+            if (strcmp(sl->c.kind, "program_plan") == 0)
+                extra = after_program_plan(J->store, &sl->c, out);
+        } else if (code == 127) {
+            snprintf(why, sizeof why, "cannot run the solver worker (cohort worker)");
         } else {
-            const char *msg = json_string_value(json_object_get(j, "error"));
-            jb->state = IO_JOB_FAILED;
-            if (code == 127)
-                set_error(jb, "cannot run the solver worker (%s)", "cohort worker");
-            else
-                set_error(jb, "the solver process failed (exit %d)%s%s", code, msg ? ": " : "",
-                          msg ? msg : "");
+            snprintf(why, sizeof why, "the solver process failed (exit %d)%s%s", code,
+                     msg ? ": " : "", msg ? msg : "");
         }
         json_decref(j);
-        free(out);
     }
-    if (jb->fd >= 0) {
-        close(jb->fd);
-        jb->fd = -1;
+    if (!sl->lost)
+        io_store_job_finish(J->store, sl->c.id, J->name, state, state == IO_JOB_DONE ? out : NULL,
+                            extra, state == IO_JOB_DONE ? NULL : why);
+    free(out);
+    free(extra);
+    close(sl->fd);
+    sl->fd = -1;
+    sl->pid = 0;
+    io_job_claim_clear(&sl->c);
+}
+
+/* Reap, time out and heartbeat the running slots; returns how many still
+ * run.  Called with the lock held. */
+static int tend_slots(io_jobs *J, double t)
+{
+    double every = J->o.stale_s / 4 < 1 ? J->o.stale_s / 4 : 1;
+    int running = 0;
+    for (int i = 0; i < J->n_slots; i++) {
+        slot *sl = &J->slots[i];
+        if (sl->pid <= 0)
+            continue;
+        int st = 0;
+        if (waitpid(sl->pid, &st, WNOHANG) == sl->pid) {
+            finish_slot(J, sl, st);
+            pthread_cond_broadcast(&J->finished);
+            continue;
+        }
+        running++;
+        if (!sl->timed_out && t - sl->started > sl->c.deadline_s) {
+            sl->timed_out = 1;
+            kill(-sl->pid, SIGKILL); /* its process group */
+        } else if (!sl->lost && t - sl->beat >= every) {
+            sl->beat = t;
+            if (io_store_job_heartbeat(J->store, sl->c.id, J->name) == IO_STORE_ECONFLICT) {
+                sl->lost = 1; /* cancelled, or recovered for another worker */
+                kill(-sl->pid, SIGKILL);
+            }
+        }
     }
-    release_arg(jb);
+    return running;
+}
+
+/* Processes a claimed job runs at once: a what-if worker runs "jobs"
+ * solver processes of its own beside itself. */
+static int job_width(const io_job_claim *c)
+{
+    if (strcmp(c->kind, "whatif") != 0)
+        return 1;
+    json_t *in = json_loads(c->input, 0, NULL);
+    json_t *fan = json_object_get(in, "jobs");
+    int w = 1 + (json_is_integer(fan) && json_integer_value(fan) > 0
+                     ? (int)json_integer_value(fan)
+                     : 0);
+    json_decref(in);
+    return w;
+}
+
+/* Processes the running slots use.  Called with the lock held. */
+static int width_used(const io_jobs *J)
+{
+    int n = 0;
+    for (int i = 0; i < J->n_slots; i++)
+        n += J->slots[i].pid > 0 ? J->slots[i].width : 0;
+    return n;
+}
+
+/* Claim queued jobs into free slots while their processes fit in n_slots
+ * (--jobs bounds every process this node starts; a job wider than that
+ * runs alone).  A claimed job that does not fit goes back to the queue.
+ * Called with the lock held. */
+static void claim_jobs(io_jobs *J)
+{
+    for (int i = 0; i < J->n_slots && !J->drain; i++) {
+        slot *sl = &J->slots[i];
+        if (sl->pid > 0)
+            continue;
+        if (J->o.max_jobs > 0 && J->claimed >= J->o.max_jobs) {
+            J->drain = 1;
+            break;
+        }
+        int used = width_used(J);
+        if (used >= J->n_slots || !io_store_job_any_queued(J->store) ||
+            io_store_job_claim(J->store, J->name, &sl->c) != IO_OK)
+            break;
+        sl->width = job_width(&sl->c);
+        if (used > 0 && used + sl->width > J->n_slots) {
+            io_store_job_release(J->store, sl->c.id, J->name);
+            io_job_claim_clear(&sl->c);
+            break;
+        }
+        J->claimed++;
+        start_slot(J, sl);
+    }
+}
+
+/* Slots with a live child.  Called with the lock held. */
+static int busy(const io_jobs *J)
+{
+    int n = 0;
+    for (int i = 0; i < J->n_slots; i++)
+        n += J->slots[i].pid > 0;
+    return n;
+}
+
+/* Wait on cv (mu held) for at most ms milliseconds. */
+static void wait_ms(pthread_cond_t *cv, pthread_mutex_t *mu, long ms)
+{
+    struct timespec ts;
+    io_abstime_in(&ts, ms);
+    pthread_cond_timedwait(cv, mu, &ts);
+}
+
+void io_abstime_in(struct timespec *ts, long ms)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+/* Kill the local children and give their jobs back to the queue. */
+static void release_all(io_jobs *J)
+{
+    for (int i = 0; i < J->n_slots; i++) {
+        slot *sl = &J->slots[i];
+        if (sl->pid <= 0)
+            continue;
+        kill(-sl->pid, SIGKILL);
+        waitpid(sl->pid, NULL, 0);
+        if (!sl->lost)
+            io_store_job_release(J->store, sl->c.id, J->name);
+        close(sl->fd);
+        sl->fd = -1;
+        sl->pid = 0;
+        io_job_claim_clear(&sl->c);
+    }
 }
 
 static void *job_thread(void *p)
 {
     io_jobs *J = p;
+    double next_recover = 0, next_claim = 0, next_prune = 0;
     pthread_mutex_lock(&J->mu);
     while (!J->stop) {
-        int running = 0;
         double t = now_mono();
-        for (job *jb = J->head; jb; jb = jb->next) {
-            if (jb->pid <= 0)
-                continue;
-            int st = 0;
-            pid_t r = waitpid(jb->pid, &st, WNOHANG);
-            if (r == jb->pid) {
-                finish_job(jb, st);
-                pthread_cond_broadcast(&J->finished);
-                continue;
-            }
-            if (jb->state == IO_JOB_RUNNING && t - jb->started > jb->deadline_s && !jb->timed_out) {
-                jb->timed_out = 1;
-                kill(-jb->pid, SIGKILL); /* its process group */
-            }
-            running += jb->slots;
+        int running = tend_slots(J, t);
+        if (t >= next_recover) {
+            io_store_job_recover(J->store, J->o.stale_s, NULL);
+            next_recover = t + J->o.stale_s / 2;
         }
-        /* start the oldest queued jobs first, while their processes fit
-         * (a job wider than the bound runs alone) */
-        for (;;) {
-            job *oldest = NULL;
-            for (job *jb = J->head; jb; jb = jb->next)
-                if (jb->state == IO_JOB_QUEUED)
-                    oldest = jb;
-            if (!oldest || (running > 0 && running + oldest->slots > J->max_running))
-                break;
-            start_job(J, oldest);
-            if (oldest->state == IO_JOB_RUNNING)
-                running += oldest->slots;
-            else
-                pthread_cond_broadcast(&J->finished);
+        if (t >= next_prune) {
+            io_store_job_prune(J->store, io_job_now() - 7 * 86400.0);
+            next_prune = t + 3600;
         }
-        /* forget finished jobs after an hour, and beyond the newest 256 */
-        int kept = 0;
-        for (job **pp = &J->head; *pp;) {
-            job *jb = *pp;
-            int fin = jb->state >= IO_JOB_DONE && jb->pid <= 0;
-            if (fin && (t - jb->finished > 3600 || kept >= 256)) {
-                *pp = jb->next;
-                job_free(jb);
-                continue;
-            }
-            if (fin)
-                kept++;
-            pp = &jb->next;
+        if (running < J->n_slots && t >= next_claim) {
+            claim_jobs(J);
+            next_claim = t + 0.2;
         }
-        struct timespec ts;
-        io_abstime_in(&ts, 20);
-        pthread_cond_timedwait(&J->wake, &J->mu, &ts);
+        if (J->drain && busy(J) == 0)
+            break;
+        wait_ms(&J->wake, &J->mu, 20);
     }
-    /* shutting down: kill and reap every child, cancel what waits */
-    for (job *jb = J->head; jb; jb = jb->next) {
-        if (jb->pid > 0) {
-            kill(-jb->pid, SIGKILL); /* its process group */
-            waitpid(jb->pid, NULL, 0);
-            jb->pid = 0;
-        }
-        if (jb->state < IO_JOB_DONE) {
-            jb->state = IO_JOB_CANCELLED;
-            jb->finished = now_mono();
-            release_arg(jb);
-        }
-    }
+    release_all(J);
+    J->drained = 1;
     pthread_cond_broadcast(&J->finished);
     pthread_mutex_unlock(&J->mu);
     return NULL;
 }
 
-int io_jobs_create(const char *worker, int max_running, int max_queued, io_jobs **out)
+/* This process's worker name: host:pid:random. */
+static void worker_name(io_jobs *J)
+{
+    char host[64] = "";
+    unsigned short rnd = 0;
+    if (gethostname(host, sizeof host) != 0)
+        snprintf(host, sizeof host, "host");
+    host[sizeof host - 1] = '\0';
+    if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd)
+        rnd = (unsigned short)now_mono();
+    const char *pre = J->o.name && J->o.name[0] ? J->o.name : NULL;
+    snprintf(J->name, sizeof J->name, "%s%s%s:%ld:%04x", pre ? pre : "", pre ? "@" : "", host,
+             (long)getpid(), rnd);
+}
+
+/* The executable to run as `cohort worker`: o->worker or this one.
+ * malloc'd; NULL on failure. */
+static char *worker_path(const char *worker)
+{
+    if (worker)
+        return strdup(worker);
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return NULL;
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
+int io_jobs_create(io_store *store, const io_jobs_options *o, io_jobs **out)
 {
     io_jobs *J = calloc(1, sizeof *J);
     if (!J)
         return IO_ENOMEM;
-    J->max_running = max_running > 0 ? max_running : 1;
-    J->max_queued = max_queued > 0 ? max_queued : 64;
+    J->store = store;
+    if (o)
+        J->o = *o;
+    else
+        io_jobs_options_default(&J->o);
+    if (J->o.stale_s <= 0)
+        J->o.stale_s = 15;
+    J->n_slots = J->o.max_running > 0 ? J->o.max_running : 0;
     J->parent = getpid();
     J->max_fd = sysconf(_SC_OPEN_MAX);
     if (J->max_fd < 0 || J->max_fd > 65536)
         J->max_fd = 65536;
-    if (worker) {
-        J->worker = strdup(worker);
-    } else {
-        /* this executable */
-        char buf[4096];
-        ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-        if (n > 0) {
-            buf[n] = '\0';
-            J->worker = strdup(buf);
-        }
-    }
-    if (!J->worker) {
+    worker_name(J);
+    J->worker = worker_path(J->o.worker);
+    J->slots = calloc((size_t)(J->n_slots > 0 ? J->n_slots : 1), sizeof *J->slots);
+    if (!J->worker || !J->slots) {
+        int rc = J->worker ? IO_ENOMEM : IO_EIO;
+        free(J->worker);
+        free(J->slots);
         free(J);
-        return IO_EIO;
+        return rc;
     }
+    for (int i = 0; i < J->n_slots; i++)
+        J->slots[i].fd = -1;
+    J->o.worker = NULL;
+    J->o.name = NULL;
     J->argv[0] = J->worker;
     J->argv[1] = (char *)"worker";
     J->argv[2] = NULL;
@@ -389,11 +480,28 @@ int io_jobs_create(const char *worker, int max_running, int max_queued, io_jobs 
         pthread_cond_destroy(&J->wake);
         pthread_cond_destroy(&J->finished);
         free(J->worker);
+        free(J->slots);
         free(J);
         return IO_EIO;
     }
     *out = J;
     return IO_OK;
+}
+
+void io_jobs_drain(io_jobs *J)
+{
+    pthread_mutex_lock(&J->mu);
+    J->drain = 1;
+    pthread_cond_signal(&J->wake);
+    pthread_mutex_unlock(&J->mu);
+}
+
+int io_jobs_drained(io_jobs *J)
+{
+    pthread_mutex_lock(&J->mu);
+    int d = J->drained;
+    pthread_mutex_unlock(&J->mu);
+    return d;
 }
 
 void io_jobs_shutdown(io_jobs *J)
@@ -404,6 +512,7 @@ void io_jobs_shutdown(io_jobs *J)
     int was = J->stop;
     J->stop = 1;
     pthread_cond_signal(&J->wake);
+    pthread_cond_broadcast(&J->finished);
     pthread_mutex_unlock(&J->mu);
     if (!was)
         pthread_join(J->thread, NULL);
@@ -414,197 +523,82 @@ void io_jobs_destroy(io_jobs *J)
     if (!J)
         return;
     io_jobs_shutdown(J);
-    while (J->head) {
-        job *jb = J->head;
-        J->head = jb->next;
-        job_free(jb);
-    }
     pthread_mutex_destroy(&J->mu);
     pthread_cond_destroy(&J->wake);
     pthread_cond_destroy(&J->finished);
     free(J->worker);
+    free(J->slots);
     free(J);
 }
 
-static job *find(io_jobs *J, const char *id)
+int io_jobs_submit(io_jobs *J, const char *kind, const char *program, long actor,
+                   double deadline_s, const char *input, char id_out[IO_JOB_ID_LEN])
 {
-    for (job *jb = J->head; jb; jb = jb->next)
-        if (strcmp(jb->id, id) == 0)
-            return jb;
-    return NULL;
-}
-
-int io_jobs_submit(io_jobs *J, const char *kind, const char *program, double deadline_s,
-                   int slots, char *input, io_job_done done, io_job_free free_arg, void *arg,
-                   char id_out[IO_JOB_ID_LEN])
-{
-    job *jb = calloc(1, sizeof *jb);
-    if (!jb) {
-        free(input);
-        if (free_arg && arg)
-            free_arg(arg);
-        return IO_ENOMEM;
-    }
-    jb->input = input;
-    jb->fd = -1;
-    jb->done = done;
-    jb->free_arg = free_arg;
-    jb->arg = arg;
-    jb->deadline_s = deadline_s > 0 ? deadline_s : 3600;
-    jb->slots = slots > 0 ? slots : 1;
-    snprintf(jb->kind, sizeof jb->kind, "%s", kind);
-    if (program && !(jb->program = strdup(program))) {
-        job_free(jb);
-        return IO_ENOMEM;
-    }
-    jb->created = now_mono();
-    jb->created_wall = time(NULL);
-    unsigned int rnd = 0;
-    if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd)
-        rnd = (unsigned int)(now_mono() * 1e6);
-    pthread_mutex_lock(&J->mu);
-    int queued = 0;
-    for (job *x = J->head; x; x = x->next)
-        queued += x->state == IO_JOB_QUEUED;
-    if (queued >= J->max_queued) {
+    int rc = io_store_job_submit(J->store, kind, program, actor, deadline_s > 0 ? deadline_s : 3600,
+                                 input, J->o.max_queued, id_out);
+    if (rc == IO_OK) {
+        pthread_mutex_lock(&J->mu);
+        pthread_cond_signal(&J->wake);
         pthread_mutex_unlock(&J->mu);
-        job_free(jb);
-        return IO_STORE_ECONFLICT;
     }
-    snprintf(jb->id, sizeof jb->id, "%lu-%08x", ++J->counter, rnd);
-    jb->state = IO_JOB_QUEUED;
-    jb->next = J->head;
-    J->head = jb;
-    memcpy(id_out, jb->id, IO_JOB_ID_LEN);
-    pthread_cond_signal(&J->wake);
-    pthread_mutex_unlock(&J->mu);
-    return IO_OK;
+    return rc;
 }
 
 int io_jobs_wait(io_jobs *J, const char *id, double max_wait_s, int *state, char **result,
                  char **error)
 {
     double until = now_mono() + max_wait_s;
-    pthread_mutex_lock(&J->mu);
-    job *jb = find(J, id);
-    while (jb && jb->state < IO_JOB_DONE && !J->stop) {
-        if (max_wait_s >= 0 && now_mono() >= until)
-            break;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 50 * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&J->finished, &J->mu, &ts);
-        jb = find(J, id);
-    }
-    if (!jb) {
+    long pause = 10;
+    for (;;) {
+        int st = 0;
+        int rc = io_store_job_state(J->store, id, &st, NULL, NULL);
+        if (rc != IO_OK)
+            return rc;
+        pthread_mutex_lock(&J->mu);
+        int stop = J->stop;
         pthread_mutex_unlock(&J->mu);
-        return IO_STORE_ENOTFOUND;
+        if (st >= IO_JOB_DONE || stop || (max_wait_s >= 0 && now_mono() >= until))
+            break;
+        /* woken early when a local job ends; others' jobs are polled */
+        pthread_mutex_lock(&J->mu);
+        wait_ms(&J->finished, &J->mu, pause);
+        pthread_mutex_unlock(&J->mu);
+        pause = pause < 200 ? pause * 2 : 200;
     }
-    int rc = IO_OK;
-    *state = jb->state;
-    if (result)
-        *result = NULL;
-    if (error)
-        *error = NULL;
-    if (result && jb->state == IO_JOB_DONE && jb->result && !(*result = strdup(jb->result)))
-        rc = IO_ENOMEM;
-    if (error && jb->error && !(*error = strdup(jb->error)))
-        rc = IO_ENOMEM;
-    pthread_mutex_unlock(&J->mu);
-    return rc;
-}
-
-static json_t *iso_time(time_t t)
-{
-    char buf[32];
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return json_string(buf);
+    return io_store_job_state(J->store, id, state, result, error);
 }
 
 int io_jobs_status_json(io_jobs *J, const char *id, char **json)
 {
-    pthread_mutex_lock(&J->mu);
-    job *jb = find(J, id);
-    if (!jb) {
-        pthread_mutex_unlock(&J->mu);
-        return IO_STORE_ENOTFOUND;
-    }
-    double t = now_mono();
-    json_t *o = json_pack("{s:s,s:s,s:s?,s:s,s:o}", "job", jb->id, "kind", jb->kind, "program",
-                          jb->program, "status", STATE_NAMES[jb->state], "created",
-                          iso_time(jb->created_wall));
-    if (o && jb->started > 0) {
-        double end = jb->finished > 0 ? jb->finished : t;
-        json_object_set_new(o, "seconds", json_real(end - jb->started));
-        json_object_set_new(o, "started",
-                            iso_time(jb->created_wall + (time_t)(jb->started - jb->created)));
-    }
-    if (o && jb->finished > 0)
-        json_object_set_new(o, "finished",
-                            iso_time(jb->created_wall + (time_t)(jb->finished - jb->created)));
-    if (o && jb->error)
-        json_object_set_new(o, "error", json_string(jb->error));
-    if (o && jb->extra) {
-        json_t *x = json_loads(jb->extra, 0, NULL);
-        if (json_is_object(x))
-            json_object_update(o, x);
-        json_decref(x);
-    }
-    if (o && jb->result) {
-        json_t *r = json_loads(jb->result, JSON_DECODE_ANY, NULL);
-        json_object_set_new(o, "result", r ? r : json_null());
-    }
-    pthread_mutex_unlock(&J->mu);
-    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
-    if (!text)
-        return IO_ENOMEM;
-    *json = text;
-    return IO_OK;
+    return io_store_job_status_json(J->store, id, json);
 }
 
 int io_jobs_cancel(io_jobs *J, const char *id)
 {
-    pthread_mutex_lock(&J->mu);
-    job *jb = find(J, id);
-    if (!jb) {
-        pthread_mutex_unlock(&J->mu);
-        return IO_STORE_ENOTFOUND;
-    }
-    if (jb->state == IO_JOB_QUEUED) {
-        jb->state = IO_JOB_CANCELLED;
-        jb->finished = now_mono();
-        free(jb->input);
-        jb->input = NULL;
-        release_arg(jb);
-        pthread_cond_broadcast(&J->finished);
-    } else if (jb->state == IO_JOB_RUNNING) {
-        jb->state = IO_JOB_CANCELLED;
-        if (jb->pid > 0)
-            kill(-jb->pid, SIGKILL); /* its process group; reaped by the job thread */
+    int rc = io_store_job_cancel(J->store, id);
+    if (rc == IO_OK) {
+        /* a local child notices at its next heartbeat; make that now */
+        pthread_mutex_lock(&J->mu);
+        for (int i = 0; i < J->n_slots; i++)
+            if (J->slots[i].pid > 0 && strcmp(J->slots[i].c.id, id) == 0)
+                J->slots[i].beat = 0;
         pthread_cond_signal(&J->wake);
+        pthread_mutex_unlock(&J->mu);
     }
-    pthread_mutex_unlock(&J->mu);
-    return IO_OK;
+    return rc;
 }
 
-void io_jobs_counts(io_jobs *J, int *queued, int *running)
+void io_jobs_counts(io_jobs *J, int *queued, int *running, int *processes)
 {
     int q = 0, r = 0;
+    io_store_job_counts(J->store, &q, &r);
     pthread_mutex_lock(&J->mu);
-    for (job *jb = J->head; jb; jb = jb->next) {
-        q += jb->state == IO_JOB_QUEUED;
-        r += jb->state == IO_JOB_RUNNING || (jb->state == IO_JOB_CANCELLED && jb->pid > 0);
-    }
+    int p = busy(J);
     pthread_mutex_unlock(&J->mu);
     if (queued)
         *queued = q;
     if (running)
         *running = r;
+    if (processes)
+        *processes = p;
 }

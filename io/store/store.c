@@ -117,6 +117,30 @@ static const char *const MIGRATIONS[IO_STORE_SCHEMA_VERSION] = {
     "  token_id INTEGER REFERENCES token(id),"
     "  created_at TEXT NOT NULL DEFAULT " NOW_SQL ","
     "  revoked_at TEXT);",
+    /* 5: the durable job queue (io/store/store_jobs.c); times are Unix
+     * seconds from the caller's clock, so every backend stores the same */
+    "CREATE TABLE job ("
+    "  id TEXT PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  program_id TEXT,"
+    "  parent_id TEXT,"
+    "  part INTEGER,"
+    "  state INTEGER NOT NULL DEFAULT 0,"
+    "  input TEXT,"
+    "  result TEXT,"
+    "  extra TEXT,"
+    "  error TEXT,"
+    "  note TEXT,"
+    "  token_id INTEGER,"
+    "  deadline_s REAL NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  worker TEXT,"
+    "  created REAL NOT NULL,"
+    "  started REAL,"
+    "  heartbeat REAL,"
+    "  finished REAL);"
+    "CREATE INDEX job_queue ON job(state, created);"
+    "CREATE INDEX job_parent ON job(parent_id, part);",
 };
 
 static char *dupmsg(const char *a, const char *b)

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Durable job queue benchmark on one store (SQLite): API nodes started with
+# `cohort serve --workers 0`, solver workers with `cohort worker --db`.
+#   bench/cluster.sh [JOBS] [WRITE_SECONDS]      default 12 jobs, 10 s
+# 1. what-if throughput: JOBS what-if requests (tiny fixture, 3 scenarios
+#    each, so 4 plans a request) with 1, 2 and 4 worker processes;
+#    scenarios per minute = JOBS * 3 / minutes until the last is done.
+# 2. the same with 2 workers where one is SIGKILLed 2 s in: its job is
+#    retried by the other after the heartbeat timeout (--stale 3); 2 s after
+#    the first request was sent.
+# 3. event writes per second and read latency through 1 and through 2 API
+#    nodes (bench/load.c, 8 clients in all, 20 % writes), tier M program.
+# Prints Markdown (also written to bench/results/cluster.md).  Needs curl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS=${1:-12}
+WSECS=${2:-10}
+BUILD=${BUILD:-build-bench}
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCOHORT_TESTS=OFF >/dev/null
+cmake --build "$BUILD" -j2 --target cohort cohort-load >/dev/null
+C="$BUILD/cohort"
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# start_node N DB -> sets PORT_N; the node runs no jobs itself
+start_node() {
+  "$C" serve --db "$2" --port 0 --quiet --workers 0 --stale 3 >"$tmp/node$1.out" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do grep -q listening "$tmp/node$1.out" && break; sleep 0.1; done
+  eval "PORT_$1=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$tmp/node$1.out")"
+}
+start_workers() { # COUNT DB
+  WPIDS=()
+  for i in $(seq "$1"); do
+    "$C" worker --db "$2" --stale 3 --name "b$i" 2>/dev/null &
+    WPIDS+=($!)
+    pids+=($!)
+  done
+}
+stop_workers() { for p in "${WPIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+
+DB="$tmp/jobs.db"
+TOKEN=$("$C" token create --role admin --name bench --db "$DB" 2>/dev/null)
+H="Authorization: Bearer $TOKEN"
+start_node 1 "$DB"
+python3 - "$tmp/whatif.json" <<'PY'
+import json, sys
+inst = json.load(open("datasets/fixtures/tiny.json"))
+sc = [{"name": "seed %d" % k, "changes": [{"op": "set_setting", "field": "seed", "value": k}]}
+      for k in (3, 5, 7)]
+json.dump({"instance": inst, "scenarios": sc, "jobs": 1}, open(sys.argv[1], "w"))
+PY
+
+# run_batch -> prints seconds until every job is done, and retried/failed counts
+run_batch() {
+  ids=()
+  t0=$(date +%s.%N)
+  if [ -n "${KILL_AFTER:-}" ]; then (sleep "$KILL_AFTER"; kill -KILL "${WPIDS[0]}") & fi
+  for _ in $(seq "$JOBS"); do
+    ids+=($(curl -sf -X POST -H "$H" "http://127.0.0.1:$PORT_1/v1/whatif?async=1" \
+      --data-binary "@$tmp/whatif.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["job"])'))
+  done
+  retried=0; failed=0
+  for id in "${ids[@]}"; do
+    while :; do
+      st=$(curl -sf -H "$H" "http://127.0.0.1:$PORT_1/v1/jobs/$id" |
+        python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["status"], j.get("attempts", 0))')
+      case "$st" in queued*|running*) sleep 0.1 ;; *) break ;; esac
+    done
+    [ "${st#* }" -gt 1 ] && retried=$((retried + 1))
+    [ "${st% *}" = done ] || failed=$((failed + 1))
+  done
+  t1=$(date +%s.%N)
+  python3 -c "import sys; s=$t1-$t0; print('%.1f | %.0f | %d | %d' % (s, $JOBS*3*60/s, $retried, $failed))"
+}
+
+mkdir -p bench/results
+{
+  echo "$(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg) at the start; SQLite store."
+  echo
+  echo "What-if: $JOBS requests x 3 scenarios (tiny fixture), one API node (--workers 0):"
+  echo
+  echo "| workers | s until all done | scenarios/min | jobs retried | jobs not done |"
+  echo "| --- | --- | --- | --- | --- |"
+  for w in 1 2 4; do
+    start_workers "$w" "$DB"
+    echo "| $w | $(run_batch) |"
+    stop_workers
+  done
+  start_workers 2 "$DB"
+  echo "| 2, one SIGKILLed 2 s in | $(KILL_AFTER=2 run_batch) |"
+  stop_workers
+} | tee bench/results/cluster.md
+
+# ---- event writes and reads through 1 and 2 API nodes
+"$C" generate --tier M --seed 1 -o "$tmp/program.json" --witness "$tmp/plan.json"
+LDB="$tmp/load.db"
+"$C" import "$tmp/program.json" --db "$LDB" --program load >/dev/null
+LTOKEN=$("$C" token create --role admin --name load --db "$LDB" 2>/dev/null)
+start_node 2 "$LDB"
+start_node 3 "$LDB"
+LH="Authorization: Bearer $LTOKEN"
+curl -sf -X POST -H "$LH" "http://127.0.0.1:$PORT_2/v1/programs/load/schedules" --data-binary "@$tmp/plan.json" >/dev/null
+curl -sf -X POST -H "$LH" "http://127.0.0.1:$PORT_2/v1/programs/load/schedules/1/publish" >/dev/null
+HEAD="| nodes | node | clients | s | requests (writes) | req/s | writes/s | read p50 / p99 ms | write p50 / p99 ms | errors |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+{
+  echo
+  echo "Roster events (20 % writes) and reads, tier M seed 1, 8 clients in all, ${WSECS} s:"
+  echo
+  echo "$HEAD"
+  echo "| 1 | A $("$BUILD/cohort-load" --port "$PORT_2" --token "$LTOKEN" --program load --clients 8 --seconds "$WSECS" --writes 0.2 | sed 's/^| //')"
+  "$BUILD/cohort-load" --port "$PORT_2" --token "$LTOKEN" --program load --clients 4 --seconds "$WSECS" --writes 0.2 >"$tmp/a.md" &
+  la=$!
+  "$BUILD/cohort-load" --port "$PORT_3" --token "$LTOKEN" --program load --clients 4 --seconds "$WSECS" --writes 0.2 --first 4 >"$tmp/b.md"
+  wait "$la"
+  echo "| 2 | A $(sed 's/^| //' "$tmp/a.md")"
+  echo "| 2 | B $(sed 's/^| //' "$tmp/b.md")"
+} | tee -a bench/results/cluster.md

@@ -1,0 +1,404 @@
+/*
+ * store_jobs.c - the durable job queue: submit, claim, heartbeat, finish,
+ * recover, cancel and read jobs kept as rows of the store (table job,
+ * migration 5).
+ *
+ * Every change is one write transaction (BEGIN IMMEDIATE: the claim's read
+ * and update cannot interleave with another process's), and every change
+ * of a running job is conditional on the worker still owning it, so a
+ * cancelled or reassigned job is never overwritten by a late worker.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "store_private.h"
+
+static const char *const STATES[] = {"queued", "running", "done", "failed", "cancelled"};
+
+double io_job_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void io_job_claim_clear(io_job_claim *c)
+{
+    if (!c)
+        return;
+    free(c->program);
+    free(c->input);
+    c->program = c->input = NULL;
+}
+
+/* A fresh job id: "j" and 16 hex digits.  IO_EIO when there is no
+ * randomness. */
+static int new_id(char id[IO_JOB_ID_LEN])
+{
+    unsigned char raw[8];
+    size_t got = 0;
+    while (got < sizeof raw) {
+        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return IO_EIO;
+        got += (size_t)n;
+    }
+    id[0] = 'j';
+    for (size_t i = 0; i < sizeof raw; i++)
+        snprintf(id + 1 + 2 * i, 3, "%02x", raw[i]);
+    return IO_OK;
+}
+
+/* One integer from a query with the given bound arguments ('s' text
+ * only); -1 on error. */
+static long long scalar(sqlite3 *db, const char *sql, const char *arg)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = -1;
+    if (prep(db, &st, sql, arg ? "s" : "", arg) == IO_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int io_store_job_submit(io_store *s, const char *kind, const char *program, long actor,
+                        double deadline_s, const char *input, int max_queued,
+                        char id_out[IO_JOB_ID_LEN])
+{
+    char id[IO_JOB_ID_LEN];
+    if (new_id(id) != IO_OK)
+        return IO_EIO;
+    lock(s);
+    int rc = begin(s);
+    if (rc == IO_OK && max_queued > 0) {
+        long long n = scalar(s->db, "SELECT count(*) FROM job WHERE state = 0", NULL);
+        rc = n < 0 ? IO_STORE_EDB : n >= max_queued ? IO_STORE_ECONFLICT : IO_OK;
+    }
+    if (rc == IO_OK)
+        rc = run(s->db,
+                 "INSERT INTO job(id, kind, program_id, token_id, deadline_s, input, created)"
+                 " VALUES (?,?,?,?,?,?,?)",
+                 "sssadsd", id, kind, program, actor, deadline_s, input, io_job_now());
+    rc = txn_end(s, rc, NULL);
+    unlock(s);
+    if (rc == IO_OK)
+        memcpy(id_out, id, IO_JOB_ID_LEN);
+    return rc;
+}
+
+int io_store_job_any_queued(io_store *s)
+{
+    rconn *rd;
+    sqlite3 *db = rd_acquire(s, &rd);
+    long long n = scalar(db, "SELECT EXISTS (SELECT 1 FROM job WHERE state = 0)", NULL);
+    rd_release(s, rd);
+    return n > 0;
+}
+
+/* Read the claimed row into out (strings malloc'd).  IO_OK / ENOMEM /
+ * EDB. */
+static int read_claim(sqlite3 *db, const char *id, io_job_claim *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prep(db, &st,
+                  "SELECT kind, program_id, input, token_id, deadline_s, attempts FROM job"
+                  " WHERE id = ?",
+                  "s", id);
+    if (rc == IO_OK && sqlite3_step(st) != SQLITE_ROW)
+        rc = IO_STORE_EDB;
+    if (rc == IO_OK) {
+        io_job_claim c;
+        memset(&c, 0, sizeof c);
+        snprintf(c.id, sizeof c.id, "%s", id);
+        snprintf(c.kind, sizeof c.kind, "%s", (const char *)sqlite3_column_text(st, 0));
+        const char *p = (const char *)sqlite3_column_text(st, 1);
+        const char *in = (const char *)sqlite3_column_text(st, 2);
+        c.program = p ? strdup(p) : NULL;
+        c.input = strdup(in ? in : "");
+        c.actor = (long)sqlite3_column_int64(st, 3);
+        c.deadline_s = sqlite3_column_double(st, 4);
+        c.attempt = sqlite3_column_int(st, 5);
+        if ((p && !c.program) || !c.input) {
+            io_job_claim_clear(&c);
+            rc = IO_ENOMEM;
+        } else {
+            *out = c;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int io_store_job_claim(io_store *s, const char *worker, io_job_claim *out)
+{
+    char id[IO_JOB_ID_LEN] = "";
+    sqlite3_stmt *st = NULL;
+    lock(s);
+    int rc = begin(s);
+    if (rc == IO_OK)
+        rc = prep(s->db, &st, "SELECT id FROM job WHERE state = 0 ORDER BY created, id LIMIT 1",
+                  "");
+    if (rc == IO_OK) {
+        int r = sqlite3_step(st);
+        if (r == SQLITE_ROW)
+            snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
+        else
+            rc = r == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+    }
+    sqlite3_finalize(st);
+    double now = io_job_now();
+    if (rc == IO_OK)
+        rc = run(s->db,
+                 "UPDATE job SET state = 1, worker = ?, attempts = attempts + 1, started = ?,"
+                 " heartbeat = ? WHERE id = ? AND state = 0",
+                 "sdds", worker, now, now, id);
+    io_job_claim c;
+    memset(&c, 0, sizeof c);
+    if (rc == IO_OK)
+        rc = read_claim(s->db, id, &c);
+    rc = txn_end(s, rc, NULL);
+    unlock(s);
+    if (rc == IO_OK)
+        *out = c;
+    else
+        io_job_claim_clear(&c);
+    return rc;
+}
+
+/* The status of an UPDATE of a worker's own running job: IO_STORE_ECONFLICT
+ * when it changed no row (the job is no longer that worker's). */
+static int owned(io_store *s, int rc)
+{
+    return rc == IO_OK && sqlite3_changes(s->db) == 0 ? IO_STORE_ECONFLICT : rc;
+}
+
+int io_store_job_heartbeat(io_store *s, const char *id, const char *worker)
+{
+    lock(s);
+    int rc = run(s->db, "UPDATE job SET heartbeat = ? WHERE id = ? AND worker = ? AND state = 1",
+                 "dss", io_job_now(), id, worker);
+    rc = owned(s, rc);
+    unlock(s);
+    return rc;
+}
+
+int io_store_job_finish(io_store *s, const char *id, const char *worker, int state,
+                        const char *result, const char *extra, const char *error)
+{
+    assert(state == IO_JOB_DONE || state == IO_JOB_FAILED);
+    lock(s);
+    int rc = run(s->db,
+                 "UPDATE job SET state = ?, result = ?, extra = ?, error = ?, finished = ?,"
+                 " input = NULL WHERE id = ? AND worker = ? AND state = 1",
+                 "isssdss", state, result, extra, error, io_job_now(), id, worker);
+    rc = owned(s, rc);
+    unlock(s);
+    return rc;
+}
+
+int io_store_job_release(io_store *s, const char *id, const char *worker)
+{
+    lock(s);
+    int rc = run(s->db,
+                 "UPDATE job SET state = 0, worker = NULL, started = NULL, heartbeat = NULL,"
+                 " attempts = attempts - 1 WHERE id = ? AND worker = ? AND state = 1",
+                 "ss", id, worker);
+    rc = owned(s, rc);
+    unlock(s);
+    return rc;
+}
+
+int io_store_job_recover(io_store *s, double stale_s, int *n)
+{
+    double now = io_job_now(), before = now - stale_s;
+    char reason[200];
+    snprintf(reason, sizeof reason,
+             "its worker stopped answering (no heartbeat for %.0f s) on the first run and on"
+             " the retry",
+             stale_s);
+    lock(s);
+    int rc = begin(s);
+    int changed = 0;
+    if (rc == IO_OK)
+        rc = run(s->db,
+                 "UPDATE job SET state = 3, error = ?, finished = ?, input = NULL"
+                 " WHERE state = 1 AND heartbeat < ? AND attempts >= 2",
+                 "sdd", reason, now, before);
+    if (rc == IO_OK) {
+        changed += sqlite3_changes(s->db);
+        rc = run(s->db,
+                 "UPDATE job SET state = 0, note = 'retried: the worker ' || coalesce(worker, '?')"
+                 " || ' stopped answering', worker = NULL, heartbeat = NULL, started = NULL"
+                 " WHERE state = 1 AND heartbeat < ? AND attempts < 2",
+                 "d", before);
+    }
+    if (rc == IO_OK)
+        changed += sqlite3_changes(s->db);
+    rc = txn_end(s, rc, NULL);
+    unlock(s);
+    if (rc == IO_OK && n)
+        *n = changed;
+    return rc;
+}
+
+int io_store_job_cancel(io_store *s, const char *id)
+{
+    lock(s);
+    int rc = begin(s);
+    long long st = -1;
+    if (rc == IO_OK) {
+        st = scalar(s->db, "SELECT state FROM job WHERE id = ?", id);
+        if (st < 0)
+            rc = IO_STORE_ENOTFOUND;
+    }
+    if (rc == IO_OK && st <= IO_JOB_RUNNING)
+        rc = run(s->db,
+                 "UPDATE job SET state = 4, finished = ?, input = NULL WHERE id = ? AND state <= 1",
+                 "ds", io_job_now(), id);
+    rc = txn_end(s, rc, NULL);
+    unlock(s);
+    return rc;
+}
+
+static int dup_col(sqlite3_stmt *st, int i, char **out)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    if (!out)
+        return IO_OK;
+    *out = t ? strdup(t) : NULL;
+    return t && !*out ? IO_ENOMEM : IO_OK;
+}
+
+int io_store_job_state(io_store *s, const char *id, int *state, char **result, char **error)
+{
+    rconn *rd;
+    sqlite3 *db = rd_acquire(s, &rd);
+    sqlite3_stmt *st = NULL;
+    int rc = prep(db, &st, "SELECT state, result, error FROM job WHERE id = ?", "s", id);
+    int r = rc == IO_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (rc == IO_OK)
+        rc = r == SQLITE_ROW ? IO_OK : r == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+    char *res = NULL, *err = NULL;
+    if (rc == IO_OK) {
+        *state = sqlite3_column_int(st, 0);
+        if (dup_col(st, 1, result ? &res : NULL) != IO_OK ||
+            dup_col(st, 2, error ? &err : NULL) != IO_OK)
+            rc = IO_ENOMEM;
+    }
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    if (rc == IO_OK) {
+        if (result)
+            *result = res;
+        if (error)
+            *error = err;
+    } else {
+        free(res);
+        free(err);
+    }
+    return rc;
+}
+
+static json_t *iso_time(double t)
+{
+    char buf[32];
+    struct tm tm;
+    time_t tt = (time_t)t;
+    gmtime_r(&tt, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(buf);
+}
+
+/* Build the status object of the current row of st (the columns of
+ * io_store_job_status_json's query). */
+static json_t *status_obj(sqlite3_stmt *st)
+{
+    int state = sqlite3_column_int(st, 3);
+    if (state < 0 || state > IO_JOB_CANCELLED)
+        state = IO_JOB_FAILED;
+    json_t *o = json_pack("{s:o,s:o,s:o,s:s,s:o,s:i}", "job", col_str(st, 0), "kind",
+                          col_str(st, 1), "program", col_str(st, 2), "status", STATES[state],
+                          "created", iso_time(sqlite3_column_double(st, 4)), "attempts",
+                          sqlite3_column_int(st, 10));
+    if (!o)
+        return NULL;
+    int has_start = sqlite3_column_type(st, 5) != SQLITE_NULL;
+    int has_end = sqlite3_column_type(st, 6) != SQLITE_NULL;
+    double t0 = sqlite3_column_double(st, 5), t1 = sqlite3_column_double(st, 6);
+    if (json_is_null(json_object_get(o, "program")))
+        json_object_del(o, "program");
+    if (has_start) {
+        json_object_set_new(o, "started", iso_time(t0));
+        json_object_set_new(o, "seconds", json_real((has_end ? t1 : io_job_now()) - t0));
+    }
+    if (has_end)
+        json_object_set_new(o, "finished", iso_time(t1));
+    if (sqlite3_column_type(st, 11) != SQLITE_NULL)
+        json_object_set_new(o, "worker", col_str(st, 11));
+    if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+        json_object_set_new(o, "error", col_str(st, 8));
+    if (sqlite3_column_type(st, 12) != SQLITE_NULL)
+        json_object_set_new(o, "note", col_str(st, 12));
+    json_t *x = col_json(st, 9);
+    if (json_is_object(x))
+        json_object_update(o, x);
+    json_decref(x);
+    if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+        json_object_set_new(o, "result", col_json(st, 7));
+    return o;
+}
+
+int io_store_job_status_json(io_store *s, const char *id, char **json)
+{
+    rconn *rd;
+    sqlite3 *db = rd_acquire(s, &rd);
+    sqlite3_stmt *st = NULL;
+    int rc = prep(db, &st,
+                  "SELECT id, kind, program_id, state, created, started, finished, result,"
+                  " error, extra, attempts, worker, note FROM job WHERE id = ?",
+                  "s", id);
+    json_t *o = NULL;
+    if (rc == IO_OK) {
+        int r = sqlite3_step(st);
+        if (r == SQLITE_ROW)
+            rc = (o = status_obj(st)) ? IO_OK : IO_ENOMEM;
+        else
+            rc = r == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+    }
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    return rc == IO_OK ? give(o, json) : rc;
+}
+
+int io_store_job_counts(io_store *s, int *queued, int *running)
+{
+    rconn *rd;
+    sqlite3 *db = rd_acquire(s, &rd);
+    long long q = scalar(db, "SELECT count(*) FROM job WHERE state = 0", NULL);
+    long long r = scalar(db, "SELECT count(*) FROM job WHERE state = 1", NULL);
+    rd_release(s, rd);
+    if (q < 0 || r < 0)
+        return IO_STORE_EDB;
+    if (queued)
+        *queued = (int)q;
+    if (running)
+        *running = (int)r;
+    return IO_OK;
+}
+
+int io_store_job_prune(io_store *s, double before)
+{
+    lock(s);
+    int rc = run(s->db, "DELETE FROM job WHERE state >= 2 AND finished < ?", "d", before);
+    unlock(s);
+    return rc;
+}

@@ -1,0 +1,689 @@
+/* test_jobs.c - the durable job queue: the store's queue (claim, heartbeat,
+ * finish, recover, cancel), the local runner (restart, shutdown), the
+ * standalone `cohort worker --db` (SIGTERM, --max-jobs), and a cluster of
+ * two API nodes and two workers on one store (cancel across nodes, a worker
+ * SIGKILLed mid-job, acknowledged writes). */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "io_private.h"
+
+#define TINY COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json"
+
+static char dir[256], dbpath[300], slow[300];
+static char admin[128];
+
+static io_store *open_db(void)
+{
+    io_store *s = NULL;
+    char *err = NULL;
+    cr_assert_eq(io_store_open(dbpath, 1, &s, &err), IO_OK, "%s", err ? err : "");
+    return s;
+}
+
+/* A `cohort worker` that sleeps `secs` before running the job (so a test
+ * can act while the job runs). */
+static void make_slow_worker(double secs)
+{
+    snprintf(slow, sizeof slow, "%s/slow-worker.sh", dir);
+    FILE *f = fopen(slow, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "#!/bin/sh\nsleep %.1f\nexec '%s' worker\n", secs, COHORT_BINARY);
+    fclose(f);
+    chmod(slow, 0755);
+}
+
+static void setup(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    snprintf(dir, sizeof dir, "/tmp/cohort-test-jobs-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(dbpath, sizeof dbpath, "%s/s.db", dir);
+    io_store *s = open_db();
+    char *secret = NULL;
+    cr_assert_eq(io_store_token_create(s, IO_ROLE_ADMIN, "admin", 0, &secret, NULL), IO_OK);
+    snprintf(admin, sizeof admin, "%s", secret);
+    free(secret);
+    io_store_close(s);
+    make_slow_worker(2);
+}
+
+static void teardown(void)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    (void)system(cmd);
+}
+
+TestSuite(queue, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(runner, .init = setup, .fini = teardown, .timeout = 120);
+static void cluster_teardown(void);
+TestSuite(cluster, .init = setup, .fini = cluster_teardown, .timeout = 240);
+
+static char *slurp(const char *path)
+{
+    char *t = NULL;
+    size_t n = 0;
+    cr_assert_eq(io_read_all(path, 1 << 24, &t, &n), IO_OK);
+    return t;
+}
+
+/* The job JSON of a plan of the tiny fixture. */
+static char *plan_job(void)
+{
+    char *inst = slurp(TINY);
+    json_t *j = json_pack("{s:s,s:o}", "kind", "plan", "instance", json_loads(inst, 0, NULL));
+    char *t = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    free(inst);
+    return t;
+}
+
+static int job_state(io_store *s, const char *id)
+{
+    int st = -1;
+    cr_assert_eq(io_store_job_state(s, id, &st, NULL, NULL), IO_OK);
+    return st;
+}
+
+static json_t *job_status(io_store *s, const char *id)
+{
+    char *t = NULL;
+    cr_assert_eq(io_store_job_status_json(s, id, &t), IO_OK);
+    json_t *j = json_loads(t, 0, NULL);
+    free(t);
+    cr_assert_not_null(j);
+    return j;
+}
+
+/* Poll until the job leaves the queued and running states (or `secs`
+ * pass); returns the state. */
+static int wait_finished(io_store *s, const char *id, double secs)
+{
+    for (int i = 0; i < secs * 20; i++) {
+        int st = job_state(s, id);
+        if (st >= IO_JOB_DONE)
+            return st;
+        usleep(50000);
+    }
+    return job_state(s, id);
+}
+
+static void wait_state(io_store *s, const char *id, int state, double secs)
+{
+    for (int i = 0; i < secs * 20 && job_state(s, id) != state; i++)
+        usleep(50000);
+    cr_assert_eq(job_state(s, id), state, "job %s", id);
+}
+
+/* ------------------------------------------------------------ queue */
+
+Test(queue, jobs_are_claimed_oldest_first_and_once)
+{
+    io_store *s = open_db();
+    char a[IO_JOB_ID_LEN], b[IO_JOB_ID_LEN];
+    cr_assert_eq(io_store_job_submit(s, "plan", NULL, 0, 60, "{\"a\":1}", 0, a), IO_OK);
+    cr_assert_eq(io_store_job_submit(s, "plan", "prog", 1, 60, "{\"b\":2}", 0, b), IO_OK);
+    cr_assert_str_neq(a, b);
+    io_job_claim c1, c2, c3;
+    cr_assert_eq(io_store_job_claim(s, "w1", &c1), IO_OK);
+    cr_assert_str_eq(c1.id, a);
+    cr_assert_str_eq(c1.input, "{\"a\":1}");
+    cr_assert_null(c1.program);
+    cr_assert_eq(c1.attempt, 1);
+    cr_assert_eq(io_store_job_claim(s, "w2", &c2), IO_OK);
+    cr_assert_str_eq(c2.id, b);
+    cr_assert_str_eq(c2.program, "prog");
+    cr_assert_eq(c2.actor, 1);
+    cr_assert_eq(io_store_job_claim(s, "w1", &c3), IO_STORE_ENOTFOUND);
+    cr_assert_not(io_store_job_any_queued(s));
+    /* only the owner heartbeats and finishes */
+    cr_assert_eq(io_store_job_heartbeat(s, a, "w2"), IO_STORE_ECONFLICT);
+    cr_assert_eq(io_store_job_heartbeat(s, a, "w1"), IO_OK);
+    cr_assert_eq(io_store_job_finish(s, a, "w2", IO_JOB_DONE, "{}", NULL, NULL),
+                 IO_STORE_ECONFLICT);
+    cr_assert_eq(io_store_job_finish(s, a, "w1", IO_JOB_DONE, "{\"ok\":true}", "{\"version\":3}",
+                                     NULL),
+                 IO_OK);
+    json_t *st = job_status(s, a);
+    cr_assert_str_eq(json_string_value(json_object_get(st, "status")), "done");
+    cr_assert(json_is_true(json_object_get(json_object_get(st, "result"), "ok")));
+    cr_assert_eq(json_integer_value(json_object_get(st, "version")), 3);
+    cr_assert_str_eq(json_string_value(json_object_get(st, "worker")), "w1");
+    json_decref(st);
+    cr_assert_eq(io_store_job_finish(s, b, "w2", IO_JOB_FAILED, NULL, NULL, "boom"), IO_OK);
+    char *err = NULL;
+    int state = 0;
+    cr_assert_eq(io_store_job_state(s, b, &state, NULL, &err), IO_OK);
+    cr_assert_eq(state, IO_JOB_FAILED);
+    cr_assert_str_eq(err, "boom");
+    free(err);
+    io_job_claim_clear(&c1);
+    io_job_claim_clear(&c2);
+    io_store_close(s);
+}
+
+Test(queue, two_processes_never_claim_the_same_job)
+{
+    io_store *s = open_db();
+    enum { N = 60 };
+    char ids[N][IO_JOB_ID_LEN];
+    for (int i = 0; i < N; i++)
+        cr_assert_eq(io_store_job_submit(s, "plan", NULL, 0, 60, "{}", 0, ids[i]), IO_OK);
+    io_store_close(s);
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        kids[k] = fork();
+        cr_assert_geq(kids[k], 0);
+        if (kids[k] == 0) {
+            io_store *c = NULL;
+            if (io_store_open(dbpath, 0, &c, NULL) != IO_OK)
+                _exit(3);
+            char name[16];
+            snprintf(name, sizeof name, "w%d", k);
+            io_job_claim cl;
+            int rc;
+            while ((rc = io_store_job_claim(c, name, &cl)) == IO_OK) {
+                io_store_job_finish(c, cl.id, name, IO_JOB_DONE, "{}", NULL, NULL);
+                io_job_claim_clear(&cl);
+            }
+            io_store_close(c);
+            _exit(rc == IO_STORE_ENOTFOUND ? 0 : 4);
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        int st = 0;
+        waitpid(kids[k], &st, 0);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "claimer %d: %d", k, st);
+    }
+    s = open_db();
+    for (int i = 0; i < N; i++) {
+        json_t *j = job_status(s, ids[i]);
+        cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "done");
+        cr_assert_eq(json_integer_value(json_object_get(j, "attempts")), 1, "%s claimed twice",
+                     ids[i]);
+        json_decref(j);
+    }
+    io_store_close(s);
+}
+
+Test(queue, a_dead_workers_job_is_retried_once_then_failed_with_the_reason)
+{
+    io_store *s = open_db();
+    char id[IO_JOB_ID_LEN];
+    cr_assert_eq(io_store_job_submit(s, "plan", NULL, 0, 60, "{}", 0, id), IO_OK);
+    io_job_claim c;
+    cr_assert_eq(io_store_job_claim(s, "dead1", &c), IO_OK);
+    io_job_claim_clear(&c);
+    int n = -1;
+    cr_assert_eq(io_store_job_recover(s, 5, &n), IO_OK);
+    cr_assert_eq(n, 0, "a fresh heartbeat is not stale");
+    usleep(300000);
+    cr_assert_eq(io_store_job_recover(s, 0.2, &n), IO_OK);
+    cr_assert_eq(n, 1);
+    json_t *j = job_status(s, id);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "queued");
+    cr_assert(strstr(json_string_value(json_object_get(j, "note")), "dead1"));
+    json_decref(j);
+    /* the dead worker cannot finish it any more */
+    cr_assert_eq(io_store_job_finish(s, id, "dead1", IO_JOB_DONE, "{}", NULL, NULL),
+                 IO_STORE_ECONFLICT);
+    cr_assert_eq(io_store_job_claim(s, "dead2", &c), IO_OK);
+    cr_assert_eq(c.attempt, 2);
+    io_job_claim_clear(&c);
+    usleep(300000);
+    cr_assert_eq(io_store_job_recover(s, 0.2, &n), IO_OK);
+    cr_assert_eq(n, 1);
+    j = job_status(s, id);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "failed");
+    cr_assert(strstr(json_string_value(json_object_get(j, "error")), "retry"));
+    json_decref(j);
+    io_store_close(s);
+}
+
+Test(queue, cancel_release_and_the_queue_bound)
+{
+    io_store *s = open_db();
+    char a[IO_JOB_ID_LEN], b[IO_JOB_ID_LEN], x[IO_JOB_ID_LEN];
+    cr_assert_eq(io_store_job_submit(s, "plan", NULL, 0, 60, "{}", 2, a), IO_OK);
+    cr_assert_eq(io_store_job_submit(s, "plan", NULL, 0, 60, "{}", 2, b), IO_OK);
+    cr_assert_eq(io_store_job_submit(s, "plan", NULL, 0, 60, "{}", 2, x), IO_STORE_ECONFLICT);
+    io_job_claim c;
+    cr_assert_eq(io_store_job_claim(s, "w", &c), IO_OK);
+    io_job_claim_clear(&c);
+    /* a clean shutdown gives the run back without counting it */
+    cr_assert_eq(io_store_job_release(s, a, "w"), IO_OK);
+    json_t *j = job_status(s, a);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "queued");
+    cr_assert_eq(json_integer_value(json_object_get(j, "attempts")), 0);
+    json_decref(j);
+    cr_assert_eq(io_store_job_claim(s, "w", &c), IO_OK);
+    io_job_claim_clear(&c);
+    /* cancel a running and a queued job; the worker's next heartbeat fails */
+    cr_assert_eq(io_store_job_cancel(s, a), IO_OK);
+    cr_assert_eq(io_store_job_cancel(s, b), IO_OK);
+    cr_assert_eq(io_store_job_heartbeat(s, a, "w"), IO_STORE_ECONFLICT);
+    cr_assert_eq(io_store_job_finish(s, a, "w", IO_JOB_DONE, "{}", NULL, NULL),
+                 IO_STORE_ECONFLICT);
+    cr_assert_eq(job_state(s, a), IO_JOB_CANCELLED);
+    cr_assert_eq(job_state(s, b), IO_JOB_CANCELLED);
+    cr_assert_eq(io_store_job_cancel(s, "jnope"), IO_STORE_ENOTFOUND);
+    int q = -1, r = -1;
+    cr_assert_eq(io_store_job_counts(s, &q, &r), IO_OK);
+    cr_assert_eq(q, 0);
+    cr_assert_eq(r, 0);
+    cr_assert_eq(io_store_job_prune(s, io_job_now() + 1), IO_OK);
+    cr_assert_eq(io_store_job_state(s, a, &q, NULL, NULL), IO_STORE_ENOTFOUND);
+    io_store_close(s);
+}
+
+/* ----------------------------------------------------------- runner */
+
+/* Submit a plan of the tiny fixture through J and wait until it runs. */
+static void submit_running(io_store *s, io_jobs *J, char id[IO_JOB_ID_LEN])
+{
+    char *job = plan_job();
+    cr_assert_eq(io_jobs_submit(J, "plan", NULL, 0, 120, job, id), IO_OK);
+    free(job);
+    wait_state(s, id, IO_JOB_RUNNING, 20);
+}
+
+static io_jobs *runner(io_store *s, int running, const char *exe)
+{
+    io_jobs_options o;
+    io_jobs_options_default(&o);
+    o.worker = exe;
+    o.max_running = running;
+    o.stale_s = 1;
+    io_jobs *J = NULL;
+    cr_assert_eq(io_jobs_create(s, &o, &J), IO_OK);
+    return J;
+}
+
+Test(runner, a_queued_job_survives_a_restart)
+{
+    io_store *s = open_db();
+    io_jobs *api = runner(s, 0, COHORT_BINARY); /* an API node without workers */
+    char *job = plan_job();
+    char id[IO_JOB_ID_LEN];
+    cr_assert_eq(io_jobs_submit(api, "plan", NULL, 0, 120, job, id), IO_OK);
+    free(job);
+    usleep(300000);
+    cr_assert_eq(job_state(s, id), IO_JOB_QUEUED);
+    io_jobs_destroy(api);
+    io_store_close(s);
+    /* "restart": a new process state over the same store */
+    s = open_db();
+    io_jobs *J = runner(s, 1, COHORT_BINARY);
+    int state = -1;
+    char *result = NULL;
+    cr_assert_eq(io_jobs_wait(J, id, 120, &state, &result, NULL), IO_OK);
+    cr_assert_eq(state, IO_JOB_DONE);
+    json_t *r = json_loads(result, 0, NULL);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "optimal");
+    json_decref(r);
+    free(result);
+    io_jobs_destroy(J);
+    io_store_close(s);
+}
+
+Test(runner, a_stopped_node_gives_its_running_job_back_and_a_dead_ones_is_retried)
+{
+    io_store *s = open_db();
+    io_jobs *J = runner(s, 1, slow);
+    char id[IO_JOB_ID_LEN], other[IO_JOB_ID_LEN];
+    submit_running(s, J, id);
+    io_jobs_destroy(J); /* a clean stop in the middle of the job */
+    json_t *st = job_status(s, id);
+    cr_assert_str_eq(json_string_value(json_object_get(st, "status")), "queued");
+    cr_assert_eq(json_integer_value(json_object_get(st, "attempts")), 0);
+    json_decref(st);
+    /* a job claimed by a worker that then died (no heartbeats) */
+    char *job = plan_job();
+    cr_assert_eq(io_store_job_submit(s, "plan", NULL, 0, 120, job, 0, other), IO_OK);
+    free(job);
+    io_job_claim c;
+    cr_assert_eq(io_store_job_claim(s, "gone", &c), IO_OK); /* claims `id` first */
+    io_job_claim_clear(&c);
+    J = runner(s, 2, COHORT_BINARY);
+    cr_assert_eq(wait_finished(s, id, 120), IO_JOB_DONE);
+    cr_assert_eq(wait_finished(s, other, 120), IO_JOB_DONE);
+    st = job_status(s, id);
+    cr_assert_eq(json_integer_value(json_object_get(st, "attempts")), 2);
+    cr_assert(strstr(json_string_value(json_object_get(st, "note")), "gone"));
+    json_decref(st);
+    io_jobs_destroy(J);
+    io_store_close(s);
+}
+
+Test(runner, a_job_cancelled_in_the_store_kills_its_process)
+{
+    io_store *s = open_db();
+    io_jobs *J = runner(s, 1, slow);
+    char id[IO_JOB_ID_LEN];
+    submit_running(s, J, id);
+    int procs = 0;
+    io_jobs_counts(J, NULL, NULL, &procs);
+    cr_assert_eq(procs, 1);
+    /* cancelled through another connection, as another node would */
+    io_store *other = open_db();
+    cr_assert_eq(io_store_job_cancel(other, id), IO_OK);
+    io_store_close(other);
+    for (int i = 0; i < 100 && procs; i++) {
+        usleep(50000);
+        io_jobs_counts(J, NULL, NULL, &procs);
+    }
+    cr_assert_eq(procs, 0, "the cancelled job's process still runs");
+    cr_assert_eq(job_state(s, id), IO_JOB_CANCELLED);
+    io_jobs_destroy(J);
+    io_store_close(s);
+}
+
+/* ------------------------------------------------ standalone worker */
+
+/* Start `cohort worker --db` with extra arguments (NULL-terminated). */
+static pid_t spawn_worker(const char *name, const char *extra1, const char *extra2)
+{
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        int dn = open("/dev/null", O_WRONLY);
+        if (dn >= 0)
+            dup2(dn, 2);
+        execl(COHORT_BINARY, COHORT_BINARY, "worker", "--db", dbpath, "--stale", "1", "--name",
+              name, "--exec", slow, extra1, extra2, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+static int exit_code(pid_t pid, double secs)
+{
+    int st = 0;
+    for (int i = 0; i < secs * 20; i++) {
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        usleep(50000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+Test(runner, a_worker_finishes_its_job_on_sigterm_and_honours_max_jobs)
+{
+    io_store *s = open_db();
+    char *job = plan_job();
+    char a[IO_JOB_ID_LEN], b[IO_JOB_ID_LEN], c[IO_JOB_ID_LEN];
+    cr_assert_eq(io_store_job_submit(s, "plan", NULL, 0, 120, job, 0, a), IO_OK);
+    pid_t w = spawn_worker("t", NULL, NULL);
+    wait_state(s, a, IO_JOB_RUNNING, 20);
+    cr_assert_eq(io_store_job_submit(s, "plan", NULL, 0, 120, job, 0, b), IO_OK);
+    kill(w, SIGTERM);
+    cr_assert_eq(exit_code(w, 60), 0);
+    cr_assert_eq(job_state(s, a), IO_JOB_DONE, "the running job was finished");
+    cr_assert_eq(job_state(s, b), IO_JOB_QUEUED, "no job was claimed after SIGTERM");
+    /* --max-jobs 1: one job, then it exits */
+    cr_assert_eq(io_store_job_submit(s, "plan", NULL, 0, 120, job, 0, c), IO_OK);
+    free(job);
+    w = spawn_worker("t", "--max-jobs", "1");
+    cr_assert_eq(exit_code(w, 60), 0);
+    cr_assert_eq(job_state(s, b), IO_JOB_DONE);
+    cr_assert_eq(job_state(s, c), IO_JOB_QUEUED);
+    io_store_close(s);
+}
+
+/* ---------------------------------------------------------- cluster */
+/* Two API nodes (io_server, no local workers) and two `cohort worker --db`
+ * processes on one store, spoken to with curl. */
+
+typedef struct node {
+    io_server *srv;
+    int port;
+} node;
+
+static node nodes[2];
+static pid_t workers[2];
+
+static void cluster_start(void)
+{
+    for (int i = 0; i < 2; i++) {
+        io_server_options o;
+        io_server_options_default(&o);
+        o.port = 0;
+        o.workers = 0;
+        o.job_stale_s = 1;
+        char *err = NULL;
+        cr_assert_eq(io_server_start(dbpath, &o, &nodes[i].srv, &err), IO_OK, "%s",
+                     err ? err : "");
+        nodes[i].port = io_server_port(nodes[i].srv);
+    }
+    workers[0] = spawn_worker("w0", NULL, NULL);
+    workers[1] = spawn_worker("w1", NULL, NULL);
+}
+
+static void cluster_stop(void)
+{
+    for (int i = 0; i < 2; i++) {
+        if (workers[i] > 0) {
+            kill(workers[i], SIGKILL);
+            waitpid(workers[i], NULL, 0);
+        }
+        workers[i] = 0;
+        io_server_stop(nodes[i].srv);
+        nodes[i].srv = NULL;
+    }
+}
+
+/* Also after a failed assertion: no worker outlives its test. */
+static void cluster_teardown(void)
+{
+    cluster_stop();
+    teardown();
+}
+
+/* One request to node n through curl; returns the body as JSON (NULL when
+ * not JSON) and the status in *status. */
+static json_t *http(int n, const char *method, const char *path, const char *body, int *status)
+{
+    static int seq;
+    char in[400], out[400], cmd[1400];
+    int k = __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED);
+    snprintf(in, sizeof in, "%s/req-%d.json", dir, k);
+    snprintf(out, sizeof out, "%s/resp-%d.json", dir, k);
+    if (body) {
+        FILE *f = fopen(in, "w");
+        cr_assert_not_null(f);
+        fputs(body, f);
+        fclose(f);
+    }
+    snprintf(cmd, sizeof cmd,
+             "curl -s -o '%s' -w '%%{http_code}' -X %s -H 'Authorization: Bearer %s'"
+             " -H 'Content-Type: application/json' %s%s%s 'http://127.0.0.1:%d%s'",
+             out, method, admin, body ? "--data-binary '@" : "", body ? in : "", body ? "'" : "",
+             nodes[n].port, path);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    *status = 0;
+    if (fscanf(p, "%d", status) != 1)
+        *status = -1;
+    pclose(p);
+    json_t *j = json_load_file(out, JSON_DECODE_ANY, NULL);
+    unlink(in);
+    unlink(out);
+    return j;
+}
+
+/* POST a plan of the tiny fixture to node n; returns the job id (malloc'd). */
+static char *submit_plan(int n)
+{
+    char *inst = slurp(TINY);
+    int status = 0;
+    json_t *j = http(n, "POST", "/v1/plan?async=1", inst, &status);
+    free(inst);
+    cr_assert_eq(status, 202);
+    char *id = strdup(json_string_value(json_object_get(j, "job")));
+    json_decref(j);
+    return id;
+}
+
+/* GET the job's status from node n. */
+static json_t *job_on(int n, const char *id)
+{
+    char path[96];
+    int status = 0;
+    snprintf(path, sizeof path, "/v1/jobs/%s", id);
+    json_t *j = http(n, "GET", path, NULL, &status);
+    cr_assert_eq(status, 200);
+    return j;
+}
+
+/* Poll node n until the job's status is `want` (or it has finished). */
+static json_t *poll_job(int n, const char *id, const char *want, double secs)
+{
+    for (int i = 0;; i++) {
+        json_t *j = job_on(n, id);
+        const char *st = json_string_value(json_object_get(j, "status"));
+        if (strcmp(st, want) == 0 || i >= secs * 10 ||
+            (strcmp(st, "queued") != 0 && strcmp(st, "running") != 0))
+            return j;
+        json_decref(j);
+        usleep(100000);
+    }
+}
+
+Test(cluster, a_job_started_on_one_node_is_polled_and_cancelled_on_the_other)
+{
+    cluster_start();
+    char *id = submit_plan(0);
+    json_t *j = poll_job(1, id, "running", 30);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "running");
+    json_decref(j);
+    char path[96];
+    int status = 0;
+    snprintf(path, sizeof path, "/v1/jobs/%s", id);
+    j = http(1, "DELETE", path, NULL, &status);
+    cr_assert_eq(status, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "cancelled");
+    json_decref(j);
+    j = job_on(0, id);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "cancelled");
+    json_decref(j);
+    /* the cluster still works: the next job is run to the end */
+    char *next = submit_plan(1);
+    j = poll_job(0, next, "done", 60);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "done");
+    json_decref(j);
+    free(next);
+    free(id);
+    cluster_stop();
+}
+
+Test(cluster, a_worker_killed_mid_job_leaves_it_to_the_other)
+{
+    cluster_start();
+    char *id = submit_plan(0);
+    json_t *j = poll_job(1, id, "running", 30);
+    const char *w = json_string_value(json_object_get(j, "worker"));
+    cr_assert_not_null(w);
+    int victim = strncmp(w, "w0@", 3) == 0 ? 0 : 1;
+    cr_assert(strncmp(w, victim ? "w1@" : "w0@", 3) == 0, "%s", w);
+    json_decref(j);
+    kill(workers[victim], SIGKILL);
+    waitpid(workers[victim], NULL, 0);
+    workers[victim] = 0;
+    j = poll_job(1, id, "done", 90);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "done", "%s",
+                     json_string_value(json_object_get(j, "error")));
+    cr_assert_eq(json_integer_value(json_object_get(j, "attempts")), 2);
+    cr_assert(strncmp(json_string_value(json_object_get(j, "worker")), victim ? "w0@" : "w1@",
+                      3) == 0);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "result"), "status")),
+                     "optimal");
+    json_decref(j);
+    free(id);
+    cluster_stop();
+}
+
+typedef struct writer_arg {
+    int node;
+    int acked[40];
+    int n_acked;
+    int last_status;
+    char last_error[256];
+} writer_arg;
+
+/* Add patients through one node; remember the acknowledged ones. */
+static void *write_patients(void *p)
+{
+    writer_arg *a = p;
+    for (int i = 0; i < 12; i++) {
+        char body[400];
+        snprintf(body, sizeof body,
+                 "{\"id\":\"n%d-%d\",\"diagnoses\":[\"F60.3\"],\"available\":[{\"day\":\"mon\","
+                 "\"from\":\"09:00\",\"to\":\"20:00\"}],\"added\":\"2024-09-02\",\"screened\":true,"
+                 "\"insurance_verified\":true,\"age\":30}",
+                 a->node, i);
+        int status = 0;
+        json_t *r = http(a->node, "POST", "/v1/programs/t/patients", body, &status);
+        a->last_status = status;
+        if (status == 201)
+            a->acked[a->n_acked++] = i;
+        else
+            snprintf(a->last_error, sizeof a->last_error, "%.200s",
+                     r ? json_string_value(json_object_get(r, "error")) : "no body");
+        json_decref(r);
+    }
+    return NULL;
+}
+
+Test(cluster, every_acknowledged_write_is_there_afterwards)
+{
+    cluster_start();
+    char *inst = slurp(TINY);
+    int status = 0;
+    json_decref(http(0, "POST", "/v1/programs?id=t", inst, &status));
+    free(inst);
+    cr_assert_eq(status, 201);
+    char *job = submit_plan(1); /* a worker busy meanwhile */
+    writer_arg args[2] = {{.node = 0}, {.node = 1}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, write_patients, &args[i]);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    for (int w = 0; w < 2; w++)
+        cr_assert_eq(args[w].n_acked, 12, "node %d refused a write: %d %s", w,
+                     args[w].last_status, args[w].last_error);
+    for (int n = 0; n < 2; n++) {
+        json_t *list = http(n, "GET", "/v1/programs/t/patients", NULL, &status);
+        cr_assert_eq(status, 200);
+        for (int w = 0; w < 2; w++)
+            for (int k = 0; k < args[w].n_acked; k++) {
+                char want[32];
+                snprintf(want, sizeof want, "n%d-%d", w, args[w].acked[k]);
+                int found = 0;
+                for (size_t i = 0; i < json_array_size(list); i++)
+                    found |= strcmp(json_string_value(json_object_get(json_array_get(list, i),
+                                                                      "id")),
+                                    want) == 0;
+                cr_assert(found, "acknowledged %s missing on node %d", want, n);
+            }
+        json_decref(list);
+    }
+    json_t *j = poll_job(0, job, "done", 60);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "done");
+    json_decref(j);
+    free(job);
+    cluster_stop();
+}
