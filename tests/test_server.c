@@ -155,14 +155,24 @@ static int header_has(const resp *r, const char *needle)
     return 0;
 }
 
-/* The error body every failure carries. */
+/* The error body every failure carries: an RFC 9457 problem. */
 static void assert_error(const resp *r, int status)
 {
     cr_assert_eq(r->status, status, "expected %d, got %d: %s", status, r->status, r->body);
-    json_t *e = json_object_get(r->json, "error");
-    cr_assert(json_is_object(e), "no error object: %s", r->body);
-    cr_assert_eq(json_integer_value(json_object_get(e, "status")), status);
-    cr_assert(json_is_string(json_object_get(e, "message")));
+    cr_assert(header_has(r, "Content-Type: application/problem+json"), "%s", r->headers);
+    cr_assert(json_is_object(r->json), "no problem object: %s", r->body);
+    cr_assert_str_eq(json_string_value(json_object_get(r->json, "type")), "about:blank");
+    cr_assert(json_is_string(json_object_get(r->json, "title")), "%s", r->body);
+    cr_assert_eq(json_integer_value(json_object_get(r->json, "status")), status);
+    cr_assert(json_is_string(json_object_get(r->json, "detail")), "%s", r->body);
+    cr_assert_null(json_object_get(r->json, "error"), "%s", r->body);
+}
+
+/* The path of a problem's first errors[] entry. */
+static const char *error_path(const resp *r)
+{
+    return json_string_value(
+        json_object_get(json_array_get(json_object_get(r->json, "errors"), 0), "path"));
 }
 
 static char *slurp(const char *path)
@@ -391,7 +401,7 @@ Test(server, tokens_and_roles)
     resp_free(&r);
     r = req("POST", "/v1/tokens", admin, "{\"role\":\"root\"}");
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "role");
     resp_free(&r);
     r = req("DELETE", path, admin, NULL);
@@ -519,7 +529,6 @@ Test(server, validate_reports_every_error_with_paths)
     char *body = json_dumps(w, 0);
     r = req("POST", "/v1/validate", viewer, body);
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "invalid");
     json_t *errs = json_object_get(r.json, "errors");
     cr_assert_eq(json_array_size(errs), 2, "%s", r.body);
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(errs, 0), "path")),
@@ -565,7 +574,7 @@ Test(server, plan_answers_the_solution_or_a_job)
     body = json_dumps(w, 0);
     r = req("POST", "/v1/plan", coord, body);
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "time_limit_s");
     resp_free(&r);
     free(body);
@@ -632,7 +641,7 @@ Test(server, fill_ranks_the_waitlist_for_an_opened_seat)
     text = json_dumps(body, 0);
     r = req("POST", "/v1/fill", coord, text);
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "solution");
     resp_free(&r);
     free(text);
@@ -823,7 +832,7 @@ Test(server, programs_create_get_replace_delete)
     body = json_dumps(j, 0);
     r = req("PUT", "/v1/programs/clinic-b", admin, body);
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "program.days");
     resp_free(&r);
     r = req("PUT", "/v1/programs/nope", admin, inst);
@@ -889,7 +898,7 @@ Test(server, entity_collections)
     resp_free(&r);
     r = req("POST", "/v1/programs/t/rooms", admin, "{\"capacity\":3}");
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "id");
     resp_free(&r);
     r = req("PUT", "/v1/programs/t/rooms/room-c", admin,
@@ -990,7 +999,7 @@ Test(server, events_history_and_schedules)
     r = req("POST", "/v1/programs/t/events", coord,
             "[{\"event\":\"dropped\",\"group\":\"dbt-1\",\"patient\":\"p01\"}]");
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "[0].patient");
     resp_free(&r);
     r = req("GET", "/v1/programs/t/events?patient=p01", viewer, NULL);
@@ -1040,6 +1049,9 @@ Test(server, schedules_made_elsewhere_are_checked_and_saved)
     r = req("POST", "/v1/programs/t/schedules", coord, text);
     assert_error(&r, 400);
     cr_assert_gt(json_array_size(json_object_get(r.json, "violations")), 0, "%s", r.body);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "errors")),
+                 json_array_size(json_object_get(r.json, "violations")), "%s", r.body);
+    cr_assert_not_null(strstr(error_path(&r), ":"), "%s", r.body);
     resp_free(&r);
     r = req("POST", "/v1/programs/t/schedules", coord, "{\"status\":\"optimal\",\"groups\":7}");
     assert_error(&r, 400);
@@ -1417,11 +1429,11 @@ Test(server, schedule_exports_in_four_formats)
     resp_free(&r);
     /* errors name the parameter */
     r = get_export("1/export?format=xml", viewer, 400, NULL);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "format");
     resp_free(&r);
     r = get_export("1/export?format=ics&for=facilitator:nobody", viewer, 400, NULL);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "for");
     resp_free(&r);
     r = get_export("1/export?format=csv&table=nope", viewer, 400, NULL);

@@ -41,6 +41,31 @@ static json_t *stored_baseline(http_req *q, json_t *b)
     return j;
 }
 
+/* 400 for a schedule that breaks hard rules: a problem whose errors[] has
+ * one {path: the entity, message} per violation and whose violations[]
+ * extension has the checker's {rule, entity, message}. */
+static enum MHD_Result send_violations(http_req *q, const model_check_report *rep)
+{
+    json_t *p = problem_obj(400, NULL, "the schedule breaks hard rules (see errors)");
+    json_t *errs = json_array(), *v = json_array();
+    for (int i = 0; errs && v && i < rep->n_violations; i++) {
+        const model_violation *x = &rep->violations[i];
+        json_array_append_new(errs, json_pack("{s:s,s:s}", "path", x->entity, "message",
+                                              x->message));
+        json_array_append_new(v, json_pack("{s:i,s:s,s:s}", "rule", x->rule, "entity",
+                                           x->entity, "message", x->message));
+    }
+    if (!p || !errs || !v) {
+        json_decref(p);
+        json_decref(errs);
+        json_decref(v);
+        return send_error(q, 500, NULL, "out of memory");
+    }
+    json_object_set_new(p, "errors", errs);
+    json_object_set_new(p, "violations", v);
+    return send_problem(q->conn, q->r, 400, p, NULL, NULL);
+}
+
 enum MHD_Result h_program_plan(http_req *q)
 {
     int sent;
@@ -131,13 +156,8 @@ enum MHD_Result h_schedule_post(http_req *q)
         goto out;
     }
     if (rep.n_violations > 0) {
-        json_t *o = check_report_json(&rep);
-        json_t *e = error_obj(400, NULL, "the schedule breaks hard rules (see violations)");
-        if (o && e)
-            json_object_set(o, "error", json_object_get(e, "error"));
-        json_decref(e);
+        ret = send_violations(q, &rep);
         model_check_report_free(&rep);
-        ret = o ? send_json(q, 400, o, NULL, NULL) : send_error(q, 500, NULL, "out of memory");
         goto out;
     }
     int mismatches = rep.n_mismatches;

@@ -96,7 +96,12 @@ enum MHD_Result send_text(struct MHD_Connection *c, req_ctx *r, int status, char
                           const char *hname, const char *hvalue);
 enum MHD_Result send_json(http_req *q, int status, json_t *j, const char *hname,
                           const char *hvalue);
-json_t *error_obj(int status, const char *path, const char *msg);
+/* An RFC 9457 problem {type, title, status, detail} (new reference); with
+ * path, errors[] = [{path, message: detail}]. */
+json_t *problem_obj(int status, const char *path, const char *detail);
+/* Send problem p (reference stolen) as application/problem+json. */
+enum MHD_Result send_problem(struct MHD_Connection *c, req_ctx *r, int status, json_t *p,
+                             const char *hname, const char *hvalue);
 enum MHD_Result send_error_c(struct MHD_Connection *c, req_ctx *r, int status, const char *path,
                              const char *hname, const char *hvalue, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));

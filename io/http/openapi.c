@@ -17,19 +17,32 @@ static const char COMPONENTS[] =
     "POST /v1/tokens. viewer reads; coordinator also records events, plans, publishes and "
     "cancels jobs; admin also manages programs, their entities and tokens.\"}},"
     "\"schemas\":{"
-    "\"Error\":{\"type\":\"object\",\"required\":[\"error\"],\"properties\":{\"error\":{"
-    "\"type\":\"object\",\"required\":[\"status\",\"message\"],\"properties\":{"
-    "\"status\":{\"type\":\"integer\"},\"message\":{\"type\":\"string\"},"
-    "\"path\":{\"type\":\"string\",\"description\":\"JSON path of the offending value in the "
-    "request body, e.g. instance.patients[12].available[0].to\"}}}}},"
-    "\"Issue\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},"
+    "\"Problem\":{\"type\":\"object\",\"description\":\"Every error (RFC 9457, "
+    "application/problem+json).\",\"required\":[\"type\",\"title\",\"status\",\"detail\"],"
+    "\"properties\":{\"type\":{\"type\":\"string\",\"example\":\"about:blank\"},"
+    "\"title\":{\"type\":\"string\",\"description\":\"the status's reason phrase\","
+    "\"example\":\"Not Found\"},\"status\":{\"type\":\"integer\",\"example\":404},"
+    "\"detail\":{\"type\":\"string\",\"example\":\"no such program\"},"
+    "\"instance\":{\"type\":\"string\"},"
+    "\"errors\":{\"type\":\"array\",\"description\":\"validation: every offending value "
+    "with its JSON path in the request body (or the query parameter, or the checker's "
+    "entity)\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}},"
+    "\"warnings\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}},"
+    "\"violations\":{\"type\":\"array\",\"description\":\"save-schedule: the checker's hard "
+    "rule violations\",\"items\":{\"$ref\":\"#/components/schemas/Violation\"}}}},"
+    "\"Violation\":{\"type\":\"object\",\"required\":[\"rule\",\"entity\",\"message\"],"
+    "\"properties\":{\"rule\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10},"
+    "\"entity\":{\"type\":\"string\",\"example\":\"group:G1\"},\"message\":{\"type\":"
+    "\"string\"}}},"
+    "\"Issue\":{\"type\":\"object\",\"required\":[\"path\",\"message\"],\"properties\":{"
+    "\"path\":{\"type\":\"string\",\"example\":\"instance.patients[12].available[0].to\"},"
     "\"message\":{\"type\":\"string\"}}},"
     "\"Diagnostics\":{\"type\":\"object\",\"description\":\"What `cohort validate --json` "
-    "prints; with an error member when answered with 400.\",\"properties\":{"
+    "prints (a valid instance; an invalid one is a 400 problem).\",\"required\":[\"status\","
+    "\"errors\",\"warnings\"],\"properties\":{"
     "\"status\":{\"type\":\"string\",\"enum\":[\"valid\",\"invalid\"]},"
     "\"errors\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}},"
-    "\"warnings\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}},"
-    "\"error\":{\"type\":\"object\"}}},"
+    "\"warnings\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}}}},"
     "\"Window\":{\"type\":\"object\",\"required\":[\"day\",\"from\",\"to\"],\"properties\":{"
     "\"day\":{\"type\":\"string\",\"enum\":[\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\","
     "\"sun\"]},\"from\":{\"type\":\"string\",\"example\":\"09:00\"},"
@@ -235,8 +248,8 @@ static const struct {
     const char *code, *name, *description;
 } ERROR_RESPONSES[] = {
     {"400", "BadRequest",
-     "Malformed JSON, a bad field, or an invalid program: error.path names the value; invalid "
-     "instances also list every error with its path"},
+     "Malformed JSON, a bad field, or an invalid program: errors[] lists every offending "
+     "value with its path"},
     {"401", "Unauthorized", "No bearer token, or an unknown or revoked one"},
     {"403", "Forbidden", "The token's role is not enough for this operation"},
     {"404", "NotFound", "No such program, entity, schedule version, job or token"},
@@ -379,9 +392,8 @@ char *io_server_openapi_json(void)
         json_object_set_new(resp, ERROR_RESPONSES[k].name,
                             json_pack("{s:s,s:{s:{s:{s:s}}}}", "description",
                                       ERROR_RESPONSES[k].description, "content",
-                                      "application/json", "schema", "$ref",
-                                      k == 0 ? "#/components/schemas/Diagnostics"
-                                             : "#/components/schemas/Error"));
+                                      "application/problem+json", "schema", "$ref",
+                                      "#/components/schemas/Problem"));
     json_object_set_new(components, "responses", resp);
     for (int i = 0; i < N_ROUTES; i++) {
         json_t *item = json_object_get(paths, ROUTES[i].path);
@@ -399,8 +411,9 @@ char *io_server_openapi_json(void)
     json_t *doc = json_pack(
         "{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:[{s:[]}],s:o,s:o}", "openapi", "3.0.3", "info", "title",
         "cohort API", "version", COHORT_VERSION, "description",
-        "Plans group-therapy programs and keeps them in a store. Every error is a JSON body "
-        "{\"error\":{\"status\",\"message\",\"path\"?}}; a path that exists answers 405 (with "
+        "Plans group-therapy programs and keeps them in a store. Every error is an RFC 9457 "
+        "problem (application/problem+json: type, title, status, detail, and errors[] of "
+        "{path, message} for validation); a path that exists answers 405 (with "
         "Allow) to other methods. Bodies are JSON; larger than --max-body answers 413. Solves "
         "run in child processes within their time limit.",
         "servers", "url", "http://127.0.0.1:8080", "security", "bearer", "paths", paths,
