@@ -184,13 +184,22 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
 int io_store_history(io_store *s, const char *program, const char *patient,
                      const char *group, char **json);
 
+/* Schedule version selectors: a version number (> 0) or one of these. */
+#define IO_SCHEDULE_PUBLISHED 0 /* "published": the published version */
+#define IO_SCHEDULE_LATEST (-1) /* "latest" (deprecated): published, else newest */
+#define IO_SCHEDULE_NEWEST (-2) /* "newest": the highest version number */
+/* Parse a version selector: digits (1..1e9), "published", "newest" or
+ * "latest" into *v.  0 ok, -1 when malformed (*v unchanged). */
+int io_schedule_version_parse(const char *text, int *v);
+
 /* Save a solution (JSON text) as the program's next schedule version. */
 int io_store_schedule_save(io_store *s, const char *program, const char *solution_json,
                            long actor, int *version);
 /* [{"version","status","objective","created","published","actor"}]. */
 int io_store_schedule_list(io_store *s, const char *program, char **json);
-/* One version's solution JSON; version 0 = the published one, -1 = the
- * published one or else the latest.  IO_STORE_ENOTFOUND when none. */
+/* One version's solution JSON; version a number or an IO_SCHEDULE_*
+ * selector; *version_out (may be NULL) the number it names.
+ * IO_STORE_ENOTFOUND when none. */
 int io_store_schedule_get(io_store *s, const char *program, int version, char **json,
                           int *version_out);
 /* The version io_store_schedule_get(program, -1, ...) would return and
@@ -198,6 +207,9 @@ int io_store_schedule_get(io_store *s, const char *program, int version, char **
  * from the old one), without reading the schedule.  IO_STORE_ENOTFOUND
  * when there is none. */
 int io_store_schedule_current(io_store *s, const char *program, int *version, char stamp[40]);
+/* The version number a selector (number or IO_SCHEDULE_*) names, without
+ * reading the schedule.  IO_STORE_ENOTFOUND when none. */
+int io_store_schedule_resolve(io_store *s, const char *program, int version, int *out);
 /* Publish a version (the previously published one is unpublished). */
 int io_store_schedule_publish(io_store *s, const char *program, int version, long actor);
 

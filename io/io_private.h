@@ -133,6 +133,9 @@ int io_cmd_fill(int argc, char **argv);
 int io_cmd_whatif(int argc, char **argv);
 
 struct json_t;
+/* A schedule version selector as JSON: the number, or its keyword (new
+ * reference). */
+struct json_t *io_schedule_version_json(int v);
 
 /* Read one entity object of an instance collection ("facilitators",
  * "rooms", "groups" or "patients") with the instance reader's checks, in

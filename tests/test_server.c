@@ -948,7 +948,7 @@ Test(server, events_history_and_schedules)
     cr_assert_eq(json_integer_value(json_object_get(r.json, "version")), 1, "%s", r.body);
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "program")), "t");
     resp_free(&r);
-    r = req("POST", "/v1/programs/t/plan", coord, "{\"time_limit_s\":3,\"baseline\":\"latest\"}");
+    r = req("POST", "/v1/programs/t/plan", coord, "{\"time_limit_s\":3,\"baseline\":\"newest\"}");
     cr_assert_eq(r.status, 202, "%s", r.body);
     snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "job")));
     resp_free(&r);
@@ -985,6 +985,35 @@ Test(server, events_history_and_schedules)
     cr_assert_eq(r.status, 200);
     resp_free(&r);
     r = req("GET", "/v1/programs/t/schedules/x", viewer, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    /* the keywords work on every route that takes a version: newest is
+     * the highest number, published the published one, latest (deprecated)
+     * published else newest */
+    r = req("GET", "/v1/programs/t/schedules/newest", viewer, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert(header_has(&r, "X-Schedule-Version: 2"));
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/latest", viewer, NULL);
+    cr_assert(header_has(&r, "X-Schedule-Version: 1"));
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/01", viewer, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules/newest/publish", coord, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "published")), 2, "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules/published/publish", coord, NULL);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "published")), 2, "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules/1/publish", coord, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/newest/export?format=csv", viewer, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules/soonest/publish", coord, NULL);
     assert_error(&r, 404);
     resp_free(&r);
     /* events */

@@ -10,19 +10,15 @@
 
 /* ---- stored plan, events, schedules */
 
-/* A saved schedule as a baseline (JSON): "published", "latest" or a
+/* A saved schedule as a baseline (JSON): a version number or keyword
  * version number.  NULL when a reply was sent. */
 static json_t *stored_baseline(http_req *q, json_t *b)
 {
     int version;
     if (json_is_integer(b) && json_integer_value(b) > 0 && json_integer_value(b) < 1000000000)
         version = (int)json_integer_value(b);
-    else if (json_is_string(b) && strcmp(json_string_value(b), "published") == 0)
-        version = 0;
-    else if (json_is_string(b) && strcmp(json_string_value(b), "latest") == 0)
-        version = -1;
-    else {
-        send_error(q, 400, "baseline", "must be a version number, \"published\" or \"latest\"");
+    else if (!json_is_string(b) || io_schedule_version_parse(json_string_value(b), &version)) {
+        send_error(q, 400, "baseline", "must be a version number, \"published\" or \"newest\"");
         return NULL;
     }
     char *text = NULL;
@@ -184,24 +180,10 @@ out:
     return ret;
 }
 
-/* "published" -> 0, "latest" -> -1, N -> N; -2 when malformed. */
-static int parse_version(const char *s)
-{
-    if (strcmp(s, "published") == 0)
-        return 0;
-    if (strcmp(s, "latest") == 0)
-        return -1;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end || v <= 0 || v > 1000000000)
-        return -2;
-    return (int)v;
-}
-
 enum MHD_Result h_schedule_get(http_req *q)
 {
-    int v = parse_version(q->param[1]);
-    if (v == -2)
+    int v;
+    if (io_schedule_version_parse(q->param[1], &v))
         return send_error(q, 404, NULL, "no such schedule version");
     char *t = NULL;
     int got = 0;
@@ -217,10 +199,12 @@ enum MHD_Result h_schedule_get(http_req *q)
 
 enum MHD_Result h_schedule_publish(http_req *q)
 {
-    int v = parse_version(q->param[1]);
-    if (v <= 0)
+    int v;
+    if (io_schedule_version_parse(q->param[1], &v))
         return send_error(q, 404, NULL, "no such schedule version");
-    int rc = io_store_schedule_publish(q->srv->store, q->param[0], v, q->actor);
+    int rc = io_store_schedule_resolve(q->srv->store, q->param[0], v, &v);
+    if (rc == IO_OK)
+        rc = io_store_schedule_publish(q->srv->store, q->param[0], v, q->actor);
     if (rc == IO_STORE_ENOTFOUND)
         return send_error(q, 404, NULL, "no such program or schedule version");
     if (rc != IO_OK)

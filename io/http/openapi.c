@@ -136,7 +136,7 @@ static const char COMPONENTS[] =
     "\"ProgramPlanRequest\":{\"type\":\"object\",\"description\":\"Optional (an empty body "
     "is fine).\",\"properties\":{\"time_limit_s\":{\"type\":\"number\"},\"mip_gap\":{\"type\":"
     "\"number\"},\"baseline\":{\"description\":\"re-plan with fewest changes against a saved "
-    "version: a number, \\\"published\\\" or \\\"latest\\\"\",\"oneOf\":[{\"type\":"
+    "version: a number, \\\"published\\\" or \\\"newest\\\"\",\"oneOf\":[{\"type\":"
     "\"integer\"},{\"type\":\"string\"}]}}},"
     "\"Solution\":{\"type\":\"object\",\"description\":\"What `cohort plan` writes (SPEC "
     "Outputs).\",\"properties\":{\"status\":{\"type\":\"string\",\"enum\":[\"optimal\","
@@ -283,7 +283,8 @@ static const char *param_doc(const char *name)
     if (strcmp(name, "id") == 0)
         return "Entity id (the entry's \"id\")";
     if (strcmp(name, "version") == 0)
-        return "Schedule version number, \"published\" or \"latest\"";
+        return "Schedule version: a number, \"published\" (the published one) or \"newest\" (the "
+               "highest number); \"latest\" (published, else newest) is a deprecated alias";
     if (strcmp(name, "job") == 0)
         return "Job id";
     if (strcmp(name, "calendar") == 0)

@@ -99,7 +99,7 @@ const route ROUTES[] = {
      "Solution", 201, "ScheduleSaved", NULL, "400,404,413"},
     {"GET", "/v1/programs/{program}/schedules/{version}", IO_ROLE_VIEWER, h_schedule_get,
      "get_schedule",
-     "One saved schedule (a solution); version is a number, \"published\" or \"latest\" "
+     "One saved schedule (a solution); version is a number, \"published\" or \"newest\" "
      "(header X-Schedule-Version names it)",
      NULL, 200, "Solution", NULL, "404"},
     {"POST", "/v1/programs/{program}/schedules/{version}/publish", IO_ROLE_COORDINATOR,

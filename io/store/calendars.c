@@ -86,7 +86,7 @@ int io_calendar_create(io_store *s, const char *program, const char *scope, int 
                        long actor, char **secret, long *id_out)
 {
     char sec[44], hash[65];
-    if (!program || !scope || !secret || version < -1)
+    if (!program || !scope || !secret || version < IO_SCHEDULE_NEWEST)
         return IO_EINVAL;
     if (new_secret(sec) != IO_OK)
         return IO_EIO;
@@ -159,7 +159,7 @@ int io_calendar_list(io_store *s, const char *program, char **json)
         int r;
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
             int v = sqlite3_column_int(st, 2);
-            json_t *ver = v > 0 ? json_integer(v) : json_string(v == 0 ? "published" : "latest");
+            json_t *ver = io_schedule_version_json(v);
             json_array_append_new(
                 arr, json_pack("{s:I,s:s,s:o,s:s,s:s?}", "id",
                                (json_int_t)sqlite3_column_int64(st, 0), "for",
