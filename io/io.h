@@ -92,7 +92,8 @@ int io_write_atomic(const char *path, const char *data, size_t len);
 enum {
     IO_STORE_ENOTFOUND = 10, /* program, entity, version or token does not exist */
     IO_STORE_ECONFLICT = 11, /* id already exists / state does not allow it */
-    IO_STORE_EDB = 12        /* SQLite failed (message in the diag / *err) */
+    IO_STORE_EDB = 12,       /* SQLite failed (message in the diag / *err) */
+    IO_STORE_EPRECOND = 13   /* the program's revision is not the expected one */
 };
 
 typedef enum {
@@ -132,6 +133,17 @@ void io_store_close(io_store *s);
 /* The underlying schema version (PRAGMA user_version), -1 on error. */
 int io_store_schema_version(io_store *s);
 
+/* Optimistic concurrency on a program (ETags are derived from rev): with
+ * if_rev != 0 a write fails with IO_STORE_EPRECOND, changing nothing,
+ * unless the program is at revision if_rev; rev receives the revision
+ * after a write, or the one a read saw.  Every write gives the program a
+ * new revision (entities included).  Functions take a NULL io_store_rev
+ * for "unconditional, revision not wanted". */
+typedef struct io_store_rev {
+    long long if_rev;
+    long long rev;
+} io_store_rev;
+
 /* Is id acceptable as a program id ([A-Za-z0-9._-], 1..64 chars)? */
 int io_store_valid_id(const char *id);
 
@@ -143,20 +155,21 @@ int io_store_program_create(io_store *s, const char *id, const model_instance *i
                             long actor, char **id_out, model_diag *d);
 /* Replace a program's whole content.  IO_STORE_ENOTFOUND / IO_EINVAL. */
 int io_store_program_replace(io_store *s, const char *id, const model_instance *inst,
-                             long actor, model_diag *d);
+                             long actor, model_diag *d, io_store_rev *rv);
 /* Rebuild the stored program as an instance (validated, resolved). */
 int io_store_program_export(io_store *s, const char *id, model_instance **out, model_diag *d);
 /* The stored program as instance JSON text. */
-int io_store_program_json(io_store *s, const char *id, char **json);
+int io_store_program_json(io_store *s, const char *id, char **json, io_store_rev *rv);
 /* JSON array [{"id","name","created","updated","counts":{...}}]. */
 int io_store_program_list(io_store *s, char **json);
 /* Delete a program and everything in it (audit rows stay). */
-int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d);
+int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d,
+                            io_store_rev *rv);
 
 /* Entities of a collection: JSON array in program order / one object. */
 int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, char **json);
 int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind,
-                        const char *eid, char **json);
+                        const char *eid, char **json, io_store_rev *rv);
 /* Create (eid NULL: the body's "id") or replace (eid given; the body's id,
  * when present, must equal it) one entity from JSON text; the program is
  * re-validated (errors with instance paths in d, IO_EINVAL).  *json_out
@@ -165,10 +178,10 @@ int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind,
  * IO_STORE_ENOTFOUND. */
 int io_store_entity_put(io_store *s, const char *program, io_entity_kind kind,
                         const char *eid, const char *body, size_t len, long actor,
-                        char **json_out, model_diag *d);
+                        char **json_out, model_diag *d, io_store_rev *rv);
 /* Delete one entity (refused with IO_EINVAL when others still refer to it). */
 int io_store_entity_delete(io_store *s, const char *program, io_entity_kind kind,
-                           const char *eid, long actor, model_diag *d);
+                           const char *eid, long actor, model_diag *d, io_store_rev *rv);
 
 /* Record roster events (JSON: one event, an array, or {"events":[...]}):
  * {"event": "dropped"|"graduated"|"hold_clinical"|"hold_admin"|"returned"|

@@ -116,8 +116,8 @@ static int read_resp(int fd, resp *out)
 
 /* One request on its own connection (Connection: close).  -1 when the
  * connection failed. */
-static int http_to(int p, const char *method, const char *path, const char *token,
-                   const char *body, resp *out)
+static int http_to_h(int p, const char *method, const char *path, const char *token,
+                     const char *body, const char *extra, resp *out)
 {
     int fd = connect_to(p);
     if (fd < 0)
@@ -126,16 +126,53 @@ static int http_to(int p, const char *method, const char *path, const char *toke
     char head[2048];
     int n = snprintf(head, sizeof head,
                      "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                     "%s%s%s%s%s%zu\r\n\r\n",
+                     "%s%s%s%s%s%s%zu\r\n\r\n",
                      method, path, token ? "Authorization: Bearer " : "", token ? token : "",
-                     token ? "\r\n" : "", body ? "Content-Type: application/json\r\n" : "",
-                     "Content-Length: ", blen);
+                     token ? "\r\n" : "",
+                     body && !(extra && strstr(extra, "Content-Type"))
+                         ? "Content-Type: application/json\r\n"
+                         : "",
+                     extra ? extra : "", "Content-Length: ", blen);
     int rc = send_all(fd, head, (size_t)n);
     if (rc == 0 && blen)
         rc = send_all(fd, body, blen);
     rc = read_resp(fd, out);
     close(fd);
     return rc;
+}
+
+static int http_to(int p, const char *method, const char *path, const char *token,
+                   const char *body, resp *out)
+{
+    return http_to_h(p, method, path, token, body, NULL, out);
+}
+
+/* A request with extra header lines ("Name: value\r\n"...). */
+static resp req_h(const char *method, const char *path, const char *token, const char *body,
+                  const char *extra)
+{
+    resp r;
+    cr_assert_eq(http_to_h(port, method, path, token, body, extra, &r), 0, "%s %s: no answer",
+                 method, path);
+    return r;
+}
+
+/* The value of header name (in a static buffer), "" when absent. */
+static const char *header_value(const resp *r, const char *name)
+{
+    static char v[256];
+    size_t n = strlen(name);
+    v[0] = '\0';
+    for (const char *p = r->headers; p && *p; p++)
+        if ((p == r->headers || p[-1] == '\n') && strncasecmp(p, name, n) == 0 && p[n] == ':') {
+            p += n + 1;
+            while (*p == ' ')
+                p++;
+            size_t k = strcspn(p, "\r\n");
+            snprintf(v, sizeof v, "%.*s", (int)(k < sizeof v ? k : sizeof v - 1), p);
+            break;
+        }
+    return v;
 }
 
 static resp req(const char *method, const char *path, const char *token, const char *body)
@@ -910,7 +947,68 @@ Test(server, entity_collections)
     cr_assert_eq(r.status, 200, "%s", r.body);
     cr_assert_eq(json_integer_value(json_object_get(r.json, "capacity")), 11);
     resp_free(&r);
-    r = req("DELETE", "/v1/programs/t/rooms/room-c", admin, NULL);
+    /* concurrency: ETag on GET and writes, If-Match on PUT / PATCH / DELETE */
+    r = req("GET", "/v1/programs/t/rooms/room-c", viewer, NULL);
+    char etag[64], hdr[128];
+    snprintf(etag, sizeof etag, "%s", header_value(&r, "ETag"));
+    cr_assert_eq(strlen(etag), 18, "%s", r.headers);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t", viewer, NULL);
+    cr_assert_str_eq(header_value(&r, "ETag"), etag); /* one revision for the program */
+    resp_free(&r);
+    snprintf(hdr, sizeof hdr, "If-Match: %s\r\n", etag);
+    r = req_h("PUT", "/v1/programs/t/rooms/room-c", admin,
+              "{\"capacity\":12,\"features\":[\"whiteboard\"]}", hdr);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_str_neq(header_value(&r, "ETag"), etag);
+    cr_assert_neq(header_value(&r, "ETag")[0], '\0');
+    char etag2[64];
+    snprintf(etag2, sizeof etag2, "%s", header_value(&r, "ETag"));
+    resp_free(&r);
+    /* the old tag is stale now: 412, nothing changed */
+    r = req_h("PUT", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":13}", hdr);
+    assert_error(&r, 412);
+    resp_free(&r);
+    r = req_h("DELETE", "/v1/programs/t/rooms/room-c", admin, NULL, hdr);
+    assert_error(&r, 412);
+    resp_free(&r);
+    r = req_h("PUT", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":13}",
+              "If-Match: W/\"1\"\r\n");
+    assert_error(&r, 412);
+    resp_free(&r);
+    r = req_h("PUT", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":13}",
+              "If-Match: nonsense\r\n");
+    assert_error(&r, 400);
+    resp_free(&r);
+    /* JSON Merge Patch: only the named fields change, null removes one */
+    r = req_h("PATCH", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":14}", NULL);
+    assert_error(&r, 415);
+    resp_free(&r);
+    snprintf(hdr, sizeof hdr, "If-Match: %s\r\nContent-Type: application/merge-patch+json\r\n",
+             etag2);
+    r = req_h("PATCH", "/v1/programs/t/rooms/room-c", admin,
+              "{\"capacity\":14,\"features\":null}", hdr);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "capacity")), 14);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "features")), 0, "%s", r.body);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "available")), 7, "%s", r.body);
+    resp_free(&r);
+    r = req_h("PATCH", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":15}", hdr);
+    assert_error(&r, 412); /* etag2 is stale after the patch */
+    resp_free(&r);
+    r = req_h("PATCH", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":-1}",
+              "Content-Type: application/merge-patch+json\r\n");
+    assert_error(&r, 400);
+    resp_free(&r);
+    r = req_h("PATCH", "/v1/programs/t/rooms/nope", admin, "{\"capacity\":2}",
+              "Content-Type: application/merge-patch+json\r\n");
+    assert_error(&r, 404);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/rooms/room-c", viewer, NULL);
+    snprintf(hdr, sizeof hdr, "If-Match: %s\r\n", header_value(&r, "ETag"));
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "capacity")), 14);
+    resp_free(&r);
+    r = req_h("DELETE", "/v1/programs/t/rooms/room-c", admin, NULL, hdr);
     cr_assert_eq(r.status, 204);
     resp_free(&r);
     /* referenced elsewhere: refused */
@@ -928,7 +1026,7 @@ Test(server, entity_collections)
     cr_assert_str_eq(json_string_value(json_object_get(del, "action")), "entity.delete");
     cr_assert_str_eq(json_string_value(json_object_get(del, "entity")), "rooms/room-c");
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(del, "before"), "capacity")),
-                 11);
+                 14);
     cr_assert(json_is_null(json_object_get(del, "after")));
     cr_assert_eq(json_integer_value(json_object_get(del, "actor")), 1); /* the admin token */
     resp_free(&r);

@@ -136,7 +136,7 @@ Test(store, fresh_database_is_at_the_current_schema)
     io_store_close(s);
     s = open_store();
     char *json = NULL;
-    cr_assert_eq(io_store_program_json(s, "a", &json), IO_OK);
+    cr_assert_eq(io_store_program_json(s, "a", &json, NULL), IO_OK);
     free(json);
     io_store_close(s);
 }
@@ -169,22 +169,22 @@ Test(store, cached_documents_follow_other_connections)
     io_store *a = open_store(), *b = open_store();
     free(import_tiny(a, "t"));
     char *j1 = NULL, *j2 = NULL;
-    cr_assert_eq(io_store_program_json(a, "t", &j1), IO_OK); /* cached in a */
+    cr_assert_eq(io_store_program_json(a, "t", &j1, NULL), IO_OK); /* cached in a */
     model_diag d;
     model_diag_init(&d);
     const char *room = "{\"id\":\"room-a\",\"capacity\":33,\"features\":[],\"available\":[]}";
-    cr_assert_eq(io_store_entity_put(b, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), 0, NULL, &d),
+    cr_assert_eq(io_store_entity_put(b, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), 0, NULL, &d, NULL),
                  IO_OK);
-    cr_assert_eq(io_store_program_json(a, "t", &j2), IO_OK);
+    cr_assert_eq(io_store_program_json(a, "t", &j2, NULL), IO_OK);
     cr_assert_null(strstr(j1, "\"capacity\":33"));
     cr_assert(strstr(j2, "\"capacity\":33"), "a served a stale document");
     free(j1);
     free(j2);
     /* deleted and re-created elsewhere: no stale document either */
-    cr_assert_eq(io_store_program_delete(b, "t", 0, &d), IO_OK);
-    cr_assert_eq(io_store_program_json(a, "t", &j1), IO_STORE_ENOTFOUND);
+    cr_assert_eq(io_store_program_delete(b, "t", 0, &d, NULL), IO_OK);
+    cr_assert_eq(io_store_program_json(a, "t", &j1, NULL), IO_STORE_ENOTFOUND);
     free(import_tiny(b, "t"));
-    cr_assert_eq(io_store_program_json(a, "t", &j1), IO_OK);
+    cr_assert_eq(io_store_program_json(a, "t", &j1, NULL), IO_OK);
     cr_assert_null(strstr(j1, "\"capacity\":33"));
     free(j1);
     model_diag_free(&d);
@@ -315,38 +315,38 @@ Test(store, entity_crud_revalidates_the_program)
     model_diag_init(&d);
     char *out = NULL;
     const char *room = "{\"id\":\"room-c\",\"capacity\":6,\"features\":[],\"available\":[]}";
-    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, NULL, room, strlen(room), 0, &out, &d),
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, NULL, room, strlen(room), 0, &out, &d, NULL),
                  IO_OK);
     json_t *r = json_loads(out, 0, NULL);
     cr_assert_eq(json_integer_value(json_object_get(r, "capacity")), 6);
     json_decref(r);
     free(out);
     /* again: conflict */
-    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, NULL, room, strlen(room), 0, NULL, &d),
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, NULL, room, strlen(room), 0, NULL, &d, NULL),
                  IO_STORE_ECONFLICT);
     model_diag_free(&d);
     /* invalid value: refused with the instance path, nothing changes */
     const char *bad = "{\"capacity\":\"six\"}";
-    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-c", bad, strlen(bad), 0, NULL, &d),
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-c", bad, strlen(bad), 0, NULL, &d, NULL),
                  IO_EINVAL);
     cr_assert_geq(d.n_errors, 1);
     cr_assert_str_eq(d.errors[0].path, "rooms[2].capacity");
     model_diag_free(&d);
-    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_ROOM, "room-c", &out), IO_OK);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_ROOM, "room-c", &out, NULL), IO_OK);
     cr_assert(strstr(out, "\"capacity\":6"), "%s", out);
     free(out);
     /* a type still used by groups cannot go */
-    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_GROUP_TYPE, "dbt", 0, &d), IO_EINVAL);
+    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_GROUP_TYPE, "dbt", 0, &d, NULL), IO_EINVAL);
     cr_assert(d.n_errors >= 1 && strstr(d.errors[0].path, "groups["), "%s", d.errors[0].path);
     model_diag_free(&d);
-    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_ROOM, "room-c", 0, &d), IO_OK);
-    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_ROOM, "room-c", &out), IO_STORE_ENOTFOUND);
-    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_ROOM, "room-c", 0, &d),
+    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_ROOM, "room-c", 0, &d, NULL), IO_OK);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_ROOM, "room-c", &out, NULL), IO_STORE_ENOTFOUND);
+    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_ROOM, "room-c", 0, &d, NULL),
                  IO_STORE_ENOTFOUND);
     model_diag_free(&d);
     /* replace keeps the position; the id in the body must match */
     const char *ana = "{\"id\":\"zed\",\"credentials\":[]}";
-    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_FACILITATOR, "ana", ana, strlen(ana), 0, NULL, &d),
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_FACILITATOR, "ana", ana, strlen(ana), 0, NULL, &d, NULL),
                  IO_EINVAL);
     model_diag_free(&d);
     cr_assert_eq(io_store_entity_list(s, "t", IO_ENTITY_FACILITATOR, &out), IO_OK);
@@ -387,7 +387,7 @@ Test(store, events_change_rosters_and_record_history)
     json_decref(r);
     free(rec);
     char *g = NULL;
-    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g), IO_OK);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g, NULL), IO_OK);
     json_t *gj = json_loads(g, 0, NULL);
     json_t *m = json_object_get(gj, "members");
     cr_assert_eq(json_array_size(m), 3);
@@ -396,7 +396,7 @@ Test(store, events_change_rosters_and_record_history)
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(m, 2), "patient")), "p03");
     json_decref(gj);
     free(g);
-    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_PATIENT, "p99", &g), IO_OK);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_PATIENT, "p99", &g, NULL), IO_OK);
     cr_assert(strstr(g, "\"added\":\""), "%s", g); /* defaults to the event date */
     free(g);
     char *h = NULL;
@@ -434,7 +434,7 @@ Test(store, roster_events_keep_the_normal_form)
     model_instance *cached = NULL;
     cr_assert_eq(io_store_program_export(s, "t", &cached, &d), IO_OK);
     char *stored = NULL;
-    cr_assert_eq(io_store_program_json(s, "t", &stored), IO_OK);
+    cr_assert_eq(io_store_program_json(s, "t", &stored, NULL), IO_OK);
     model_instance *fresh = NULL;
     cr_assert_eq(io_instance_parse(stored, strlen(stored), &fresh, &d), IO_OK);
     char *a = to_json(cached), *b = to_json(fresh);
@@ -480,7 +480,7 @@ Test(store, events_are_all_or_nothing)
     cr_assert_eq(count("SELECT count(*) FROM member_event"), before);
     cr_assert_eq(count("SELECT count(*) FROM audit"), audit);
     char *g = NULL;
-    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g), IO_OK);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g, NULL), IO_OK);
     cr_assert_null(strstr(g, "dropped"));
     free(g);
     io_store_close(s);
@@ -544,7 +544,7 @@ Test(store, audit_rows_name_actor_action_before_and_after)
     model_diag d;
     model_diag_init(&d);
     const char *room = "{\"id\":\"room-a\",\"capacity\":12,\"features\":[],\"available\":[]}";
-    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), tok, NULL, &d),
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), tok, NULL, &d, NULL),
                  IO_OK);
     model_diag_free(&d);
     char *a = NULL;
@@ -564,7 +564,7 @@ Test(store, audit_rows_name_actor_action_before_and_after)
     json_decref(l);
     free(a);
     /* a program's deletion is audited with the whole program as before */
-    cr_assert_eq(io_store_program_delete(s, "t", tok, &d), IO_OK);
+    cr_assert_eq(io_store_program_delete(s, "t", tok, &d, NULL), IO_OK);
     cr_assert_eq(count("SELECT count(*) FROM audit WHERE action = 'program.delete' AND"
                        " before_json LIKE '%room-a%' AND after_json IS NULL"),
                  1);
@@ -631,7 +631,7 @@ Test(store, failed_event_write_rolls_back_every_row)
     cr_assert_eq(io_store_events_record(s, "t", ev, strlen(ev), 0, NULL, &d), IO_STORE_EDB);
     model_diag_free(&d);
     char *g = NULL;
-    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g), IO_OK);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g, NULL), IO_OK);
     cr_assert_null(strstr(g, "dropped"), "%s", g);
     free(g);
     cr_assert_eq(count("SELECT count(*) FROM audit WHERE action = 'events.record'"), 0);

@@ -71,7 +71,7 @@ int io_cmd_import(int argc, char **argv)
     }
     char *id = NULL;
     if (replace) {
-        rc = io_store_program_replace(s, program, inst, 0, &d);
+        rc = io_store_program_replace(s, program, inst, 0, &d, NULL);
         if (rc == IO_STORE_ENOTFOUND) {
             model_diag_free(&d);
             model_diag_init(&d);

@@ -82,7 +82,7 @@ enum MHD_Result h_program_plan(http_req *q)
     enum MHD_Result ret = MHD_YES;
     int rc = io_store_program_export(q->srv->store, q->param[0], &inst, &d);
     if (rc == IO_OK)
-        rc = io_store_program_json(q->srv->store, q->param[0], &text);
+        rc = io_store_program_json(q->srv->store, q->param[0], &text, NULL);
     if (rc != IO_OK) {
         ret = send_store_error(q, rc, &d, "no such program");
         goto out;

@@ -121,6 +121,8 @@ static enum MHD_Result send_typed(struct MHD_Connection *c, req_ctx *r, int stat
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (hname && hvalue)
         MHD_add_response_header(resp, hname, hvalue);
+    if (r->etag[0] && status < 300)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     r->status = status;
@@ -241,6 +243,8 @@ enum MHD_Result send_store_error(http_req *q, int rc, const model_diag *d,
         return send_error(q, 404, NULL, "%s", msg ? msg : what);
     case IO_STORE_ECONFLICT:
         return send_error(q, 409, path, "%s", msg ? msg : what);
+    case IO_STORE_EPRECOND:
+        return send_error(q, 412, NULL, "%s", msg ? msg : "the resource has changed");
     case IO_EINVAL:
         if (d && d->n_errors)
             return send_diag(q, 400, "invalid", d, NULL);
@@ -259,6 +263,36 @@ enum MHD_Result send_raw(http_req *q, int status, char *text)
 }
 
 /* ---------------------------------------------------------- requests */
+
+void set_etag(http_req *q, long long rev)
+{
+    snprintf(q->r->etag, sizeof q->r->etag, "\"%016llx\"", (unsigned long long)rev);
+}
+
+int if_match(http_req *q, io_store_rev *rv)
+{
+    rv->if_rev = 0;
+    rv->rev = 0;
+    const char *h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
+    if (!h)
+        return 0;
+    while (*h == ' ')
+        h++;
+    if (strcmp(h, "*") == 0)
+        return 0;
+    unsigned long long v = 0;
+    int n = 0;
+    if (sscanf(h, "\"%16llx\"%n", &v, &n) == 1 && n == 18 && h[n] == '\0' && v > 0) {
+        rv->if_rev = (long long)v;
+        return 0;
+    }
+    if (h[0] == '"' || strncmp(h, "W/\"", 3) == 0) {
+        rv->if_rev = -1; /* a tag, but none of ours (weak tags never match If-Match) */
+        return 0;
+    }
+    send_error(q, 400, NULL, "If-Match must be \"*\" or one ETag as sent by a GET");
+    return -1;
+}
 
 const char *query(http_req *q, const char *name)
 {

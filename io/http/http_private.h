@@ -51,6 +51,7 @@ typedef struct req_ctx {
     int status;       /* sent status, 0 = none yet */
     const char *tmpl; /* matched route template, for the log */
     char method[12];
+    char etag[24]; /* ETag header of the reply, "" = none */
 } req_ctx;
 
 typedef struct http_req {
@@ -109,6 +110,12 @@ enum MHD_Result send_diag(http_req *q, int status, const char *message, const mo
                           const char *prefix);
 enum MHD_Result send_store_error(http_req *q, int rc, const model_diag *d, const char *what);
 enum MHD_Result send_raw(http_req *q, int status, char *text);
+/* Concurrency: the reply carries ETag "<rev as 16 hex digits>". */
+void set_etag(http_req *q, long long rev);
+/* The If-Match precondition into rv (if_rev 0 when absent or "*"; a tag
+ * that names no revision never matches).  0 ok, -1 a reply (400) was sent
+ * for a malformed header. */
+int if_match(http_req *q, io_store_rev *rv);
 const char *query(http_req *q, const char *name);
 int query_flag(http_req *q, const char *name);
 json_t *parse_body(http_req *q, int allow_empty, int *sent);
@@ -154,6 +161,7 @@ enum MHD_Result h_entity_get(http_req *q);
 enum MHD_Result h_entity_create(http_req *q);
 enum MHD_Result h_entity_put(http_req *q);
 enum MHD_Result h_entity_delete(http_req *q);
+enum MHD_Result h_entity_patch(http_req *q);
 
 /* handlers_schedules.c */
 enum MHD_Result h_program_plan(http_req *q);

@@ -23,11 +23,16 @@
         {"PUT", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_ADMIN, h_entity_put,            \
          "replace_" coll,                                                                       \
          "Replace one entry of " coll " (the body's id, when given, must match); re-validated", \
-         schema, 200, schema, NULL, "400,404,413"},                                             \
+         schema, 200, schema, NULL, "400,404,412,413"},                                         \
+        {"PATCH", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_ADMIN, h_entity_patch,        \
+         "update_" coll,                                                                        \
+         "Change one entry of " coll " with a JSON Merge Patch (RFC 7396; null removes a "     \
+         "field); re-validated",                                                                \
+         schema, 200, schema, NULL, "400,404,409,412,413,415"},                                 \
         {"DELETE", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_ADMIN, h_entity_delete,      \
          "delete_" coll,                                                                        \
          "Delete one entry of " coll " (400 when the rest of the program still refers to it)",  \
-         NULL, 204, NULL, NULL, "400,404"}
+         NULL, 204, NULL, NULL, "400,404,412"}
 
 const route ROUTES[] = {
     {"GET", "/v1/health", IO_ROLE_NONE, h_health, "health", "Liveness, versions and job counts",
@@ -68,10 +73,10 @@ const route ROUTES[] = {
      NULL, "404"},
     {"PUT", "/v1/programs/{program}", IO_ROLE_ADMIN, h_program_put, "replace_program",
      "Replace the whole program with an instance (validated)", "InstanceRequest", 200,
-     "ProgramRef", NULL, "400,404,413"},
+     "ProgramRef", NULL, "400,404,412,413"},
     {"DELETE", "/v1/programs/{program}", IO_ROLE_ADMIN, h_program_delete, "delete_program",
      "Delete a program with its history and schedules (the audit trail stays)", NULL, 204, NULL,
-     NULL, "404"},
+     NULL, "404,412"},
     ENTITY_ROUTES("group_types", "GroupType"),
     ENTITY_ROUTES("groups", "Group"),
     ENTITY_ROUTES("rooms", "Room"),

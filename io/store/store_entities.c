@@ -42,13 +42,17 @@ int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, 
 }
 
 int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind, const char *eid,
-                        char **json)
+                        char **json, io_store_rev *rv)
 {
     if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
         return IO_EINVAL;
-    char sql[128];
+    char sql[160];
     sqlite3_stmt *st = NULL;
-    snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE program_id = ? AND id = ?", TABLES[kind]);
+    /* one statement: the entity and the revision it belongs to */
+    snprintf(sql, sizeof sql,
+             "SELECT e.json, p.rev FROM %s e JOIN program p ON p.id = e.program_id"
+             " WHERE e.program_id = ? AND e.id = ?",
+             TABLES[kind]);
     rconn *rd = NULL;
     sqlite3 *db = rd_acquire(s, &rd);
     int rc = prep(db, &st, sql, "ss", program, eid);
@@ -58,6 +62,8 @@ int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind, c
             const char *t = (const char *)sqlite3_column_text(st, 0);
             *json = strdup(t ? t : "null");
             rc = *json ? IO_OK : IO_ENOMEM;
+            if (rv)
+                rv->rev = sqlite3_column_int64(st, 1);
         } else {
             rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
         }
@@ -100,7 +106,8 @@ static int put_fn(io_store *s, json_t *doc, void *vctx, model_diag *d)
 }
 
 int io_store_entity_put(io_store *s, const char *program, io_entity_kind kind, const char *eid,
-                        const char *body, size_t len, long actor, char **json_out, model_diag *d)
+                        const char *body, size_t len, long actor, char **json_out, model_diag *d,
+                        io_store_rev *rv)
 {
     if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
         return IO_EINVAL;
@@ -132,7 +139,7 @@ int io_store_entity_put(io_store *s, const char *program, io_entity_kind kind, c
     entity_ctx c = {kind, eid, b, json_string_value(json_object_get(b, "id"))};
     json_t *norm = NULL;
     int rc = mutate(s, program, put_fn, &c, eid ? "entity.update" : "entity.create",
-                    kind == IO_ENTITY_GROUP ? "edited" : NULL, actor, &norm, d);
+                    kind == IO_ENTITY_GROUP ? "edited" : NULL, actor, &norm, d, rv);
     if (rc == IO_OK && json_out) {
         json_t *e = find_by_id(json_object_get(norm, COLLECTIONS[kind]), c.id, NULL);
         *json_out = dump(e);
@@ -158,11 +165,11 @@ static int delete_fn(io_store *s, json_t *doc, void *vctx, model_diag *d)
 }
 
 int io_store_entity_delete(io_store *s, const char *program, io_entity_kind kind, const char *eid,
-                           long actor, model_diag *d)
+                           long actor, model_diag *d, io_store_rev *rv)
 {
     if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
         return IO_EINVAL;
     entity_ctx c = {kind, eid, NULL, eid};
     return mutate(s, program, delete_fn, &c, "entity.delete",
-                  kind == IO_ENTITY_GROUP ? "edited" : NULL, actor, NULL, d);
+                  kind == IO_ENTITY_GROUP ? "edited" : NULL, actor, NULL, d, rv);
 }

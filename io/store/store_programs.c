@@ -127,10 +127,10 @@ out:
 }
 
 int io_store_program_replace(io_store *s, const char *id, const model_instance *inst, long actor,
-                             model_diag *d)
+                             model_diag *d, io_store_rev *rv)
 {
     sqlite3 *db = s->db;
-    long long rev = 0;
+    long long rev = 0, old_rev = 0;
     json_t *doc = NULL, *old = NULL;
     int rc = instance_norm(inst, &doc, d);
     if (rc != IO_OK)
@@ -140,9 +140,11 @@ int io_store_program_replace(io_store *s, const char *id, const model_instance *
         rc = IO_STORE_EDB;
         goto out;
     }
-    rc = load_doc(s, db, id, &old, NULL);
+    rc = load_doc(s, db, id, &old, &old_rev);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", id);
+    if (rc == IO_OK)
+        rc = rev_check(rv, old_rev, d);
     if (rc == IO_OK)
         rc = sync_doc(s, id, old, doc, NULL, actor, &rev);
     if (rc == IO_OK)
@@ -153,18 +155,20 @@ out:
     rc = txn_end(s, rc, d);
     if (rc == IO_OK)
         cache_put(s, id, rev, doc, NULL);
+    if (rc == IO_OK && rv)
+        rv->rev = rev;
     unlock(s);
     json_decref(doc);
     json_decref(old);
     return rc;
 }
 
-int io_store_program_json(io_store *s, const char *id, char **json)
+int io_store_program_json(io_store *s, const char *id, char **json, io_store_rev *rv)
 {
     json_t *doc = NULL;
     rconn *rd = NULL;
     sqlite3 *db = rd_acquire(s, &rd);
-    int rc = load_doc(s, db, id, &doc, NULL);
+    int rc = load_doc(s, db, id, &doc, rv ? &rv->rev : NULL);
     rd_release(s, rd);
     if (rc != IO_OK)
         return rc;
@@ -249,16 +253,20 @@ int io_store_program_list(io_store *s, char **json)
     return give(arr, json);
 }
 
-int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d)
+int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d,
+                            io_store_rev *rv)
 {
     sqlite3 *db = s->db;
     json_t *old = NULL;
+    long long old_rev = 0;
     lock(s);
     int rc = begin(s);
     if (rc == IO_OK)
-        rc = load_doc(s, db, id, &old, NULL);
+        rc = load_doc(s, db, id, &old, &old_rev);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", id);
+    if (rc == IO_OK)
+        rc = rev_check(rv, old_rev, d);
     if (rc == IO_OK)
         rc = run(db, "DELETE FROM program WHERE id = ?", "s", id);
     if (rc == IO_OK)
