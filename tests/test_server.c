@@ -1091,6 +1091,15 @@ Test(server, events_history_and_schedules)
     r = req("GET", "/v1/programs/t/schedules/newest", viewer, NULL);
     cr_assert_eq(r.status, 200, "%s", r.body);
     cr_assert(header_has(&r, "X-Schedule-Version: 2"));
+    char setag[64];
+    snprintf(setag, sizeof setag, "%s", header_value(&r, "ETag"));
+    cr_assert_eq(strlen(setag), 18, "%s", r.headers);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/2", viewer, NULL);
+    cr_assert_str_eq(header_value(&r, "ETag"), setag);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/1", viewer, NULL);
+    cr_assert_str_neq(header_value(&r, "ETag"), setag);
     resp_free(&r);
     r = req("GET", "/v1/programs/t/schedules/latest", viewer, NULL);
     cr_assert(header_has(&r, "X-Schedule-Version: 1"));

@@ -307,6 +307,45 @@ Test(store, program_ids_are_derived_and_checked)
 
 /* ----------------------------------------------------------- entities */
 
+Test(store, writes_are_conditional_on_the_program_revision)
+{
+    io_store *s = open_store();
+    free(import_tiny(s, "t"));
+    model_diag d;
+    model_diag_init(&d);
+    char *json = NULL;
+    io_store_rev r0 = {0, 0};
+    cr_assert_eq(io_store_program_json(s, "t", &json, &r0), IO_OK);
+    free(json);
+    cr_assert_gt(r0.rev, 0);
+    io_store_rev re = {0, 0};
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_ROOM, "room-a", &json, &re), IO_OK);
+    free(json);
+    cr_assert_eq(re.rev, r0.rev); /* one revision per program */
+    const char *room = "{\"capacity\":7}";
+    io_store_rev stale = {r0.rev + 1, 0};
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), 0,
+                                     NULL, &d, &stale),
+                 IO_STORE_EPRECOND);
+    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_ROOM, "room-a", 0, &d, &stale),
+                 IO_STORE_EPRECOND);
+    cr_assert_eq(io_store_program_delete(s, "t", 0, &d, &stale), IO_STORE_EPRECOND);
+    io_store_rev now = {0, 0};
+    cr_assert_eq(io_store_program_json(s, "t", &json, &now), IO_OK);
+    free(json);
+    cr_assert_eq(now.rev, r0.rev, "a refused write changed the revision");
+    io_store_rev ok = {r0.rev, 0};
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), 0,
+                                     NULL, &d, &ok),
+                 IO_OK);
+    cr_assert_neq(ok.rev, r0.rev);
+    cr_assert_eq(io_store_program_json(s, "t", &json, &now), IO_OK);
+    free(json);
+    cr_assert_eq(now.rev, ok.rev);
+    model_diag_free(&d);
+    io_store_close(s);
+}
+
 Test(store, entity_crud_revalidates_the_program)
 {
     io_store *s = open_store();

@@ -192,8 +192,11 @@ enum MHD_Result h_schedule_get(http_req *q)
         return send_error(q, 404, NULL, "no such program or schedule version");
     if (rc != IO_OK)
         return send_store_error(q, rc, NULL, "cannot read");
-    char vs[16];
+    char vs[16], hex[65];
     snprintf(vs, sizeof vs, "%d", got);
+    /* a saved version never changes: its ETag is a hash of its content */
+    io_sha256_hex(t, strlen(t), hex);
+    snprintf(q->r->etag, sizeof q->r->etag, "\"%.16s\"", hex);
     return send_text(q->conn, q->r, 200, t, "X-Schedule-Version", vs);
 }
 
