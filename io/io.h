@@ -144,6 +144,16 @@ typedef struct io_store_rev {
     long long rev;
 } io_store_rev;
 
+/* Keyset paging of a list: at most size rows after the row whose key is
+ * after (NULL: from the first); next receives the key of the last row
+ * when more rows follow, else "".  Lists take a NULL io_page for all
+ * rows. */
+typedef struct io_page {
+    int size;
+    const char *after;
+    char next[512];
+} io_page;
+
 /* Is id acceptable as a program id ([A-Za-z0-9._-], 1..64 chars)? */
 int io_store_valid_id(const char *id);
 
@@ -161,13 +171,14 @@ int io_store_program_export(io_store *s, const char *id, model_instance **out, m
 /* The stored program as instance JSON text. */
 int io_store_program_json(io_store *s, const char *id, char **json, io_store_rev *rv);
 /* JSON array [{"id","name","created","updated","counts":{...}}]. */
-int io_store_program_list(io_store *s, char **json);
+int io_store_program_list(io_store *s, char **json, io_page *pg);
 /* Delete a program and everything in it (audit rows stay). */
 int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d,
                             io_store_rev *rv);
 
 /* Entities of a collection: JSON array in program order / one object. */
-int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, char **json);
+int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, char **json,
+                         io_page *pg);
 int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind,
                         const char *eid, char **json, io_store_rev *rv);
 /* Create (eid NULL: the body's "id") or replace (eid given; the body's id,
@@ -195,7 +206,7 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
 /* Status history, oldest first, optionally for one patient / group (NULL =
  * all): [{"id","event","group","patient","status","date","actor","at"}]. */
 int io_store_history(io_store *s, const char *program, const char *patient,
-                     const char *group, char **json);
+                     const char *group, char **json, io_page *pg);
 
 /* Schedule version selectors: a version number (> 0) or one of these. */
 #define IO_SCHEDULE_PUBLISHED 0 /* "published": the published version */
@@ -209,7 +220,7 @@ int io_schedule_version_parse(const char *text, int *v);
 int io_store_schedule_save(io_store *s, const char *program, const char *solution_json,
                            long actor, int *version);
 /* [{"version","status","objective","created","published","actor"}]. */
-int io_store_schedule_list(io_store *s, const char *program, char **json);
+int io_store_schedule_list(io_store *s, const char *program, char **json, io_page *pg);
 /* One version's solution JSON; version a number or an IO_SCHEDULE_*
  * selector; *version_out (may be NULL) the number it names.
  * IO_STORE_ENOTFOUND when none. */
@@ -234,14 +245,14 @@ int io_store_token_create(io_store *s, int role, const char *name, long actor,
  * IO_STORE_ENOTFOUND (unknown or revoked). */
 int io_store_token_auth(io_store *s, const char *secret, long *id_out, int *role_out);
 /* [{"id","name","role","created","revoked"}] (never the hashes). */
-int io_store_token_list(io_store *s, char **json);
+int io_store_token_list(io_store *s, char **json, io_page *pg);
 /* Revoke a token.  IO_STORE_ENOTFOUND when unknown or already revoked. */
 int io_store_token_revoke(io_store *s, long id, long actor);
 
-/* Audit trail, newest first, optionally one program's (NULL = all), at
- * most limit rows: [{"id","at","actor","action","entity","program",
- * "before","after"}] (before/after are JSON or null). */
-int io_store_audit_list(io_store *s, const char *program, int limit, char **json);
+/* Audit trail, newest first (a page's next is the oldest id on it),
+ * optionally one program's (NULL = all): [{"id","at","actor","action",
+ * "entity","program","before","after"}] (before/after are JSON or null). */
+int io_store_audit_list(io_store *s, const char *program, char **json, io_page *pg);
 
 /* -------------------------------------------------------------- server */
 /* JSON HTTP API over libmicrohttpd (io/http/: core in http.c, one

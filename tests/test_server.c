@@ -205,6 +205,14 @@ static void assert_error(const resp *r, int status)
     cr_assert_null(json_object_get(r->json, "error"), "%s", r->body);
 }
 
+/* The items of a list answer ({items, next_page_token}). */
+static json_t *items(const resp *r)
+{
+    cr_assert(json_is_array(json_object_get(r->json, "items")), "%s", r->body);
+    cr_assert(json_object_get(r->json, "next_page_token"), "%s", r->body);
+    return json_object_get(r->json, "items");
+}
+
 /* The path of a problem's first errors[] entry. */
 static const char *error_path(const resp *r)
 {
@@ -398,7 +406,7 @@ Test(server, tokens_and_roles)
     resp_free(&r);
     r = req("GET", "/v1/programs", viewer, NULL);
     cr_assert_eq(r.status, 200);
-    cr_assert_eq(json_array_size(r.json), 1);
+    cr_assert_eq(json_array_size(items(&r)), 1);
     resp_free(&r);
     /* viewer cannot record events or plan; coordinator cannot manage */
     r = req("POST", "/v1/programs/t/events", viewer,
@@ -433,7 +441,7 @@ Test(server, tokens_and_roles)
     resp_free(&r);
     r = req("GET", "/v1/tokens", admin, NULL);
     cr_assert_eq(r.status, 200);
-    cr_assert_eq(json_array_size(r.json), 4);
+    cr_assert_eq(json_array_size(items(&r)), 4);
     cr_assert_null(strstr(r.body, tok));
     resp_free(&r);
     r = req("POST", "/v1/tokens", admin, "{\"role\":\"root\"}");
@@ -855,7 +863,7 @@ Test(server, programs_create_get_replace_delete)
     model_diag_free(&d);
     resp_free(&r);
     r = req("GET", "/v1/programs", viewer, NULL);
-    cr_assert_eq(json_array_size(r.json), 2);
+    cr_assert_eq(json_array_size(items(&r)), 2);
     resp_free(&r);
     /* replace with a renamed program; invalid replacement refused */
     json_t *j = json_loads(inst, 0, NULL);
@@ -906,7 +914,7 @@ Test(server, entity_collections)
         snprintf(path, sizeof path, "/v1/programs/t/%s", colls[i]);
         resp r = req("GET", path, viewer, NULL);
         cr_assert_eq(r.status, 200);
-        cr_assert_eq(json_array_size(r.json), sizes[i], "%s", colls[i]);
+        cr_assert_eq(json_array_size(items(&r)), sizes[i], "%s", colls[i]);
         resp_free(&r);
         snprintf(path, sizeof path, "/v1/programs/t/%s/%s", colls[i], first[i]);
         r = req("GET", path, viewer, NULL);
@@ -921,6 +929,52 @@ Test(server, entity_collections)
         snprintf(path, sizeof path, "/v1/programs/t/%s/none", colls[i]);
         r = req("GET", path, viewer, NULL);
         assert_error(&r, 404);
+        resp_free(&r);
+    }
+    /* paging: page_size and the opaque page_token, in id order */
+    {
+        char path[256] = "/v1/programs/t/patients?page_size=5";
+        json_t *seen = json_array();
+        for (int pages = 0; pages < 10; pages++) {
+            resp r = req("GET", path, viewer, NULL);
+            cr_assert_eq(r.status, 200, "%s", r.body);
+            json_t *it = items(&r);
+            cr_assert_leq(json_array_size(it), 5);
+            size_t k;
+            json_t *e;
+            json_array_foreach(it, k, e) json_array_append(seen, json_object_get(e, "id"));
+            json_t *next = json_object_get(r.json, "next_page_token");
+            if (json_is_null(next)) {
+                resp_free(&r);
+                break;
+            }
+            cr_assert_eq(json_array_size(it), 5);
+            snprintf(path, sizeof path, "/v1/programs/t/patients?page_size=5&page_token=%s",
+                     json_string_value(next));
+            resp_free(&r);
+        }
+        cr_assert_eq(json_array_size(seen), 12);
+        cr_assert_str_eq(json_string_value(json_array_get(seen, 0)), "p01");
+        cr_assert_str_eq(json_string_value(json_array_get(seen, 11)), "p12");
+        json_decref(seen);
+        resp r = req("GET", "/v1/programs/t/patients?page_size=5", viewer, NULL);
+        char tok[600];
+        snprintf(tok, sizeof tok, "/v1/programs/t/rooms?page_token=%s",
+                 json_string_value(json_object_get(r.json, "next_page_token")));
+        resp_free(&r);
+        r = req("GET", tok, viewer, NULL); /* another list's token */
+        assert_error(&r, 400);
+        cr_assert_str_eq(error_path(&r), "page_token");
+        resp_free(&r);
+        r = req("GET", "/v1/programs/t/patients?page_size=0", viewer, NULL);
+        assert_error(&r, 400);
+        cr_assert_str_eq(error_path(&r), "page_size");
+        resp_free(&r);
+        r = req("GET", "/v1/programs/t/patients?page_size=1001", viewer, NULL);
+        assert_error(&r, 400);
+        resp_free(&r);
+        r = req("GET", "/v1/programs/t/patients?page_token=zz", viewer, NULL);
+        assert_error(&r, 400);
         resp_free(&r);
     }
     /* create, conflict, invalid, update, delete */
@@ -1021,8 +1075,8 @@ Test(server, entity_collections)
     /* the audit trail has the room's story, newest first */
     r = req("GET", "/v1/audit?program=t&limit=3", admin, NULL);
     cr_assert_eq(r.status, 200);
-    cr_assert_eq(json_array_size(r.json), 3);
-    json_t *del = json_array_get(r.json, 0);
+    cr_assert_eq(json_array_size(items(&r)), 3);
+    json_t *del = json_array_get(items(&r), 0);
     cr_assert_str_eq(json_string_value(json_object_get(del, "action")), "entity.delete");
     cr_assert_str_eq(json_string_value(json_object_get(del, "entity")), "rooms/room-c");
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(del, "before"), "capacity")),
@@ -1060,7 +1114,7 @@ Test(server, events_history_and_schedules)
     assert_error(&r, 404);
     resp_free(&r);
     r = req("GET", "/v1/programs/t/schedules", viewer, NULL);
-    cr_assert_eq(json_array_size(r.json), 2);
+    cr_assert_eq(json_array_size(items(&r)), 2);
     resp_free(&r);
     r = req("GET", "/v1/programs/t/schedules/published", viewer, NULL);
     assert_error(&r, 404);
@@ -1140,10 +1194,10 @@ Test(server, events_history_and_schedules)
     resp_free(&r);
     r = req("GET", "/v1/programs/t/events?patient=p01", viewer, NULL);
     cr_assert_eq(r.status, 200);
-    cr_assert_eq(json_array_size(r.json), 2); /* imported, dropped */
-    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(r.json, 1), "event")),
+    cr_assert_eq(json_array_size(items(&r)), 2); /* imported, dropped */
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(items(&r), 1), "event")),
                      "dropped");
-    cr_assert_eq(json_integer_value(json_object_get(json_array_get(r.json, 1), "actor")), 2);
+    cr_assert_eq(json_integer_value(json_object_get(json_array_get(items(&r), 1), "actor")), 2);
     resp_free(&r);
     r = req("GET", "/v1/programs/t/groups/dbt-1", viewer, NULL);
     cr_assert(strstr(r.body, "\"dropped\""), "%s", r.body);
@@ -1193,7 +1247,7 @@ Test(server, schedules_made_elsewhere_are_checked_and_saved)
     assert_error(&r, 400);
     resp_free(&r);
     r = req("GET", "/v1/programs/t/schedules", viewer, NULL);
-    cr_assert_eq(json_array_size(r.json), 1);
+    cr_assert_eq(json_array_size(items(&r)), 1);
     resp_free(&r);
     free(text);
     json_decref(sol);
@@ -1477,7 +1531,7 @@ Test(server, acknowledged_writes_survive_sigkill)
     cr_log_info("%d writes acknowledged before SIGKILL, %d attempted", s.n_acked, s.next);
     /* restart: every acknowledged write is there */
     pid = spawn_server(&p);
-    cr_assert_eq(http_to(p, "GET", "/v1/programs/t/patients", viewer, NULL, &r), 0);
+    cr_assert_eq(http_to(p, "GET", "/v1/programs/t/patients?page_size=1000", viewer, NULL, &r), 0);
     cr_assert_eq(r.status, 200);
     for (int i = 0; i < s.n_acked; i++) {
         char id[32];
@@ -1485,15 +1539,15 @@ Test(server, acknowledged_writes_survive_sigkill)
         int found = 0;
         size_t k;
         json_t *e;
-        json_array_foreach(r.json, k, e) found |= strcmp(json_string_value(json_object_get(e, "id")), id) == 0;
+        json_array_foreach(items(&r), k, e) found |= strcmp(json_string_value(json_object_get(e, "id")), id) == 0;
         cr_assert(found, "acknowledged patient %s is missing after SIGKILL", id);
     }
     resp_free(&r);
     /* and the history rows too */
-    cr_assert_eq(http_to(p, "GET", "/v1/programs/t/events", viewer, NULL, &r), 0);
+    cr_assert_eq(http_to(p, "GET", "/v1/programs/t/events?page_size=1000", viewer, NULL, &r), 0);
     size_t referrals = 0, k;
     json_t *e;
-    json_array_foreach(r.json, k, e) referrals +=
+    json_array_foreach(items(&r), k, e) referrals +=
         strcmp(json_string_value(json_object_get(e, "event")), "referral") == 0;
     cr_assert_geq(referrals, (size_t)s.n_acked);
     resp_free(&r);
@@ -1639,7 +1693,7 @@ Test(server, calendar_subscriptions_by_revocable_secret)
     resp_free(&r);
     /* listed without the secret */
     r = req("GET", "/v1/programs/t/calendars", viewer, NULL);
-    cr_assert_eq(json_array_size(r.json), 1);
+    cr_assert_eq(json_array_size(items(&r)), 1);
     cr_assert_null(strstr(r.body, url + 14));
     resp_free(&r);
     /* a wrong secret, then revoke */

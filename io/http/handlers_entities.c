@@ -29,8 +29,11 @@ static int route_kind(http_req *q, const char *tmpl)
 enum MHD_Result h_entity_list(http_req *q)
 {
     char *t = NULL;
-    int rc = io_store_entity_list(q->srv->store, q->param[0], route_kind(q, q->r->tmpl), &t);
-    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+    io_page pg;
+    if (page_params(q, &pg))
+        return MHD_YES;
+    int rc = io_store_entity_list(q->srv->store, q->param[0], route_kind(q, q->r->tmpl), &t, &pg);
+    return send_page(q, rc, t, &pg, "no such program");
 }
 
 enum MHD_Result h_entity_get(http_req *q)

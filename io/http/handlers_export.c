@@ -171,18 +171,6 @@ void io_export_http_calendar_create(io_store *s, const char *program, const char
     json_decref(j);
 }
 
-void io_export_http_calendar_list(io_store *s, const char *program, io_export_reply *r)
-{
-    char *t = NULL;
-    int rc = io_calendar_list(s, program, &t);
-    if (rc == IO_OK)
-        ok(r, 200, t, NULL);
-    else if (rc == IO_STORE_ENOTFOUND)
-        fail(r, 404, NULL, "no such program");
-    else
-        fail(r, 500, NULL, "cannot list the calendars");
-}
-
 void io_export_http_calendar_delete(io_store *s, const char *program, const char *id,
                                     long actor, io_export_reply *r)
 {
@@ -252,9 +240,12 @@ enum MHD_Result h_calendar_create(http_req *q)
 
 enum MHD_Result h_calendar_list(http_req *q)
 {
-    io_export_reply x;
-    io_export_http_calendar_list(q->srv->store, q->param[0], &x);
-    return send_export(q, &x);
+    char *t = NULL;
+    io_page pg;
+    if (page_params(q, &pg))
+        return MHD_YES;
+    int rc = io_calendar_list(q->srv->store, q->param[0], &t, &pg);
+    return send_page(q, rc, t, &pg, "no such program");
 }
 
 enum MHD_Result h_calendar_delete(http_req *q)

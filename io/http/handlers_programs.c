@@ -13,8 +13,11 @@
 enum MHD_Result h_programs_list(http_req *q)
 {
     char *t = NULL;
-    int rc = io_store_program_list(q->srv->store, &t);
-    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "cannot list");
+    io_page pg;
+    if (page_params(q, &pg))
+        return MHD_YES;
+    int rc = io_store_program_list(q->srv->store, &t, &pg);
+    return send_page(q, rc, t, &pg, "cannot list");
 }
 
 enum MHD_Result h_programs_create(http_req *q)

@@ -123,8 +123,11 @@ out:
 enum MHD_Result h_schedules_list(http_req *q)
 {
     char *t = NULL;
-    int rc = io_store_schedule_list(q->srv->store, q->param[0], &t);
-    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+    io_page pg;
+    if (page_params(q, &pg))
+        return MHD_YES;
+    int rc = io_store_schedule_list(q->srv->store, q->param[0], &t, &pg);
+    return send_page(q, rc, t, &pg, "no such program");
 }
 
 enum MHD_Result h_schedule_post(http_req *q)

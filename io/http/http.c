@@ -264,6 +264,87 @@ enum MHD_Result send_raw(http_req *q, int status, char *text)
 
 /* ---------------------------------------------------------- requests */
 
+/* The page_token prefix of the route q matched: 8 hex digits of a hash
+ * of its template, so that a token only works on the list it came from. */
+static void page_prefix(http_req *q, char out[9])
+{
+    char hex[65];
+    const char *t = q->r->tmpl ? q->r->tmpl : "";
+    io_sha256_hex(t, strlen(t), hex);
+    snprintf(out, 9, "%.8s", hex);
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int page_params(http_req *q, io_page *pg)
+{
+    memset(pg, 0, sizeof *pg);
+    pg->size = PAGE_DEFAULT;
+    const char *ps = query(q, "page_size");
+    if (ps) {
+        char *end;
+        long v = strtol(ps, &end, 10);
+        if (!*ps || *end || v < 1 || v > PAGE_MAX) {
+            send_error(q, 400, "page_size", "must be an integer 1..%d", PAGE_MAX);
+            return -1;
+        }
+        pg->size = (int)v;
+    }
+    const char *tok = query(q, "page_token");
+    if (!tok)
+        return 0;
+    char pre[9];
+    page_prefix(q, pre);
+    size_t n = strlen(tok);
+    int ok = n > 8 && n % 2 == 0 && (n - 8) / 2 < sizeof q->r->cursor &&
+             strncmp(tok, pre, 8) == 0;
+    size_t k = 0;
+    for (size_t i = 8; ok && i < n; i += 2, k++) {
+        int hi = hexval(tok[i]), lo = hexval(tok[i + 1]);
+        ok = hi >= 0 && lo >= 0 && (hi || lo);
+        q->r->cursor[k] = (char)(hi * 16 + lo);
+    }
+    if (!ok) {
+        send_error(q, 400, "page_token", "not a page token of this list");
+        return -1;
+    }
+    q->r->cursor[k] = '\0';
+    pg->after = q->r->cursor;
+    return 0;
+}
+
+enum MHD_Result send_page(http_req *q, int rc, char *items, const io_page *pg,
+                          const char *what)
+{
+    if (rc == IO_EINVAL)
+        return send_error(q, 400, "page_token", "not a page token of this list");
+    if (rc != IO_OK)
+        return send_store_error(q, rc, NULL, what);
+    size_t cl = strlen(pg->next);
+    size_t n = strlen(items) + 2 * cl + 64;
+    char *text = malloc(n);
+    if (!text) {
+        free(items);
+        return send_error(q, 500, NULL, "out of memory");
+    }
+    int w = snprintf(text, n, "{\"items\":%s,\"next_page_token\":", items);
+    free(items);
+    if (cl) {
+        char pre[9];
+        page_prefix(q, pre);
+        w += snprintf(text + w, n - (size_t)w, "\"%s", pre);
+        for (size_t i = 0; i < cl; i++)
+            w += snprintf(text + w, n - (size_t)w, "%02x", (unsigned char)pg->next[i]);
+        snprintf(text + w, n - (size_t)w, "\"}");
+    } else {
+        snprintf(text + w, n - (size_t)w, "null}");
+    }
+    return send_text(q->conn, q->r, 200, text, NULL, NULL);
+}
+
 void set_etag(http_req *q, long long rev)
 {
     snprintf(q->r->etag, sizeof q->r->etag, "\"%016llx\"", (unsigned long long)rev);

@@ -52,6 +52,7 @@ typedef struct req_ctx {
     const char *tmpl; /* matched route template, for the log */
     char method[12];
     char etag[24]; /* ETag header of the reply, "" = none */
+    char cursor[512]; /* the decoded page_token of a list */
 } req_ctx;
 
 typedef struct http_req {
@@ -116,6 +117,19 @@ void set_etag(http_req *q, long long rev);
  * that names no revision never matches).  0 ok, -1 a reply (400) was sent
  * for a malformed header. */
 int if_match(http_req *q, io_store_rev *rv);
+/* Lists: page_size (1..PAGE_MAX, default PAGE_DEFAULT) and page_token
+ * (opaque: a hash of the route template, then the store's cursor in hex)
+ * into pg, whose cursor text lives in q's request.  0 ok, -1 a 400 was
+ * sent. */
+#define PAGE_DEFAULT 100
+#define PAGE_MAX 1000
+int page_params(http_req *q, io_page *pg);
+/* The answer of a list: a store status rc and its items (JSON array text,
+ * owned) as 200 {"items": [...], "next_page_token": token or null}; a bad
+ * cursor (IO_EINVAL) is a 400 on page_token, other failures as
+ * send_store_error with what. */
+enum MHD_Result send_page(http_req *q, int rc, char *items, const io_page *pg,
+                          const char *what);
 const char *query(http_req *q, const char *name);
 int query_flag(http_req *q, const char *name);
 json_t *parse_body(http_req *q, int allow_empty, int *sent);

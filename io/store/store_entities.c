@@ -12,11 +12,15 @@
 
 /* -------------------------------------------------------- entities */
 
-int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, char **json)
+int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, char **json,
+                         io_page *pg)
 {
     if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
         return IO_EINVAL;
-    char sql[128];
+    char sql[192], last[512];
+    int n = 0;
+    if (pg)
+        pg->next[0] = '\0';
     sqlite3_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
@@ -24,12 +28,21 @@ int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, 
     rconn *rd = NULL;
     sqlite3 *db = rd_acquire(s, &rd);
     int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
-    snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE program_id = ? ORDER BY pos", TABLES[kind]);
+    /* id order: a keyset on the unique (program_id, id) index */
+    snprintf(sql, sizeof sql,
+             "SELECT json, id FROM %s WHERE program_id = ?1 AND (?2 IS NULL OR id > ?2)"
+             " ORDER BY id LIMIT ?3",
+             TABLES[kind]);
     if (rc == IO_OK)
-        rc = prep(db, &st, sql, "s", program);
+        rc = prep(db, &st, sql, "ssi", program, pg ? pg->after : NULL, page_limit(pg));
     int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (page_row(pg, st, 1, &n, last)) {
+            step = SQLITE_DONE;
+            break;
+        }
         json_array_append_new(arr, col_json(st, 0));
+    }
     if (rc == IO_OK && step != SQLITE_DONE)
         rc = IO_STORE_EDB;
     sqlite3_finalize(st);

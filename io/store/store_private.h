@@ -96,4 +96,5 @@ int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char
  * other than rev, else IO_OK. */
 int rev_check(const io_store_rev *rv, long long rev, model_diag *d);
 
+
 #endif

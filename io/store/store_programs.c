@@ -208,8 +208,12 @@ int io_store_program_export(io_store *s, const char *id, model_instance **out, m
     return rc;
 }
 
-int io_store_program_list(io_store *s, char **json)
+int io_store_program_list(io_store *s, char **json, io_page *pg)
 {
+    char last[512];
+    int n = 0;
+    if (pg)
+        pg->next[0] = '\0';
     sqlite3_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
@@ -226,10 +230,14 @@ int io_store_program_list(io_store *s, char **json)
                   " (SELECT count(*) FROM schedule t WHERE t.program_id = p.id),"
                   " (SELECT max(version) FROM schedule t WHERE t.program_id = p.id"
                   "  AND t.published = 1)"
-                  " FROM program p ORDER BY p.id",
-                  NULL);
+                  " FROM program p WHERE (?1 IS NULL OR p.id > ?1) ORDER BY p.id LIMIT ?2",
+                  "si", pg ? pg->after : NULL, page_limit(pg));
     int step = SQLITE_DONE;
     while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (page_row(pg, st, 0, &n, last)) {
+            step = SQLITE_DONE;
+            break;
+        }
         json_t *counts = json_object();
         for (int k = 0; k < IO_ENTITY_COUNT; k++)
             json_object_set_new(counts, COLLECTIONS[k], json_integer(sqlite3_column_int(st, 4 + k)));

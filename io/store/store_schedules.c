@@ -66,8 +66,13 @@ int io_store_schedule_save(io_store *s, const char *program, const char *solutio
     return rc;
 }
 
-int io_store_schedule_list(io_store *s, const char *program, char **json)
+int io_store_schedule_list(io_store *s, const char *program, char **json, io_page *pg)
 {
+    char last[512];
+    int n = 0;
+    long after;
+    if (page_start(pg, &after))
+        return IO_EINVAL;
     sqlite3_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
@@ -78,10 +83,15 @@ int io_store_schedule_list(io_store *s, const char *program, char **json)
     if (rc == IO_OK)
         rc = prep(db, &st,
                   "SELECT version, status, objective, created_at, published, token_id"
-                  " FROM schedule WHERE program_id = ? ORDER BY version",
-                  "s", program);
+                  " FROM schedule WHERE program_id = ?1 AND (?2 IS NULL OR version > ?2)"
+                  " ORDER BY version LIMIT ?3",
+                  "sai", program, after, page_limit(pg));
     int step = SQLITE_DONE;
     while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (page_row(pg, st, 0, &n, last)) {
+            step = SQLITE_DONE;
+            break;
+        }
         json_t *obj = sqlite3_column_type(st, 2) == SQLITE_NULL
                           ? json_null()
                           : json_real(sqlite3_column_double(st, 2));
