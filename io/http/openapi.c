@@ -12,237 +12,304 @@
 
 /* Schemas and shared responses; the paths are generated from ROUTES[]. */
 static const char COMPONENTS[] =
-    "{\"securitySchemes\":{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\","
-    "\"description\":\"A token from `cohort token create --role admin|coordinator|viewer` or "
-    "POST /v1/tokens. viewer reads; coordinator also records events, plans, publishes and "
-    "cancels jobs; admin also manages programs, their entities and tokens.\"}},"
-    "\"schemas\":{"
-    "\"Problem\":{\"type\":\"object\",\"description\":\"Every error (RFC 9457, "
-    "application/problem+json).\",\"required\":[\"type\",\"title\",\"status\",\"detail\"],"
-    "\"properties\":{\"type\":{\"type\":\"string\",\"example\":\"about:blank\"},"
-    "\"title\":{\"type\":\"string\",\"description\":\"the status's reason phrase\","
-    "\"example\":\"Not Found\"},\"status\":{\"type\":\"integer\",\"example\":404},"
-    "\"detail\":{\"type\":\"string\",\"example\":\"no such program\"},"
-    "\"instance\":{\"type\":\"string\"},"
-    "\"errors\":{\"type\":\"array\",\"description\":\"validation: every offending value "
-    "with its JSON path in the request body (or the query parameter, or the checker's "
-    "entity)\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}},"
-    "\"warnings\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}},"
-    "\"violations\":{\"type\":\"array\",\"description\":\"save-schedule: the checker's hard "
-    "rule violations\",\"items\":{\"$ref\":\"#/components/schemas/Violation\"}}}},"
-    "\"Violation\":{\"type\":\"object\",\"required\":[\"rule\",\"entity\",\"message\"],"
-    "\"properties\":{\"rule\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10},"
-    "\"entity\":{\"type\":\"string\",\"example\":\"group:G1\"},\"message\":{\"type\":"
-    "\"string\"}}},"
-    "\"Issue\":{\"type\":\"object\",\"required\":[\"path\",\"message\"],\"properties\":{"
-    "\"path\":{\"type\":\"string\",\"example\":\"instance.patients[12].available[0].to\"},"
-    "\"message\":{\"type\":\"string\"}}},"
-    "\"Diagnostics\":{\"type\":\"object\",\"description\":\"What `cohort validate --json` "
-    "prints (a valid instance; an invalid one is a 400 problem).\",\"required\":[\"status\","
-    "\"errors\",\"warnings\"],\"properties\":{"
-    "\"status\":{\"type\":\"string\",\"enum\":[\"valid\",\"invalid\"]},"
-    "\"errors\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}},"
-    "\"warnings\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}}}},"
-    "\"Window\":{\"type\":\"object\",\"required\":[\"day\",\"from\",\"to\"],\"properties\":{"
-    "\"day\":{\"type\":\"string\",\"enum\":[\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\","
-    "\"sun\"]},\"from\":{\"type\":\"string\",\"example\":\"09:00\"},"
-    "\"to\":{\"type\":\"string\",\"example\":\"17:00\"}}},"
-    "\"Instance\":{\"type\":\"object\",\"description\":\"A program instance (docs/FORMAT.md; "
-    "field names as in the SPEC).\",\"required\":[\"program\"],\"properties\":{"
-    "\"program\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
-    "\"horizon\":{\"type\":\"object\",\"properties\":{\"start\":{\"type\":\"string\","
-    "\"format\":\"date\"},\"weeks\":{\"type\":\"integer\"}}},"
-    "\"days\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-    "\"slot_starts\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-    "\"closed_dates\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"format\":\"date\"}}}},"
-    "\"settings\":{\"type\":\"object\"},"
-    "\"group_types\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/GroupType\"}},"
-    "\"groups\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Group\"}},"
-    "\"rooms\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Room\"}},"
-    "\"facilitators\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/"
-    "Facilitator\"}},"
-    "\"patients\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Patient\"}}}},"
-    "\"GroupType\":{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{"
-    "\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"cpt\":{\"type\":\"string\"},"
-    "\"rate\":{\"type\":\"number\"},\"duration_min\":{\"type\":\"integer\"},"
-    "\"min_size\":{\"type\":\"integer\"},\"max_size\":{\"type\":\"integer\"},"
-    "\"required_credentials\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-    "\"cofacilitation\":{\"type\":\"boolean\"},"
-    "\"cofacilitator_credentials\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-    "\"diagnoses\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-    "\"modality\":{\"type\":\"string\",\"enum\":[\"in_person\",\"telehealth\"]},"
-    "\"room_features\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-    "\"cadence\":{\"type\":\"string\",\"enum\":[\"weekly\",\"biweekly\"]},"
-    "\"age_min\":{\"type\":\"integer\"},\"age_max\":{\"type\":\"integer\"},"
-    "\"gender\":{\"type\":\"string\"},\"composition\":{\"type\":\"object\",\"properties\":{"
-    "\"max_new_share\":{\"type\":\"number\"},\"max_high_acuity\":{\"type\":\"integer\"},"
-    "\"max_age_spread\":{\"type\":\"integer\"}}}}},"
-    "\"Member\":{\"type\":\"object\",\"required\":[\"patient\",\"status\"],\"properties\":{"
-    "\"patient\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"active\","
-    "\"hold_clinical\",\"hold_admin\",\"graduated\",\"dropped\"]},"
-    "\"since\":{\"type\":\"string\",\"format\":\"date\"}}},"
-    "\"Group\":{\"type\":\"object\",\"required\":[\"id\",\"type\"],\"properties\":{"
-    "\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},"
-    "\"optional\":{\"type\":\"boolean\"},\"pinned\":{\"type\":\"object\",\"properties\":{"
-    "\"day\":{\"type\":\"string\"},\"start\":{\"type\":\"string\"},\"room\":{\"type\":\"string\"},"
-    "\"facilitators\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-    "\"substitute\":{\"type\":\"string\"}}},"
-    "\"members\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Member\"}}}},"
-    "\"Room\":{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{"
-    "\"id\":{\"type\":\"string\"},\"capacity\":{\"type\":\"integer\"},"
-    "\"features\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-    "\"available\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Window\"}},"
-    "\"site\":{\"type\":\"string\"}}},"
-    "\"Facilitator\":{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{"
-    "\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
-    "\"credentials\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-    "\"available\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Window\"}},"
-    "\"max_per_day\":{\"type\":\"integer\"},\"max_per_week\":{\"type\":\"integer\"},"
-    "\"time_off\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
-    "\"from\":{\"type\":\"string\",\"format\":\"date\"},\"to\":{\"type\":\"string\","
-    "\"format\":\"date\"}}}}}},"
-    "\"Patient\":{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{"
-    "\"id\":{\"type\":\"string\"},\"diagnoses\":{\"type\":\"array\",\"items\":{\"type\":"
-    "\"string\"}},\"group_types\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-    "\"available\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Window\"}},"
-    "\"added\":{\"type\":\"string\",\"format\":\"date\"},"
-    "\"acuity\":{\"type\":\"string\",\"enum\":[\"low\",\"moderate\",\"high\"]},"
-    "\"age\":{\"type\":\"integer\"},\"gender\":{\"type\":\"string\"},"
-    "\"modality\":{\"type\":\"string\",\"enum\":[\"in_person\",\"telehealth\",\"either\"]},"
-    "\"screened\":{\"type\":\"boolean\"},\"insurance_verified\":{\"type\":\"boolean\"},"
-    "\"priority\":{\"type\":\"integer\",\"minimum\":0}}},"
-    "\"InstanceRequest\":{\"description\":\"An instance, or {\\\"instance\\\": instance}.\","
-    "\"oneOf\":[{\"$ref\":\"#/components/schemas/Instance\"},{\"type\":\"object\","
-    "\"required\":[\"instance\"],\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/"
-    "Instance\"}}}]},"
-    "\"PlanRequest\":{\"description\":\"An instance, or {\\\"instance\\\", options}.\","
-    "\"oneOf\":[{\"$ref\":\"#/components/schemas/Instance\"},{\"type\":\"object\","
-    "\"required\":[\"instance\"],\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/"
-    "Instance\"},\"time_limit_s\":{\"type\":\"number\",\"description\":\"overrides "
-    "settings.time_limit_s\"},\"mip_gap\":{\"type\":\"number\"},\"baseline\":{\"$ref\":"
-    "\"#/components/schemas/Solution\",\"description\":\"re-plan with fewest changes against "
-    "this solution\"}}}]},"
-    "\"ProgramCreate\":{\"description\":\"An instance, or {\\\"id\\\", \\\"instance\\\"}.\","
-    "\"oneOf\":[{\"$ref\":\"#/components/schemas/Instance\"},{\"type\":\"object\","
-    "\"required\":[\"instance\"],\"properties\":{\"id\":{\"type\":\"string\",\"pattern\":"
-    "\"^[A-Za-z0-9._-]{1,64}$\"},\"instance\":{\"$ref\":\"#/components/schemas/Instance\"}}}]},"
-    "\"ProgramRef\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},"
-    "\"href\":{\"type\":\"string\"}}},"
-    "\"ProgramSummary\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},"
-    "\"name\":{\"type\":\"string\"},\"created\":{\"type\":\"string\"},\"updated\":{\"type\":"
-    "\"string\"},\"counts\":{\"type\":\"object\",\"additionalProperties\":{\"type\":"
-    "\"integer\"}},\"schedules\":{\"type\":\"integer\"},\"published\":{\"type\":\"integer\","
-    "\"nullable\":true}}},"
-    "\"ProgramPlanRequest\":{\"type\":\"object\",\"description\":\"Optional (an empty body "
-    "is fine).\",\"properties\":{\"time_limit_s\":{\"type\":\"number\"},\"mip_gap\":{\"type\":"
-    "\"number\"},\"baseline\":{\"description\":\"re-plan with fewest changes against a saved "
-    "version: a number, \\\"published\\\" or \\\"newest\\\"\",\"oneOf\":[{\"type\":"
-    "\"integer\"},{\"type\":\"string\"}]}}},"
-    "\"Solution\":{\"type\":\"object\",\"description\":\"What `cohort plan` writes (SPEC "
-    "Outputs).\",\"properties\":{\"status\":{\"type\":\"string\",\"enum\":[\"optimal\","
-    "\"feasible\",\"infeasible\",\"time_limit\",\"invalid\"]},\"objective\":{\"type\":"
-    "\"number\"},\"bound\":{\"type\":\"number\"},\"gap\":{\"type\":\"number\"},"
-    "\"solve_seconds\":{\"type\":\"number\"},\"objective_terms\":{\"type\":\"object\"},"
-    "\"groups\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
-    "\"sessions\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
-    "\"unplaced\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
-    "\"metrics\":{\"type\":\"object\"},\"diagnosis\":{\"type\":\"array\",\"items\":{\"type\":"
-    "\"string\"}}}},"
-    "\"Event\":{\"type\":\"object\",\"required\":[\"event\"],\"properties\":{"
-    "\"event\":{\"type\":\"string\",\"enum\":[\"dropped\",\"graduated\",\"hold_clinical\","
-    "\"hold_admin\",\"returned\",\"placed\",\"referral\"]},\"group\":{\"type\":\"string\","
-    "\"description\":\"all but referral\"},\"patient\":{\"description\":\"a patient id; for a "
-    "referral the new patient object (added defaults to date)\",\"oneOf\":[{\"type\":"
-    "\"string\"},{\"$ref\":\"#/components/schemas/Patient\"}]},\"date\":{\"type\":\"string\","
-    "\"format\":\"date\",\"description\":\"default: today (UTC)\"}}},"
-    "\"EventsRequest\":{\"description\":\"One event, an array, or {\\\"events\\\": [...]}.\","
-    "\"oneOf\":[{\"$ref\":\"#/components/schemas/Event\"},{\"type\":\"array\",\"items\":"
-    "{\"$ref\":\"#/components/schemas/Event\"}},{\"type\":\"object\",\"required\":[\"events\"],"
-    "\"properties\":{\"events\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/"
-    "Event\"}}}}]},"
-    "\"EventsResult\":{\"type\":\"object\",\"properties\":{\"recorded\":{\"type\":\"array\","
-    "\"items\":{\"$ref\":\"#/components/schemas/HistoryEntry\"}},\"schedule_version\":{"
-    "\"type\":\"integer\",\"description\":\"the schedule the suggestions are ranked "
-    "against\"},\"suggestions\":{\"nullable\":true,\"allOf\":[{\"$ref\":\"#/components/"
-    "schemas/FillReport\"}],\"description\":\"null when no schedule is saved (see note) "
-    "or fill refused the events (see errors)\"},\"note\":{\"type\":\"string\"},"
-    "\"errors\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}}}},"
-    "\"CheckRequest\":{\"type\":\"object\",\"required\":[\"instance\",\"solution\"],"
-    "\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/Instance\"},"
-    "\"solution\":{\"$ref\":\"#/components/schemas/Solution\"}}},"
-    "\"CheckReport\":{\"type\":\"object\",\"properties\":{\"status\":{\"type\":"
-    "\"string\",\"enum\":[\"ok\",\"violations\"]},\"violations\":{\"type\":\"array\","
-    "\"items\":{\"type\":\"object\",\"properties\":{\"rule\":{\"type\":\"integer\"},"
-    "\"entity\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"}}}},"
-    "\"metrics_mismatches\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
-    "\"properties\":{\"field\":{\"type\":\"string\"},\"reported\":{\"type\":\"number\"},"
-    "\"expected\":{\"type\":\"number\"},\"message\":{\"type\":\"string\"}}}},"
-    "\"metrics_compared\":{\"type\":\"boolean\"},\"objective_terms_compared\":{\"type\":"
-    "\"boolean\"},\"objective\":{\"type\":\"number\"},\"metrics\":{\"type\":\"object\"},"
-    "\"objective_terms\":{\"type\":\"object\"}}},"
-    "\"FillRequest\":{\"type\":\"object\",\"required\":[\"instance\",\"solution\","
-    "\"events\"],\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/Instance\"},"
-    "\"solution\":{\"$ref\":\"#/components/schemas/Solution\"},\"events\":{\"description\":"
-    "\"one event or an array (event: dropped, graduated, hold_clinical, hold_admin, returned, "
-    "referral)\",\"oneOf\":[{\"$ref\":\"#/components/schemas/Event\"},{\"type\":\"array\","
-    "\"items\":{\"$ref\":\"#/components/schemas/Event\"}}]},\"top_n\":{\"type\":"
-    "\"integer\",\"default\":5},\"apply\":{\"type\":\"boolean\",\"default\":false},"
-    "\"turnover_per_month\":{\"type\":\"number\"},\"hold_turnover_per_month\":{\"type\":"
-    "\"number\"},\"grace_weeks\":{\"type\":\"integer\"}}},"
-    "\"FillReport\":{\"type\":\"object\",\"description\":\"What `cohort fill --json` "
-    "prints: the events, each opened seat with its ranked candidates and why they fit, "
-    "referrals, groups below their minimum, figures before and after; with apply also "
-    "solution and instance.\"},"
-    "\"WhatifRequest\":{\"type\":\"object\",\"required\":[\"instance\",\"scenarios\"],"
-    "\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/Instance\"},"
-    "\"scenarios\":{\"type\":\"array\",\"items\":{\"type\":\"object\"},\"description\":"
-    "\"named lists of changes, as in a `cohort whatif` scenario file\"},\"marginal\":{"
-    "\"type\":\"boolean\"},\"time_limit_s\":{\"type\":\"number\",\"description\":\"per "
-    "plan\"},\"mip_gap\":{\"type\":\"number\"}}},"
-    "\"WhatifReport\":{\"type\":\"object\",\"description\":\"What `cohort whatif` prints "
-    "as JSON: each scenario's metrics beside the baseline, and the differences.\"},"
-    "\"HistoryEntry\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
-    "\"event\":{\"type\":\"string\"},\"group\":{\"type\":\"string\",\"nullable\":true},"
-    "\"patient\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"nullable\":true},"
-    "\"date\":{\"type\":\"string\",\"nullable\":true},\"actor\":{\"type\":\"integer\","
-    "\"nullable\":true},\"at\":{\"type\":\"string\"}}},"
-    "\"ScheduleSummary\":{\"type\":\"object\",\"properties\":{\"version\":{\"type\":"
-    "\"integer\"},\"status\":{\"type\":\"string\"},\"objective\":{\"type\":\"number\","
-    "\"nullable\":true},\"created\":{\"type\":\"string\"},\"published\":{\"type\":"
-    "\"boolean\"},\"actor\":{\"type\":\"integer\",\"nullable\":true}}},"
-    "\"ScheduleSaved\":{\"type\":\"object\",\"properties\":{\"program\":{\"type\":"
-    "\"string\"},\"version\":{\"type\":\"integer\"},\"misreported_figures\":{\"type\":"
-    "\"integer\",\"description\":\"metrics the solution states differently from the "
-    "checker's recomputation (saved as given)\"},\"href\":{\"type\":\"string\"}}},"
-    "\"Published\":{\"type\":\"object\",\"properties\":{\"program\":{\"type\":\"string\"},"
-    "\"published\":{\"type\":\"integer\"}}},"
-    "\"JobAccepted\":{\"type\":\"object\",\"properties\":{\"job\":{\"type\":\"string\"},"
-    "\"status\":{\"type\":\"string\"},\"href\":{\"type\":\"string\"}}},"
-    "\"Job\":{\"type\":\"object\",\"properties\":{\"job\":{\"type\":\"string\"},"
-    "\"kind\":{\"type\":\"string\"},\"program\":{\"type\":\"string\"},\"status\":{\"type\":"
-    "\"string\",\"enum\":[\"queued\",\"running\",\"done\",\"failed\",\"cancelled\"]},"
-    "\"created\":{\"type\":\"string\"},\"started\":{\"type\":\"string\"},\"finished\":{\"type\":"
-    "\"string\"},\"seconds\":{\"type\":\"number\"},\"error\":{\"type\":\"string\"},"
-    "\"version\":{\"type\":\"integer\",\"nullable\":true,\"description\":\"stored plan: the "
-    "saved schedule version\"},\"result\":{\"description\":\"when done: the solution\"}}},"
-    "\"Health\":{\"type\":\"object\",\"properties\":{\"status\":{\"type\":\"string\"},"
-    "\"version\":{\"type\":\"string\"},\"schema_version\":{\"type\":\"integer\"},"
-    "\"glpk\":{\"type\":\"string\"},\"jobs\":{\"type\":\"object\"}}},"
-    "\"TokenCreate\":{\"type\":\"object\",\"required\":[\"role\"],\"properties\":{"
-    "\"role\":{\"type\":\"string\",\"enum\":[\"viewer\",\"coordinator\",\"admin\"]},"
-    "\"name\":{\"type\":\"string\"}}},"
-    "\"Token\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
-    "\"name\":{\"type\":\"string\",\"nullable\":true},\"role\":{\"type\":\"string\"},"
-    "\"created\":{\"type\":\"string\"},\"revoked\":{\"type\":\"string\",\"nullable\":true}}},"
-    "\"TokenCreated\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
-    "\"role\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"token\":{\"type\":"
-    "\"string\",\"description\":\"the secret; shown once, stored as SHA-256 only\"}}},"
-    "\"AuditEntry\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
-    "\"at\":{\"type\":\"string\"},\"actor\":{\"type\":\"integer\",\"nullable\":true,"
-    "\"description\":\"token id; null = the local command line\"},\"action\":{\"type\":"
-    "\"string\"},\"entity\":{\"type\":\"string\"},\"program\":{\"type\":\"string\","
-    "\"nullable\":true},\"before\":{\"nullable\":true},\"after\":{\"nullable\":true}}}"
-    "}}";
+    "{\"securitySchemes\":{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\",\"descriptio"
+    "n\":\"A token from `cohort token create --role admin|coordinator|viewer` or POST /v1/t"
+    "okens. viewer reads; coordinator also records events, plans, publishes and cancels job"
+    "s; admin also manages programs, their entities and tokens.\"}},\"schemas\":{\"Problem\""
+    ":{\"type\":\"object\",\"description\":\"Every error (RFC 9457, application/problem+jso"
+    "n).\",\"required\":[\"type\",\"title\",\"status\",\"detail\"],\"properties\":{\"type\""
+    ":{\"type\":\"string\",\"example\":\"about:blank\"},\"title\":{\"type\":\"string\",\"de"
+    "scription\":\"the status's reason phrase\",\"example\":\"Not Found\"},\"status\":{\"ty"
+    "pe\":\"integer\",\"example\":404},\"detail\":{\"type\":\"string\",\"example\":\"no suc"
+    "h program\"},\"instance\":{\"type\":\"string\"},\"errors\":{\"type\":\"array\",\"descr"
+    "iption\":\"validation: every offending value with its JSON path in the request body (o"
+    "r the query parameter, or the checker's entity)\",\"items\":{\"$ref\":\"#/components/s"
+    "chemas/Issue\"}},\"warnings\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/s"
+    "chemas/Issue\"}},\"violations\":{\"type\":\"array\",\"description\":\"save-schedule: t"
+    "he checker's hard rule violations\",\"items\":{\"$ref\":\"#/components/schemas/Violati"
+    "on\"}}}},\"Violation\":{\"type\":\"object\",\"required\":[\"rule\",\"entity\",\"messag"
+    "e\"],\"properties\":{\"rule\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10},\"en"
+    "tity\":{\"type\":\"string\",\"example\":\"group:G1\"},\"message\":{\"type\":\"string\""
+    "}}},\"Issue\":{\"type\":\"object\",\"required\":[\"path\",\"message\"],\"properties\":"
+    "{\"path\":{\"type\":\"string\",\"example\":\"instance.patients[12].available[0].to\"},"
+    "\"message\":{\"type\":\"string\"}}},\"Diagnostics\":{\"type\":\"object\",\"description"
+    "\":\"What `cohort validate --json` prints (a valid instance; an invalid one is a 400 p"
+    "roblem).\",\"required\":[\"status\",\"errors\",\"warnings\"],\"properties\":{\"status\""
+    ":{\"type\":\"string\",\"enum\":[\"valid\",\"invalid\"]},\"errors\":{\"type\":\"array\""
+    ",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}},\"warnings\":{\"type\":\"array\""
+    ",\"items\":{\"$ref\":\"#/components/schemas/Issue\"}}}},\"Window\":{\"type\":\"object\""
+    ",\"required\":[\"day\",\"from\",\"to\"],\"properties\":{\"day\":{\"type\":\"string\",\""
+    "enum\":[\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\",\"sun\"]},\"from\":{\"type\":\""
+    "string\",\"example\":\"09:00\"},\"to\":{\"type\":\"string\",\"example\":\"17:00\"}}},\""
+    "Instance\":{\"type\":\"object\",\"description\":\"A program instance (docs/FORMAT.md; "
+    "field names as in the SPEC).\",\"required\":[\"program\"],\"properties\":{\"program\":"
+    "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"horizon\":{\"typ"
+    "e\":\"object\",\"properties\":{\"start\":{\"type\":\"string\",\"format\":\"date\"},\"w"
+    "eeks\":{\"type\":\"integer\"}}},\"days\":{\"type\":\"array\",\"items\":{\"type\":\"str"
+    "ing\"}},\"slot_starts\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"closed_"
+    "dates\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"format\":\"date\"}}}},\"s"
+    "ettings\":{\"type\":\"object\",\"description\":\"planner settings (docs/FORMAT.md): ti"
+    "me_limit_s, mip_gap, weights, ...\",\"additionalProperties\":true,\"properties\":{\"ti"
+    "me_limit_s\":{\"type\":\"number\"},\"mip_gap\":{\"type\":\"number\"},\"weights\":{\"ty"
+    "pe\":\"object\",\"additionalProperties\":{\"type\":\"number\"}}}},\"group_types\":{\"t"
+    "ype\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/GroupType\"}},\"groups\":{\""
+    "type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Group\"}},\"rooms\":{\"typ"
+    "e\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Room\"}},\"facilitators\":{\""
+    "type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Facilitator\"}},\"patients"
+    "\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Patient\"}}},\"examp"
+    "le\":{\"program\":{\"name\":\"Sample clinic\",\"horizon\":{\"start\":\"2027-01-04\",\""
+    "weeks\":13}}}},\"GroupType\":{\"type\":\"object\",\"required\":[\"id\"],\"properties\""
+    ":{\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"cpt\":{\"type\":\"stri"
+    "ng\"},\"rate\":{\"type\":\"number\"},\"duration_min\":{\"type\":\"integer\"},\"min_siz"
+    "e\":{\"type\":\"integer\"},\"max_size\":{\"type\":\"integer\"},\"required_credentials\""
+    ":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"cofacilitation\":{\"type\":\"b"
+    "oolean\"},\"cofacilitator_credentials\":{\"type\":\"array\",\"items\":{\"type\":\"stri"
+    "ng\"}},\"diagnoses\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"modality\""
+    ":{\"type\":\"string\",\"enum\":[\"in_person\",\"telehealth\"]},\"room_features\":{\"ty"
+    "pe\":\"array\",\"items\":{\"type\":\"string\"}},\"cadence\":{\"type\":\"string\",\"enu"
+    "m\":[\"weekly\",\"biweekly\"]},\"age_min\":{\"type\":\"integer\"},\"age_max\":{\"type\""
+    ":\"integer\"},\"gender\":{\"type\":\"string\"},\"composition\":{\"type\":\"object\",\""
+    "properties\":{\"max_new_share\":{\"type\":\"number\"},\"max_high_acuity\":{\"type\":\""
+    "integer\"},\"max_age_spread\":{\"type\":\"integer\"}}}},\"example\":{\"id\":\"cbt_anxi"
+    "ety\",\"name\":\"CBT for anxiety\",\"duration_min\":60,\"min_size\":4,\"max_size\":10}"
+    "},\"Member\":{\"type\":\"object\",\"required\":[\"patient\",\"status\"],\"properties\""
+    ":{\"patient\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"active"
+    "\",\"hold_clinical\",\"hold_admin\",\"graduated\",\"dropped\"]},\"since\":{\"type\":\""
+    "string\",\"format\":\"date\"}}},\"Group\":{\"type\":\"object\",\"required\":[\"id\",\""
+    "type\"],\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\""
+    "optional\":{\"type\":\"boolean\"},\"pinned\":{\"type\":\"object\",\"properties\":{\"da"
+    "y\":{\"type\":\"string\"},\"start\":{\"type\":\"string\"},\"room\":{\"type\":\"string\""
+    "},\"facilitators\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"substitute\""
+    ":{\"type\":\"string\"}}},\"members\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/compo"
+    "nents/schemas/Member\"}}},\"example\":{\"id\":\"cbt-2\",\"type\":\"cbt_anxiety\"}},\"R"
+    "oom\":{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{\"id\":{\"type\":\"st"
+    "ring\"},\"capacity\":{\"type\":\"integer\"},\"features\":{\"type\":\"array\",\"items\""
+    ":{\"type\":\"string\"}},\"available\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/comp"
+    "onents/schemas/Window\"}},\"site\":{\"type\":\"string\"}},\"example\":{\"id\":\"room-c"
+    "\",\"capacity\":10,\"features\":[\"whiteboard\"]}},\"Facilitator\":{\"type\":\"object\""
+    ",\"required\":[\"id\"],\"properties\":{\"id\":{\"type\":\"string\"},\"name\":{\"type\""
+    ":\"string\"},\"credentials\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"av"
+    "ailable\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Window\"}},\""
+    "max_per_day\":{\"type\":\"integer\"},\"max_per_week\":{\"type\":\"integer\"},\"time_of"
+    "f\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"from\":{\"typ"
+    "e\":\"string\",\"format\":\"date\"},\"to\":{\"type\":\"string\",\"format\":\"date\"}}}"
+    "}},\"example\":{\"id\":\"ana\",\"name\":\"Ana Ruiz\",\"credentials\":[\"LCSW\"]}},\"Pa"
+    "tient\":{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{\"id\":{\"type\":\""
+    "string\"},\"diagnoses\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"group_t"
+    "ypes\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"available\":{\"type\":\""
+    "array\",\"items\":{\"$ref\":\"#/components/schemas/Window\"}},\"added\":{\"type\":\"st"
+    "ring\",\"format\":\"date\"},\"acuity\":{\"type\":\"string\",\"enum\":[\"low\",\"modera"
+    "te\",\"high\"]},\"age\":{\"type\":\"integer\"},\"gender\":{\"type\":\"string\"},\"moda"
+    "lity\":{\"type\":\"string\",\"enum\":[\"in_person\",\"telehealth\",\"either\"]},\"scre"
+    "ened\":{\"type\":\"boolean\"},\"insurance_verified\":{\"type\":\"boolean\"},\"priority"
+    "\":{\"type\":\"integer\",\"minimum\":0}},\"example\":{\"id\":\"P0999\",\"diagnoses\":["
+    "\"F41.1\"],\"group_types\":[\"cbt_anxiety\"],\"added\":\"2026-10-01\",\"acuity\":\"mod"
+    "erate\"}},\"InstanceRequest\":{\"description\":\"An instance, or {\\\"instance\\\": in"
+    "stance}.\",\"oneOf\":[{\"$ref\":\"#/components/schemas/Instance\"},{\"type\":\"object\""
+    ",\"required\":[\"instance\"],\"properties\":{\"instance\":{\"$ref\":\"#/components/sch"
+    "emas/Instance\"}}}],\"example\":{\"program\":{\"name\":\"Sample clinic\",\"horizon\":{"
+    "\"start\":\"2027-01-04\",\"weeks\":13}}}},\"PlanRequest\":{\"description\":\"An instan"
+    "ce, or {\\\"instance\\\", options}.\",\"oneOf\":[{\"$ref\":\"#/components/schemas/Inst"
+    "ance\"},{\"type\":\"object\",\"required\":[\"instance\"],\"properties\":{\"instance\":"
+    "{\"$ref\":\"#/components/schemas/Instance\"},\"time_limit_s\":{\"type\":\"number\",\"d"
+    "escription\":\"overrides settings.time_limit_s\"},\"mip_gap\":{\"type\":\"number\"},\""
+    "baseline\":{\"allOf\":[{\"$ref\":\"#/components/schemas/Solution\"}],\"description\":\""
+    "re-plan with fewest changes against this solution\"}}}],\"example\":{\"program\":{\"na"
+    "me\":\"Sample clinic\",\"horizon\":{\"start\":\"2027-01-04\",\"weeks\":13}}}},\"Progra"
+    "mCreate\":{\"description\":\"An instance, or {\\\"id\\\", \\\"instance\\\"}.\",\"oneOf"
+    "\":[{\"$ref\":\"#/components/schemas/Instance\"},{\"type\":\"object\",\"required\":[\""
+    "instance\"],\"properties\":{\"id\":{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9._-]{"
+    "1,64}$\"},\"instance\":{\"$ref\":\"#/components/schemas/Instance\"}}}],\"example\":{\""
+    "program\":{\"name\":\"Sample clinic\",\"horizon\":{\"start\":\"2027-01-04\",\"weeks\":"
+    "13}}}},\"ProgramRef\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\""
+    "},\"href\":{\"type\":\"string\"}},\"required\":[\"id\"]},\"ProgramSummary\":{\"type\":"
+    "\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}"
+    ",\"created\":{\"type\":\"string\",\"format\":\"date-time\",\"example\":\"2026-11-29T15"
+    ":42:15.123Z\"},\"updated\":{\"type\":\"string\",\"format\":\"date-time\",\"example\":\""
+    "2026-11-29T15:42:15.123Z\"},\"counts\":{\"type\":\"object\",\"additionalProperties\":{"
+    "\"type\":\"integer\"}},\"schedules\":{\"type\":\"integer\"},\"published\":{\"type\":\""
+    "integer\",\"nullable\":true}},\"required\":[\"id\",\"name\",\"created\",\"updated\",\""
+    "counts\",\"schedules\",\"published\"]},\"ProgramPlanRequest\":{\"type\":\"object\",\"d"
+    "escription\":\"Optional (an empty body is fine).\",\"properties\":{\"time_limit_s\":{\""
+    "type\":\"number\"},\"mip_gap\":{\"type\":\"number\"},\"baseline\":{\"description\":\"r"
+    "e-plan with fewest changes against a saved version: a number, \\\"published\\\" or \\\""
+    "newest\\\"\",\"oneOf\":[{\"type\":\"integer\"},{\"type\":\"string\"}]}},\"example\":{\""
+    "time_limit_s\":30,\"baseline\":\"published\"}},\"Solution\":{\"type\":\"object\",\"des"
+    "cription\":\"What `cohort plan` writes (SPEC Outputs).\",\"properties\":{\"status\":{\""
+    "type\":\"string\",\"enum\":[\"optimal\",\"feasible\",\"infeasible\",\"time_limit\",\"i"
+    "nvalid\"]},\"objective\":{\"type\":\"number\"},\"bound\":{\"type\":\"number\"},\"gap\""
+    ":{\"type\":\"number\"},\"solve_seconds\":{\"type\":\"number\"},\"objective_terms\":{\""
+    "$ref\":\"#/components/schemas/ObjectiveTerms\"},\"groups\":{\"type\":\"array\",\"items"
+    "\":{\"type\":\"object\",\"required\":[\"id\",\"type\",\"running\"],\"properties\":{\"i"
+    "d\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"running\":{\"type\":\"boole"
+    "an\"},\"day\":{\"type\":\"string\"},\"start\":{\"type\":\"string\",\"example\":\"17:00"
+    "\"},\"end\":{\"type\":\"string\",\"example\":\"18:30\"},\"room\":{\"type\":\"string\","
+    "\"nullable\":true},\"facilitators\":{\"type\":\"array\",\"items\":{\"type\":\"string\""
+    "}},\"substitute\":{\"type\":\"string\",\"nullable\":true},\"members\":{\"type\":\"arra"
+    "y\",\"items\":{\"type\":\"string\"}},\"new_members\":{\"type\":\"array\",\"items\":{\""
+    "type\":\"string\"}},\"week_parity\":{\"type\":\"integer\"}}}},\"sessions\":{\"type\":\""
+    "array\",\"items\":{\"type\":\"object\",\"required\":[\"group\",\"date\"],\"properties\""
+    ":{\"group\":{\"type\":\"string\"},\"date\":{\"type\":\"string\",\"format\":\"date\"},\""
+    "start\":{\"type\":\"string\"},\"end\":{\"type\":\"string\"},\"room\":{\"type\":\"strin"
+    "g\",\"nullable\":true},\"facilitators\":{\"type\":\"array\",\"items\":{\"type\":\"stri"
+    "ng\"}},\"covered_by\":{\"type\":\"string\",\"nullable\":true},\"uncovered\":{\"type\":"
+    "\"boolean\"}}}},\"unplaced\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"requ"
+    "ired\":[\"patient\",\"reasons\"],\"properties\":{\"patient\":{\"type\":\"string\"},\"r"
+    "easons\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}},\"metrics\":{\"$ref\""
+    ":\"#/components/schemas/Metrics\"},\"diagnosis\":{\"type\":\"array\",\"items\":{\"type"
+    "\":\"string\"}}},\"required\":[\"status\"],\"example\":{\"status\":\"optimal\",\"group"
+    "s\":[],\"sessions\":[],\"unplaced\":[]}},\"Event\":{\"type\":\"object\",\"required\":["
+    "\"event\"],\"properties\":{\"event\":{\"type\":\"string\",\"enum\":[\"dropped\",\"grad"
+    "uated\",\"hold_clinical\",\"hold_admin\",\"returned\",\"placed\",\"referral\"]},\"grou"
+    "p\":{\"type\":\"string\",\"description\":\"all but referral\"},\"patient\":{\"descript"
+    "ion\":\"a patient id; for a referral the new patient object (added defaults to date)\""
+    ",\"oneOf\":[{\"type\":\"string\"},{\"$ref\":\"#/components/schemas/Patient\"}]},\"date"
+    "\":{\"type\":\"string\",\"format\":\"date\",\"description\":\"default: today (UTC)\"}}"
+    ",\"example\":{\"event\":\"dropped\",\"group\":\"dbt-tue-pm\",\"patient\":\"P0001\",\"d"
+    "ate\":\"2027-01-20\"}},\"EventsRequest\":{\"description\":\"One event, an array, or {\\\""
+    "events\\\": [...]}.\",\"oneOf\":[{\"$ref\":\"#/components/schemas/Event\"},{\"type\":\""
+    "array\",\"items\":{\"$ref\":\"#/components/schemas/Event\"}},{\"type\":\"object\",\"re"
+    "quired\":[\"events\"],\"properties\":{\"events\":{\"type\":\"array\",\"items\":{\"$ref"
+    "\":\"#/components/schemas/Event\"}}}}],\"example\":{\"event\":\"dropped\",\"group\":\""
+    "dbt-tue-pm\",\"patient\":\"P0001\"}},\"EventsResult\":{\"type\":\"object\",\"propertie"
+    "s\":{\"recorded\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Histo"
+    "ryEntry\"}},\"schedule_version\":{\"type\":\"integer\",\"description\":\"the schedule "
+    "the suggestions are ranked against\"},\"suggestions\":{\"type\":\"object\",\"nullable\""
+    ":true,\"allOf\":[{\"$ref\":\"#/components/schemas/FillReport\"}],\"description\":\"nul"
+    "l when no schedule is saved (see note) or fill refused the events (see errors)\"},\"no"
+    "te\":{\"type\":\"string\"},\"errors\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/comp"
+    "onents/schemas/Issue\"}}},\"required\":[\"recorded\"]},\"CheckRequest\":{\"type\":\"ob"
+    "ject\",\"required\":[\"instance\",\"solution\"],\"properties\":{\"instance\":{\"$ref\""
+    ":\"#/components/schemas/Instance\"},\"solution\":{\"$ref\":\"#/components/schemas/Solu"
+    "tion\"}},\"example\":{\"instance\":{\"program\":{\"name\":\"Sample clinic\"}},\"soluti"
+    "on\":{\"status\":\"optimal\"}}},\"CheckReport\":{\"type\":\"object\",\"properties\":{\""
+    "status\":{\"type\":\"string\",\"enum\":[\"ok\",\"violations\"]},\"violations\":{\"type"
+    "\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Violation\"}},\"metrics_mismat"
+    "ches\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"field\":{\""
+    "type\":\"string\"},\"reported\":{\"type\":\"number\"},\"expected\":{\"type\":\"number\""
+    "},\"message\":{\"type\":\"string\"}}}},\"metrics_compared\":{\"type\":\"boolean\"},\"o"
+    "bjective_terms_compared\":{\"type\":\"boolean\"},\"objective\":{\"type\":\"number\"},\""
+    "metrics\":{\"$ref\":\"#/components/schemas/Metrics\"},\"objective_terms\":{\"$ref\":\""
+    "#/components/schemas/ObjectiveTerms\"}},\"required\":[\"status\",\"violations\",\"metr"
+    "ics_mismatches\"]},\"FillRequest\":{\"type\":\"object\",\"required\":[\"instance\",\"s"
+    "olution\",\"events\"],\"properties\":{\"instance\":{\"$ref\":\"#/components/schemas/In"
+    "stance\"},\"solution\":{\"$ref\":\"#/components/schemas/Solution\"},\"events\":{\"desc"
+    "ription\":\"one event or an array (event: dropped, graduated, hold_clinical, hold_admi"
+    "n, returned, referral)\",\"oneOf\":[{\"$ref\":\"#/components/schemas/Event\"},{\"type\""
+    ":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Event\"}}]},\"top_n\":{\"type\":"
+    "\"integer\",\"default\":5},\"apply\":{\"type\":\"boolean\",\"default\":false},\"turnov"
+    "er_per_month\":{\"type\":\"number\"},\"hold_turnover_per_month\":{\"type\":\"number\"}"
+    ",\"grace_weeks\":{\"type\":\"integer\"}},\"example\":{\"instance\":{\"program\":{\"nam"
+    "e\":\"Sample clinic\"}},\"solution\":{\"status\":\"optimal\"},\"events\":{\"event\":\""
+    "dropped\",\"group\":\"dbt-tue-pm\",\"patient\":\"P0001\"}}},\"FillReport\":{\"type\":\""
+    "object\",\"description\":\"What `cohort fill --json` prints: the events, each opened s"
+    "eat with its ranked candidates and why they fit, referrals, groups below their minimum"
+    ", figures before and after; with apply also solution and instance.\",\"additionalPrope"
+    "rties\":true,\"properties\":{\"events\":{\"type\":\"array\",\"items\":{\"type\":\"obje"
+    "ct\",\"additionalProperties\":true}},\"solution\":{\"$ref\":\"#/components/schemas/Sol"
+    "ution\"},\"instance\":{\"$ref\":\"#/components/schemas/Instance\"}}},\"WhatifRequest\""
+    ":{\"type\":\"object\",\"required\":[\"instance\",\"scenarios\"],\"properties\":{\"inst"
+    "ance\":{\"$ref\":\"#/components/schemas/Instance\"},\"scenarios\":{\"type\":\"array\","
+    "\"description\":\"named lists of changes, as in a `cohort whatif` scenario file (docs/"
+    "WHATIF.md)\",\"items\":{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{\""
+    "name\":{\"type\":\"string\"},\"changes\":{\"type\":\"array\",\"items\":{\"type\":\"obj"
+    "ect\",\"additionalProperties\":true}}},\"additionalProperties\":true}},\"marginal\":{\""
+    "type\":\"boolean\"},\"time_limit_s\":{\"type\":\"number\",\"description\":\"per plan\""
+    "},\"mip_gap\":{\"type\":\"number\"}},\"example\":{\"instance\":{\"program\":{\"name\":"
+    "\"Sample clinic\"}},\"scenarios\":[{\"name\":\"one more room\",\"changes\":[]}]}},\"Wh"
+    "atifReport\":{\"type\":\"object\",\"description\":\"What `cohort whatif` prints as JSO"
+    "N: each scenario's metrics beside the baseline, and the differences.\",\"additionalPro"
+    "perties\":true,\"properties\":{\"baseline\":{\"type\":\"object\",\"additionalPropertie"
+    "s\":true},\"scenarios\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"additiona"
+    "lProperties\":true}}}},\"HistoryEntry\":{\"type\":\"object\",\"properties\":{\"id\":{\""
+    "type\":\"integer\"},\"event\":{\"type\":\"string\"},\"group\":{\"type\":\"string\",\"n"
+    "ullable\":true},\"patient\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"nu"
+    "llable\":true},\"date\":{\"type\":\"string\",\"nullable\":true,\"format\":\"date\"},\""
+    "actor\":{\"type\":\"integer\",\"nullable\":true},\"at\":{\"type\":\"string\",\"format\""
+    ":\"date-time\",\"example\":\"2026-11-29T15:42:15.123Z\"}},\"required\":[\"id\",\"event"
+    "\",\"group\",\"patient\",\"status\",\"date\",\"actor\",\"at\"]},\"ScheduleSummary\":{\""
+    "type\":\"object\",\"properties\":{\"version\":{\"type\":\"integer\"},\"status\":{\"typ"
+    "e\":\"string\"},\"objective\":{\"type\":\"number\",\"nullable\":true},\"created\":{\"t"
+    "ype\":\"string\",\"format\":\"date-time\",\"example\":\"2026-11-29T15:42:15.123Z\"},\""
+    "published\":{\"type\":\"boolean\"},\"actor\":{\"type\":\"integer\",\"nullable\":true}}"
+    ",\"required\":[\"version\",\"status\",\"objective\",\"created\",\"published\",\"actor\""
+    "]},\"ScheduleSaved\":{\"type\":\"object\",\"properties\":{\"program\":{\"type\":\"stri"
+    "ng\"},\"version\":{\"type\":\"integer\"},\"misreported_figures\":{\"type\":\"integer\""
+    ",\"description\":\"metrics the solution states differently from the checker's recomput"
+    "ation (saved as given)\"},\"href\":{\"type\":\"string\"}},\"required\":[\"program\",\""
+    "version\",\"misreported_figures\",\"href\"]},\"Published\":{\"type\":\"object\",\"prop"
+    "erties\":{\"program\":{\"type\":\"string\"},\"published\":{\"type\":\"integer\"}},\"re"
+    "quired\":[\"program\",\"published\"]},\"JobAccepted\":{\"type\":\"object\",\"propertie"
+    "s\":{\"job\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"href\":{\"type\""
+    ":\"string\"}},\"required\":[\"job\",\"status\",\"href\"]},\"Job\":{\"type\":\"object\""
+    ",\"properties\":{\"job\":{\"type\":\"string\"},\"kind\":{\"type\":\"string\"},\"progra"
+    "m\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"queued\",\"runni"
+    "ng\",\"done\",\"failed\",\"cancelled\"]},\"created\":{\"type\":\"string\",\"format\":\""
+    "date-time\",\"example\":\"2026-11-29T15:42:15.123Z\"},\"started\":{\"type\":\"string\""
+    ",\"format\":\"date-time\",\"example\":\"2026-11-29T15:42:15.123Z\"},\"finished\":{\"ty"
+    "pe\":\"string\",\"format\":\"date-time\",\"example\":\"2026-11-29T15:42:15.123Z\"},\"s"
+    "econds\":{\"type\":\"number\"},\"error\":{\"type\":\"string\"},\"version\":{\"type\":\""
+    "integer\",\"nullable\":true,\"description\":\"stored plan: the saved schedule version\""
+    "},\"result\":{\"description\":\"when done: the solution (plans) or the comparison (wha"
+    "t-if)\",\"oneOf\":[{\"$ref\":\"#/components/schemas/Solution\"},{\"$ref\":\"#/componen"
+    "ts/schemas/WhatifReport\"}]}},\"required\":[\"job\",\"kind\",\"status\",\"created\"]},"
+    "\"Health\":{\"type\":\"object\",\"properties\":{\"status\":{\"type\":\"string\"},\"ver"
+    "sion\":{\"type\":\"string\"},\"schema_version\":{\"type\":\"integer\"},\"glpk\":{\"typ"
+    "e\":\"string\"},\"jobs\":{\"type\":\"object\",\"description\":\"job counts by state\","
+    "\"additionalProperties\":{\"type\":\"integer\"}}},\"required\":[\"status\",\"version\""
+    "]},\"TokenCreate\":{\"type\":\"object\",\"required\":[\"role\"],\"properties\":{\"role"
+    "\":{\"type\":\"string\",\"enum\":[\"viewer\",\"coordinator\",\"admin\"]},\"name\":{\"t"
+    "ype\":\"string\"}},\"example\":{\"role\":\"viewer\",\"name\":\"reporting\"}},\"Token\""
+    ":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\""
+    ":\"string\",\"nullable\":true},\"role\":{\"type\":\"string\"},\"created\":{\"type\":\""
+    "string\",\"format\":\"date-time\",\"example\":\"2026-11-29T15:42:15.123Z\"},\"revoked\""
+    ":{\"type\":\"string\",\"format\":\"date-time\",\"example\":\"2026-11-29T15:42:15.123Z\""
+    ",\"nullable\":true}},\"required\":[\"id\",\"name\",\"role\",\"created\",\"revoked\"]},"
+    "\"TokenCreated\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\""
+    "role\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"token\":{\"type\":\"stri"
+    "ng\",\"description\":\"the secret; shown once, stored as SHA-256 only\"}},\"required\""
+    ":[\"id\",\"role\",\"token\"]},\"AuditEntry\":{\"type\":\"object\",\"properties\":{\"id"
+    "\":{\"type\":\"integer\"},\"at\":{\"type\":\"string\",\"format\":\"date-time\",\"examp"
+    "le\":\"2026-11-29T15:42:15.123Z\"},\"actor\":{\"type\":\"integer\",\"nullable\":true,\""
+    "description\":\"token id; null = the local command line\"},\"action\":{\"type\":\"stri"
+    "ng\"},\"entity\":{\"type\":\"string\"},\"program\":{\"type\":\"string\",\"nullable\":t"
+    "rue},\"before\":{\"type\":\"object\",\"nullable\":true,\"additionalProperties\":true,\""
+    "description\":\"the record before the change (null: none)\"},\"after\":{\"type\":\"obj"
+    "ect\",\"nullable\":true,\"additionalProperties\":true,\"description\":\"the record aft"
+    "er the change (null: none)\"}},\"required\":[\"id\",\"at\",\"actor\",\"action\",\"enti"
+    "ty\",\"program\",\"before\",\"after\"]},\"Metrics\":{\"type\":\"object\",\"description"
+    "\":\"SPEC Outputs: the solution's figures\",\"properties\":{\"placed\":{\"type\":\"int"
+    "eger\"},\"waitlist_before\":{\"type\":\"integer\"},\"waitlist_after\":{\"type\":\"inte"
+    "ger\"},\"seats\":{\"type\":\"integer\"},\"seats_filled\":{\"type\":\"integer\"},\"grou"
+    "ps_running\":{\"type\":\"integer\"},\"member_sessions\":{\"type\":\"integer\"},\"proje"
+    "cted_revenue\":{\"type\":\"number\"},\"facilitator_load\":{\"type\":\"object\",\"addit"
+    "ionalProperties\":{\"type\":\"number\"}},\"mean_wait_days_placed\":{\"type\":\"number\""
+    "},\"uncovered_sessions\":{\"type\":\"integer\"},\"per_type\":{\"type\":\"object\",\"ad"
+    "ditionalProperties\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"number\""
+    "}}}},\"additionalProperties\":true},\"ObjectiveTerms\":{\"type\":\"object\",\"descript"
+    "ion\":\"the objective's terms by name\",\"additionalProperties\":{\"type\":\"number\"}"
+    ",\"example\":{\"placement\":10000.0,\"wait\":5270.57}},\"Calendar\":{\"type\":\"object"
+    "\",\"required\":[\"id\",\"for\",\"version\",\"created\"],\"properties\":{\"id\":{\"typ"
+    "e\":\"integer\"},\"for\":{\"type\":\"string\",\"example\":\"facilitator:chen\"},\"vers"
+    "ion\":{\"$ref\":\"#/components/schemas/VersionSelector\"},\"created\":{\"type\":\"stri"
+    "ng\",\"format\":\"date-time\",\"example\":\"2026-11-29T15:42:15.123Z\"},\"revoked\":{\""
+    "type\":\"string\",\"format\":\"date-time\",\"example\":\"2026-11-29T15:42:15.123Z\"}}}"
+    ",\"VersionSelector\":{\"description\":\"a version number or a keyword (latest: depreca"
+    "ted)\",\"oneOf\":[{\"type\":\"integer\",\"minimum\":1},{\"type\":\"string\",\"enum\":["
+    "\"published\",\"newest\",\"latest\"]}]},\"CalendarCreate\":{\"type\":\"object\",\"prop"
+    "erties\":{\"for\":{\"type\":\"string\",\"default\":\"program\",\"example\":\"facilitat"
+    "or:chen\"},\"version\":{\"$ref\":\"#/components/schemas/VersionSelector\"}},\"example\""
+    ":{\"for\":\"facilitator:chen\",\"version\":\"published\"}},\"CalendarCreated\":{\"type"
+    "\":\"object\",\"required\":[\"id\",\"for\",\"version\",\"url\"],\"properties\":{\"id\""
+    ":{\"type\":\"integer\"},\"for\":{\"type\":\"string\"},\"version\":{\"$ref\":\"#/compon"
+    "ents/schemas/VersionSelector\"},\"url\":{\"type\":\"string\",\"example\":\"/v1/calenda"
+    "rs/Xb4kq0w2cYb1sTz5.ics\"}}},\"OpenApiDocument\":{\"type\":\"object\",\"description\":"
+    "\"an OpenAPI 3.0 document\",\"required\":[\"openapi\",\"info\",\"paths\"],\"properties"
+    "\":{\"openapi\":{\"type\":\"string\"},\"info\":{\"type\":\"object\",\"additionalProper"
+    "ties\":true},\"paths\":{\"type\":\"object\",\"additionalProperties\":true},\"component"
+    "s\":{\"type\":\"object\",\"additionalProperties\":true},\"servers\":{\"type\":\"array\""
+    ",\"items\":{\"type\":\"object\",\"additionalProperties\":true}},\"security\":{\"type\""
+    ":\"array\",\"items\":{\"type\":\"object\",\"additionalProperties\":true}}}}}}";
 
 static const struct {
     const char *code, *name, *description;
@@ -254,8 +321,12 @@ static const struct {
     {"403", "Forbidden", "The token's role is not enough for this operation"},
     {"404", "NotFound", "No such program, entity, schedule version, job or token"},
     {"405", "MethodNotAllowed", "The path exists but not with this method (see Allow)"},
-    {"409", "Conflict", "The id exists already, or the job was cancelled"},
+    {"409", "Conflict", "The id exists already, the job was cancelled, or (PATCH) the program "
+     "kept changing"},
+    {"412", "PreconditionFailed", "If-Match names another revision: the resource changed since "
+     "it was read (nothing was changed)"},
     {"413", "PayloadTooLarge", "The body is larger than --max-body"},
+    {"415", "UnsupportedMediaType", "PATCH takes application/merge-patch+json"},
     {"500", "ServerError", "Internal error (or the solver process failed)"},
     {"503", "Unavailable", "Too many solves are waiting (see Retry-After)"},
 };
@@ -264,13 +335,14 @@ static const struct {
 static json_t *schema_ref(const char *s)
 {
     char ref[128];
-    if (strcmp(s, "object") == 0)
-        return json_pack("{s:s}", "type", "object");
-    if (strcmp(s, "array:object") == 0)
-        return json_pack("{s:s,s:{s:s}}", "type", "array", "items", "type", "object");
     if (strncmp(s, "array:", 6) == 0) {
+        /* a list answer: one page of items */
         snprintf(ref, sizeof ref, "#/components/schemas/%s", s + 6);
-        return json_pack("{s:s,s:{s:s}}", "type", "array", "items", "$ref", ref);
+        return json_pack(
+            "{s:s,s:[s,s],s:{s:{s:s,s:{s:s}},s:{s:s,s:b,s:s}}}", "type", "object", "required",
+            "items", "next_page_token", "properties", "items", "type", "array", "items", "$ref",
+            ref, "next_page_token", "type", "string", "nullable", 1, "description",
+            "the page_token of the next page; null on the last page");
     }
     snprintf(ref, sizeof ref, "#/components/schemas/%s", s);
     return json_pack("{s:s}", "$ref", ref);
@@ -294,6 +366,48 @@ static const char *param_doc(const char *name)
     return "Token id";
 }
 
+static const char *param_example(const char *name)
+{
+    static const char *const EX[][2] = {
+        {"program", "sample"}, {"id", "p01"},      {"version", "published"},
+        {"job", "j-3f2a9c"},   {"calendar", "1"},  {"secret", "Xb4kq0w2cYb1sTz5.ics"},
+        {"token", "2"},
+    };
+    for (size_t i = 0; i < sizeof EX / sizeof EX[0]; i++)
+        if (strcmp(EX[i][0], name) == 0)
+            return EX[i][1];
+    return "1";
+}
+
+/* Does the route answer an ETag (a program, an entity, a schedule)? */
+static int has_etag(const route *rt)
+{
+    return rt->fn == h_program_get || rt->fn == h_program_put || rt->fn == h_entity_get ||
+           rt->fn == h_entity_create || rt->fn == h_entity_put || rt->fn == h_entity_patch ||
+           rt->fn == h_schedule_get;
+}
+
+/* Does the route honour If-Match? */
+static int takes_if_match(const route *rt)
+{
+    return rt->fn == h_program_put || rt->fn == h_program_delete || rt->fn == h_entity_put ||
+           rt->fn == h_entity_patch || rt->fn == h_entity_delete;
+}
+
+/* The request body of a PATCH of an entity: the entity's properties, none
+ * required, any of them null (removes it). */
+static json_t *merge_patch_schema(json_t *components, const char *schema)
+{
+    json_t *ent = json_object_get(json_object_get(components, "schemas"), schema);
+    json_t *props = json_deep_copy(json_object_get(ent, "properties"));
+    const char *k;
+    json_t *v;
+    json_object_foreach(props, k, v) json_object_set_new(v, "nullable", json_true());
+    return json_pack("{s:s,s:s,s:o*}", "type", "object", "description",
+                     "JSON Merge Patch (RFC 7396): the fields to change; null removes one",
+                     "properties", props);
+}
+
 static void add_error_ref(json_t *responses, const char *code)
 {
     for (int k = 0; k < N_ERROR_RESPONSES; k++)
@@ -304,7 +418,7 @@ static void add_error_ref(json_t *responses, const char *code)
         }
 }
 
-static json_t *operation(const route *rt)
+static json_t *operation(const route *rt, json_t *components)
 {
     json_t *op = json_pack("{s:s,s:s}", "operationId", rt->op, "summary", rt->summary);
     if (!op)
@@ -328,10 +442,31 @@ static json_t *operation(const route *rt)
         char name[32];
         size_t n = strcspn(p + 1, "}");
         snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
-        json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:s,s:{s:s}}", "name", name, "in",
-                                                "path", "required", 1, "description",
-                                                param_doc(name), "schema", "type", "string"));
+        json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:s,s:{s:s},s:s}", "name", name,
+                                                "in", "path", "required", 1, "description",
+                                                param_doc(name), "schema", "type", "string",
+                                                "example", param_example(name)));
     }
+    int list = rt->response && strncmp(rt->response, "array:", 6) == 0;
+    if (list) {
+        json_array_append_new(
+            params, json_pack("{s:s,s:s,s:b,s:s,s:{s:s,s:i,s:i,s:i}}", "name", "page_size", "in",
+                              "query", "required", 0, "description", "items per page", "schema",
+                              "type", "integer", "minimum", 1, "maximum", PAGE_MAX, "default",
+                              PAGE_DEFAULT));
+        json_array_append_new(
+            params, json_pack("{s:s,s:s,s:b,s:s,s:{s:s}}", "name", "page_token", "in", "query",
+                              "required", 0, "description",
+                              "next_page_token of the previous page (opaque)", "schema", "type",
+                              "string"));
+    }
+    if (takes_if_match(rt))
+        json_array_append_new(
+            params, json_pack("{s:s,s:s,s:b,s:s,s:{s:s},s:s}", "name", "If-Match", "in", "header",
+                              "required", 0, "description",
+                              "the ETag of a GET: the write happens only if the program is still "
+                              "at that revision (else 412); * or absent: unconditionally",
+                              "schema", "type", "string", "example", "\"1f3a5c7e9b2d4f60\""));
     if (rt->query) {
         char buf[256];
         snprintf(buf, sizeof buf, "%s", rt->query);
@@ -350,7 +485,12 @@ static json_t *operation(const route *rt)
         json_object_set_new(op, "parameters", params);
     else
         json_decref(params);
-    if (rt->request)
+    if (rt->request && rt->fn == h_entity_patch)
+        json_object_set_new(op, "requestBody",
+                            json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
+                                      "application/merge-patch+json", "schema",
+                                      merge_patch_schema(components, rt->request)));
+    else if (rt->request)
         json_object_set_new(op, "requestBody",
                             json_pack("{s:b,s:{s:{s:o}}}", "required",
                                       strcmp(rt->request, "ProgramPlanRequest") != 0, "content",
@@ -360,16 +500,31 @@ static json_t *operation(const route *rt)
     snprintf(code, sizeof code, "%d", rt->ok);
     const char *desc = rt->ok == 201 ? "Created" : rt->ok == 202 ? "Accepted: a job" :
                        rt->ok == 204 ? "Done (no content)" : "OK";
+    json_t *ok;
     if (rt->response)
-        json_object_set_new(responses, code,
-                            json_pack("{s:s,s:{s:{s:o}}}", "description", desc, "content",
-                                      "application/json", "schema", schema_ref(rt->response)));
+        ok = json_pack("{s:s,s:{s:{s:o}}}", "description", desc, "content", "application/json",
+                       "schema", schema_ref(rt->response));
     else
-        json_object_set_new(responses, code, json_pack("{s:s}", "description", desc));
+        ok = json_pack("{s:s}", "description", desc);
+    if (ok && has_etag(rt))
+        json_object_set_new(ok, "headers",
+                            json_pack("{s:{s:s,s:{s:s}}}", "ETag", "description",
+                                      "the program's revision (a schedule: its content); send "
+                                      "it back in If-Match",
+                                      "schema", "type", "string"));
+    json_object_set_new(responses, code, ok);
     if (rt->role > IO_ROLE_NONE) {
         add_error_ref(responses, "401");
         add_error_ref(responses, "403");
     }
+    /* what every operation of its kind can answer besides its own list */
+    if (strchr(rt->path, '{'))
+        add_error_ref(responses, "404");
+    if (rt->request || list || rt->query || takes_if_match(rt))
+        add_error_ref(responses, "400");
+    if (rt->request)
+        add_error_ref(responses, "413");
+    add_error_ref(responses, "500");
     char errs[64];
     snprintf(errs, sizeof errs, "%s", rt->errors ? rt->errors : "");
     char *save = NULL;
@@ -407,11 +562,12 @@ char *io_server_openapi_json(void)
         for (char *c = m; *c; c++)
             if (*c >= 'A' && *c <= 'Z')
                 *c = (char)(*c - 'A' + 'a');
-        json_object_set_new(item, m, operation(&ROUTES[i]));
+        json_object_set_new(item, m, operation(&ROUTES[i], components));
     }
     json_t *doc = json_pack(
-        "{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:[{s:[]}],s:o,s:o}", "openapi", "3.0.3", "info", "title",
-        "cohort API", "version", COHORT_VERSION, "description",
+        "{s:s,s:{s:s,s:s,s:{s:s},s:s},s:[{s:s}],s:[{s:[]}],s:o,s:o}", "openapi", "3.0.3",
+        "info", "title", "cohort API", "version", COHORT_VERSION, "license", "name",
+        "Proprietary", "description",
         "Plans group-therapy programs and keeps them in a store. Every error is an RFC 9457 "
         "problem (application/problem+json: type, title, status, detail, and errors[] of "
         "{path, message} for validation); a path that exists answers 405 (with "

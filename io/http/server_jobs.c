@@ -514,7 +514,9 @@ static json_t *iso_time(time_t t)
     char buf[32];
     struct tm tm;
     gmtime_r(&t, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* one precision for every timestamp of the API: milliseconds, as the
+     * store writes them */
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
     return json_string(buf);
 }
 
