@@ -123,6 +123,15 @@ async function poll(job) {
   await call('POST', '/v1/check', { body: { instance: tiny, solution: plan.json }, expect: 200 });
   await call('POST', '/v1/check', { body: { instance: tiny }, expect: 400 });
   await call('POST', '/v1/fill', { body: { instance: tiny }, expect: 400 });
+  const running = plan.json.groups.find((x) => x.running && x.members.length);
+  await call('POST', '/v1/fill', {
+    body: { instance: tiny, solution: plan.json, events: { event: 'dropped', group: running.id, patient: running.members[0] } },
+    expect: 200,
+  });
+  await call('POST', '/v1/whatif', {
+    body: { instance: tiny, scenarios: [{ name: 'as is', changes: [] }], time_limit_s: 3 },
+    expect: 200,
+  });
   await call('POST', '/v1/whatif', { body: { scenarios: [] }, expect: 400 });
   // programs
   await call('POST', '/v1/programs?id=t', { body: tiny, expect: 201 });
