@@ -157,12 +157,13 @@ typedef struct io_page {
 /* Is id acceptable as a program id ([A-Za-z0-9._-], 1..64 chars)? */
 int io_store_valid_id(const char *id);
 
-/* Store a new program from a validated instance.  id NULL: derived from the
+/* Store a new program from a validated instance (rv, may be NULL, gets
+ * its first revision).  id NULL: derived from the
  * program name (made unique).  The chosen id is returned in *id_out
  * (malloc'd; may be NULL).  IO_STORE_ECONFLICT when id exists; IO_EINVAL
  * (errors in d) when the id or the instance is invalid. */
 int io_store_program_create(io_store *s, const char *id, const model_instance *inst,
-                            long actor, char **id_out, model_diag *d);
+                            long actor, char **id_out, model_diag *d, io_store_rev *rv);
 /* Replace a program's whole content.  IO_STORE_ENOTFOUND / IO_EINVAL. */
 int io_store_program_replace(io_store *s, const char *id, const model_instance *inst,
                              long actor, model_diag *d, io_store_rev *rv);

@@ -831,6 +831,12 @@ Test(server, programs_create_get_replace_delete)
     cr_assert_eq(r.status, 201, "%s", r.body);
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "id")), "tiny-clinic");
     cr_assert(header_has(&r, "Location: /v1/programs/tiny-clinic"));
+    char created_etag[64];
+    snprintf(created_etag, sizeof created_etag, "%s", header_value(&r, "ETag"));
+    cr_assert_eq(strlen(created_etag), 18, "%s", r.headers);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/tiny-clinic", viewer, NULL);
+    cr_assert_str_eq(header_value(&r, "ETag"), created_etag); /* the same revision */
     resp_free(&r);
     /* a given id; then the same id again */
     char *wrapped = malloc(strlen(inst) + 64);

@@ -87,7 +87,7 @@ static char *import_tiny(io_store *s, const char *id)
     model_diag d;
     model_diag_init(&d);
     char *got = NULL;
-    int rc = io_store_program_create(s, id, inst, 0, &got, &d);
+    int rc = io_store_program_create(s, id, inst, 0, &got, &d, NULL);
     cr_assert_eq(rc, IO_OK, "create: %s", d.n_errors ? d.errors[0].message : "?");
     model_diag_free(&d);
     model_instance_destroy(inst);
@@ -226,7 +226,7 @@ static void round_trip(const char *path)
     model_diag d;
     model_diag_init(&d);
     char *id = NULL;
-    cr_assert_eq(io_store_program_create(s, NULL, inst, 0, &id, &d), IO_OK);
+    cr_assert_eq(io_store_program_create(s, NULL, inst, 0, &id, &d, NULL), IO_OK);
     model_instance *back = NULL;
     cr_assert_eq(io_store_program_export(s, id, &back, &d), IO_OK);
     char *a = to_json(inst), *b = to_json(back);
@@ -287,8 +287,8 @@ Test(store, program_ids_are_derived_and_checked)
     model_instance *inst = load(TINY);
     model_diag d;
     model_diag_init(&d);
-    cr_assert_eq(io_store_program_create(s, "tiny-clinic", inst, 0, NULL, &d), IO_STORE_ECONFLICT);
-    cr_assert_eq(io_store_program_create(s, "bad id/..", inst, 0, NULL, &d), IO_EINVAL);
+    cr_assert_eq(io_store_program_create(s, "tiny-clinic", inst, 0, NULL, &d, NULL), IO_STORE_ECONFLICT);
+    cr_assert_eq(io_store_program_create(s, "bad id/..", inst, 0, NULL, &d, NULL), IO_EINVAL);
     model_diag_free(&d);
     model_instance_destroy(inst);
     char *list = NULL;
@@ -717,7 +717,7 @@ Test(store, failed_import_leaves_nothing_behind)
     model_instance *inst = load(TINY);
     model_diag d;
     model_diag_init(&d);
-    cr_assert_eq(io_store_program_create(s, "t", inst, 0, NULL, &d), IO_STORE_EDB);
+    cr_assert_eq(io_store_program_create(s, "t", inst, 0, NULL, &d, NULL), IO_STORE_EDB);
     cr_assert(d.n_errors >= 1 && strstr(d.errors[0].message, "injected"), "%s",
               d.n_errors ? d.errors[0].message : "");
     model_diag_free(&d);
@@ -730,7 +730,7 @@ Test(store, failed_import_leaves_nothing_behind)
     sqlite3_open(dbpath, &db);
     sqlite3_exec(db, "DROP TRIGGER boom", NULL, NULL, NULL);
     sqlite3_close(db);
-    cr_assert_eq(io_store_program_create(s, "t", inst, 0, NULL, &d), IO_OK);
+    cr_assert_eq(io_store_program_create(s, "t", inst, 0, NULL, &d, NULL), IO_OK);
     cr_assert_eq(count("SELECT count(*) FROM patient"), 12);
     model_diag_free(&d);
     model_instance_destroy(inst);

@@ -55,7 +55,10 @@ enum MHD_Result h_programs_create(http_req *q)
     model_diag_free(&d);
     model_diag_init(&d);
     char *chosen = NULL;
-    int rc = io_store_program_create(q->srv->store, id, inst, q->actor, &chosen, &d);
+    io_store_rev rv = {0, 0};
+    int rc = io_store_program_create(q->srv->store, id, inst, q->actor, &chosen, &d, &rv);
+    if (rc == IO_OK)
+        set_etag(q, rv.rev);
     json_decref(body);
     model_instance_destroy(inst);
     enum MHD_Result ret;

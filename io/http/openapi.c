@@ -426,7 +426,8 @@ static const char *param_example(const char *name)
 /* Does the route answer an ETag (a program, an entity, a schedule)? */
 static int has_etag(const route *rt)
 {
-    return rt->fn == h_program_get || rt->fn == h_program_put || rt->fn == h_entity_get ||
+    return rt->fn == h_program_get || rt->fn == h_programs_create || rt->fn == h_program_put ||
+           rt->fn == h_entity_get ||
            rt->fn == h_entity_create || rt->fn == h_entity_put || rt->fn == h_entity_patch ||
            rt->fn == h_schedule_get;
 }
@@ -620,7 +621,10 @@ char *io_server_openapi_json(void)
         "Plans group-therapy programs and keeps them in a store. Every error is an RFC 9457 "
         "problem (application/problem+json: type, title, status, detail, and errors[] of "
         "{path, message} for validation); a path that exists answers 405 (with "
-        "Allow) to other methods. Bodies are JSON; larger than --max-body answers 413. Solves "
+        "Allow) to other methods. Lists answer one page {items, next_page_token} (page_size, "
+        "page_token). Programs, entities and schedules carry an ETag; PUT, PATCH and DELETE "
+        "honour If-Match (412 when stale). Schedule versions are numbers, published or newest. "
+        "Bodies are JSON; larger than --max-body answers 413. Solves "
         "run in child processes within their time limit.",
         "servers", "url", "http://127.0.0.1:8080", "security", "bearer", "paths", paths,
         "components", components);

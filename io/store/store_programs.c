@@ -73,7 +73,7 @@ static int instance_norm(const model_instance *inst, json_t **norm, model_diag *
 }
 
 int io_store_program_create(io_store *s, const char *id, const model_instance *inst, long actor,
-                            char **id_out, model_diag *d)
+                            char **id_out, model_diag *d, io_store_rev *rv)
 {
     sqlite3 *db = s->db;
     long long rev = 0;
@@ -116,6 +116,8 @@ out:
     rc = txn_end(s, rc, d);
     if (rc == IO_OK)
         cache_put(s, chosen, rev, doc, NULL);
+    if (rc == IO_OK && rv)
+        rv->rev = rev;
     if (rc == IO_OK && id_out) {
         *id_out = strdup(chosen);
         if (!*id_out)
