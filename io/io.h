@@ -92,7 +92,8 @@ int io_write_atomic(const char *path, const char *data, size_t len);
 enum {
     IO_STORE_ENOTFOUND = 10, /* program, entity, version or token does not exist */
     IO_STORE_ECONFLICT = 11, /* id already exists / state does not allow it */
-    IO_STORE_EDB = 12        /* SQLite failed (message in the diag / *err) */
+    IO_STORE_EDB = 12,       /* SQLite failed (message in the diag / *err) */
+    IO_STORE_EPRECOND = 13   /* the program's revision is not the expected one */
 };
 
 typedef enum {
@@ -132,31 +133,55 @@ void io_store_close(io_store *s);
 /* The underlying schema version (PRAGMA user_version), -1 on error. */
 int io_store_schema_version(io_store *s);
 
+/* Optimistic concurrency on a program (ETags are derived from rev): with
+ * if_rev != 0 a write fails with IO_STORE_EPRECOND, changing nothing,
+ * unless the program is at revision if_rev; rev receives the revision
+ * after a write, or the one a read saw.  Every write gives the program a
+ * new revision (entities included).  Functions take a NULL io_store_rev
+ * for "unconditional, revision not wanted". */
+typedef struct io_store_rev {
+    long long if_rev;
+    long long rev;
+} io_store_rev;
+
+/* Keyset paging of a list: at most size rows after the row whose key is
+ * after (NULL: from the first); next receives the key of the last row
+ * when more rows follow, else "".  Lists take a NULL io_page for all
+ * rows. */
+typedef struct io_page {
+    int size;
+    const char *after;
+    char next[512];
+} io_page;
+
 /* Is id acceptable as a program id ([A-Za-z0-9._-], 1..64 chars)? */
 int io_store_valid_id(const char *id);
 
-/* Store a new program from a validated instance.  id NULL: derived from the
+/* Store a new program from a validated instance (rv, may be NULL, gets
+ * its first revision).  id NULL: derived from the
  * program name (made unique).  The chosen id is returned in *id_out
  * (malloc'd; may be NULL).  IO_STORE_ECONFLICT when id exists; IO_EINVAL
  * (errors in d) when the id or the instance is invalid. */
 int io_store_program_create(io_store *s, const char *id, const model_instance *inst,
-                            long actor, char **id_out, model_diag *d);
+                            long actor, char **id_out, model_diag *d, io_store_rev *rv);
 /* Replace a program's whole content.  IO_STORE_ENOTFOUND / IO_EINVAL. */
 int io_store_program_replace(io_store *s, const char *id, const model_instance *inst,
-                             long actor, model_diag *d);
+                             long actor, model_diag *d, io_store_rev *rv);
 /* Rebuild the stored program as an instance (validated, resolved). */
 int io_store_program_export(io_store *s, const char *id, model_instance **out, model_diag *d);
 /* The stored program as instance JSON text. */
-int io_store_program_json(io_store *s, const char *id, char **json);
+int io_store_program_json(io_store *s, const char *id, char **json, io_store_rev *rv);
 /* JSON array [{"id","name","created","updated","counts":{...}}]. */
-int io_store_program_list(io_store *s, char **json);
+int io_store_program_list(io_store *s, char **json, io_page *pg);
 /* Delete a program and everything in it (audit rows stay). */
-int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d);
+int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d,
+                            io_store_rev *rv);
 
 /* Entities of a collection: JSON array in program order / one object. */
-int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, char **json);
+int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, char **json,
+                         io_page *pg);
 int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind,
-                        const char *eid, char **json);
+                        const char *eid, char **json, io_store_rev *rv);
 /* Create (eid NULL: the body's "id") or replace (eid given; the body's id,
  * when present, must equal it) one entity from JSON text; the program is
  * re-validated (errors with instance paths in d, IO_EINVAL).  *json_out
@@ -165,10 +190,10 @@ int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind,
  * IO_STORE_ENOTFOUND. */
 int io_store_entity_put(io_store *s, const char *program, io_entity_kind kind,
                         const char *eid, const char *body, size_t len, long actor,
-                        char **json_out, model_diag *d);
+                        char **json_out, model_diag *d, io_store_rev *rv);
 /* Delete one entity (refused with IO_EINVAL when others still refer to it). */
 int io_store_entity_delete(io_store *s, const char *program, io_entity_kind kind,
-                           const char *eid, long actor, model_diag *d);
+                           const char *eid, long actor, model_diag *d, io_store_rev *rv);
 
 /* Record roster events (JSON: one event, an array, or {"events":[...]}):
  * {"event": "dropped"|"graduated"|"hold_clinical"|"hold_admin"|"returned"|
@@ -182,15 +207,24 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
 /* Status history, oldest first, optionally for one patient / group (NULL =
  * all): [{"id","event","group","patient","status","date","actor","at"}]. */
 int io_store_history(io_store *s, const char *program, const char *patient,
-                     const char *group, char **json);
+                     const char *group, char **json, io_page *pg);
+
+/* Schedule version selectors: a version number (> 0) or one of these. */
+#define IO_SCHEDULE_PUBLISHED 0 /* "published": the published version */
+#define IO_SCHEDULE_LATEST (-1) /* "latest" (deprecated): published, else newest */
+#define IO_SCHEDULE_NEWEST (-2) /* "newest": the highest version number */
+/* Parse a version selector: digits (1..1e9), "published", "newest" or
+ * "latest" into *v.  0 ok, -1 when malformed (*v unchanged). */
+int io_schedule_version_parse(const char *text, int *v);
 
 /* Save a solution (JSON text) as the program's next schedule version. */
 int io_store_schedule_save(io_store *s, const char *program, const char *solution_json,
                            long actor, int *version);
 /* [{"version","status","objective","created","published","actor"}]. */
-int io_store_schedule_list(io_store *s, const char *program, char **json);
-/* One version's solution JSON; version 0 = the published one, -1 = the
- * published one or else the latest.  IO_STORE_ENOTFOUND when none. */
+int io_store_schedule_list(io_store *s, const char *program, char **json, io_page *pg);
+/* One version's solution JSON; version a number or an IO_SCHEDULE_*
+ * selector; *version_out (may be NULL) the number it names.
+ * IO_STORE_ENOTFOUND when none. */
 int io_store_schedule_get(io_store *s, const char *program, int version, char **json,
                           int *version_out);
 /* The version io_store_schedule_get(program, -1, ...) would return and
@@ -198,6 +232,9 @@ int io_store_schedule_get(io_store *s, const char *program, int version, char **
  * from the old one), without reading the schedule.  IO_STORE_ENOTFOUND
  * when there is none. */
 int io_store_schedule_current(io_store *s, const char *program, int *version, char stamp[40]);
+/* The version number a selector (number or IO_SCHEDULE_*) names, without
+ * reading the schedule.  IO_STORE_ENOTFOUND when none. */
+int io_store_schedule_resolve(io_store *s, const char *program, int version, int *out);
 /* Publish a version (the previously published one is unpublished). */
 int io_store_schedule_publish(io_store *s, const char *program, int version, long actor);
 
@@ -209,14 +246,14 @@ int io_store_token_create(io_store *s, int role, const char *name, long actor,
  * IO_STORE_ENOTFOUND (unknown or revoked). */
 int io_store_token_auth(io_store *s, const char *secret, long *id_out, int *role_out);
 /* [{"id","name","role","created","revoked"}] (never the hashes). */
-int io_store_token_list(io_store *s, char **json);
+int io_store_token_list(io_store *s, char **json, io_page *pg);
 /* Revoke a token.  IO_STORE_ENOTFOUND when unknown or already revoked. */
 int io_store_token_revoke(io_store *s, long id, long actor);
 
-/* Audit trail, newest first, optionally one program's (NULL = all), at
- * most limit rows: [{"id","at","actor","action","entity","program",
- * "before","after"}] (before/after are JSON or null). */
-int io_store_audit_list(io_store *s, const char *program, int limit, char **json);
+/* Audit trail, newest first (a page's next is the oldest id on it),
+ * optionally one program's (NULL = all): [{"id","at","actor","action",
+ * "entity","program","before","after"}] (before/after are JSON or null). */
+int io_store_audit_list(io_store *s, const char *program, char **json, io_page *pg);
 
 /* -------------------------------------------------------------- server */
 /* JSON HTTP API over libmicrohttpd (io/http/: core in http.c, one

@@ -216,6 +216,21 @@ int io_cmd_fill(int argc, char **argv);
 int io_cmd_whatif(int argc, char **argv);
 
 struct json_t;
+struct sqlite3_stmt;
+/* Keyset paging helpers of the store's list queries (io/store/store.c). */
+/* The SQL LIMIT of a page query: one row more than the page (-1: all). */
+int page_limit(const io_page *pg);
+/* A fetched row of a page query whose key is column keycol: 1 when it is
+ * the extra row (pg->next becomes the key of the row before, kept in
+ * last[512]), else 0 (the row belongs to the page; its key is kept). */
+int page_row(io_page *pg, struct sqlite3_stmt *st, int keycol, int *n, char *last);
+/* Start a page of a list with an integer key: pg->next cleared, the key
+ * the page starts after into *after (0: from the first row).  IO_EINVAL
+ * when pg->after is not a positive integer. */
+int page_start(io_page *pg, long *after);
+/* A schedule version selector as JSON: the number, or its keyword (new
+ * reference). */
+struct json_t *io_schedule_version_json(int v);
 
 /* Read one entity object of an instance collection ("facilitators",
  * "rooms", "groups" or "patients") with the instance reader's checks, in

@@ -108,10 +108,11 @@ HC_UNUSED static int read_resp(int fd, resp *out)
     return 0;
 }
 
-/* One request on its own connection (Connection: close).  -1 when the
+/* One request on its own connection (Connection: close), with extra
+ * header lines ("Name: value\r\n"...; NULL for none).  -1 when the
  * connection failed. */
-HC_UNUSED static int http_to(int p, const char *method, const char *path, const char *token,
-                             const char *body, resp *out)
+HC_UNUSED static int http_to_h(int p, const char *method, const char *path, const char *token,
+                               const char *body, const char *extra, resp *out)
 {
     int fd = connect_to(p);
     if (fd < 0)
@@ -120,16 +121,27 @@ HC_UNUSED static int http_to(int p, const char *method, const char *path, const 
     char head[2048];
     int n = snprintf(head, sizeof head,
                      "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                     "%s%s%s%s%s%zu\r\n\r\n",
+                     "%s%s%s%s%s%s%zu\r\n\r\n",
                      method, path, token ? "Authorization: Bearer " : "", token ? token : "",
-                     token ? "\r\n" : "", body ? "Content-Type: application/json\r\n" : "",
-                     "Content-Length: ", blen);
+                     token ? "\r\n" : "",
+                     body && !(extra && strstr(extra, "Content-Type"))
+                         ? "Content-Type: application/json\r\n"
+                         : "",
+                     extra ? extra : "", "Content-Length: ", blen);
     int rc = send_all(fd, head, (size_t)n);
     if (rc == 0 && blen)
         rc = send_all(fd, body, blen);
     rc = read_resp(fd, out);
     close(fd);
     return rc;
+}
+
+/* One request on its own connection (Connection: close).  -1 when the
+ * connection failed. */
+HC_UNUSED static int http_to(int p, const char *method, const char *path, const char *token,
+                             const char *body, resp *out)
+{
+    return http_to_h(p, method, path, token, body, NULL, out);
 }
 
 HC_UNUSED static int header_has(const resp *r, const char *needle)
@@ -141,14 +153,50 @@ HC_UNUSED static int header_has(const resp *r, const char *needle)
     return 0;
 }
 
-/* The error body every failure carries. */
+/* The error body every failure carries: an RFC 9457 problem. */
 HC_UNUSED static void assert_error(const resp *r, int status)
 {
     cr_assert_eq(r->status, status, "expected %d, got %d: %s", status, r->status, r->body);
-    json_t *e = json_object_get(r->json, "error");
-    cr_assert(json_is_object(e), "no error object: %s", r->body);
-    cr_assert_eq(json_integer_value(json_object_get(e, "status")), status);
-    cr_assert(json_is_string(json_object_get(e, "message")));
+    cr_assert(header_has(r, "Content-Type: application/problem+json"), "%s", r->headers);
+    cr_assert(json_is_object(r->json), "no problem object: %s", r->body);
+    cr_assert_str_eq(json_string_value(json_object_get(r->json, "type")), "about:blank");
+    cr_assert(json_is_string(json_object_get(r->json, "title")), "%s", r->body);
+    cr_assert_eq(json_integer_value(json_object_get(r->json, "status")), status);
+    cr_assert(json_is_string(json_object_get(r->json, "detail")), "%s", r->body);
+    cr_assert_null(json_object_get(r->json, "error"), "%s", r->body);
+}
+
+/* The value of header name (in a static buffer), "" when absent. */
+HC_UNUSED static const char *header_value(const resp *r, const char *name)
+{
+    static char v[256];
+    size_t n = strlen(name);
+    v[0] = '\0';
+    for (const char *p = r->headers; p && *p; p++)
+        if ((p == r->headers || p[-1] == '\n') && strncasecmp(p, name, n) == 0 && p[n] == ':') {
+            p += n + 1;
+            while (*p == ' ')
+                p++;
+            size_t k = strcspn(p, "\r\n");
+            snprintf(v, sizeof v, "%.*s", (int)(k < sizeof v ? k : sizeof v - 1), p);
+            break;
+        }
+    return v;
+}
+
+/* The items of a list answer ({items, next_page_token}). */
+HC_UNUSED static json_t *items(const resp *r)
+{
+    cr_assert(json_is_array(json_object_get(r->json, "items")), "%s", r->body);
+    cr_assert(json_object_get(r->json, "next_page_token"), "%s", r->body);
+    return json_object_get(r->json, "items");
+}
+
+/* The path of a problem's first errors[] entry. */
+HC_UNUSED static const char *error_path(const resp *r)
+{
+    return json_string_value(
+        json_object_get(json_array_get(json_object_get(r->json, "errors"), 0), "path"));
 }
 
 static char *slurp(const char *path)

@@ -822,7 +822,7 @@ Test(html, cli_reads_the_store_like_files)
     cr_assert_eq(io_store_open(db, 1, &s, &err), IO_OK);
     model_diag d;
     model_diag_init(&d);
-    cr_assert_eq(io_store_program_create(s, "riverside", g_inst, 0, NULL, &d), IO_OK);
+    cr_assert_eq(io_store_program_create(s, "riverside", g_inst, 0, NULL, &d, NULL), IO_OK);
     int v = 0;
     cr_assert_eq(io_store_schedule_save(s, "riverside", sol, 0, &v), IO_OK);
     cr_assert_eq(v, 1);

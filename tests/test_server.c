@@ -36,6 +36,16 @@ static FILE *logf;
 
 static int port;
 
+/* A request with extra header lines ("Name: value\r\n"...). */
+static resp req_h(const char *method, const char *path, const char *token, const char *body,
+                  const char *extra)
+{
+    resp r;
+    cr_assert_eq(http_to_h(port, method, path, token, body, extra, &r), 0, "%s %s: no answer",
+                 method, path);
+    return r;
+}
+
 static resp req(const char *method, const char *path, const char *token, const char *body)
 {
     resp r;
@@ -205,7 +215,7 @@ Test(server, tokens_and_roles)
     resp_free(&r);
     r = req("GET", "/v1/programs", viewer, NULL);
     cr_assert_eq(r.status, 200);
-    cr_assert_eq(json_array_size(r.json), 1);
+    cr_assert_eq(json_array_size(items(&r)), 1);
     resp_free(&r);
     /* viewer cannot record events or plan; coordinator cannot manage */
     r = req("POST", "/v1/programs/t/events", viewer,
@@ -240,12 +250,12 @@ Test(server, tokens_and_roles)
     resp_free(&r);
     r = req("GET", "/v1/tokens", admin, NULL);
     cr_assert_eq(r.status, 200);
-    cr_assert_eq(json_array_size(r.json), 4);
+    cr_assert_eq(json_array_size(items(&r)), 4);
     cr_assert_null(strstr(r.body, tok));
     resp_free(&r);
     r = req("POST", "/v1/tokens", admin, "{\"role\":\"root\"}");
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "role");
     resp_free(&r);
     r = req("DELETE", path, admin, NULL);
@@ -375,7 +385,6 @@ Test(server, validate_reports_every_error_with_paths)
     char *body = json_dumps(w, 0);
     r = req("POST", "/v1/validate", viewer, body);
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "invalid");
     json_t *errs = json_object_get(r.json, "errors");
     cr_assert_eq(json_array_size(errs), 2, "%s", r.body);
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(errs, 0), "path")),
@@ -421,7 +430,7 @@ Test(server, plan_answers_the_solution_or_a_job)
     body = json_dumps(w, 0);
     r = req("POST", "/v1/plan", coord, body);
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "time_limit_s");
     resp_free(&r);
     free(body);
@@ -488,7 +497,7 @@ Test(server, fill_ranks_the_waitlist_for_an_opened_seat)
     text = json_dumps(body, 0);
     r = req("POST", "/v1/fill", coord, text);
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "solution");
     resp_free(&r);
     free(text);
@@ -633,6 +642,12 @@ Test(server, programs_create_get_replace_delete)
     cr_assert_eq(r.status, 201, "%s", r.body);
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "id")), "tiny-clinic");
     cr_assert(header_has(&r, "Location: /v1/programs/tiny-clinic"));
+    char created_etag[64];
+    snprintf(created_etag, sizeof created_etag, "%s", header_value(&r, "ETag"));
+    cr_assert_eq(strlen(created_etag), 18, "%s", r.headers);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/tiny-clinic", viewer, NULL);
+    cr_assert_str_eq(header_value(&r, "ETag"), created_etag); /* the same revision */
     resp_free(&r);
     /* a given id; then the same id again */
     char *wrapped = malloc(strlen(inst) + 64);
@@ -665,7 +680,7 @@ Test(server, programs_create_get_replace_delete)
     model_diag_free(&d);
     resp_free(&r);
     r = req("GET", "/v1/programs", viewer, NULL);
-    cr_assert_eq(json_array_size(r.json), 2);
+    cr_assert_eq(json_array_size(items(&r)), 2);
     resp_free(&r);
     /* replace with a renamed program; invalid replacement refused */
     json_t *j = json_loads(inst, 0, NULL);
@@ -679,7 +694,7 @@ Test(server, programs_create_get_replace_delete)
     body = json_dumps(j, 0);
     r = req("PUT", "/v1/programs/clinic-b", admin, body);
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "program.days");
     resp_free(&r);
     r = req("PUT", "/v1/programs/nope", admin, inst);
@@ -716,7 +731,7 @@ Test(server, entity_collections)
         snprintf(path, sizeof path, "/v1/programs/t/%s", colls[i]);
         resp r = req("GET", path, viewer, NULL);
         cr_assert_eq(r.status, 200);
-        cr_assert_eq(json_array_size(r.json), sizes[i], "%s", colls[i]);
+        cr_assert_eq(json_array_size(items(&r)), sizes[i], "%s", colls[i]);
         resp_free(&r);
         snprintf(path, sizeof path, "/v1/programs/t/%s/%s", colls[i], first[i]);
         r = req("GET", path, viewer, NULL);
@@ -733,6 +748,52 @@ Test(server, entity_collections)
         assert_error(&r, 404);
         resp_free(&r);
     }
+    /* paging: page_size and the opaque page_token, in id order */
+    {
+        char path[256] = "/v1/programs/t/patients?page_size=5";
+        json_t *seen = json_array();
+        for (int pages = 0; pages < 10; pages++) {
+            resp r = req("GET", path, viewer, NULL);
+            cr_assert_eq(r.status, 200, "%s", r.body);
+            json_t *it = items(&r);
+            cr_assert_leq(json_array_size(it), 5);
+            size_t k;
+            json_t *e;
+            json_array_foreach(it, k, e) json_array_append(seen, json_object_get(e, "id"));
+            json_t *next = json_object_get(r.json, "next_page_token");
+            if (json_is_null(next)) {
+                resp_free(&r);
+                break;
+            }
+            cr_assert_eq(json_array_size(it), 5);
+            snprintf(path, sizeof path, "/v1/programs/t/patients?page_size=5&page_token=%s",
+                     json_string_value(next));
+            resp_free(&r);
+        }
+        cr_assert_eq(json_array_size(seen), 12);
+        cr_assert_str_eq(json_string_value(json_array_get(seen, 0)), "p01");
+        cr_assert_str_eq(json_string_value(json_array_get(seen, 11)), "p12");
+        json_decref(seen);
+        resp r = req("GET", "/v1/programs/t/patients?page_size=5", viewer, NULL);
+        char tok[600];
+        snprintf(tok, sizeof tok, "/v1/programs/t/rooms?page_token=%s",
+                 json_string_value(json_object_get(r.json, "next_page_token")));
+        resp_free(&r);
+        r = req("GET", tok, viewer, NULL); /* another list's token */
+        assert_error(&r, 400);
+        cr_assert_str_eq(error_path(&r), "page_token");
+        resp_free(&r);
+        r = req("GET", "/v1/programs/t/patients?page_size=0", viewer, NULL);
+        assert_error(&r, 400);
+        cr_assert_str_eq(error_path(&r), "page_size");
+        resp_free(&r);
+        r = req("GET", "/v1/programs/t/patients?page_size=1001", viewer, NULL);
+        assert_error(&r, 400);
+        resp_free(&r);
+        r = req("GET", "/v1/programs/t/patients?page_token=zz", viewer, NULL);
+        assert_error(&r, 400);
+        resp_free(&r);
+    }
     /* create, conflict, invalid, update, delete */
     const char *room = "{\"id\":\"room-c\",\"capacity\":9,\"features\":[\"whiteboard\"],"
                        "\"available\":[{\"day\":\"fri\",\"from\":\"08:00\",\"to\":\"12:00\"}]}";
@@ -745,7 +806,7 @@ Test(server, entity_collections)
     resp_free(&r);
     r = req("POST", "/v1/programs/t/rooms", admin, "{\"capacity\":3}");
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "id");
     resp_free(&r);
     r = req("PUT", "/v1/programs/t/rooms/room-c", admin,
@@ -757,7 +818,68 @@ Test(server, entity_collections)
     cr_assert_eq(r.status, 200, "%s", r.body);
     cr_assert_eq(json_integer_value(json_object_get(r.json, "capacity")), 11);
     resp_free(&r);
-    r = req("DELETE", "/v1/programs/t/rooms/room-c", admin, NULL);
+    /* concurrency: ETag on GET and writes, If-Match on PUT / PATCH / DELETE */
+    r = req("GET", "/v1/programs/t/rooms/room-c", viewer, NULL);
+    char etag[64], hdr[128];
+    snprintf(etag, sizeof etag, "%s", header_value(&r, "ETag"));
+    cr_assert_eq(strlen(etag), 18, "%s", r.headers);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t", viewer, NULL);
+    cr_assert_str_eq(header_value(&r, "ETag"), etag); /* one revision for the program */
+    resp_free(&r);
+    snprintf(hdr, sizeof hdr, "If-Match: %s\r\n", etag);
+    r = req_h("PUT", "/v1/programs/t/rooms/room-c", admin,
+              "{\"capacity\":12,\"features\":[\"whiteboard\"]}", hdr);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_str_neq(header_value(&r, "ETag"), etag);
+    cr_assert_neq(header_value(&r, "ETag")[0], '\0');
+    char etag2[64];
+    snprintf(etag2, sizeof etag2, "%s", header_value(&r, "ETag"));
+    resp_free(&r);
+    /* the old tag is stale now: 412, nothing changed */
+    r = req_h("PUT", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":13}", hdr);
+    assert_error(&r, 412);
+    resp_free(&r);
+    r = req_h("DELETE", "/v1/programs/t/rooms/room-c", admin, NULL, hdr);
+    assert_error(&r, 412);
+    resp_free(&r);
+    r = req_h("PUT", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":13}",
+              "If-Match: W/\"1\"\r\n");
+    assert_error(&r, 412);
+    resp_free(&r);
+    r = req_h("PUT", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":13}",
+              "If-Match: nonsense\r\n");
+    assert_error(&r, 400);
+    resp_free(&r);
+    /* JSON Merge Patch: only the named fields change, null removes one */
+    r = req_h("PATCH", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":14}", NULL);
+    assert_error(&r, 415);
+    resp_free(&r);
+    snprintf(hdr, sizeof hdr, "If-Match: %s\r\nContent-Type: application/merge-patch+json\r\n",
+             etag2);
+    r = req_h("PATCH", "/v1/programs/t/rooms/room-c", admin,
+              "{\"capacity\":14,\"features\":null}", hdr);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "capacity")), 14);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "features")), 0, "%s", r.body);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "available")), 7, "%s", r.body);
+    resp_free(&r);
+    r = req_h("PATCH", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":15}", hdr);
+    assert_error(&r, 412); /* etag2 is stale after the patch */
+    resp_free(&r);
+    r = req_h("PATCH", "/v1/programs/t/rooms/room-c", admin, "{\"capacity\":-1}",
+              "Content-Type: application/merge-patch+json\r\n");
+    assert_error(&r, 400);
+    resp_free(&r);
+    r = req_h("PATCH", "/v1/programs/t/rooms/nope", admin, "{\"capacity\":2}",
+              "Content-Type: application/merge-patch+json\r\n");
+    assert_error(&r, 404);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/rooms/room-c", viewer, NULL);
+    snprintf(hdr, sizeof hdr, "If-Match: %s\r\n", header_value(&r, "ETag"));
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "capacity")), 14);
+    resp_free(&r);
+    r = req_h("DELETE", "/v1/programs/t/rooms/room-c", admin, NULL, hdr);
     cr_assert_eq(r.status, 204);
     resp_free(&r);
     /* referenced elsewhere: refused */
@@ -770,12 +892,12 @@ Test(server, entity_collections)
     /* the audit trail has the room's story, newest first */
     r = req("GET", "/v1/audit?program=t&limit=3", admin, NULL);
     cr_assert_eq(r.status, 200);
-    cr_assert_eq(json_array_size(r.json), 3);
-    json_t *del = json_array_get(r.json, 0);
+    cr_assert_eq(json_array_size(items(&r)), 3);
+    json_t *del = json_array_get(items(&r), 0);
     cr_assert_str_eq(json_string_value(json_object_get(del, "action")), "entity.delete");
     cr_assert_str_eq(json_string_value(json_object_get(del, "entity")), "rooms/room-c");
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(del, "before"), "capacity")),
-                 11);
+                 14);
     cr_assert(json_is_null(json_object_get(del, "after")));
     cr_assert_eq(json_integer_value(json_object_get(del, "actor")), 1); /* the admin token */
     resp_free(&r);
@@ -795,7 +917,7 @@ Test(server, events_history_and_schedules)
     cr_assert_eq(json_integer_value(json_object_get(r.json, "version")), 1, "%s", r.body);
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "program")), "t");
     resp_free(&r);
-    r = req("POST", "/v1/programs/t/plan", coord, "{\"time_limit_s\":3,\"baseline\":\"latest\"}");
+    r = req("POST", "/v1/programs/t/plan", coord, "{\"time_limit_s\":3,\"baseline\":\"newest\"}");
     cr_assert_eq(r.status, 202, "%s", r.body);
     snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "job")));
     resp_free(&r);
@@ -809,7 +931,7 @@ Test(server, events_history_and_schedules)
     assert_error(&r, 404);
     resp_free(&r);
     r = req("GET", "/v1/programs/t/schedules", viewer, NULL);
-    cr_assert_eq(json_array_size(r.json), 2);
+    cr_assert_eq(json_array_size(items(&r)), 2);
     resp_free(&r);
     r = req("GET", "/v1/programs/t/schedules/published", viewer, NULL);
     assert_error(&r, 404);
@@ -834,6 +956,44 @@ Test(server, events_history_and_schedules)
     r = req("GET", "/v1/programs/t/schedules/x", viewer, NULL);
     assert_error(&r, 404);
     resp_free(&r);
+    /* the keywords work on every route that takes a version: newest is
+     * the highest number, published the published one, latest (deprecated)
+     * published else newest */
+    r = req("GET", "/v1/programs/t/schedules/newest", viewer, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert(header_has(&r, "X-Schedule-Version: 2"));
+    char setag[64];
+    snprintf(setag, sizeof setag, "%s", header_value(&r, "ETag"));
+    cr_assert_eq(strlen(setag), 18, "%s", r.headers);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/2", viewer, NULL);
+    cr_assert_str_eq(header_value(&r, "ETag"), setag);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/1", viewer, NULL);
+    cr_assert_str_neq(header_value(&r, "ETag"), setag);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/latest", viewer, NULL);
+    cr_assert(header_has(&r, "X-Schedule-Version: 1"));
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/01", viewer, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules/newest/publish", coord, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "published")), 2, "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules/published/publish", coord, NULL);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "published")), 2, "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules/1/publish", coord, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/t/schedules/newest/export?format=csv", viewer, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/t/schedules/soonest/publish", coord, NULL);
+    assert_error(&r, 404);
+    resp_free(&r);
     /* events */
     r = req("POST", "/v1/programs/t/events", coord,
             "{\"event\":\"dropped\",\"group\":\"dbt-1\",\"patient\":\"p01\",\"date\":\"2025-01-20\"}");
@@ -846,15 +1006,15 @@ Test(server, events_history_and_schedules)
     r = req("POST", "/v1/programs/t/events", coord,
             "[{\"event\":\"dropped\",\"group\":\"dbt-1\",\"patient\":\"p01\"}]");
     assert_error(&r, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "[0].patient");
     resp_free(&r);
     r = req("GET", "/v1/programs/t/events?patient=p01", viewer, NULL);
     cr_assert_eq(r.status, 200);
-    cr_assert_eq(json_array_size(r.json), 2); /* imported, dropped */
-    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(r.json, 1), "event")),
+    cr_assert_eq(json_array_size(items(&r)), 2); /* imported, dropped */
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(items(&r), 1), "event")),
                      "dropped");
-    cr_assert_eq(json_integer_value(json_object_get(json_array_get(r.json, 1), "actor")), 2);
+    cr_assert_eq(json_integer_value(json_object_get(json_array_get(items(&r), 1), "actor")), 2);
     resp_free(&r);
     r = req("GET", "/v1/programs/t/groups/dbt-1", viewer, NULL);
     cr_assert(strstr(r.body, "\"dropped\""), "%s", r.body);
@@ -896,12 +1056,15 @@ Test(server, schedules_made_elsewhere_are_checked_and_saved)
     r = req("POST", "/v1/programs/t/schedules", coord, text);
     assert_error(&r, 400);
     cr_assert_gt(json_array_size(json_object_get(r.json, "violations")), 0, "%s", r.body);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "errors")),
+                 json_array_size(json_object_get(r.json, "violations")), "%s", r.body);
+    cr_assert_not_null(strstr(error_path(&r), ":"), "%s", r.body);
     resp_free(&r);
     r = req("POST", "/v1/programs/t/schedules", coord, "{\"status\":\"optimal\",\"groups\":7}");
     assert_error(&r, 400);
     resp_free(&r);
     r = req("GET", "/v1/programs/t/schedules", viewer, NULL);
-    cr_assert_eq(json_array_size(r.json), 1);
+    cr_assert_eq(json_array_size(items(&r)), 1);
     resp_free(&r);
     free(text);
     json_decref(sol);
@@ -1187,7 +1350,7 @@ Test(server, acknowledged_writes_survive_sigkill)
     cr_log_info("%d writes acknowledged before SIGKILL, %d attempted", s.n_acked, s.next);
     /* restart: every acknowledged write is there */
     pid = spawn_server(&p);
-    cr_assert_eq(http_to(p, "GET", "/v1/programs/t/patients", viewer, NULL, &r), 0);
+    cr_assert_eq(http_to(p, "GET", "/v1/programs/t/patients?page_size=1000", viewer, NULL, &r), 0);
     cr_assert_eq(r.status, 200);
     for (int i = 0; i < s.n_acked; i++) {
         char id[32];
@@ -1195,15 +1358,15 @@ Test(server, acknowledged_writes_survive_sigkill)
         int found = 0;
         size_t k;
         json_t *e;
-        json_array_foreach(r.json, k, e) found |= strcmp(json_string_value(json_object_get(e, "id")), id) == 0;
+        json_array_foreach(items(&r), k, e) found |= strcmp(json_string_value(json_object_get(e, "id")), id) == 0;
         cr_assert(found, "acknowledged patient %s is missing after SIGKILL", id);
     }
     resp_free(&r);
     /* and the history rows too */
-    cr_assert_eq(http_to(p, "GET", "/v1/programs/t/events", viewer, NULL, &r), 0);
+    cr_assert_eq(http_to(p, "GET", "/v1/programs/t/events?page_size=1000", viewer, NULL, &r), 0);
     size_t referrals = 0, k;
     json_t *e;
-    json_array_foreach(r.json, k, e) referrals +=
+    json_array_foreach(items(&r), k, e) referrals +=
         strcmp(json_string_value(json_object_get(e, "event")), "referral") == 0;
     cr_assert_geq(referrals, (size_t)s.n_acked);
     resp_free(&r);
@@ -1275,11 +1438,11 @@ Test(server, schedule_exports_in_four_formats)
     resp_free(&r);
     /* errors name the parameter */
     r = get_export("1/export?format=xml", viewer, 400, NULL);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "format");
     resp_free(&r);
     r = get_export("1/export?format=ics&for=facilitator:nobody", viewer, 400, NULL);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"), "path")),
+    cr_assert_str_eq(error_path(&r),
                      "for");
     resp_free(&r);
     r = get_export("1/export?format=csv&table=nope", viewer, 400, NULL);
@@ -1349,7 +1512,7 @@ Test(server, calendar_subscriptions_by_revocable_secret)
     resp_free(&r);
     /* listed without the secret */
     r = req("GET", "/v1/programs/t/calendars", viewer, NULL);
-    cr_assert_eq(json_array_size(r.json), 1);
+    cr_assert_eq(json_array_size(items(&r)), 1);
     cr_assert_null(strstr(r.body, url + 14));
     resp_free(&r);
     /* a wrong secret, then revoke */

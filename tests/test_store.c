@@ -87,7 +87,7 @@ static char *import_tiny(io_store *s, const char *id)
     model_diag d;
     model_diag_init(&d);
     char *got = NULL;
-    int rc = io_store_program_create(s, id, inst, 0, &got, &d);
+    int rc = io_store_program_create(s, id, inst, 0, &got, &d, NULL);
     cr_assert_eq(rc, IO_OK, "create: %s", d.n_errors ? d.errors[0].message : "?");
     model_diag_free(&d);
     model_instance_destroy(inst);
@@ -136,7 +136,7 @@ Test(store, fresh_database_is_at_the_current_schema)
     io_store_close(s);
     s = open_store();
     char *json = NULL;
-    cr_assert_eq(io_store_program_json(s, "a", &json), IO_OK);
+    cr_assert_eq(io_store_program_json(s, "a", &json, NULL), IO_OK);
     free(json);
     io_store_close(s);
 }
@@ -169,22 +169,22 @@ Test(store, cached_documents_follow_other_connections)
     io_store *a = open_store(), *b = open_store();
     free(import_tiny(a, "t"));
     char *j1 = NULL, *j2 = NULL;
-    cr_assert_eq(io_store_program_json(a, "t", &j1), IO_OK); /* cached in a */
+    cr_assert_eq(io_store_program_json(a, "t", &j1, NULL), IO_OK); /* cached in a */
     model_diag d;
     model_diag_init(&d);
     const char *room = "{\"id\":\"room-a\",\"capacity\":33,\"features\":[],\"available\":[]}";
-    cr_assert_eq(io_store_entity_put(b, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), 0, NULL, &d),
+    cr_assert_eq(io_store_entity_put(b, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), 0, NULL, &d, NULL),
                  IO_OK);
-    cr_assert_eq(io_store_program_json(a, "t", &j2), IO_OK);
+    cr_assert_eq(io_store_program_json(a, "t", &j2, NULL), IO_OK);
     cr_assert_null(strstr(j1, "\"capacity\":33"));
     cr_assert(strstr(j2, "\"capacity\":33"), "a served a stale document");
     free(j1);
     free(j2);
     /* deleted and re-created elsewhere: no stale document either */
-    cr_assert_eq(io_store_program_delete(b, "t", 0, &d), IO_OK);
-    cr_assert_eq(io_store_program_json(a, "t", &j1), IO_STORE_ENOTFOUND);
+    cr_assert_eq(io_store_program_delete(b, "t", 0, &d, NULL), IO_OK);
+    cr_assert_eq(io_store_program_json(a, "t", &j1, NULL), IO_STORE_ENOTFOUND);
     free(import_tiny(b, "t"));
-    cr_assert_eq(io_store_program_json(a, "t", &j1), IO_OK);
+    cr_assert_eq(io_store_program_json(a, "t", &j1, NULL), IO_OK);
     cr_assert_null(strstr(j1, "\"capacity\":33"));
     free(j1);
     model_diag_free(&d);
@@ -226,7 +226,7 @@ static void round_trip(const char *path)
     model_diag d;
     model_diag_init(&d);
     char *id = NULL;
-    cr_assert_eq(io_store_program_create(s, NULL, inst, 0, &id, &d), IO_OK);
+    cr_assert_eq(io_store_program_create(s, NULL, inst, 0, &id, &d, NULL), IO_OK);
     model_instance *back = NULL;
     cr_assert_eq(io_store_program_export(s, id, &back, &d), IO_OK);
     char *a = to_json(inst), *b = to_json(back);
@@ -287,12 +287,12 @@ Test(store, program_ids_are_derived_and_checked)
     model_instance *inst = load(TINY);
     model_diag d;
     model_diag_init(&d);
-    cr_assert_eq(io_store_program_create(s, "tiny-clinic", inst, 0, NULL, &d), IO_STORE_ECONFLICT);
-    cr_assert_eq(io_store_program_create(s, "bad id/..", inst, 0, NULL, &d), IO_EINVAL);
+    cr_assert_eq(io_store_program_create(s, "tiny-clinic", inst, 0, NULL, &d, NULL), IO_STORE_ECONFLICT);
+    cr_assert_eq(io_store_program_create(s, "bad id/..", inst, 0, NULL, &d, NULL), IO_EINVAL);
     model_diag_free(&d);
     model_instance_destroy(inst);
     char *list = NULL;
-    cr_assert_eq(io_store_program_list(s, &list), IO_OK);
+    cr_assert_eq(io_store_program_list(s, &list, NULL), IO_OK);
     json_t *j = json_loads(list, 0, NULL);
     cr_assert_eq(json_array_size(j), 2);
     cr_assert_eq(json_integer_value(json_object_get(
@@ -307,6 +307,130 @@ Test(store, program_ids_are_derived_and_checked)
 
 /* ----------------------------------------------------------- entities */
 
+/* Every id of a list read page by page (size rows), in order, as one
+ * JSON array; each page but the last is full. */
+static json_t *read_pages(io_store *s, io_entity_kind kind, int size)
+{
+    json_t *all = json_array();
+    io_page pg = {size, NULL, ""};
+    char after[512];
+    for (int pages = 0; pages < 1000; pages++) {
+        char *t = NULL;
+        cr_assert_eq(io_store_entity_list(s, "t", kind, &t, &pg), IO_OK);
+        json_t *a = json_loads(t, 0, NULL);
+        free(t);
+        cr_assert(json_array_size(a) <= (size_t)size);
+        if (pg.next[0])
+            cr_assert_eq(json_array_size(a), (size_t)size);
+        size_t i;
+        json_t *e;
+        json_array_foreach(a, i, e) json_array_append(all, json_object_get(e, "id"));
+        json_decref(a);
+        if (!pg.next[0])
+            return all;
+        snprintf(after, sizeof after, "%s", pg.next);
+        pg.after = after;
+    }
+    cr_assert_fail("paging does not end");
+    return NULL;
+}
+
+Test(store, lists_page_by_key_in_a_stable_order)
+{
+    io_store *s = open_store();
+    free(import_tiny(s, "t"));
+    char *t = NULL;
+    cr_assert_eq(io_store_entity_list(s, "t", IO_ENTITY_PATIENT, &t, NULL), IO_OK);
+    json_t *whole = json_loads(t, 0, NULL);
+    free(t);
+    size_t n = json_array_size(whole);
+    cr_assert_gt(n, 3);
+    for (int size = 1; size <= 4; size++) {
+        json_t *ids = read_pages(s, IO_ENTITY_PATIENT, size);
+        cr_assert_eq(json_array_size(ids), n, "page size %d", size);
+        for (size_t i = 1; i < n; i++) /* id order, each once */
+            cr_assert_lt(strcmp(json_string_value(json_array_get(ids, i - 1)),
+                                json_string_value(json_array_get(ids, i))),
+                         0);
+        json_decref(ids);
+    }
+    json_decref(whole);
+    /* a page that ends exactly at the end has no next */
+    io_page pg = {(int)n, NULL, "x"};
+    cr_assert_eq(io_store_entity_list(s, "t", IO_ENTITY_PATIENT, &t, &pg), IO_OK);
+    free(t);
+    cr_assert_str_eq(pg.next, "");
+    /* the audit trail pages newest first; a malformed cursor is refused */
+    model_diag d;
+    model_diag_init(&d);
+    for (int i = 0; i < 3; i++) {
+        char room[32];
+        snprintf(room, sizeof room, "{\"capacity\":%d}", 7 + i);
+        cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), 0,
+                                         NULL, &d, NULL),
+                     IO_OK);
+    }
+    model_diag_free(&d);
+    io_page ap = {2, NULL, ""};
+    cr_assert_eq(io_store_audit_list(s, "t", &t, &ap), IO_OK);
+    json_t *a1 = json_loads(t, 0, NULL);
+    free(t);
+    cr_assert_eq(json_array_size(a1), 2);
+    cr_assert_neq(ap.next[0], '\0');
+    char after[512];
+    snprintf(after, sizeof after, "%s", ap.next);
+    ap.after = after;
+    cr_assert_eq(io_store_audit_list(s, "t", &t, &ap), IO_OK);
+    json_t *a2 = json_loads(t, 0, NULL);
+    free(t);
+    cr_assert_gt(json_integer_value(json_object_get(json_array_get(a1, 1), "id")),
+                 json_integer_value(json_object_get(json_array_get(a2, 0), "id")));
+    json_decref(a1);
+    json_decref(a2);
+    ap.after = "x1";
+    cr_assert_eq(io_store_audit_list(s, "t", &t, &ap), IO_EINVAL);
+    io_store_close(s);
+}
+
+Test(store, writes_are_conditional_on_the_program_revision)
+{
+    io_store *s = open_store();
+    free(import_tiny(s, "t"));
+    model_diag d;
+    model_diag_init(&d);
+    char *json = NULL;
+    io_store_rev r0 = {0, 0};
+    cr_assert_eq(io_store_program_json(s, "t", &json, &r0), IO_OK);
+    free(json);
+    cr_assert_gt(r0.rev, 0);
+    io_store_rev re = {0, 0};
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_ROOM, "room-a", &json, &re), IO_OK);
+    free(json);
+    cr_assert_eq(re.rev, r0.rev); /* one revision per program */
+    const char *room = "{\"capacity\":7}";
+    io_store_rev stale = {r0.rev + 1, 0};
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), 0,
+                                     NULL, &d, &stale),
+                 IO_STORE_EPRECOND);
+    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_ROOM, "room-a", 0, &d, &stale),
+                 IO_STORE_EPRECOND);
+    cr_assert_eq(io_store_program_delete(s, "t", 0, &d, &stale), IO_STORE_EPRECOND);
+    io_store_rev now = {0, 0};
+    cr_assert_eq(io_store_program_json(s, "t", &json, &now), IO_OK);
+    free(json);
+    cr_assert_eq(now.rev, r0.rev, "a refused write changed the revision");
+    io_store_rev ok = {r0.rev, 0};
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), 0,
+                                     NULL, &d, &ok),
+                 IO_OK);
+    cr_assert_neq(ok.rev, r0.rev);
+    cr_assert_eq(io_store_program_json(s, "t", &json, &now), IO_OK);
+    free(json);
+    cr_assert_eq(now.rev, ok.rev);
+    model_diag_free(&d);
+    io_store_close(s);
+}
+
 Test(store, entity_crud_revalidates_the_program)
 {
     io_store *s = open_store();
@@ -315,46 +439,46 @@ Test(store, entity_crud_revalidates_the_program)
     model_diag_init(&d);
     char *out = NULL;
     const char *room = "{\"id\":\"room-c\",\"capacity\":6,\"features\":[],\"available\":[]}";
-    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, NULL, room, strlen(room), 0, &out, &d),
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, NULL, room, strlen(room), 0, &out, &d, NULL),
                  IO_OK);
     json_t *r = json_loads(out, 0, NULL);
     cr_assert_eq(json_integer_value(json_object_get(r, "capacity")), 6);
     json_decref(r);
     free(out);
     /* again: conflict */
-    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, NULL, room, strlen(room), 0, NULL, &d),
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, NULL, room, strlen(room), 0, NULL, &d, NULL),
                  IO_STORE_ECONFLICT);
     model_diag_free(&d);
     /* invalid value: refused with the instance path, nothing changes */
     const char *bad = "{\"capacity\":\"six\"}";
-    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-c", bad, strlen(bad), 0, NULL, &d),
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-c", bad, strlen(bad), 0, NULL, &d, NULL),
                  IO_EINVAL);
     cr_assert_geq(d.n_errors, 1);
     cr_assert_str_eq(d.errors[0].path, "rooms[2].capacity");
     model_diag_free(&d);
-    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_ROOM, "room-c", &out), IO_OK);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_ROOM, "room-c", &out, NULL), IO_OK);
     cr_assert(strstr(out, "\"capacity\":6"), "%s", out);
     free(out);
     /* a type still used by groups cannot go */
-    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_GROUP_TYPE, "dbt", 0, &d), IO_EINVAL);
+    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_GROUP_TYPE, "dbt", 0, &d, NULL), IO_EINVAL);
     cr_assert(d.n_errors >= 1 && strstr(d.errors[0].path, "groups["), "%s", d.errors[0].path);
     model_diag_free(&d);
-    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_ROOM, "room-c", 0, &d), IO_OK);
-    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_ROOM, "room-c", &out), IO_STORE_ENOTFOUND);
-    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_ROOM, "room-c", 0, &d),
+    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_ROOM, "room-c", 0, &d, NULL), IO_OK);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_ROOM, "room-c", &out, NULL), IO_STORE_ENOTFOUND);
+    cr_assert_eq(io_store_entity_delete(s, "t", IO_ENTITY_ROOM, "room-c", 0, &d, NULL),
                  IO_STORE_ENOTFOUND);
     model_diag_free(&d);
     /* replace keeps the position; the id in the body must match */
     const char *ana = "{\"id\":\"zed\",\"credentials\":[]}";
-    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_FACILITATOR, "ana", ana, strlen(ana), 0, NULL, &d),
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_FACILITATOR, "ana", ana, strlen(ana), 0, NULL, &d, NULL),
                  IO_EINVAL);
     model_diag_free(&d);
-    cr_assert_eq(io_store_entity_list(s, "t", IO_ENTITY_FACILITATOR, &out), IO_OK);
+    cr_assert_eq(io_store_entity_list(s, "t", IO_ENTITY_FACILITATOR, &out, NULL), IO_OK);
     json_t *l = json_loads(out, 0, NULL);
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(l, 0), "id")), "ana");
     json_decref(l);
     free(out);
-    cr_assert_eq(io_store_entity_list(s, "nope", IO_ENTITY_ROOM, &out), IO_STORE_ENOTFOUND);
+    cr_assert_eq(io_store_entity_list(s, "nope", IO_ENTITY_ROOM, &out, NULL), IO_STORE_ENOTFOUND);
     model_diag_free(&d);
     io_store_close(s);
 }
@@ -387,7 +511,7 @@ Test(store, events_change_rosters_and_record_history)
     json_decref(r);
     free(rec);
     char *g = NULL;
-    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g), IO_OK);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g, NULL), IO_OK);
     json_t *gj = json_loads(g, 0, NULL);
     json_t *m = json_object_get(gj, "members");
     cr_assert_eq(json_array_size(m), 3);
@@ -396,11 +520,11 @@ Test(store, events_change_rosters_and_record_history)
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(m, 2), "patient")), "p03");
     json_decref(gj);
     free(g);
-    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_PATIENT, "p99", &g), IO_OK);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_PATIENT, "p99", &g, NULL), IO_OK);
     cr_assert(strstr(g, "\"added\":\""), "%s", g); /* defaults to the event date */
     free(g);
     char *h = NULL;
-    cr_assert_eq(io_store_history(s, "t", "p01", NULL, &h), IO_OK);
+    cr_assert_eq(io_store_history(s, "t", "p01", NULL, &h, NULL), IO_OK);
     json_t *hj = json_loads(h, 0, NULL);
     /* imported active, hold_clinical, returned */
     cr_assert_eq(json_array_size(hj), 3);
@@ -434,7 +558,7 @@ Test(store, roster_events_keep_the_normal_form)
     model_instance *cached = NULL;
     cr_assert_eq(io_store_program_export(s, "t", &cached, &d), IO_OK);
     char *stored = NULL;
-    cr_assert_eq(io_store_program_json(s, "t", &stored), IO_OK);
+    cr_assert_eq(io_store_program_json(s, "t", &stored, NULL), IO_OK);
     model_instance *fresh = NULL;
     cr_assert_eq(io_instance_parse(stored, strlen(stored), &fresh, &d), IO_OK);
     char *a = to_json(cached), *b = to_json(fresh);
@@ -480,7 +604,7 @@ Test(store, events_are_all_or_nothing)
     cr_assert_eq(count("SELECT count(*) FROM member_event"), before);
     cr_assert_eq(count("SELECT count(*) FROM audit"), audit);
     char *g = NULL;
-    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g), IO_OK);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g, NULL), IO_OK);
     cr_assert_null(strstr(g, "dropped"));
     free(g);
     io_store_close(s);
@@ -521,7 +645,7 @@ Test(store, schedule_versions_and_publishing)
     cr_assert_eq(io_store_schedule_get(s, "t", -1, &t, &got), IO_OK);
     cr_assert_eq(got, 1);
     free(t);
-    cr_assert_eq(io_store_schedule_list(s, "t", &t), IO_OK);
+    cr_assert_eq(io_store_schedule_list(s, "t", &t, NULL), IO_OK);
     json_t *l = json_loads(t, 0, NULL);
     cr_assert_eq(json_array_size(l), 2);
     cr_assert(json_is_true(json_object_get(json_array_get(l, 0), "published")));
@@ -544,11 +668,11 @@ Test(store, audit_rows_name_actor_action_before_and_after)
     model_diag d;
     model_diag_init(&d);
     const char *room = "{\"id\":\"room-a\",\"capacity\":12,\"features\":[],\"available\":[]}";
-    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), tok, NULL, &d),
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), tok, NULL, &d, NULL),
                  IO_OK);
     model_diag_free(&d);
     char *a = NULL;
-    cr_assert_eq(io_store_audit_list(s, "t", 10, &a), IO_OK);
+    cr_assert_eq(io_store_audit_list(s, "t", &a, NULL), IO_OK);
     json_t *l = json_loads(a, 0, NULL);
     cr_assert_eq(json_array_size(l), 2); /* create, update */
     json_t *up = json_array_get(l, 0);
@@ -564,7 +688,7 @@ Test(store, audit_rows_name_actor_action_before_and_after)
     json_decref(l);
     free(a);
     /* a program's deletion is audited with the whole program as before */
-    cr_assert_eq(io_store_program_delete(s, "t", tok, &d), IO_OK);
+    cr_assert_eq(io_store_program_delete(s, "t", tok, &d, NULL), IO_OK);
     cr_assert_eq(count("SELECT count(*) FROM audit WHERE action = 'program.delete' AND"
                        " before_json LIKE '%room-a%' AND after_json IS NULL"),
                  1);
@@ -593,7 +717,7 @@ Test(store, failed_import_leaves_nothing_behind)
     model_instance *inst = load(TINY);
     model_diag d;
     model_diag_init(&d);
-    cr_assert_eq(io_store_program_create(s, "t", inst, 0, NULL, &d), IO_STORE_EDB);
+    cr_assert_eq(io_store_program_create(s, "t", inst, 0, NULL, &d, NULL), IO_STORE_EDB);
     cr_assert(d.n_errors >= 1 && strstr(d.errors[0].message, "injected"), "%s",
               d.n_errors ? d.errors[0].message : "");
     model_diag_free(&d);
@@ -606,7 +730,7 @@ Test(store, failed_import_leaves_nothing_behind)
     sqlite3_open(dbpath, &db);
     sqlite3_exec(db, "DROP TRIGGER boom", NULL, NULL, NULL);
     sqlite3_close(db);
-    cr_assert_eq(io_store_program_create(s, "t", inst, 0, NULL, &d), IO_OK);
+    cr_assert_eq(io_store_program_create(s, "t", inst, 0, NULL, &d, NULL), IO_OK);
     cr_assert_eq(count("SELECT count(*) FROM patient"), 12);
     model_diag_free(&d);
     model_instance_destroy(inst);
@@ -631,7 +755,7 @@ Test(store, failed_event_write_rolls_back_every_row)
     cr_assert_eq(io_store_events_record(s, "t", ev, strlen(ev), 0, NULL, &d), IO_STORE_EDB);
     model_diag_free(&d);
     char *g = NULL;
-    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g), IO_OK);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g, NULL), IO_OK);
     cr_assert_null(strstr(g, "dropped"), "%s", g);
     free(g);
     cr_assert_eq(count("SELECT count(*) FROM audit WHERE action = 'events.record'"), 0);
@@ -662,7 +786,7 @@ Test(store, tokens_are_stored_hashed_and_revocable)
     cr_assert_eq(io_store_token_auth(s, "cht_wrong", &got, &role), IO_STORE_ENOTFOUND);
     cr_assert_eq(io_store_token_auth(s, "", &got, &role), IO_STORE_ENOTFOUND);
     char *list = NULL;
-    cr_assert_eq(io_store_token_list(s, &list), IO_OK);
+    cr_assert_eq(io_store_token_list(s, &list, NULL), IO_OK);
     cr_assert_null(strstr(list, hash));
     cr_assert_null(strstr(list, secret));
     cr_assert(strstr(list, "coordinator"));

@@ -55,7 +55,7 @@ int io_cmd_export(int argc, char **argv)
         return rc == IO_EIO ? COHORT_EXIT_INVALID : COHORT_EXIT_INTERNAL;
     }
     char *text = NULL;
-    rc = list ? io_store_program_list(s, &text) : io_store_program_json(s, argv[optind], &text);
+    rc = list ? io_store_program_list(s, &text, NULL) : io_store_program_json(s, argv[optind], &text, NULL);
     int exit_code;
     if (rc == IO_OK) {
         /* indent for people; the content is exactly what the store holds */

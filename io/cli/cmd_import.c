@@ -71,14 +71,14 @@ int io_cmd_import(int argc, char **argv)
     }
     char *id = NULL;
     if (replace) {
-        rc = io_store_program_replace(s, program, inst, 0, &d);
+        rc = io_store_program_replace(s, program, inst, 0, &d, NULL);
         if (rc == IO_STORE_ENOTFOUND) {
             model_diag_free(&d);
             model_diag_init(&d);
-            rc = io_store_program_create(s, program, inst, 0, &id, &d);
+            rc = io_store_program_create(s, program, inst, 0, &id, &d, NULL);
         }
     } else {
-        rc = io_store_program_create(s, program, inst, 0, &id, &d);
+        rc = io_store_program_create(s, program, inst, 0, &id, &d, NULL);
     }
     int exit_code = COHORT_EXIT_OK;
     if (rc == IO_OK) {

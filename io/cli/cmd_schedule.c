@@ -27,8 +27,8 @@ static void help(FILE *out)
             "                    each day's offset, daylight saving time included\n"
             "      --db FILE     read the program and a saved schedule from this store\n"
             "      --program ID  the stored program (with --db)\n"
-            "      --version V   a schedule version number, published or latest\n"
-            "                    (default: the published one, else the latest)\n"
+            "      --version V   a schedule version number, published or newest\n"
+            "                    (default: the published one, else the newest)\n"
             "  -o, --output FILE write to FILE (atomically) instead of stdout\n"
             "  -h, --help        show this help\n\n"
             "iCalendar times are floating local times; DTSTAMP is SOURCE_DATE_EPOCH when\n"
@@ -130,15 +130,9 @@ static int load_files(const args *a, model_instance **inst, model_solution **sol
 /* Read the program and a saved schedule version from the store. */
 static int load_store(const args *a, model_instance **inst, model_solution **sol)
 {
-    int v = -1;
-    if (a->version) {
-        char *end;
-        v = strcmp(a->version, "published") == 0 ? 0
-            : strcmp(a->version, "latest") == 0  ? -1
-                                                 : (int)strtol(a->version, &end, 10);
-        if (v > 0 ? *end != '\0' : strcmp(a->version, "published") && strcmp(a->version, "latest"))
-            return bad("--version", "must be a version number, published or latest");
-    }
+    int v = IO_SCHEDULE_LATEST;
+    if (a->version && io_schedule_version_parse(a->version, &v))
+        return bad("--version", "must be a version number, published or newest");
     io_store *s = NULL;
     char *err = NULL, *text = NULL;
     int rc = io_store_open(a->db, 0, &s, &err);

@@ -105,7 +105,7 @@ int io_cmd_token(int argc, char **argv)
         }
     } else {
         char *text = NULL;
-        rc = io_store_token_list(s, &text);
+        rc = io_store_token_list(s, &text, NULL);
         json_t *arr = rc == IO_OK ? json_loads(text, 0, NULL) : NULL;
         if (!arr) {
             fprintf(stderr, "cohort token list: database error\n");

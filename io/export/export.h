@@ -132,7 +132,7 @@ int io_calendar_create(io_store *s, const char *program, const char *scope, int 
                        long actor, char **secret, long *id_out);
 /* The program's calendars as JSON [{"id","for","version","created",
  * "revoked"}] (never the secrets).  IO_STORE_ENOTFOUND (no program). */
-int io_calendar_list(io_store *s, const char *program, char **json);
+int io_calendar_list(io_store *s, const char *program, char **json, io_page *pg);
 /* Revoke one.  IO_STORE_ENOTFOUND when unknown or already revoked. */
 int io_calendar_revoke(io_store *s, const char *program, long id, long actor);
 /* Look a presented secret up: IO_OK with the program (malloc'd), scope
@@ -162,8 +162,6 @@ void io_export_http_schedule(io_store *s, const char *program, const char *versi
 /* POST /v1/programs/{program}/calendars with {"for","version"}. */
 void io_export_http_calendar_create(io_store *s, const char *program, const char *body,
                                     size_t len, long actor, io_export_reply *r);
-/* GET /v1/programs/{program}/calendars. */
-void io_export_http_calendar_list(io_store *s, const char *program, io_export_reply *r);
 /* DELETE /v1/programs/{program}/calendars/{calendar}. */
 void io_export_http_calendar_delete(io_store *s, const char *program, const char *id,
                                     long actor, io_export_reply *r);

@@ -145,7 +145,10 @@ enum MHD_Result h_events_post(http_req *q)
 enum MHD_Result h_events_get(http_req *q)
 {
     char *t = NULL;
+    io_page pg;
+    if (page_params(q, &pg))
+        return MHD_YES;
     int rc = io_store_history(q->srv->store, q->param[0], query(q, "patient"), query(q, "group"),
-                              &t);
-    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+                              &t, &pg);
+    return send_page(q, rc, t, &pg, "no such program");
 }

@@ -39,18 +39,6 @@ static void ok(io_export_reply *r, int status, char *body, const char *ctype)
     r->error_param = NULL;
 }
 
-/* "published" -> 0, "latest" -> -1, N -> N; -2 when malformed. */
-static int version_parse(const char *s)
-{
-    if (!s || strcmp(s, "published") == 0)
-        return 0;
-    if (strcmp(s, "latest") == 0)
-        return -1;
-    char *end;
-    long v = strtol(s, &end, 10);
-    return *s && !*end && v > 0 && v <= 1000000000 ? (int)v : -2;
-}
-
 /* Export options from query parameters; 0, or -1 with the reply set. */
 static int options(const io_export_query *q, const model_instance *inst, io_export_options *o,
                    io_export_reply *r)
@@ -82,7 +70,7 @@ static int options(const io_export_query *q, const model_instance *inst, io_expo
 }
 
 /* Export the program's schedule version v (0 published, -1 published else
- * latest) in format with the query's options. */
+ * latest, -2 newest) in format with the query's options. */
 static void render(io_store *s, const char *program, int v, const char *format,
                    const io_export_query *q, io_export_reply *r)
 {
@@ -117,9 +105,9 @@ static void render(io_store *s, const char *program, int v, const char *format,
 void io_export_http_schedule(io_store *s, const char *program, const char *version,
                              const io_export_query *q, io_export_reply *r)
 {
-    int v = version_parse(version);
+    int v = IO_SCHEDULE_PUBLISHED;
     const char *f = q->format;
-    if (v == -2)
+    if (version && io_schedule_version_parse(version, &v))
         return fail(r, 404, NULL, "no such schedule version");
     if (!f || (strcmp(f, "ics") && strcmp(f, "csv") && strcmp(f, "fhir") && strcmp(f, "html")))
         return fail(r, 400, "format", "must be ics, csv, fhir or html");
@@ -137,14 +125,19 @@ void io_export_http_calendar_create(io_store *s, const char *program, const char
     model_instance *inst = NULL;
     model_diag d;
     model_diag_init(&d);
-    int v = json_is_integer(ver) ? (int)json_integer_value(ver) : version_parse(json_string_value(ver));
+    int v = IO_SCHEDULE_PUBLISHED;
+    int bad = json_is_integer(ver) ? json_integer_value(ver) <= 0 ||
+                                         json_integer_value(ver) > 1000000000
+              : ver         ? io_schedule_version_parse(json_string_value(ver), &v)
+                            : 0;
+    if (json_is_integer(ver) && !bad)
+        v = (int)json_integer_value(ver);
     if (!json_is_object(j))
         fail(r, 400, "", "the body must be a JSON object {\"for\", \"version\"}");
     else if (w && !json_is_string(w))
         fail(r, 400, "for", "must be a string: program, facilitator:ID, room:ID or patient:ID");
-    else if ((ver && !json_is_string(ver) && !json_is_integer(ver)) || v < -1 ||
-             (json_is_integer(ver) && v == 0))
-        fail(r, 400, "version", "must be a version number, \"published\" or \"latest\"");
+    else if (bad)
+        fail(r, 400, "version", "must be a version number, \"published\" or \"newest\"");
     else if (io_store_program_export(s, program, &inst, &d) != IO_OK)
         fail(r, 404, NULL, "no such program");
     else if (io_export_scope_parse(json_string_value(w), inst, &sc, err) != IO_OK)
@@ -162,8 +155,7 @@ void io_export_http_calendar_create(io_store *s, const char *program, const char
             char url[128];
             snprintf(url, sizeof url, "/v1/calendars/%s.ics", secret);
             json_t *a = json_pack("{s:I,s:s,s:o,s:s}", "id", (json_int_t)id, "for", scope,
-                                  "version", v > 0 ? json_integer(v)
-                                             : json_string(v == 0 ? "published" : "latest"),
+                                  "version", io_schedule_version_json(v),
                                   "url", url);
             char *t = a ? json_dumps(a, JSON_COMPACT) : NULL;
             json_decref(a);
@@ -177,18 +169,6 @@ void io_export_http_calendar_create(io_store *s, const char *program, const char
     model_instance_destroy(inst);
     model_diag_free(&d);
     json_decref(j);
-}
-
-void io_export_http_calendar_list(io_store *s, const char *program, io_export_reply *r)
-{
-    char *t = NULL;
-    int rc = io_calendar_list(s, program, &t);
-    if (rc == IO_OK)
-        ok(r, 200, t, NULL);
-    else if (rc == IO_STORE_ENOTFOUND)
-        fail(r, 404, NULL, "no such program");
-    else
-        fail(r, 500, NULL, "cannot list the calendars");
 }
 
 void io_export_http_calendar_delete(io_store *s, const char *program, const char *id,
@@ -260,9 +240,12 @@ enum MHD_Result h_calendar_create(http_req *q)
 
 enum MHD_Result h_calendar_list(http_req *q)
 {
-    io_export_reply x;
-    io_export_http_calendar_list(q->srv->store, q->param[0], &x);
-    return send_export(q, &x);
+    char *t = NULL;
+    io_page pg;
+    if (page_params(q, &pg))
+        return MHD_YES;
+    int rc = io_calendar_list(q->srv->store, q->param[0], &t, &pg);
+    return send_page(q, rc, t, &pg, "no such program");
 }
 
 enum MHD_Result h_calendar_delete(http_req *q)

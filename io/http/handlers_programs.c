@@ -13,8 +13,11 @@
 enum MHD_Result h_programs_list(http_req *q)
 {
     char *t = NULL;
-    int rc = io_store_program_list(q->srv->store, &t);
-    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "cannot list");
+    io_page pg;
+    if (page_params(q, &pg))
+        return MHD_YES;
+    int rc = io_store_program_list(q->srv->store, &t, &pg);
+    return send_page(q, rc, t, &pg, "cannot list");
 }
 
 enum MHD_Result h_programs_create(http_req *q)
@@ -52,7 +55,10 @@ enum MHD_Result h_programs_create(http_req *q)
     model_diag_free(&d);
     model_diag_init(&d);
     char *chosen = NULL;
-    int rc = io_store_program_create(q->srv->store, id, inst, q->actor, &chosen, &d);
+    io_store_rev rv = {0, 0};
+    int rc = io_store_program_create(q->srv->store, id, inst, q->actor, &chosen, &d, &rv);
+    if (rc == IO_OK)
+        set_etag(q, rv.rev);
     json_decref(body);
     model_instance_destroy(inst);
     enum MHD_Result ret;
@@ -72,12 +78,19 @@ enum MHD_Result h_programs_create(http_req *q)
 enum MHD_Result h_program_get(http_req *q)
 {
     char *t = NULL;
-    int rc = io_store_program_json(q->srv->store, q->param[0], &t);
-    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+    io_store_rev rv = {0, 0};
+    int rc = io_store_program_json(q->srv->store, q->param[0], &t, &rv);
+    if (rc != IO_OK)
+        return send_store_error(q, rc, NULL, "no such program");
+    set_etag(q, rv.rev);
+    return send_raw(q, 200, t);
 }
 
 enum MHD_Result h_program_put(http_req *q)
 {
+    io_store_rev rv;
+    if (if_match(q, &rv))
+        return MHD_YES;
     int sent;
     json_t *body = parse_body(q, 0, &sent);
     if (!body)
@@ -95,8 +108,10 @@ enum MHD_Result h_program_put(http_req *q)
     json_decref(body);
     model_diag_free(&d);
     model_diag_init(&d);
-    int rc = io_store_program_replace(q->srv->store, q->param[0], inst, q->actor, &d);
+    int rc = io_store_program_replace(q->srv->store, q->param[0], inst, q->actor, &d, &rv);
     model_instance_destroy(inst);
+    if (rc == IO_OK)
+        set_etag(q, rv.rev);
     enum MHD_Result ret = rc == IO_OK ? send_json(q, 200, json_pack("{s:s}", "id", q->param[0]), NULL, NULL)
                                       : send_store_error(q, rc, &d, "no such program");
     model_diag_free(&d);
@@ -105,9 +120,12 @@ enum MHD_Result h_program_put(http_req *q)
 
 enum MHD_Result h_program_delete(http_req *q)
 {
+    io_store_rev rv;
+    if (if_match(q, &rv))
+        return MHD_YES;
     model_diag d;
     model_diag_init(&d);
-    int rc = io_store_program_delete(q->srv->store, q->param[0], q->actor, &d);
+    int rc = io_store_program_delete(q->srv->store, q->param[0], q->actor, &d, &rv);
     enum MHD_Result ret = rc == IO_OK ? send_text(q->conn, q->r, 204, NULL, NULL, NULL)
                                       : send_store_error(q, rc, &d, "no such program");
     model_diag_free(&d);

@@ -10,19 +10,15 @@
 
 /* ---- stored plan, events, schedules */
 
-/* A saved schedule as a baseline (JSON): "published", "latest" or a
+/* A saved schedule as a baseline (JSON): a version number or keyword
  * version number.  NULL when a reply was sent. */
 static json_t *stored_baseline(http_req *q, json_t *b)
 {
     int version;
     if (json_is_integer(b) && json_integer_value(b) > 0 && json_integer_value(b) < 1000000000)
         version = (int)json_integer_value(b);
-    else if (json_is_string(b) && strcmp(json_string_value(b), "published") == 0)
-        version = 0;
-    else if (json_is_string(b) && strcmp(json_string_value(b), "latest") == 0)
-        version = -1;
-    else {
-        send_error(q, 400, "baseline", "must be a version number, \"published\" or \"latest\"");
+    else if (!json_is_string(b) || io_schedule_version_parse(json_string_value(b), &version)) {
+        send_error(q, 400, "baseline", "must be a version number, \"published\" or \"newest\"");
         return NULL;
     }
     char *text = NULL;
@@ -39,6 +35,31 @@ static json_t *stored_baseline(http_req *q, json_t *b)
     if (!j)
         send_error(q, 500, NULL, "the saved schedule cannot be read");
     return j;
+}
+
+/* 400 for a schedule that breaks hard rules: a problem whose errors[] has
+ * one {path: the entity, message} per violation and whose violations[]
+ * extension has the checker's {rule, entity, message}. */
+static enum MHD_Result send_violations(http_req *q, const model_check_report *rep)
+{
+    json_t *p = problem_obj(400, NULL, "the schedule breaks hard rules (see errors)");
+    json_t *errs = json_array(), *v = json_array();
+    for (int i = 0; errs && v && i < rep->n_violations; i++) {
+        const model_violation *x = &rep->violations[i];
+        json_array_append_new(errs, json_pack("{s:s,s:s}", "path", x->entity, "message",
+                                              x->message));
+        json_array_append_new(v, json_pack("{s:i,s:s,s:s}", "rule", x->rule, "entity",
+                                           x->entity, "message", x->message));
+    }
+    if (!p || !errs || !v) {
+        json_decref(p);
+        json_decref(errs);
+        json_decref(v);
+        return send_error(q, 500, NULL, "out of memory");
+    }
+    json_object_set_new(p, "errors", errs);
+    json_object_set_new(p, "violations", v);
+    return send_problem(q->conn, q->r, 400, p, NULL, NULL);
 }
 
 enum MHD_Result h_program_plan(http_req *q)
@@ -60,7 +81,7 @@ enum MHD_Result h_program_plan(http_req *q)
     enum MHD_Result ret = MHD_YES;
     int rc = io_store_program_export(q->srv->store, q->param[0], &inst, &d);
     if (rc == IO_OK)
-        rc = io_store_program_json(q->srv->store, q->param[0], &text);
+        rc = io_store_program_json(q->srv->store, q->param[0], &text, NULL);
     if (rc != IO_OK) {
         ret = send_store_error(q, rc, &d, "no such program");
         goto out;
@@ -97,8 +118,11 @@ out:
 enum MHD_Result h_schedules_list(http_req *q)
 {
     char *t = NULL;
-    int rc = io_store_schedule_list(q->srv->store, q->param[0], &t);
-    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+    io_page pg;
+    if (page_params(q, &pg))
+        return MHD_YES;
+    int rc = io_store_schedule_list(q->srv->store, q->param[0], &t, &pg);
+    return send_page(q, rc, t, &pg, "no such program");
 }
 
 enum MHD_Result h_schedule_post(http_req *q)
@@ -126,13 +150,8 @@ enum MHD_Result h_schedule_post(http_req *q)
         goto out;
     }
     if (rep.n_violations > 0) {
-        json_t *o = check_report_json(&rep);
-        json_t *e = error_obj(400, NULL, "the schedule breaks hard rules (see violations)");
-        if (o && e)
-            json_object_set(o, "error", json_object_get(e, "error"));
-        json_decref(e);
+        ret = send_violations(q, &rep);
         model_check_report_free(&rep);
-        ret = o ? send_json(q, 400, o, NULL, NULL) : send_error(q, 500, NULL, "out of memory");
         goto out;
     }
     int mismatches = rep.n_mismatches;
@@ -159,24 +178,10 @@ out:
     return ret;
 }
 
-/* "published" -> 0, "latest" -> -1, N -> N; -2 when malformed. */
-static int parse_version(const char *s)
-{
-    if (strcmp(s, "published") == 0)
-        return 0;
-    if (strcmp(s, "latest") == 0)
-        return -1;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end || v <= 0 || v > 1000000000)
-        return -2;
-    return (int)v;
-}
-
 enum MHD_Result h_schedule_get(http_req *q)
 {
-    int v = parse_version(q->param[1]);
-    if (v == -2)
+    int v;
+    if (io_schedule_version_parse(q->param[1], &v))
         return send_error(q, 404, NULL, "no such schedule version");
     char *t = NULL;
     int got = 0;
@@ -185,17 +190,22 @@ enum MHD_Result h_schedule_get(http_req *q)
         return send_error(q, 404, NULL, "no such program or schedule version");
     if (rc != IO_OK)
         return send_store_error(q, rc, NULL, "cannot read");
-    char vs[16];
+    char vs[16], hex[65];
     snprintf(vs, sizeof vs, "%d", got);
+    /* a saved version never changes: its ETag is a hash of its content */
+    io_sha256_hex(t, strlen(t), hex);
+    snprintf(q->r->etag, sizeof q->r->etag, "\"%.16s\"", hex);
     return send_text(q->conn, q->r, 200, t, "X-Schedule-Version", vs);
 }
 
 enum MHD_Result h_schedule_publish(http_req *q)
 {
-    int v = parse_version(q->param[1]);
-    if (v <= 0)
+    int v;
+    if (io_schedule_version_parse(q->param[1], &v))
         return send_error(q, 404, NULL, "no such schedule version");
-    int rc = io_store_schedule_publish(q->srv->store, q->param[0], v, q->actor);
+    int rc = io_store_schedule_resolve(q->srv->store, q->param[0], v, &v);
+    if (rc == IO_OK)
+        rc = io_store_schedule_publish(q->srv->store, q->param[0], v, q->actor);
     if (rc == IO_STORE_ENOTFOUND)
         return send_error(q, 404, NULL, "no such program or schedule version");
     if (rc != IO_OK)

@@ -13,8 +13,11 @@
 enum MHD_Result h_tokens_list(http_req *q)
 {
     char *t = NULL;
-    int rc = io_store_token_list(q->srv->store, &t);
-    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "cannot list");
+    io_page pg;
+    if (page_params(q, &pg))
+        return MHD_YES;
+    int rc = io_store_token_list(q->srv->store, &t, &pg);
+    return send_page(q, rc, t, &pg, "cannot list");
 }
 
 enum MHD_Result h_tokens_create(http_req *q)
@@ -66,11 +69,18 @@ enum MHD_Result h_token_delete(http_req *q)
 
 enum MHD_Result h_audit(http_req *q)
 {
-    const char *l = query(q, "limit");
-    int limit = l ? atoi(l) : 100;
-    if (limit <= 0 || limit > 10000)
-        return send_error(q, 400, "limit", "must be 1..10000");
+    io_page pg;
+    if (page_params(q, &pg))
+        return MHD_YES;
+    const char *l = query(q, "limit"); /* deprecated: page_size */
+    if (l && !query(q, "page_size")) {
+        char *end;
+        long v = strtol(l, &end, 10);
+        if (!*l || *end || v < 1 || v > PAGE_MAX)
+            return send_error(q, 400, "limit", "must be an integer 1..%d", PAGE_MAX);
+        pg.size = (int)v;
+    }
     char *t = NULL;
-    int rc = io_store_audit_list(q->srv->store, query(q, "program"), limit, &t);
-    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "cannot list");
+    int rc = io_store_audit_list(q->srv->store, query(q, "program"), &t, &pg);
+    return send_page(q, rc, t, &pg, "cannot list");
 }

@@ -105,8 +105,10 @@ double now_s(void)
 
 /* ------------------------------------------------------------ replies */
 
-enum MHD_Result send_text(struct MHD_Connection *c, req_ctx *r, int status, char *text,
-                          const char *hname, const char *hvalue)
+/* Queue text (malloc'd, owned from here; NULL = empty body) with status,
+ * media type ctype (when text) and one optional extra header. */
+static enum MHD_Result send_typed(struct MHD_Connection *c, req_ctx *r, int status, char *text,
+                                  const char *ctype, const char *hname, const char *hvalue)
 {
     struct MHD_Response *resp;
     if (text)
@@ -118,16 +120,29 @@ enum MHD_Result send_text(struct MHD_Connection *c, req_ctx *r, int status, char
         return MHD_NO;
     }
     if (text && !(hname && strcasecmp(hname, MHD_HTTP_HEADER_CONTENT_TYPE) == 0))
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (hname && hvalue)
         MHD_add_response_header(resp, hname, hvalue);
+    if (r->etag[0] && status < 300)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     r->status = status;
     return ret;
 }
+
+enum MHD_Result send_text(struct MHD_Connection *c, req_ctx *r, int status, char *text,
+                          const char *hname, const char *hvalue)
+{
+    return send_typed(c, r, status, text, "application/json", hname, hvalue);
+}
+
+/* The last-resort problem when even building one failed. */
+static const char OOM_PROBLEM[] =
+    "{\"type\":\"about:blank\",\"title\":\"Internal Server Error\",\"status\":500,"
+    "\"detail\":\"out of memory\"}";
 
 enum MHD_Result send_json(http_req *q, int status, json_t *j, const char *hname,
                           const char *hvalue)
@@ -135,18 +150,38 @@ enum MHD_Result send_json(http_req *q, int status, json_t *j, const char *hname,
     char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
     json_decref(j);
     if (!text)
-        return send_text(q->conn, q->r, 500,
-                         strdup("{\"error\":{\"status\":500,\"message\":\"out of memory\"}}"),
-                         NULL, NULL);
+        return send_typed(q->conn, q->r, 500, strdup(OOM_PROBLEM), "application/problem+json",
+                          NULL, NULL);
     return send_text(q->conn, q->r, status, text, hname, hvalue);
 }
 
-json_t *error_obj(int status, const char *path, const char *msg)
+/* The reason phrase of an error status (the problem's title). */
+static const char *status_title(int status)
 {
-    json_t *e = json_pack("{s:i,s:s}", "status", status, "message", msg);
-    if (e && path)
-        json_object_set_new(e, "path", json_string(path));
-    return json_pack("{s:o}", "error", e);
+    const char *t = MHD_get_reason_phrase_for((unsigned)status);
+    return t && *t ? t : "Error";
+}
+
+json_t *problem_obj(int status, const char *path, const char *detail)
+{
+    json_t *p = json_pack("{s:s,s:s,s:i,s:s}", "type", "about:blank", "title",
+                          status_title(status), "status", status, "detail", detail);
+    if (p && path)
+        json_object_set_new(p, "errors", json_pack("[{s:s,s:s}]", "path", path, "message",
+                                                    detail));
+    return p;
+}
+
+enum MHD_Result send_problem(struct MHD_Connection *c, req_ctx *r, int status, json_t *p,
+                             const char *hname, const char *hvalue)
+{
+    char *text = p ? json_dumps(p, JSON_COMPACT) : NULL;
+    json_decref(p);
+    if (!text) {
+        status = 500;
+        text = strdup(OOM_PROBLEM);
+    }
+    return send_typed(c, r, status, text, "application/problem+json", hname, hvalue);
 }
 
 enum MHD_Result send_error_c(struct MHD_Connection *c, req_ctx *r, int status,
@@ -158,59 +193,47 @@ enum MHD_Result send_error_c(struct MHD_Connection *c, req_ctx *r, int status,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    json_t *j = error_obj(status, path, msg);
-    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    json_decref(j);
-    if (!text)
-        text = strdup("{\"error\":{\"status\":500,\"message\":\"out of memory\"}}");
-    return send_text(c, r, status, text, hname, hvalue);
+    return send_problem(c, r, status, problem_obj(status, path, msg), hname, hvalue);
 }
 
+/* [{path, message}] of issues, each path prefixed with prefix + "." when
+ * prefix is given. */
+static json_t *issues_json(const model_issue *e, int n, const char *prefix)
+{
+    json_t *a = json_array();
+    for (int i = 0; a && i < n; i++) {
+        char p[512];
+        snprintf(p, sizeof p, "%s%s%s", prefix ? prefix : "",
+                 prefix && e[i].path[0] ? "." : "", e[i].path);
+        json_array_append_new(a, json_pack("{s:s,s:s}", "path", p, "message", e[i].message));
+    }
+    return a;
+}
 
-/* 400 (or status) with {"error":{...}, "status":"invalid", "errors":[...],
- * "warnings":[...]}; paths prefixed with prefix + "." when prefix. */
+/* status (400) as a problem whose errors[] are d's errors (paths prefixed
+ * with prefix + "." when prefix) and whose warnings[] extension holds d's
+ * warnings; detail is message and the first error. */
 enum MHD_Result send_diag(http_req *q, int status, const char *message,
                           const model_diag *d, const char *prefix)
 {
-    model_diag pd;
-    model_diag_init(&pd);
-    const model_diag *use = d;
-    if (prefix) {
-        for (int i = 0; i < d->n_errors; i++) {
-            char p[512];
-            snprintf(p, sizeof p, "%s%s%s", prefix, d->errors[i].path[0] ? "." : "",
-                     d->errors[i].path);
-            model_diag_error(&pd, p, "%s", d->errors[i].message);
-        }
-        for (int i = 0; i < d->n_warnings; i++) {
-            char p[512];
-            snprintf(p, sizeof p, "%s%s%s", prefix, d->warnings[i].path[0] ? "." : "",
-                     d->warnings[i].path);
-            model_diag_warning(&pd, p, "%s", d->warnings[i].message);
-        }
-        use = &pd;
-    }
-    char *text = NULL;
-    json_t *j = NULL;
-    if (io_diag_to_json(use, "invalid", &text) == IO_OK)
-        j = json_loads(text, 0, NULL);
-    free(text);
-    if (!json_is_object(j)) {
-        json_decref(j);
-        j = json_object();
-    }
-    const char *path = use->n_errors ? use->errors[0].path : NULL;
+    json_t *errs = issues_json(d->errors, d->n_errors, prefix);
+    json_t *first = json_array_get(errs, 0);
+    const char *path = json_string_value(json_object_get(first, "path"));
     char msg[600];
-    if (use->n_errors)
+    if (first)
         snprintf(msg, sizeof msg, "%s: %s%s%s", message, path && path[0] ? path : "",
-                 path && path[0] ? ": " : "", use->errors[0].message);
+                 path && path[0] ? ": " : "",
+                 json_string_value(json_object_get(first, "message")));
     else
         snprintf(msg, sizeof msg, "%s", message);
-    json_t *e = error_obj(status, path, msg);
-    json_object_set(j, "error", json_object_get(e, "error"));
-    json_decref(e);
-    model_diag_free(&pd);
-    return send_json(q, status, j, NULL, NULL);
+    json_t *p = problem_obj(status, NULL, msg);
+    if (p) {
+        json_object_set_new(p, "errors", errs);
+        json_object_set_new(p, "warnings", issues_json(d->warnings, d->n_warnings, prefix));
+    } else {
+        json_decref(errs);
+    }
+    return send_problem(q->conn, q->r, status, p, NULL, NULL);
 }
 
 /* Map a store status to a reply (for failures). */
@@ -224,6 +247,8 @@ enum MHD_Result send_store_error(http_req *q, int rc, const model_diag *d,
         return send_error(q, 404, NULL, "%s", msg ? msg : what);
     case IO_STORE_ECONFLICT:
         return send_error(q, 409, path, "%s", msg ? msg : what);
+    case IO_STORE_EPRECOND:
+        return send_error(q, 412, NULL, "%s", msg ? msg : "the resource has changed");
     case IO_EINVAL:
         if (d && d->n_errors)
             return send_diag(q, 400, "invalid", d, NULL);
@@ -242,6 +267,117 @@ enum MHD_Result send_raw(http_req *q, int status, char *text)
 }
 
 /* ---------------------------------------------------------- requests */
+
+/* The page_token prefix of the route q matched: 8 hex digits of a hash
+ * of its template, so that a token only works on the list it came from. */
+static void page_prefix(http_req *q, char out[9])
+{
+    char hex[65];
+    const char *t = q->r->tmpl ? q->r->tmpl : "";
+    io_sha256_hex(t, strlen(t), hex);
+    snprintf(out, 9, "%.8s", hex);
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int page_params(http_req *q, io_page *pg)
+{
+    memset(pg, 0, sizeof *pg);
+    pg->size = PAGE_DEFAULT;
+    const char *ps = query(q, "page_size");
+    if (ps) {
+        char *end;
+        long v = strtol(ps, &end, 10);
+        if (!*ps || *end || v < 1 || v > PAGE_MAX) {
+            send_error(q, 400, "page_size", "must be an integer 1..%d", PAGE_MAX);
+            return -1;
+        }
+        pg->size = (int)v;
+    }
+    const char *tok = query(q, "page_token");
+    if (!tok)
+        return 0;
+    char pre[9];
+    page_prefix(q, pre);
+    size_t n = strlen(tok);
+    int ok = n > 8 && n % 2 == 0 && (n - 8) / 2 < sizeof q->r->cursor &&
+             strncmp(tok, pre, 8) == 0;
+    size_t k = 0;
+    for (size_t i = 8; ok && i < n; i += 2, k++) {
+        int hi = hexval(tok[i]), lo = hexval(tok[i + 1]);
+        ok = hi >= 0 && lo >= 0 && (hi || lo);
+        q->r->cursor[k] = (char)(hi * 16 + lo);
+    }
+    if (!ok) {
+        send_error(q, 400, "page_token", "not a page token of this list");
+        return -1;
+    }
+    q->r->cursor[k] = '\0';
+    pg->after = q->r->cursor;
+    return 0;
+}
+
+enum MHD_Result send_page(http_req *q, int rc, char *items, const io_page *pg,
+                          const char *what)
+{
+    if (rc == IO_EINVAL)
+        return send_error(q, 400, "page_token", "not a page token of this list");
+    if (rc != IO_OK)
+        return send_store_error(q, rc, NULL, what);
+    size_t cl = strlen(pg->next);
+    size_t n = strlen(items) + 2 * cl + 64;
+    char *text = malloc(n);
+    if (!text) {
+        free(items);
+        return send_error(q, 500, NULL, "out of memory");
+    }
+    int w = snprintf(text, n, "{\"items\":%s,\"next_page_token\":", items);
+    free(items);
+    if (cl) {
+        char pre[9];
+        page_prefix(q, pre);
+        w += snprintf(text + w, n - (size_t)w, "\"%s", pre);
+        for (size_t i = 0; i < cl; i++)
+            w += snprintf(text + w, n - (size_t)w, "%02x", (unsigned char)pg->next[i]);
+        snprintf(text + w, n - (size_t)w, "\"}");
+    } else {
+        snprintf(text + w, n - (size_t)w, "null}");
+    }
+    return send_text(q->conn, q->r, 200, text, NULL, NULL);
+}
+
+void set_etag(http_req *q, long long rev)
+{
+    snprintf(q->r->etag, sizeof q->r->etag, "\"%016llx\"", (unsigned long long)rev);
+}
+
+int if_match(http_req *q, io_store_rev *rv)
+{
+    rv->if_rev = 0;
+    rv->rev = 0;
+    const char *h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
+    if (!h)
+        return 0;
+    while (*h == ' ')
+        h++;
+    if (strcmp(h, "*") == 0)
+        return 0;
+    unsigned long long v = 0;
+    int n = 0;
+    if (sscanf(h, "\"%16llx\"%n", &v, &n) == 1 && n == 18 && h[n] == '\0' && v > 0) {
+        rv->if_rev = (long long)v;
+        return 0;
+    }
+    if (h[0] == '"' || strncmp(h, "W/\"", 3) == 0) {
+        rv->if_rev = -1; /* a tag, but none of ours (weak tags never match If-Match) */
+        return 0;
+    }
+    send_error(q, 400, NULL, "If-Match must be \"*\" or one ETag as sent by a GET");
+    return -1;
+}
 
 const char *query(http_req *q, const char *name)
 {

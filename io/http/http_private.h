@@ -70,6 +70,8 @@ typedef struct req_ctx {
     const char *tmpl; /* matched route template, for the log */
     const struct route *rt; /* the matched route */
     char method[12];
+    char etag[24]; /* ETag header of the reply, "" = none */
+    char cursor[512]; /* the decoded page_token of a list */
 } req_ctx;
 
 typedef struct http_req {
@@ -108,7 +110,12 @@ enum MHD_Result send_text(struct MHD_Connection *c, req_ctx *r, int status, char
                           const char *hname, const char *hvalue);
 enum MHD_Result send_json(http_req *q, int status, json_t *j, const char *hname,
                           const char *hvalue);
-json_t *error_obj(int status, const char *path, const char *msg);
+/* An RFC 9457 problem {type, title, status, detail} (new reference); with
+ * path, errors[] = [{path, message: detail}]. */
+json_t *problem_obj(int status, const char *path, const char *detail);
+/* Send problem p (reference stolen) as application/problem+json. */
+enum MHD_Result send_problem(struct MHD_Connection *c, req_ctx *r, int status, json_t *p,
+                             const char *hname, const char *hvalue);
 enum MHD_Result send_error_c(struct MHD_Connection *c, req_ctx *r, int status, const char *path,
                              const char *hname, const char *hvalue, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
@@ -116,6 +123,25 @@ enum MHD_Result send_diag(http_req *q, int status, const char *message, const mo
                           const char *prefix);
 enum MHD_Result send_store_error(http_req *q, int rc, const model_diag *d, const char *what);
 enum MHD_Result send_raw(http_req *q, int status, char *text);
+/* Concurrency: the reply carries ETag "<rev as 16 hex digits>". */
+void set_etag(http_req *q, long long rev);
+/* The If-Match precondition into rv (if_rev 0 when absent or "*"; a tag
+ * that names no revision never matches).  0 ok, -1 a reply (400) was sent
+ * for a malformed header. */
+int if_match(http_req *q, io_store_rev *rv);
+/* Lists: page_size (1..PAGE_MAX, default PAGE_DEFAULT) and page_token
+ * (opaque: a hash of the route template, then the store's cursor in hex)
+ * into pg, whose cursor text lives in q's request.  0 ok, -1 a 400 was
+ * sent. */
+#define PAGE_DEFAULT 100
+#define PAGE_MAX 1000
+int page_params(http_req *q, io_page *pg);
+/* The answer of a list: a store status rc and its items (JSON array text,
+ * owned) as 200 {"items": [...], "next_page_token": token or null}; a bad
+ * cursor (IO_EINVAL) is a 400 on page_token, other failures as
+ * send_store_error with what. */
+enum MHD_Result send_page(http_req *q, int rc, char *items, const io_page *pg,
+                          const char *what);
 const char *query(http_req *q, const char *name);
 int query_flag(http_req *q, const char *name);
 json_t *parse_body(http_req *q, int allow_empty, int *sent);
@@ -173,6 +199,7 @@ enum MHD_Result h_entity_get(http_req *q);
 enum MHD_Result h_entity_create(http_req *q);
 enum MHD_Result h_entity_put(http_req *q);
 enum MHD_Result h_entity_delete(http_req *q);
+enum MHD_Result h_entity_patch(http_req *q);
 
 /* handlers_schedules.c */
 enum MHD_Result h_program_plan(http_req *q);

@@ -11,51 +11,56 @@
 /* ------------------------------------------------------------ routes */
 
 #define E_ALL "400,404,413"
-#define ENTITY_ROUTES(coll, schema)                                                             \
+#define ENTITY_ROUTES(coll, one, schema)                                                           \
     {"GET", "/v1/programs/{program}/" coll, IO_ROLE_VIEWER, h_entity_list, "list_" coll,        \
-     "List the program's " coll " in program order", NULL, 200, "array:" schema, NULL, "404"},  \
+     "List the program's " coll " by id", NULL, 200, "array:" schema, NULL, "400,404"},         \
         {"POST", "/v1/programs/{program}/" coll, IO_ROLE_ADMIN, h_entity_create,                \
-         "create_" coll,                                                                        \
+         "create_" one,                                                                        \
          "Add one entry to " coll "; the program is re-validated (400 with every error)",       \
          schema, 201, schema, NULL, "400,404,409,413"},                                         \
         {"GET", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_VIEWER, h_entity_get,           \
-         "get_" coll, "One entry of " coll, NULL, 200, schema, NULL, "404"},                   \
+         "get_" one, "One entry of " coll, NULL, 200, schema, NULL, "404"},                   \
         {"PUT", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_ADMIN, h_entity_put,            \
-         "replace_" coll,                                                                       \
+         "replace_" one,                                                                       \
          "Replace one entry of " coll " (the body's id, when given, must match); re-validated", \
-         schema, 200, schema, NULL, "400,404,413"},                                             \
+         schema, 200, schema, NULL, "400,404,412,413"},                                         \
+        {"PATCH", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_ADMIN, h_entity_patch,        \
+         "update_" one,                                                                        \
+         "Change one entry of " coll " with a JSON Merge Patch (RFC 7396; null removes a "     \
+         "field); re-validated",                                                                \
+         schema, 200, schema, NULL, "400,404,409,412,413,415"},                                 \
         {"DELETE", "/v1/programs/{program}/" coll "/{id}", IO_ROLE_ADMIN, h_entity_delete,      \
-         "delete_" coll,                                                                        \
+         "delete_" one,                                                                        \
          "Delete one entry of " coll " (400 when the rest of the program still refers to it)",  \
-         NULL, 204, NULL, NULL, "400,404"}
+         NULL, 204, NULL, NULL, "400,404,412"}
 
 const route ROUTES[] = {
-    {"GET", "/v1/health", IO_ROLE_NONE, h_health, "health", "Liveness, versions and job counts",
+    {"GET", "/v1/health", IO_ROLE_NONE, h_health, "get_health", "Liveness, versions and job counts",
      NULL, 200, "Health", NULL, ""},
-    {"GET", "/v1/whoami", IO_ROLE_VIEWER, h_whoami, "whoami",
+    {"GET", "/v1/whoami", IO_ROLE_VIEWER, h_whoami, "get_whoami",
      "The token's own id and role (what the console offers depends on it)", NULL, 200, "Whoami",
      NULL, ""},
-    {"GET", "/v1/openapi.json", IO_ROLE_NONE, h_openapi, "openapi", "This OpenAPI document", NULL,
-     200, "object", NULL, ""},
-    {"POST", "/v1/validate", IO_ROLE_VIEWER, h_validate, "validate",
+    {"GET", "/v1/openapi.json", IO_ROLE_NONE, h_openapi, "get_openapi", "This OpenAPI document", NULL,
+     200, "OpenApiDocument", NULL, ""},
+    {"POST", "/v1/validate", IO_ROLE_VIEWER, h_validate, "validate_instance",
      "Validate an instance: 200 with the report when valid (warnings allowed), 400 with every "
      "error and its path when not",
      "InstanceRequest", 200, "Diagnostics", NULL, "400,413"},
-    {"POST", "/v1/plan", IO_ROLE_COORDINATOR, h_plan, "plan",
+    {"POST", "/v1/plan", IO_ROLE_COORDINATOR, h_plan, "plan_instance",
      "Plan the quarter for an instance (solved in a child process within the time limit). "
      "Answers the solution (200), or with ?async=true a job (202)",
      "PlanRequest", 200, "Solution", "async:true = answer 202 with a job id at once", "400,413,500,503"},
-    {"POST", "/v1/check", IO_ROLE_VIEWER, h_check, "check",
+    {"POST", "/v1/check", IO_ROLE_VIEWER, h_check, "check_solution",
      "Check a solution against its instance: every hard rule it breaks and every figure it "
      "misreports (what `cohort check --json` prints; 200 also when there are violations: see "
      "status)",
      "CheckRequest", 200, "CheckReport", NULL, "400,413"},
-    {"POST", "/v1/fill", IO_ROLE_COORDINATOR, h_fill, "fill",
+    {"POST", "/v1/fill", IO_ROLE_COORDINATOR, h_fill, "fill_seats",
      "A seat opened (dropped, graduated), a hold, a return or a referral: rank the waitlisted "
      "patients for each opened seat (what `cohort fill --json` prints); with \"apply\": true "
      "the top ones are placed and the answer also has the updated solution and instance",
      "FillRequest", 200, "FillReport", NULL, "400,413"},
-    {"POST", "/v1/whatif", IO_ROLE_COORDINATOR, h_whatif, "whatif",
+    {"POST", "/v1/whatif", IO_ROLE_COORDINATOR, h_whatif, "compare_scenarios",
      "Plan the baseline and each scenario (in parallel child processes) and compare them (what "
      "`cohort whatif` prints). Answers the comparison (200), or with ?async=true a job (202)",
      "WhatifRequest", 200, "WhatifReport", "async:true = answer 202 with a job id at once",
@@ -71,15 +76,15 @@ const route ROUTES[] = {
      NULL, "404"},
     {"PUT", "/v1/programs/{program}", IO_ROLE_ADMIN, h_program_put, "replace_program",
      "Replace the whole program with an instance (validated)", "InstanceRequest", 200,
-     "ProgramRef", NULL, "400,404,413"},
+     "ProgramRef", NULL, "400,404,412,413"},
     {"DELETE", "/v1/programs/{program}", IO_ROLE_ADMIN, h_program_delete, "delete_program",
      "Delete a program with its history and schedules (the audit trail stays)", NULL, 204, NULL,
-     NULL, "404"},
-    ENTITY_ROUTES("group_types", "GroupType"),
-    ENTITY_ROUTES("groups", "Group"),
-    ENTITY_ROUTES("rooms", "Room"),
-    ENTITY_ROUTES("facilitators", "Facilitator"),
-    ENTITY_ROUTES("patients", "Patient"),
+     NULL, "404,412"},
+    ENTITY_ROUTES("group_types", "group_type", "GroupType"),
+    ENTITY_ROUTES("groups", "group", "Group"),
+    ENTITY_ROUTES("rooms", "room", "Room"),
+    ENTITY_ROUTES("facilitators", "facilitator", "Facilitator"),
+    ENTITY_ROUTES("patients", "patient", "Patient"),
     {"POST", "/v1/programs/{program}/plan", IO_ROLE_COORDINATOR, h_program_plan, "plan_program",
      "Solve the stored program as a job (202); when it finds a schedule it is saved as the next "
      "schedule version (the job's \"version\")",
@@ -90,7 +95,7 @@ const route ROUTES[] = {
      "the status history; the answer ranks the waitlist for every opened seat and referral "
      "against the published (else latest) schedule (\"suggestions\", as POST /v1/fill)",
      "EventsRequest", 201, "EventsResult", NULL, "400,404,413"},
-    {"GET", "/v1/programs/{program}/events", IO_ROLE_VIEWER, h_events_get, "history",
+    {"GET", "/v1/programs/{program}/events", IO_ROLE_VIEWER, h_events_get, "list_events",
      "Roster status history, oldest first", NULL, 200, "array:HistoryEntry",
      "patient:only this patient|group:only this group", "404"},
     {"GET", "/v1/programs/{program}/schedules", IO_ROLE_VIEWER, h_schedules_list,
@@ -102,7 +107,7 @@ const route ROUTES[] = {
      "Solution", 201, "ScheduleSaved", NULL, "400,404,413"},
     {"GET", "/v1/programs/{program}/schedules/{version}", IO_ROLE_VIEWER, h_schedule_get,
      "get_schedule",
-     "One saved schedule (a solution); version is a number, \"published\" or \"latest\" "
+     "One saved schedule (a solution); version is a number, \"published\" or \"newest\" "
      "(header X-Schedule-Version names it)",
      NULL, 200, "Solution", NULL, "404"},
     {"POST", "/v1/programs/{program}/schedules/{version}/publish", IO_ROLE_COORDINATOR,
@@ -121,16 +126,16 @@ const route ROUTES[] = {
      "400,404"},
     {"GET", "/v1/programs/{program}/calendars", IO_ROLE_VIEWER, h_calendar_list,
      "list_calendars", "Calendar subscriptions of the program (never their secrets)", NULL, 200,
-     "array:object", NULL, "404"},
+     "array:Calendar", NULL, "404"},
     {"POST", "/v1/programs/{program}/calendars", IO_ROLE_COORDINATOR, h_calendar_create,
      "create_calendar",
      "Create a calendar subscription {\"for\": \"facilitator:ID\", \"version\": \"published\"}: "
      "the answer's url (/v1/calendars/SECRET.ics, shown once) needs no token",
-     "object", 201, "object", NULL, "400,404"},
+     "CalendarCreate", 201, "CalendarCreated", NULL, "400,404"},
     {"DELETE", "/v1/programs/{program}/calendars/{calendar}", IO_ROLE_COORDINATOR,
      h_calendar_delete, "revoke_calendar", "Revoke a calendar subscription (its URL stops working)",
      NULL, 204, NULL, NULL, "404"},
-    {"GET", "/v1/calendars/{secret}", IO_ROLE_NONE, h_calendar_feed, "calendar_feed",
+    {"GET", "/v1/calendars/{secret}", IO_ROLE_NONE, h_calendar_feed, "get_calendar_feed",
      "A subscribed calendar (text/calendar): {secret} is SECRET.ics from create_calendar; the "
      "secret is the credential",
      NULL, 200, NULL, NULL, "404"},
@@ -147,8 +152,8 @@ const route ROUTES[] = {
      NULL, "400,413"},
     {"DELETE", "/v1/tokens/{token}", IO_ROLE_ADMIN, h_token_delete, "revoke_token",
      "Revoke a token", NULL, 204, NULL, NULL, "404"},
-    {"GET", "/v1/audit", IO_ROLE_ADMIN, h_audit, "audit",
+    {"GET", "/v1/audit", IO_ROLE_ADMIN, h_audit, "list_audit_entries",
      "Audit trail, newest first: who (token id), when, what, before and after", NULL, 200,
-     "array:AuditEntry", "program:only this program|limit:rows, 1..10000 (default 100)", "400"},
+     "array:AuditEntry", "program:only this program|limit:deprecated: page_size", "400"},
 };
 const int N_ROUTES = (int)(sizeof ROUTES / sizeof ROUTES[0]);

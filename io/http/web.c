@@ -87,17 +87,19 @@ static int queue(struct MHD_Connection *c, int status, const void *data, size_t 
 
 int io_web_respond(struct MHD_Connection *c, const char *url, const char *method, int *status)
 {
-    /* errors in the API's shape, so that clients see one kind of error */
-    static const char NOT_FOUND[] = "{\"error\":{\"status\":404,\"message\":\"no such resource\"}}";
-    static const char NOT_ALLOWED[] =
-        "{\"error\":{\"status\":405,\"message\":\"only GET and HEAD are allowed here\"}}";
+    /* errors in the API's shape (RFC 9457), so that clients see one kind */
+    static const char NOT_FOUND[] = "{\"type\":\"about:blank\",\"title\":\"Not Found\","
+                                    "\"status\":404,\"detail\":\"no such resource\"}";
+    static const char NOT_ALLOWED[] = "{\"type\":\"about:blank\",\"title\":\"Method Not Allowed\","
+                                      "\"status\":405,\"detail\":\"only GET and HEAD are "
+                                      "allowed here\"}";
+    static const char PROBLEM[] = "application/problem+json";
     const io_web_asset *a = io_web_find(url);
     if (!a)
-        return queue(c, 404, NOT_FOUND, sizeof NOT_FOUND - 1, "application/json", NULL, NULL,
-                     status);
+        return queue(c, 404, NOT_FOUND, sizeof NOT_FOUND - 1, PROBLEM, NULL, NULL, status);
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-        return queue(c, 405, NOT_ALLOWED, sizeof NOT_ALLOWED - 1, "application/json", NULL,
-                     "GET, HEAD", status);
+        return queue(c, 405, NOT_ALLOWED, sizeof NOT_ALLOWED - 1, PROBLEM, NULL, "GET, HEAD",
+                     status);
     char etag[24];
     etag_of(a, etag, sizeof etag);
     const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);

@@ -86,7 +86,7 @@ int io_calendar_create(io_store *s, const char *program, const char *scope, int 
                        long actor, char **secret, long *id_out)
 {
     char sec[44], hash[65];
-    if (!program || !scope || !secret || version < -1)
+    if (!program || !scope || !secret || version < IO_SCHEDULE_NEWEST)
         return IO_EINVAL;
     if (new_secret(sec) != IO_OK)
         return IO_EIO;
@@ -144,8 +144,13 @@ int io_calendar_create(io_store *s, const char *program, const char *scope, int 
     return IO_OK;
 }
 
-int io_calendar_list(io_store *s, const char *program, char **json)
+int io_calendar_list(io_store *s, const char *program, char **json, io_page *pg)
 {
+    char last[512];
+    int n = 0;
+    long after;
+    if (page_start(pg, &after))
+        return IO_EINVAL;
     sqlite3 *db = io_store_db_lock(s);
     int e = program_exists(db, program);
     int rc = e == 1 ? IO_OK : e == 0 ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
@@ -153,13 +158,21 @@ int io_calendar_list(io_store *s, const char *program, char **json)
     sqlite3_stmt *st = NULL;
     if (rc == IO_OK && sqlite3_prepare_v2(db,
                                           "SELECT id, scope, version, created_at, revoked_at"
-                                          " FROM calendar WHERE program_id = ? ORDER BY id",
+                                          " FROM calendar WHERE program_id = ?1"
+                                          " AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3",
                                           -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, program, -1, SQLITE_TRANSIENT);
+        if (after > 0)
+            sqlite3_bind_int64(st, 2, after);
+        sqlite3_bind_int(st, 3, page_limit(pg));
         int r;
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+            if (page_row(pg, st, 0, &n, last)) {
+                r = SQLITE_DONE;
+                break;
+            }
             int v = sqlite3_column_int(st, 2);
-            json_t *ver = v > 0 ? json_integer(v) : json_string(v == 0 ? "published" : "latest");
+            json_t *ver = io_schedule_version_json(v);
             json_array_append_new(
                 arr, json_pack("{s:I,s:s,s:o,s:s,s:s?}", "id",
                                (json_int_t)sqlite3_column_int64(st, 0), "for",

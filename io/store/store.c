@@ -485,6 +485,41 @@ int prep(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *fmt, ...)
     return IO_OK;
 }
 
+int page_limit(const io_page *pg)
+{
+    return pg ? pg->size + 1 : -1;
+}
+
+int page_row(io_page *pg, sqlite3_stmt *st, int keycol, int *n, char *last)
+{
+    if (!pg)
+        return 0;
+    if (*n == 0)
+        pg->next[0] = '\0';
+    if (*n == pg->size) {
+        snprintf(pg->next, sizeof pg->next, "%s", last);
+        return 1;
+    }
+    const char *k = (const char *)sqlite3_column_text(st, keycol);
+    snprintf(last, 512, "%s", k ? k : "");
+    (*n)++;
+    return 0;
+}
+
+int page_start(io_page *pg, long *after)
+{
+    *after = 0;
+    if (pg)
+        pg->next[0] = '\0';
+    if (!pg || !pg->after)
+        return IO_OK;
+    const char *a = pg->after;
+    if (*a < '1' || *a > '9' || strspn(a, "0123456789") != strlen(a) || strlen(a) > 18)
+        return IO_EINVAL;
+    *after = strtol(a, NULL, 10);
+    return IO_OK;
+}
+
 /* Run a statement that returns no rows. */
 int run(sqlite3 *db, const char *sql, const char *fmt, ...)
 {

@@ -516,11 +516,20 @@ out:
 
 
 
+int rev_check(const io_store_rev *rv, long long rev, model_diag *d)
+{
+    if (!rv || !rv->if_rev || rv->if_rev == rev)
+        return IO_OK;
+    model_diag_error(d, "", "the program has changed since that revision (If-Match)");
+    return IO_STORE_EPRECOND;
+}
+
 int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char *action,
-           const char *member_label, long actor, json_t **norm_out, model_diag *d)
+           const char *member_label, long actor, json_t **norm_out, model_diag *d,
+           io_store_rev *rv)
 {
     sqlite3 *db = s->db;
-    long long rev = 0;
+    long long rev = 0, old_rev = 0;
     json_t *old = NULL, *work = NULL, *norm = NULL;
     model_instance *inst = NULL;
     lock(s);
@@ -530,9 +539,11 @@ int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char
         unlock(s);
         return rc;
     }
-    rc = load_doc(s, db, program, &old, NULL);
+    rc = load_doc(s, db, program, &old, &old_rev);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", program);
+    if (rc == IO_OK)
+        rc = rev_check(rv, old_rev, d);
     if (rc == IO_OK) {
         work = work_copy(old);
         rc = work ? fn(s, work, ctx, d) : IO_ENOMEM;
@@ -546,6 +557,8 @@ int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char
     rc = txn_end(s, rc, d);
     if (rc == IO_OK)
         cache_put(s, program, rev, norm, inst), inst = NULL;
+    if (rc == IO_OK && rv)
+        rv->rev = rev;
     unlock(s);
     json_decref(old);
     json_decref(work);

@@ -12,11 +12,15 @@
 
 /* -------------------------------------------------------- entities */
 
-int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, char **json)
+int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, char **json,
+                         io_page *pg)
 {
     if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
         return IO_EINVAL;
-    char sql[128];
+    char sql[192], last[512];
+    int n = 0;
+    if (pg)
+        pg->next[0] = '\0';
     sqlite3_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
@@ -24,12 +28,21 @@ int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, 
     rconn *rd = NULL;
     sqlite3 *db = rd_acquire(s, &rd);
     int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
-    snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE program_id = ? ORDER BY pos", TABLES[kind]);
+    /* id order: a keyset on the unique (program_id, id) index */
+    snprintf(sql, sizeof sql,
+             "SELECT json, id FROM %s WHERE program_id = ?1 AND (?2 IS NULL OR id > ?2)"
+             " ORDER BY id LIMIT ?3",
+             TABLES[kind]);
     if (rc == IO_OK)
-        rc = prep(db, &st, sql, "s", program);
+        rc = prep(db, &st, sql, "ssi", program, pg ? pg->after : NULL, page_limit(pg));
     int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (page_row(pg, st, 1, &n, last)) {
+            step = SQLITE_DONE;
+            break;
+        }
         json_array_append_new(arr, col_json(st, 0));
+    }
     if (rc == IO_OK && step != SQLITE_DONE)
         rc = IO_STORE_EDB;
     sqlite3_finalize(st);
@@ -42,13 +55,17 @@ int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, 
 }
 
 int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind, const char *eid,
-                        char **json)
+                        char **json, io_store_rev *rv)
 {
     if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
         return IO_EINVAL;
-    char sql[128];
+    char sql[160];
     sqlite3_stmt *st = NULL;
-    snprintf(sql, sizeof sql, "SELECT json FROM %s WHERE program_id = ? AND id = ?", TABLES[kind]);
+    /* one statement: the entity and the revision it belongs to */
+    snprintf(sql, sizeof sql,
+             "SELECT e.json, p.rev FROM %s e JOIN program p ON p.id = e.program_id"
+             " WHERE e.program_id = ? AND e.id = ?",
+             TABLES[kind]);
     rconn *rd = NULL;
     sqlite3 *db = rd_acquire(s, &rd);
     int rc = prep(db, &st, sql, "ss", program, eid);
@@ -58,6 +75,8 @@ int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind, c
             const char *t = (const char *)sqlite3_column_text(st, 0);
             *json = strdup(t ? t : "null");
             rc = *json ? IO_OK : IO_ENOMEM;
+            if (rv)
+                rv->rev = sqlite3_column_int64(st, 1);
         } else {
             rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
         }
@@ -100,7 +119,8 @@ static int put_fn(io_store *s, json_t *doc, void *vctx, model_diag *d)
 }
 
 int io_store_entity_put(io_store *s, const char *program, io_entity_kind kind, const char *eid,
-                        const char *body, size_t len, long actor, char **json_out, model_diag *d)
+                        const char *body, size_t len, long actor, char **json_out, model_diag *d,
+                        io_store_rev *rv)
 {
     if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
         return IO_EINVAL;
@@ -132,7 +152,7 @@ int io_store_entity_put(io_store *s, const char *program, io_entity_kind kind, c
     entity_ctx c = {kind, eid, b, json_string_value(json_object_get(b, "id"))};
     json_t *norm = NULL;
     int rc = mutate(s, program, put_fn, &c, eid ? "entity.update" : "entity.create",
-                    kind == IO_ENTITY_GROUP ? "edited" : NULL, actor, &norm, d);
+                    kind == IO_ENTITY_GROUP ? "edited" : NULL, actor, &norm, d, rv);
     if (rc == IO_OK && json_out) {
         json_t *e = find_by_id(json_object_get(norm, COLLECTIONS[kind]), c.id, NULL);
         *json_out = dump(e);
@@ -158,11 +178,11 @@ static int delete_fn(io_store *s, json_t *doc, void *vctx, model_diag *d)
 }
 
 int io_store_entity_delete(io_store *s, const char *program, io_entity_kind kind, const char *eid,
-                           long actor, model_diag *d)
+                           long actor, model_diag *d, io_store_rev *rv)
 {
     if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
         return IO_EINVAL;
     entity_ctx c = {kind, eid, NULL, eid};
     return mutate(s, program, delete_fn, &c, "entity.delete",
-                  kind == IO_ENTITY_GROUP ? "edited" : NULL, actor, NULL, d);
+                  kind == IO_ENTITY_GROUP ? "edited" : NULL, actor, NULL, d, rv);
 }

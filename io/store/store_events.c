@@ -402,8 +402,13 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
 }
 
 int io_store_history(io_store *s, const char *program, const char *patient, const char *group,
-                     char **json)
+                     char **json, io_page *pg)
 {
+    char last[512];
+    int n = 0;
+    long after;
+    if (page_start(pg, &after))
+        return IO_EINVAL;
     sqlite3_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
@@ -415,10 +420,15 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
         rc = prep(db, &st,
                   "SELECT id, event, group_id, patient_id, status, date, token_id, at"
                   " FROM member_event WHERE program_id = ?1 AND (?2 IS NULL OR patient_id = ?2)"
-                  " AND (?3 IS NULL OR group_id = ?3) ORDER BY id",
-                  "sss", program, patient, group);
+                  " AND (?3 IS NULL OR group_id = ?3) AND (?4 IS NULL OR id > ?4)"
+                  " ORDER BY id LIMIT ?5",
+                  "sssai", program, patient, group, after, page_limit(pg));
     int step = SQLITE_DONE;
     while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (page_row(pg, st, 0, &n, last)) {
+            step = SQLITE_DONE;
+            break;
+        }
         json_t *actor = sqlite3_column_type(st, 6) == SQLITE_NULL
                             ? json_null()
                             : json_integer(sqlite3_column_int64(st, 6));

@@ -308,13 +308,17 @@ int io_store_job_state(io_store *s, const char *id, int *state, char **result, c
     return rc;
 }
 
+/* t (Unix seconds) as an RFC 3339 UTC timestamp with milliseconds, the one
+ * precision of every timestamp of the API. */
 static json_t *iso_time(double t)
 {
-    char buf[32];
+    char buf[40];
     struct tm tm;
     time_t tt = (time_t)t;
+    int ms = (int)((t - (double)tt) * 1000.0);
     gmtime_r(&tt, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, sizeof buf - n, ".%03dZ", ms < 0 ? 0 : ms > 999 ? 999 : ms);
     return json_string(buf);
 }
 

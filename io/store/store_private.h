@@ -90,6 +90,11 @@ int member_diff(io_store *s, const char *pid, const json_t *old_doc, const json_
 int sync_doc(io_store *s, const char *pid, const json_t *old, const json_t *doc, const char *action,
              long actor, long long *rev_out);
 int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char *action,
-           const char *member_label, long actor, json_t **norm_out, model_diag *d);
+           const char *member_label, long actor, json_t **norm_out, model_diag *d,
+           io_store_rev *rv);
+/* IO_STORE_EPRECOND (with a message in d) when rv asks for a revision
+ * other than rev, else IO_OK. */
+int rev_check(const io_store_rev *rv, long long rev, model_diag *d);
+
 
 #endif

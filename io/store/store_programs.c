@@ -73,7 +73,7 @@ static int instance_norm(const model_instance *inst, json_t **norm, model_diag *
 }
 
 int io_store_program_create(io_store *s, const char *id, const model_instance *inst, long actor,
-                            char **id_out, model_diag *d)
+                            char **id_out, model_diag *d, io_store_rev *rv)
 {
     sqlite3 *db = s->db;
     long long rev = 0;
@@ -116,6 +116,8 @@ out:
     rc = txn_end(s, rc, d);
     if (rc == IO_OK)
         cache_put(s, chosen, rev, doc, NULL);
+    if (rc == IO_OK && rv)
+        rv->rev = rev;
     if (rc == IO_OK && id_out) {
         *id_out = strdup(chosen);
         if (!*id_out)
@@ -127,10 +129,10 @@ out:
 }
 
 int io_store_program_replace(io_store *s, const char *id, const model_instance *inst, long actor,
-                             model_diag *d)
+                             model_diag *d, io_store_rev *rv)
 {
     sqlite3 *db = s->db;
-    long long rev = 0;
+    long long rev = 0, old_rev = 0;
     json_t *doc = NULL, *old = NULL;
     int rc = instance_norm(inst, &doc, d);
     if (rc != IO_OK)
@@ -140,9 +142,11 @@ int io_store_program_replace(io_store *s, const char *id, const model_instance *
         rc = IO_STORE_EDB;
         goto out;
     }
-    rc = load_doc(s, db, id, &old, NULL);
+    rc = load_doc(s, db, id, &old, &old_rev);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", id);
+    if (rc == IO_OK)
+        rc = rev_check(rv, old_rev, d);
     if (rc == IO_OK)
         rc = sync_doc(s, id, old, doc, NULL, actor, &rev);
     if (rc == IO_OK)
@@ -153,18 +157,20 @@ out:
     rc = txn_end(s, rc, d);
     if (rc == IO_OK)
         cache_put(s, id, rev, doc, NULL);
+    if (rc == IO_OK && rv)
+        rv->rev = rev;
     unlock(s);
     json_decref(doc);
     json_decref(old);
     return rc;
 }
 
-int io_store_program_json(io_store *s, const char *id, char **json)
+int io_store_program_json(io_store *s, const char *id, char **json, io_store_rev *rv)
 {
     json_t *doc = NULL;
     rconn *rd = NULL;
     sqlite3 *db = rd_acquire(s, &rd);
-    int rc = load_doc(s, db, id, &doc, NULL);
+    int rc = load_doc(s, db, id, &doc, rv ? &rv->rev : NULL);
     rd_release(s, rd);
     if (rc != IO_OK)
         return rc;
@@ -204,8 +210,12 @@ int io_store_program_export(io_store *s, const char *id, model_instance **out, m
     return rc;
 }
 
-int io_store_program_list(io_store *s, char **json)
+int io_store_program_list(io_store *s, char **json, io_page *pg)
 {
+    char last[512];
+    int n = 0;
+    if (pg)
+        pg->next[0] = '\0';
     sqlite3_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
@@ -222,10 +232,14 @@ int io_store_program_list(io_store *s, char **json)
                   " (SELECT count(*) FROM schedule t WHERE t.program_id = p.id),"
                   " (SELECT max(version) FROM schedule t WHERE t.program_id = p.id"
                   "  AND t.published = 1)"
-                  " FROM program p ORDER BY p.id",
-                  NULL);
+                  " FROM program p WHERE (?1 IS NULL OR p.id > ?1) ORDER BY p.id LIMIT ?2",
+                  "si", pg ? pg->after : NULL, page_limit(pg));
     int step = SQLITE_DONE;
     while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (page_row(pg, st, 0, &n, last)) {
+            step = SQLITE_DONE;
+            break;
+        }
         json_t *counts = json_object();
         for (int k = 0; k < IO_ENTITY_COUNT; k++)
             json_object_set_new(counts, COLLECTIONS[k], json_integer(sqlite3_column_int(st, 4 + k)));
@@ -249,16 +263,20 @@ int io_store_program_list(io_store *s, char **json)
     return give(arr, json);
 }
 
-int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d)
+int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d,
+                            io_store_rev *rv)
 {
     sqlite3 *db = s->db;
     json_t *old = NULL;
+    long long old_rev = 0;
     lock(s);
     int rc = begin(s);
     if (rc == IO_OK)
-        rc = load_doc(s, db, id, &old, NULL);
+        rc = load_doc(s, db, id, &old, &old_rev);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", id);
+    if (rc == IO_OK)
+        rc = rev_check(rv, old_rev, d);
     if (rc == IO_OK)
         rc = run(db, "DELETE FROM program WHERE id = ?", "s", id);
     if (rc == IO_OK)

@@ -66,8 +66,13 @@ int io_store_schedule_save(io_store *s, const char *program, const char *solutio
     return rc;
 }
 
-int io_store_schedule_list(io_store *s, const char *program, char **json)
+int io_store_schedule_list(io_store *s, const char *program, char **json, io_page *pg)
 {
+    char last[512];
+    int n = 0;
+    long after;
+    if (page_start(pg, &after))
+        return IO_EINVAL;
     sqlite3_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
@@ -78,10 +83,15 @@ int io_store_schedule_list(io_store *s, const char *program, char **json)
     if (rc == IO_OK)
         rc = prep(db, &st,
                   "SELECT version, status, objective, created_at, published, token_id"
-                  " FROM schedule WHERE program_id = ? ORDER BY version",
-                  "s", program);
+                  " FROM schedule WHERE program_id = ?1 AND (?2 IS NULL OR version > ?2)"
+                  " ORDER BY version LIMIT ?3",
+                  "sai", program, after, page_limit(pg));
     int step = SQLITE_DONE;
     while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (page_row(pg, st, 0, &n, last)) {
+            step = SQLITE_DONE;
+            break;
+        }
         json_t *obj = sqlite3_column_type(st, 2) == SQLITE_NULL
                           ? json_null()
                           : json_real(sqlite3_column_double(st, 2));
@@ -105,27 +115,73 @@ int io_store_schedule_list(io_store *s, const char *program, char **json)
     return give(arr, json);
 }
 
-int io_store_schedule_get(io_store *s, const char *program, int version, char **json,
-                          int *version_out)
+int io_schedule_version_parse(const char *text, int *v)
 {
-    sqlite3_stmt *st = NULL;
+    static const struct {
+        const char *name;
+        int v;
+    } KW[] = {{"published", IO_SCHEDULE_PUBLISHED},
+              {"newest", IO_SCHEDULE_NEWEST},
+              {"latest", IO_SCHEDULE_LATEST}};
+    if (!text)
+        return -1;
+    for (size_t i = 0; i < sizeof KW / sizeof KW[0]; i++)
+        if (strcmp(text, KW[i].name) == 0) {
+            *v = KW[i].v;
+            return 0;
+        }
+    if (*text < '1' || *text > '9' || strspn(text, "0123456789") != strlen(text) ||
+        strlen(text) > 10)
+        return -1;
+    long long n = strtoll(text, NULL, 10);
+    if (n > 1000000000)
+        return -1;
+    *v = (int)n;
+    return 0;
+}
+
+json_t *io_schedule_version_json(int v)
+{
+    if (v > 0)
+        return json_integer(v);
+    return json_string(v == IO_SCHEDULE_PUBLISHED ? "published"
+                       : v == IO_SCHEDULE_NEWEST  ? "newest"
+                                                  : "latest");
+}
+
+/* Prepare the query of the schedule a selector names: columns json,
+ * version. */
+static int select_version(sqlite3 *db, sqlite3_stmt **st, const char *program, int version)
+{
     const char *sql =
-        version > 0
-            ? "SELECT json, version FROM schedule WHERE program_id = ?1 AND version = ?2"
-        : version == 0
+        version > 0 ? "SELECT json, version FROM schedule WHERE program_id = ?1 AND version = ?2"
+        : version == IO_SCHEDULE_PUBLISHED
             ? "SELECT json, version FROM schedule WHERE program_id = ?1 AND published = 1"
+        : version == IO_SCHEDULE_NEWEST
+            ? "SELECT json, version FROM schedule WHERE program_id = ?1"
+              " ORDER BY version DESC LIMIT 1"
             : "SELECT json, version FROM schedule WHERE program_id = ?1"
               " ORDER BY published DESC, version DESC LIMIT 1";
+    return prep(db, st, sql, version > 0 ? "si" : "s", program, version);
+}
+
+/* The selected schedule's JSON (json may be NULL: not read) and number. */
+static int schedule_read(io_store *s, const char *program, int version, char **json,
+                         int *version_out)
+{
+    sqlite3_stmt *st = NULL;
     rconn *rd = NULL;
     sqlite3 *db = rd_acquire(s, &rd);
-    int rc = prep(db, &st, sql, version > 0 ? "si" : "s", program, version);
+    int rc = select_version(db, &st, program, version);
     if (rc == IO_OK) {
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW) {
-            *json = strdup((const char *)sqlite3_column_text(st, 0));
+            if (json) {
+                *json = strdup((const char *)sqlite3_column_text(st, 0));
+                rc = *json ? IO_OK : IO_ENOMEM;
+            }
             if (version_out)
                 *version_out = sqlite3_column_int(st, 1);
-            rc = *json ? IO_OK : IO_ENOMEM;
         } else {
             rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
         }
@@ -133,6 +189,17 @@ int io_store_schedule_get(io_store *s, const char *program, int version, char **
     sqlite3_finalize(st);
     rd_release(s, rd);
     return rc;
+}
+
+int io_store_schedule_get(io_store *s, const char *program, int version, char **json,
+                          int *version_out)
+{
+    return schedule_read(s, program, version, json, version_out);
+}
+
+int io_store_schedule_resolve(io_store *s, const char *program, int version, int *out)
+{
+    return schedule_read(s, program, version, NULL, out);
 }
 
 int io_store_schedule_current(io_store *s, const char *program, int *version, char stamp[40])

@@ -97,22 +97,34 @@ int io_store_token_auth(io_store *s, const char *secret, long *id_out, int *role
     return rc;
 }
 
-int io_store_token_list(io_store *s, char **json)
+int io_store_token_list(io_store *s, char **json, io_page *pg)
 {
+    char last[512];
+    int n = 0;
+    long after;
+    if (page_start(pg, &after))
+        return IO_EINVAL;
     sqlite3_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
     rconn *rd = NULL;
     sqlite3 *db = rd_acquire(s, &rd);
-    int rc = prep(db, &st, "SELECT id, name, role, created_at, revoked_at FROM token ORDER BY id",
-                  NULL);
+    int rc = prep(db, &st,
+                  "SELECT id, name, role, created_at, revoked_at FROM token"
+                  " WHERE (?1 IS NULL OR id > ?1) ORDER BY id LIMIT ?2",
+                  "ai", after, page_limit(pg));
     int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (page_row(pg, st, 0, &n, last)) {
+            step = SQLITE_DONE;
+            break;
+        }
         json_array_append_new(arr, json_pack("{s:I,s:o,s:o,s:o,s:o}", "id",
                                              (json_int_t)sqlite3_column_int64(st, 0), "name",
                                              col_str(st, 1), "role", col_str(st, 2), "created",
                                              col_str(st, 3), "revoked", col_str(st, 4)));
+    }
     if (rc == IO_OK && step != SQLITE_DONE)
         rc = IO_STORE_EDB;
     sqlite3_finalize(st);
@@ -148,22 +160,30 @@ int io_store_token_revoke(io_store *s, long id, long actor)
 
 /* ------------------------------------------------------------ audit */
 
-int io_store_audit_list(io_store *s, const char *program, int limit, char **json)
+int io_store_audit_list(io_store *s, const char *program, char **json, io_page *pg)
 {
+    char last[512];
+    int n = 0;
+    long after;
+    if (page_start(pg, &after))
+        return IO_EINVAL;
     sqlite3_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
-    if (limit <= 0)
-        limit = 100;
     rconn *rd = NULL;
     sqlite3 *db = rd_acquire(s, &rd);
     int rc = prep(db, &st,
                   "SELECT id, at, token_id, action, entity, program_id, before_json, after_json"
-                  " FROM audit WHERE (?1 IS NULL OR program_id = ?1) ORDER BY id DESC LIMIT ?2",
-                  "si", program, limit);
+                  " FROM audit WHERE (?1 IS NULL OR program_id = ?1)"
+                  " AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3",
+                  "sai", program, after, page_limit(pg));
     int step = SQLITE_DONE;
     while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (page_row(pg, st, 0, &n, last)) {
+            step = SQLITE_DONE;
+            break;
+        }
         json_t *actor = sqlite3_column_type(st, 2) == SQLITE_NULL
                             ? json_null()
                             : json_integer(sqlite3_column_int64(st, 2));
