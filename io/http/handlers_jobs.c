@@ -20,13 +20,26 @@ void plan_arg_free(void *p)
     free(a);
 }
 
-/* In the parent, when a stored plan's worker is done: save the schedule. */
+/* Does a plan's result hold a schedule worth a version: optimal, feasible,
+ * or infeasible with a relaxed plan (groups and their exceptions[])? */
+static int result_has_schedule(const json_t *r)
+{
+    const char *st = json_string_value(json_object_get(r, "status"));
+    if (!st)
+        return 0;
+    if (strcmp(st, "optimal") == 0 || strcmp(st, "feasible") == 0)
+        return 1;
+    return strcmp(st, "infeasible") == 0 && json_array_size(json_object_get(r, "groups")) > 0 &&
+           json_array_size(json_object_get(r, "exceptions")) > 0;
+}
+
+/* In the parent, when a stored plan's worker is done: save the schedule
+ * (a relaxed plan too, so that it can be reviewed and published). */
 char *plan_done(void *p, const char *result)
 {
     plan_arg *a = p;
     json_t *r = json_loads(result, 0, NULL);
-    const char *st = json_string_value(json_object_get(r, "status"));
-    int has_schedule = st && (strcmp(st, "optimal") == 0 || strcmp(st, "feasible") == 0);
+    int has_schedule = result_has_schedule(r);
     json_decref(r);
     json_t *extra;
     if (!has_schedule) {
