@@ -86,6 +86,19 @@ async function axe(page, name) {
   assert.equal(bad.length, 0, `axe on ${name}: ${bad.length} serious/critical violations: ${bad.map((v) => v.id).join(', ')}`);
 }
 
+const count = (text, re) => (text.match(re) || []).length;
+
+// Click the export button named label; the browser's download, checked for
+// its file name, as text.
+async function download(page, label, filename) {
+  const [dl] = await Promise.all([page.waitForEvent('download'),
+    page.locator('.exportcard').getByRole('button', { name: new RegExp('^' + label) }).click()]);
+  assert.equal(dl.suggestedFilename(), filename);
+  const path = await dl.path();
+  assert.ok(path, `the ${label} download failed: ${await dl.failure()}`);
+  return readFileSync(path, 'utf8');
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
 }
@@ -128,7 +141,7 @@ async function main() {
   page.on('pageerror', (e) => errors.push('page: ' + e.message));
   page.on('requestfailed', (q) => errors.push('request failed: ' + q.url()));
   page.on('response', (resp) => {
-    // the only expected non-2xx: none in this walk (exports are merged later and not clicked)
+    // the only expected non-2xx: none in this walk
     if (resp.status() >= 400) errors.push(`HTTP ${resp.status()} ${resp.url().replace(base, '')}`);
   });
   page.setDefaultTimeout(60000);
@@ -207,6 +220,54 @@ async function main() {
   assert.equal(r.json.find((v) => v.published).version, next, 'the console published the new version');
   step(`planned and published version ${next} from the console`);
 
+  // exports: each button downloads the real file of the shown version
+  await page.getByRole('link', { name: 'Week' }).click();
+  await page.locator('.lede').filter({ hasText: `schedule version ${next} (published)` }).waitFor();
+  const pubSol = (await api(base, admin, 'GET', `/programs/riverside/schedules/${next}`)).json;
+  const nRunning = pubSol.groups.filter((g) => g.running).length;
+  const ics = await download(page, 'iCalendar', `riverside-v${next}.ics`);
+  assert.ok(ics.startsWith('BEGIN:VCALENDAR\r\n'), 'the iCalendar starts with BEGIN:VCALENDAR: ' + ics.slice(0, 40));
+  assert.equal(count(ics, /^RRULE:/gm), nRunning, 'one recurring VEVENT per running group');
+  assert.equal(count(ics, /^BEGIN:VEVENT/gm) - count(ics, /^RECURRENCE-ID/gm), nRunning, 'no VEVENT besides the groups and their overrides');
+  const csv = await download(page, 'CSV', `riverside-v${next}.csv`);
+  const lines = csv.split('\r\n').filter((l) => l);
+  assert.match(lines[0], /^group,type,type_name,day,start,end,cadence,room,facilitators,facilitator_names,substitute,patient,status$/, 'the CSV has its header row');
+  assert.equal(lines.length - 1, pubSol.metrics.seats_filled, 'one roster row per seat filled');
+  const fhir = JSON.parse(await download(page, 'FHIR', `riverside-v${next}.json`));
+  assert.equal(fhir.resourceType, 'Bundle');
+  assert.equal(fhir.type, 'collection');
+  const kinds = (k) => fhir.entry.filter((e) => e.resource.resourceType === k).length;
+  assert.equal(kinds('Schedule'), nRunning, 'a FHIR Schedule per running group');
+  assert.equal(kinds('Appointment'), pubSol.sessions.length, 'a FHIR Appointment per session');
+  const html = await download(page, 'Printable', `riverside-v${next}.html`);
+  assert.match(html, /^<!DOCTYPE html>/i);
+  assert.ok(html.includes('Riverside'), 'the printable schedule names the program');
+  step(`exports downloaded: ics (${nRunning} groups), csv (${lines.length - 1} rows), fhir (${fhir.entry.length} entries), html`);
+
+  // a calendar subscription: created from the console (URL shown once), read without a token, revoked
+  const chen = pubSol.groups.find((g) => g.running).facilitators[0];
+  await page.getByLabel('Calendar of', { exact: true }).selectOption(`facilitator:${chen}`);
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  const subUrl = await page.locator('#sub-url').inputValue();
+  assert.match(subUrl, new RegExp(`^${base}/v1/calendars/[^/]+\\.ics$`), 'the subscription URL is absolute: ' + subUrl);
+  let feed = await fetch(subUrl);
+  assert.equal(feed.status, 200, 'the subscription answers without a token');
+  assert.match(feed.headers.get('content-type'), /^text\/calendar/);
+  assert.ok((await feed.text()).startsWith('BEGIN:VCALENDAR'));
+  assert.equal(await page.locator('table.subs-table tbody tr').count(), 1, 'one live subscription listed');
+  await page.locator('.exportcard').screenshot({ path: join(shots, '04c-week-exports-subscribed.png') });
+  await axe(page, 'week with a subscription');
+  await page.locator('table.subs-table').getByRole('button', { name: /^Revoke/ }).click();
+  await page.locator('.status .ok').filter({ hasText: 'revoked' }).waitFor();
+  assert.equal(await page.locator('#sub-url').count(), 0, 'the revoked URL is no longer shown');
+  assert.equal(await page.locator('table.subs-table').count(), 0, 'no live subscription left');
+  feed = await fetch(subUrl);
+  assert.equal(feed.status, 404, 'a revoked subscription answers 404');
+  r = await api(base, admin, 'GET', '/programs/riverside/calendars');
+  assert.equal(r.json.length, 1);
+  assert.ok(r.json[0].revoked, 'the store marks it revoked');
+  step('calendar subscription created, read and revoked from the console');
+
   // vacated seat: a drop from dbt-tue-pm, then place the top candidate
   await page.getByRole('link', { name: 'Vacated seat' }).click();
   await page.getByLabel('Group', { exact: true }).selectOption('dbt-tue-pm');
@@ -283,6 +344,42 @@ async function main() {
   assert.match(await cell.innerText(), new RegExp(`⚠ ${ujob.result.metrics.uncovered_sessions} uncovered`));
   assert.equal(await page.locator('.quarter strong.bad').count(), ujob.result.metrics.uncovered_sessions, 'each uncovered session is listed');
   await page.locator('.quarter').screenshot({ path: join(shots, '10-quarter-uncovered.png') });
+
+  // a relaxed plan: a program that cannot keep every rule, planned from the console
+  r = await api(base, admin, 'POST', '/programs?id=onesud', readFileSync(join(root, 'datasets/fixtures/relax/one-sud.json'), 'utf8'));
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  await page.reload();
+  await page.locator('#program').selectOption('onesud');
+  await page.getByRole('link', { name: 'Plan' }).click();
+  await page.locator('#view-plan h2').waitFor();
+  assert.equal(await page.locator('#view-plan').getByText('No schedule saved yet.').count(), 1, 'a new program has no version');
+  await page.getByRole('button', { name: 'Start plan' }).click();
+  await page.locator('.status .ok').filter({ hasText: 'Plan finished' }).waitFor({ timeout: 120000 });
+  await page.locator('#review-h').filter({ hasText: 'infeasible' }).waitFor();
+  const st = await page.locator('.review .statusline').innerText();
+  assert.match(st, /^Infeasible: no schedule can keep every rule/, 'the status is explained: ' + st);
+  assert.match(st, /relaxed plan/, 'the relaxed plan is named: ' + st);
+  const relaxed = (await api(base, admin, 'GET', '/programs/onesud/schedules/latest')).json;
+  assert.equal(relaxed.status, 'infeasible');
+  assert.ok(relaxed.exceptions.length > 0, 'the stored plan carries its exceptions');
+  const excRows = page.locator('.exceptions table.exc-table tbody tr');
+  assert.equal(await excRows.count(), relaxed.exceptions.length, 'one row per exception');
+  const rulesShown = await excRows.locator('td:nth-child(1)').allInnerTexts();
+  const words = { 1: 'A must-run group does not run (rule 1)', 5: 'No designated substitute (rule 5)', 8: 'A continuing group runs below its minimum size (rule 8)' };
+  assert.deepEqual(rulesShown, relaxed.exceptions.map((e) => words[e.rule]), 'each rule in words');
+  const onesud = JSON.parse(readFileSync(join(root, 'datasets/fixtures/relax/one-sud.json'), 'utf8'));
+  const whys = await excRows.locator('td:nth-child(4)').allInnerTexts();
+  relaxed.exceptions.forEach((e, i) => {
+    assert.ok(whys[i].length > 20, 'a reason is given: ' + whys[i]);
+    for (const f of e.facilitators || []) {
+      const name = onesud.facilitators.find((x) => x.id === f).name;
+      assert.ok(whys[i].includes(name) && !new RegExp(`\\b${f}\\b`).test(whys[i]), `the reason names ${name}, not ${f}: ${whys[i]}`);
+    }
+  });
+  assert.ok(await page.locator('.exceptions li').count() >= 1, 'the diagnosis is listed');
+  await shot(page, '11-plan-relaxed');
+  await axe(page, 'plan with a relaxed plan');
+  step(`relaxed plan reviewed: ${relaxed.exceptions.length} exception(s) shown`);
   await page.locator('#program').selectOption('riverside');
 
   assert.deepEqual(errors, [], 'no console errors, failed requests or error answers');
@@ -303,6 +400,12 @@ async function main() {
     assert.equal(edits, 0, `viewer sees no edit controls on ${tab}`);
   }
   await shot(vpage, '09-viewer-plan');
+  await vpage.goto(base + '/#week');
+  await vpage.locator('.exportcard').waitFor();
+  assert.equal(await vpage.locator('.exportcard button[data-format]').count(), 4, 'a viewer can download the exports');
+  assert.equal(await vpage.getByRole('button', { name: 'Subscribe', exact: true }).count(), 0, 'a viewer is not offered subscriptions');
+  r = await api(base, viewer, 'POST', '/programs/riverside/calendars', { for: 'program' });
+  assert.equal(r.status, 403, 'the API refuses a viewer\'s subscription');
   r = await api(base, viewer, 'POST', '/programs/riverside/plan', {});
   assert.equal(r.status, 403, 'the API refuses a viewer\'s plan');
   assert.deepEqual(verrors, [], 'no console errors for the viewer');

@@ -81,7 +81,7 @@ function result(sec, ctx) {
         { label: 'Priority', cell: (c) => String(c.priority), cls: 'num' },
         { label: 'Why they fit', cell: (c) => h('ul.reasons', null, c.why.map((w) => h('li', null, w))) },
         { label: 'Group after they join', cell: (c) => composition(c.composition_after) },
-        { label: 'Place', cell: (c) => (answer.placed && answer.placed.group === s.group ? '' : h('button', {
+        { label: 'Place', cell: (c) => (answer.placed && answer.placed.group === s.group ? (answer.placed.patient === c.patient ? h('strong.ok', null, '✓ placed') : 'seat taken') : h('button', {
           type: 'button', class: c.rank === 1 ? 'primary' : '', 'aria-label': `Place ${c.patient} in ${s.group}`,
           on: { click: () => place(sec, ctx, s.group, c.patient) } }, c.rank === 1 ? 'Place (top)' : 'Place')) },
       ], s.candidates, { class: 'compact' }) : h('p', null, 'Nobody on the waitlist fits this seat.'))),
