@@ -4,7 +4,10 @@
 // creates tokens, imports datasets/sample.json, plans and publishes it
 // through the API, then in the browser: signs in, finds every running
 // group of the plan in the week grid, records a drop and places the top
-// candidate, runs a what-if and sees its charts, checks that a viewer is
+// candidate, downloads each export (iCalendar, CSV, FHIR, printable) and
+// checks its content, creates, reads and revokes a calendar subscription,
+// reviews and publishes a relaxed plan of an infeasible program (its
+// exceptions in words), runs a what-if and sees its charts, checks that a viewer is
 // offered no edit controls (and that the API refuses them), that the week
 // prints on one landscape page, that no console error happened, and runs
 // axe-core on every view (no serious or critical violation).
@@ -380,6 +383,12 @@ async function main() {
   await shot(page, '11-plan-relaxed');
   await axe(page, 'plan with a relaxed plan');
   step(`relaxed plan reviewed: ${relaxed.exceptions.length} exception(s) shown`);
+  const nb = relaxed.exceptions.length;
+  await page.getByRole('button', { name: `Publish version 1 (breaks ${nb} rule${nb > 1 ? 's' : ''})` }).click();
+  await page.locator('.status .ok').filter({ hasText: 'version 1 is published' }).waitFor();
+  await page.getByRole('link', { name: 'Week' }).click();
+  await page.locator('.lede').filter({ hasText: 'schedule version 1 (published)' }).waitFor();
+  assert.equal(await page.locator('.weekgrid [data-group]').count() > 0, true, 'the published relaxed plan shows in the week');
   await page.locator('#program').selectOption('riverside');
 
   assert.deepEqual(errors, [], 'no console errors, failed requests or error answers');

@@ -17,6 +17,7 @@ const FORMATS = [
 let fresh = null;   // {id, url}: the subscription just created, its URL shown once
 let subs = null;    // the program's subscriptions, or null before the first load
 let subsOf = null;  // the program they belong to
+let chosen = 'program';   // the calendar last subscribed to
 
 const P = () => `/programs/${encodeURIComponent(state.program)}`;
 
@@ -55,20 +56,20 @@ async function download(ctx, f, ext) {
 // "facilitator:F001" -> "Dr. Maya Chen's groups"; "program" -> "the whole program".
 function scopeText(w) {
   const [kind, id] = (w || 'program').split(':');
-  if (kind === 'facilitator') return `${facName(id)}'s groups`;
+  if (kind === 'facilitator') return `groups of ${facName(id)}`;
   if (kind === 'room') return `room ${id}`;
   if (kind === 'patient') return `patient ${id}`;
   return 'the whole program';
 }
 
 async function drawSubs(slot, ctx) {
-  if (subsOf !== state.program) { subs = null; fresh = null; }
+  if (subsOf !== state.program) { subs = null; fresh = null; chosen = 'program'; }
   try {
     if (!subs) { subs = await get(`${P()}/calendars`); subsOf = state.program; }
   } catch (e) { ctx.fail(e); return; }
   const live = subs.filter((c) => !c.revoked);
   const scopes = [['program', 'the whole program'],
-    ...(state.inst.facilitators || []).map((f) => [`facilitator:${f.id}`, `${f.name}'s groups`]),
+    ...(state.inst.facilitators || []).map((f) => [`facilitator:${f.id}`, `groups of ${f.name}`]),
     ...(state.inst.rooms || []).map((r) => [`room:${r.id}`, `room ${r.id}`])];
   clear(slot,
     h('h4', null, 'Calendar subscriptions'),
@@ -76,7 +77,7 @@ async function drawSubs(slot, ctx) {
       'Anyone with the URL can read that calendar: share it like a password.'),
     h('form.row', { on: { submit: (ev) => { ev.preventDefault(); create(slot, ctx); } } },
       h('label', { for: 'sub-for' }, 'Calendar of'),
-      h('select#sub-for', null, scopes.map(([v, t]) => h('option', { value: v }, t))),
+      h('select#sub-for', null, scopes.map(([v, t]) => h('option', { value: v, selected: v === chosen }, t))),
       h('button.primary', { type: 'submit' }, 'Subscribe')),
     fresh ? h('div.fresh', { role: 'status' },
       h('p', null, h('strong', null, 'Copy this URL now: it is shown only once.')),
@@ -92,6 +93,7 @@ async function drawSubs(slot, ctx) {
 
 async function create(slot, ctx) {
   const w = slot.querySelector('#sub-for').value;
+  chosen = w;
   try {
     const c = await post(`${P()}/calendars`, { for: w, version: 'published' });
     fresh = { id: c.id, for: c.for, url: location.origin + c.url };

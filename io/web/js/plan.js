@@ -194,7 +194,14 @@ function review(sec, ctx, coord) {
       { label: `v${version}`, cell: (c) => (c.field.includes('facilitator') || c.field === 'substitute' ? c.after.split(', ').map(facName).join(', ') : c.after) },
     ], changes, { class: 'compact changes' }) : h('p', null, 'No change against the published schedule.'))
       : h('p', null, state.schedPublished ? 'This is the published schedule.' : 'Nothing is published yet.'),
-    coord && !v.published ? h('button.primary', { type: 'button', on: { click: () => publish(ctx, version) } }, `Publish version ${version}`) : null);
+    coord && !v.published ? h('button.primary', { type: 'button', on: { click: () => publish(ctx, version) } },
+      `Publish version ${version}`, brokenCount(sol)) : null);
+}
+
+// " (breaks 2 rules)" on the publish button of a relaxed plan.
+function brokenCount(sol) {
+  const n = (sol.exceptions || []).length;
+  return n ? ` (breaks ${n} rule${n > 1 ? 's' : ''})` : '';
 }
 
 async function publish(ctx, version) {

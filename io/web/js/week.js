@@ -148,7 +148,7 @@ function block(g, laneKey) {
   // the lane names the room (or the facilitator): the block names the other
   lanesBy === 'room' ? h('span.bl', null, facs.join(', ')) : h('span.bl', null, roomLabel(g.room), co ? ' · co-lead' : facs.length > 1 ? ' · + ' + facs[1].replace(' (co)', '') : ''),
   g.substitute ? h('span.bl', null, 'sub ' + short(g.substitute)) : null,
-  h('span.bl.fill', null, `${f.n}/${f.max}${f.n >= f.max ? ' full' : ''}`, h('span.cad', null, t.cadence === 'biweekly' ? ` · 2-wk ${g.week_parity ? 'B' : 'A'}` : ' · weekly')));
+  h('span.bl.fill', null, `${f.n}/${f.max}${f.n >= f.max ? ' full' : ''}`, ' ', h('span.cad', null, t.cadence === 'biweekly' ? `· biweekly, ${g.week_parity ? 'even' : 'odd'} wks` : '· weekly')));
 }
 
 const shortName = (n) => n.replace(/\s*\(.*\)\s*/, '');
