@@ -389,6 +389,8 @@ async function main() {
   await page.getByRole('link', { name: 'Week' }).click();
   await page.locator('.lede').filter({ hasText: 'schedule version 1 (published)' }).waitFor();
   assert.equal(await page.locator('.weekgrid [data-group]').count() > 0, true, 'the published relaxed plan shows in the week');
+  assert.match(await page.locator('#view-week p.warn').innerText(), new RegExp(`relaxed plan.*breaks ${nb} rule`), 'the week says the plan is relaxed');
+  await shot(page, '12-week-relaxed');
   await page.locator('#program').selectOption('riverside');
 
   assert.deepEqual(errors, [], 'no console errors, failed requests or error answers');

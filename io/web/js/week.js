@@ -38,12 +38,21 @@ export function render(sec, ctx) {
       `schedule version ${state.schedVersion} (${state.schedPublished ? 'published' : 'latest saved, not published'}), `,
       `${running.length} running groups, ${sched.metrics.seats_filled}/${sched.metrics.seats} seats filled, `,
       `${sched.metrics.waitlist_after} left on the waitlist.`),
+    relaxedNote(sched),
     toolbar(sec, ctx),
     h('div.gridcol', null, grid(running), details(running)),
     h('div.weekwrap', null,
       h('div.calcol', null, calendar(sched)),
       h('div.charts', null, loadChart(sched), fillChart(sched), waitChart(sched))),
     exportsCard(ctx));
+}
+
+// A relaxed plan says so above its timetable (the rules are listed under Plan).
+function relaxedNote(sched) {
+  const n = (sched.exceptions || []).length;
+  if (sched.status !== 'infeasible' || !n) return null;
+  return h('p.warn', null, `⚠ This is a relaxed plan: the program cannot keep every rule, and this schedule breaks ${n} rule${n > 1 ? 's' : ''}. `,
+    h('a', { href: '#plan' }, 'See each break under Plan'), '.');
 }
 
 function toolbar(sec, ctx) {
@@ -138,17 +147,21 @@ function block(g, laneKey) {
     + `facilitators ${facs.join(' and ')}${g.substitute ? ', substitute ' + facName(g.substitute) : ''}, `
     + `${f.n} of ${f.max} seats filled, ${cadenceText(g)}`;
   const co = lanesBy === 'facilitator' && g.facilitators.indexOf(laneKey) > 0;
+  const short60 = toMin(g.end) - toMin(g.start) < 75;
+  const cad = t.cadence === 'biweekly' ? `biweekly, ${g.week_parity ? 'even' : 'odd'} wks` : 'weekly';
   return h('button', {
-    type: 'button', class: `blk t${typeIndex(g.type) % 10}${toMin(g.end) - toMin(g.start) < 75 ? ' short' : ''}${selected === g.id ? ' sel' : ''}`,
+    type: 'button', class: `blk t${typeIndex(g.type) % 10}${short60 ? ' short' : ''}${selected === g.id ? ' sel' : ''}`,
     'aria-label': label, title: label, 'aria-expanded': String(selected === g.id), 'data-group': g.id,
     on: { click: (ev) => { selected = selected === g.id ? null : g.id; const sec = ev.target.closest('section'); render(sec, lastCtx); const b = sec.querySelector(`[data-group="${g.id}"]`); if (b) b.focus(); } },
   },
-  h('span.bt', null, t.name ? shortName(t.name) : g.type),
+  h('span.bt', null, t.name ? shortName(t.name).replace(/\s+—.*$/, '') : g.type),
   h('span.bl.tm', null, `${g.start}–${g.end}`),
   // the lane names the room (or the facilitator): the block names the other
   lanesBy === 'room' ? h('span.bl', null, facs.join(', ')) : h('span.bl', null, roomLabel(g.room), co ? ' · co-lead' : facs.length > 1 ? ' · + ' + facs[1].replace(' (co)', '') : ''),
-  g.substitute ? h('span.bl', null, 'sub ' + short(g.substitute)) : null,
-  h('span.bl.fill', null, `${f.n}/${f.max}${f.n >= f.max ? ' full' : ''}`, ' ', h('span.cad', null, t.cadence === 'biweekly' ? `· biweekly, ${g.week_parity ? 'even' : 'odd'} wks` : '· weekly')));
+  g.substitute ? h('span.bl', null, 'sub ' + surname(g.substitute)) : null,
+  // a short block has no line to spare: the cadence follows the fill
+  short60 ? h('span.bl.fill', null, `${f.n}/${f.max}${f.n >= f.max ? ' full' : ''}`, h('span.cad', null, ` · ${cad}`))
+    : [h('span.bl.fill', null, `${f.n}/${f.max}${f.n >= f.max ? ' full' : ''}`), h('span.bl.cad', null, cad)]);
 }
 
 const shortName = (n) => n.replace(/\s*\(.*\)\s*/, '');
