@@ -80,6 +80,9 @@ const axeSource = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), '
 async function axe(page, name) {
   // evaluated through the DevTools protocol: the console's CSP (rightly) refuses inline scripts
   if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+  // no value leaks into the page as a word a reader cannot use
+  const shown = await page.locator('main').innerText();
+  assert.doesNotMatch(shown, /\b(null|undefined|NaN)\b|\[object /, `${name}: the page shows a missing value`);
   const res = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
   assert.ok(res.passes.length > 10, `axe on ${name} checked nothing`);
   step(`axe ${name}: ${res.passes.length} rules pass, ${res.violations.length} violations`);
@@ -390,7 +393,14 @@ async function main() {
   await page.locator('.lede').filter({ hasText: 'schedule version 1 (published)' }).waitFor();
   assert.equal(await page.locator('.weekgrid [data-group]').count() > 0, true, 'the published relaxed plan shows in the week');
   assert.match(await page.locator('#view-week p.warn').innerText(), new RegExp(`relaxed plan.*breaks ${nb} rule`), 'the week says the plan is relaxed');
+  for (const e of relaxed.exceptions.filter((x) => x.rule === 5))
+    assert.match(await page.locator(`.weekgrid [data-group="${e.group}"]`).first().innerText(), /no substitute/, `${e.group} shows it has no substitute`);
   await shot(page, '12-week-relaxed');
+  // the review belongs to its program: riverside's Plan view does not show onesud's
+  await page.locator('#program').selectOption('riverside');
+  await page.getByRole('link', { name: 'Plan' }).click();
+  await page.getByRole('button', { name: 'Review version 1' }).waitFor();
+  assert.equal(await page.locator('#review-h').count(), 0, 'no review carried over from another program');
   await page.locator('#program').selectOption('riverside');
 
   assert.deepEqual(errors, [], 'no console errors, failed requests or error answers');

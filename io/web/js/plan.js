@@ -4,7 +4,7 @@
 
 import { h, clear, table, fmtNum, fmtMoney, signed } from './dom.js';
 import { api, get, post, waitJob, can } from './api.js';
-import { state, facName } from './state.js';
+import { state, facName, onProgram } from './state.js';
 
 let job = null;      // the running or last job
 let shown = null;    // {version, sol}: the schedule under review
@@ -13,6 +13,7 @@ const form = { tl: null, base: null };  // what the user typed, kept across redr
 const P = () => `/programs/${encodeURIComponent(state.program)}`;
 
 export function render(sec, ctx) {
+  onProgram('plan', () => { job = null; shown = null; });
   clear(sec, h('h2#plan-h', null, 'Plan'));
   const coord = can(state.role, 'coordinator');
   const tl = (state.inst.settings && state.inst.settings.time_limit_s) || 30;

@@ -4,7 +4,7 @@
 
 import { h, clear, table, fmtNum } from './dom.js';
 import { post, can } from './api.js';
-import { state, membersNow, typeName, today, DAY_NAMES } from './state.js';
+import { state, membersNow, typeName, today, DAY_NAMES, onProgram } from './state.js';
 
 const EVENTS = [['dropped', 'dropped out'], ['graduated', 'graduated'], ['hold_clinical', 'on clinical hold'],
   ['hold_admin', 'on administrative hold'], ['returned', 'returned from hold']];
@@ -14,6 +14,7 @@ let answer = null;   // the last events answer: {recorded, suggestions, date}
 const P = () => `/programs/${encodeURIComponent(state.program)}`;
 
 export function render(sec, ctx) {
+  onProgram('seat', () => { form = { group: '', patient: '', event: 'dropped', date: '' }; answer = null; });
   clear(sec, h('h2#seat-h', null, 'Vacated seat'));
   if (!state.sched) { sec.append(h('p', null, 'Plan and publish a schedule first.')); return; }
   if (!can(state.role, 'coordinator')) {

@@ -99,3 +99,13 @@ export function cadenceText(g) {
   if (t.cadence === 'biweekly') return `biweekly, weeks ${g.week_parity ? '2, 4, 6…' : '1, 3, 5…'}`;
   return t.cadence || 'weekly';
 }
+
+// A view's own state (a review, an answer, a draft) belongs to one program:
+// reset() runs when the view is drawn for another program than last time.
+const drawnFor = new Map();
+export function onProgram(view, reset) {
+  if (drawnFor.get(view) !== state.program) {
+    drawnFor.set(view, state.program);
+    reset();
+  }
+}

@@ -4,12 +4,13 @@
 
 import { h, clear, table } from './dom.js';
 import { get } from './api.js';
-import { state, waitlist, typesFor, typeName, daysBetween, today } from './state.js';
+import { state, waitlist, typesFor, typeName, daysBetween, today, onProgram } from './state.js';
 
 const filt = { q: '', type: '', status: '' };
 let history = null; // {patient, rows} | {patient, error}
 
 export function render(sec, ctx) {
+  onProgram('waitlist', () => { history = null; });
   clear(sec, h('h2#waitlist-h', null, 'Waitlist'));
   const sched = state.sched;
   const placedIn = new Map();

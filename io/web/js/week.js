@@ -38,7 +38,7 @@ export function render(sec, ctx) {
       `schedule version ${state.schedVersion} (${state.schedPublished ? 'published' : 'latest saved, not published'}), `,
       `${running.length} running groups, ${sched.metrics.seats_filled}/${sched.metrics.seats} seats filled, `,
       `${sched.metrics.waitlist_after} left on the waitlist.`),
-    relaxedNote(sched),
+    relaxedNote(sched) || '',
     toolbar(sec, ctx),
     h('div.gridcol', null, grid(running), details(running)),
     h('div.weekwrap', null,
@@ -158,7 +158,7 @@ function block(g, laneKey) {
   h('span.bl.tm', null, `${g.start}–${g.end}`),
   // the lane names the room (or the facilitator): the block names the other
   lanesBy === 'room' ? h('span.bl', null, facs.join(', ')) : h('span.bl', null, roomLabel(g.room), co ? ' · co-lead' : facs.length > 1 ? ' · + ' + facs[1].replace(' (co)', '') : ''),
-  g.substitute ? h('span.bl', null, 'sub ' + surname(g.substitute)) : null,
+  g.substitute ? h('span.bl', null, 'sub ' + surname(g.substitute)) : h('span.bl.nosub', null, '⚠ no substitute'),
   // a short block has no line to spare: the cadence follows the fill
   short60 ? h('span.bl.fill', null, `${f.n}/${f.max}${f.n >= f.max ? ' full' : ''}`, h('span.cad', null, ` · ${cad}`))
     : [h('span.bl.fill', null, `${f.n}/${f.max}${f.n >= f.max ? ' full' : ''}`), h('span.bl.cad', null, cad)]);
@@ -279,5 +279,7 @@ function waitChart(sched) {
   const rows = (state.inst.group_types || []).map((t) => ({
     label: shortName(t.name), values: [wl.filter((p) => typesFor(p).includes(t.id)).length],
   }));
-  return barChart({ title: 'Waitlist per group type: unplaced patients who fit it', series: ['patients'], rows, fmt: (v) => fmtNum(v) });
+  const title = 'Waitlist per group type: unplaced patients who fit it';
+  if (!rows.some((r) => r.values[0])) return h('figure', { class: 'chartbox' }, h('figcaption', null, title), h('p', null, 'Nobody is left waiting for a group type.'));
+  return barChart({ title, series: ['patients'], rows, fmt: (v) => fmtNum(v) });
 }

@@ -6,7 +6,7 @@
 import { h, clear, table, fmtNum, fmtMoney, signed } from './dom.js';
 import { post, waitJob, can } from './api.js';
 import { barChart } from './charts.js';
-import { state, typeName } from './state.js';
+import { state, typeName, onProgram } from './state.js';
 
 const OPS = [['add_facilitator', 'add a facilitator'], ['add_room', 'add a room'],
   ['set_type_size', 'change a group type\'s size caps'], ['add_referrals', 'add referrals']];
@@ -17,6 +17,7 @@ let opts = { time_limit_s: 10, marginal: false };
 let job = null, report = null;
 
 export function render(sec, ctx) {
+  onProgram('whatif', () => { scenarios = []; draft = { name: '', changes: [] }; job = null; report = null; });
   clear(sec, h('h2#whatif-h', null, 'What-if'));
   if (!can(state.role, 'coordinator')) {
     sec.append(h('p', null, 'Running what-if scenarios needs a coordinator.'));
