@@ -190,7 +190,7 @@ async function main() {
   await axe(page, 'week with details');
 
   // waitlist: filter and a patient's history
-  await page.getByRole('link', { name: 'Waitlist' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'Waitlist', exact: true }).click();
   await page.locator('table.waitlist').waitFor();
   await page.getByLabel('Status', { exact: true }).selectOption('unplaced');
   const unplacedRows = await page.locator('table.waitlist tbody tr').count();
@@ -206,7 +206,7 @@ async function main() {
   await axe(page, 'waitlist');
 
   // plan view: versions and review of the published one
-  await page.getByRole('link', { name: 'Plan' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'Plan', exact: true }).click();
   await page.getByRole('button', { name: `Review version ${job.version}` }).click();
   await page.locator('#review-h').waitFor();
   await shot(page, '04-plan');
@@ -227,7 +227,7 @@ async function main() {
   step(`planned and published version ${next} from the console`);
 
   // exports: each button downloads the real file of the shown version
-  await page.getByRole('link', { name: 'Week' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'Week', exact: true }).click();
   await page.locator('.lede').filter({ hasText: `schedule version ${next} (published)` }).waitFor();
   const pubSol = (await api(base, admin, 'GET', `/programs/riverside/schedules/${next}`)).json;
   const nRunning = pubSol.groups.filter((g) => g.running).length;
@@ -275,7 +275,7 @@ async function main() {
   step('calendar subscription created, read and revoked from the console');
 
   // vacated seat: a drop from dbt-tue-pm, then place the top candidate
-  await page.getByRole('link', { name: 'Vacated seat' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'Vacated seat', exact: true }).click();
   await page.getByLabel('Group', { exact: true }).selectOption('dbt-tue-pm');
   await page.getByLabel('Member', { exact: true }).selectOption('P0002');
   await page.getByLabel('Event', { exact: true }).selectOption('dropped');
@@ -295,7 +295,7 @@ async function main() {
   await shot(page, '06-seat-placed');
 
   // what-if: one scenario (a DBT facilitator and a room) with the marginal values, run as a job, charts drawn
-  await page.getByRole('link', { name: 'What-if' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'What-if', exact: true }).click();
   await page.getByLabel('Change', { exact: true }).selectOption('add_facilitator');
   await page.getByLabel('Name', { exact: true }).fill('Second DBT lead');
   await page.getByLabel('DBT', { exact: true }).check();
@@ -324,7 +324,7 @@ async function main() {
   await axe(page, 'what-if');
 
   // the week prints on one landscape page
-  await page.getByRole('link', { name: 'Week' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'Week', exact: true }).click();
   await page.locator('.weekgrid').waitFor();
   await page.emulateMedia({ media: 'print' });
   await shot(page, '08-week-print');
@@ -356,7 +356,7 @@ async function main() {
   assert.equal(r.status, 201, JSON.stringify(r.json));
   await page.reload();
   await page.locator('#program').selectOption('onesud');
-  await page.getByRole('link', { name: 'Plan' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'Plan', exact: true }).click();
   await page.locator('#view-plan h2').waitFor();
   assert.equal(await page.locator('#view-plan').getByText('No schedule saved yet.').count(), 1, 'a new program has no version');
   await page.getByRole('button', { name: 'Start plan' }).click();
@@ -389,7 +389,7 @@ async function main() {
   const nb = relaxed.exceptions.length;
   await page.getByRole('button', { name: `Publish version 1 (breaks ${nb} rule${nb > 1 ? 's' : ''})` }).click();
   await page.locator('.status .ok').filter({ hasText: 'version 1 is published' }).waitFor();
-  await page.getByRole('link', { name: 'Week' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'Week', exact: true }).click();
   await page.locator('.lede').filter({ hasText: 'schedule version 1 (published)' }).waitFor();
   assert.equal(await page.locator('.weekgrid [data-group]').count() > 0, true, 'the published relaxed plan shows in the week');
   assert.match(await page.locator('#view-week p.warn').innerText(), new RegExp(`relaxed plan.*breaks ${nb} rule`), 'the week says the plan is relaxed');
@@ -398,7 +398,8 @@ async function main() {
   await shot(page, '12-week-relaxed');
   // the review belongs to its program: riverside's Plan view does not show onesud's
   await page.locator('#program').selectOption('riverside');
-  await page.getByRole('link', { name: 'Plan' }).click();
+  await page.locator('.lede').filter({ hasText: 'Riverside' }).waitFor();
+  await page.locator('#tabs').getByRole('link', { name: 'Plan', exact: true }).click();
   await page.getByRole('button', { name: 'Review version 1' }).waitFor();
   assert.equal(await page.locator('#review-h').count(), 0, 'no review carried over from another program');
   await page.locator('#program').selectOption('riverside');

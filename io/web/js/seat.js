@@ -74,10 +74,10 @@ function result(sec, ctx) {
       h('h4', null, `Seat in ${s.group}: ${s.eligible} eligible`,
         s.excluded_by_composition ? `; excluded by composition: ${Object.entries(s.excluded_by_composition).filter(([, n]) => n).map(([k, n]) => `${n} by ${k}`).join(', ') || 'none'}` : ''),
       answer.placed && answer.placed.group === s.group ? h('p.ok', null, `✓ ${answer.placed.patient} placed.`) : null,
-      s.candidates.length ? table(`Ranked candidates for ${s.group}`, [
+      s.candidates.length ? table(`Ranked candidates for ${s.group} (score: the planner's value of placing them, higher first)`, [
         { label: 'Rank', cell: (c) => String(c.rank), cls: 'num' },
         { label: 'Patient', cell: (c) => c.patient },
-        { label: 'Value', cell: (c) => fmtNum(c.value, 1), cls: 'num' },
+        { label: 'Score', cell: (c) => fmtNum(c.value, 1), cls: 'num' },
         { label: 'Waiting', cell: (c) => `${c.wait_days} days`, cls: 'num' },
         { label: 'Priority', cell: (c) => String(c.priority), cls: 'num' },
         { label: 'Why they fit', cell: (c) => h('ul.reasons', null, c.why.map((w) => h('li', null, w))) },
