@@ -132,12 +132,13 @@ function named(text) {
 function statusText(sol) {
   const gap = sol.gap != null ? ` (within ${fmtNum(sol.gap * 100, 1)}% of the best possible)` : '';
   switch (sol.status) {
-    case 'optimal': return 'Optimal: every rule holds and no better schedule exists.';
+    case 'optimal': return `Optimal: every rule holds, and the planner proved no schedule is more than ${fmtNum(((state.inst.settings && state.inst.settings.mip_gap) ?? 0.005) * 100, 1)}% better.`;
     case 'feasible': return `Feasible: every rule holds; the planner stopped at its time limit before proving it the best${gap}.`;
     case 'infeasible': return (sol.exceptions || []).length
       ? 'Infeasible: no schedule can keep every rule for this program as it stands. '
         + 'Below is a relaxed plan, the best schedule that breaks as few rules as possible; each break is listed with its reason.'
       : 'Infeasible: no schedule can keep every rule for this program as it stands, and no relaxed plan was found.';
+    case 'time_limit': return 'Time limit: no schedule was found in the time allowed, and none was proven impossible; try a longer limit.';
     default: return `Status: ${sol.status}.`;
   }
 }
