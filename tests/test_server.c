@@ -1608,3 +1608,58 @@ Test(server, whoami_names_the_tokens_role)
         resp_free(&r);
     }
 }
+
+/* Plan a stored program as a job (3 s) and wait for it: the finished job. */
+static resp plan_and_wait(const char *program)
+{
+    char path[128], id[64];
+    snprintf(path, sizeof path, "/v1/programs/%s/plan", program);
+    resp r = req("POST", path, coord, "{\"time_limit_s\":3}");
+    cr_assert_eq(r.status, 202, "%s", r.body);
+    snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "job")));
+    resp_free(&r);
+    return wait_job(id);
+}
+
+/* A relaxed plan (infeasible, with exceptions[]) is saved as a version that
+ * can be read, exported and published; "fail" (diagnosis only) saves none. */
+Test(server, relaxed_plan_is_saved_as_a_version)
+{
+    char *inst = slurp(COHORT_SOURCE_DIR "/datasets/fixtures/relax/one-sud.json");
+    resp r = req("POST", "/v1/programs?id=sud", admin, inst);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    resp_free(&r);
+    r = plan_and_wait("sud");
+    json_t *res = json_object_get(r.json, "result");
+    cr_assert_str_eq(json_string_value(json_object_get(res, "status")), "infeasible", "%s", r.body);
+    cr_assert_gt(json_array_size(json_object_get(res, "exceptions")), 0, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "version")), 1, "%s", r.body);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/sud/schedules/1", viewer, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "infeasible");
+    json_t *e0 = json_array_get(json_object_get(r.json, "exceptions"), 0);
+    cr_assert_eq(json_integer_value(json_object_get(e0, "rule")), 5, "%s", r.body);
+    resp_free(&r);
+    r = req("GET", "/v1/programs/sud/schedules/1/export?format=ics", viewer, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert(strncmp(r.body, "BEGIN:VCALENDAR", 15) == 0, "%.80s", r.body);
+    resp_free(&r);
+    r = req("POST", "/v1/programs/sud/schedules/1/publish", coord, NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    resp_free(&r);
+    /* with on_infeasible "fail" the answer is the diagnosis alone: no version */
+    json_t *j = json_loads(inst, 0, NULL);
+    json_object_set_new(json_object_get(j, "settings"), "on_infeasible", json_string("fail"));
+    char *text = json_dumps(j, 0);
+    r = req("POST", "/v1/programs?id=sudfail", admin, text);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    resp_free(&r);
+    r = plan_and_wait("sudfail");
+    cr_assert(json_is_null(json_object_get(r.json, "version")), "%s", r.body);
+    cr_assert(json_is_string(json_object_get(r.json, "note")), "%s", r.body);
+    resp_free(&r);
+    free(text);
+    json_decref(j);
+    free(inst);
+}

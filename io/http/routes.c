@@ -86,7 +86,8 @@ const route ROUTES[] = {
     ENTITY_ROUTES("facilitators", "facilitator", "Facilitator"),
     ENTITY_ROUTES("patients", "patient", "Patient"),
     {"POST", "/v1/programs/{program}/plan", IO_ROLE_COORDINATOR, h_program_plan, "plan_program",
-     "Solve the stored program as a job (202); when it finds a schedule it is saved as the next "
+     "Solve the stored program as a job (202); when it finds a schedule (a relaxed plan of an "
+     "infeasible program included) it is saved as the next "
      "schedule version (the job's \"version\")",
      "ProgramPlanRequest", 202, "JobAccepted", NULL, "400,404,413,503"},
     {"POST", "/v1/programs/{program}/events", IO_ROLE_COORDINATOR, h_events_post,

@@ -181,14 +181,26 @@ static void start_slot(io_jobs *J, slot *sl)
     sl->timed_out = sl->lost = 0;
 }
 
+/* Does a plan's result hold a schedule worth a version: optimal, feasible,
+ * or infeasible with a relaxed plan (groups and their exceptions[])? */
+static int result_has_schedule(const json_t *r)
+{
+    const char *st = json_string_value(json_object_get(r, "status"));
+    if (!st)
+        return 0;
+    if (strcmp(st, "optimal") == 0 || strcmp(st, "feasible") == 0)
+        return 1;
+    return strcmp(st, "infeasible") == 0 && json_array_size(json_object_get(r, "groups")) > 0 &&
+           json_array_size(json_object_get(r, "exceptions")) > 0;
+}
+
 /* After a stored plan's worker succeeded: save its schedule as the
  * program's next version.  Returns the JSON object text added to the job's
  * status (malloc'd; NULL on ENOMEM). */
 static char *after_program_plan(io_store *store, const io_job_claim *c, const char *result)
 {
     json_t *r = json_loads(result, 0, NULL);
-    const char *st = json_string_value(json_object_get(r, "status"));
-    int has_schedule = st && (strcmp(st, "optimal") == 0 || strcmp(st, "feasible") == 0);
+    int has_schedule = result_has_schedule(r); /* a relaxed plan too: reviewable, publishable */
     json_decref(r);
     json_t *extra;
     if (!has_schedule) {

@@ -4,7 +4,10 @@
 // creates tokens, imports datasets/sample.json, plans and publishes it
 // through the API, then in the browser: signs in, finds every running
 // group of the plan in the week grid, records a drop and places the top
-// candidate, runs a what-if and sees its charts, checks that a viewer is
+// candidate, downloads each export (iCalendar, CSV, FHIR, printable) and
+// checks its content, creates, reads and revokes a calendar subscription,
+// reviews and publishes a relaxed plan of an infeasible program (its
+// exceptions in words), runs a what-if and sees its charts, checks that a viewer is
 // offered no edit controls (and that the API refuses them), that the week
 // prints on one landscape page, that no console error happened, and runs
 // axe-core on every view (no serious or critical violation).
@@ -77,6 +80,9 @@ const axeSource = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), '
 async function axe(page, name) {
   // evaluated through the DevTools protocol: the console's CSP (rightly) refuses inline scripts
   if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+  // no value leaks into the page as a word a reader cannot use
+  const shown = await page.locator('main').innerText();
+  assert.doesNotMatch(shown, /\b(null|undefined|NaN)\b|\[object /, `${name}: the page shows a missing value`);
   const res = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
   assert.ok(res.passes.length > 10, `axe on ${name} checked nothing`);
   step(`axe ${name}: ${res.passes.length} rules pass, ${res.violations.length} violations`);
@@ -84,6 +90,19 @@ async function axe(page, name) {
   for (const v of res.violations)
     console.log(`browser: axe ${name}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')})`);
   assert.equal(bad.length, 0, `axe on ${name}: ${bad.length} serious/critical violations: ${bad.map((v) => v.id).join(', ')}`);
+}
+
+const count = (text, re) => (text.match(re) || []).length;
+
+// Click the export button named label; the browser's download, checked for
+// its file name, as text.
+async function download(page, label, filename) {
+  const [dl] = await Promise.all([page.waitForEvent('download'),
+    page.locator('.exportcard').getByRole('button', { name: new RegExp('^' + label) }).click()]);
+  assert.equal(dl.suggestedFilename(), filename);
+  const path = await dl.path();
+  assert.ok(path, `the ${label} download failed: ${await dl.failure()}`);
+  return readFileSync(path, 'utf8');
 }
 
 async function shot(page, name) {
@@ -128,7 +147,7 @@ async function main() {
   page.on('pageerror', (e) => errors.push('page: ' + e.message));
   page.on('requestfailed', (q) => errors.push('request failed: ' + q.url()));
   page.on('response', (resp) => {
-    // the only expected non-2xx: none in this walk (exports are merged later and not clicked)
+    // the only expected non-2xx: none in this walk
     if (resp.status() >= 400) errors.push(`HTTP ${resp.status()} ${resp.url().replace(base, '')}`);
   });
   page.setDefaultTimeout(60000);
@@ -171,7 +190,7 @@ async function main() {
   await axe(page, 'week with details');
 
   // waitlist: filter and a patient's history
-  await page.getByRole('link', { name: 'Waitlist' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'Waitlist', exact: true }).click();
   await page.locator('table.waitlist').waitFor();
   await page.getByLabel('Status', { exact: true }).selectOption('unplaced');
   const unplacedRows = await page.locator('table.waitlist tbody tr').count();
@@ -187,7 +206,7 @@ async function main() {
   await axe(page, 'waitlist');
 
   // plan view: versions and review of the published one
-  await page.getByRole('link', { name: 'Plan' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'Plan', exact: true }).click();
   await page.getByRole('button', { name: `Review version ${job.version}` }).click();
   await page.locator('#review-h').waitFor();
   await shot(page, '04-plan');
@@ -204,11 +223,59 @@ async function main() {
   await page.getByRole('button', { name: `Publish version ${next}` }).click();
   await page.locator('.status .ok').filter({ hasText: `version ${next} is published` }).waitFor();
   r = await api(base, admin, 'GET', '/programs/riverside/schedules');
-  assert.equal(r.json.find((v) => v.published).version, next, 'the console published the new version');
+  assert.equal(r.json.items.find((v) => v.published).version, next, 'the console published the new version');
   step(`planned and published version ${next} from the console`);
 
+  // exports: each button downloads the real file of the shown version
+  await page.locator('#tabs').getByRole('link', { name: 'Week', exact: true }).click();
+  await page.locator('.lede').filter({ hasText: `schedule version ${next} (published)` }).waitFor();
+  const pubSol = (await api(base, admin, 'GET', `/programs/riverside/schedules/${next}`)).json;
+  const nRunning = pubSol.groups.filter((g) => g.running).length;
+  const ics = await download(page, 'iCalendar', `riverside-v${next}.ics`);
+  assert.ok(ics.startsWith('BEGIN:VCALENDAR\r\n'), 'the iCalendar starts with BEGIN:VCALENDAR: ' + ics.slice(0, 40));
+  assert.equal(count(ics, /^RRULE:/gm), nRunning, 'one recurring VEVENT per running group');
+  assert.equal(count(ics, /^BEGIN:VEVENT/gm) - count(ics, /^RECURRENCE-ID/gm), nRunning, 'no VEVENT besides the groups and their overrides');
+  const csv = await download(page, 'CSV', `riverside-v${next}.csv`);
+  const lines = csv.split('\r\n').filter((l) => l);
+  assert.match(lines[0], /^group,type,type_name,day,start,end,cadence,room,facilitators,facilitator_names,substitute,patient,status$/, 'the CSV has its header row');
+  assert.equal(lines.length - 1, pubSol.metrics.seats_filled, 'one roster row per seat filled');
+  const fhir = JSON.parse(await download(page, 'FHIR', `riverside-v${next}.json`));
+  assert.equal(fhir.resourceType, 'Bundle');
+  assert.equal(fhir.type, 'collection');
+  const kinds = (k) => fhir.entry.filter((e) => e.resource.resourceType === k).length;
+  assert.equal(kinds('Schedule'), nRunning, 'a FHIR Schedule per running group');
+  assert.equal(kinds('Appointment'), pubSol.sessions.length, 'a FHIR Appointment per session');
+  const html = await download(page, 'Printable', `riverside-v${next}.html`);
+  assert.match(html, /^<!DOCTYPE html>/i);
+  assert.ok(html.includes('Riverside'), 'the printable schedule names the program');
+  step(`exports downloaded: ics (${nRunning} groups), csv (${lines.length - 1} rows), fhir (${fhir.entry.length} entries), html`);
+
+  // a calendar subscription: created from the console (URL shown once), read without a token, revoked
+  const chen = pubSol.groups.find((g) => g.running).facilitators[0];
+  await page.getByLabel('Calendar of', { exact: true }).selectOption(`facilitator:${chen}`);
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  const subUrl = await page.locator('#sub-url').inputValue();
+  assert.match(subUrl, new RegExp(`^${base}/v1/calendars/[^/]+\\.ics$`), 'the subscription URL is absolute: ' + subUrl);
+  let feed = await fetch(subUrl);
+  assert.equal(feed.status, 200, 'the subscription answers without a token');
+  assert.match(feed.headers.get('content-type'), /^text\/calendar/);
+  assert.ok((await feed.text()).startsWith('BEGIN:VCALENDAR'));
+  assert.equal(await page.locator('table.subs-table tbody tr').count(), 1, 'one live subscription listed');
+  await page.locator('.exportcard').screenshot({ path: join(shots, '04c-week-exports-subscribed.png') });
+  await axe(page, 'week with a subscription');
+  await page.locator('table.subs-table').getByRole('button', { name: /^Revoke/ }).click();
+  await page.locator('.status .ok').filter({ hasText: 'revoked' }).waitFor();
+  assert.equal(await page.locator('#sub-url').count(), 0, 'the revoked URL is no longer shown');
+  assert.equal(await page.locator('table.subs-table').count(), 0, 'no live subscription left');
+  feed = await fetch(subUrl);
+  assert.equal(feed.status, 404, 'a revoked subscription answers 404');
+  r = await api(base, admin, 'GET', '/programs/riverside/calendars');
+  assert.equal(r.json.items.length, 1);
+  assert.ok(r.json.items[0].revoked, 'the store marks it revoked');
+  step('calendar subscription created, read and revoked from the console');
+
   // vacated seat: a drop from dbt-tue-pm, then place the top candidate
-  await page.getByRole('link', { name: 'Vacated seat' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'Vacated seat', exact: true }).click();
   await page.getByLabel('Group', { exact: true }).selectOption('dbt-tue-pm');
   await page.getByLabel('Member', { exact: true }).selectOption('P0002');
   await page.getByLabel('Event', { exact: true }).selectOption('dropped');
@@ -228,7 +295,7 @@ async function main() {
   await shot(page, '06-seat-placed');
 
   // what-if: one scenario (a DBT facilitator and a room) with the marginal values, run as a job, charts drawn
-  await page.getByRole('link', { name: 'What-if' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'What-if', exact: true }).click();
   await page.getByLabel('Change', { exact: true }).selectOption('add_facilitator');
   await page.getByLabel('Name', { exact: true }).fill('Second DBT lead');
   await page.getByLabel('DBT', { exact: true }).check();
@@ -257,7 +324,7 @@ async function main() {
   await axe(page, 'what-if');
 
   // the week prints on one landscape page
-  await page.getByRole('link', { name: 'Week' }).click();
+  await page.locator('#tabs').getByRole('link', { name: 'Week', exact: true }).click();
   await page.locator('.weekgrid').waitFor();
   await page.emulateMedia({ media: 'print' });
   await shot(page, '08-week-print');
@@ -283,6 +350,58 @@ async function main() {
   assert.match(await cell.innerText(), new RegExp(`⚠ ${ujob.result.metrics.uncovered_sessions} uncovered`));
   assert.equal(await page.locator('.quarter strong.bad').count(), ujob.result.metrics.uncovered_sessions, 'each uncovered session is listed');
   await page.locator('.quarter').screenshot({ path: join(shots, '10-quarter-uncovered.png') });
+
+  // a relaxed plan: a program that cannot keep every rule, planned from the console
+  r = await api(base, admin, 'POST', '/programs?id=onesud', readFileSync(join(root, 'datasets/fixtures/relax/one-sud.json'), 'utf8'));
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  await page.reload();
+  await page.locator('#program').selectOption('onesud');
+  await page.locator('#tabs').getByRole('link', { name: 'Plan', exact: true }).click();
+  await page.locator('#view-plan h2').waitFor();
+  assert.equal(await page.locator('#view-plan').getByText('No schedule saved yet.').count(), 1, 'a new program has no version');
+  await page.getByRole('button', { name: 'Start plan' }).click();
+  await page.locator('.status .ok').filter({ hasText: 'Plan finished' }).waitFor({ timeout: 120000 });
+  await page.locator('#review-h').filter({ hasText: 'infeasible' }).waitFor();
+  const st = await page.locator('.review .statusline').innerText();
+  assert.match(st, /^Infeasible: no schedule can keep every rule/, 'the status is explained: ' + st);
+  assert.match(st, /relaxed plan/, 'the relaxed plan is named: ' + st);
+  const relaxed = (await api(base, admin, 'GET', '/programs/onesud/schedules/newest')).json;
+  assert.equal(relaxed.status, 'infeasible');
+  assert.ok(relaxed.exceptions.length > 0, 'the stored plan carries its exceptions');
+  const excRows = page.locator('.exceptions table.exc-table tbody tr');
+  assert.equal(await excRows.count(), relaxed.exceptions.length, 'one row per exception');
+  const rulesShown = await excRows.locator('td:nth-child(1)').allInnerTexts();
+  const words = { 1: 'A must-run group does not run (rule 1)', 5: 'No designated substitute (rule 5)', 8: 'A continuing group runs below its minimum size (rule 8)' };
+  assert.deepEqual(rulesShown, relaxed.exceptions.map((e) => words[e.rule]), 'each rule in words');
+  const onesud = JSON.parse(readFileSync(join(root, 'datasets/fixtures/relax/one-sud.json'), 'utf8'));
+  const whys = await excRows.locator('td:nth-child(4)').allInnerTexts();
+  relaxed.exceptions.forEach((e, i) => {
+    assert.ok(whys[i].length > 20, 'a reason is given: ' + whys[i]);
+    for (const f of e.facilitators || []) {
+      const name = onesud.facilitators.find((x) => x.id === f).name;
+      assert.ok(whys[i].includes(name) && !new RegExp(`\\b${f}\\b`).test(whys[i]), `the reason names ${name}, not ${f}: ${whys[i]}`);
+    }
+  });
+  assert.ok(await page.locator('.exceptions li').count() >= 1, 'the diagnosis is listed');
+  await shot(page, '11-plan-relaxed');
+  await axe(page, 'plan with a relaxed plan');
+  step(`relaxed plan reviewed: ${relaxed.exceptions.length} exception(s) shown`);
+  const nb = relaxed.exceptions.length;
+  await page.getByRole('button', { name: `Publish version 1 (breaks ${nb} rule${nb > 1 ? 's' : ''})` }).click();
+  await page.locator('.status .ok').filter({ hasText: 'version 1 is published' }).waitFor();
+  await page.locator('#tabs').getByRole('link', { name: 'Week', exact: true }).click();
+  await page.locator('.lede').filter({ hasText: 'schedule version 1 (published)' }).waitFor();
+  assert.equal(await page.locator('.weekgrid [data-group]').count() > 0, true, 'the published relaxed plan shows in the week');
+  assert.match(await page.locator('#view-week p.warn').innerText(), new RegExp(`relaxed plan.*breaks ${nb} rule`), 'the week says the plan is relaxed');
+  for (const e of relaxed.exceptions.filter((x) => x.rule === 5))
+    assert.match(await page.locator(`.weekgrid [data-group="${e.group}"]`).first().innerText(), /no substitute/, `${e.group} shows it has no substitute`);
+  await shot(page, '12-week-relaxed');
+  // the review belongs to its program: riverside's Plan view does not show onesud's
+  await page.locator('#program').selectOption('riverside');
+  await page.locator('.lede').filter({ hasText: 'Riverside' }).waitFor();
+  await page.locator('#tabs').getByRole('link', { name: 'Plan', exact: true }).click();
+  await page.getByRole('button', { name: 'Review version 1' }).waitFor();
+  assert.equal(await page.locator('#review-h').count(), 0, 'no review carried over from another program');
   await page.locator('#program').selectOption('riverside');
 
   assert.deepEqual(errors, [], 'no console errors, failed requests or error answers');
@@ -303,6 +422,12 @@ async function main() {
     assert.equal(edits, 0, `viewer sees no edit controls on ${tab}`);
   }
   await shot(vpage, '09-viewer-plan');
+  await vpage.goto(base + '/#week');
+  await vpage.locator('.exportcard').waitFor();
+  assert.equal(await vpage.locator('.exportcard button[data-format]').count(), 4, 'a viewer can download the exports');
+  assert.equal(await vpage.getByRole('button', { name: 'Subscribe', exact: true }).count(), 0, 'a viewer is not offered subscriptions');
+  r = await api(base, viewer, 'POST', '/programs/riverside/calendars', { for: 'program' });
+  assert.equal(r.status, 403, 'the API refuses a viewer\'s subscription');
   r = await api(base, viewer, 'POST', '/programs/riverside/plan', {});
   assert.equal(r.status, 403, 'the API refuses a viewer\'s plan');
   assert.deepEqual(verrors, [], 'no console errors for the viewer');

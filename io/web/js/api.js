@@ -28,10 +28,9 @@ export async function api(method, path, body) {
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   if (!r.ok) {
-    const e = data && data.error;
-    let msg = e && e.message ? e.message : (r.statusText || 'request failed');
-    if (e && e.path) msg += ' (' + e.path + ')';
-    const errs = data && (data.errors || (e && e.errors));
+    // every error is an RFC 9457 problem: {type, title, status, detail, errors[]}
+    let msg = data && data.detail ? data.detail : (r.statusText || 'request failed');
+    const errs = data && data.errors;
     if (Array.isArray(errs) && errs.length)
       msg += ': ' + errs.slice(0, 5).map((x) => (x.path ? x.path + ': ' : '') + x.message).join('; ');
     throw new ApiError(r.status, msg, data);
@@ -40,6 +39,21 @@ export async function api(method, path, body) {
 }
 
 export const get = async (path) => (await api('GET', path)).data;
+
+// Every item of a list endpoint ({items, next_page_token}), following the
+// pages to the end.
+export async function list(path) {
+  const out = [];
+  let token = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page = await get(path + sep + 'page_size=1000' +
+      (token ? '&page_token=' + encodeURIComponent(token) : ''));
+    out.push(...page.items);
+    token = page.next_page_token;
+  } while (token);
+  return out;
+}
 export const post = async (path, body) => (await api('POST', path, body === undefined ? {} : body)).data;
 
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));

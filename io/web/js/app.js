@@ -2,7 +2,7 @@
 // (from location.hash) and the status line.  Each view module renders its
 // section from state.js.
 
-import { ApiError, can, clearToken, get, getToken, setToken } from './api.js';
+import { ApiError, can, clearToken, get, getToken, list, setToken } from './api.js';
 import { h, clear } from './dom.js';
 import { state, loadProgram } from './state.js';
 import * as week from './week.js';
@@ -81,7 +81,7 @@ async function start() {
   $('role-badge').textContent = `signed in as ${me.role} (token ${me.token})`;
   // sections the role cannot use are not offered (their pages say why if opened)
   for (const a of document.querySelectorAll('#tabs a[data-need]')) a.hidden = !can(me.role, a.dataset.need);
-  state.programs = await get('/programs');
+  state.programs = await list('/programs');
   const sel = $('program');
   clear(sel, state.programs.map((p) => h('option', { value: p.id }, `${p.name} (${p.id})`)));
   if (!state.programs.length) {

@@ -6,7 +6,7 @@ import { s, h, newId, fmtNum } from './dom.js';
 
 const PATTERNS = ['solid', 'hatch', 'dots', 'cross'];
 // A label cut to fit the label column (the full text is in the bar's tooltip and the description).
-const clip = (t, n = 28) => (t.length > n ? t.slice(0, n - 1) + '…' : t);
+const clip = (t, n = 36) => (t.length > n ? t.slice(0, n - 1) + '…' : t);
 
 function defs(uid) {
   return s('defs', null,
@@ -30,7 +30,7 @@ function legend(series, uid) {
 // series: names; fmt: value -> text.
 export function barChart({ title, desc, series, rows, fmt = (v) => fmtNum(v) }) {
   const uid = newId('chart');
-  const labelW = 215, barW = 320, valW = 90, bh = 14, gap = 3, rowGap = 10;
+  const labelW = 250, barW = 320, valW = 90, bh = 14, gap = 3, rowGap = 10;
   const rowH = series.length * (bh + gap) + rowGap;
   const W = labelW + barW + valW, H = rows.length * rowH + 6;
   // a zero axis inside the plot when some value is negative (bars grow left and right of it)

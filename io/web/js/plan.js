@@ -4,7 +4,7 @@
 
 import { h, clear, table, fmtNum, fmtMoney, signed } from './dom.js';
 import { api, get, post, waitJob, can } from './api.js';
-import { state, facName } from './state.js';
+import { state, facName, onProgram } from './state.js';
 
 let job = null;      // the running or last job
 let shown = null;    // {version, sol}: the schedule under review
@@ -13,6 +13,7 @@ const form = { tl: null, base: null };  // what the user typed, kept across redr
 const P = () => `/programs/${encodeURIComponent(state.program)}`;
 
 export function render(sec, ctx) {
+  onProgram('plan', () => { job = null; shown = null; });
   clear(sec, h('h2#plan-h', null, 'Plan'));
   const coord = can(state.role, 'coordinator');
   const tl = (state.inst.settings && state.inst.settings.time_limit_s) || 30;
@@ -71,10 +72,10 @@ async function cancel(sec, ctx) {
 
 function versions(sec, ctx) {
   if (!state.versions.length) return h('p', null, 'No schedule saved yet.');
-  return table('Saved schedule versions', [
+  return table('Saved schedule versions (score: the planner\'s objective, higher is better)', [
     { label: 'Version', cell: (v) => String(v.version), cls: 'num' },
     { label: 'Status', cell: (v) => v.status },
-    { label: 'Objective', cell: (v) => fmtNum(v.objective, 1), cls: 'num' },
+    { label: 'Score', cell: (v) => fmtNum(v.objective, 1), cls: 'num' },
     { label: 'Saved', cell: (v) => v.created.replace('T', ' ').slice(0, 16) },
     { label: 'Published', cell: (v) => (v.published ? h('strong', null, '✓ published') : 'no') },
     { label: 'Review', cell: (v) => h('button', { type: 'button', class: 'link', 'aria-label': `Review version ${v.version}`, on: { click: () => show(sec, ctx, v.version) } }, 'review') },
@@ -109,9 +110,65 @@ function diff(pub, sol) {
   return out;
 }
 
-// An exception's entities: ids, or objects shown as their values.
-const entities = (x) => (Array.isArray(x) ? x : x ? [x] : [])
-  .map((e) => (e && typeof e === 'object' ? Object.entries(e).map(([k, v]) => `${k} ${v}`).join(' ') : String(e))).join(', ');
+// A relaxed plan's broken rules, in a director's words.
+const RULES = {
+  1: 'A must-run group does not run',
+  5: 'No designated substitute',
+  8: 'A continuing group runs below its minimum size',
+};
+const ruleText = (r) => `${RULES[r] || 'Rule ' + r} (rule ${r})`;
+
+// The server's text with facilitator ids replaced by their names.
+function named(text) {
+  let t = String(text || '');
+  for (const f of state.inst.facilitators || []) {
+    const id = f.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    t = t.replace(new RegExp(`(?<![\\w-])${id}(?![\\w-])`, 'g'), f.name);
+  }
+  return t;
+}
+
+// What a solution's status means for the people who will use it.
+function statusText(sol) {
+  const gap = sol.gap != null ? ` (within ${fmtNum(sol.gap * 100, 1)}% of the best possible)` : '';
+  switch (sol.status) {
+    case 'optimal': return `Optimal: every rule holds, and the planner proved no schedule is more than ${fmtNum(((state.inst.settings && state.inst.settings.mip_gap) ?? 0.005) * 100, 1)}% better.`;
+    case 'feasible': return `Feasible: every rule holds; the planner stopped at its time limit before proving it the best${gap}.`;
+    case 'infeasible': return (sol.exceptions || []).length
+      ? 'Infeasible: no schedule can keep every rule for this program as it stands. '
+        + 'Below is a relaxed plan, the best schedule that breaks as few rules as possible; each break is listed with its reason.'
+      : 'Infeasible: no schedule can keep every rule for this program as it stands, and no relaxed plan was found.';
+    case 'time_limit': return 'Time limit: no schedule was found in the time allowed, and none was proven impossible; try a longer limit.';
+    default: return `Status: ${sol.status}.`;
+  }
+}
+
+function exceptionsBox(sol) {
+  const exc = sol.exceptions || [];
+  const diag = sol.diagnosis || [];
+  if (!exc.length && !diag.length) return null;
+  const who = (e) => [
+    e.facilitators && e.facilitators.length ? `Facilitators: ${e.facilitators.map(facName).join(', ')}` : null,
+    e.patients && e.patients.length ? `Members: ${e.patients.join(', ')}` : null,
+  ].filter(Boolean).join('; ') || '—';
+  return h('div.exceptions', null,
+    diag.length ? [h('h4', null, 'Why every rule cannot hold'), h('ul', null, diag.map((d) => h('li', null, named(d))))] : null,
+    exc.length ? [h('h4', null, `Rules this plan breaks (${exc.length})`),
+      h('p', null, 'Review each break before publishing: the schedule is usable only if the clinic accepts these.'),
+      table(null, [
+        { label: 'Rule broken', cell: (e) => ruleText(e.rule) },
+        { label: 'Group', cell: (e) => groupText(sol, e.group) },
+        { label: 'Who', cell: who },
+        { label: 'Why', cell: (e) => named(e.why) },
+      ], exc, { class: 'compact exc-table' })] : null);
+}
+
+// "SUD recovery (sud-1)" for a group of the solution or the program.
+function groupText(sol, id) {
+  const g = (sol.groups || []).find((x) => x.id === id) || (state.inst.groups || []).find((x) => x.id === id);
+  const t = g && (state.inst.group_types || []).find((x) => x.id === g.type);
+  return t ? `${t.name || t.id} (${id})` : id;
+}
 
 function review(sec, ctx, coord) {
   const { version, sol } = shown;
@@ -123,21 +180,15 @@ function review(sec, ctx, coord) {
     pm ? h('td.num', null, fmt(pm[key])) : null, h('td.num', null, fmt(m[key])),
     pm ? h('td.num', null, signed((m[key] || 0) - (pm[key] || 0))) : null);
   const changes = pub ? diff(pub, sol) : [];
-  const exc = sol.exceptions || [];
   return h('div.card.review', null,
     h('h3#review-h', { tabindex: '-1' }, `Schedule version ${version}: ${sol.status}${v.published ? ' (published)' : ''}`),
+    h('p', { class: `statusline st-${sol.status}` }, statusText(sol)),
     h('table.compact', null, h('caption', null, pub ? `Figures against the published version ${state.schedVersion}` : 'Figures'),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Figure'), pm ? h('th', { scope: 'col' }, `published v${state.schedVersion}`) : null,
         h('th', { scope: 'col' }, `v${version}`), pm ? h('th', { scope: 'col' }, 'change') : null)),
       h('tbody', null, fig('Groups running', 'groups_running'), fig('Placed from the waitlist', 'placed'), fig('Waitlist after', 'waitlist_after'),
         fig('Seats filled', 'seats_filled'), fig('Seats', 'seats'), fig('Projected revenue', 'projected_revenue', fmtMoney), fig('Uncovered sessions', 'uncovered_sessions'))),
-    exc.length ? h('div.exceptions', null, h('h4', null, `Relaxed-plan exceptions (${exc.length})`),
-      h('p', null, 'This plan could only be made by bending these rules; review each before publishing.'),
-      table(null, [
-        { label: 'Rule', cell: (e) => String(e.rule) },
-        { label: 'Who / what', cell: (e) => entities(e.entities) },
-        { label: 'Why', cell: (e) => e.why || '' },
-      ], exc, { class: 'compact' })) : null,
+    exceptionsBox(sol),
     pub ? (changes.length ? table(`${changes.length} changes against the published schedule`, [
       { label: 'Group', cell: (c) => c.group },
       { label: 'What', cell: (c) => c.field },
@@ -145,7 +196,14 @@ function review(sec, ctx, coord) {
       { label: `v${version}`, cell: (c) => (c.field.includes('facilitator') || c.field === 'substitute' ? c.after.split(', ').map(facName).join(', ') : c.after) },
     ], changes, { class: 'compact changes' }) : h('p', null, 'No change against the published schedule.'))
       : h('p', null, state.schedPublished ? 'This is the published schedule.' : 'Nothing is published yet.'),
-    coord && !v.published ? h('button.primary', { type: 'button', on: { click: () => publish(ctx, version) } }, `Publish version ${version}`) : null);
+    coord && !v.published ? h('button.primary', { type: 'button', on: { click: () => publish(ctx, version) } },
+      `Publish version ${version}`, brokenCount(sol)) : null);
+}
+
+// " (breaks 2 rules)" on the publish button of a relaxed plan.
+function brokenCount(sol) {
+  const n = (sol.exceptions || []).length;
+  return n ? ` (breaks ${n} rule${n > 1 ? 's' : ''})` : '';
 }
 
 async function publish(ctx, version) {

@@ -4,7 +4,7 @@
 
 import { h, clear, table, fmtNum } from './dom.js';
 import { post, can } from './api.js';
-import { state, membersNow, typeName, today, DAY_NAMES } from './state.js';
+import { state, membersNow, typeName, today, DAY_NAMES, onProgram } from './state.js';
 
 const EVENTS = [['dropped', 'dropped out'], ['graduated', 'graduated'], ['hold_clinical', 'on clinical hold'],
   ['hold_admin', 'on administrative hold'], ['returned', 'returned from hold']];
@@ -14,6 +14,7 @@ let answer = null;   // the last events answer: {recorded, suggestions, date}
 const P = () => `/programs/${encodeURIComponent(state.program)}`;
 
 export function render(sec, ctx) {
+  onProgram('seat', () => { form = { group: '', patient: '', event: 'dropped', date: '' }; answer = null; });
   clear(sec, h('h2#seat-h', null, 'Vacated seat'));
   if (!state.sched) { sec.append(h('p', null, 'Plan and publish a schedule first.')); return; }
   if (!can(state.role, 'coordinator')) {
@@ -73,15 +74,15 @@ function result(sec, ctx) {
       h('h4', null, `Seat in ${s.group}: ${s.eligible} eligible`,
         s.excluded_by_composition ? `; excluded by composition: ${Object.entries(s.excluded_by_composition).filter(([, n]) => n).map(([k, n]) => `${n} by ${k}`).join(', ') || 'none'}` : ''),
       answer.placed && answer.placed.group === s.group ? h('p.ok', null, `✓ ${answer.placed.patient} placed.`) : null,
-      s.candidates.length ? table(`Ranked candidates for ${s.group}`, [
+      s.candidates.length ? table(`Ranked candidates for ${s.group} (score: the planner's value of placing them, higher first)`, [
         { label: 'Rank', cell: (c) => String(c.rank), cls: 'num' },
         { label: 'Patient', cell: (c) => c.patient },
-        { label: 'Value', cell: (c) => fmtNum(c.value, 1), cls: 'num' },
+        { label: 'Score', cell: (c) => fmtNum(c.value, 1), cls: 'num' },
         { label: 'Waiting', cell: (c) => `${c.wait_days} days`, cls: 'num' },
         { label: 'Priority', cell: (c) => String(c.priority), cls: 'num' },
         { label: 'Why they fit', cell: (c) => h('ul.reasons', null, c.why.map((w) => h('li', null, w))) },
         { label: 'Group after they join', cell: (c) => composition(c.composition_after) },
-        { label: 'Place', cell: (c) => (answer.placed && answer.placed.group === s.group ? '' : h('button', {
+        { label: 'Place', cell: (c) => (answer.placed && answer.placed.group === s.group ? (answer.placed.patient === c.patient ? h('strong.ok', null, '✓ placed') : 'seat taken') : h('button', {
           type: 'button', class: c.rank === 1 ? 'primary' : '', 'aria-label': `Place ${c.patient} in ${s.group}`,
           on: { click: () => place(sec, ctx, s.group, c.patient) } }, c.rank === 1 ? 'Place (top)' : 'Place')) },
       ], s.candidates, { class: 'compact' }) : h('p', null, 'Nobody on the waitlist fits this seat.'))),

@@ -2,7 +2,7 @@
 // instance, its current schedule (published, else the latest saved) and
 // what the views derive from them.
 
-import { api, get } from './api.js';
+import { api, get, list } from './api.js';
 
 export const state = {
   role: null,        // viewer | coordinator | admin
@@ -20,14 +20,14 @@ export const state = {
 export async function loadProgram(id) {
   state.program = id;
   const p = encodeURIComponent(id);
-  const [inst, versions] = await Promise.all([get(`/programs/${p}`), get(`/programs/${p}/schedules`)]);
+  const [inst, versions] = await Promise.all([get(`/programs/${p}`), list(`/programs/${p}/schedules`)]);
   state.inst = inst;
   state.versions = versions;
   state.sched = null;
   state.schedVersion = null;
   state.schedPublished = false;
   const pub = versions.find((v) => v.published);
-  const which = pub ? 'published' : versions.length ? 'latest' : null;
+  const which = pub ? 'published' : versions.length ? 'newest' : null;
   if (which) {
     const r = await api('GET', `/programs/${p}/schedules/${which}`);
     state.sched = r.data;
@@ -98,4 +98,14 @@ export function cadenceText(g) {
   const t = typeById(g.type) || {};
   if (t.cadence === 'biweekly') return `biweekly, weeks ${g.week_parity ? '2, 4, 6…' : '1, 3, 5…'}`;
   return t.cadence || 'weekly';
+}
+
+// A view's own state (a review, an answer, a draft) belongs to one program:
+// reset() runs when the view is drawn for another program than last time.
+const drawnFor = new Map();
+export function onProgram(view, reset) {
+  if (drawnFor.get(view) !== state.program) {
+    drawnFor.set(view, state.program);
+    reset();
+  }
 }

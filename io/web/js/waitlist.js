@@ -3,13 +3,14 @@
 // why it does not; filter, search, and a patient's status history.
 
 import { h, clear, table } from './dom.js';
-import { get } from './api.js';
-import { state, waitlist, typesFor, typeName, daysBetween, today } from './state.js';
+import { list } from './api.js';
+import { state, waitlist, typesFor, typeName, daysBetween, today, onProgram } from './state.js';
 
 const filt = { q: '', type: '', status: '' };
 let history = null; // {patient, rows} | {patient, error}
 
 export function render(sec, ctx) {
+  onProgram('waitlist', () => { history = null; });
   clear(sec, h('h2#waitlist-h', null, 'Waitlist'));
   const sched = state.sched;
   const placedIn = new Map();
@@ -61,7 +62,7 @@ export function render(sec, ctx) {
 
 async function showHistory(sec, ctx, patient) {
   try {
-    const rows = await get(`/programs/${encodeURIComponent(state.program)}/events?patient=${encodeURIComponent(patient)}`);
+    const rows = await list(`/programs/${encodeURIComponent(state.program)}/events?patient=${encodeURIComponent(patient)}`);
     history = { patient, rows };
   } catch (e) { history = { patient, error: e.message }; }
   render(sec, ctx);

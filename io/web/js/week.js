@@ -1,10 +1,11 @@
 // week.js - the Week view: the weekly timetable (days x times, lanes by
 // room or by facilitator), a group's details, the quarter calendar
 // (closed dates, time off, covered and uncovered sessions), the charts
-// and the export links.
+// and the exports card (exports.js).
 
 import { h, clear, table, fmtNum } from './dom.js';
-import { api } from './api.js';
+import { can } from './api.js';
+import { card as exportsCard } from './exports.js';
 import { barChart, weekBars } from './charts.js';
 import {
   state, typeById, typeName, facName, typeIndex, membersNow, toMin, addDays, daysBetween,
@@ -37,11 +38,21 @@ export function render(sec, ctx) {
       `schedule version ${state.schedVersion} (${state.schedPublished ? 'published' : 'latest saved, not published'}), `,
       `${running.length} running groups, ${sched.metrics.seats_filled}/${sched.metrics.seats} seats filled, `,
       `${sched.metrics.waitlist_after} left on the waitlist.`),
+    relaxedNote(sched) || '',
     toolbar(sec, ctx),
     h('div.gridcol', null, grid(running), details(running)),
     h('div.weekwrap', null,
       h('div.calcol', null, calendar(sched)),
-      h('div.charts', null, loadChart(sched), fillChart(sched), waitChart(sched))));
+      h('div.charts', null, loadChart(sched), fillChart(sched), waitChart(sched))),
+    exportsCard(ctx));
+}
+
+// A relaxed plan says so above its timetable (the rules are listed under Plan).
+function relaxedNote(sched) {
+  const n = (sched.exceptions || []).length;
+  if (sched.status !== 'infeasible' || !n) return null;
+  return h('p.warn', null, `⚠ This is a relaxed plan: the program cannot keep every rule, and this schedule breaks ${n} rule${n > 1 ? 's' : ''}. `,
+    h('a', { href: '#plan' }, 'See each break under Plan'), '.');
 }
 
 function toolbar(sec, ctx) {
@@ -54,29 +65,8 @@ function toolbar(sec, ctx) {
     h('span', { id: 'lanes-l' }, 'Lanes:'),
     h('span', { role: 'group', 'aria-labelledby': 'lanes-l', class: 'seg' }, btn('room', 'by room'), btn('facilitator', 'by facilitator')),
     h('button', { type: 'button', on: { click: () => window.print() } }, 'Print week'),
-    exportLinks(ctx));
-}
-
-// Downloads of the schedule's exports (GET .../export?format=...), fetched
-// with the token and handed to the browser as a file.
-function exportLinks(ctx) {
-  const fmts = [['ics', 'iCalendar'], ['csv', 'CSV'], ['fhir', 'FHIR bundle'], ['html', 'printable']];
-  return h('span.exports', null, 'Export:', fmts.map(([f, label]) => h('button', {
-    type: 'button', class: 'link',
-    on: {
-      click: async () => {
-        const path = `/programs/${encodeURIComponent(state.program)}/schedules/${state.schedVersion}/export?format=${f}`;
-        try {
-          const r = await fetch('/v1' + path, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('cohort.token') } });
-          if (!r.ok) throw new Error(`export ${f}: HTTP ${r.status}`);
-          const url = URL.createObjectURL(await r.blob());
-          const a = h('a', { href: url, download: `${state.program}-v${state.schedVersion}.${f === 'fhir' ? 'json' : f}` });
-          document.body.append(a); a.click(); a.remove();
-          setTimeout(() => URL.revokeObjectURL(url), 5000);
-        } catch (e) { ctx.notify(`Export not available: ${e.message}`, 'error'); }
-      },
-    },
-  }, label)));
+    h('button', { type: 'button', class: 'link', on: { click: () => { const x = document.getElementById('exports-h'); x.scrollIntoView(); x.focus(); } } },
+      can(state.role, 'coordinator') ? 'Export or subscribe…' : 'Export…'));
 }
 
 // Lanes of one day: rooms (or facilitators) that hold a group that day.
@@ -87,11 +77,28 @@ function lanesOf(groups) {
 }
 const laneKeys = (g) => (lanesBy === 'room' ? [roomLabel(g.room)] : g.facilitators);
 
+// The grid's time rows: the hours some group meets in, STEP minutes a row;
+// a run of hours without any group folds into one row (a gap).
+// {hours, gaps: [{row, from, to}], rows, at(minute) -> grid row}.
+function timeRows(running) {
+  const busy = new Set();
+  for (const g of running)
+    for (let m = Math.floor(toMin(g.start) / 60) * 60; m < toMin(g.end); m += 60) busy.add(m);
+  const hours = [...busy].sort((a, b) => a - b);
+  const rowOf = new Map();
+  const gaps = [];
+  let r = 3;   // rows 1 and 2 hold the day and lane headers
+  hours.forEach((m, i) => {
+    if (i && m - hours[i - 1] > 60) gaps.push({ row: r++, from: hours[i - 1] + 60, to: m });
+    rowOf.set(m, r);
+    r += 60 / STEP;
+  });
+  return { hours, gaps, rows: r - 3, at: (min) => rowOf.get(Math.floor(min / 60) * 60) + (min % 60) / STEP };
+}
+
 function grid(running) {
   const days = state.inst.program.days;
-  const t0 = Math.floor(Math.min(...running.map((g) => toMin(g.start))) / 60) * 60;
-  const t1 = Math.ceil(Math.max(...running.map((g) => toMin(g.end))) / 60) * 60;
-  const rows = (t1 - t0) / STEP;
+  const tr = timeRows(running);
   const cols = [];   // {day, lane}
   for (const d of days) {
     const lanes = lanesOf(running.filter((g) => g.day === d));
@@ -99,7 +106,7 @@ function grid(running) {
   }
   const g = h('div.weekgrid', { role: 'region', 'aria-label': `Weekly timetable, lanes by ${lanesBy}` });
   g.style.setProperty('--lanes', cols.length);
-  g.style.setProperty('--rows', rows);
+  g.style.setProperty('--rows', tr.rows);
   const place = (el, r, c, rs = 1, cs = 1) => { el.style.gridRow = `${r} / span ${rs}`; el.style.gridColumn = `${c} / span ${cs}`; g.append(el); return el; };
   // day headers spanning their lanes, then lane headers
   let c = 2;
@@ -108,18 +115,24 @@ function grid(running) {
     place(h('div.dayh', null, DAY_NAMES[d] || d), 1, c, 1, n);
     c += n;
   }
-  cols.forEach((col, i) => place(h('div.laneh', null, col.lane ? (lanesBy === 'room' ? col.lane : short(col.lane)) : '—'), 2, i + 2));
-  for (let m = t0; m < t1; m += 60) place(h('div.timeh', null, hhmm(m)), 3 + (m - t0) / STEP, 1, 60 / STEP);
-  for (let m = t0; m < t1; m += 60) place(h('div.hourline', { 'aria-hidden': 'true' }), 3 + (m - t0) / STEP, 2, 60 / STEP, cols.length);
+  cols.forEach((col, i) => place(h('div.laneh', { title: col.lane ? laneName(col.lane) : null },
+    col.lane ? laneName(col.lane) : 'no groups'), 2, i + 2));
+  for (const m of tr.hours) {
+    place(h('div.timeh', null, hhmm(m)), tr.at(m), 1, 60 / STEP);
+    place(h('div.hourline', { 'aria-hidden': 'true' }), tr.at(m), 2, 60 / STEP, cols.length);
+  }
+  for (const gap of tr.gaps)
+    place(h('div.gaprow', null, `no groups ${hhmm(gap.from)}–${hhmm(gap.to)}`), gap.row, 1, 1, cols.length + 1);
   for (const grp of running)
     for (const k of laneKeys(grp)) {
       const ci = cols.findIndex((x) => x.day === grp.day && x.lane === k);
       if (ci < 0) continue;
-      const r = 3 + (toMin(grp.start) - t0) / STEP;
-      place(block(grp, k), r, ci + 2, Math.max(1, (toMin(grp.end) - toMin(grp.start)) / STEP));
+      place(block(grp, k), tr.at(toMin(grp.start)), ci + 2, Math.max(1, (toMin(grp.end) - toMin(grp.start)) / STEP));
     }
   return g;
 }
+
+const laneName = (lane) => (lanesBy === 'room' ? lane : short(lane));
 
 function fillOf(g) {
   const t = typeById(g.type) || {};
@@ -134,17 +147,21 @@ function block(g, laneKey) {
     + `facilitators ${facs.join(' and ')}${g.substitute ? ', substitute ' + facName(g.substitute) : ''}, `
     + `${f.n} of ${f.max} seats filled, ${cadenceText(g)}`;
   const co = lanesBy === 'facilitator' && g.facilitators.indexOf(laneKey) > 0;
+  const short60 = toMin(g.end) - toMin(g.start) < 75;
+  const cad = t.cadence === 'biweekly' ? `biweekly, ${g.week_parity ? 'even' : 'odd'} wks` : 'weekly';
   return h('button', {
-    type: 'button', class: `blk t${typeIndex(g.type) % 10}${toMin(g.end) - toMin(g.start) < 75 ? ' short' : ''}${selected === g.id ? ' sel' : ''}`,
+    type: 'button', class: `blk t${typeIndex(g.type) % 10}${short60 ? ' short' : ''}${selected === g.id ? ' sel' : ''}`,
     'aria-label': label, title: label, 'aria-expanded': String(selected === g.id), 'data-group': g.id,
     on: { click: (ev) => { selected = selected === g.id ? null : g.id; const sec = ev.target.closest('section'); render(sec, lastCtx); const b = sec.querySelector(`[data-group="${g.id}"]`); if (b) b.focus(); } },
   },
-  h('span.bt', null, t.name ? shortName(t.name) : g.type),
-  h('span.bl', null, `${g.start}–${g.end}`),
+  h('span.bt', null, t.name ? shortName(t.name).replace(/\s+—.*$/, '') : g.type),
+  h('span.bl.tm', null, `${g.start}–${g.end}`),
   // the lane names the room (or the facilitator): the block names the other
   lanesBy === 'room' ? h('span.bl', null, facs.join(', ')) : h('span.bl', null, roomLabel(g.room), co ? ' · co-lead' : facs.length > 1 ? ' · + ' + facs[1].replace(' (co)', '') : ''),
-  g.substitute ? h('span.bl', null, 'sub ' + short(g.substitute)) : null,
-  h('span.bl.fill', null, `${f.n}/${f.max}${f.n >= f.max ? ' full' : ''}`, h('span.cad', null, t.cadence === 'biweekly' ? ` · 2-wk ${g.week_parity ? 'B' : 'A'}` : ' · weekly')));
+  g.substitute ? h('span.bl', null, 'sub ' + surname(g.substitute)) : h('span.bl.nosub', null, '⚠ no substitute'),
+  // a short block has no line to spare: the cadence follows the fill
+  short60 ? h('span.bl.fill', null, `${f.n}/${f.max}${f.n >= f.max ? ' full' : ''}`, h('span.cad', null, ` · ${cad}`))
+    : [h('span.bl.fill', null, `${f.n}/${f.max}${f.n >= f.max ? ' full' : ''}`), h('span.bl.cad', null, cad)]);
 }
 
 const shortName = (n) => n.replace(/\s*\(.*\)\s*/, '');
@@ -215,14 +232,14 @@ function calendar(sched) {
     h('h3', null, 'Quarter'),
     h('table.calendar', null,
       h('caption', null, `${p.horizon.start}, ${weeks} weeks: closed dates, facilitator time off, covered and uncovered sessions`),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Week'), p.days.map((d) => h('th', { scope: 'col' }, d)))),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Week'), p.days.map((d) => h('th', { scope: 'col', abbr: DAY_NAMES[d] }, (DAY_NAMES[d] || d).slice(0, 3))))),
       h('tbody', null, rows)),
     h('p.legendline', null, h('span.key.closed', null, 'closed'), h('span.key.off', null, 'time off'),
       h('span.key.covered', null, 'covered'), h('span.key.uncovered', null, '⚠ uncovered')),
     exceptions.length ? table('Covered and uncovered sessions', [
-      { label: 'Date', cell: (x) => x.date },
+      { label: 'Date', cell: (x) => x.date, cls: 'nowrap' },
       { label: 'Group', cell: (x) => x.s.group },
-      { label: 'Time', cell: (x) => `${x.s.start}–${x.s.end}` },
+      { label: 'Time', cell: (x) => `${x.s.start}–${x.s.end}`, cls: 'nowrap' },
       { label: 'Off', cell: (x) => offOf(x.s).map(short).join(', ') },
       { label: 'Covered by', cell: (x) => (x.s.uncovered ? h('strong.bad', null, '⚠ nobody: uncovered') : x.s.covered_by ? short(x.s.covered_by) : '') },
     ], exceptions, { class: 'compact' }) : h('p', null, 'Every session is led by its own facilitators.'));
@@ -262,5 +279,7 @@ function waitChart(sched) {
   const rows = (state.inst.group_types || []).map((t) => ({
     label: shortName(t.name), values: [wl.filter((p) => typesFor(p).includes(t.id)).length],
   }));
-  return barChart({ title: 'Waitlist per group type: unplaced patients who fit it', series: ['patients'], rows, fmt: (v) => fmtNum(v) });
+  const title = 'Waitlist per group type: unplaced patients who fit it';
+  if (!rows.some((r) => r.values[0])) return h('figure', { class: 'chartbox' }, h('figcaption', null, title), h('p', null, 'Nobody is left waiting for a group type.'));
+  return barChart({ title, series: ['patients'], rows, fmt: (v) => fmtNum(v) });
 }

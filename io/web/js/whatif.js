@@ -6,7 +6,7 @@
 import { h, clear, table, fmtNum, fmtMoney, signed } from './dom.js';
 import { post, waitJob, can } from './api.js';
 import { barChart } from './charts.js';
-import { state, typeName } from './state.js';
+import { state, typeName, onProgram } from './state.js';
 
 const OPS = [['add_facilitator', 'add a facilitator'], ['add_room', 'add a room'],
   ['set_type_size', 'change a group type\'s size caps'], ['add_referrals', 'add referrals']];
@@ -17,6 +17,7 @@ let opts = { time_limit_s: 10, marginal: false };
 let job = null, report = null;
 
 export function render(sec, ctx) {
+  onProgram('whatif', () => { scenarios = []; draft = { name: '', changes: [] }; job = null; report = null; });
   clear(sec, h('h2#whatif-h', null, 'What-if'));
   if (!can(state.role, 'coordinator')) {
     sec.append(h('p', null, 'Running what-if scenarios needs a coordinator.'));
@@ -175,10 +176,13 @@ function comparison(r) {
       barChart({ title: 'Placements from the waitlist', series: ['placements'], rows: ok.map((p) => ({ label: p.name, values: [p.summary.placed] })) }),
       barChart({ title: 'Seats filled of seats', series: ['seats filled', 'seats'], rows: ok.map((p) => ({ label: p.name, values: [p.summary.seats_filled, p.summary.seats] })) }),
       barChart({ title: 'Projected revenue per quarter', series: ['revenue'], rows: ok.map((p) => ({ label: p.name, values: [p.summary.projected_revenue] })), fmt: fmtMoney }),
-      barChart({ title: 'Waitlist by type: patients placed from it per group type', series: ok.map((p) => p.name),
+      barChart({ title: 'Placed from the waitlist, per group type', series: ok.map((p) => p.name),
         rows: (state.inst.group_types || []).map((t, i) => ({ label: t.name.replace(/\s*\(.*\)\s*/, ''), values: ok.map((p) => placedByType(p)[i]) })) })),
     r.bottlenecks ? marginal(r) : null);
 }
+
+// Does some addition change placements or revenue (beyond rounding)?
+const gains = (bs) => bs.some((b) => Math.abs(b.placements_per_quarter) >= 0.05 || Math.abs(b.revenue_per_quarter) >= 0.5);
 
 function marginal(r) {
   const rows = (key) => r.bottlenecks.map((b) => ({ label: b.name, values: [b[key]] }));
@@ -191,9 +195,9 @@ function marginal(r) {
       { label: 'Placements per quarter', cell: (b) => signed(b.placements_per_quarter, 1), cls: 'num' },
       { label: 'Revenue per quarter', cell: (b) => signed(b.revenue_per_quarter, 0), cls: 'num' },
     ], r.bottlenecks, { class: 'compact' }),
-    r.bottlenecks.length ? [
+    gains(r.bottlenecks) ? [
       barChart({ title: 'Extra placements per quarter', series: ['placements'], rows: rows('placements_per_quarter'), fmt: (v) => signed(v, 1) }),
       barChart({ title: 'Extra revenue per quarter', series: ['revenue'], rows: rows('revenue_per_quarter'), fmt: (v) => signed(v, 0) }),
-    ] : null),
+    ] : h('p', null, 'No single addition in this list places more patients or earns more this quarter.')),
     h('p.hint', null, 'Differences of time-limited plans carry solver noise: a small negative value means no gain.'));
 }
