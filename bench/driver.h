@@ -3,7 +3,8 @@
  * processes timed with the wall clock, small file readers, the suite's
  * configuration and result rows, and the measured runs (`cohort plan`,
  * `cohort check`, the exported model under CBC).  Defined in bench_main.c
- * unless noted.
+ * unless noted: the child runs and file readers in bench_child.c, the
+ * tiers, paths and measured runs in bench_suite.c.
  */
 #ifndef COHORT_BENCH_DRIVER_H
 #define COHORT_BENCH_DRIVER_H

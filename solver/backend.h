@@ -1,6 +1,6 @@
 /*
  * backend.h - the small mixed-integer programming interface the solver
- * stages build their models with; backend_glpk.c implements it with GLPK.
+ * stages build their models with; backend_glpk*.c implement it with GLPK.
  * Solver-internal, not public API.
  *
  * Columns and rows are 0-based.  Every call that reaches GLPK runs under an
