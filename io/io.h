@@ -87,7 +87,7 @@ int io_write_atomic(const char *path, const char *data, size_t len);
  * result is invalid.  JSON text returned through char ** is malloc'd and
  * owned by the caller. */
 
-#define IO_STORE_SCHEMA_VERSION 4
+#define IO_STORE_SCHEMA_VERSION 5
 
 enum {
     IO_STORE_ENOTFOUND = 10, /* program, entity, version or token does not exist */
@@ -179,8 +179,11 @@ int io_store_entity_delete(io_store *s, const char *program, io_entity_kind kind
  * of recorded events with their ids.  IO_EINVAL with paths in d. */
 int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
                            long actor, char **recorded, model_diag *d);
-/* Status history, oldest first, optionally for one patient / group (NULL =
- * all): [{"id","event","group","patient","status","date","actor","at"}]. */
+/* Status history, optionally for one patient / group (NULL = all):
+ * [{"id","event","group","patient","status","date","actor","at"}]: roster
+ * events oldest first, then attendance marks (event "attendance", status
+ * the mark) and seat offers (event "offer", status offered / accepted /
+ * declined / expired) by time. */
 int io_store_history(io_store *s, const char *program, const char *patient,
                      const char *group, char **json);
 
@@ -217,6 +220,39 @@ int io_store_token_revoke(io_store *s, long id, long actor);
  * most limit rows: [{"id","at","actor","action","entity","program",
  * "before","after"}] (before/after are JSON or null). */
 int io_store_audit_list(io_store *s, const char *program, int limit, char **json);
+
+/* ------------------------------------------------- clinic operations */
+/* Attendance, no-show flags and seat offers of a stored program
+ * (io/store/store_attendance.c, store_offers.c; rules in model/clinic.h).
+ * Sessions are those of the program's published (else latest) schedule. */
+
+/* Record one session's attendance (all or nothing):
+ * {"group", "date", "marks": [{"patient", "status", "notice_hours"?,
+ * "note"?}], "correct"?: bool} or {"group", "date", "cancelled":
+ * {"reason"}} for a session the clinic cancelled.  status is one of
+ * present, late, late_cancel, no_show, excused, or "cancel" with
+ * notice_hours (classified late_cancel / excused by
+ * settings.late_cancel_hours).  Refused (IO_EINVAL, path in d, nothing
+ * written): a date that is not a session of the group, a patient who is
+ * not a member then, a mark already recorded (unless "correct": true),
+ * a patient twice in one request.  *result (may be NULL): {"group",
+ * "date", "schedule_version", "recorded": [{"patient","status",
+ * "previous"}], "cancelled", "flags": [...]} with the flags of every
+ * member of the group (as io_store_attendance_flags). */
+int io_store_attendance_record(io_store *s, const char *program, const char *body, size_t len,
+                               long actor, char **result, model_diag *d);
+/* Recorded attendance, by date: [{"group","date","patient","status",
+ * "note","actor","at"}] and the clinic's cancellations with patient null;
+ * group / patient NULL = all. */
+int io_store_attendance_list(io_store *s, const char *program, const char *group,
+                             const char *patient, char **json);
+/* Policy flags of the current members (group NULL = every group), as of
+ * their latest mark: [{"group","patient","status","sessions","attended",
+ * "consecutive_no_shows","no_shows","late_cancels","absences","review",
+ * "recommend_drop","reasons":[...]}]; only_flagged keeps those with review
+ * or recommend_drop (who needs a call). */
+int io_store_attendance_flags(io_store *s, const char *program, const char *group,
+                              int only_flagged, char **json);
 
 /* -------------------------------------------------------------- server */
 /* JSON HTTP API over libmicrohttpd (io/http/: core in http.c, one

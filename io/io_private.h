@@ -129,6 +129,21 @@ void io_jobs_counts(io_jobs *j, int *queued, int *running);
 
 #include "solver.h"
 
+/* store_attendance.c: true when patient was a member of g on date (a
+ * seat holder who joined by then, or one who left on or after it). */
+bool io_member_on(const model_group *g, const char *patient, int date);
+
+/* io/clinic/suggest.c: the fill report (as `cohort fill --json`) for
+ * events (fill events JSON text, e.g. {"events":[{"event":"dropped",...}]})
+ * against the program as it was before them and the published (else
+ * latest) schedule, whose version goes to *version.  *report is malloc'd.
+ * IO_STORE_ENOTFOUND (no schedule; message in d), IO_EINVAL, IO_ENOMEM. */
+int io_clinic_suggest(io_store *s, const char *program, const model_instance *before,
+                      const char *events, char **report, int *version, model_diag *d);
+
+/* Clinic commands (io/cli/cmd_attendance.c ...). */
+int io_cmd_attendance(int argc, char **argv);
+
 int io_cmd_fill(int argc, char **argv);
 int io_cmd_whatif(int argc, char **argv);
 

@@ -161,6 +161,17 @@ typedef struct model_weights {
     double change;        /* penalty per changed field against a baseline */
 } model_weights;
 
+/* No-show policy (settings.no_show_policy; docs/FORMAT.md "Clinic
+ * operations"): thresholds that raise attendance flags.  A flag asks a
+ * person to act; nothing is dropped without a confirmation. */
+typedef struct model_noshow_policy {
+    int review_consecutive_no_shows; /* [2] flag "review" at this streak */
+    int drop_consecutive_no_shows;   /* [3] flag "recommend_drop" */
+    int drop_absences;               /* [4] absences (no_show + late_cancel) ... */
+    int absence_window_weeks;        /* [8] ... within this many weeks: "recommend_drop" */
+    int review_late_cancels;         /* [3] late cancels in the window: "review" */
+} model_noshow_policy;
+
 typedef struct model_settings {
     int max_groups_per_day;    /* [4] */
     int max_groups_per_week;   /* [12] */
@@ -170,6 +181,12 @@ typedef struct model_settings {
     double mip_gap;            /* [0.005] */
     model_weights weights;
     long seed;                 /* [1] */
+    /* clinic operations (model/attendance.c, docs/FORMAT.md) */
+    double late_cancel_hours;     /* [24] a cancellation with less notice is late_cancel */
+    double offer_ttl_hours;       /* [48] an open seat offer expires after this */
+    bool require_authorization;   /* [false] place only patients with covering authorizations */
+    int min_authorized_sessions;  /* [1] sessions an authorization must cover */
+    model_noshow_policy no_show_policy;
 } model_settings;
 
 /* Fill s with the SPEC defaults. */

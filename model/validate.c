@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "clinic.h"
 #include "idmap.h"
 
 typedef struct vctx {
@@ -614,6 +615,8 @@ int model_instance_validate_partial(model_instance *inst, model_diag *d, unsigne
     }
     validate_program(&c);
     validate_settings(&c);
+    if (model_clinic_settings_validate(&inst->settings, d) != MODEL_OK)
+        c.errors++;
     validate_types(&c);
     validate_groups(&c, occupied_by);
     validate_rooms(&c);

@@ -22,6 +22,7 @@ static const io_command COMMANDS[] = {
     {"import", "store a program from an instance file", io_cmd_import},
     {"export", "write a stored program as an instance file", io_cmd_export},
     {"schedule", "export a schedule as iCalendar, CSV, FHIR R4 or printable HTML", io_cmd_schedule},
+    {"attendance", "record a session's attendance; no-show flags; confirm a drop (with fill suggestions)", io_cmd_attendance},
     {"token", "create, list or revoke API tokens", io_cmd_token},
     {"worker", "run one solver job for cohort serve (internal; JSON on stdin)", io_cmd_worker},
 };

@@ -90,6 +90,26 @@ const route ROUTES[] = {
     {"GET", "/v1/programs/{program}/events", IO_ROLE_VIEWER, h_events_get, "history",
      "Roster status history, oldest first", NULL, 200, "array:HistoryEntry",
      "patient:only this patient|group:only this group", "404"},
+    {"POST", "/v1/programs/{program}/attendance", IO_ROLE_COORDINATOR, h_attendance_post,
+     "record_attendance",
+     "Record one session's attendance (all or nothing): {group, date, marks: [{patient, "
+     "status}]} or {group, date, cancelled: {reason}}; \"correct\": true replaces marks. "
+     "400 naming the field for a date that is not a session, a non-member or a mark recorded "
+     "twice. The answer has every member's no-show flags",
+     "object", 201, "object", NULL, "400,404,413"},
+    {"GET", "/v1/programs/{program}/attendance", IO_ROLE_VIEWER, h_attendance_get,
+     "list_attendance", "Recorded attendance by date (and the clinic's cancellations)", NULL,
+     200, "array:object", "group:only this group|patient:only this patient", "404"},
+    {"GET", "/v1/programs/{program}/attendance/flags", IO_ROLE_VIEWER, h_attendance_flags,
+     "attendance_flags",
+     "Who needs a call: members flagged by settings.no_show_policy (review, recommend_drop), "
+     "with the reasons",
+     NULL, 200, "array:object", "group:only this group|all:true = every current member", "404"},
+    {"POST", "/v1/programs/{program}/attendance/confirm", IO_ROLE_COORDINATOR,
+     h_attendance_confirm, "confirm_attendance_action",
+     "A person confirms a drop (or an administrative hold) of a member: recorded as the roster "
+     "event; the answer ranks the waitlist for the opened seat (as POST .../events)",
+     "object", 201, "EventsResult", NULL, "400,404,413"},
     {"GET", "/v1/programs/{program}/schedules", IO_ROLE_VIEWER, h_schedules_list,
      "list_schedules", "Saved schedule versions", NULL, 200, "array:ScheduleSummary", NULL, "404"},
     {"POST", "/v1/programs/{program}/schedules", IO_ROLE_COORDINATOR, h_schedule_post,

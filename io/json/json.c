@@ -695,6 +695,30 @@ out:
     path_pop(r, sp);
 }
 
+/* The clinic-operations settings (docs/FORMAT.md "Clinic operations"). */
+static void read_clinic_settings(rd *r, json_t *o, model_settings *s)
+{
+    f_double(r, o, "late_cancel_hours", false, &s->late_cancel_hours);
+    f_double(r, o, "offer_ttl_hours", false, &s->offer_ttl_hours);
+    f_bool(r, o, "require_authorization", false, &s->require_authorization);
+    f_int(r, o, "min_authorized_sessions", false, &s->min_authorized_sessions);
+    json_t *p = f_object(r, o, "no_show_policy", false);
+    if (!p)
+        return;
+    static const char *const keys[] = {"review_consecutive_no_shows", "drop_consecutive_no_shows",
+                                       "drop_absences", "absence_window_weeks",
+                                       "review_late_cancels", NULL};
+    model_noshow_policy *np = &s->no_show_policy;
+    size_t sp = path_key(r, "no_show_policy");
+    check_keys(r, p, keys);
+    f_int(r, p, "review_consecutive_no_shows", false, &np->review_consecutive_no_shows);
+    f_int(r, p, "drop_consecutive_no_shows", false, &np->drop_consecutive_no_shows);
+    f_int(r, p, "drop_absences", false, &np->drop_absences);
+    f_int(r, p, "absence_window_weeks", false, &np->absence_window_weeks);
+    f_int(r, p, "review_late_cancels", false, &np->review_late_cancels);
+    path_pop(r, sp);
+}
+
 static void read_settings(rd *r, json_t *root, model_settings *s)
 {
     json_t *o = f_object(r, root, "settings", false);
@@ -702,7 +726,9 @@ static void read_settings(rd *r, json_t *root, model_settings *s)
         return;
     static const char *const keys[] = {"max_groups_per_day", "max_groups_per_week", "min_break_min",
                                        "max_consecutive_cover", "time_limit_s", "mip_gap",
-                                       "weights", "seed", NULL};
+                                       "weights", "seed", "late_cancel_hours",
+                                       "offer_ttl_hours", "require_authorization",
+                                       "min_authorized_sessions", "no_show_policy", NULL};
     size_t ss = path_key(r, "settings");
     check_keys(r, o, keys);
     f_int(r, o, "max_groups_per_day", false, &s->max_groups_per_day);
@@ -712,6 +738,7 @@ static void read_settings(rd *r, json_t *root, model_settings *s)
     f_double(r, o, "time_limit_s", false, &s->time_limit_s);
     f_double(r, o, "mip_gap", false, &s->mip_gap);
     f_long(r, o, "seed", false, &s->seed);
+    read_clinic_settings(r, o, s);
     json_t *w = f_object(r, o, "weights", false);
     if (w) {
         static const char *const wkeys[] = {"placement", "wait_per_week", "priority", "empty_seat",
@@ -1258,6 +1285,32 @@ static json_t *j_real(double x)
     return isfinite(x) ? json_real(x) : json_null();
 }
 
+/* The clinic-operations settings that differ from their defaults (so an
+ * instance without them keeps its normal form byte for byte). */
+static void write_clinic_settings(wr *w, json_t *set, const model_settings *s)
+{
+    model_settings d;
+    model_settings_defaults(&d);
+    if (s->late_cancel_hours != d.late_cancel_hours)
+        put(w, set, "late_cancel_hours", j_real(s->late_cancel_hours));
+    if (s->offer_ttl_hours != d.offer_ttl_hours)
+        put(w, set, "offer_ttl_hours", j_real(s->offer_ttl_hours));
+    if (s->require_authorization != d.require_authorization)
+        put(w, set, "require_authorization", json_boolean(s->require_authorization));
+    if (s->min_authorized_sessions != d.min_authorized_sessions)
+        put(w, set, "min_authorized_sessions", json_integer(s->min_authorized_sessions));
+    const model_noshow_policy *p = &s->no_show_policy, *q = &d.no_show_policy;
+    if (memcmp(p, q, sizeof *p) == 0)
+        return;
+    json_t *o = json_object();
+    put(w, o, "review_consecutive_no_shows", json_integer(p->review_consecutive_no_shows));
+    put(w, o, "drop_consecutive_no_shows", json_integer(p->drop_consecutive_no_shows));
+    put(w, o, "drop_absences", json_integer(p->drop_absences));
+    put(w, o, "absence_window_weeks", json_integer(p->absence_window_weeks));
+    put(w, o, "review_late_cancels", json_integer(p->review_late_cancels));
+    put(w, set, "no_show_policy", o);
+}
+
 static json_t *j_time(int minutes)
 {
     if (minutes < 0)
@@ -1340,6 +1393,7 @@ static json_t *instance_tree(const model_instance *in, wr *w)
     put(w, wt, "change", j_real(s->weights.change));
     put(w, set, "weights", wt);
     put(w, set, "seed", json_integer(s->seed));
+    write_clinic_settings(w, set, s);
     put(w, root, "settings", set);
 
     json_t *types = json_array();

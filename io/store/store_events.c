@@ -413,9 +413,19 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
     int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     if (rc == IO_OK)
         rc = prep(db, &st,
-                  "SELECT id, event, group_id, patient_id, status, date, token_id, at"
-                  " FROM member_event WHERE program_id = ?1 AND (?2 IS NULL OR patient_id = ?2)"
-                  " AND (?3 IS NULL OR group_id = ?3) ORDER BY id",
+                  "SELECT * FROM (SELECT id, event, group_id, patient_id, status, date,"
+                  " token_id, at, 0 AS k FROM member_event WHERE program_id = ?1 AND (?2 IS NULL OR patient_id = ?2)"
+                  " AND (?3 IS NULL OR group_id = ?3)"
+                  /* attendance marks and seat offers are part of a member's history */
+                  " UNION ALL SELECT id, 'attendance', group_id, patient_id, status, date,"
+                  " token_id, at, 1 FROM attendance WHERE program_id = ?1 AND (?2 IS NULL OR"
+                  " patient_id = ?2) AND (?3 IS NULL OR group_id = ?3)"
+                  " UNION ALL SELECT id, 'offer', group_id, patient_id, status,"
+                  " substr(coalesce(decided_at, offered_at), 1, 10), token_id,"
+                  " coalesce(decided_at, offered_at), 2 FROM offer WHERE program_id = ?1 AND"
+                  " (?2 IS NULL OR patient_id = ?2) AND (?3 IS NULL OR group_id = ?3)"
+                  ")"
+                  " ORDER BY k != 0, CASE k WHEN 0 THEN id END, at, k, id",
                   "sss", program, patient, group);
     int step = SQLITE_DONE;
     while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -428,13 +438,5 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
                                              col_str(st, 3), "status", col_str(st, 4), "date",
                                              col_str(st, 5), "actor", actor, "at", col_str(st, 7)));
     }
-    if (rc == IO_OK && step != SQLITE_DONE)
-        rc = IO_STORE_EDB;
-    sqlite3_finalize(st);
-    rd_release(s, rd);
-    if (rc != IO_OK) {
-        json_decref(arr);
-        return rc;
-    }
-    return give(arr, json);
+    return rows_done(s, rd, st, rc, step, arr, json);
 }

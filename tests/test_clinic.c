@@ -1,0 +1,540 @@
+/* test_clinic.c - clinic operations (issue 13): attendance, no-show flags,
+ * confirmed drops with fill suggestions, walked over the sample program's
+ * quarter twice: through the library (io_store_*) and through the HTTP API
+ * (the real server on an ephemeral loopback port). */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clinic.h"
+#include "io.h"
+
+#define SAMPLE COHORT_SOURCE_DIR "/datasets/sample.json"
+#define SAMPLE_SOLUTION COHORT_SOURCE_DIR "/docs/examples/sample-solution.json"
+#define PROG "riverside"
+
+/* ------------------------------------------------------ model rules */
+
+static model_noshow_policy policy(void)
+{
+    model_noshow_policy p;
+    model_noshow_policy_defaults(&p);
+    return p;
+}
+
+Test(attendance, streak_skips_late_cancels_and_ends_at_attendance)
+{
+    model_noshow_policy p = policy();
+    model_att_mark m[] = {{10, MODEL_ATT_PRESENT}, {17, MODEL_ATT_NO_SHOW},
+                          {24, MODEL_ATT_NO_SHOW}, {31, MODEL_ATT_LATE_CANCEL}};
+    model_att_summary a;
+    model_attendance_summarise(m, 4, 31, &p, &a);
+    cr_assert_eq(a.consecutive_no_shows, 2);
+    cr_assert_eq(a.no_shows, 2);
+    cr_assert_eq(a.late_cancels, 1);
+    cr_assert_eq(a.absences, 3);
+    cr_assert(a.review);
+    cr_assert_not(a.recommend_drop);
+    m[0].status = MODEL_ATT_NO_SHOW; /* 3 no-shows, the late cancel between skipped */
+    m[3] = (model_att_mark){31, MODEL_ATT_LATE};
+    model_attendance_summarise(m, 4, 31, &p, &a);
+    cr_assert_eq(a.consecutive_no_shows, 0, "attending ends the streak");
+    cr_assert_not(a.recommend_drop);
+    cr_assert(a.review == false);
+}
+
+Test(attendance, absences_in_window_recommend_drop)
+{
+    model_noshow_policy p = policy();
+    /* 4 absences in 8 weeks, never 2 in a row */
+    model_att_mark m[] = {{0, MODEL_ATT_NO_SHOW},   {7, MODEL_ATT_PRESENT},
+                          {14, MODEL_ATT_LATE_CANCEL}, {21, MODEL_ATT_PRESENT},
+                          {28, MODEL_ATT_NO_SHOW},  {35, MODEL_ATT_PRESENT},
+                          {42, MODEL_ATT_NO_SHOW},  {49, MODEL_ATT_PRESENT}};
+    model_att_summary a;
+    model_attendance_summarise(m, 8, 49, &p, &a);
+    cr_assert_eq(a.absences, 4);
+    cr_assert(a.recommend_drop);
+    /* a week later the first absence leaves the window */
+    model_attendance_summarise(m, 8, 56, &p, &a);
+    cr_assert_eq(a.absences, 3);
+    cr_assert_not(a.recommend_drop);
+    cr_assert_eq(model_attendance_classify_cancel(5, 24), MODEL_ATT_LATE_CANCEL);
+    cr_assert_eq(model_attendance_classify_cancel(30, 24), MODEL_ATT_EXCUSED);
+}
+
+Test(attendance, policy_settings_read_written_and_validated)
+{
+    const char *extra = "\"no_show_policy\":{\"review_consecutive_no_shows\":1,"
+                        "\"drop_consecutive_no_shows\":2,\"drop_absences\":%d,"
+                        "\"absence_window_weeks\":4,\"review_late_cancels\":2},"
+                        "\"late_cancel_hours\":12,\"offer_ttl_hours\":72";
+    char *text = NULL;
+    size_t len = 0;
+    cr_assert_eq(io_read_all(SAMPLE, IO_MAX_INPUT_BYTES, &text, &len), IO_OK);
+    char *at = strstr(text, "\"settings\": {");
+    cr_assert_not_null(at);
+    at += strlen("\"settings\": {");
+    char *both = malloc(len + strlen(extra) + 8), fx[512];
+    snprintf(fx, sizeof fx, extra, 0);
+    sprintf(both, "%.*s%s,%s", (int)(at - text), text, fx, at);
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    cr_assert_eq(io_instance_parse(both, strlen(both), &inst, &d), IO_OK);
+    cr_assert_eq(inst->settings.no_show_policy.drop_consecutive_no_shows, 2);
+    cr_assert_eq(inst->settings.late_cancel_hours, 12);
+    char *out = NULL;
+    cr_assert_eq(io_instance_to_json(inst, &out), IO_OK);
+    cr_assert_not_null(strstr(out, "\"review_late_cancels\": 2") ? out : strstr(out, "\"review_late_cancels\":2"));
+    free(out);
+    model_instance_destroy(inst);
+    /* an old instance writes no clinic settings */
+    cr_assert_eq(io_instance_parse(text, len, &inst, &d), IO_OK);
+    cr_assert_eq(io_instance_to_json(inst, &out), IO_OK);
+    cr_assert_null(strstr(out, "no_show_policy"));
+    cr_assert_eq(inst->settings.no_show_policy.drop_consecutive_no_shows, 3);
+    free(out);
+    model_instance_destroy(inst);
+    /* a negative threshold is an error at its path */
+    snprintf(fx, sizeof fx, extra, -1);
+    sprintf(both, "%.*s%s,%s", (int)(at - text), text, fx, at);
+    model_diag_free(&d);
+    model_diag_init(&d);
+    cr_assert_eq(io_instance_parse(both, strlen(both), &inst, &d), IO_EINVAL);
+    int found = 0;
+    for (int i = 0; i < d.n_errors; i++)
+        found |= strcmp(d.errors[i].path, "settings.no_show_policy.drop_absences") == 0;
+    cr_assert(found);
+    model_diag_free(&d);
+    free(both);
+    free(text);
+}
+
+/* ------------------------------------------------- one walk, two ways */
+
+typedef struct drv {
+    io_store *s; /* library */
+    int port;    /* HTTP (0 = library) */
+    char token[128];
+    char dir[64];
+    io_server *srv;
+} drv;
+
+static void prepare_db(io_store *s, char *token)
+{
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    cr_assert_eq(io_instance_read_file(SAMPLE, &inst, &d), IO_OK);
+    cr_assert_eq(io_store_program_create(s, PROG, inst, 0, NULL, &d), IO_OK);
+    model_instance_destroy(inst);
+    char *sol = NULL;
+    size_t len;
+    int v = 0;
+    cr_assert_eq(io_read_all(SAMPLE_SOLUTION, IO_MAX_INPUT_BYTES, &sol, &len), IO_OK);
+    cr_assert_eq(io_store_schedule_save(s, PROG, sol, 0, &v), IO_OK);
+    free(sol);
+    if (token) {
+        char *secret = NULL;
+        cr_assert_eq(io_store_token_create(s, IO_ROLE_ADMIN, "t", 0, &secret, NULL), IO_OK);
+        snprintf(token, 128, "%s", secret);
+        free(secret);
+    }
+    model_diag_free(&d);
+}
+
+static void drv_open(drv *v, int http)
+{
+    memset(v, 0, sizeof *v);
+    char *err = NULL;
+    if (!http) {
+        cr_assert_eq(io_store_open(":memory:", 1, &v->s, &err), IO_OK);
+        prepare_db(v->s, NULL);
+        return;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    snprintf(v->dir, sizeof v->dir, "/tmp/cohort-test-clinic-XXXXXX");
+    cr_assert_not_null(mkdtemp(v->dir));
+    char db[128];
+    snprintf(db, sizeof db, "%s/c.db", v->dir);
+    io_store *s = NULL;
+    cr_assert_eq(io_store_open(db, 1, &s, &err), IO_OK);
+    prepare_db(s, v->token);
+    io_store_close(s);
+    io_server_options o;
+    io_server_options_default(&o);
+    o.port = 0;
+    o.worker = COHORT_BINARY;
+    cr_assert_eq(io_server_start(db, &o, &v->srv, &err), IO_OK);
+    v->port = io_server_port(v->srv);
+}
+
+static void drv_close(drv *v)
+{
+    io_store_close(v->s);
+    io_server_stop(v->srv);
+    if (v->dir[0]) {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", v->dir);
+        (void)system(cmd);
+    }
+}
+
+/* One HTTP request (Connection: close); the body parsed into *out. */
+static int http(drv *v, const char *method, const char *path, const char *body, json_t **out)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)v->port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {30, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    size_t blen = body ? strlen(body) : 0;
+    char head[1024];
+    int n = snprintf(head, sizeof head,
+                     "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer "
+                     "%s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+                     method, path, v->token, blen);
+    cr_assert_eq(send(fd, head, (size_t)n, MSG_NOSIGNAL), n);
+    if (blen)
+        cr_assert_eq(send(fd, body, blen, MSG_NOSIGNAL), (ssize_t)blen);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (len + 4096 > cap)
+            buf = realloc(buf, cap *= 2);
+        ssize_t r = recv(fd, buf + len, cap - len - 1, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        len += (size_t)r;
+    }
+    close(fd);
+    buf[len] = '\0';
+    int status = 0;
+    sscanf(buf, "HTTP/1.%*d %d", &status);
+    char *sep = strstr(buf, "\r\n\r\n");
+    *out = sep ? json_loads(sep + 4, JSON_DECODE_ANY, NULL) : NULL;
+    free(buf);
+    return status;
+}
+
+/* The library's answer as the API gives it: 2xx with the JSON, or 400
+ * {"errors": [{path, message}]}. */
+static int lib_answer(int rc, char *text, model_diag *d, int ok, json_t **out)
+{
+    if (rc == IO_OK) {
+        *out = json_loads(text, JSON_DECODE_ANY, NULL);
+        free(text);
+        return ok;
+    }
+    cr_assert_eq(rc, IO_EINVAL, "store error %d", rc);
+    char *t = NULL;
+    io_diag_to_json(d, "invalid", &t);
+    *out = json_loads(t, 0, NULL);
+    free(t);
+    return 400;
+}
+
+/* POST .../attendance */
+static int record(drv *v, const char *body, json_t **out)
+{
+    if (v->port)
+        return http(v, "POST", "/v1/programs/" PROG "/attendance", body, out);
+    model_diag d;
+    model_diag_init(&d);
+    char *t = NULL;
+    int rc = io_store_attendance_record(v->s, PROG, body, strlen(body), 0, &t, &d);
+    int st = lib_answer(rc, t, &d, 201, out);
+    model_diag_free(&d);
+    return st;
+}
+
+/* GET .../attendance/flags (only_flagged) */
+static json_t *flags(drv *v)
+{
+    json_t *out = NULL;
+    if (v->port) {
+        cr_assert_eq(http(v, "GET", "/v1/programs/" PROG "/attendance/flags", NULL, &out), 200);
+        return out;
+    }
+    char *t = NULL;
+    cr_assert_eq(io_store_attendance_flags(v->s, PROG, NULL, 1, &t), IO_OK);
+    out = json_loads(t, 0, NULL);
+    free(t);
+    return out;
+}
+
+/* GET .../events?patient=P */
+static json_t *history(drv *v, const char *patient)
+{
+    json_t *out = NULL;
+    if (v->port) {
+        char path[128];
+        snprintf(path, sizeof path, "/v1/programs/" PROG "/events?patient=%s", patient);
+        cr_assert_eq(http(v, "GET", path, NULL, &out), 200);
+        return out;
+    }
+    char *t = NULL;
+    cr_assert_eq(io_store_history(v->s, PROG, patient, NULL, &t), IO_OK);
+    out = json_loads(t, 0, NULL);
+    free(t);
+    return out;
+}
+
+/* The first error's path of a 400 answer. */
+static const char *err_path(json_t *j)
+{
+    return json_string_value(json_object_get(json_array_get(json_object_get(j, "errors"), 0), "path"));
+}
+
+/* The flags entry of patient in a flags array, or NULL. */
+static json_t *flag_of(json_t *arr, const char *patient)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e)
+    if (strcmp(json_string_value(json_object_get(e, "patient")), patient) == 0) return e;
+    return NULL;
+}
+
+/* One week of dbt-tue-pm: P0001, P0002, P0004, P0005 present, P0003 as
+ * given (a JSON mark fragment). */
+static int week(drv *v, const char *date, const char *p3, json_t **out)
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"group\":\"dbt-tue-pm\",\"date\":\"%s\",\"marks\":["
+             "{\"patient\":\"P0001\",\"status\":\"present\"},"
+             "{\"patient\":\"P0002\",\"status\":\"late\"},"
+             "{\"patient\":\"P0003\",%s},"
+             "{\"patient\":\"P0004\",\"status\":\"present\"},"
+             "{\"patient\":\"P0005\",\"status\":\"present\"}]}",
+             date, p3);
+    return record(v, body, out);
+}
+
+static int count_attendance(drv *v)
+{
+    json_t *out = NULL;
+    int n;
+    if (v->port) {
+        cr_assert_eq(http(v, "GET", "/v1/programs/" PROG "/attendance", NULL, &out), 200);
+    } else {
+        char *t = NULL;
+        cr_assert_eq(io_store_attendance_list(v->s, PROG, NULL, NULL, &t), IO_OK);
+        out = json_loads(t, 0, NULL);
+        free(t);
+    }
+    n = (int)json_array_size(out);
+    json_decref(out);
+    return n;
+}
+
+/* Attendance every week; P0003 flagged after 2 no-shows, a late cancel not
+ * counted as a no-show, recommend drop after the 3rd; bad input refused
+ * with nothing written; corrections; the member's history. */
+static void walk_attendance(drv *v)
+{
+    json_t *r = NULL;
+    cr_assert_eq(week(v, "2027-01-05", "\"status\":\"present\"", &r), 201);
+    cr_assert_eq(json_array_size(json_object_get(r, "recorded")), 5);
+    cr_assert_eq(json_integer_value(json_object_get(r, "schedule_version")), 1);
+    json_decref(r);
+    cr_assert_eq(week(v, "2027-01-12", "\"status\":\"no_show\"", &r), 201);
+    cr_assert_not(json_is_true(json_object_get(flag_of(json_object_get(r, "flags"), "P0003"), "review")));
+    json_decref(r);
+    cr_assert_eq(week(v, "2027-01-19", "\"status\":\"no_show\"", &r), 201);
+    json_t *f = flag_of(json_object_get(r, "flags"), "P0003");
+    cr_assert(json_is_true(json_object_get(f, "review")), "flagged after 2 no-shows");
+    cr_assert_not(json_is_true(json_object_get(f, "recommend_drop")));
+    json_decref(r);
+    /* a cancellation 5 hours ahead is a late cancel, not a no-show */
+    cr_assert_eq(week(v, "2027-01-26", "\"status\":\"cancel\",\"notice_hours\":5", &r), 201);
+    f = flag_of(json_object_get(r, "flags"), "P0003");
+    cr_assert_eq(json_integer_value(json_object_get(f, "consecutive_no_shows")), 2);
+    cr_assert_eq(json_integer_value(json_object_get(f, "late_cancels")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(f, "no_shows")), 2);
+    cr_assert_not(json_is_true(json_object_get(f, "recommend_drop")));
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(json_object_get(r, "recorded"), 2), "status")),
+                     "late_cancel");
+    json_decref(r);
+    /* the clinic cancels a session: counts against nobody */
+    cr_assert_eq(record(v, "{\"group\":\"dbt-tue-pm\",\"date\":\"2027-02-02\",\"cancelled\":"
+                           "{\"reason\":\"facilitator ill\"}}", &r), 201);
+    json_decref(r);
+    cr_assert_eq(week(v, "2027-02-09", "\"status\":\"no_show\"", &r), 201);
+    f = flag_of(json_object_get(r, "flags"), "P0003");
+    cr_assert_eq(json_integer_value(json_object_get(f, "consecutive_no_shows")), 3);
+    cr_assert(json_is_true(json_object_get(f, "recommend_drop")), "recommend drop after 3");
+    json_decref(r);
+    /* who needs a call: P0003 only */
+    json_t *fl = flags(v);
+    cr_assert_eq(json_array_size(fl), 1);
+    cr_assert_not_null(flag_of(fl, "P0003"));
+    cr_assert_gt(json_array_size(json_object_get(flag_of(fl, "P0003"), "reasons")), 0);
+    json_decref(fl);
+
+    /* bad input: 400 naming the field, nothing written */
+    int before = count_attendance(v);
+    cr_assert_eq(week(v, "2027-01-06", "\"status\":\"present\"", &r), 400);
+    cr_assert_str_eq(err_path(r), "date", "a Wednesday is not a session of a Tuesday group");
+    json_decref(r);
+    cr_assert_eq(record(v, "{\"group\":\"dbt-tue-pm\",\"date\":\"2027-02-16\",\"marks\":["
+                           "{\"patient\":\"P0001\",\"status\":\"present\"},"
+                           "{\"patient\":\"P0010\",\"status\":\"present\"}]}", &r), 400);
+    cr_assert_str_eq(err_path(r), "marks[1].patient", "P0010 is not a member");
+    json_decref(r);
+    cr_assert_eq(week(v, "2027-01-05", "\"status\":\"present\"", &r), 400);
+    cr_assert_str_eq(err_path(r), "marks[0].patient", "recorded twice");
+    json_decref(r);
+    cr_assert_eq(record(v, "{\"group\":\"dbt-tue-pm\",\"date\":\"2027-02-02\",\"marks\":["
+                           "{\"patient\":\"P0001\",\"status\":\"present\"}]}", &r), 400);
+    cr_assert_str_eq(err_path(r), "date", "the clinic cancelled that session");
+    json_decref(r);
+    cr_assert_eq(count_attendance(v), before);
+
+    /* a correction replaces the mark and says what it was */
+    cr_assert_eq(record(v, "{\"group\":\"dbt-tue-pm\",\"date\":\"2027-01-05\",\"correct\":true,"
+                           "\"marks\":[{\"patient\":\"P0001\",\"status\":\"late\"}]}", &r), 201);
+    json_t *rec = json_array_get(json_object_get(r, "recorded"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(rec, "previous")), "present");
+    cr_assert_str_eq(json_string_value(json_object_get(rec, "status")), "late");
+    json_decref(r);
+    cr_assert_eq(count_attendance(v), before);
+
+    /* the member's history shows the marks */
+    json_t *h = history(v, "P0003");
+    int marks = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(h, i, e)
+    marks += strcmp(json_string_value(json_object_get(e, "event")), "attendance") == 0;
+    cr_assert_eq(marks, 5);
+    json_decref(h);
+}
+
+Test(clinic_lib, quarter_walk_attendance)
+{
+    drv v;
+    drv_open(&v, 0);
+    walk_attendance(&v);
+    /* nothing was dropped without a confirmation */
+    model_instance *inst = NULL;
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(io_store_program_export(v.s, PROG, &inst, &d), IO_OK);
+    const model_group *g = &inst->groups[model_find_group(inst, "dbt-tue-pm")];
+    for (int k = 0; k < g->n_members; k++)
+        if (strcmp(g->members[k].patient, "P0003") == 0)
+            cr_assert_eq(g->members[k].status, MODEL_ACTIVE);
+    model_instance_destroy(inst);
+    model_diag_free(&d);
+    drv_close(&v);
+}
+
+Test(clinic_http, quarter_walk_attendance_and_confirmed_drop, .timeout = 120)
+{
+    drv v;
+    drv_open(&v, 1);
+    walk_attendance(&v);
+    json_t *r = NULL;
+    cr_assert_eq(http(&v, "POST", "/v1/programs/" PROG "/attendance/confirm",
+                      "{\"group\":\"dbt-tue-pm\",\"patient\":\"P0003\",\"action\":\"maybe\"}", &r),
+                 400);
+    json_decref(r);
+    cr_assert_eq(http(&v, "POST", "/v1/programs/" PROG "/attendance/confirm",
+                      "{\"group\":\"dbt-tue-pm\",\"patient\":\"P0003\",\"action\":\"drop\","
+                      "\"date\":\"2027-02-10\"}", &r),
+                 201);
+    cr_assert(json_is_true(json_object_get(json_object_get(r, "flags"), "recommend_drop")));
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(r, "recorded"), 0), "status")),
+                     "dropped");
+    json_t *sug = json_object_get(r, "suggestions");
+    cr_assert(json_is_object(sug), "the answer ranks the waitlist for the opened seat");
+    char *t = json_dumps(sug, 0);
+    cr_assert_not_null(strstr(t, "dbt-tue-pm"));
+    free(t);
+    json_decref(r);
+    json_t *fl = flags(&v);
+    cr_assert_eq(json_array_size(fl), 0, "a dropped member needs no call");
+    json_decref(fl);
+    drv_close(&v);
+}
+
+/* ------------------------------------------------------------- CLI */
+
+/* Run a shell command line; its exit code, stdout into out (may be NULL). */
+static int sh(const char *cmd, char *out, size_t n)
+{
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t got = out ? fread(out, 1, n - 1, p) : 0;
+    if (out)
+        out[got] = '\0';
+    else
+        while (fgetc(p) != EOF) {
+        }
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(clinic_cli, record_refuses_bad_input_and_confirm_ranks_the_waitlist, .timeout = 120)
+{
+    char dir[] = "/tmp/cohort-test-clinic-cli-XXXXXX", db[128], cmd[1024];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/c.db", dir);
+    io_store *s = NULL;
+    char *err = NULL;
+    cr_assert_eq(io_store_open(db, 1, &s, &err), IO_OK);
+    prepare_db(s, NULL);
+    io_store_close(s);
+    static char out[1 << 20];
+    snprintf(cmd, sizeof cmd,
+             "echo '{\"group\":\"dbt-tue-pm\",\"date\":\"2027-01-05\",\"marks\":[{\"patient\":"
+             "\"P0010\",\"status\":\"present\"}]}' | " COHORT_BINARY
+             " attendance record - --db %s --program " PROG " 2>&1",
+             db);
+    cr_assert_eq(sh(cmd, out, sizeof out), 2);
+    cr_assert_not_null(strstr(out, "marks[0].patient"), "%s", out);
+    for (int w = 0; w < 3; w++) {
+        snprintf(cmd, sizeof cmd,
+                 "echo '{\"group\":\"dbt-tue-pm\",\"date\":\"2027-01-%02d\",\"marks\":[{"
+                 "\"patient\":\"P0003\",\"status\":\"no_show\"}]}' | " COHORT_BINARY
+                 " attendance record - --db %s --program " PROG,
+                 5 + 7 * w, db);
+        cr_assert_eq(sh(cmd, NULL, 0), 0);
+    }
+    snprintf(cmd, sizeof cmd, COHORT_BINARY " attendance flags --db %s --program " PROG, db);
+    cr_assert_eq(sh(cmd, out, sizeof out), 0);
+    json_t *fl = json_loads(out, 0, NULL);
+    cr_assert(json_is_true(json_object_get(flag_of(fl, "P0003"), "recommend_drop")));
+    json_decref(fl);
+    snprintf(cmd, sizeof cmd,
+             COHORT_BINARY " attendance confirm --db %s --program " PROG
+                           " --group dbt-tue-pm --patient P0003 --action drop",
+             db);
+    cr_assert_eq(sh(cmd, out, sizeof out), 0);
+    json_t *r = json_loads(out, 0, NULL);
+    json_t *seats = json_object_get(json_object_get(r, "suggestions"), "seats");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(seats, 0), "group")),
+                     "dbt-tue-pm");
+    json_decref(r);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    (void)system(cmd);
+}
