@@ -254,6 +254,43 @@ int io_store_attendance_list(io_store *s, const char *program, const char *group
 int io_store_attendance_flags(io_store *s, const char *program, const char *group,
                               int only_flagged, char **json);
 
+/* Offer an open seat of a group to a ranked candidate: {"group",
+ * "patient", "at"?} (at: when it was offered, default now; the offer
+ * expires settings.offer_ttl_hours later).  Refused (IO_EINVAL, nothing
+ * written): no open seat left to offer in the group ("group": the seats
+ * open against the saved schedule, less open offers), a patient who holds
+ * an open offer or is not an eligible candidate for the seat ("patient").
+ * *json: the offer {"id","group","patient","status","reason",
+ * "offered_at","expires_at","decided_at","rank"}. */
+int io_store_offer_create(io_store *s, const char *program, const char *body, size_t len,
+                          long actor, char **json, model_diag *d);
+/* The ranked candidates for an open seat of group (as
+ * io_clinic_seat_ranking in io_private.h: {"group", "schedule_version",
+ * "open_seats", "vacated_by", "eligible", "candidates", "note"?}), without
+ * the patients who hold an open offer or declined or let expire an offer
+ * of this group.  IO_STORE_ENOTFOUND (program or schedule), IO_EINVAL
+ * (no such group: path "group"). */
+int io_store_seat_candidates(io_store *s, const char *program, const char *group, char **json,
+                             model_diag *d);
+/* Decide offer id: {"decision": "accepted" | "declined", "reason"
+ * (declined), "at"?}.  Accepting places the patient (the "placed" roster
+ * event, its rules); declining answers the next candidates for the seat.
+ * Refused (IO_EINVAL, nothing written): an offer no longer open or expired
+ * ("decision"), a decline without reason ("reason").  *json: {"offer",
+ * "recorded" (accepted) | "next" (declined: as io_clinic_seat_ranking)}.
+ * IO_STORE_ENOTFOUND for an unknown offer. */
+int io_store_offer_decide(io_store *s, const char *program, long long id, const char *body,
+                          size_t len, long actor, char **json, model_diag *d);
+/* Record a contact attempt on offer id: {"channel", "outcome", "note"?,
+ * "at"?}; *json: the offer's attempts so far. */
+int io_store_offer_contact(io_store *s, const char *program, long long id, const char *body,
+                           size_t len, long actor, char **json, model_diag *d);
+/* Expire the offers due at `at` (NULL = now), then list offers (group /
+ * patient NULL = all): {"offers": [offer + "contacts"], "expired_now":
+ * [{"offer", "group", "next"}]} where next ranks the seat again. */
+int io_store_offers_list(io_store *s, const char *program, const char *group,
+                         const char *patient, const char *at, char **json);
+
 /* -------------------------------------------------------------- server */
 /* JSON HTTP API over libmicrohttpd (io/http/: core in http.c, one
  * handlers_*.c per resource, route table in routes.c, OpenAPI in

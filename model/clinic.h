@@ -72,4 +72,13 @@ void model_attendance_summarise(const model_att_mark *marks, int n, int asof,
  * (paths "settings.<field>").  MODEL_OK or MODEL_EINVAL. */
 int model_clinic_settings_validate(const model_settings *s, model_diag *d);
 
+/* Seats of group g open now: its type's max_size minus the seats taken,
+ * where the saved schedule sol's members of g hold a seat unless the
+ * roster shows they left (graduated, dropped), and roster seat holders the
+ * schedule does not list (placed since) hold one too.  0 when sol does not
+ * run g.  *vacated_by (may be NULL) receives a member of sol who left (the
+ * seat's previous holder, borrowed from sol) or NULL. */
+int model_seats_open(const model_instance *inst, const model_solution *sol, int g,
+                     const char **vacated_by);
+
 #endif

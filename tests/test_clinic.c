@@ -299,7 +299,9 @@ static json_t *history(drv *v, const char *patient)
 /* The first error's path of a 400 answer. */
 static const char *err_path(json_t *j)
 {
-    return json_string_value(json_object_get(json_array_get(json_object_get(j, "errors"), 0), "path"));
+    const char *p =
+        json_string_value(json_object_get(json_array_get(json_object_get(j, "errors"), 0), "path"));
+    return p ? p : "(no error path)";
 }
 
 /* The flags entry of patient in a flags array, or NULL. */
@@ -429,22 +431,229 @@ static void walk_attendance(drv *v)
     json_decref(h);
 }
 
+/* ---- offers */
+
+/* POST .../offers, .../offers/ID/decision, .../offers/ID/contacts (kind
+ * "create", "decision", "contacts"). */
+static int offer_call(drv *v, const char *kind, long long id, const char *body, json_t **out)
+{
+    if (v->port) {
+        char path[160];
+        if (id)
+            snprintf(path, sizeof path, "/v1/programs/" PROG "/offers/%lld/%s", id, kind);
+        else
+            snprintf(path, sizeof path, "/v1/programs/" PROG "/offers");
+        return http(v, "POST", path, body, out);
+    }
+    model_diag d;
+    model_diag_init(&d);
+    char *t = NULL;
+    int rc, ok = 201;
+    if (strcmp(kind, "create") == 0)
+        rc = io_store_offer_create(v->s, PROG, body, strlen(body), 0, &t, &d);
+    else if (strcmp(kind, "decision") == 0)
+        rc = io_store_offer_decide(v->s, PROG, id, body, strlen(body), 0, &t, &d), ok = 200;
+    else
+        rc = io_store_offer_contact(v->s, PROG, id, body, strlen(body), 0, &t, &d);
+    int st = lib_answer(rc, t, &d, ok, out);
+    model_diag_free(&d);
+    return st;
+}
+
+/* GET .../seats/GROUP/candidates */
+static json_t *candidates(drv *v, const char *group)
+{
+    json_t *out = NULL;
+    if (v->port) {
+        char path[160];
+        snprintf(path, sizeof path, "/v1/programs/" PROG "/seats/%s/candidates", group);
+        cr_assert_eq(http(v, "GET", path, NULL, &out), 200);
+        return out;
+    }
+    model_diag d;
+    model_diag_init(&d);
+    char *t = NULL;
+    cr_assert_eq(io_store_seat_candidates(v->s, PROG, group, &t, &d), IO_OK);
+    model_diag_free(&d);
+    out = json_loads(t, 0, NULL);
+    free(t);
+    return out;
+}
+
+/* GET .../offers?at=AT */
+static json_t *offers(drv *v, const char *at)
+{
+    json_t *out = NULL;
+    if (v->port) {
+        char path[160];
+        snprintf(path, sizeof path, "/v1/programs/" PROG "/offers?at=%s", at);
+        cr_assert_eq(http(v, "GET", path, NULL, &out), 200);
+        return out;
+    }
+    char *t = NULL;
+    cr_assert_eq(io_store_offers_list(v->s, PROG, NULL, NULL, at, &t), IO_OK);
+    out = json_loads(t, 0, NULL);
+    free(t);
+    return out;
+}
+
+/* Record one roster event (library or API). */
+static void event(drv *v, const char *body)
+{
+    json_t *r = NULL;
+    if (v->port) {
+        cr_assert_eq(http(v, "POST", "/v1/programs/" PROG "/events", body, &r), 201);
+        json_decref(r);
+        return;
+    }
+    model_diag d;
+    model_diag_init(&d);
+    char *t = NULL;
+    cr_assert_eq(io_store_events_record(v->s, PROG, body, strlen(body), 0, &t, &d), IO_OK);
+    free(t);
+    model_diag_free(&d);
+}
+
+static const char *cand(json_t *ranking, size_t k)
+{
+    const char *p = json_string_value(
+        json_object_get(json_array_get(json_object_get(ranking, "candidates"), k), "patient"));
+    return p ? p : "(no candidate)";
+}
+
+static long long offer_with(drv *v, const char *patient, const char *at)
+{
+    char body[256];
+    json_t *r = NULL;
+    snprintf(body, sizeof body, "{\"group\":\"dbt-tue-pm\",\"patient\":\"%s\",\"at\":\"%s\"}",
+             patient, at);
+    cr_assert_eq(offer_call(v, "create", 0, body, &r), 201, "offer to %s", patient);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "offered");
+    long long id = json_integer_value(json_object_get(r, "id"));
+    json_decref(r);
+    return id;
+}
+
+/* After P0003's drop: the seat offered, declined, offered to the next
+ * candidate, accepted; one open offer per seat; an expired offer cannot
+ * be accepted; an offer nobody answers expires and the next is ranked. */
+static void walk_offers(drv *v)
+{
+    /* the plan placed everyone who fit; new referrals arrive during the quarter */
+    for (int k = 0; k < 3; k++) {
+        char ref[512];
+        snprintf(ref, sizeof ref,
+                 "{\"event\":\"referral\",\"date\":\"2027-01-2%d\",\"patient\":{\"id\":\"R%d\","
+                 "\"diagnoses\":[\"F60.3\"],\"available\":[{\"day\":\"tue\",\"from\":\"16:00\","
+                 "\"to\":\"20:00\"}],\"added\":\"2027-01-2%d\",\"age\":30,\"screened\":true,"
+                 "\"insurance_verified\":true}}",
+                 k, k + 1, k);
+        event(v, ref);
+    }
+    json_t *r = NULL, *rk = candidates(v, "dbt-tue-pm");
+    cr_assert_eq(json_integer_value(json_object_get(rk, "open_seats")), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(rk, "vacated_by")), "P0003");
+    char first[16], second[16];
+    snprintf(first, sizeof first, "%s", cand(rk, 0));
+    snprintf(second, sizeof second, "%s", cand(rk, 1));
+    json_decref(rk);
+    /* no open seat in a full group */
+    cr_assert_eq(offer_call(v, "create", 0, "{\"group\":\"anxiety-mon-eve\",\"patient\":\"P0044\"}",
+                            &r), 400);
+    cr_assert_str_eq(err_path(r), "group");
+    json_decref(r);
+    long long o1 = offer_with(v, first, "2027-02-10T09:00:00Z");
+    /* one open offer per seat; who holds an offer is not ranked for another */
+    rk = candidates(v, "dbt-tue-pm");
+    cr_assert_str_eq(cand(rk, 0), second);
+    json_decref(rk);
+    char body[256];
+    snprintf(body, sizeof body, "{\"group\":\"dbt-tue-pm\",\"patient\":\"%s\"}", second);
+    cr_assert_eq(offer_call(v, "create", 0, body, &r), 400);
+    cr_assert_str_eq(err_path(r), "group");
+    json_decref(r);
+    cr_assert_eq(offer_call(v, "contacts", o1, "{\"channel\":\"phone\",\"outcome\":\"voicemail\","
+                                               "\"at\":\"2027-02-10T10:00:00Z\"}", &r), 201);
+    cr_assert_eq(json_array_size(r), 1);
+    json_decref(r);
+    cr_assert_eq(offer_call(v, "decision", o1, "{\"decision\":\"declined\"}", &r), 400);
+    cr_assert_str_eq(err_path(r), "reason");
+    json_decref(r);
+    cr_assert_eq(offer_call(v, "decision", o1, "{\"decision\":\"declined\",\"reason\":\"work "
+                                               "schedule\",\"at\":\"2027-02-10T15:00:00Z\"}", &r),
+                 200);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "offer"), "status")),
+                     "declined");
+    json_t *next = json_object_get(r, "next");
+    cr_assert_str_eq(cand(next, 0), second, "declining suggests the next candidate");
+    json_decref(r);
+    long long o2 = offer_with(v, second, "2027-02-11T09:00:00Z");
+    cr_assert_eq(offer_call(v, "decision", o2, "{\"decision\":\"accepted\",\"at\":"
+                                               "\"2027-02-14T09:00:00Z\"}", &r), 400);
+    cr_assert_str_eq(err_path(r), "decision", "an expired offer cannot be accepted");
+    json_decref(r);
+    cr_assert_eq(offer_call(v, "decision", o2, "{\"decision\":\"accepted\",\"at\":"
+                                               "\"2027-02-12T09:00:00Z\"}", &r), 200);
+    json_t *rec = json_array_get(json_object_get(r, "recorded"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(rec, "event")), "placed");
+    cr_assert_str_eq(json_string_value(json_object_get(rec, "patient")), second);
+    json_decref(r);
+    rk = candidates(v, "dbt-tue-pm");
+    cr_assert_eq(json_integer_value(json_object_get(rk, "open_seats")), 0, "the seat is taken");
+    json_decref(rk);
+    json_t *h = history(v, second);
+    int offered = 0, placed = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(h, i, e)
+    {
+        const char *ev = json_string_value(json_object_get(e, "event"));
+        offered += strcmp(ev, "offer") == 0;
+        placed += strcmp(ev, "placed") == 0;
+    }
+    cr_assert_eq(offered, 1);
+    cr_assert_eq(placed, 1);
+    json_decref(h);
+    /* another member leaves; the offer nobody answers expires */
+    event(v, "{\"event\":\"graduated\",\"group\":\"dbt-tue-pm\",\"patient\":\"P0001\","
+             "\"date\":\"2027-02-16\"}");
+    rk = candidates(v, "dbt-tue-pm");
+    cr_assert_eq(json_integer_value(json_object_get(rk, "open_seats")), 1);
+    char third[16];
+    snprintf(third, sizeof third, "%s", cand(rk, 0));
+    cr_assert_str_neq(third, first, "who declined this seat's group is not ranked again");
+    json_decref(rk);
+    long long o3 = offer_with(v, third, "2027-02-16T09:00:00Z");
+    json_t *l = offers(v, "2027-02-18T10:00:00Z");
+    json_t *x = json_array_get(json_object_get(l, "expired_now"), 0);
+    cr_assert_eq(json_integer_value(json_object_get(x, "offer")), o3);
+    cr_assert_gt(json_array_size(json_object_get(json_object_get(x, "next"), "candidates")), 0);
+    cr_assert_str_neq(cand(json_object_get(x, "next"), 0), third);
+    cr_assert_eq(json_array_size(json_object_get(l, "offers")), 3);
+    json_decref(l);
+}
+
 Test(clinic_lib, quarter_walk_attendance)
 {
     drv v;
     drv_open(&v, 0);
     walk_attendance(&v);
     /* nothing was dropped without a confirmation */
-    model_instance *inst = NULL;
-    model_diag d;
-    model_diag_init(&d);
-    cr_assert_eq(io_store_program_export(v.s, PROG, &inst, &d), IO_OK);
-    const model_group *g = &inst->groups[model_find_group(inst, "dbt-tue-pm")];
-    for (int k = 0; k < g->n_members; k++)
-        if (strcmp(g->members[k].patient, "P0003") == 0)
-            cr_assert_eq(g->members[k].status, MODEL_ACTIVE);
-    model_instance_destroy(inst);
-    model_diag_free(&d);
+    {
+        model_instance *inst0 = NULL;
+        model_diag d0;
+        model_diag_init(&d0);
+        cr_assert_eq(io_store_program_export(v.s, PROG, &inst0, &d0), IO_OK);
+        const model_group *g0 = &inst0->groups[model_find_group(inst0, "dbt-tue-pm")];
+        for (int k = 0; k < g0->n_members; k++)
+            if (strcmp(g0->members[k].patient, "P0003") == 0)
+                cr_assert_eq(g0->members[k].status, MODEL_ACTIVE);
+        model_instance_destroy(inst0);
+        model_diag_free(&d0);
+    }
+    event(&v, "{\"event\":\"dropped\",\"group\":\"dbt-tue-pm\",\"patient\":\"P0003\","
+              "\"date\":\"2027-02-10\"}");
+    walk_offers(&v);
     drv_close(&v);
 }
 
@@ -474,6 +683,7 @@ Test(clinic_http, quarter_walk_attendance_and_confirmed_drop, .timeout = 120)
     json_t *fl = flags(&v);
     cr_assert_eq(json_array_size(fl), 0, "a dropped member needs no call");
     json_decref(fl);
+    walk_offers(&v);
     drv_close(&v);
 }
 
@@ -535,6 +745,34 @@ Test(clinic_cli, record_refuses_bad_input_and_confirm_ranks_the_waitlist, .timeo
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(seats, 0), "group")),
                      "dbt-tue-pm");
     json_decref(r);
+    /* offers: a patient who cannot take the seat is refused naming the field */
+    snprintf(cmd, sizeof cmd,
+             "echo '{\"group\":\"dbt-tue-pm\",\"patient\":\"P0010\"}' | " COHORT_BINARY
+             " offers create - --db %s --program " PROG " 2>&1",
+             db);
+    cr_assert_eq(sh(cmd, out, sizeof out), 2);
+    cr_assert_not_null(strstr(out, "patient:"), "%s", out);
+    snprintf(cmd, sizeof cmd, COHORT_BINARY " offers candidates dbt-tue-pm --db %s --program " PROG,
+             db);
+    cr_assert_eq(sh(cmd, out, sizeof out), 0);
+    r = json_loads(out, 0, NULL);
+    char top[16];
+    snprintf(top, sizeof top, "%s", cand(r, 0));
+    json_decref(r);
+    snprintf(cmd, sizeof cmd,
+             "echo '{\"group\":\"dbt-tue-pm\",\"patient\":\"%s\"}' | " COHORT_BINARY
+             " offers create - --db %s --program " PROG,
+             top, db);
+    cr_assert_eq(sh(cmd, out, sizeof out), 0);
+    r = json_loads(out, 0, NULL);
+    long long id = json_integer_value(json_object_get(r, "id"));
+    json_decref(r);
+    snprintf(cmd, sizeof cmd,
+             "echo '{\"decision\":\"accepted\"}' | " COHORT_BINARY
+             " offers decide %lld - --db %s --program " PROG,
+             id, db);
+    cr_assert_eq(sh(cmd, out, sizeof out), 0);
+    cr_assert_not_null(strstr(out, "\"placed\""), "%s", out);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     (void)system(cmd);
 }

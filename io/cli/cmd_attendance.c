@@ -34,20 +34,6 @@ typedef struct att_opts {
     int all;
 } att_opts;
 
-/* Print a store answer; the exit code for rc. */
-static int finish(int rc, char *json, model_diag *d)
-{
-    if (rc == IO_OK) {
-        int ex = io_emit(NULL, json);
-        free(json);
-        return ex;
-    }
-    io_print_diag(stderr, d);
-    if (rc == IO_STORE_ENOTFOUND && d->n_errors == 0)
-        fprintf(stderr, "cohort attendance: no such program\n");
-    return rc == IO_EINVAL || rc == IO_STORE_ENOTFOUND ? COHORT_EXIT_INVALID
-                                                         : COHORT_EXIT_INTERNAL;
-}
 
 /* confirm: record the roster event, then rank the waitlist for it. */
 static int confirm(io_store *s, const att_opts *o, model_diag *d)
@@ -95,7 +81,7 @@ static int confirm(io_store *s, const att_opts *o, model_diag *d)
     free(rec);
     free(report);
     model_instance_destroy(before);
-    return finish(rc, json, d);
+    return io_cli_store_answer(rc, json, d, "attendance");
 }
 
 static int dispatch(io_store *s, const char *sub, const char *file, const att_opts *o,
@@ -105,11 +91,11 @@ static int dispatch(io_store *s, const char *sub, const char *file, const att_op
     int rc;
     if (strcmp(sub, "list") == 0) {
         rc = io_store_attendance_list(s, o->program, o->group, o->patient, &json);
-        return finish(rc, json, d);
+        return io_cli_store_answer(rc, json, d, "attendance");
     }
     if (strcmp(sub, "flags") == 0) {
         rc = io_store_attendance_flags(s, o->program, o->group, !o->all, &json);
-        return finish(rc, json, d);
+        return io_cli_store_answer(rc, json, d, "attendance");
     }
     if (strcmp(sub, "confirm") == 0)
         return confirm(s, o, d);
@@ -121,7 +107,7 @@ static int dispatch(io_store *s, const char *sub, const char *file, const att_op
     }
     rc = io_store_attendance_record(s, o->program, body, len, 0, &json, d);
     free(body);
-    return finish(rc, json, d);
+    return io_cli_store_answer(rc, json, d, "attendance");
 }
 
 int io_cmd_attendance(int argc, char **argv)

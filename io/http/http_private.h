@@ -169,6 +169,13 @@ enum MHD_Result h_attendance_get(http_req *q);
 enum MHD_Result h_attendance_flags(http_req *q);
 enum MHD_Result h_attendance_confirm(http_req *q);
 
+/* handlers_offers.c */
+enum MHD_Result h_seat_candidates(http_req *q);
+enum MHD_Result h_offer_create(http_req *q);
+enum MHD_Result h_offer_decide(http_req *q);
+enum MHD_Result h_offer_contact(http_req *q);
+enum MHD_Result h_offers_list(http_req *q);
+
 /* handlers_tokens.c */
 enum MHD_Result h_tokens_list(http_req *q);
 enum MHD_Result h_tokens_create(http_req *q);

@@ -110,6 +110,34 @@ const route ROUTES[] = {
      "A person confirms a drop (or an administrative hold) of a member: recorded as the roster "
      "event; the answer ranks the waitlist for the opened seat (as POST .../events)",
      "object", 201, "EventsResult", NULL, "400,404,413"},
+    {"GET", "/v1/programs/{program}/seats/{group}/candidates", IO_ROLE_VIEWER,
+     h_seat_candidates, "seat_candidates",
+     "The open seats of a group against the saved schedule and the ranked candidates for the "
+     "seat a departed member left (as fill ranks it)",
+     NULL, 200, "object", NULL, "404"},
+    {"POST", "/v1/programs/{program}/offers", IO_ROLE_COORDINATOR, h_offer_create,
+     "create_offer",
+     "Offer an open seat to a ranked candidate {group, patient, at?}: one open offer per seat "
+     "and per patient; it expires after settings.offer_ttl_hours. 400 naming the field when "
+     "no seat is open or the patient cannot take it",
+     "object", 201, "object", NULL, "400,404,413"},
+    {"GET", "/v1/programs/{program}/offers", IO_ROLE_VIEWER, h_offers_list, "list_offers",
+     "Seat offers with their contact attempts; offers due are expired first and the answer "
+     "ranks the next candidates for their seats (expired_now)",
+     NULL, 200, "object",
+     "group:only this group|patient:only this patient|at:the time to expire against (default "
+     "now)",
+     "400,404"},
+    {"POST", "/v1/programs/{program}/offers/{offer}/decision", IO_ROLE_COORDINATOR,
+     h_offer_decide, "decide_offer",
+     "The patient's answer {decision: accepted | declined, reason?, at?}: accepting places the "
+     "patient (the placed event's rules); declining answers the next candidates. 400 for an "
+     "offer expired or no longer open",
+     "object", 200, "object", NULL, "400,404,413"},
+    {"POST", "/v1/programs/{program}/offers/{offer}/contacts", IO_ROLE_COORDINATOR,
+     h_offer_contact, "record_contact",
+     "Record a contact attempt {channel, outcome, note?, at?}; answers the offer's attempts",
+     "object", 201, "array:object", NULL, "400,404,413"},
     {"GET", "/v1/programs/{program}/schedules", IO_ROLE_VIEWER, h_schedules_list,
      "list_schedules", "Saved schedule versions", NULL, 200, "array:ScheduleSummary", NULL, "404"},
     {"POST", "/v1/programs/{program}/schedules", IO_ROLE_COORDINATOR, h_schedule_post,
