@@ -291,6 +291,20 @@ int io_store_offer_contact(io_store *s, const char *program, long long id, const
 int io_store_offers_list(io_store *s, const char *program, const char *group,
                          const char *patient, const char *at, char **json);
 
+/* The facilitator's pre-session roster of group on day (YYYY-MM-DD):
+ * {"group", "date", "members": [{"patient", "status", "last_4_weeks":
+ * [{"date","status"}], "flags": [text]}]} with the seat holders then;
+ * flags: on hold, flagged for review, authorization expiring this week,
+ * visit cap within 2 sessions, no authorization covers this session (with
+ * require_authorization).  IO_EINVAL ("date", "group"). */
+int io_store_roster(io_store *s, const char *program, const char *group, const char *day,
+                    char **json, model_diag *d);
+/* Authorizations that run out (units, used by attended sessions, or dates)
+ * within within_days of day (NULL = today): [{"patient","payer","cpt",
+ * "from","to","units","units_used","units_left","runs_out"}]. */
+int io_store_authorizations_expiring(io_store *s, const char *program, const char *day,
+                                     int within_days, char **json, model_diag *d);
+
 /* -------------------------------------------------------------- server */
 /* JSON HTTP API over libmicrohttpd (io/http/: core in http.c, one
  * handlers_*.c per resource, route table in routes.c, OpenAPI in

@@ -268,6 +268,17 @@ typedef struct model_facilitator {
     int n_time_off;
 } model_facilitator;
 
+/* A payer authorization (patients[].authorizations[]): units of a CPT
+ * code between two dates.  Held inline (fixed sizes) so that a patient
+ * stays a plain copyable value. */
+#define MODEL_MAX_AUTHORIZATIONS 8
+typedef struct model_authorization {
+    char payer[64];
+    char cpt[16];
+    int units;    /* sessions authorized, >= 0 */
+    int from, to; /* inclusive dates */
+} model_authorization;
+
 typedef struct model_patient {
     char *id;
     model_strlist diagnoses;
@@ -283,6 +294,8 @@ typedef struct model_patient {
     bool screened;
     bool insurance_verified;
     int priority;                /* >= 0 [0] */
+    model_authorization authorizations[MODEL_MAX_AUTHORIZATIONS]; /* [none] */
+    int n_authorizations;
 } model_patient;
 
 typedef struct model_instance {

@@ -477,6 +477,13 @@ static void validate_patients(vctx *c)
                 "must be one of in_person, telehealth, either");
         check_opt(c, P(c, "patients[%d].age", i), p->age);
         check_nonneg(c, P(c, "patients[%d].priority", i), p->priority);
+        for (int k = 0; k < p->n_authorizations; k++) {
+            const model_authorization *a = &p->authorizations[k];
+            check_nonneg(c, P(c, "patients[%d].authorizations[%d].units", i, k), a->units);
+            if (a->from >= 0 && a->to >= 0 && a->to < a->from)
+                err(c, P(c, "patients[%d].authorizations[%d].to", i, k),
+                    "the authorization ends before it starts");
+        }
     }
 }
 

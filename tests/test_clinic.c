@@ -18,6 +18,7 @@
 
 #include "clinic.h"
 #include "io.h"
+#include "solver.h"
 
 #define SAMPLE COHORT_SOURCE_DIR "/datasets/sample.json"
 #define SAMPLE_SOLUTION COHORT_SOURCE_DIR "/docs/examples/sample-solution.json"
@@ -121,6 +122,98 @@ Test(attendance, policy_settings_read_written_and_validated)
     free(text);
 }
 
+/* ------------------------------------------------- authorizations */
+
+#define TINY COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json"
+
+static model_authorization auth(const char *cpt, int units, const char *from, const char *to)
+{
+    model_authorization a = {{0}, {0}, units, -1, -1};
+    snprintf(a.payer, sizeof a.payer, "Aetna");
+    snprintf(a.cpt, sizeof a.cpt, "%s", cpt);
+    model_date_parse(from, &a.from);
+    model_date_parse(to, &a.to);
+    return a;
+}
+
+Test(authorization, covering_needs_cpt_dates_and_units)
+{
+    model_patient p = {0};
+    p.authorizations[0] = auth("90853", 6, "2027-01-01", "2027-03-31");
+    p.n_authorizations = 1;
+    int d;
+    model_date_parse("2027-01-05", &d);
+    cr_assert_eq(model_authorization_covering(&p, "90853", d, 4, 0), 0);
+    cr_assert_eq(model_authorization_covering(&p, "90853", d, 4, 3), -1, "3 units used");
+    cr_assert_eq(model_authorization_covering(&p, "90849", d, 1, 0), -1, "other CPT");
+    cr_assert_eq(model_authorization_covering(&p, "90853", d + 100, 1, 0), -1, "after to");
+    /* 6 units at 1 a week: the last covered session 5 weeks on (before to) */
+    cr_assert_eq(model_authorization_runs_out(&p.authorizations[0], 0, d, 14, 1), -1);
+    cr_assert_eq(model_authorization_runs_out(&p.authorizations[0], 0, d, 40, 1), d + 35);
+    cr_assert_eq(model_authorization_runs_out(&p.authorizations[0], 4, d, 14, 1), d + 7);
+    cr_assert_eq(model_authorization_runs_out(&p.authorizations[0], 6, d, 14, 1), d, "out");
+    cr_assert_eq(model_authorization_runs_out(&p.authorizations[0], 0, d + 84, 14, 1),
+                 p.authorizations[0].to, "the dates end first");
+}
+
+/* The tiny program with require_authorization: everyone authorized except
+ * p05 (2 units, 4 sessions needed). */
+static model_instance *tiny_with_authorizations(void)
+{
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    cr_assert_eq(io_instance_read_file(TINY, &inst, &d), IO_OK);
+    model_diag_free(&d);
+    inst->settings.require_authorization = true;
+    inst->settings.min_authorized_sessions = 4;
+    for (int i = 0; i < inst->n_patients; i++) {
+        model_patient *p = &inst->patients[i];
+        p->authorizations[0] =
+            auth("90853", strcmp(p->id, "p05") == 0 ? 2 : 20, "2024-12-01", "2025-06-30");
+        p->n_authorizations = 1;
+    }
+    return inst;
+}
+
+Test(authorization, plan_places_only_authorized_patients_and_says_why, .timeout = 60)
+{
+    model_instance *inst = tiny_with_authorizations();
+    /* round trip through JSON keeps them */
+    char *text = NULL;
+    cr_assert_eq(io_instance_to_json(inst, &text), IO_OK);
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *back = NULL;
+    cr_assert_eq(io_instance_parse(text, strlen(text), &back, &d), IO_OK);
+    cr_assert_eq(back->patients[4].n_authorizations, 1);
+    cr_assert_eq(back->patients[4].authorizations[0].units, 2);
+    cr_assert_str_eq(back->patients[4].authorizations[0].cpt, "90853");
+    model_instance_destroy(back);
+    /* to before from: an error at its path */
+    char *bad = strstr(text, "\"to\": \"2025-06-30\"");
+    cr_assert_not_null(bad, "%.400s", strstr(text, "authorizations"));
+    memcpy(bad, "\"to\": \"2024-06-30\"", 18);
+    cr_assert_eq(io_instance_parse(text, strlen(text), &back, &d), IO_EINVAL);
+    cr_assert_str_eq(d.errors[0].path, "patients[0].authorizations[0].to");
+    model_diag_free(&d);
+    free(text);
+    solver_options o;
+    solver_options_default(&o);
+    model_solution *sol = NULL;
+    cr_assert_eq(solver_plan(inst, &o, &sol), SOLVER_OK);
+    cr_assert_lt(sol->status, MODEL_STATUS_INFEASIBLE);
+    for (int g = 0; g < sol->n_groups; g++)
+        cr_assert_eq(model_strlist_find(&sol->groups[g].members, "p05"), -1);
+    int found = 0;
+    for (int u = 0; u < sol->n_unplaced; u++)
+        if (strcmp(sol->unplaced[u].patient, "p05") == 0)
+            found = strstr(sol->unplaced[u].reasons.items[0], "authorization") != NULL;
+    cr_assert(found, "p05's reason names the authorization");
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+}
+
 /* ------------------------------------------------- one walk, two ways */
 
 typedef struct drv {
@@ -131,12 +224,20 @@ typedef struct drv {
     io_server *srv;
 } drv;
 
-static void prepare_db(io_store *s, char *token)
+/* The sample program (with require_authorization and 4 authorized
+ * sessions when require_auth) and its solution as schedule version 1. */
+static void prepare_db(io_store *s, char *token, int require_auth)
 {
     model_diag d;
     model_diag_init(&d);
     model_instance *inst = NULL;
     cr_assert_eq(io_instance_read_file(SAMPLE, &inst, &d), IO_OK);
+    inst->settings.require_authorization = require_auth;
+    inst->settings.min_authorized_sessions = 4;
+    /* P0002's authorization: 6 sessions this quarter */
+    model_patient *p2 = &inst->patients[model_find_patient(inst, "P0002")];
+    p2->authorizations[0] = auth("90853", 6, "2027-01-01", "2027-03-31");
+    p2->n_authorizations = 1;
     cr_assert_eq(io_store_program_create(s, PROG, inst, 0, NULL, &d), IO_OK);
     model_instance_destroy(inst);
     char *sol = NULL;
@@ -160,7 +261,7 @@ static void drv_open(drv *v, int http)
     char *err = NULL;
     if (!http) {
         cr_assert_eq(io_store_open(":memory:", 1, &v->s, &err), IO_OK);
-        prepare_db(v->s, NULL);
+        prepare_db(v->s, NULL, 1);
         return;
     }
     signal(SIGPIPE, SIG_IGN);
@@ -170,7 +271,7 @@ static void drv_open(drv *v, int http)
     snprintf(db, sizeof db, "%s/c.db", v->dir);
     io_store *s = NULL;
     cr_assert_eq(io_store_open(db, 1, &s, &err), IO_OK);
-    prepare_db(s, v->token);
+    prepare_db(s, v->token, 1);
     io_store_close(s);
     io_server_options o;
     io_server_options_default(&o);
@@ -345,6 +446,96 @@ static int count_attendance(drv *v)
     n = (int)json_array_size(out);
     json_decref(out);
     return n;
+}
+
+/* GET .../roster?group=G&date=D and .../authorizations/expiring?today=D */
+static json_t *get_json(drv *v, const char *path_q, int lib_rc, char *lib_text)
+{
+    json_t *out = NULL;
+    if (v->port) {
+        cr_assert_eq(http(v, "GET", path_q, NULL, &out), 200, "%s", path_q);
+        return out;
+    }
+    cr_assert_eq(lib_rc, IO_OK);
+    out = json_loads(lib_text, 0, NULL);
+    free(lib_text);
+    return out;
+}
+
+static json_t *roster(drv *v, const char *group, const char *date)
+{
+    char path[200], *t = NULL;
+    int rc = IO_OK;
+    snprintf(path, sizeof path, "/v1/programs/" PROG "/roster?group=%s&date=%s", group, date);
+    if (!v->port) {
+        model_diag d;
+        model_diag_init(&d);
+        rc = io_store_roster(v->s, PROG, group, date, &t, &d);
+        model_diag_free(&d);
+    }
+    return get_json(v, path, rc, t);
+}
+
+static json_t *expiring(drv *v, const char *today)
+{
+    char path[200], *t = NULL;
+    int rc = IO_OK;
+    snprintf(path, sizeof path, "/v1/programs/" PROG "/authorizations/expiring?today=%s", today);
+    if (!v->port) {
+        model_diag d;
+        model_diag_init(&d);
+        rc = io_store_authorizations_expiring(v->s, PROG, today, 14, &t, &d);
+        model_diag_free(&d);
+    }
+    return get_json(v, path, rc, t);
+}
+
+/* The flags of patient in a roster, joined with "; " into buf. */
+static const char *roster_flags(json_t *r, const char *patient, char *buf, size_t n)
+{
+    size_t i, k;
+    json_t *m, *f;
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(r, "members"), i, m)
+    if (strcmp(json_string_value(json_object_get(m, "patient")), patient) == 0)
+        json_array_foreach(json_object_get(m, "flags"), k, f)
+        {
+            strncat(buf, json_string_value(f), n - strlen(buf) - 1);
+            strncat(buf, "; ", n - strlen(buf) - 1);
+        }
+    return buf;
+}
+
+/* The pre-session roster and the authorizations running out: P0002 used 5
+ * of 6 units attending. */
+static void walk_roster(drv *v)
+{
+    char buf[1024];
+    json_t *r = roster(v, "dbt-tue-pm", "2027-02-16");
+    cr_assert_eq(json_array_size(json_object_get(r, "members")), 7, "5 active, 2 on hold");
+    roster_flags(r, "P0002", buf, sizeof buf);
+    cr_assert_not_null(strstr(buf, "authorization expiring this week"), "%s", buf);
+    cr_assert_not_null(strstr(buf, "visit cap within 2 sessions (1 left)"), "%s", buf);
+    roster_flags(r, "P0003", buf, sizeof buf);
+    cr_assert_not_null(strstr(buf, "flagged for review"), "%s", buf);
+    cr_assert_not_null(strstr(buf, "no authorization covers this session"), "%s", buf);
+    roster_flags(r, "P0006", buf, sizeof buf);
+    cr_assert_not_null(strstr(buf, "on hold (hold_clinical)"), "%s", buf);
+    json_t *m0 = json_array_get(json_object_get(r, "members"), 0);
+    cr_assert_eq(json_array_size(json_object_get(m0, "last_4_weeks")), 3,
+                 "01-19, 01-26, 02-09 (02-02 cancelled by the clinic)");
+    json_decref(r);
+    json_t *x = expiring(v, "2027-02-16");
+    cr_assert_eq(json_array_size(x), 1);
+    json_t *e = json_array_get(x, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(e, "patient")), "P0002");
+    cr_assert_eq(json_integer_value(json_object_get(e, "units_used")), 5);
+    cr_assert_str_eq(json_string_value(json_object_get(e, "runs_out")), "2027-02-16",
+                     "the last unit goes to the session of 02-16");
+    json_decref(x);
+    x = expiring(v, "2027-01-12");
+    cr_assert_eq(json_array_size(x), 0, "a month earlier nothing runs out within two weeks");
+    json_decref(x);
 }
 
 /* Attendance every week; P0003 flagged after 2 no-shows, a late cancel not
@@ -540,18 +731,27 @@ static long long offer_with(drv *v, const char *patient, const char *at)
 static void walk_offers(drv *v)
 {
     /* the plan placed everyone who fit; new referrals arrive during the quarter */
-    for (int k = 0; k < 3; k++) {
-        char ref[512];
+    for (int k = 0; k < 5; k++) {
+        char ref[640];
         snprintf(ref, sizeof ref,
                  "{\"event\":\"referral\",\"date\":\"2027-01-2%d\",\"patient\":{\"id\":\"R%d\","
                  "\"diagnoses\":[\"F60.3\"],\"available\":[{\"day\":\"tue\",\"from\":\"16:00\","
                  "\"to\":\"20:00\"}],\"added\":\"2027-01-2%d\",\"age\":30,\"screened\":true,"
-                 "\"insurance_verified\":true}}",
-                 k, k + 1, k);
+                 "\"insurance_verified\":true,\"authorizations\":[{\"payer\":\"Medicaid\","
+                 "\"cpt\":\"90853\",\"units\":%d,\"from\":\"2027-01-01\",\"to\":\"2027-06-30\"}]}}",
+                 k, k + 1, k, k == 4 ? 2 : 20);
         event(v, ref);
     }
     json_t *r = NULL, *rk = candidates(v, "dbt-tue-pm");
     cr_assert_eq(json_integer_value(json_object_get(rk, "open_seats")), 1);
+    /* P0044 has no authorization, R5's runs out (2 units, 4 sessions needed) */
+    cr_assert_eq(json_integer_value(json_object_get(rk, "eligible")), 4);
+    for (size_t k = 0; k < 4; k++)
+        cr_assert(strcmp(cand(rk, k), "P0044") != 0 && strcmp(cand(rk, k), "R5") != 0);
+    cr_assert_eq(offer_call(v, "create", 0, "{\"group\":\"dbt-tue-pm\",\"patient\":\"R5\"}", &r),
+                 400);
+    cr_assert_str_eq(err_path(r), "patient", "authorization blocks the placement");
+    json_decref(r);
     cr_assert_str_eq(json_string_value(json_object_get(rk, "vacated_by")), "P0003");
     char first[16], second[16];
     snprintf(first, sizeof first, "%s", cand(rk, 0));
@@ -638,6 +838,7 @@ Test(clinic_lib, quarter_walk_attendance)
     drv v;
     drv_open(&v, 0);
     walk_attendance(&v);
+    walk_roster(&v);
     /* nothing was dropped without a confirmation */
     {
         model_instance *inst0 = NULL;
@@ -662,6 +863,7 @@ Test(clinic_http, quarter_walk_attendance_and_confirmed_drop, .timeout = 120)
     drv v;
     drv_open(&v, 1);
     walk_attendance(&v);
+    walk_roster(&v);
     json_t *r = NULL;
     cr_assert_eq(http(&v, "POST", "/v1/programs/" PROG "/attendance/confirm",
                       "{\"group\":\"dbt-tue-pm\",\"patient\":\"P0003\",\"action\":\"maybe\"}", &r),
@@ -684,6 +886,15 @@ Test(clinic_http, quarter_walk_attendance_and_confirmed_drop, .timeout = 120)
     cr_assert_eq(json_array_size(fl), 0, "a dropped member needs no call");
     json_decref(fl);
     walk_offers(&v);
+    /* P0002's authorization lapses: a person confirms the administrative hold */
+    cr_assert_eq(http(&v, "POST", "/v1/programs/" PROG "/attendance/confirm",
+                      "{\"group\":\"dbt-tue-pm\",\"patient\":\"P0002\",\"action\":"
+                      "\"hold_admin\",\"date\":\"2027-02-24\"}", &r),
+                 201);
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(json_object_get(r, "recorded"), 0), "status")),
+                     "hold_admin");
+    json_decref(r);
     drv_close(&v);
 }
 
@@ -712,7 +923,7 @@ Test(clinic_cli, record_refuses_bad_input_and_confirm_ranks_the_waitlist, .timeo
     io_store *s = NULL;
     char *err = NULL;
     cr_assert_eq(io_store_open(db, 1, &s, &err), IO_OK);
-    prepare_db(s, NULL);
+    prepare_db(s, NULL, 0);
     io_store_close(s);
     static char out[1 << 20];
     snprintf(cmd, sizeof cmd,

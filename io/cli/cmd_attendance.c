@@ -14,6 +14,9 @@ static void help(FILE *out)
             "Usage: cohort attendance record FILE --db FILE --program ID\n"
             "       cohort attendance list --db FILE --program ID [--group G] [--patient P]\n"
             "       cohort attendance flags --db FILE --program ID [--group G] [--all]\n"
+            "       cohort attendance roster --db FILE --program ID --group G --date D [--text]\n"
+            "       cohort attendance authorizations --db FILE --program ID [--date D]\n"
+            "                                 [--within DAYS]\n"
             "       cohort attendance confirm --db FILE --program ID --group G --patient P\n"
             "                                 [--action drop|hold_admin] [--date YYYY-MM-DD]\n"
             "record: one session's attendance from FILE (\"-\" = stdin), as POST\n"
@@ -21,6 +24,8 @@ static void help(FILE *out)
             "  {group, date, cancelled: {reason}}; prints the recorded marks and the flags.\n"
             "list: recorded marks by date.  flags: members who need a call under\n"
             "  settings.no_show_policy (--all: every current member).\n"
+            "roster: the pre-session roster of a dated session (--text: printable).\n"
+            "authorizations: payer authorizations running out within DAYS [14] of --date.\n"
             "confirm: a person confirms a drop (default) or an administrative hold; prints\n"
             "  the roster event and the ranked fill suggestions for the opened seat.\n\n"
             "  --db FILE        SQLite database\n"
@@ -31,7 +36,7 @@ static void help(FILE *out)
 
 typedef struct att_opts {
     const char *db, *program, *group, *patient, *action, *date;
-    int all;
+    int all, text, within;
 } att_opts;
 
 
@@ -84,6 +89,34 @@ static int confirm(io_store *s, const att_opts *o, model_diag *d)
     return io_cli_store_answer(rc, json, d, "attendance");
 }
 
+/* The roster as printable text (consumes json). */
+static int print_roster(char *json)
+{
+    json_t *r = json_loads(json, 0, NULL);
+    free(json);
+    printf("%s  %s\n\n%-10s %-14s %-40s %s\n", json_string_value(json_object_get(r, "group")),
+           json_string_value(json_object_get(r, "date")), "patient", "status", "last 4 weeks",
+           "flags");
+    size_t i, k;
+    json_t *m, *x;
+    json_array_foreach(json_object_get(r, "members"), i, m)
+    {
+        char weeks[256] = "";
+        size_t u = 0;
+        json_array_foreach(json_object_get(m, "last_4_weeks"), k, x)
+        u += (size_t)snprintf(weeks + u, u < sizeof weeks ? sizeof weeks - u : 0, "%s%.5s %s",
+                              k ? ", " : "", json_string_value(json_object_get(x, "date")) + 5,
+                              json_string_value(json_object_get(x, "status")));
+        printf("%-10s %-14s %-40s", json_string_value(json_object_get(m, "patient")),
+               json_string_value(json_object_get(m, "status")), weeks);
+        json_array_foreach(json_object_get(m, "flags"), k, x)
+        printf("%s%s", k ? "; " : " ", json_string_value(x));
+        printf("\n");
+    }
+    json_decref(r);
+    return COHORT_EXIT_OK;
+}
+
 static int dispatch(io_store *s, const char *sub, const char *file, const att_opts *o,
                     model_diag *d)
 {
@@ -99,6 +132,16 @@ static int dispatch(io_store *s, const char *sub, const char *file, const att_op
     }
     if (strcmp(sub, "confirm") == 0)
         return confirm(s, o, d);
+    if (strcmp(sub, "authorizations") == 0) {
+        rc = io_store_authorizations_expiring(s, o->program, o->date, o->within, &json, d);
+        return io_cli_store_answer(rc, json, d, "attendance");
+    }
+    if (strcmp(sub, "roster") == 0) {
+        rc = io_store_roster(s, o->program, o->group, o->date, &json, d);
+        if (rc == IO_OK && o->text)
+            return print_roster(json);
+        return io_cli_store_answer(rc, json, d, "attendance");
+    }
     char *body = NULL;
     size_t len = 0;
     if (!file || io_read_all(file, IO_MAX_INPUT_BYTES, &body, &len) != IO_OK) {
@@ -117,9 +160,11 @@ int io_cmd_attendance(int argc, char **argv)
         {"group", required_argument, NULL, 'g'},   {"patient", required_argument, NULL, 'P'},
         {"action", required_argument, NULL, 'a'},  {"date", required_argument, NULL, 't'},
         {"all", no_argument, NULL, 'A'},           {"help", no_argument, NULL, 'h'},
+        {"text", no_argument, NULL, 'T'},          {"within", required_argument, NULL, 'w'},
         {NULL, 0, NULL, 0},
     };
     att_opts o = {0};
+    o.within = 14;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -131,14 +176,17 @@ int io_cmd_attendance(int argc, char **argv)
         case 'a': o.action = optarg; break;
         case 't': o.date = optarg; break;
         case 'A': o.all = 1; break;
+        case 'T': o.text = 1; break;
+        case 'w': o.within = atoi(optarg); break;
         case 'h': help(stdout); return COHORT_EXIT_OK;
         default: help(stderr); return COHORT_EXIT_INVALID;
         }
     }
     const char *sub = optind < argc ? argv[optind] : NULL;
-    static const char *const SUBS[] = {"record", "list", "flags", "confirm"};
+    static const char *const SUBS[] = {"record", "list", "flags", "confirm", "roster",
+                                       "authorizations"};
     int known = 0;
-    for (int i = 0; sub && i < 4; i++)
+    for (int i = 0; sub && i < 6; i++)
         known |= strcmp(sub, SUBS[i]) == 0;
     if (!known || !o.db || !o.program) {
         fprintf(stderr, "cohort attendance: expected record, list, flags or confirm, --db FILE"

@@ -96,3 +96,36 @@ enum MHD_Result h_attendance_confirm(http_req *q)
     json_decref(body);
     return ret;
 }
+
+enum MHD_Result h_roster(http_req *q)
+{
+    model_diag d;
+    model_diag_init(&d);
+    char *t = NULL;
+    int rc = io_store_roster(q->srv->store, q->param[0], query(q, "group"), query(q, "date"), &t,
+                             &d);
+    enum MHD_Result ret = rc == IO_OK ? send_raw(q, 200, t)
+                                      : send_store_error(q, rc, &d, "no such program");
+    model_diag_free(&d);
+    return ret;
+}
+
+enum MHD_Result h_authorizations_expiring(http_req *q)
+{
+    model_diag d;
+    model_diag_init(&d);
+    char *t = NULL;
+    const char *w = query(q, "within_days");
+    char *end = NULL;
+    long within = w ? strtol(w, &end, 10) : 14;
+    enum MHD_Result ret;
+    if (w && (!end || *end || within < 0 || within > 366)) {
+        ret = send_error(q, 400, "within_days", "within_days must be 0..366");
+    } else {
+        int rc = io_store_authorizations_expiring(q->srv->store, q->param[0], query(q, "today"),
+                                                  (int)within, &t, &d);
+        ret = rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, &d, "no such program");
+    }
+    model_diag_free(&d);
+    return ret;
+}

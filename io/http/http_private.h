@@ -168,6 +168,8 @@ enum MHD_Result h_attendance_post(http_req *q);
 enum MHD_Result h_attendance_get(http_req *q);
 enum MHD_Result h_attendance_flags(http_req *q);
 enum MHD_Result h_attendance_confirm(http_req *q);
+enum MHD_Result h_roster(http_req *q);
+enum MHD_Result h_authorizations_expiring(http_req *q);
 
 /* handlers_offers.c */
 enum MHD_Result h_seat_candidates(http_req *q);

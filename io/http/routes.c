@@ -110,6 +110,18 @@ const route ROUTES[] = {
      "A person confirms a drop (or an administrative hold) of a member: recorded as the roster "
      "event; the answer ranks the waitlist for the opened seat (as POST .../events)",
      "object", 201, "EventsResult", NULL, "400,404,413"},
+    {"GET", "/v1/programs/{program}/roster", IO_ROLE_VIEWER, h_roster, "pre_session_roster",
+     "The facilitator's roster of a dated session: the members expected, each with the last 4 "
+     "weeks of attendance and flags (on hold, flagged for review, authorization expiring this "
+     "week, visit cap within 2 sessions)",
+     NULL, 200, "object", "group:the group (required)|date:the session date (required)",
+     "400,404"},
+    {"GET", "/v1/programs/{program}/authorizations/expiring", IO_ROLE_VIEWER,
+     h_authorizations_expiring, "authorizations_expiring",
+     "Payer authorizations that run out (units used by attended sessions, or dates) within two "
+     "weeks",
+     NULL, 200, "array:object",
+     "today:the date to count from (default today)|within_days:0..366 (default 14)", "400,404"},
     {"GET", "/v1/programs/{program}/seats/{group}/candidates", IO_ROLE_VIEWER,
      h_seat_candidates, "seat_candidates",
      "The open seats of a group against the saved schedule and the ranked candidates for the "

@@ -953,11 +953,57 @@ static void read_facilitator(rd *r, json_t *e, model_facilitator *f, bool *id_ba
     }
 }
 
+/* A text field copied into a fixed buffer (too long: an error). */
+static void f_fixed(rd *r, json_t *o, const char *key, char *buf, size_t n)
+{
+    char *t = NULL;
+    if (!f_str(r, o, key, true, &t) || !t)
+        return;
+    if (strlen(t) >= n) {
+        size_t s = path_key(r, key);
+        rd_err(r, "longer than %zu characters", n - 1);
+        path_pop(r, s);
+    } else {
+        memcpy(buf, t, strlen(t) + 1);
+    }
+    free(t);
+}
+
+/* patients[].authorizations[] (docs/FORMAT.md "Payer authorizations"). */
+static void read_authorizations(rd *r, json_t *e, model_patient *p)
+{
+    json_t *a = f_array(r, e, "authorizations", false, NULL);
+    if (!a)
+        return;
+    size_t sa = path_key(r, "authorizations");
+    if (json_array_size(a) > MODEL_MAX_AUTHORIZATIONS)
+        rd_err(r, "at most %d authorizations per patient", MODEL_MAX_AUTHORIZATIONS);
+    static const char *const keys[] = {"payer", "cpt", "units", "from", "to", NULL};
+    for (size_t i = 0; i < json_array_size(a) && i < MODEL_MAX_AUTHORIZATIONS; i++) {
+        json_t *o = json_array_get(a, i);
+        size_t si = path_idx(r, i);
+        model_authorization *au = &p->authorizations[p->n_authorizations++];
+        au->from = au->to = -1;
+        if (json_is_object(o)) {
+            check_keys(r, o, keys);
+            f_fixed(r, o, "payer", au->payer, sizeof au->payer);
+            f_fixed(r, o, "cpt", au->cpt, sizeof au->cpt);
+            f_int(r, o, "units", true, &au->units);
+            f_date(r, o, "from", true, &au->from);
+            f_date(r, o, "to", true, &au->to);
+        } else {
+            rd_err(r, "an authorization must be an object {payer, cpt, units, from, to}");
+        }
+        path_pop(r, si);
+    }
+    path_pop(r, sa);
+}
+
 static void read_patient(rd *r, json_t *e, model_patient *p, bool *id_bad)
 {
     static const char *const keys[] = {"id", "diagnoses", "group_types", "available", "added",
                                        "acuity", "age", "gender", "modality", "screened",
-                                       "insurance_verified", "priority", NULL};
+                                       "insurance_verified", "priority", "authorizations", NULL};
     p->added = -1;
     p->age = -1;
     p->acuity = MODEL_ACUITY_LOW;
@@ -985,6 +1031,7 @@ static void read_patient(rd *r, json_t *e, model_patient *p, bool *id_bad)
     f_bool(r, e, "screened", true, &p->screened);
     f_bool(r, e, "insurance_verified", true, &p->insurance_verified);
     f_int(r, e, "priority", false, &p->priority);
+    read_authorizations(r, e, p);
 }
 
 /* Reads the array at key into a freshly allocated array of elements of size
@@ -1327,6 +1374,23 @@ static json_t *j_date(int days)
     return json_string(buf);
 }
 
+/* A patient's authorizations as JSON. */
+static json_t *j_authorizations(wr *w, const model_patient *p)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < p->n_authorizations; i++) {
+        const model_authorization *au = &p->authorizations[i];
+        json_t *o = json_object();
+        put(w, o, "payer", json_string(au->payer));
+        put(w, o, "cpt", json_string(au->cpt));
+        put(w, o, "units", json_integer(au->units));
+        put(w, o, "from", j_date(au->from));
+        put(w, o, "to", j_date(au->to));
+        add(w, a, o);
+    }
+    return a;
+}
+
 static json_t *j_strlist(wr *w, const model_strlist *l)
 {
     json_t *a = json_array();
@@ -1530,6 +1594,8 @@ static json_t *instance_tree(const model_instance *in, wr *w)
         put(w, o, "screened", json_boolean(pa->screened));
         put(w, o, "insurance_verified", json_boolean(pa->insurance_verified));
         put(w, o, "priority", json_integer(pa->priority));
+        if (pa->n_authorizations > 0)
+            put(w, o, "authorizations", j_authorizations(w, pa));
         add(w, pats, o);
     }
     put(w, root, "patients", pats);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "clinic.h"
 #include "fill_private.h"
 
 /* ------------------------------------------------------ working state */
@@ -181,6 +182,9 @@ bool fill_fits_rule7(const fstate *s, int p, int sg, bool check_flags)
         return false;
     const model_group_type *ty = &s->inst->types[t];
     if (check_flags && (!pa->screened || !pa->insurance_verified))
+        return false;
+    int first = fill_next_session(s, sg, s->inst->program.horizon_start);
+    if (check_flags && !model_patient_authorized(s->inst, p, t, first))
         return false;
     if (!fill_modality_fits(pa->modality, ty->modality))
         return false;
