@@ -305,6 +305,18 @@ int io_store_roster(io_store *s, const char *program, const char *group, const c
 int io_store_authorizations_expiring(io_store *s, const char *program, const char *day,
                                      int within_days, char **json, model_diag *d);
 
+/* io/clinic/census.c: census and billing of a week (period "week", start
+ * a Monday YYYY-MM-DD) or a month ("month", start YYYY-MM): {"period",
+ * "start", "from", "to", "totals", "groups": [...], "types": [...
+ * "waitlist_depth"], "facilitators": [...]}, each with sessions scheduled /
+ * cancelled / held, attended member-sessions, no-shows, late cancels,
+ * attendance and no-show rates, utilisation, billable units per CPT,
+ * projected (schedule) and actual (attendance) revenue, revenue per held
+ * session; groups also enrolled and active.  IO_EINVAL ("period",
+ * "start"), IO_STORE_ENOTFOUND (no program or schedule). */
+int io_clinic_census(io_store *s, const char *program, const char *period, const char *start,
+                     char **out, model_diag *d);
+
 /* -------------------------------------------------------------- server */
 /* JSON HTTP API over libmicrohttpd (io/http/: core in http.c, one
  * handlers_*.c per resource, route table in routes.c, OpenAPI in

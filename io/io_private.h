@@ -157,6 +157,7 @@ int io_cmd_attendance(int argc, char **argv);
  * errors; the exit code: 0, 2 invalid or not found, 1 otherwise. */
 int io_cli_store_answer(int rc, char *json, const model_diag *d, const char *command);
 int io_cmd_offers(int argc, char **argv);
+int io_cmd_census(int argc, char **argv);
 
 int io_cmd_fill(int argc, char **argv);
 int io_cmd_whatif(int argc, char **argv);

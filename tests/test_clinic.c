@@ -490,6 +490,78 @@ static json_t *expiring(drv *v, const char *today)
     return get_json(v, path, rc, t);
 }
 
+static json_t *census(drv *v, const char *period, const char *start)
+{
+    char path[200], *t = NULL;
+    int rc = IO_OK;
+    snprintf(path, sizeof path, "/v1/programs/" PROG "/census?period=%s&start=%s", period, start);
+    if (!v->port) {
+        model_diag d;
+        model_diag_init(&d);
+        rc = io_clinic_census(v->s, PROG, period, start, &t, &d);
+        model_diag_free(&d);
+    }
+    return get_json(v, path, rc, t);
+}
+
+/* The entry of array key whose field equals id. */
+static json_t *entry(json_t *o, const char *key, const char *field, const char *id)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(o, key), i, e)
+    if (strcmp(json_string_value(json_object_get(e, field)), id) == 0) return e;
+    return NULL;
+}
+
+#define GETI(o, k) json_integer_value(json_object_get((o), (k)))
+#define GETF(o, k) json_number_value(json_object_get((o), (k)))
+
+/* January by hand (dbt-tue-pm, rate 68.50, 10 planned members): 4
+ * Tuesdays held, 5 marks each: week 1 all attend (P0001 corrected to
+ * late), weeks 2-3 P0003 no-show, week 4 P0003 late cancel: 17 attended,
+ * 2 no-shows, 1 late cancel of 20 marks.  February: 02-02 cancelled by
+ * the clinic, 02-09 held (P0003 no-show), 02-16 and 02-23 not yet. */
+static void walk_census(drv *v)
+{
+    json_t *c = census(v, "month", "2027-01");
+    json_t *g = entry(c, "groups", "group", "dbt-tue-pm");
+    cr_assert_not_null(g);
+    cr_assert_eq(GETI(g, "sessions_scheduled"), 4);
+    cr_assert_eq(GETI(g, "sessions_held"), 4);
+    cr_assert_eq(GETI(g, "sessions_cancelled"), 0);
+    cr_assert_eq(GETI(g, "attended_member_sessions"), 17);
+    cr_assert_eq(GETI(g, "no_shows"), 2);
+    cr_assert_eq(GETI(g, "late_cancels"), 1);
+    cr_assert_float_eq(GETF(g, "attendance_rate"), 0.85, 1e-9);
+    cr_assert_float_eq(GETF(g, "no_show_rate"), 0.10, 1e-9);
+    cr_assert_eq(GETI(json_object_get(g, "billable_units"), "90853"), 17);
+    cr_assert_float_eq(GETF(g, "actual_revenue"), 17 * 68.5, 1e-6);
+    cr_assert_float_eq(GETF(g, "projected_revenue"), 4 * 10 * 68.5, 1e-6);
+    cr_assert_float_eq(GETF(g, "revenue_per_session"), 17 * 68.5 / 4, 1e-6);
+    cr_assert_float_eq(GETF(g, "utilisation"), 17.0 / 40, 1e-9, "of 10 seats a session");
+    cr_assert_eq(GETI(g, "enrolled"), 7);
+    cr_assert_eq(GETI(g, "active"), 5);
+    json_t *tot = json_object_get(c, "totals");
+    cr_assert_eq(GETI(json_object_get(tot, "billable_units"), "90853"), 17);
+    cr_assert_eq(GETI(json_object_get(tot, "billable_units"), "90849"), 0);
+    json_t *f = entry(c, "facilitators", "facilitator", "chen");
+    cr_assert_not_null(f);
+    cr_assert_geq(GETI(f, "sessions_held"), 4);
+    cr_assert_gt(GETI(entry(c, "types", "type", "dbt_skills"), "waitlist_depth"), 0);
+    json_decref(c);
+    c = census(v, "month", "2027-02");
+    g = entry(c, "groups", "group", "dbt-tue-pm");
+    cr_assert_eq(GETI(g, "sessions_scheduled"), 4);
+    cr_assert_eq(GETI(g, "sessions_cancelled"), 1);
+    cr_assert_eq(GETI(g, "sessions_held"), 1);
+    cr_assert_eq(GETI(g, "attended_member_sessions"), 4);
+    json_decref(c);
+    c = census(v, "week", "2027-01-11");
+    cr_assert_eq(GETI(entry(c, "groups", "group", "dbt-tue-pm"), "attended_member_sessions"), 4);
+    json_decref(c);
+}
+
 /* The flags of patient in a roster, joined with "; " into buf. */
 static const char *roster_flags(json_t *r, const char *patient, char *buf, size_t n)
 {
@@ -839,6 +911,7 @@ Test(clinic_lib, quarter_walk_attendance)
     drv_open(&v, 0);
     walk_attendance(&v);
     walk_roster(&v);
+    walk_census(&v);
     /* nothing was dropped without a confirmation */
     {
         model_instance *inst0 = NULL;
@@ -864,6 +937,7 @@ Test(clinic_http, quarter_walk_attendance_and_confirmed_drop, .timeout = 120)
     drv_open(&v, 1);
     walk_attendance(&v);
     walk_roster(&v);
+    walk_census(&v);
     json_t *r = NULL;
     cr_assert_eq(http(&v, "POST", "/v1/programs/" PROG "/attendance/confirm",
                       "{\"group\":\"dbt-tue-pm\",\"patient\":\"P0003\",\"action\":\"maybe\"}", &r),
@@ -984,6 +1058,13 @@ Test(clinic_cli, record_refuses_bad_input_and_confirm_ranks_the_waitlist, .timeo
              id, db);
     cr_assert_eq(sh(cmd, out, sizeof out), 0);
     cr_assert_not_null(strstr(out, "\"placed\""), "%s", out);
+    /* census as CSV: 3 no-shows of one member in January, nothing attended */
+    snprintf(cmd, sizeof cmd,
+             COHORT_BINARY " census --db %s --program " PROG " --period month --start 2027-01 --csv",
+             db);
+    cr_assert_eq(sh(cmd, out, sizeof out), 0);
+    cr_assert_not_null(strstr(out, "\ngroup,dbt-tue-pm,4,0,3,0,3,0,"), "%s", out);
+    cr_assert_eq(strncmp(out, "level,id,sessions_scheduled", 27), 0);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     (void)system(cmd);
 }

@@ -24,6 +24,7 @@ static const io_command COMMANDS[] = {
     {"schedule", "export a schedule as iCalendar, CSV, FHIR R4 or printable HTML", io_cmd_schedule},
     {"attendance", "record a session's attendance; no-show flags; confirm a drop (with fill suggestions)", io_cmd_attendance},
     {"offers", "offer open seats to ranked candidates; decisions, contact attempts, expiry", io_cmd_offers},
+    {"census", "census and billing of a week or a month (JSON or CSV)", io_cmd_census},
     {"token", "create, list or revoke API tokens", io_cmd_token},
     {"worker", "run one solver job for cohort serve (internal; JSON on stdin)", io_cmd_worker},
 };

@@ -171,6 +171,9 @@ enum MHD_Result h_attendance_confirm(http_req *q);
 enum MHD_Result h_roster(http_req *q);
 enum MHD_Result h_authorizations_expiring(http_req *q);
 
+/* handlers_census.c */
+enum MHD_Result h_census(http_req *q);
+
 /* handlers_offers.c */
 enum MHD_Result h_seat_candidates(http_req *q);
 enum MHD_Result h_offer_create(http_req *q);

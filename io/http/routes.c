@@ -122,6 +122,14 @@ const route ROUTES[] = {
      "weeks",
      NULL, 200, "array:object",
      "today:the date to count from (default today)|within_days:0..366 (default 14)", "400,404"},
+    {"GET", "/v1/programs/{program}/census", IO_ROLE_VIEWER, h_census, "census",
+     "Census and billing of a week or a month per group, type and facilitator: enrolled and "
+     "active, sessions held and cancelled, attended member-sessions, attendance and no-show "
+     "rates, utilisation, billable units per CPT, projected against actual revenue, waitlist "
+     "depth per type (CSV: cohort census --csv)",
+     NULL, 200, "object",
+     "period:week or month (required)|start:a Monday YYYY-MM-DD or a month YYYY-MM (required)",
+     "400,404"},
     {"GET", "/v1/programs/{program}/seats/{group}/candidates", IO_ROLE_VIEWER,
      h_seat_candidates, "seat_candidates",
      "The open seats of a group against the saved schedule and the ranked candidates for the "
