@@ -317,6 +317,15 @@ int io_store_authorizations_expiring(io_store *s, const char *program, const cha
 int io_clinic_census(io_store *s, const char *program, const char *period, const char *start,
                      char **out, model_diag *d);
 
+/* Waitlist position and expected wait (io/clinic/waitlist.c) of every
+ * waitlisted patient (patient NULL) or one: [{"patient", "types": [{"type",
+ * "position", "of", "open_seats", "seats_per_week", "optional_seats",
+ * "expected_wait_weeks", "range_weeks": [low, high], "basis": [text]}]}]
+ * for each type they can join now (model_wait_estimate; null = no seat
+ * expected).  IO_STORE_ENOTFOUND (program, schedule or patient). */
+int io_clinic_waitlist(io_store *s, const char *program, const char *patient, char **out,
+                       model_diag *d);
+
 /* -------------------------------------------------------------- server */
 /* JSON HTTP API over libmicrohttpd (io/http/: core in http.c, one
  * handlers_*.c per resource, route table in routes.c, OpenAPI in

@@ -103,4 +103,21 @@ int model_authorization_runs_out(const model_authorization *a, int units_used, i
 int model_seats_open(const model_instance *inst, const model_solution *sol, int g,
                      const char **vacated_by);
 
+/* A waitlisted patient's expected wait for one group type. */
+typedef struct model_wait {
+    int position;          /* 1-based among the waitlisted who fit the type */
+    int open_seats;        /* open now in running groups of the type */
+    double seats_per_week; /* expected to open a week (turnover + observed drops) */
+    int optional_seats;    /* seats of optional groups of the type not running */
+    double weeks;          /* expected wait; 0 = a seat is open for them; -1 = none expected */
+    double weeks_low, weeks_high; /* range: turnover 1.5x and optional groups opened / 0.5x */
+} model_wait;
+
+/* Estimate the wait of the patient at position given the seats: when
+ * position <= open_seats, 0; else (position - open_seats) / seats_per_week
+ * weeks, with the range above (-1 where no seat is expected).  *out is
+ * overwritten. */
+void model_wait_estimate(int position, int open_seats, double seats_per_week,
+                         int optional_seats, model_wait *out);
+
 #endif

@@ -122,6 +122,21 @@ Test(attendance, policy_settings_read_written_and_validated)
     free(text);
 }
 
+Test(waitlist, wait_estimate_from_position_and_seats)
+{
+    model_wait w;
+    model_wait_estimate(2, 3, 0.5, 0, &w);
+    cr_assert_eq(w.weeks, 0, "a seat is open for them");
+    model_wait_estimate(5, 1, 0.5, 0, &w);
+    cr_assert_float_eq(w.weeks, 8, 1e-9, "4 seats to open at 0.5 a week");
+    cr_assert_float_eq(w.weeks_low, 4 / 0.75, 1e-9);
+    cr_assert_float_eq(w.weeks_high, 16, 1e-9);
+    model_wait_estimate(5, 1, 0.5, 10, &w);
+    cr_assert_eq(w.weeks_low, 0, "an optional group opening would seat them");
+    model_wait_estimate(5, 1, 0, 0, &w);
+    cr_assert_eq(w.weeks, -1, "no seat expected");
+}
+
 /* ------------------------------------------------- authorizations */
 
 #define TINY COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json"
@@ -797,6 +812,31 @@ static long long offer_with(drv *v, const char *patient, const char *at)
     return id;
 }
 
+/* GET .../waitlist?patient=P: the expected wait (weeks) for type. */
+static double expected_wait(drv *v, const char *patient, const char *type, json_t **basis)
+{
+    char path[200], *t = NULL;
+    int rc = IO_OK;
+    snprintf(path, sizeof path, "/v1/programs/" PROG "/waitlist?patient=%s", patient);
+    if (!v->port) {
+        model_diag d;
+        model_diag_init(&d);
+        rc = io_clinic_waitlist(v->s, PROG, patient, &t, &d);
+        model_diag_free(&d);
+    }
+    json_t *w = get_json(v, path, rc, t);
+    json_t *e = entry(json_array_get(w, 0), "types", "type", type);
+    cr_assert_not_null(e, "%s waits for %s", patient, type);
+    json_t *r = json_object_get(e, "range_weeks");
+    double x = json_number_value(json_object_get(e, "expected_wait_weeks"));
+    cr_assert_leq(json_number_value(json_array_get(r, 0)), x);
+    cr_assert_geq(json_number_value(json_array_get(r, 1)), x);
+    if (basis)
+        *basis = json_incref(json_object_get(e, "basis"));
+    json_decref(w);
+    return x;
+}
+
 /* After P0003's drop: the seat offered, declined, offered to the next
  * candidate, accepted; one open offer per seat; an expired offer cannot
  * be accepted; an offer nobody answers expires and the next is ranked. */
@@ -886,9 +926,16 @@ static void walk_offers(drv *v)
     cr_assert_eq(offered, 1);
     cr_assert_eq(placed, 1);
     json_decref(h);
-    /* another member leaves; the offer nobody answers expires */
+    /* another member leaves: R3's expected wait shrinks */
+    json_t *basis = NULL;
+    double before = expected_wait(v, "R3", "dbt_skills", &basis);
+    cr_assert_gt(before, 0);
+    cr_assert_gt(json_array_size(basis), 2, "the estimate says what it rests on");
+    json_decref(basis);
     event(v, "{\"event\":\"graduated\",\"group\":\"dbt-tue-pm\",\"patient\":\"P0001\","
              "\"date\":\"2027-02-16\"}");
+    double after = expected_wait(v, "R3", "dbt_skills", NULL);
+    cr_assert_lt(after, before, "a seat opened: %g -> %g weeks", before, after);
     rk = candidates(v, "dbt-tue-pm");
     cr_assert_eq(json_integer_value(json_object_get(rk, "open_seats")), 1);
     char third[16];

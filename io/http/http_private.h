@@ -173,6 +173,7 @@ enum MHD_Result h_authorizations_expiring(http_req *q);
 
 /* handlers_census.c */
 enum MHD_Result h_census(http_req *q);
+enum MHD_Result h_waitlist(http_req *q);
 
 /* handlers_offers.c */
 enum MHD_Result h_seat_candidates(http_req *q);

@@ -130,6 +130,10 @@ const route ROUTES[] = {
      NULL, 200, "object",
      "period:week or month (required)|start:a Monday YYYY-MM-DD or a month YYYY-MM (required)",
      "400,404"},
+    {"GET", "/v1/programs/{program}/waitlist", IO_ROLE_VIEWER, h_waitlist, "waitlist",
+     "Waitlist position and expected wait (with a range, and what the estimate rests on) per "
+     "waitlisted patient and group type they can join",
+     NULL, 200, "array:object", "patient:only this patient", "404"},
     {"GET", "/v1/programs/{program}/seats/{group}/candidates", IO_ROLE_VIEWER,
      h_seat_candidates, "seat_candidates",
      "The open seats of a group against the saved schedule and the ranked candidates for the "
