@@ -107,10 +107,11 @@ int io_clinic_seat_ranking(io_store *s, const char *program, const char *group,
         const char *vac = NULL;
         int open = model_seats_open(inst, sol, gi, &vac);
         json_t *seat = open && vac ? rank_vacated(inst, sol, gi, vac, exclude, top_n, d) : NULL;
-        o = json_pack("{s:s,s:i,s:i,s:s?,s:O,s:O}", "group", group, "schedule_version", version,
-                      "open_seats", open, "vacated_by", vac, "candidates",
-                      seat ? json_object_get(seat, "candidates") : json_array(), "eligible",
-                      seat ? json_object_get(seat, "eligible") : json_integer(0));
+        json_t *cands = seat ? json_incref(json_object_get(seat, "candidates")) : json_array();
+        json_t *elig = seat ? json_incref(json_object_get(seat, "eligible")) : json_integer(0);
+        o = json_pack("{s:s,s:i,s:i,s:s?,s:o,s:o}", "group", group, "schedule_version", version,
+                      "open_seats", open, "vacated_by", vac, "candidates", cands, "eligible",
+                      elig);
         if (!vac || !seat)
             json_object_set_new(o, "note",
                                 json_string(open ? "no member has left this group since the "
