@@ -999,6 +999,10 @@ Test(clinic_http, quarter_walk_attendance_and_confirmed_drop, .timeout = 120)
                      "dropped");
     json_t *sug = json_object_get(r, "suggestions");
     cr_assert(json_is_object(sug), "the answer ranks the waitlist for the opened seat");
+    json_t *seat0 = json_array_get(json_object_get(sug, "seats"), 0);
+    cr_assert_eq(json_integer_value(json_object_get(seat0, "eligible")), 0);
+    cr_assert_geq(json_integer_value(json_object_get(seat0, "excluded_by_authorization")), 1,
+                  "P0044 fits but has no authorization: the fill answer says so");
     char *t = json_dumps(sug, 0);
     cr_assert_not_null(strstr(t, "dbt-tue-pm"));
     free(t);
