@@ -87,7 +87,7 @@ int io_write_atomic(const char *path, const char *data, size_t len);
  * result is invalid.  JSON text returned through char ** is malloc'd and
  * owned by the caller. */
 
-#define IO_STORE_SCHEMA_VERSION 5
+#define IO_STORE_SCHEMA_VERSION 6
 
 enum {
     IO_STORE_ENOTFOUND = 10, /* program, entity, version or token does not exist */
@@ -204,8 +204,11 @@ int io_store_entity_delete(io_store *s, const char *program, io_entity_kind kind
  * of recorded events with their ids.  IO_EINVAL with paths in d. */
 int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
                            long actor, char **recorded, model_diag *d);
-/* Status history, oldest first, optionally for one patient / group (NULL =
- * all): [{"id","event","group","patient","status","date","actor","at"}]. */
+/* Status history, optionally for one patient / group (NULL = all):
+ * [{"id","event","group","patient","status","date","actor","at"}]: roster
+ * events oldest first, then attendance marks (event "attendance", status
+ * the mark) and seat offers (event "offer", status offered / accepted /
+ * declined / expired) by time. */
 int io_store_history(io_store *s, const char *program, const char *patient,
                      const char *group, char **json, io_page *pg);
 
@@ -254,6 +257,111 @@ int io_store_token_revoke(io_store *s, long id, long actor);
  * optionally one program's (NULL = all): [{"id","at","actor","action",
  * "entity","program","before","after"}] (before/after are JSON or null). */
 int io_store_audit_list(io_store *s, const char *program, char **json, io_page *pg);
+
+/* ------------------------------------------------- clinic operations */
+/* Attendance, no-show flags and seat offers of a stored program
+ * (io/store/store_attendance.c, store_offers.c; rules in model/clinic.h).
+ * Sessions are those of the program's published (else latest) schedule. */
+
+/* Record one session's attendance (all or nothing):
+ * {"group", "date", "marks": [{"patient", "status", "notice_hours"?,
+ * "note"?}], "correct"?: bool} or {"group", "date", "cancelled":
+ * {"reason"}} for a session the clinic cancelled.  status is one of
+ * present, late, late_cancel, no_show, excused, or "cancel" with
+ * notice_hours (classified late_cancel / excused by
+ * settings.late_cancel_hours).  Refused (IO_EINVAL, path in d, nothing
+ * written): a date that is not a session of the group, a patient who is
+ * not a member then, a mark already recorded (unless "correct": true),
+ * a patient twice in one request.  *result (may be NULL): {"group",
+ * "date", "schedule_version", "recorded": [{"patient","status",
+ * "previous"}], "cancelled", "flags": [...]} with the flags of every
+ * member of the group (as io_store_attendance_flags). */
+int io_store_attendance_record(io_store *s, const char *program, const char *body, size_t len,
+                               long actor, char **result, model_diag *d);
+/* Recorded attendance, by date: [{"group","date","patient","status",
+ * "note","actor","at"}] and the clinic's cancellations with patient null;
+ * group / patient NULL = all. */
+int io_store_attendance_list(io_store *s, const char *program, const char *group,
+                             const char *patient, char **json);
+/* Policy flags of the current members (group NULL = every group), as of
+ * their latest mark: [{"group","patient","status","sessions","attended",
+ * "consecutive_no_shows","no_shows","late_cancels","absences","review",
+ * "recommend_drop","reasons":[...]}]; only_flagged keeps those with review
+ * or recommend_drop (who needs a call). */
+int io_store_attendance_flags(io_store *s, const char *program, const char *group,
+                              int only_flagged, char **json);
+
+/* Offer an open seat of a group to a ranked candidate: {"group",
+ * "patient", "at"?} (at: when it was offered, default now; the offer
+ * expires settings.offer_ttl_hours later).  Refused (IO_EINVAL, nothing
+ * written): no open seat left to offer in the group ("group": the seats
+ * open against the saved schedule, less open offers), a patient who holds
+ * an open offer or is not an eligible candidate for the seat ("patient").
+ * *json: the offer {"id","group","patient","status","reason",
+ * "offered_at","expires_at","decided_at","rank"}. */
+int io_store_offer_create(io_store *s, const char *program, const char *body, size_t len,
+                          long actor, char **json, model_diag *d);
+/* The ranked candidates for an open seat of group (as
+ * io_clinic_seat_ranking in io_private.h: {"group", "schedule_version",
+ * "open_seats", "vacated_by", "eligible", "candidates", "note"?}), without
+ * the patients who hold an open offer or declined or let expire an offer
+ * of this group.  IO_STORE_ENOTFOUND (program or schedule), IO_EINVAL
+ * (no such group: path "group"). */
+int io_store_seat_candidates(io_store *s, const char *program, const char *group, char **json,
+                             model_diag *d);
+/* Decide offer id: {"decision": "accepted" | "declined", "reason"
+ * (declined), "at"?}.  Accepting places the patient (the "placed" roster
+ * event, its rules); declining answers the next candidates for the seat.
+ * Refused (IO_EINVAL, nothing written): an offer no longer open or expired
+ * ("decision"), a decline without reason ("reason").  *json: {"offer",
+ * "recorded" (accepted) | "next" (declined: as io_clinic_seat_ranking)}.
+ * IO_STORE_ENOTFOUND for an unknown offer. */
+int io_store_offer_decide(io_store *s, const char *program, long long id, const char *body,
+                          size_t len, long actor, char **json, model_diag *d);
+/* Record a contact attempt on offer id: {"channel", "outcome", "note"?,
+ * "at"?}; *json: the offer's attempts so far. */
+int io_store_offer_contact(io_store *s, const char *program, long long id, const char *body,
+                           size_t len, long actor, char **json, model_diag *d);
+/* Expire the offers due at `at` (NULL = now), then list offers (group /
+ * patient NULL = all): {"offers": [offer + "contacts"], "expired_now":
+ * [{"offer", "group", "next"}]} where next ranks the seat again. */
+int io_store_offers_list(io_store *s, const char *program, const char *group,
+                         const char *patient, const char *at, char **json);
+
+/* The facilitator's pre-session roster of group on day (YYYY-MM-DD):
+ * {"group", "date", "members": [{"patient", "status", "last_4_weeks":
+ * [{"date","status"}], "flags": [text]}]} with the seat holders then;
+ * flags: on hold, flagged for review, authorization expiring this week,
+ * visit cap within 2 sessions, no authorization covers this session (with
+ * require_authorization).  IO_EINVAL ("date", "group"). */
+int io_store_roster(io_store *s, const char *program, const char *group, const char *day,
+                    char **json, model_diag *d);
+/* Authorizations that run out (units, used by attended sessions, or dates)
+ * within within_days of day (NULL = today): [{"patient","payer","cpt",
+ * "from","to","units","units_used","units_left","runs_out"}]. */
+int io_store_authorizations_expiring(io_store *s, const char *program, const char *day,
+                                     int within_days, char **json, model_diag *d);
+
+/* io/clinic/census.c: census and billing of a week (period "week", start
+ * a Monday YYYY-MM-DD) or a month ("month", start YYYY-MM): {"period",
+ * "start", "from", "to", "totals", "groups": [...], "types": [...
+ * "waitlist_depth"], "facilitators": [...]}, each with sessions scheduled /
+ * cancelled / held, attended member-sessions, no-shows, late cancels,
+ * attendance and no-show rates, utilisation, billable units per CPT,
+ * projected (schedule) and actual (attendance) revenue, revenue per held
+ * session; groups also enrolled and active.  IO_EINVAL ("period",
+ * "start"), IO_STORE_ENOTFOUND (no program or schedule). */
+int io_clinic_census(io_store *s, const char *program, const char *period, const char *start,
+                     char **out, model_diag *d);
+
+/* Waitlist position and expected wait (io/clinic/waitlist.c) of every
+ * waitlisted patient (patient NULL) or one: [{"patient", "types": [{"type",
+ * "position", "of", "open_seats", "seats_per_week", "optional_seats",
+ * "expected_wait_weeks", "range_weeks": [low, high], "basis": [text]}]}]
+ * for each type they can join now (model_wait_estimate; null = no seat
+ * expected).  IO_STORE_ENOTFOUND (program, schedule or patient). */
+int io_clinic_waitlist(io_store *s, const char *program, const char *patient, char **out,
+                       model_diag *d);
 
 /* -------------------------------------------------------------- server */
 /* JSON HTTP API over libmicrohttpd (io/http/: core in http.c, one

@@ -1,5 +1,6 @@
 /* model.c - value helpers, diagnostics, lifetimes and lookups. */
 #include "model.h"
+#include "clinic.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -359,6 +360,11 @@ void model_settings_defaults(model_settings *s)
     s->weights.load_balance = 1.0;
     s->weights.change = 20.0;
     s->seed = 1;
+    s->late_cancel_hours = 24.0;
+    s->offer_ttl_hours = 48.0;
+    s->require_authorization = false;
+    s->min_authorized_sessions = 1;
+    model_noshow_policy_defaults(&s->no_show_policy);
 }
 
 /* ----------------------------------------------------------- lifetimes */

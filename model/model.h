@@ -167,6 +167,17 @@ typedef struct model_weights {
  * request bodies and --time-limit are refused beyond it. */
 #define MODEL_MAX_TIME_LIMIT_S 86400.0
 
+/* No-show policy (settings.no_show_policy; docs/FORMAT.md "Clinic
+ * operations"): thresholds that raise attendance flags.  A flag asks a
+ * person to act; nothing is dropped without a confirmation. */
+typedef struct model_noshow_policy {
+    int review_consecutive_no_shows; /* [2] flag "review" at this streak */
+    int drop_consecutive_no_shows;   /* [3] flag "recommend_drop" */
+    int drop_absences;               /* [4] absences (no_show + late_cancel) ... */
+    int absence_window_weeks;        /* [8] ... within this many weeks: "recommend_drop" */
+    int review_late_cancels;         /* [3] late cancels in the window: "review" */
+} model_noshow_policy;
+
 typedef struct model_settings {
     int max_groups_per_day;    /* [4] */
     int max_groups_per_week;   /* [12] */
@@ -177,6 +188,12 @@ typedef struct model_settings {
     model_weights weights;
     long seed;                 /* [1] */
     int on_infeasible;         /* MODEL_ON_INFEASIBLE_RELAX [default] or _FAIL */
+    /* clinic operations (model/attendance.c, docs/FORMAT.md) */
+    double late_cancel_hours;     /* [24] a cancellation with less notice is late_cancel */
+    double offer_ttl_hours;       /* [48] an open seat offer expires after this */
+    bool require_authorization;   /* [false] place only patients with covering authorizations */
+    int min_authorized_sessions;  /* [1] sessions an authorization must cover */
+    model_noshow_policy no_show_policy;
 } model_settings;
 
 /* settings.on_infeasible: what plan answers when the rules cannot all hold
@@ -266,6 +283,17 @@ typedef struct model_facilitator {
     int n_time_off;
 } model_facilitator;
 
+/* A payer authorization (patients[].authorizations[]): units of a CPT
+ * code between two dates.  Held inline (fixed sizes) so that a patient
+ * stays a plain copyable value. */
+#define MODEL_MAX_AUTHORIZATIONS 8
+typedef struct model_authorization {
+    char payer[64];
+    char cpt[16];
+    int units;    /* sessions authorized, >= 0 */
+    int from, to; /* inclusive dates */
+} model_authorization;
+
 typedef struct model_patient {
     char *id;
     model_strlist diagnoses;
@@ -281,6 +309,8 @@ typedef struct model_patient {
     bool screened;
     bool insurance_verified;
     int priority;                /* >= 0 [0] */
+    model_authorization authorizations[MODEL_MAX_AUTHORIZATIONS]; /* [none] */
+    int n_authorizations;
 } model_patient;
 
 typedef struct model_instance {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "clinic.h"
 #include "idmap.h"
 
 typedef struct vctx {
@@ -486,6 +487,13 @@ static void validate_patients(vctx *c)
                 "must be one of in_person, telehealth, either");
         check_opt(c, P(c, "patients[%d].age", i), p->age);
         check_nonneg(c, P(c, "patients[%d].priority", i), p->priority);
+        for (int k = 0; k < p->n_authorizations; k++) {
+            const model_authorization *a = &p->authorizations[k];
+            check_nonneg(c, P(c, "patients[%d].authorizations[%d].units", i, k), a->units);
+            if (a->from >= 0 && a->to >= 0 && a->to < a->from)
+                err(c, P(c, "patients[%d].authorizations[%d].to", i, k),
+                    "the authorization ends before it starts");
+        }
     }
 }
 
@@ -617,6 +625,8 @@ int model_instance_validate_partial(model_instance *inst, model_diag *d, unsigne
     }
     validate_program(&c);
     validate_settings(&c);
+    if (model_clinic_settings_validate(&inst->settings, d) != MODEL_OK)
+        c.errors++;
     validate_types(&c);
     validate_groups(&c, occupied_by);
     validate_rooms(&c);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clinic.h"
 #include "sv.h"
 
 double sv_now(void)
@@ -553,7 +554,8 @@ static void patient_row(sv_prob *pr, int p)
     uint64_t *row = &pr->fit[(size_t)p * pr->fit_words];
     for (int k = 0; k < pr->nts; k++) {
         int t = pr->ts_type[k];
-        if (!pr->elig_type[(size_t)p * nt + t])
+        if (!pr->elig_type[(size_t)p * nt + t] ||
+            !model_patient_authorized(inst, p, t, inst->program.horizon_start))
             continue;
         if (model_windows_fit(pa->available, pa->n_available, pr->ts_day[k], pr->ts_start[k],
                               inst->types[t].duration_min))

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinic.h"
 #include "sv.h"
 
 /* Add a formatted line unless it is already there: MODEL_OK or
@@ -91,6 +92,33 @@ void sv_reasons_free(sv_reasons_ctx *cx)
     memset(cx, 0, sizeof *cx);
 }
 
+/* With settings.require_authorization: does an authorization of p cover
+ * some type p matches (model_patient_authorized at the horizon start)? */
+static bool authorized_for_some_type(const model_instance *inst, int p, int nt)
+{
+    for (int t = 0; t < nt; t++)
+        if (model_patient_type_match(inst, p, t) &&
+            model_patient_authorized(inst, p, t, inst->program.horizon_start))
+            return true;
+    return false;
+}
+
+/* The reason authorization blocks p: what would be needed. */
+static int authorization_reason(const model_instance *inst, int p, int nt, model_strlist *out)
+{
+    char cpts[128] = "", date[11];
+    size_t u = 0;
+    for (int t = 0; t < nt && u + 20 < sizeof cpts; t++)
+        if (model_patient_type_match(inst, p, t) && !strstr(cpts, inst->types[t].cpt))
+            u += (size_t)snprintf(cpts + u, sizeof cpts - u, "%s%s", u ? " or " : "",
+                                  inst->types[t].cpt);
+    model_date_format(inst->program.horizon_start, date);
+    return addf(out,
+                "authorization: no payer authorization covers CPT %s from %s with units for %d "
+                "sessions (settings.require_authorization)",
+                cpts, date, inst->settings.min_authorized_sessions);
+}
+
 int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, const sv_reasons_ctx *cx, int p,
                         model_strlist *out)
 {
@@ -122,6 +150,8 @@ int sv_unplaced_reasons(const sv_prob *pr, const sv_plan *pl, const sv_reasons_c
                                   pa->diagnoses.items[i]);
         return addf(out, "no group type matches diagnoses %s", u ? buf : "(none given)");
     }
+    if (!authorized_for_some_type(inst, p, pr->nt))
+        return authorization_reason(inst, p, pr->nt, out);
     const int *nnew = cx->nnew, *nhigh = cx->nhigh;
     char win[512];
     windows_text(pa, win, sizeof win);

@@ -119,6 +119,8 @@ typedef struct solver_fill_seat {
     int excluded_new_share;        /* otherwise eligible, excluded by max_new_share */
     int excluded_high_acuity;      /* ... by max_high_acuity */
     int excluded_age_spread;       /* ... by max_age_spread */
+    int excluded_authorization;    /* screened and verified, fitting rule 7 but for a payer
+                                      authorization (settings.require_authorization) */
     solver_fill_candidate *candidates; /* top N, best first */
     int n_candidates;
     char *placed;                  /* with apply: who took the seat; NULL = nobody */

@@ -22,6 +22,9 @@ static const io_command COMMANDS[] = {
     {"import", "store a program from an instance file", io_cmd_import},
     {"export", "write a stored program as an instance file", io_cmd_export},
     {"schedule", "export a schedule as iCalendar, CSV, FHIR R4 or printable HTML", io_cmd_schedule},
+    {"attendance", "record a session's attendance; no-show flags; confirm a drop (with fill suggestions)", io_cmd_attendance},
+    {"offers", "offer open seats to ranked candidates; decisions, contact attempts, expiry", io_cmd_offers},
+    {"census", "census and billing of a week or a month (JSON or CSV)", io_cmd_census},
     {"token", "create, list or revoke API tokens", io_cmd_token},
     {"worker", "run one solver job for cohort serve (internal; JSON on stdin)", io_cmd_worker},
 };
@@ -116,4 +119,18 @@ int io_emit(const char *path, const char *text)
         return COHORT_EXIT_INTERNAL;
     }
     return COHORT_EXIT_OK;
+}
+
+int io_cli_store_answer(int rc, char *json, const model_diag *d, const char *command)
+{
+    if (rc == IO_OK) {
+        int ex = io_emit(NULL, json);
+        free(json);
+        return ex;
+    }
+    io_print_diag(stderr, d);
+    if (rc == IO_STORE_ENOTFOUND && d->n_errors == 0)
+        fprintf(stderr, "cohort %s: not found\n", command);
+    return rc == IO_EINVAL || rc == IO_STORE_ENOTFOUND ? COHORT_EXIT_INVALID
+                                                         : COHORT_EXIT_INTERNAL;
 }

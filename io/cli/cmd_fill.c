@@ -281,6 +281,9 @@ int io_fill_report_json(const model_solution *before, const solver_fill_result *
         json_object_set_new(ex, "max_high_acuity", json_integer(s->excluded_high_acuity));
         json_object_set_new(ex, "max_age_spread", json_integer(s->excluded_age_spread));
         json_object_set_new(so, "excluded_by_composition", ex);
+        if (s->excluded_authorization)
+            json_object_set_new(so, "excluded_by_authorization",
+                                json_integer(s->excluded_authorization));
         for (int k = 0; k < s->n_candidates; k++) {
             const solver_fill_candidate *c = &s->candidates[k];
             json_t *co = json_object();
@@ -387,6 +390,10 @@ static void print_report(FILE *f, const solver_fill_result *r, const solver_fill
             fprintf(f, "; %d more excluded by composition (new share %d, high acuity %d, age "
                        "spread %d)",
                     ex, s->excluded_new_share, s->excluded_high_acuity, s->excluded_age_spread);
+        if (s->excluded_authorization)
+            fprintf(f, "; %d more blocked by payer authorization (no authorization covers the "
+                       "group's CPT with enough units)",
+                    s->excluded_authorization);
         fprintf(f, "\n");
         if (s->n_candidates == 0)
             fprintf(f, "  nobody on the waitlist fits this seat\n");

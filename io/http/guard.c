@@ -20,11 +20,12 @@
 
 /* Is name one of the query parameters documented for the route
  * ("name:description|name:description"), or a list's paging parameter
- * (page_size, page_token: every route answering a list takes them, as
- * openapi.c documents)? */
+ * (page_size, page_token: every route answering a paged list takes them,
+ * as openapi.c documents)? */
 static int query_known(const route *rt, const char *name)
 {
     if (rt->response && strncmp(rt->response, "array:", 6) == 0 &&
+        strcmp(rt->response, "array:object") != 0 &&
         (strcmp(name, "page_size") == 0 || strcmp(name, "page_token") == 0))
         return 1;
     size_t n = strlen(name);

@@ -100,11 +100,26 @@ enum MHD_Result h_events_post(http_req *q)
     char unknown[300];
     int bad = event_unknown_field(events, wrapped ? "events" : json_is_array(body) ? "" : NULL,
                                   unknown, sizeof unknown);
-    json_decref(body);
+    json_decref(events);
     if (bad) {
-        json_decref(events);
+        json_decref(body);
         return send_error(q, 400, unknown, "unknown field %s", unknown);
     }
+    enum MHD_Result ret = record_events(q, body, q->r->body, q->r->len, NULL);
+    json_decref(body);
+    return ret;
+}
+
+/* Record the events of body (its parsed tree and its text) and answer 201
+ * {"recorded", "suggestions", "schedule_version"} with the fill ranking
+ * for every opened seat, plus the members of extra (may be NULL). */
+enum MHD_Result record_events(http_req *q, json_t *body, const char *text, size_t len,
+                              json_t *extra)
+{
+    json_t *events = json_is_array(body) ? json_incref(body)
+                     : json_is_object(body) && json_object_get(body, "events")
+                         ? json_incref(json_object_get(body, "events"))
+                         : json_pack("[O]", body);
     model_diag d;
     model_diag_init(&d);
     /* the program before the events: what fill ranks against (only when
@@ -117,8 +132,8 @@ enum MHD_Result h_events_post(http_req *q)
     model_diag_free(&d);
     model_diag_init(&d);
     char *recorded = NULL;
-    int rc = io_store_events_record(q->srv->store, q->param[0], q->r->body, q->r->len, q->actor,
-                                    &recorded, &d);
+    int rc = io_store_events_record(q->srv->store, q->param[0], text, len, q->actor, &recorded,
+                                    &d);
     enum MHD_Result ret;
     if (rc == IO_OK) {
         json_t *rec = json_loads(recorded, 0, NULL);
@@ -131,6 +146,8 @@ enum MHD_Result h_events_post(http_req *q)
         json_t *o = json_pack("{s:o}", "recorded", rec ? rec : json_array());
         if (o && sug)
             json_object_update(o, sug);
+        if (o && extra)
+            json_object_update(o, extra);
         json_decref(sug);
         ret = send_json(q, 201, o, NULL, NULL);
     } else {

@@ -211,6 +211,27 @@ enum MHD_Result h_schedule_publish(http_req *q);
 /* handlers_events.c */
 enum MHD_Result h_events_post(http_req *q);
 enum MHD_Result h_events_get(http_req *q);
+enum MHD_Result record_events(http_req *q, json_t *body, const char *text, size_t len,
+                              json_t *extra);
+
+/* handlers_attendance.c */
+enum MHD_Result h_attendance_post(http_req *q);
+enum MHD_Result h_attendance_get(http_req *q);
+enum MHD_Result h_attendance_flags(http_req *q);
+enum MHD_Result h_attendance_confirm(http_req *q);
+enum MHD_Result h_roster(http_req *q);
+enum MHD_Result h_authorizations_expiring(http_req *q);
+
+/* handlers_census.c */
+enum MHD_Result h_census(http_req *q);
+enum MHD_Result h_waitlist(http_req *q);
+
+/* handlers_offers.c */
+enum MHD_Result h_seat_candidates(http_req *q);
+enum MHD_Result h_offer_create(http_req *q);
+enum MHD_Result h_offer_decide(http_req *q);
+enum MHD_Result h_offer_contact(http_req *q);
+enum MHD_Result h_offers_list(http_req *q);
 
 /* handlers_tokens.c */
 enum MHD_Result h_tokens_list(http_req *q);

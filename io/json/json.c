@@ -695,6 +695,30 @@ out:
     path_pop(r, sp);
 }
 
+/* The clinic-operations settings (docs/FORMAT.md "Clinic operations"). */
+static void read_clinic_settings(rd *r, json_t *o, model_settings *s)
+{
+    f_double(r, o, "late_cancel_hours", false, &s->late_cancel_hours);
+    f_double(r, o, "offer_ttl_hours", false, &s->offer_ttl_hours);
+    f_bool(r, o, "require_authorization", false, &s->require_authorization);
+    f_int(r, o, "min_authorized_sessions", false, &s->min_authorized_sessions);
+    json_t *p = f_object(r, o, "no_show_policy", false);
+    if (!p)
+        return;
+    static const char *const keys[] = {"review_consecutive_no_shows", "drop_consecutive_no_shows",
+                                       "drop_absences", "absence_window_weeks",
+                                       "review_late_cancels", NULL};
+    model_noshow_policy *np = &s->no_show_policy;
+    size_t sp = path_key(r, "no_show_policy");
+    check_keys(r, p, keys);
+    f_int(r, p, "review_consecutive_no_shows", false, &np->review_consecutive_no_shows);
+    f_int(r, p, "drop_consecutive_no_shows", false, &np->drop_consecutive_no_shows);
+    f_int(r, p, "drop_absences", false, &np->drop_absences);
+    f_int(r, p, "absence_window_weeks", false, &np->absence_window_weeks);
+    f_int(r, p, "review_late_cancels", false, &np->review_late_cancels);
+    path_pop(r, sp);
+}
+
 static void read_settings(rd *r, json_t *root, model_settings *s)
 {
     json_t *o = f_object(r, root, "settings", false);
@@ -702,7 +726,9 @@ static void read_settings(rd *r, json_t *root, model_settings *s)
         return;
     static const char *const keys[] = {"max_groups_per_day", "max_groups_per_week", "min_break_min",
                                        "max_consecutive_cover", "time_limit_s", "mip_gap",
-                                       "weights", "seed", "on_infeasible", NULL};
+                                       "weights", "seed", "on_infeasible", "late_cancel_hours",
+                                       "offer_ttl_hours", "require_authorization",
+                                       "min_authorized_sessions", "no_show_policy", NULL};
     size_t ss = path_key(r, "settings");
     check_keys(r, o, keys);
     f_int(r, o, "max_groups_per_day", false, &s->max_groups_per_day);
@@ -714,6 +740,7 @@ static void read_settings(rd *r, json_t *root, model_settings *s)
     f_long(r, o, "seed", false, &s->seed);
     f_enum(r, o, "on_infeasible", false, model_on_infeasible_parse, "one of relax, fail",
            &s->on_infeasible);
+    read_clinic_settings(r, o, s);
     json_t *w = f_object(r, o, "weights", false);
     if (w) {
         static const char *const wkeys[] = {"placement", "wait_per_week", "priority", "empty_seat",
@@ -928,11 +955,57 @@ static void read_facilitator(rd *r, json_t *e, model_facilitator *f, bool *id_ba
     }
 }
 
+/* A text field copied into a fixed buffer (too long: an error). */
+static void f_fixed(rd *r, json_t *o, const char *key, char *buf, size_t n)
+{
+    char *t = NULL;
+    if (!f_str(r, o, key, true, &t) || !t)
+        return;
+    if (strlen(t) >= n) {
+        size_t s = path_key(r, key);
+        rd_err(r, "longer than %zu characters", n - 1);
+        path_pop(r, s);
+    } else {
+        memcpy(buf, t, strlen(t) + 1);
+    }
+    free(t);
+}
+
+/* patients[].authorizations[] (docs/FORMAT.md "Payer authorizations"). */
+static void read_authorizations(rd *r, json_t *e, model_patient *p)
+{
+    json_t *a = f_array(r, e, "authorizations", false, NULL);
+    if (!a)
+        return;
+    size_t sa = path_key(r, "authorizations");
+    if (json_array_size(a) > MODEL_MAX_AUTHORIZATIONS)
+        rd_err(r, "at most %d authorizations per patient", MODEL_MAX_AUTHORIZATIONS);
+    static const char *const keys[] = {"payer", "cpt", "units", "from", "to", NULL};
+    for (size_t i = 0; i < json_array_size(a) && i < MODEL_MAX_AUTHORIZATIONS; i++) {
+        json_t *o = json_array_get(a, i);
+        size_t si = path_idx(r, i);
+        model_authorization *au = &p->authorizations[p->n_authorizations++];
+        au->from = au->to = -1;
+        if (json_is_object(o)) {
+            check_keys(r, o, keys);
+            f_fixed(r, o, "payer", au->payer, sizeof au->payer);
+            f_fixed(r, o, "cpt", au->cpt, sizeof au->cpt);
+            f_int(r, o, "units", true, &au->units);
+            f_date(r, o, "from", true, &au->from);
+            f_date(r, o, "to", true, &au->to);
+        } else {
+            rd_err(r, "an authorization must be an object {payer, cpt, units, from, to}");
+        }
+        path_pop(r, si);
+    }
+    path_pop(r, sa);
+}
+
 static void read_patient(rd *r, json_t *e, model_patient *p, bool *id_bad)
 {
     static const char *const keys[] = {"id", "diagnoses", "group_types", "available", "added",
                                        "acuity", "age", "gender", "modality", "screened",
-                                       "insurance_verified", "priority", NULL};
+                                       "insurance_verified", "priority", "authorizations", NULL};
     p->added = -1;
     p->age = -1;
     p->acuity = MODEL_ACUITY_LOW;
@@ -960,6 +1033,7 @@ static void read_patient(rd *r, json_t *e, model_patient *p, bool *id_bad)
     f_bool(r, e, "screened", true, &p->screened);
     f_bool(r, e, "insurance_verified", true, &p->insurance_verified);
     f_int(r, e, "priority", false, &p->priority);
+    read_authorizations(r, e, p);
 }
 
 /* Reads the array at key into a freshly allocated array of elements of size
@@ -1260,6 +1334,32 @@ static json_t *j_real(double x)
     return isfinite(x) ? json_real(x) : json_null();
 }
 
+/* The clinic-operations settings that differ from their defaults (so an
+ * instance without them keeps its normal form byte for byte). */
+static void write_clinic_settings(wr *w, json_t *set, const model_settings *s)
+{
+    model_settings d;
+    model_settings_defaults(&d);
+    if (s->late_cancel_hours != d.late_cancel_hours)
+        put(w, set, "late_cancel_hours", j_real(s->late_cancel_hours));
+    if (s->offer_ttl_hours != d.offer_ttl_hours)
+        put(w, set, "offer_ttl_hours", j_real(s->offer_ttl_hours));
+    if (s->require_authorization != d.require_authorization)
+        put(w, set, "require_authorization", json_boolean(s->require_authorization));
+    if (s->min_authorized_sessions != d.min_authorized_sessions)
+        put(w, set, "min_authorized_sessions", json_integer(s->min_authorized_sessions));
+    const model_noshow_policy *p = &s->no_show_policy, *q = &d.no_show_policy;
+    if (memcmp(p, q, sizeof *p) == 0)
+        return;
+    json_t *o = json_object();
+    put(w, o, "review_consecutive_no_shows", json_integer(p->review_consecutive_no_shows));
+    put(w, o, "drop_consecutive_no_shows", json_integer(p->drop_consecutive_no_shows));
+    put(w, o, "drop_absences", json_integer(p->drop_absences));
+    put(w, o, "absence_window_weeks", json_integer(p->absence_window_weeks));
+    put(w, o, "review_late_cancels", json_integer(p->review_late_cancels));
+    put(w, set, "no_show_policy", o);
+}
+
 static json_t *j_time(int minutes)
 {
     if (minutes < 0)
@@ -1274,6 +1374,23 @@ static json_t *j_date(int days)
     char buf[11];
     model_date_format(days, buf);
     return json_string(buf);
+}
+
+/* A patient's authorizations as JSON. */
+static json_t *j_authorizations(wr *w, const model_patient *p)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < p->n_authorizations; i++) {
+        const model_authorization *au = &p->authorizations[i];
+        json_t *o = json_object();
+        put(w, o, "payer", json_string(au->payer));
+        put(w, o, "cpt", json_string(au->cpt));
+        put(w, o, "units", json_integer(au->units));
+        put(w, o, "from", j_date(au->from));
+        put(w, o, "to", j_date(au->to));
+        add(w, a, o);
+    }
+    return a;
 }
 
 static json_t *j_strlist(wr *w, const model_strlist *l)
@@ -1343,6 +1460,7 @@ static json_t *instance_tree(const model_instance *in, wr *w)
     put(w, set, "weights", wt);
     put(w, set, "seed", json_integer(s->seed));
     put(w, set, "on_infeasible", json_string(model_on_infeasible_name(s->on_infeasible)));
+    write_clinic_settings(w, set, s);
     put(w, root, "settings", set);
 
     json_t *types = json_array();
@@ -1479,6 +1597,8 @@ static json_t *instance_tree(const model_instance *in, wr *w)
         put(w, o, "screened", json_boolean(pa->screened));
         put(w, o, "insurance_verified", json_boolean(pa->insurance_verified));
         put(w, o, "priority", json_integer(pa->priority));
+        if (pa->n_authorizations > 0)
+            put(w, o, "authorizations", j_authorizations(w, pa));
         add(w, pats, o);
     }
     put(w, root, "patients", pats);

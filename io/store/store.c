@@ -14,6 +14,8 @@
  *   token          API tokens: role and SHA-256 of the secret
  *   audit          who (token), when, what, entity JSON before and after
  *   calendar       subscription secrets (SHA-256) per calendar (calendars.c)
+ *   attendance, session_cancel, offer, contact_attempt   clinic operations
+ *                  (store_attendance.c, store_offers.c)
  *
  * Every change is one BEGIN IMMEDIATE .. COMMIT under the store mutex; any
  * failure rolls it back.  Writes rebuild the program's instance JSON,
@@ -141,6 +143,52 @@ static const char *const MIGRATIONS[IO_STORE_SCHEMA_VERSION] = {
     "  finished REAL);"
     "CREATE INDEX job_queue ON job(state, created);"
     "CREATE INDEX job_parent ON job(parent_id, part);",
+    /* 6: clinic operations: attendance per dated session and member,
+     * sessions cancelled by the clinic, seat offers and contact attempts
+     * (io/store/store_attendance.c, store_offers.c) */
+    "CREATE TABLE attendance ("
+    "  id INTEGER PRIMARY KEY,"
+    "  program_id TEXT NOT NULL REFERENCES program(id) ON DELETE CASCADE,"
+    "  group_id TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    "  patient_id TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  note TEXT,"
+    "  token_id INTEGER REFERENCES token(id),"
+    "  at TEXT NOT NULL DEFAULT " NOW_SQL ","
+    "  UNIQUE (program_id, group_id, date, patient_id));"
+    "CREATE INDEX attendance_patient ON attendance(program_id, patient_id, date);"
+    "CREATE TABLE session_cancel ("
+    "  program_id TEXT NOT NULL REFERENCES program(id) ON DELETE CASCADE,"
+    "  group_id TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  token_id INTEGER REFERENCES token(id),"
+    "  at TEXT NOT NULL DEFAULT " NOW_SQL ","
+    "  PRIMARY KEY (program_id, group_id, date));"
+    "CREATE TABLE offer ("
+    "  id INTEGER PRIMARY KEY,"
+    "  program_id TEXT NOT NULL REFERENCES program(id) ON DELETE CASCADE,"
+    "  group_id TEXT NOT NULL,"
+    "  patient_id TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('offered','accepted','declined','expired')),"
+    "  reason TEXT,"
+    "  offered_at TEXT NOT NULL,"
+    "  expires_at TEXT NOT NULL,"
+    "  decided_at TEXT,"
+    "  token_id INTEGER REFERENCES token(id));"
+    "CREATE UNIQUE INDEX offer_open_patient ON offer(program_id, patient_id)"
+    "  WHERE status = 'offered';"
+    "CREATE TABLE contact_attempt ("
+    "  id INTEGER PRIMARY KEY,"
+    "  program_id TEXT NOT NULL REFERENCES program(id) ON DELETE CASCADE,"
+    "  offer_id INTEGER REFERENCES offer(id) ON DELETE CASCADE,"
+    "  patient_id TEXT NOT NULL,"
+    "  channel TEXT,"
+    "  outcome TEXT,"
+    "  note TEXT,"
+    "  token_id INTEGER REFERENCES token(id),"
+    "  at TEXT NOT NULL DEFAULT " NOW_SQL ");",
 };
 
 static char *dupmsg(const char *a, const char *b)
@@ -591,6 +639,24 @@ json_t *col_str(sqlite3_stmt *st, int i)
 void today(char buf[11])
 {
     model_date_format((int)(time(NULL) / 86400), buf);
+}
+
+/* End a read that collected rows into arr: rc is the status so far and
+ * step the last sqlite3_step result (anything but SQLITE_DONE after rc ==
+ * IO_OK is a database error).  Finalizes st, releases the reader, and on
+ * success dumps arr into *json; consumes arr either way. */
+int rows_done(io_store *s, rconn *rd, sqlite3_stmt *st, int rc, int step, json_t *arr,
+              char **json)
+{
+    if (rc == IO_OK && step != SQLITE_DONE)
+        rc = IO_STORE_EDB;
+    sqlite3_finalize(st);
+    rd_release(s, rd);
+    if (rc != IO_OK) {
+        json_decref(arr);
+        return rc;
+    }
+    return give(arr, json);
 }
 
 /* Audit row: before/after are JSON values (NULL = SQL NULL). */

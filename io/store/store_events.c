@@ -418,14 +418,25 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
     int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     if (rc == IO_OK)
         rc = prep(db, &st,
-                  "SELECT id, event, group_id, patient_id, status, date, token_id, at"
-                  " FROM member_event WHERE program_id = ?1 AND (?2 IS NULL OR patient_id = ?2)"
-                  " AND (?3 IS NULL OR group_id = ?3) AND (?4 IS NULL OR id > ?4)"
-                  " ORDER BY id LIMIT ?5",
+                  /* roster events, then attendance marks, then seat offers (all part
+                   * of a member's history), each by id: key = kind * 1e12 + id is
+                   * the page cursor */
+                  "SELECT * FROM (SELECT id, event, group_id, patient_id, status, date,"
+                  " token_id, at, id AS key FROM member_event WHERE program_id = ?1"
+                  " AND (?2 IS NULL OR patient_id = ?2) AND (?3 IS NULL OR group_id = ?3)"
+                  " UNION ALL SELECT id, 'attendance', group_id, patient_id, status, date,"
+                  " token_id, at, 1000000000000 + id FROM attendance WHERE program_id = ?1"
+                  " AND (?2 IS NULL OR patient_id = ?2) AND (?3 IS NULL OR group_id = ?3)"
+                  " UNION ALL SELECT id, 'offer', group_id, patient_id, status,"
+                  " substr(coalesce(decided_at, offered_at), 1, 10), token_id,"
+                  " coalesce(decided_at, offered_at), 2000000000000 + id FROM offer"
+                  " WHERE program_id = ?1 AND (?2 IS NULL OR patient_id = ?2)"
+                  " AND (?3 IS NULL OR group_id = ?3))"
+                  " WHERE (?4 IS NULL OR key > ?4) ORDER BY key LIMIT ?5",
                   "sssai", program, patient, group, after, page_limit(pg));
     int step = SQLITE_DONE;
     while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (page_row(pg, st, 0, &n, last)) {
+        if (page_row(pg, st, 8, &n, last)) {
             step = SQLITE_DONE;
             break;
         }
@@ -438,13 +449,5 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
                                              col_str(st, 3), "status", col_str(st, 4), "date",
                                              col_str(st, 5), "actor", actor, "at", col_str(st, 7)));
     }
-    if (rc == IO_OK && step != SQLITE_DONE)
-        rc = IO_STORE_EDB;
-    sqlite3_finalize(st);
-    rd_release(s, rd);
-    if (rc != IO_OK) {
-        json_decref(arr);
-        return rc;
-    }
-    return give(arr, json);
+    return rows_done(s, rd, st, rc, step, arr, json);
 }

@@ -69,6 +69,8 @@ int give(json_t *j, char **json);
 json_t *col_json(sqlite3_stmt *st, int i);
 json_t *col_str(sqlite3_stmt *st, int i);
 void today(char buf[11]);
+int rows_done(io_store *s, rconn *rd, sqlite3_stmt *st, int rc, int step, json_t *arr,
+              char **json);
 int audit(io_store *s, long actor, const char *action, const char *entity, const char *program,
           const json_t *before, const json_t *after);
 int audit_text(io_store *s, long actor, const char *action, const char *entity, const char *program,

@@ -51,8 +51,13 @@ int fill_rank_seat(fstate *s, int sg, int ref_date, solver_fill_seat *seat)
         return -2;
     int n = 0;
     for (int p = 0; p < in->n_patients; p++) {
-        if (!fill_available_for_placement(s, p) || !fill_fits_rule7(s, p, sg, true))
+        if (!fill_available_for_placement(s, p))
             continue;
+        if (!fill_fits_rule7(s, p, sg, true)) {
+            /* screened and verified (available), so only authorization differs */
+            seat->excluded_authorization += fill_fits_rule7(s, p, sg, false);
+            continue;
+        }
         switch (fill_fits_rule8(s, p, sg, &st)) {
         case FIT_OK:
             cs[n].p = p;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinic.h"
 #include "fill_private.h"
 
 /* ------------------------------------------------------ working state */
@@ -171,6 +172,11 @@ bool fill_fits_rule7(const fstate *s, int p, int sg, bool check_flags)
     int t = s->ty[sg];
     if (t < 0 || !g->running || g->day < 0 || g->start < 0)
         return false;
+    if (check_flags) { /* a payer authorization covering the group's next session */
+        int first = fill_next_session(s, sg, s->inst->program.horizon_start);
+        if (!model_patient_authorized(s->inst, p, t, first))
+            return false;
+    }
     model_fit fit = check_flags ? model_patient_type_fit(s->inst, p, t)
                                 : model_patient_profile_fit(s->inst, p, t);
     return fit == MODEL_FIT_OK && model_patient_window_fits(s->inst, p, t, g->day, g->start);

@@ -199,6 +199,20 @@ async function poll(job) {
   await call('POST', '/v1/programs/t/events', { body: { event: 'dropped', group: 'dbt-1', patient: 'p01', date: '2025-01-20' }, expect: 201 });
   await call('POST', '/v1/programs/t/events', { body: { event: 'vanished' }, expect: 400 });
   await call('GET', '/v1/programs/t/events?page_size=1', { expect: 200 });
+  // clinic operations (the success bodies are open objects for now; errors are problems)
+  await call('GET', '/v1/programs/t/attendance', { expect: 200 });
+  await call('POST', '/v1/programs/t/attendance', { body: {}, expect: 400 });
+  await call('GET', '/v1/programs/t/attendance/flags', { expect: 200 });
+  await call('POST', '/v1/programs/t/attendance/confirm', { body: {}, expect: 400 });
+  await call('GET', '/v1/programs/t/roster', { expect: 400 });
+  await call('GET', '/v1/programs/t/authorizations/expiring', { expect: 200 });
+  await call('GET', '/v1/programs/t/census?period=fortnight&start=2027-01', { expect: 400 });
+  await call('GET', '/v1/programs/t/waitlist', { expect: 200 });
+  await call('GET', '/v1/programs/nope/seats/g1/candidates', { expect: 404 });
+  await call('GET', '/v1/programs/t/offers', { expect: 200 });
+  await call('POST', '/v1/programs/t/offers', { body: {}, expect: 400 });
+  await call('POST', '/v1/programs/t/offers/999/decision', { body: { decision: 'accepted' }, expect: 404 });
+  await call('POST', '/v1/programs/t/offers/999/contacts', { body: { channel: 'phone', outcome: 'no_answer' }, expect: 404 });
   // jobs
   const j2 = await call('POST', '/v1/plan?async=true', { body: { instance: tiny, time_limit_s: 5 }, expect: 202 });
   await call('DELETE', `/v1/jobs/${j2.json.job}`, { expect: 200 });
