@@ -37,7 +37,7 @@ fi
 
 API="$ADDR/v1"
 H="Authorization: Bearer $TOKEN"
-call() { curl -sS --fail-with-body -H "$H" "$@"; }
+call() { curl -sS --fail-with-body -H "$H" -H "Content-Type: application/json" "$@"; }
 call -X POST "$API/programs?id=riverside" --data-binary @datasets/sample.json >/dev/null
 JOB=$(call -X POST "$API/programs/riverside/plan" -d '{"time_limit_s": 30}' | grep -o '"job":"[^"]*"' | cut -d'"' -f4)
 echo "console: planning the sample (job $JOB)..." >&2
