@@ -95,7 +95,7 @@ void write_markdown(FILE *f, const bench_cfg *c, const rows *rs, const whatif_re
         const row *cb = find_row(rs, co->tier, co->seed, "cbc-export");
         const row *ge = find_row(rs, co->tier, co->seed, "glpk-export");
         const row *nv = find_row(rs, co->tier, co->seed, "glpk-naive");
-        char a[160], b[160], d[160], e[160], g[200], ra[64], rc[64], o1[32], o2[32];
+        char a[160], b[160], d[160] = "", e[160] = "", g[200], ra[64], rc[64], o1[32], o2[32];
         fmt_num(o1, sizeof o1, co->has_obj, co->obj, 1);
         if (co->has_metrics)
             fmt_to(a, sizeof a, "%s, %.2f, %s, %d, %.1f", co->status, co->wall, o1, co->placed,

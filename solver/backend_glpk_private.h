@@ -8,10 +8,6 @@
 #ifndef COHORT_BACKEND_GLPK_PRIVATE_H
 #define COHORT_BACKEND_GLPK_PRIVATE_H
 
-#ifndef GLPK_H
-#error "include <glpk.h> before backend_glpk_private.h"
-#endif
-
 #include "backend.h"
 
 /* A GLPK problem and the scratch rows are built in; owned by the caller of
