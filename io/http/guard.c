@@ -24,9 +24,7 @@
  * as openapi.c documents)? */
 static int query_known(const route *rt, const char *name)
 {
-    if (rt->response && strncmp(rt->response, "array:", 6) == 0 &&
-        strcmp(rt->response, "array:object") != 0 &&
-        (strcmp(name, "page_size") == 0 || strcmp(name, "page_token") == 0))
+    if (route_paged(rt) && (strcmp(name, "page_size") == 0 || strcmp(name, "page_token") == 0))
         return 1;
     size_t n = strlen(name);
     for (const char *p = rt->query; p && *p;) {

@@ -102,6 +102,9 @@ typedef struct route {
 /* Every route, in match order (routes.c). */
 extern const route ROUTES[];
 extern const int N_ROUTES;
+/* Does rt answer a paged list ({items, next_page_token}; it then takes
+ * page_size and page_token)?  "array:object" names a whole, unpaged list. */
+int route_paged(const route *rt);
 
 /* Core (http.c): the schedule cache, replies and request parsing. */
 void sched_release(io_server *srv, sched_entry *e);

@@ -521,8 +521,7 @@ static json_t *operation(const route *rt, json_t *components)
                                                 param_doc(name), "schema", "type", "string",
                                                 "example", param_example(name)));
     }
-    int list = rt->response && strncmp(rt->response, "array:", 6) == 0 &&
-               strcmp(rt->response, "array:object") != 0;
+    int list = route_paged(rt);
     if (list) {
         json_array_append_new(
             params, json_pack("{s:s,s:s,s:b,s:s,s:{s:s,s:i,s:i,s:i}}", "name", "page_size", "in",

@@ -230,3 +230,9 @@ const route ROUTES[] = {
      "array:AuditEntry", "program:only this program|limit:deprecated: page_size", "400"},
 };
 const int N_ROUTES = (int)(sizeof ROUTES / sizeof ROUTES[0]);
+
+int route_paged(const route *rt)
+{
+    return rt->response && strncmp(rt->response, "array:", 6) == 0 &&
+           strcmp(rt->response, "array:object") != 0;
+}
