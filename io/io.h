@@ -311,9 +311,11 @@ int io_store_seat_candidates(io_store *s, const char *program, const char *group
                              model_diag *d);
 /* Decide offer id: {"decision": "accepted" | "declined", "reason"
  * (declined), "at"?}.  Accepting places the patient (the "placed" roster
- * event, its rules); declining answers the next candidates for the seat.
- * Refused (IO_EINVAL, nothing written): an offer no longer open or expired
- * ("decision"), a decline without reason ("reason").  *json: {"offer",
+ * event, its rules) while the seat is still open, checked in the
+ * placement's transaction; declining answers the next candidates for the
+ * seat.  Refused (IO_EINVAL, nothing written): an offer no longer open or
+ * expired, a seat taken since the offer ("decision"), a decline without
+ * reason ("reason").  *json: {"offer",
  * "recorded" (accepted) | "next" (declined: as io_clinic_seat_ranking)}.
  * IO_STORE_ENOTFOUND for an unknown offer. */
 int io_store_offer_decide(io_store *s, const char *program, long long id, const char *body,

@@ -448,3 +448,16 @@ double expected_wait(drv *v, const char *patient, const char *type, json_t **bas
     json_decref(w);
     return x;
 }
+
+void referral(drv *v, int k, int units)
+{
+    char ref[640];
+    snprintf(ref, sizeof ref,
+             "{\"event\":\"referral\",\"date\":\"2027-01-2%d\",\"patient\":{\"id\":\"R%d\","
+             "\"diagnoses\":[\"F60.3\"],\"available\":[{\"day\":\"tue\",\"from\":\"16:00\","
+             "\"to\":\"20:00\"}],\"added\":\"2027-01-2%d\",\"age\":30,\"screened\":true,"
+             "\"insurance_verified\":true,\"authorizations\":[{\"payer\":\"Medicaid\","
+             "\"cpt\":\"90853\",\"units\":%d,\"from\":\"2027-01-01\",\"to\":\"2027-06-30\"}]}}",
+             k, k + 1, k, units);
+    event(v, ref);
+}

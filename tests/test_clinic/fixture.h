@@ -110,4 +110,9 @@ long long offer_with(drv *v, const char *patient, const char *at);
 /* GET .../waitlist?patient=P: the expected wait (weeks) for type. */
 double expected_wait(drv *v, const char *patient, const char *type, json_t **basis);
 
+/* Record referral k (0-based; patient R<k+1>, added 2027-01-2<k>): a DBT
+ * patient free Tuesday afternoons with a Medicaid authorization of units
+ * of 90853 for the first half of 2027. */
+void referral(drv *v, int k, int units);
+
 #endif

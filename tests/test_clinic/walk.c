@@ -191,17 +191,8 @@ static void walk_attendance(drv *v)
 static void walk_offers(drv *v)
 {
     /* the plan placed everyone who fit; new referrals arrive during the quarter */
-    for (int k = 0; k < 5; k++) {
-        char ref[640];
-        snprintf(ref, sizeof ref,
-                 "{\"event\":\"referral\",\"date\":\"2027-01-2%d\",\"patient\":{\"id\":\"R%d\","
-                 "\"diagnoses\":[\"F60.3\"],\"available\":[{\"day\":\"tue\",\"from\":\"16:00\","
-                 "\"to\":\"20:00\"}],\"added\":\"2027-01-2%d\",\"age\":30,\"screened\":true,"
-                 "\"insurance_verified\":true,\"authorizations\":[{\"payer\":\"Medicaid\","
-                 "\"cpt\":\"90853\",\"units\":%d,\"from\":\"2027-01-01\",\"to\":\"2027-06-30\"}]}}",
-                 k, k + 1, k, k == 4 ? 2 : 20);
-        event(v, ref);
-    }
+    for (int k = 0; k < 5; k++)
+        referral(v, k, k == 4 ? 2 : 20);
     json_t *r = NULL, *rk = candidates(v, "dbt-tue-pm");
     cr_assert_eq(json_integer_value(json_object_get(rk, "open_seats")), 1);
     /* P0044 has no authorization, R5's runs out (2 units, 4 sessions needed) */
