@@ -330,6 +330,16 @@ int io_store_offer_contact(io_store *s, const char *program, long long id, const
 int io_store_offers_list(io_store *s, const char *program, const char *group,
                          const char *patient, const char *at, char **json);
 
+/* The stored program as io_store_program_export gives it, each payer
+ * authorization's `used` raised by the units the recorded attended
+ * sessions used (an attended mark in a group of the authorization's CPT,
+ * within its dates, uses one unit of the patient's first such
+ * authorization): the instance plan and fill decide on with
+ * settings.require_authorization, and the count the roster and the
+ * authorizations running out show.  *out is the caller's. */
+int io_store_program_for_planning(io_store *s, const char *program, model_instance **out,
+                                  model_diag *d);
+
 /* The facilitator's pre-session roster of group on day (YYYY-MM-DD):
  * {"group", "date", "members": [{"patient", "status", "last_4_weeks":
  * [{"date","status"}], "flags": [text]}]} with the seat holders then;

@@ -291,6 +291,8 @@ typedef struct model_authorization {
     char payer[64];
     char cpt[16];
     int units;    /* sessions authorized, >= 0 */
+    int used;     /* units already used by attended sessions, >= 0 [0]; a
+                   * store adds the sessions it recorded (io_store_program_for_planning) */
     int from, to; /* inclusive dates */
 } model_authorization;
 

@@ -124,8 +124,6 @@ Test(waitlist, wait_estimate_from_position_and_seats)
 
 /* ------------------------------------------------- authorizations */
 
-
-
 Test(authorization, covering_needs_cpt_dates_and_units)
 {
     model_patient p = {0};
@@ -133,17 +131,28 @@ Test(authorization, covering_needs_cpt_dates_and_units)
     p.n_authorizations = 1;
     int d;
     model_date_parse("2027-01-05", &d);
-    cr_assert_eq(model_authorization_covering(&p, "90853", d, 4, 0), 0);
-    cr_assert_eq(model_authorization_covering(&p, "90853", d, 4, 3), -1, "3 units used");
-    cr_assert_eq(model_authorization_covering(&p, "90849", d, 1, 0), -1, "other CPT");
-    cr_assert_eq(model_authorization_covering(&p, "90853", d + 100, 1, 0), -1, "after to");
+    cr_assert_eq(model_authorization_covering(&p, "90853", d, 4), 0);
+    cr_assert_eq(model_authorization_covering(&p, "90849", d, 1), -1, "other CPT");
+    cr_assert_eq(model_authorization_covering(&p, "90853", d + 100, 1), -1, "after to");
     /* 6 units at 1 a week: the last covered session 5 weeks on (before to) */
-    cr_assert_eq(model_authorization_runs_out(&p.authorizations[0], 0, d, 14, 1), -1);
-    cr_assert_eq(model_authorization_runs_out(&p.authorizations[0], 0, d, 40, 1), d + 35);
-    cr_assert_eq(model_authorization_runs_out(&p.authorizations[0], 4, d, 14, 1), d + 7);
-    cr_assert_eq(model_authorization_runs_out(&p.authorizations[0], 6, d, 14, 1), d, "out");
-    cr_assert_eq(model_authorization_runs_out(&p.authorizations[0], 0, d + 84, 14, 1),
-                 p.authorizations[0].to, "the dates end first");
+    model_authorization *a = &p.authorizations[0];
+    cr_assert_eq(model_authorization_runs_out(a, d, 14, 1), -1);
+    cr_assert_eq(model_authorization_runs_out(a, d, 40, 1), d + 35);
+    cr_assert_eq(model_authorization_runs_out(a, d + 84, 14, 1), a->to, "the dates end first");
+    /* attended sessions use units: what is left decides */
+    a->used = 3;
+    cr_assert_eq(model_authorization_units_left(a), 3);
+    cr_assert_eq(model_authorization_covering(&p, "90853", d, 4), -1, "3 of 6 units used");
+    cr_assert_eq(model_authorization_covering(&p, "90853", d, 3), 0);
+    a->used = 5;
+    cr_assert_eq(model_authorization_runs_out(a, d, 14, 1), d, "the last unit today");
+    a->used = 4;
+    cr_assert_eq(model_authorization_runs_out(a, d, 14, 1), d + 7, "2 left: next week's is the last");
+    a->used = 2;
+    cr_assert_eq(model_authorization_runs_out(a, d, 14, 1), -1, "4 left: after the two weeks");
+    a->used = 9;
+    cr_assert_eq(model_authorization_units_left(a), 0, "never below 0");
+    cr_assert_eq(model_authorization_runs_out(a, d, 14, 1), d, "out");
 }
 
 /* The tiny program with require_authorization: everyone authorized except
@@ -169,6 +178,7 @@ static model_instance *tiny_with_authorizations(void)
 Test(authorization, plan_places_only_authorized_patients_and_says_why, .timeout = 60)
 {
     model_instance *inst = tiny_with_authorizations();
+    inst->patients[0].authorizations[0].used = 3;
     /* round trip through JSON keeps them */
     char *text = NULL;
     cr_assert_eq(io_instance_to_json(inst, &text), IO_OK);
@@ -179,7 +189,17 @@ Test(authorization, plan_places_only_authorized_patients_and_says_why, .timeout 
     cr_assert_eq(back->patients[4].n_authorizations, 1);
     cr_assert_eq(back->patients[4].authorizations[0].units, 2);
     cr_assert_str_eq(back->patients[4].authorizations[0].cpt, "90853");
+    cr_assert_eq(back->patients[0].authorizations[0].used, 3);
+    cr_assert_eq(back->patients[4].authorizations[0].used, 0, "absent: nothing used");
+    cr_assert_null(strstr(text, "\"used\": 0"), "0 is not written");
     model_instance_destroy(back);
+    back = model_instance_clone(inst);
+    back->patients[0].authorizations[0].used = -1;
+    cr_assert_eq(model_instance_validate(back, &d), MODEL_EINVAL);
+    cr_assert_str_eq(d.errors[0].path, "patients[0].authorizations[0].used");
+    model_instance_destroy(back);
+    model_diag_free(&d);
+    model_diag_init(&d);
     /* to before from: an error at its path */
     char *bad = strstr(text, "\"to\": \"2025-06-30\"");
     cr_assert_not_null(bad, "%.400s", strstr(text, "authorizations"));

@@ -61,7 +61,7 @@ static int confirm(io_store *s, const att_opts *o, model_diag *d)
     model_instance *before = NULL;
     char *rec = NULL, *report = NULL;
     int version = 0;
-    int rc = io_store_program_export(s, o->program, &before, d);
+    int rc = io_store_program_for_planning(s, o->program, &before, d);
     if (rc == IO_OK)
         rc = io_store_events_record(s, o->program, text, strlen(text), 0, &rec, d);
     json_t *out = NULL;

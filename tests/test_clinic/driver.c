@@ -17,7 +17,7 @@
 #include "fixture.h"
 model_authorization auth(const char *cpt, int units, const char *from, const char *to)
 {
-    model_authorization a = {{0}, {0}, units, -1, -1};
+    model_authorization a = {.units = units, .from = -1, .to = -1};
     snprintf(a.payer, sizeof a.payer, "Aetna");
     snprintf(a.cpt, sizeof a.cpt, "%s", cpt);
     model_date_parse(from, &a.from);
