@@ -710,6 +710,14 @@ int model_check(const model_instance *inst, const model_solution *sol,
  * tested); 0 when p fits.  Indices must be valid. */
 unsigned model_check_patient_fit(const model_instance *inst, int p, int t, int day, int start);
 
+/* The checker's own test of the payer-authorization rule (model/
+ * check_auth.c), written apart from model_patient_authorized with the
+ * same documented semantics: true when settings.require_authorization is
+ * off, or an authorization of patient p for the CPT of type t includes
+ * date and has units less used (never below 0) for
+ * settings.min_authorized_sessions sessions.  Indices must be valid. */
+bool model_check_authorized(const model_instance *inst, int p, int t, int date);
+
 /* Free everything the report holds; it is empty after.  NULL is a no-op. */
 void model_check_report_free(model_check_report *r);
 
