@@ -361,8 +361,10 @@ int io_store_authorizations_expiring(io_store *s, const char *program, const cha
  * cancelled / held, attended member-sessions, no-shows, late cancels,
  * attendance and no-show rates, utilisation, billable units per CPT,
  * projected (schedule) and actual (attendance) revenue, revenue per held
- * session; groups also enrolled and active.  IO_EINVAL ("period",
- * "start"), IO_STORE_ENOTFOUND (no program or schedule). */
+ * session; groups also enrolled (on the roster during the period, from
+ * the roster events) and active (of those, attended in the period).
+ * IO_EINVAL ("period", "start"), IO_STORE_ENOTFOUND (no program or
+ * schedule). */
 int io_clinic_census(io_store *s, const char *program, const char *period, const char *start,
                      char **out, model_diag *d);
 

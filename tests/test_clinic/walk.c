@@ -53,6 +53,39 @@ static void walk_census(drv *v)
     json_decref(c);
 }
 
+/* "enrolled" counts who was on the roster during the period, from the
+ * roster events, not today's roster.  By hand, dbt-tue-pm after the
+ * offers walk: the program's roster holds P0001-P0005 and P0006, P0007 on
+ * hold (P0008 graduated and P0009 dropped in 2026); P0003 dropped on
+ * 02-10, the second candidate placed on 02-12, P0001 graduated on 02-16.
+ * Today's roster has 6 seat holders. */
+static void walk_census_enrolled(drv *v)
+{
+    static const struct {
+        const char *period, *start;
+        int enrolled;
+    } want[] = {
+        {"month", "2027-01", 7},    /* the program's seat holders */
+        {"month", "2027-02", 8},    /* 7, and the placement of 02-12 */
+        {"month", "2027-03", 6},    /* P0003 and P0001 left in February */
+        {"week", "2027-02-08", 8},  /* P0003 left on the Wednesday, the other came Friday */
+        {"week", "2027-02-15", 7},  /* P0001 until the Tuesday */
+        {"week", "2027-02-22", 6},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        json_t *c = census(v, want[i].period, want[i].start);
+        json_t *g = entry(c, "groups", "group", "dbt-tue-pm");
+        cr_assert_not_null(g, "%s %s", want[i].period, want[i].start);
+        cr_assert_eq(GETI(g, "enrolled"), want[i].enrolled, "%s %s: %d enrolled",
+                     want[i].period, want[i].start, (int)GETI(g, "enrolled"));
+        json_decref(c);
+    }
+    /* active: of those, who attended in the period (January: P0001-P0005) */
+    json_t *c = census(v, "month", "2027-01");
+    cr_assert_eq(GETI(entry(c, "groups", "group", "dbt-tue-pm"), "active"), 5);
+    json_decref(c);
+}
+
 /* The flags of patient in a roster, joined with "; " into buf. */
 static const char *roster_flags(json_t *r, const char *patient, char *buf, size_t n)
 {
@@ -314,6 +347,7 @@ Test(clinic_lib, quarter_walk_attendance)
     event(&v, "{\"event\":\"dropped\",\"group\":\"dbt-tue-pm\",\"patient\":\"P0003\","
               "\"date\":\"2027-02-10\"}");
     walk_offers(&v);
+    walk_census_enrolled(&v);
     drv_close(&v);
 }
 
@@ -350,6 +384,7 @@ Test(clinic_http, quarter_walk_attendance_and_confirmed_drop, .timeout = 120)
     cr_assert_eq(json_array_size(fl), 0, "a dropped member needs no call");
     json_decref(fl);
     walk_offers(&v);
+    walk_census_enrolled(&v);
     /* P0002's authorization lapses: a person confirms the administrative hold */
     cr_assert_eq(http(&v, "POST", "/v1/programs/" PROG "/attendance/confirm",
                       "{\"group\":\"dbt-tue-pm\",\"patient\":\"P0002\",\"action\":"
