@@ -106,3 +106,63 @@ Test(clinic_cli, record_refuses_bad_input_and_confirm_ranks_the_waitlist, .timeo
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     (void)system(cmd);
 }
+
+/* The text of path with every occurrence of from replaced by to
+ * (malloc'd). */
+static char *replaced(const char *path, const char *from, const char *to)
+{
+    char *text = NULL;
+    size_t len;
+    cr_assert_eq(io_read_all(path, IO_MAX_INPUT_BYTES, &text, &len), IO_OK);
+    size_t n = 0, fl = strlen(from), tl = strlen(to);
+    for (const char *p = strstr(text, from); p; p = strstr(p + fl, from))
+        n++;
+    char *out = malloc(len + n * (tl + 1) + 1), *w = out;
+    const char *r = text;
+    for (const char *p = strstr(r, from); p; p = strstr(r, from)) {
+        memcpy(w, r, (size_t)(p - r));
+        w += p - r;
+        memcpy(w, to, tl);
+        w += tl;
+        r = p + fl;
+    }
+    strcpy(w, r);
+    free(text);
+    return out;
+}
+
+/* A facilitator id a spreadsheet would run as a formula (and holding a
+ * comma) reaches the census CSV defused and quoted, as in the exports. */
+Test(clinic_cli, census_csv_defuses_formulas, .timeout = 60)
+{
+    char dir[] = "/tmp/cohort-test-clinic-csv-XXXXXX", db[128], cmd[1024];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/c.db", dir);
+    const char *evil = "\"=1+2,HYPERLINK(x)\"";
+    char *inst_text = replaced(SAMPLE, "\"chen\"", evil);
+    char *sol_text = replaced(SAMPLE_SOLUTION, "\"chen\"", evil);
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *inst = NULL;
+    cr_assert_eq(io_instance_parse(inst_text, strlen(inst_text), &inst, &d), IO_OK);
+    io_store *s = NULL;
+    char *err = NULL;
+    int v = 0;
+    cr_assert_eq(io_store_open(db, 1, &s, &err), IO_OK);
+    cr_assert_eq(io_store_program_create(s, PROG, inst, 0, NULL, &d, NULL), IO_OK);
+    cr_assert_eq(io_store_schedule_save(s, PROG, sol_text, 0, &v), IO_OK);
+    io_store_close(s);
+    model_instance_destroy(inst);
+    model_diag_free(&d);
+    free(inst_text);
+    free(sol_text);
+    static char out[1 << 20];
+    snprintf(cmd, sizeof cmd,
+             COHORT_BINARY " census --db %s --program " PROG " --period month --start 2027-01 --csv",
+             db);
+    cr_assert_eq(sh(cmd, out, sizeof out), 0);
+    cr_assert_not_null(strstr(out, "\nfacilitator,\"'=1+2,HYPERLINK(x)\",13,"), "%s", out);
+    cr_assert_null(strstr(out, ",=1+2"), "no cell starts a formula");
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    (void)system(cmd);
+}
