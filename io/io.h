@@ -278,11 +278,13 @@ int io_store_audit_list(io_store *s, const char *program, char **json, io_page *
  * member of the group (as io_store_attendance_flags). */
 int io_store_attendance_record(io_store *s, const char *program, const char *body, size_t len,
                                long actor, char **result, model_diag *d);
-/* Recorded attendance, by date: [{"group","date","patient","status",
- * "note","actor","at"}] and the clinic's cancellations with patient null;
- * group / patient NULL = all. */
+/* Recorded attendance, by date (a day's marks before the clinic's
+ * cancellations, then as recorded): [{"group","date","patient","status",
+ * "note","actor","at"}] and the clinic's cancellations with patient null
+ * (left out when patient is given); group / patient NULL = all.  pg: a
+ * page (NULL = every row); IO_EINVAL for a bad page cursor. */
 int io_store_attendance_list(io_store *s, const char *program, const char *group,
-                             const char *patient, char **json);
+                             const char *patient, char **json, io_page *pg);
 /* Policy flags of the current members (group NULL = every group), as of
  * their latest mark: [{"group","patient","status","sessions","attended",
  * "consecutive_no_shows","no_shows","late_cancels","absences","review",

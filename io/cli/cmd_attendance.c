@@ -123,7 +123,7 @@ static int dispatch(io_store *s, const char *sub, const char *file, const att_op
     char *json = NULL;
     int rc;
     if (strcmp(sub, "list") == 0) {
-        rc = io_store_attendance_list(s, o->program, o->group, o->patient, &json);
+        rc = io_store_attendance_list(s, o->program, o->group, o->patient, &json, NULL);
         return io_cli_store_answer(rc, json, d, "attendance");
     }
     if (strcmp(sub, "flags") == 0) {

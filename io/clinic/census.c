@@ -369,7 +369,7 @@ int io_clinic_census(io_store *s, const char *program, const char *period, const
     if (rc == IO_OK)
         rc = io_solution_parse(text, strlen(text), &sol, d);
     if (rc == IO_OK)
-        rc = io_store_attendance_list(s, program, NULL, NULL, &marks);
+        rc = io_store_attendance_list(s, program, NULL, NULL, &marks, NULL);
     if (rc == IO_OK)
         rc = io_store_history(s, program, NULL, NULL, &hist, NULL);
     if (rc == IO_STORE_ENOTFOUND && d->n_errors == 0)

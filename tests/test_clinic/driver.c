@@ -167,13 +167,25 @@ int record(drv *v, const char *body, json_t **out)
     return st;
 }
 
+/* The member key of an API answer o (a list the library gives bare),
+ * o released; a paged answer ("items") must be on one page. */
+static json_t *unwrap(json_t *o, const char *key)
+{
+    json_t *v = json_incref(json_object_get(o, key));
+    cr_assert_not_null(v, "the answer has %s", key);
+    if (strcmp(key, "items") == 0)
+        cr_assert(json_is_null(json_object_get(o, "next_page_token")), "one page: all of it");
+    json_decref(o);
+    return v;
+}
+
 /* GET .../attendance/flags (only_flagged) */
 json_t *flags(drv *v)
 {
     json_t *out = NULL;
     if (v->port) {
         cr_assert_eq(http(v, "GET", "/v1/programs/" PROG "/attendance/flags", NULL, &out), 200);
-        return out;
+        return unwrap(out, "members");
     }
     char *t = NULL;
     cr_assert_eq(io_store_attendance_flags(v->s, PROG, NULL, 1, &t), IO_OK);
@@ -191,10 +203,7 @@ json_t *history(drv *v, const char *patient)
         snprintf(path, sizeof path, "/v1/programs/" PROG "/events?patient=%s&page_size=1000",
                  patient);
         cr_assert_eq(http(v, "GET", path, NULL, &out), 200);
-        json_t *items = json_incref(json_object_get(out, "items")); /* one page: all of it */
-        cr_assert(json_is_null(json_object_get(out, "next_page_token")));
-        json_decref(out);
-        return items;
+        return unwrap(out, "items");
     }
     char *t = NULL;
     cr_assert_eq(io_store_history(v->s, PROG, patient, NULL, &t, NULL), IO_OK);
@@ -242,10 +251,12 @@ int count_attendance(drv *v)
     json_t *out = NULL;
     int n;
     if (v->port) {
-        cr_assert_eq(http(v, "GET", "/v1/programs/" PROG "/attendance", NULL, &out), 200);
+        cr_assert_eq(
+            http(v, "GET", "/v1/programs/" PROG "/attendance?page_size=1000", NULL, &out), 200);
+        out = unwrap(out, "items");
     } else {
         char *t = NULL;
-        cr_assert_eq(io_store_attendance_list(v->s, PROG, NULL, NULL, &t), IO_OK);
+        cr_assert_eq(io_store_attendance_list(v->s, PROG, NULL, NULL, &t, NULL), IO_OK);
         out = json_loads(t, 0, NULL);
         free(t);
     }
@@ -293,7 +304,8 @@ json_t *expiring(drv *v, const char *today)
         rc = io_store_authorizations_expiring(v->s, PROG, today, 14, &t, &d);
         model_diag_free(&d);
     }
-    return get_json(v, path, rc, t);
+    json_t *out = get_json(v, path, rc, t);
+    return v->port ? unwrap(out, "authorizations") : out;
 }
 
 json_t *census(drv *v, const char *period, const char *start)
@@ -333,7 +345,10 @@ int offer_call(drv *v, const char *kind, long long id, const char *body, json_t 
             snprintf(path, sizeof path, "/v1/programs/" PROG "/offers/%lld/%s", id, kind);
         else
             snprintf(path, sizeof path, "/v1/programs/" PROG "/offers");
-        return http(v, "POST", path, body, out);
+        int st = http(v, "POST", path, body, out);
+        if (st == 201 && strcmp(kind, "contacts") == 0)
+            *out = unwrap(*out, "contacts");
+        return st;
     }
     model_diag d;
     model_diag_init(&d);
@@ -437,6 +452,8 @@ double expected_wait(drv *v, const char *patient, const char *type, json_t **bas
         model_diag_free(&d);
     }
     json_t *w = get_json(v, path, rc, t);
+    if (v->port)
+        w = unwrap(w, "items");
     json_t *e = entry(json_array_get(w, 0), "types", "type", type);
     cr_assert_not_null(e, "%s waits for %s", patient, type);
     json_t *r = json_object_get(e, "range_weeks");
