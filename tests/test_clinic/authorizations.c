@@ -136,6 +136,7 @@ Test(clinic_authorization, plan_job_over_the_api_subtracts_attended_units, .time
     char path[128];
     snprintf(path, sizeof path, "/v1/jobs/%s", json_string_value(json_object_get(r, "job")));
     json_decref(r);
+    r = NULL;
     const char *st = "queued";
     for (int k = 0; k < 1800 && (!strcmp(st, "queued") || !strcmp(st, "running")); k++) {
         json_decref(r);
