@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
@@ -104,23 +105,39 @@ Test(clinic_offers, second_accept_of_one_seat_is_refused_http, .timeout = 60)
     accept_twice(1);
 }
 
+/* One store call of a thread: decide offer id (accepted), or with id 0
+ * create the offer of body. */
 typedef struct {
     io_store *s;
     long long id;
+    char body[160];
     int rc;
-} accept_arg;
+} offer_arg;
 
-static void *accept_thread(void *p)
+static void *offer_thread(void *p)
 {
-    accept_arg *a = p;
-    const char *b = "{\"decision\":\"accepted\",\"at\":\"2027-02-11T10:00:00Z\"}";
+    offer_arg *a = p;
+    const char *acc = "{\"decision\":\"accepted\",\"at\":\"2027-02-11T10:00:00Z\"}";
     char *t = NULL;
     model_diag d;
     model_diag_init(&d);
-    a->rc = io_store_offer_decide(a->s, PROG, a->id, b, strlen(b), 0, &t, &d);
+    a->rc = a->id ? io_store_offer_decide(a->s, PROG, a->id, acc, strlen(acc), 0, &t, &d)
+                  : io_store_offer_create(a->s, PROG, a->body, strlen(a->body), 0, &t, &d);
     free(t);
     model_diag_free(&d);
     return NULL;
+}
+
+/* Run the two calls at once. */
+static void race(offer_arg a[2])
+{
+    pthread_t th[2];
+    for (int k = 0; k < 2; k++)
+        pthread_create(&th[k], NULL, offer_thread, &a[k]);
+    for (int k = 0; k < 2; k++)
+        pthread_join(th[k], NULL);
+    cr_assert((a[0].rc == IO_OK) != (a[1].rc == IO_OK), "exactly one wins: %d %d", a[0].rc,
+              a[1].rc);
 }
 
 Test(clinic_offers, concurrent_accepts_of_one_seat_one_wins)
@@ -130,16 +147,39 @@ Test(clinic_offers, concurrent_accepts_of_one_seat_one_wins)
     long long o[2];
     char who[2][16], third[16];
     two_offers_one_seat(&v, o, who, third);
-    accept_arg a[2] = {{v.s, o[0], -1}, {v.s, o[1], -1}};
-    pthread_t th[2];
-    for (int k = 0; k < 2; k++)
-        pthread_create(&th[k], NULL, accept_thread, &a[k]);
-    for (int k = 0; k < 2; k++)
-        pthread_join(th[k], NULL);
-    cr_assert((a[0].rc == IO_OK) != (a[1].rc == IO_OK), "exactly one wins: %d %d", a[0].rc,
-              a[1].rc);
+    offer_arg a[2] = {{v.s, o[0], "", -1}, {v.s, o[1], "", -1}};
+    race(a);
     int loser = a[0].rc == IO_OK;
     cr_assert_eq(a[loser].rc, IO_EINVAL);
     cr_assert_eq(events_of(&v, who[loser], "placed"), 0);
+    drv_close(&v);
+}
+
+/* One open seat offered to two candidates at once: the open offers are
+ * counted in the insert's transaction, so exactly one offer is made. */
+Test(clinic_offers, concurrent_offers_of_one_seat_one_wins)
+{
+    drv v;
+    drv_open(&v, 0);
+    event(&v, "{\"event\":\"dropped\",\"group\":\"dbt-tue-pm\",\"patient\":\"P0003\","
+              "\"date\":\"2027-02-10\"}");
+    for (int k = 0; k < 3; k++)
+        referral(&v, k, 20);
+    json_t *rk = candidates(&v, "dbt-tue-pm");
+    cr_assert_eq(GETI(rk, "open_seats"), 1);
+    offer_arg a[2];
+    for (int k = 0; k < 2; k++) {
+        a[k].s = v.s;
+        a[k].id = 0;
+        a[k].rc = -1;
+        snprintf(a[k].body, sizeof a[k].body,
+                 "{\"group\":\"dbt-tue-pm\",\"patient\":\"%s\",\"at\":\"2027-02-11T09:00:00Z\"}",
+                 cand(rk, (size_t)k));
+    }
+    json_decref(rk);
+    race(a);
+    json_t *l = offers(&v, "2027-02-11T10:00:00Z");
+    cr_assert_eq(json_array_size(json_object_get(l, "offers")), 1);
+    json_decref(l);
     drv_close(&v);
 }
