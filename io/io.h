@@ -278,11 +278,13 @@ int io_store_audit_list(io_store *s, const char *program, char **json, io_page *
  * member of the group (as io_store_attendance_flags). */
 int io_store_attendance_record(io_store *s, const char *program, const char *body, size_t len,
                                long actor, char **result, model_diag *d);
-/* Recorded attendance, by date: [{"group","date","patient","status",
- * "note","actor","at"}] and the clinic's cancellations with patient null;
- * group / patient NULL = all. */
+/* Recorded attendance, by date (a day's marks before the clinic's
+ * cancellations, then as recorded): [{"group","date","patient","status",
+ * "note","actor","at"}] and the clinic's cancellations with patient null
+ * (left out when patient is given); group / patient NULL = all.  pg: a
+ * page (NULL = every row); IO_EINVAL for a bad page cursor. */
 int io_store_attendance_list(io_store *s, const char *program, const char *group,
-                             const char *patient, char **json);
+                             const char *patient, char **json, io_page *pg);
 /* Policy flags of the current members (group NULL = every group), as of
  * their latest mark: [{"group","patient","status","sessions","attended",
  * "consecutive_no_shows","no_shows","late_cancels","absences","review",
@@ -311,9 +313,11 @@ int io_store_seat_candidates(io_store *s, const char *program, const char *group
                              model_diag *d);
 /* Decide offer id: {"decision": "accepted" | "declined", "reason"
  * (declined), "at"?}.  Accepting places the patient (the "placed" roster
- * event, its rules); declining answers the next candidates for the seat.
- * Refused (IO_EINVAL, nothing written): an offer no longer open or expired
- * ("decision"), a decline without reason ("reason").  *json: {"offer",
+ * event, its rules) while the seat is still open, checked in the
+ * placement's transaction; declining answers the next candidates for the
+ * seat.  Refused (IO_EINVAL, nothing written): an offer no longer open or
+ * expired, a seat taken since the offer ("decision"), a decline without
+ * reason ("reason").  *json: {"offer",
  * "recorded" (accepted) | "next" (declined: as io_clinic_seat_ranking)}.
  * IO_STORE_ENOTFOUND for an unknown offer. */
 int io_store_offer_decide(io_store *s, const char *program, long long id, const char *body,
@@ -327,6 +331,16 @@ int io_store_offer_contact(io_store *s, const char *program, long long id, const
  * [{"offer", "group", "next"}]} where next ranks the seat again. */
 int io_store_offers_list(io_store *s, const char *program, const char *group,
                          const char *patient, const char *at, char **json);
+
+/* The stored program as io_store_program_export gives it, each payer
+ * authorization's `used` raised by the units the recorded attended
+ * sessions used (an attended mark in a group of the authorization's CPT,
+ * within its dates, uses one unit of the patient's first such
+ * authorization): the instance plan and fill decide on with
+ * settings.require_authorization, and the count the roster and the
+ * authorizations running out show.  *out is the caller's. */
+int io_store_program_for_planning(io_store *s, const char *program, model_instance **out,
+                                  model_diag *d);
 
 /* The facilitator's pre-session roster of group on day (YYYY-MM-DD):
  * {"group", "date", "members": [{"patient", "status", "last_4_weeks":
@@ -349,8 +363,10 @@ int io_store_authorizations_expiring(io_store *s, const char *program, const cha
  * cancelled / held, attended member-sessions, no-shows, late cancels,
  * attendance and no-show rates, utilisation, billable units per CPT,
  * projected (schedule) and actual (attendance) revenue, revenue per held
- * session; groups also enrolled and active.  IO_EINVAL ("period",
- * "start"), IO_STORE_ENOTFOUND (no program or schedule). */
+ * session; groups also enrolled (on the roster during the period, from
+ * the roster events) and active (of those, attended in the period).
+ * IO_EINVAL ("period", "start"), IO_STORE_ENOTFOUND (no program or
+ * schedule). */
 int io_clinic_census(io_store *s, const char *program, const char *period, const char *start,
                      char **out, model_diag *d);
 

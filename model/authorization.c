@@ -1,19 +1,26 @@
 /*
- * authorization.c - payer authorizations: whether one covers a group's
- * CPT code from its first session with enough units, the units attended
- * sessions use, and when an authorization runs out.
+ * authorization.c - payer authorizations: the units an authorization has
+ * left (units less those attended sessions used), whether one covers a
+ * group's CPT code from its first session with enough of them, and when
+ * an authorization runs out.  Plan, fill, the roster and the list of
+ * authorizations running out all decide through these.
  */
 #include <string.h>
 
 #include "clinic.h"
 
-int model_authorization_covering(const model_patient *p, const char *cpt, int date,
-                                 int sessions, int units_used)
+int model_authorization_units_left(const model_authorization *a)
+{
+    int left = a->units - a->used;
+    return left > 0 ? left : 0;
+}
+
+int model_authorization_covering(const model_patient *p, const char *cpt, int date, int sessions)
 {
     for (int i = 0; i < p->n_authorizations; i++) {
         const model_authorization *a = &p->authorizations[i];
         if (cpt && strcmp(a->cpt, cpt) == 0 && a->from <= date && date <= a->to &&
-            a->units - units_used >= sessions)
+            model_authorization_units_left(a) >= sessions)
             return i;
     }
     return -1;
@@ -24,13 +31,13 @@ bool model_patient_authorized(const model_instance *inst, int p, int t, int firs
     if (!inst->settings.require_authorization)
         return true;
     return model_authorization_covering(&inst->patients[p], inst->types[t].cpt, first_session,
-                                        inst->settings.min_authorized_sessions, 0) >= 0;
+                                        inst->settings.min_authorized_sessions) >= 0;
 }
 
-int model_authorization_runs_out(const model_authorization *a, int units_used, int today,
-                                 int horizon_days, int sessions_per_week)
+int model_authorization_runs_out(const model_authorization *a, int today, int horizon_days,
+                                 int sessions_per_week)
 {
-    int left = a->units - units_used;
+    int left = model_authorization_units_left(a);
     if (today > a->to || left <= 0)
         return today; /* already out */
     int last = a->to;

@@ -635,6 +635,7 @@ static void check_members(ctx *c)
                       pid, id, rg->id, m ? model_status_name(m->status) : "?");
             }
             check_patient_fit(c, i, p);
+            check_authorization(c, i, p);
         }
         /* Rule 8: size and composition over the listed members. */
         int n = 0, nnew = 0, ncont = 0, high = 0, high_cont = 0;

@@ -1,6 +1,7 @@
 /*
  * check_private.h - model-internal: what the parts of the independent
  * checker (check.c: groups, pairs, members, metrics and the entry;
+ * check_auth.c: rule 7's payer authorizations;
  * check_sessions.c: dated sessions, rules 6 and 10) share.  Not public API.
  */
 #ifndef COHORT_CHECK_PRIVATE_H
@@ -44,6 +45,12 @@ int push_violation(ctx *c, int rule, const char *kind, const char *id, const cha
     __attribute__((format(printf, 5, 6)));
 
 #define V(rule, kind, id, ...) push_violation(c, rule, kind, id, __VA_ARGS__)
+
+/* check_auth.c: rule 7's payer-authorization part for patient p placed
+ * in sol group i (valid): with settings.require_authorization, a
+ * violation unless an authorization covers the group's CPT with units
+ * left at the horizon start or at the group's first session. */
+void check_authorization(ctx *c, int i, int p);
 
 /* "tue 10:00-11:30" */
 static inline const char *slot_str(char buf[32], int day, int start, int end)

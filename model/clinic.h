@@ -72,27 +72,32 @@ void model_attendance_summarise(const model_att_mark *marks, int n, int asof,
  * (paths "settings.<field>").  MODEL_OK or MODEL_EINVAL. */
 int model_clinic_settings_validate(const model_settings *s, model_diag *d);
 
-/* Payer authorizations (model/authorization.c). */
+/* Payer authorizations (model/authorization.c): the one rule for the
+ * units an authorization has left, used by plan, fill, the roster and the
+ * authorizations running out. */
+
+/* Units of a left: units less used (the sessions attended under it),
+ * never below 0. */
+int model_authorization_units_left(const model_authorization *a);
 
 /* Index of an authorization of p for cpt whose dates include date and
- * whose units, less units_used, cover `sessions` sessions; -1 when none. */
-int model_authorization_covering(const model_patient *p, const char *cpt, int date,
-                                 int sessions, int units_used);
+ * whose units left (model_authorization_units_left) cover `sessions`
+ * sessions; -1 when none. */
+int model_authorization_covering(const model_patient *p, const char *cpt, int date, int sessions);
 
 /* May patient p be placed in a group of type t whose first session is on
  * first_session?  Always when settings.require_authorization is false;
  * else an authorization must cover the type's CPT on that date with units
- * for settings.min_authorized_sessions sessions (the instance's units are
- * what remains). */
+ * left for settings.min_authorized_sessions sessions. */
 bool model_patient_authorized(const model_instance *inst, int p, int t, int first_session);
 
-/* The last date authorization a covers, with units_used units used
- * before today and sessions_per_week attended sessions a week from today
- * on (the first today): its units' last session or its `to`, whichever
- * comes first (today when it is already out); -1 when that is more than
- * horizon_days after today. */
-int model_authorization_runs_out(const model_authorization *a, int units_used, int today,
-                                 int horizon_days, int sessions_per_week);
+/* The last date authorization a covers, with its units left and
+ * sessions_per_week attended sessions a week from today on (the first
+ * today): its units' last session or its `to`, whichever comes first
+ * (today when it is already out); -1 when that is more than horizon_days
+ * after today. */
+int model_authorization_runs_out(const model_authorization *a, int today, int horizon_days,
+                                 int sessions_per_week);
 
 /* Seats of group g open now: its type's max_size minus the seats taken,
  * where the saved schedule sol's members of g hold a seat unless the

@@ -291,6 +291,8 @@ typedef struct model_authorization {
     char payer[64];
     char cpt[16];
     int units;    /* sessions authorized, >= 0 */
+    int used;     /* units already used by attended sessions, >= 0 [0]; a
+                   * store adds the sessions it recorded (io_store_program_for_planning) */
     int from, to; /* inclusive dates */
 } model_authorization;
 
@@ -707,6 +709,14 @@ int model_check(const model_instance *inst, const model_solution *sol,
  * group of type t meeting on day at start (day < 0: the window part is not
  * tested); 0 when p fits.  Indices must be valid. */
 unsigned model_check_patient_fit(const model_instance *inst, int p, int t, int day, int start);
+
+/* The checker's own test of the payer-authorization rule (model/
+ * check_auth.c), written apart from model_patient_authorized with the
+ * same documented semantics: true when settings.require_authorization is
+ * off, or an authorization of patient p for the CPT of type t includes
+ * date and has units less used (never below 0) for
+ * settings.min_authorized_sessions sessions.  Indices must be valid. */
+bool model_check_authorized(const model_instance *inst, int p, int t, int date);
 
 /* Free everything the report holds; it is empty after.  NULL is a no-op. */
 void model_check_report_free(model_check_report *r);

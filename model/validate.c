@@ -490,6 +490,7 @@ static void validate_patients(vctx *c)
         for (int k = 0; k < p->n_authorizations; k++) {
             const model_authorization *a = &p->authorizations[k];
             check_nonneg(c, P(c, "patients[%d].authorizations[%d].units", i, k), a->units);
+            check_nonneg(c, P(c, "patients[%d].authorizations[%d].used", i, k), a->used);
             if (a->from >= 0 && a->to >= 0 && a->to < a->from)
                 err(c, P(c, "patients[%d].authorizations[%d].to", i, k),
                     "the authorization ends before it starts");

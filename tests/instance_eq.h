@@ -251,6 +251,14 @@ static inline int instance_diff(const model_instance *a, const model_instance *b
             EQ_FAIL("patients[%d].insurance_verified", i);
         if (x->priority != y->priority)
             EQ_FAIL("patients[%d].priority", i);
+        if (x->n_authorizations != y->n_authorizations)
+            EQ_FAIL("patients[%d].authorizations", i);
+        for (int k = 0; k < x->n_authorizations; k++) {
+            const model_authorization *u = &x->authorizations[k], *v = &y->authorizations[k];
+            if (strcmp(u->payer, v->payer) || strcmp(u->cpt, v->cpt) || u->units != v->units ||
+                u->used != v->used || u->from != v->from || u->to != v->to)
+                EQ_FAIL("patients[%d].authorizations[%d]", i, k);
+        }
     }
     return 0;
 }

@@ -61,7 +61,7 @@ static int confirm(io_store *s, const att_opts *o, model_diag *d)
     model_instance *before = NULL;
     char *rec = NULL, *report = NULL;
     int version = 0;
-    int rc = io_store_program_export(s, o->program, &before, d);
+    int rc = io_store_program_for_planning(s, o->program, &before, d);
     if (rc == IO_OK)
         rc = io_store_events_record(s, o->program, text, strlen(text), 0, &rec, d);
     json_t *out = NULL;
@@ -123,7 +123,7 @@ static int dispatch(io_store *s, const char *sub, const char *file, const att_op
     char *json = NULL;
     int rc;
     if (strcmp(sub, "list") == 0) {
-        rc = io_store_attendance_list(s, o->program, o->group, o->patient, &json);
+        rc = io_store_attendance_list(s, o->program, o->group, o->patient, &json, NULL);
         return io_cli_store_answer(rc, json, d, "attendance");
     }
     if (strcmp(sub, "flags") == 0) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export/export.h"
 #include "io_private.h"
 
 static void help(FILE *out)
@@ -32,10 +33,12 @@ static const char *const COLS[] = {"sessions_scheduled", "sessions_cancelled", "
                                    "revenue_per_session", NULL};
 
 /* One CSV row: level, id, the shared columns, enrolled, active, units,
- * waitlist depth. */
+ * waitlist depth.  Text cells go through io_csv_field (quoting and the
+ * formula guard of the exports). */
 static void csv_row(const char *level, const char *id, json_t *o)
 {
-    printf("%s,%s", level, id);
+    io_csv_field(stdout, 1, level);
+    io_csv_field(stdout, 0, id);
     for (int i = 0; COLS[i]; i++) {
         json_t *v = json_object_get(o, COLS[i]);
         if (json_is_integer(v))
@@ -46,7 +49,8 @@ static void csv_row(const char *level, const char *id, json_t *o)
     const char *cpt = NULL;
     json_t *u;
     json_object_foreach(json_object_get(o, "billable_units"), cpt, u) break;
-    printf(",%s,%lld", cpt ? cpt : "", cpt ? (long long)json_integer_value(u) : 0LL);
+    io_csv_field(stdout, 0, cpt);
+    printf(",%lld", cpt ? (long long)json_integer_value(u) : 0LL);
     printf(",%lld,%lld,%lld\n", (long long)json_integer_value(json_object_get(o, "enrolled")),
            (long long)json_integer_value(json_object_get(o, "active")),
            (long long)json_integer_value(json_object_get(o, "waitlist_depth")));
@@ -57,10 +61,15 @@ static int print_csv(char *json)
 {
     json_t *c = json_loads(json, 0, NULL);
     free(json);
-    printf("level,id");
+    static const char *const TAIL[] = {"cpt", "billable_units", "enrolled", "active",
+                                       "waitlist_depth", NULL};
+    io_csv_field(stdout, 1, "level");
+    io_csv_field(stdout, 0, "id");
     for (int i = 0; COLS[i]; i++)
-        printf(",%s", COLS[i]);
-    printf(",cpt,billable_units,enrolled,active,waitlist_depth\n");
+        io_csv_field(stdout, 0, COLS[i]);
+    for (int i = 0; TAIL[i]; i++)
+        io_csv_field(stdout, 0, TAIL[i]);
+    printf("\n");
     static const char *const LEVELS[][2] = {{"groups", "group"},
                                             {"types", "type"},
                                             {"facilitators", "facilitator"}};

@@ -4,6 +4,7 @@
  * (what was planned) and the attendance (what happened); JSON and CSV.
  */
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +101,8 @@ static json_t *tally_json(const tally *t, const char *cpt)
 typedef struct census {
     const model_instance *inst;
     const model_solution *sol;
-    json_t *marks; /* io_store_attendance_list */
+    json_t *marks;   /* io_store_attendance_list */
+    json_t *events;  /* the roster events of the history, oldest first */
     int from, to;
     tally *groups, *types, *facs;
 } census;
@@ -176,13 +178,129 @@ static int waitlist_depth(const model_instance *inst, int t)
     return n;
 }
 
-/* Seat holders of group g, and those of them active. */
-static void enrolment(const model_group *g, int *enrolled, int *active)
+/* The roster events of history (io_store_history, parsed): those with a
+ * group, a patient and a member status (attendance marks, offers and
+ * referrals left out), in its order.  NULL when out of memory. */
+static json_t *roster_events(const json_t *history)
+{
+    json_t *out = json_array(), *e;
+    size_t i;
+    json_array_foreach(history, i, e)
+    {
+        const char *kind = json_string_value(json_object_get(e, "event"));
+        if (kind && strcmp(kind, "attendance") && strcmp(kind, "offer") &&
+            json_is_string(json_object_get(e, "group")) &&
+            json_is_string(json_object_get(e, "patient")) &&
+            model_status_parse(json_string_value(json_object_get(e, "status"))) >= 0)
+            json_array_append(out, e);
+    }
+    return out;
+}
+
+/* Does [a, b] meet the census period? */
+static bool meets(const census *c, int a, int b)
+{
+    return a < c->to && b >= c->from;
+}
+
+/* Was patient on the roster of group at some day of the period?  From
+ * the roster events of the history (oldest first; the program's own
+ * roster is recorded as events too when it is stored or edited): an event
+ * with a seat-holding status (active, holds) puts them on from its date,
+ * one with dropped or graduated takes them off after its date; before
+ * their first event they were on the roster unless it is "placed".
+ * Without events the program's roster entry m (NULL: none) says it: a
+ * seat holder all along, or one who left on m->since. */
+static bool on_roster_during(const census *c, const char *group, const char *patient,
+                             const model_member *m)
+{
+    bool first = true, on = true, hit = false;
+    int since = INT_MIN;
+    size_t i;
+    json_t *e;
+    json_array_foreach(c->events, i, e)
+    {
+        const char *kind = json_string_value(json_object_get(e, "event"));
+        const char *g = json_string_value(json_object_get(e, "group"));
+        const char *p = json_string_value(json_object_get(e, "patient"));
+        int d;
+        if (strcmp(g, group) || strcmp(p, patient) ||
+            model_date_parse(json_string_value(json_object_get(e, "date")), &d) != MODEL_OK)
+            continue;
+        if (first && strcmp(kind, "placed") == 0)
+            on = false;
+        first = false;
+        int st = model_status_parse(json_string_value(json_object_get(e, "status")));
+        if (!model_status_occupies((model_member_status)st)) {
+            hit |= on && meets(c, since, d);
+            on = false;
+        } else if (!on) {
+            on = true;
+            since = d;
+        }
+    }
+    if (first)
+        return m && (model_status_occupies(m->status) || meets(c, INT_MIN, m->since));
+    return hit || (on && meets(c, since, INT_MAX));
+}
+
+/* Did patient attend (present, late) a session of group in the period? */
+static bool attended_during(const census *c, const char *group, const char *patient)
+{
+    size_t i;
+    json_t *m;
+    json_array_foreach(c->marks, i, m)
+    {
+        const char *p = json_string_value(json_object_get(m, "patient"));
+        int d;
+        if (p && !strcmp(p, patient) &&
+            !strcmp(json_string_value(json_object_get(m, "group")), group) &&
+            model_date_parse(json_string_value(json_object_get(m, "date")), &d) == MODEL_OK &&
+            meets(c, d, d) &&
+            model_attendance_attended(
+                (model_attendance)model_attendance_parse(json_string_value(json_object_get(m, "status")))))
+            return true;
+    }
+    return false;
+}
+
+/* Count one patient of group g: enrolled when on its roster during the
+ * period, active when enrolled and attending. */
+static void count_member(const census *c, const model_group *g, const char *patient,
+                         const model_member *m, int *enrolled, int *active)
+{
+    if (!on_roster_during(c, g->id, patient, m))
+        return;
+    *enrolled += 1;
+    *active += attended_during(c, g->id, patient);
+}
+
+/* Members of group g during the period (the program's roster and the
+ * patients of its roster events), and those of them who attended. */
+static void enrolment(const census *c, const model_group *g, int *enrolled, int *active)
 {
     *enrolled = *active = 0;
-    for (int k = 0; k < g->n_members; k++) {
-        *enrolled += model_status_occupies(g->members[k].status);
-        *active += g->members[k].status == MODEL_ACTIVE;
+    for (int k = 0; k < g->n_members; k++)
+        count_member(c, g, g->members[k].patient, &g->members[k], enrolled, active);
+    size_t i, j;
+    json_t *e, *x;
+    json_array_foreach(c->events, i, e)
+    {
+        const char *gid = json_string_value(json_object_get(e, "group"));
+        const char *p = json_string_value(json_object_get(e, "patient"));
+        bool seen = strcmp(gid, g->id) != 0;
+        for (int k = 0; k < g->n_members && !seen; k++)
+            seen = strcmp(g->members[k].patient, p) == 0;
+        json_array_foreach(c->events, j, x)
+        {
+            if (seen || j >= i)
+                break;
+            const char *xg = json_string_value(json_object_get(x, "group"));
+            const char *xp = json_string_value(json_object_get(x, "patient"));
+            seen = !strcmp(xg, g->id) && !strcmp(xp, p);
+        }
+        if (!seen)
+            count_member(c, g, p, NULL, enrolled, active);
     }
 }
 
@@ -196,7 +314,7 @@ static json_t *census_json(census *c, const char *period, const char *start)
         if (c->groups[g].scheduled == 0 || gr->type_idx < 0)
             continue;
         int enrolled, active;
-        enrolment(gr, &enrolled, &active);
+        enrolment(c, gr, &enrolled, &active);
         json_t *o = tally_json(&c->groups[g], in->types[gr->type_idx].cpt);
         json_object_set_new(o, "group", json_string(gr->id));
         json_object_set_new(o, "type", json_string(gr->type));
@@ -244,14 +362,16 @@ int io_clinic_census(io_store *s, const char *program, const char *period, const
         return IO_EINVAL;
     model_instance *inst = NULL;
     model_solution *sol = NULL;
-    char *text = NULL, *marks = NULL;
+    char *text = NULL, *marks = NULL, *hist = NULL;
     int rc = io_store_program_export(s, program, &inst, d);
     if (rc == IO_OK)
         rc = io_store_schedule_get(s, program, -1, &text, NULL);
     if (rc == IO_OK)
         rc = io_solution_parse(text, strlen(text), &sol, d);
     if (rc == IO_OK)
-        rc = io_store_attendance_list(s, program, NULL, NULL, &marks);
+        rc = io_store_attendance_list(s, program, NULL, NULL, &marks, NULL);
+    if (rc == IO_OK)
+        rc = io_store_history(s, program, NULL, NULL, &hist, NULL);
     if (rc == IO_STORE_ENOTFOUND && d->n_errors == 0)
         model_diag_error(d, "", "no such program or no saved schedule");
     json_t *o = NULL;
@@ -259,6 +379,9 @@ int io_clinic_census(io_store *s, const char *program, const char *period, const
         c.inst = inst;
         c.sol = sol;
         c.marks = json_loads(marks, 0, NULL);
+        json_t *h = json_loads(hist, 0, NULL);
+        c.events = roster_events(h);
+        json_decref(h);
         c.groups = calloc((size_t)inst->n_groups + 1, sizeof *c.groups);
         c.types = calloc((size_t)inst->n_types + 1, sizeof *c.types);
         c.facs = calloc((size_t)inst->n_facilitators + 1, sizeof *c.facs);
@@ -268,12 +391,14 @@ int io_clinic_census(io_store *s, const char *program, const char *period, const
             o = census_json(&c, period, start);
         }
         json_decref(c.marks);
+        json_decref(c.events);
         free(c.groups);
         free(c.types);
         free(c.facs);
     }
     free(text);
     free(marks);
+    free(hist);
     model_solution_destroy(sol);
     model_instance_destroy(inst);
     if (rc != IO_OK)

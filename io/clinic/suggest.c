@@ -96,7 +96,7 @@ int io_clinic_seat_ranking(io_store *s, const char *program, const char *group,
     int version = 0;
     int rc = load_schedule(s, program, &sol, &version, d);
     if (rc == IO_OK)
-        rc = io_store_program_export(s, program, &inst, d);
+        rc = io_store_program_for_planning(s, program, &inst, d);
     int gi = rc == IO_OK ? model_find_group(inst, group) : -1;
     if (rc == IO_OK && gi < 0) {
         model_diag_error(d, "group", "no group '%s'", group);

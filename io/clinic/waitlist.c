@@ -147,7 +147,7 @@ int io_clinic_waitlist(io_store *s, const char *program, const char *patient, ch
     model_instance *in = NULL;
     model_solution *sol = NULL;
     char *text = NULL, *hist = NULL;
-    int rc = io_store_program_export(s, program, &in, d);
+    int rc = io_store_program_for_planning(s, program, &in, d);
     if (rc == IO_OK)
         rc = io_store_schedule_get(s, program, -1, &text, NULL);
     if (rc == IO_OK)

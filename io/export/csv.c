@@ -6,18 +6,14 @@
  * which are sentences, with a line break inside the quoted field).  An
  * optional UTF-8 byte order mark lets spreadsheet programs that guess the
  * encoding (Excel on Windows) read names like "Zoë" correctly.  Texts that
- * a spreadsheet would run as formulas are defused (see field()).
+ * a spreadsheet would run as formulas are defused (see io_csv_field()).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "export_private.h"
 
-/* One field, quoted when needed, after a comma unless first.  A text that
- * starts with = + - @ TAB or CR would be run as a formula by spreadsheet
- * programs (CSV injection): it gets a leading apostrophe, which they show
- * as text and do not display. */
-static void field(FILE *f, int first, const char *s)
+void io_csv_field(FILE *f, int first, const char *s)
 {
     if (!first)
         fputc(',', f);
@@ -47,7 +43,7 @@ static void row_end(FILE *f)
 static void header(FILE *f, const char *const *names)
 {
     for (int i = 0; names[i]; i++)
-        field(f, i == 0, names[i]);
+        io_csv_field(f, i == 0, names[i]);
     row_end(f);
 }
 
@@ -96,7 +92,7 @@ static int rosters(FILE *f, const model_instance *inst, const model_solution *so
                                model_cadence_name(t ? t->cadence : MODEL_WEEKLY), g->room, ids,
                                names, g->substitute, p, member_status(inst, g, p)};
             for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
-                field(f, k == 0, v[k]);
+                io_csv_field(f, k == 0, v[k]);
             row_end(f);
         }
         free(ids);
@@ -135,7 +131,7 @@ static int sessions(FILE *f, const model_instance *inst, const model_solution *s
                            ex_type_name(inst, g), s->room, ids, names, s->covered_by,
                            s->uncovered ? "yes" : "no", mem};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
-            field(f, k == 0, v[k]);
+            io_csv_field(f, k == 0, v[k]);
         row_end(f);
         free(ids);
         free(names);
@@ -166,7 +162,7 @@ static int unplaced(FILE *f, const model_instance *inst, const model_solution *s
             return IO_ENOMEM;
         const char *v[] = {u->patient, added, prio, reasons};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
-            field(f, k == 0, v[k]);
+            io_csv_field(f, k == 0, v[k]);
         row_end(f);
         free(reasons);
     }

@@ -198,6 +198,11 @@ static const struct {
     {h_program_plan, NULL, "baseline|time_limit_s|mip_gap"},
     {h_events_post, "events", "events"},
     {h_tokens_create, NULL, "role|name"},
+    {h_attendance_post, NULL, "group|date|marks|cancelled|correct"},
+    {h_attendance_confirm, NULL, "group|patient|action|date"},
+    {h_offer_create, NULL, "group|patient|at"},
+    {h_offer_decide, NULL, "decision|reason|at"},
+    {h_offer_contact, NULL, "channel|outcome|note|at"},
 };
 
 /* Is name one of "a|b|c"? */

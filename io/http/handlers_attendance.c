@@ -12,6 +12,8 @@
 
 enum MHD_Result h_attendance_post(http_req *q)
 {
+    if (body_checked(q))
+        return MHD_YES;
     model_diag d;
     model_diag_init(&d);
     char *out = NULL;
@@ -26,9 +28,12 @@ enum MHD_Result h_attendance_post(http_req *q)
 enum MHD_Result h_attendance_get(http_req *q)
 {
     char *t = NULL;
+    io_page pg;
+    if (page_params(q, &pg))
+        return MHD_YES;
     int rc = io_store_attendance_list(q->srv->store, q->param[0], query(q, "group"),
-                                      query(q, "patient"), &t);
-    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+                                      query(q, "patient"), &t, &pg);
+    return send_page(q, rc, t, &pg, "no such program");
 }
 
 enum MHD_Result h_attendance_flags(http_req *q)
@@ -36,7 +41,7 @@ enum MHD_Result h_attendance_flags(http_req *q)
     char *t = NULL;
     int rc = io_store_attendance_flags(q->srv->store, q->param[0], query(q, "group"),
                                        !query_flag(q, "all"), &t);
-    return rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, NULL, "no such program");
+    return send_wrapped(q, rc, "members", t, NULL, "no such program");
 }
 
 /* The flags entry of one member, or NULL. */
@@ -124,7 +129,7 @@ enum MHD_Result h_authorizations_expiring(http_req *q)
     } else {
         int rc = io_store_authorizations_expiring(q->srv->store, q->param[0], query(q, "today"),
                                                   (int)within, &t, &d);
-        ret = rc == IO_OK ? send_raw(q, 200, t) : send_store_error(q, rc, &d, "no such program");
+        ret = send_wrapped(q, rc, "authorizations", t, &d, "no such program");
     }
     model_diag_free(&d);
     return ret;

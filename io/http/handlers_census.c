@@ -23,8 +23,13 @@ enum MHD_Result h_waitlist(http_req *q)
     model_diag d;
     model_diag_init(&d);
     char *t = NULL;
+    io_page pg;
+    if (page_params(q, &pg)) {
+        model_diag_free(&d);
+        return MHD_YES;
+    }
     int rc = io_clinic_waitlist(q->srv->store, q->param[0], query(q, "patient"), &t, &d);
-    enum MHD_Result ret = rc == IO_OK ? send_raw(q, 200, t)
+    enum MHD_Result ret = rc == IO_OK ? send_array_page(q, rc, t, &pg, "no such program")
                                       : send_store_error(q, rc, &d, "no such program");
     model_diag_free(&d);
     return ret;

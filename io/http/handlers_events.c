@@ -128,7 +128,7 @@ enum MHD_Result record_events(http_req *q, json_t *body, const char *text, size_
     int sv = 0;
     char stamp[40];
     if (io_store_schedule_current(q->srv->store, q->param[0], &sv, stamp) == IO_OK)
-        io_store_program_export(q->srv->store, q->param[0], &before, &d);
+        io_store_program_for_planning(q->srv->store, q->param[0], &before, &d);
     model_diag_free(&d);
     model_diag_init(&d);
     char *recorded = NULL;

@@ -39,6 +39,8 @@ enum MHD_Result h_seat_candidates(http_req *q)
 
 enum MHD_Result h_offer_create(http_req *q)
 {
+    if (body_checked(q))
+        return MHD_YES;
     model_diag d;
     model_diag_init(&d);
     char *t = NULL;
@@ -49,6 +51,8 @@ enum MHD_Result h_offer_create(http_req *q)
 
 enum MHD_Result h_offer_decide(http_req *q)
 {
+    if (body_checked(q))
+        return MHD_YES;
     model_diag d;
     model_diag_init(&d);
     char *t = NULL;
@@ -61,6 +65,8 @@ enum MHD_Result h_offer_decide(http_req *q)
 
 enum MHD_Result h_offer_contact(http_req *q)
 {
+    if (body_checked(q))
+        return MHD_YES;
     model_diag d;
     model_diag_init(&d);
     char *t = NULL;
@@ -68,7 +74,17 @@ enum MHD_Result h_offer_contact(http_req *q)
     int rc = id ? io_store_offer_contact(q->srv->store, q->param[0], id, q->r->body, q->r->len,
                                          q->actor, &t, &d)
                 : IO_STORE_ENOTFOUND;
-    return answer(q, rc, 201, t, &d, "no such offer");
+    json_t *c = rc == IO_OK ? json_loads(t, 0, NULL) : NULL;
+    free(t);
+    if (rc == IO_OK && !c)
+        rc = IO_ENOMEM;
+    enum MHD_Result ret = rc == IO_OK
+                              ? send_json(q, 201, json_pack("{s:I,s:o}", "offer", (json_int_t)id,
+                                                            "contacts", c),
+                                          NULL, NULL)
+                              : send_store_error(q, rc, &d, "no such offer");
+    model_diag_free(&d);
+    return ret;
 }
 
 enum MHD_Result h_offers_list(http_req *q)

@@ -79,9 +79,10 @@ enum MHD_Result h_program_plan(http_req *q)
     json_t *job = NULL, *base = NULL, *doc = NULL;
     double tl = -1;
     enum MHD_Result ret = MHD_YES;
-    int rc = io_store_program_export(q->srv->store, q->param[0], &inst, &d);
+    /* the program with the authorization units attendance used */
+    int rc = io_store_program_for_planning(q->srv->store, q->param[0], &inst, &d);
     if (rc == IO_OK)
-        rc = io_store_program_json(q->srv->store, q->param[0], &text, NULL);
+        rc = io_instance_to_json(inst, &text);
     if (rc != IO_OK) {
         ret = send_store_error(q, rc, &d, "no such program");
         goto out;

@@ -349,6 +349,58 @@ enum MHD_Result send_page(http_req *q, int rc, char *items, const io_page *pg,
     return send_text(q->conn, q->r, 200, text, NULL, NULL);
 }
 
+enum MHD_Result send_array_page(http_req *q, int rc, char *array, io_page *pg,
+                                const char *what)
+{
+    long after = 0;
+    const char *a = pg->after;
+    if (rc == IO_OK && a &&
+        (*a < '1' || *a > '9' || strspn(a, "0123456789") != strlen(a) || strlen(a) > 9))
+        rc = IO_EINVAL;
+    if (rc == IO_OK && a)
+        after = strtol(a, NULL, 10);
+    json_t *all = rc == IO_OK ? json_loads(array, 0, NULL) : NULL;
+    free(array);
+    if (rc == IO_OK && !json_is_array(all))
+        rc = IO_ENOMEM;
+    json_t *page = json_array();
+    size_t n = json_array_size(all);
+    for (size_t i = (size_t)after; rc == IO_OK && i < n && (int)(i - (size_t)after) < pg->size;
+         i++)
+        json_array_append(page, json_array_get(all, i));
+    pg->next[0] = '\0';
+    if ((size_t)after + json_array_size(page) < n)
+        snprintf(pg->next, sizeof pg->next, "%zu", (size_t)after + json_array_size(page));
+    char *items = rc == IO_OK ? json_dumps(page, JSON_COMPACT) : NULL;
+    json_decref(page);
+    json_decref(all);
+    if (rc == IO_OK && !items)
+        rc = IO_ENOMEM;
+    if (rc == IO_ENOMEM)
+        return send_error(q, 500, NULL, "out of memory");
+    return send_page(q, rc, items, pg, what);
+}
+
+enum MHD_Result send_wrapped(http_req *q, int rc, const char *key, char *array,
+                             const model_diag *d, const char *what)
+{
+    if (rc != IO_OK)
+        return send_store_error(q, rc, d, what);
+    json_t *a = json_loads(array, 0, NULL);
+    free(array);
+    if (!a)
+        return send_error(q, 500, NULL, "out of memory");
+    return send_json(q, 200, json_pack("{s:o}", key, a), NULL, NULL);
+}
+
+int body_checked(http_req *q)
+{
+    int sent = 0;
+    json_t *b = parse_body(q, 0, &sent);
+    json_decref(b);
+    return b ? 0 : -1;
+}
+
 void set_etag(http_req *q, long long rev)
 {
     snprintf(q->r->etag, sizeof q->r->etag, "\"%016llx\"", (unsigned long long)rev);

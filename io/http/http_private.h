@@ -103,7 +103,7 @@ typedef struct route {
 extern const route ROUTES[];
 extern const int N_ROUTES;
 /* Does rt answer a paged list ({items, next_page_token}; it then takes
- * page_size and page_token)?  "array:object" names a whole, unpaged list. */
+ * page_size and page_token)?  Every "array:Schema" response is one. */
 int route_paged(const route *rt);
 
 /* Core (http.c): the schedule cache, replies and request parsing. */
@@ -145,6 +145,20 @@ int page_params(http_req *q, io_page *pg);
  * send_store_error with what. */
 enum MHD_Result send_page(http_req *q, int rc, char *items, const io_page *pg,
                           const char *what);
+/* A page of a list computed whole (a store status rc and its JSON array
+ * text, owned), answered as send_page: the items after position pg->after
+ * (a count; NULL = from the first), at most pg->size; the cursor is the
+ * position of the page's last item, so the list's order must be stable. */
+enum MHD_Result send_array_page(http_req *q, int rc, char *array, io_page *pg,
+                                const char *what);
+/* Answer 200 {key: the JSON array text (owned)} when rc is IO_OK, else
+ * send_store_error(q, rc, d, what). */
+enum MHD_Result send_wrapped(http_req *q, int rc, const char *key, char *array,
+                             const model_diag *d, const char *what);
+/* A request body the handler reads raw: refused (a reply sent, -1) when
+ * it is not JSON or has a field the route does not know (as parse_body);
+ * 0 when it may be read. */
+int body_checked(http_req *q);
 const char *query(http_req *q, const char *name);
 int query_flag(http_req *q, const char *name);
 json_t *parse_body(http_req *q, int allow_empty, int *sent);

@@ -105,59 +105,63 @@ const route ROUTES[] = {
      "status}]} or {group, date, cancelled: {reason}}; \"correct\": true replaces marks. "
      "400 naming the field for a date that is not a session, a non-member or a mark recorded "
      "twice. The answer has every member's no-show flags",
-     "object", 201, "object", NULL, "400,404,413"},
+     "AttendanceRequest", 201, "AttendanceResult", NULL, "400,404,413"},
     {"GET", "/v1/programs/{program}/attendance", IO_ROLE_VIEWER, h_attendance_get,
-     "list_attendance", "Recorded attendance by date (and the clinic's cancellations)", NULL,
-     200, "array:object", "group:only this group|patient:only this patient", "404"},
+     "list_attendance",
+     "Recorded attendance by date (a day's marks, then the clinic's cancellations, as "
+     "recorded)",
+     NULL, 200, "array:AttendanceMark", "group:only this group|patient:only this patient",
+     "400,404"},
     {"GET", "/v1/programs/{program}/attendance/flags", IO_ROLE_VIEWER, h_attendance_flags,
      "attendance_flags",
      "Who needs a call: members flagged by settings.no_show_policy (review, recommend_drop), "
      "with the reasons",
-     NULL, 200, "array:object", "group:only this group|all:true = every current member", "404"},
+     NULL, 200, "AttendanceFlags", "group:only this group|all:true = every current member",
+     "404"},
     {"POST", "/v1/programs/{program}/attendance/confirm", IO_ROLE_COORDINATOR,
      h_attendance_confirm, "confirm_attendance_action",
      "A person confirms a drop (or an administrative hold) of a member: recorded as the roster "
      "event; the answer ranks the waitlist for the opened seat (as POST .../events)",
-     "object", 201, "EventsResult", NULL, "400,404,413"},
+     "AttendanceConfirm", 201, "ConfirmResult", NULL, "400,404,413"},
     {"GET", "/v1/programs/{program}/roster", IO_ROLE_VIEWER, h_roster, "pre_session_roster",
      "The facilitator's roster of a dated session: the members expected, each with the last 4 "
      "weeks of attendance and flags (on hold, flagged for review, authorization expiring this "
      "week, visit cap within 2 sessions)",
-     NULL, 200, "object", "group:the group (required)|date:the session date (required)",
+     NULL, 200, "Roster", "group:the group (required)|date:the session date (required)",
      "400,404"},
     {"GET", "/v1/programs/{program}/authorizations/expiring", IO_ROLE_VIEWER,
      h_authorizations_expiring, "authorizations_expiring",
      "Payer authorizations that run out (units used by attended sessions, or dates) within two "
      "weeks",
-     NULL, 200, "array:object",
+     NULL, 200, "AuthorizationsExpiring",
      "today:the date to count from (default today)|within_days:0..366 (default 14)", "400,404"},
     {"GET", "/v1/programs/{program}/census", IO_ROLE_VIEWER, h_census, "census",
      "Census and billing of a week or a month per group, type and facilitator: enrolled and "
      "active, sessions held and cancelled, attended member-sessions, attendance and no-show "
      "rates, utilisation, billable units per CPT, projected against actual revenue, waitlist "
      "depth per type (CSV: cohort census --csv)",
-     NULL, 200, "object",
+     NULL, 200, "Census",
      "period:week or month (required)|start:a Monday YYYY-MM-DD or a month YYYY-MM (required)",
      "400,404"},
     {"GET", "/v1/programs/{program}/waitlist", IO_ROLE_VIEWER, h_waitlist, "waitlist",
      "Waitlist position and expected wait (with a range, and what the estimate rests on) per "
      "waitlisted patient and group type they can join",
-     NULL, 200, "array:object", "patient:only this patient", "404"},
+     NULL, 200, "array:WaitlistEntry", "patient:only this patient", "400,404"},
     {"GET", "/v1/programs/{program}/seats/{group}/candidates", IO_ROLE_VIEWER,
      h_seat_candidates, "seat_candidates",
      "The open seats of a group against the saved schedule and the ranked candidates for the "
      "seat a departed member left (as fill ranks it)",
-     NULL, 200, "object", NULL, "404"},
+     NULL, 200, "SeatCandidates", NULL, "404"},
     {"POST", "/v1/programs/{program}/offers", IO_ROLE_COORDINATOR, h_offer_create,
      "create_offer",
      "Offer an open seat to a ranked candidate {group, patient, at?}: one open offer per seat "
      "and per patient; it expires after settings.offer_ttl_hours. 400 naming the field when "
      "no seat is open or the patient cannot take it",
-     "object", 201, "object", NULL, "400,404,413"},
+     "OfferCreate", 201, "OfferCreated", NULL, "400,404,413"},
     {"GET", "/v1/programs/{program}/offers", IO_ROLE_VIEWER, h_offers_list, "list_offers",
      "Seat offers with their contact attempts; offers due are expired first and the answer "
      "ranks the next candidates for their seats (expired_now)",
-     NULL, 200, "object",
+     NULL, 200, "OffersList",
      "group:only this group|patient:only this patient|at:the time to expire against (default "
      "now)",
      "400,404"},
@@ -166,11 +170,11 @@ const route ROUTES[] = {
      "The patient's answer {decision: accepted | declined, reason?, at?}: accepting places the "
      "patient (the placed event's rules); declining answers the next candidates. 400 for an "
      "offer expired or no longer open",
-     "object", 200, "object", NULL, "400,404,413"},
+     "OfferDecision", 200, "OfferDecided", NULL, "400,404,413"},
     {"POST", "/v1/programs/{program}/offers/{offer}/contacts", IO_ROLE_COORDINATOR,
      h_offer_contact, "record_contact",
      "Record a contact attempt {channel, outcome, note?, at?}; answers the offer's attempts",
-     "object", 201, "array:object", NULL, "400,404,413"},
+     "ContactCreate", 201, "OfferContacts", NULL, "400,404,413"},
     {"GET", "/v1/programs/{program}/schedules", IO_ROLE_VIEWER, h_schedules_list,
      "list_schedules", "Saved schedule versions", NULL, 200, "array:ScheduleSummary", NULL, "404"},
     {"POST", "/v1/programs/{program}/schedules", IO_ROLE_COORDINATOR, h_schedule_post,
@@ -233,6 +237,5 @@ const int N_ROUTES = (int)(sizeof ROUTES / sizeof ROUTES[0]);
 
 int route_paged(const route *rt)
 {
-    return rt->response && strncmp(rt->response, "array:", 6) == 0 &&
-           strcmp(rt->response, "array:object") != 0;
+    return rt->response && strncmp(rt->response, "array:", 6) == 0;
 }

@@ -980,7 +980,7 @@ static void read_authorizations(rd *r, json_t *e, model_patient *p)
     size_t sa = path_key(r, "authorizations");
     if (json_array_size(a) > MODEL_MAX_AUTHORIZATIONS)
         rd_err(r, "at most %d authorizations per patient", MODEL_MAX_AUTHORIZATIONS);
-    static const char *const keys[] = {"payer", "cpt", "units", "from", "to", NULL};
+    static const char *const keys[] = {"payer", "cpt", "units", "used", "from", "to", NULL};
     for (size_t i = 0; i < json_array_size(a) && i < MODEL_MAX_AUTHORIZATIONS; i++) {
         json_t *o = json_array_get(a, i);
         size_t si = path_idx(r, i);
@@ -991,6 +991,7 @@ static void read_authorizations(rd *r, json_t *e, model_patient *p)
             f_fixed(r, o, "payer", au->payer, sizeof au->payer);
             f_fixed(r, o, "cpt", au->cpt, sizeof au->cpt);
             f_int(r, o, "units", true, &au->units);
+            f_int(r, o, "used", false, &au->used);
             f_date(r, o, "from", true, &au->from);
             f_date(r, o, "to", true, &au->to);
         } else {
@@ -1386,6 +1387,8 @@ static json_t *j_authorizations(wr *w, const model_patient *p)
         put(w, o, "payer", json_string(au->payer));
         put(w, o, "cpt", json_string(au->cpt));
         put(w, o, "units", json_integer(au->units));
+        if (au->used != 0)
+            put(w, o, "used", json_integer(au->used));
         put(w, o, "from", j_date(au->from));
         put(w, o, "to", j_date(au->to));
         add(w, a, o);

@@ -348,8 +348,13 @@ int io_store_attendance_record(io_store *s, const char *program, const char *bod
 /* ----------------------------------------------------------------- read */
 
 int io_store_attendance_list(io_store *s, const char *program, const char *group,
-                             const char *patient, char **json)
+                             const char *patient, char **json, io_page *pg)
 {
+    char last[512];
+    int n = 0;
+    long after;
+    if (page_start(pg, &after))
+        return IO_EINVAL;
     sqlite3_stmt *st = NULL;
     json_t *arr = json_array();
     rconn *rd = NULL;
@@ -357,14 +362,24 @@ int io_store_attendance_list(io_store *s, const char *program, const char *group
     int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     if (rc == IO_OK)
         rc = prep(db, &st,
-                  "SELECT group_id, date, patient_id, status, note, token_id, at FROM attendance"
-                  " WHERE program_id=?1 AND (?2 IS NULL OR group_id=?2) AND (?3 IS NULL OR"
-                  " patient_id=?3) UNION ALL SELECT group_id, date, NULL, 'cancelled', reason,"
-                  " token_id, at FROM session_cancel WHERE program_id=?1 AND (?2 IS NULL OR"
-                  " group_id=?2) ORDER BY 2, 1, 3",
-                  "sss", program, group, patient);
+                  /* key = date (YYYYMMDD) * 1e10 + kind * 1e9 + row id: by date, the
+                   * marks before the clinic's cancellations, then as recorded; the
+                   * page cursor */
+                  "SELECT * FROM (SELECT group_id, date, patient_id, status, note, token_id, at,"
+                  " CAST(replace(date, '-', '') AS INTEGER) * 10000000000 + id AS key"
+                  " FROM attendance WHERE program_id=?1 AND (?2 IS NULL OR group_id=?2) AND"
+                  " (?3 IS NULL OR patient_id=?3) UNION ALL SELECT group_id, date, NULL,"
+                  " 'cancelled', reason, token_id, at, CAST(replace(date, '-', '') AS INTEGER)"
+                  " * 10000000000 + 1000000000 + rowid FROM session_cancel WHERE program_id=?1"
+                  " AND (?2 IS NULL OR group_id=?2) AND ?3 IS NULL)"
+                  " WHERE (?4 IS NULL OR key > ?4) ORDER BY key LIMIT ?5",
+                  "sssai", program, group, patient, after, page_limit(pg));
     int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (page_row(pg, st, 7, &n, last)) {
+            step = SQLITE_DONE;
+            break;
+        }
         json_array_append_new(
             arr, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "group", col_str(st, 0), "date",
                            col_str(st, 1), "patient", col_str(st, 2), "status", col_str(st, 3),
@@ -373,6 +388,7 @@ int io_store_attendance_list(io_store *s, const char *program, const char *group
                                ? json_null()
                                : json_integer(sqlite3_column_int64(st, 5)),
                            "at", col_str(st, 6)));
+    }
     return rows_done(s, rd, st, rc, step, arr, json);
 }
 

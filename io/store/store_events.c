@@ -295,86 +295,74 @@ static int roster_fast_path(io_store *s, const char *pid, const json_t *old, lon
     return IO_OK;
 }
 
-int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
-                           long actor, char **recorded, model_diag *d)
+/* Parse an events body (an event object, an array of them, or
+ * {"events": [...]}) into c (c->recorded must be set).  IO_EINVAL with the
+ * error in d; c->events is set only on IO_OK. */
+static int events_parse(const json_t *b, events_ctx *c, model_diag *d)
 {
-    sqlite3 *db = s->db;
-    json_error_t je;
-    json_t *b = json_loadb(body, len, 0, &je);
-    if (!b) {
-        model_diag_error(d, "", "JSON syntax error at line %d column %d: %s", je.line, je.column,
-                         je.text);
-        return IO_EINVAL;
-    }
-    events_ctx c = {NULL, NULL, "", 0, json_array()};
     if (json_is_array(b)) {
-        c.events = json_incref(b);
-        c.wrapped = 1;
+        c->events = json_incref((json_t *)b);
+        c->wrapped = 1;
     } else if (json_is_object(b) && json_object_get(b, "events")) {
-        c.events = json_incref(json_object_get(b, "events"));
-        c.base = "events";
-        c.wrapped = 1;
-        if (!json_is_array(c.events)) {
+        c->base = "events";
+        c->wrapped = 1;
+        if (!json_is_array(json_object_get(b, "events"))) {
             model_diag_error(d, "events", "must be an array of events");
-            json_decref(c.events);
-            json_decref(c.recorded);
-            json_decref(b);
             return IO_EINVAL;
         }
+        c->events = json_incref(json_object_get(b, "events"));
     } else if (json_is_object(b)) {
-        c.events = json_pack("[O]", b);
+        c->events = json_pack("[O]", b);
     } else {
         model_diag_error(d, "", "expected an event object, an array or {\"events\": [...]}");
-        json_decref(c.recorded);
-        json_decref(b);
         return IO_EINVAL;
     }
-    if (json_array_size(c.events) == 0) {
-        model_diag_error(d, c.base, "no events");
-        json_decref(c.events);
-        json_decref(c.recorded);
-        json_decref(b);
+    if (json_array_size(c->events) == 0) {
+        model_diag_error(d, c->base, "no events");
+        json_decref(c->events);
+        c->events = NULL;
         return IO_EINVAL;
     }
-    /* mutate() runs events_fn, validation and sync; the history rows and
-     * their ids come from a second pass inside the same transaction, so it
-     * is done here by hand rather than through mutate(). */
-    json_t *old = NULL, *work = NULL, *norm = NULL;
-    model_instance *inst = NULL;
-    long long rev = 0, old_rev = 0;
-    lock(s);
-    int rc = begin(s);
-    if (rc != IO_OK)
-        db_error(s, d);
+    return IO_OK;
+}
+
+/* Record c's events in the open write transaction (lock held, begin()
+ * done): apply them to the stored document, validate, write the new
+ * revision and one history row per recorded event (its id set in
+ * c->recorded).  On IO_OK *rev, *norm and *inst (the caller's) are the new
+ * revision, for the cache once committed. */
+static int events_in_txn(io_store *s, const char *program, events_ctx *c, long actor,
+                         long long *rev, json_t **norm, model_instance **inst, model_diag *d)
+{
+    json_t *old = NULL, *work = NULL;
+    long long old_rev = 0;
+    int rc = load_doc(s, s->db, program, &old, &old_rev);
+    if (rc == IO_STORE_ENOTFOUND)
+        model_diag_error(d, "", "no program '%s'", program);
     if (rc == IO_OK) {
-        rc = load_doc(s, db, program, &old, &old_rev);
-        if (rc == IO_STORE_ENOTFOUND)
-            model_diag_error(d, "", "no program '%s'", program);
-    }
-    if (rc == IO_OK) {
-        c.old = old;
+        c->old = old;
         work = work_copy(old);
-        rc = work ? events_fn(s, work, &c, d) : IO_ENOMEM;
+        rc = work ? events_fn(s, work, c, d) : IO_ENOMEM;
     }
-    if (rc == IO_OK && roster_only(c.recorded)) {
+    if (rc == IO_OK && roster_only(c->recorded)) {
         /* Roster changes only: edit the parsed program and validate it (the
          * JSON edits are already in normal form), instead of re-reading the
          * whole program from text. */
-        rc = roster_fast_path(s, program, old, old_rev, c.recorded, &inst, d);
+        rc = roster_fast_path(s, program, old, old_rev, c->recorded, inst, d);
         if (rc == IO_OK)
-            norm = json_incref(work);
+            *norm = json_incref(work);
     } else if (rc == IO_OK) {
-        rc = normalise(work, &norm, &inst, d);
+        rc = normalise(work, norm, inst, d);
     }
     if (rc == IO_OK)
-        rc = sync_doc(s, program, old, norm, "events.record", actor, &rev);
+        rc = sync_doc(s, program, old, *norm, "events.record", actor, rev);
     size_t i;
     json_t *r;
-    json_array_foreach(c.recorded, i, r)
+    json_array_foreach(c->recorded, i, r)
     {
         if (rc != IO_OK)
             break;
-        rc = run(db,
+        rc = run(s->db,
                  "INSERT INTO member_event(program_id, group_id, patient_id, event, status, date,"
                  " token_id) VALUES (?,?,?,?,?,?,?)",
                  "ssssssa", program, json_string_value(json_object_get(r, "group")),
@@ -385,12 +373,56 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
         if (rc == IO_OK)
             json_object_set_new(r, "id", json_integer(sqlite3_last_insert_rowid(s->db)));
     }
-    rc = txn_end(s, rc, d);
-    if (rc == IO_OK)
-        cache_put(s, program, rev, norm, inst), inst = NULL;
-    unlock(s);
     json_decref(old);
     json_decref(work);
+    return rc;
+}
+
+int events_record_in_txn(io_store *s, const char *program, const json_t *event, long actor,
+                         json_t **recorded, model_diag *d)
+{
+    events_ctx c = {NULL, json_pack("[O]", event), "", 0, json_array()};
+    json_t *norm = NULL;
+    model_instance *inst = NULL;
+    long long rev = 0;
+    int rc = events_in_txn(s, program, &c, actor, &rev, &norm, &inst, d);
+    json_decref(norm);
+    model_instance_destroy(inst);
+    json_decref(c.events);
+    if (rc == IO_OK)
+        *recorded = c.recorded;
+    else
+        json_decref(c.recorded);
+    return rc;
+}
+
+int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
+                           long actor, char **recorded, model_diag *d)
+{
+    json_error_t je;
+    json_t *b = json_loadb(body, len, 0, &je);
+    if (!b) {
+        model_diag_error(d, "", "JSON syntax error at line %d column %d: %s", je.line, je.column,
+                         je.text);
+        return IO_EINVAL;
+    }
+    events_ctx c = {NULL, NULL, "", 0, json_array()};
+    int rc = events_parse(b, &c, d);
+    json_t *norm = NULL;
+    model_instance *inst = NULL;
+    long long rev = 0;
+    if (rc == IO_OK) {
+        lock(s);
+        rc = begin(s);
+        if (rc != IO_OK)
+            db_error(s, d);
+        if (rc == IO_OK)
+            rc = events_in_txn(s, program, &c, actor, &rev, &norm, &inst, d);
+        rc = txn_end(s, rc, d);
+        if (rc == IO_OK)
+            cache_put(s, program, rev, norm, inst), inst = NULL;
+        unlock(s);
+    }
     json_decref(norm);
     model_instance_destroy(inst);
     json_decref(c.events);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinic.h"
 #include "store_private.h"
 
 #define TS_FMT "%Y-%m-%dT%H:%M:%SZ"
@@ -51,18 +52,64 @@ static int excluded(io_store *s, const char *program, const char *group, model_s
     return rc;
 }
 
-/* A count query with one text and one optional text parameter. */
-static int count2(io_store *s, const char *sql, const char *a, const char *b)
+/* A count query with two text parameters on db; -1 on a store error. */
+static int count2(sqlite3 *db, const char *sql, const char *a, const char *b)
 {
     sqlite3_stmt *st = NULL;
-    rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
     int n = -1;
     if (prep(db, &st, sql, "ss", a, b) == IO_OK && sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    rd_release(s, rd);
     return n;
+}
+
+/* Seats of group open now (model_seats_open against the published, else
+ * newest, schedule) read on the writer inside the caller's write
+ * transaction, so that nothing can take the seat before it commits; -1
+ * when the program, its schedule or the group cannot be read. */
+static int seats_open_in_txn(io_store *s, const char *program, const char *group)
+{
+    json_t *doc = NULL;
+    long long rev = 0;
+    char *text = NULL;
+    model_instance *inst = NULL;
+    model_solution *sol = NULL;
+    model_diag local;
+    model_diag_init(&local);
+    int open = -1;
+    if (load_doc(s, s->db, program, &doc, &rev) == IO_OK &&
+        doc_instance(s, program, doc, rev, &inst, &local) == IO_OK &&
+        schedule_read_db(s->db, program, -1, &text, NULL) == IO_OK &&
+        io_solution_parse(text, strlen(text), &sol, &local) == IO_OK &&
+        model_find_group(inst, group) >= 0)
+        open = model_seats_open(inst, sol, model_find_group(inst, group), NULL);
+    free(text);
+    model_solution_destroy(sol);
+    model_instance_destroy(inst);
+    model_diag_free(&local);
+    return open;
+}
+
+/* The limits on open offers, read on db: patient holds no open offer, and
+ * the open offers of group stay below its `open` seats.  IO_EINVAL with
+ * the error at "patient" or "group". */
+static int offer_limits(sqlite3 *db, const char *program, const char *group, const char *patient,
+                        int open, model_diag *d)
+{
+    if (count2(db, "SELECT count(*) FROM offer WHERE program_id=?1 AND patient_id=?2 AND"
+                   " status='offered'", program, patient) != 0) {
+        model_diag_error(d, "patient", "patient '%s' already holds an open offer", patient);
+        return IO_EINVAL;
+    }
+    int offered = count2(db, "SELECT count(*) FROM offer WHERE program_id=?1 AND group_id=?2 AND"
+                             " status='offered'", program, group);
+    if (offered < 0 || open - offered <= 0) {
+        model_diag_error(d, "group",
+                         "no open seat in '%s' to offer (%d open, %d already offered)", group,
+                         open, offered);
+        return IO_EINVAL;
+    }
+    return IO_OK;
 }
 
 /* The ranking of group's open seat without the excluded patients
@@ -139,24 +186,17 @@ static int check_offer(io_store *s, const char *program, const char *group, cons
                          group ? "patient" : "group");
         return IO_EINVAL;
     }
-    if (count2(s, "SELECT count(*) FROM offer WHERE program_id=?1 AND patient_id=?2 AND"
-                  " status='offered'", program, patient) > 0) {
-        model_diag_error(d, "patient", "patient '%s' already holds an open offer", patient);
-        return IO_EINVAL;
-    }
     int rc;
     *ranking = seat_ranking(s, program, group, 1000, &rc, d);
     if (rc != IO_OK)
         return rc;
-    int open = (int)json_integer_value(json_object_get(*ranking, "open_seats"));
-    int offered = count2(s, "SELECT count(*) FROM offer WHERE program_id=?1 AND group_id=?2 AND"
-                            " status='offered'", program, group);
-    if (open - offered <= 0) {
-        model_diag_error(d, "group",
-                         "no open seat in '%s' to offer (%d open, %d already offered)", group,
-                         open, offered);
-        return IO_EINVAL;
-    }
+    /* read early for a precise answer; insert_offer checks again */
+    rconn *rd = NULL;
+    rc = offer_limits(rd_acquire(s, &rd), program, group, patient,
+                      (int)json_integer_value(json_object_get(*ranking, "open_seats")), d);
+    rd_release(s, rd);
+    if (rc != IO_OK)
+        return rc;
     if (!rank_of(*ranking, patient)) {
         model_diag_error(d, "patient",
                          "patient '%s' is not an eligible candidate for the seat in '%s' (fill's"
@@ -167,7 +207,9 @@ static int check_offer(io_store *s, const char *program, const char *group, cons
     return IO_OK;
 }
 
-/* Insert the offer and its audit row in one transaction; *id out. */
+/* Insert the offer and its audit row in one transaction that first checks
+ * the offer limits again (another offer may have taken the seat since
+ * check_offer); *id out. */
 static int insert_offer(io_store *s, const char *program, const char *group, const char *patient,
                         const char *at, double ttl_hours, long actor, long long *id,
                         model_diag *d)
@@ -176,6 +218,9 @@ static int insert_offer(io_store *s, const char *program, const char *group, con
     snprintf(mod, sizeof mod, "+%.0f seconds", ttl_hours * 3600.0);
     lock(s);
     int rc = begin(s);
+    if (rc == IO_OK)
+        rc = offer_limits(s->db, program, group, patient, seats_open_in_txn(s, program, group),
+                          d);
     if (rc == IO_OK)
         rc = run(s->db,
                  "INSERT INTO offer(program_id, group_id, patient_id, status, offered_at,"
@@ -224,24 +269,20 @@ int io_store_offer_create(io_store *s, const char *program, const char *body, si
     return rc;
 }
 
-/* Close an offer (status, reason, decided_at) with its audit row. */
-static int close_offer(io_store *s, const char *program, long long id, const char *status,
-                       const char *reason, const char *at, long actor, model_diag *d)
+/* Close the open offer before (read in this transaction) with status,
+ * reason and decided_at, and its audit row, inside the caller's write
+ * transaction. */
+static int close_offer(io_store *s, const char *program, const json_t *before,
+                       const char *status, const char *reason, const char *at, long actor)
 {
-    lock(s);
-    json_t *before = offer_get(s->db, program, id);
-    int rc = begin(s);
-    if (rc == IO_OK)
-        rc = run(s->db,
+    long long id = json_integer_value(json_object_get(before, "id"));
+    int rc = run(s->db,
                  "UPDATE offer SET status=?, reason=?, decided_at=? WHERE program_id=? AND id=?"
                  " AND status='offered'",
                  "ssssl", status, reason, at, program, id);
     json_t *after = rc == IO_OK ? offer_get(s->db, program, id) : NULL;
     if (rc == IO_OK)
         rc = audit(s, actor, "offer.decide", "offer", program, before, after);
-    rc = txn_end(s, rc, d);
-    unlock(s);
-    json_decref(before);
     json_decref(after);
     return rc;
 }
@@ -272,22 +313,54 @@ static int check_decision(const json_t *o, const char *decision, const char *rea
     return IO_OK;
 }
 
-/* Accept: place the patient (the "placed" roster event) on the offer's
- * date; *recorded receives the recorded events. */
+/* Accept open offer o inside the caller's write transaction: the seat
+ * must still be open (nothing else took it since the offer), then the
+ * patient is placed (the "placed" roster event and its rules) on the
+ * date of at; *recorded receives the recorded events.  IO_EINVAL at
+ * "decision" when the seat is gone. */
 static int place(io_store *s, const char *program, const json_t *o, const char *at, long actor,
-                 char **recorded, model_diag *d)
+                 json_t **recorded, model_diag *d)
 {
+    const char *group = json_string_value(json_object_get(o, "group"));
+    if (seats_open_in_txn(s, program, group) <= 0) {
+        model_diag_error(d, "decision",
+                         "the seat in '%s' is no longer open: it was taken after offer %lld was"
+                         " made",
+                         group, (long long)json_integer_value(json_object_get(o, "id")));
+        return IO_EINVAL;
+    }
     char date[11];
     memcpy(date, at, 10);
     date[10] = '\0';
-    json_t *ev = json_pack("{s:s,s:O,s:O,s:s}", "event", "placed", "group",
-                           json_object_get(o, "group"), "patient", json_object_get(o, "patient"),
-                           "date", date);
-    char *text = json_dumps(ev, JSON_COMPACT);
+    json_t *ev = json_pack("{s:s,s:s,s:O,s:s}", "event", "placed", "group", group, "patient",
+                           json_object_get(o, "patient"), "date", date);
+    int rc = ev ? events_record_in_txn(s, program, ev, actor, recorded, d) : IO_ENOMEM;
     json_decref(ev);
-    int rc = text ? io_store_events_record(s, program, text, strlen(text), actor, recorded, d)
-                  : IO_ENOMEM;
-    free(text);
+    return rc;
+}
+
+/* Decide offer id in one write transaction: read it again, check the
+ * decision (check_decision), place the patient when accepted, close the
+ * offer.  Nothing is written unless all of it is. */
+static int decide(io_store *s, const char *program, long long id, const char *decision,
+                  const char *reason, const char *at, long actor, json_t **recorded,
+                  model_diag *d)
+{
+    lock(s);
+    int rc = begin(s);
+    json_t *o = rc == IO_OK ? offer_get(s->db, program, id) : NULL;
+    if (rc == IO_OK && !o)
+        rc = IO_STORE_ENOTFOUND;
+    if (rc == IO_OK)
+        rc = check_decision(o, decision, reason, at, d);
+    int accept = rc == IO_OK && strcmp(decision, "accepted") == 0;
+    if (accept)
+        rc = place(s, program, o, at, actor, recorded, d);
+    if (rc == IO_OK)
+        rc = close_offer(s, program, o, decision, accept ? NULL : reason, at, actor);
+    rc = txn_end(s, rc, d);
+    unlock(s);
+    json_decref(o);
     return rc;
 }
 
@@ -317,28 +390,24 @@ int io_store_offer_decide(io_store *s, const char *program, long long id, const 
     char at[32];
     json_t *o = NULL;
     int rc = offer_and_time(s, program, id, b, &o, at, d);
+    json_t *recorded = NULL;
     if (rc == IO_OK)
-        rc = check_decision(o, decision, reason, at, d);
+        rc = decide(s, program, id, decision, reason, at, actor, &recorded, d);
     int accept = rc == IO_OK && strcmp(decision, "accepted") == 0;
-    char *recorded = NULL;
-    if (accept)
-        rc = place(s, program, o, at, actor, &recorded, d);
-    if (rc == IO_OK)
-        rc = close_offer(s, program, id, decision, accept ? NULL : reason, at, actor, d);
     json_t *out = NULL;
     if (rc == IO_OK) {
         rconn *rd = NULL;
         out = json_pack("{s:o}", "offer", offer_get(rd_acquire(s, &rd), program, id));
         rd_release(s, rd);
         if (accept)
-            json_object_set_new(out, "recorded", json_loads(recorded, 0, NULL));
+            json_object_set(out, "recorded", recorded);
         else
             json_object_set_new(out, "next",
                                 seat_ranking(s, program,
                                              json_string_value(json_object_get(o, "group")), 0,
                                              &(int){0}, NULL));
     }
-    free(recorded);
+    json_decref(recorded);
     json_decref(o);
     json_decref(b);
     if (rc != IO_OK)

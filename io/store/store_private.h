@@ -98,5 +98,25 @@ int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char
  * other than rev, else IO_OK. */
 int rev_check(const io_store_rev *rv, long long rev, model_diag *d);
 
+/* store_programs.c: the parsed program of doc (revision rev of program
+ * id, as load_doc read it; the reference is taken over), from the cache
+ * or parsed now and cached.  *out is the caller's. */
+int doc_instance(io_store *s, const char *id, json_t *doc, long long rev, model_instance **out,
+                 model_diag *d);
+
+/* store_schedules.c: the schedule a version selector names (a number,
+ * IO_SCHEDULE_PUBLISHED, IO_SCHEDULE_NEWEST, else published-or-newest)
+ * read on db (for example the writer inside a transaction): its JSON
+ * (json may be NULL: not read) and number.  IO_STORE_ENOTFOUND. */
+int schedule_read_db(sqlite3 *db, const char *program, int version, char **json,
+                     int *version_out);
+
+/* store_events.c: record one roster event object (the events body's
+ * rules) inside the caller's write transaction (lock held, begin() done),
+ * with its history row; *recorded receives the recorded events.  The new
+ * revision is written but not cached.  IO_EINVAL with paths in d. */
+int events_record_in_txn(io_store *s, const char *program, const json_t *event, long actor,
+                         json_t **recorded, model_diag *d);
+
 
 #endif

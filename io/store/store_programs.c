@@ -189,6 +189,13 @@ int io_store_program_export(io_store *s, const char *id, model_instance **out, m
         model_diag_error(d, "", "no program '%s'", id);
     if (rc != IO_OK)
         return rc;
+    return doc_instance(s, id, doc, rev, out, d);
+}
+
+int doc_instance(io_store *s, const char *id, json_t *doc, long long rev, model_instance **out,
+                 model_diag *d)
+{
+    int rc;
     /* parsed before (by a write or an export of this revision)? */
     model_instance *inst = NULL;
     json_decref(cache_get(s, id, rev, &inst));

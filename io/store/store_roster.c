@@ -5,6 +5,7 @@
  * attended sessions, rules in model/authorization.c).
  */
 #include <jansson.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,28 +14,62 @@
 #include "clinic.h"
 #include "store_private.h"
 
-/* Units of authorization a that patient used before `before`: attended
- * marks (present, late) in groups whose type has a's CPT, within a's
- * dates. */
-static int units_used(sqlite3 *db, const char *program, const model_instance *inst,
-                      const char *patient, const model_authorization *a, int before)
+/* Add to the authorizations of inst the units attended sessions used
+ * before `before` (days; INT_MAX = every recorded mark): each attended
+ * mark (present, late) in a group whose type has a CPT uses one unit of
+ * the patient's first authorization of that CPT whose dates include it.
+ * db: the connection to read with. */
+static int add_used(sqlite3 *db, const char *program, model_instance *inst, int before)
 {
     sqlite3_stmt *st = NULL;
-    int n = 0;
-    if (prep(db, &st,
-             "SELECT group_id, date FROM attendance WHERE program_id=? AND patient_id=? AND"
-             " status IN ('present','late')",
-             "ss", program, patient) != IO_OK)
-        return 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int g = model_find_group(inst, (const char *)sqlite3_column_text(st, 0)), date = -1;
-        model_date_parse((const char *)sqlite3_column_text(st, 1), &date);
-        if (g >= 0 && inst->groups[g].type_idx >= 0 && date >= a->from && date <= a->to &&
-            date < before && strcmp(inst->types[inst->groups[g].type_idx].cpt, a->cpt) == 0)
-            n++;
+    int rc = prep(db, &st,
+                  "SELECT patient_id, group_id, date FROM attendance WHERE program_id=? AND"
+                  " patient_id IS NOT NULL AND status IN ('present','late')",
+                  "s", program);
+    while (rc == IO_OK && sqlite3_step(st) == SQLITE_ROW) {
+        int p = model_find_patient(inst, (const char *)sqlite3_column_text(st, 0));
+        int g = model_find_group(inst, (const char *)sqlite3_column_text(st, 1)), date = -1;
+        model_date_parse((const char *)sqlite3_column_text(st, 2), &date);
+        if (p < 0 || g < 0 || inst->groups[g].type_idx < 0 || date < 0 || date >= before)
+            continue;
+        const char *cpt = inst->types[inst->groups[g].type_idx].cpt;
+        model_patient *pa = &inst->patients[p];
+        for (int k = 0; k < pa->n_authorizations; k++) {
+            model_authorization *a = &pa->authorizations[k];
+            if (cpt && strcmp(a->cpt, cpt) == 0 && a->from <= date && date <= a->to) {
+                a->used++;
+                break;
+            }
+        }
     }
     sqlite3_finalize(st);
-    return n;
+    return rc;
+}
+
+/* The stored program with the units used before `before` added
+ * (add_used), read on a reader connection. */
+static int program_used(io_store *s, const char *program, int before, model_instance **out,
+                        model_diag *d)
+{
+    model_instance *inst = NULL;
+    int rc = io_store_program_export(s, program, &inst, d);
+    if (rc != IO_OK)
+        return rc;
+    rconn *rd = NULL;
+    rc = add_used(rd_acquire(s, &rd), program, inst, before);
+    rd_release(s, rd);
+    if (rc != IO_OK) {
+        model_instance_destroy(inst);
+        return rc;
+    }
+    *out = inst;
+    return IO_OK;
+}
+
+int io_store_program_for_planning(io_store *s, const char *program, model_instance **out,
+                                  model_diag *d)
+{
+    return program_used(s, program, INT_MAX, out, d);
 }
 
 /* Sessions a week patient attends in groups of cpt (1 when a seat holder
@@ -53,22 +88,20 @@ static int weekly_sessions(const model_instance *inst, const char *patient, cons
     return 0;
 }
 
-/* One authorization's state as JSON: units used and left, runs_out (date
- * within `within` days of today, else null). */
-static json_t *auth_state(sqlite3 *db, const char *program, const model_instance *inst,
-                          const model_patient *p, const model_authorization *a, int today,
-                          int within)
+/* One authorization's state as JSON (its used units counted before
+ * today): units used and left, runs_out (date within `within` days of
+ * today, else null). */
+static json_t *auth_state(const model_instance *inst, const model_patient *p,
+                          const model_authorization *a, int today, int within)
 {
-    int used = units_used(db, program, inst, p->id, a, today);
-    int out = model_authorization_runs_out(a, used, today, within,
-                                           weekly_sessions(inst, p->id, a->cpt));
+    int out = model_authorization_runs_out(a, today, within, weekly_sessions(inst, p->id, a->cpt));
     char f[11], t[11], o[11];
     model_date_format(a->from, f);
     model_date_format(a->to, t);
     model_date_format(out, o);
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:s?}", "patient", p->id, "payer", a->payer,
-                     "cpt", a->cpt, "from", f, "to", t, "units", a->units, "units_used", used,
-                     "units_left", a->units - used > 0 ? a->units - used : 0, "runs_out",
+                     "cpt", a->cpt, "from", f, "to", t, "units", a->units, "units_used", a->used,
+                     "units_left", model_authorization_units_left(a), "runs_out",
                      out >= 0 ? o : NULL);
 }
 
@@ -92,15 +125,13 @@ int io_store_authorizations_expiring(io_store *s, const char *program, const cha
         return IO_EINVAL;
     }
     model_instance *inst = NULL;
-    int rc = io_store_program_export(s, program, &inst, d);
+    int rc = program_used(s, program, now, &inst, d);
     if (rc != IO_OK)
         return rc;
     json_t *arr = json_array();
-    rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
     for (int i = 0; i < inst->n_patients; i++)
         for (int k = 0; k < inst->patients[i].n_authorizations; k++) {
-            json_t *e = auth_state(db, program, inst, &inst->patients[i],
+            json_t *e = auth_state(inst, &inst->patients[i],
                                    &inst->patients[i].authorizations[k], now, within_days);
             if (json_is_null(json_object_get(e, "runs_out")) ||
                 json_integer_value(json_object_get(e, "units")) == 0)
@@ -108,7 +139,6 @@ int io_store_authorizations_expiring(io_store *s, const char *program, const cha
             else
                 json_array_append_new(arr, e);
         }
-    rd_release(s, rd);
     model_instance_destroy(inst);
     return give(arr, json);
 }
@@ -134,9 +164,8 @@ static json_t *last_weeks(sqlite3 *db, const char *program, const char *group,
 }
 
 /* The roster flags of member m of group g at date (appended to flags). */
-static void member_flags_at(sqlite3 *db, const char *program, const model_instance *inst,
-                            const model_group *g, const model_member *m, int date,
-                            json_t *review, json_t *flags)
+static void member_flags_at(const model_instance *inst, const model_group *g,
+                            const model_member *m, int date, json_t *review, json_t *flags)
 {
     if (m->status == MODEL_HOLD_CLINICAL || m->status == MODEL_HOLD_ADMIN)
         json_array_append_new(flags, json_sprintf("on hold (%s)", model_status_name(m->status)));
@@ -152,15 +181,14 @@ static void member_flags_at(sqlite3 *db, const char *program, const model_instan
         const model_authorization *a = &pa->authorizations[k];
         if (strcmp(a->cpt, cpt) != 0 || date < a->from || date > a->to)
             continue;
-        int used = units_used(db, program, inst, pa->id, a, date);
-        covered |= a->units - used > 0;
-        int out = model_authorization_runs_out(a, used, date, 6, 1);
-        if (out >= 0)
+        int left = model_authorization_units_left(a);
+        covered |= left > 0;
+        if (model_authorization_runs_out(a, date, 6, 1) >= 0)
             json_array_append_new(flags, json_sprintf("authorization expiring this week (%s %s)",
                                                       a->payer, a->cpt));
-        if (a->units - used <= 2)
-            json_array_append_new(flags, json_sprintf("visit cap within 2 sessions (%d left)",
-                                                      a->units - used > 0 ? a->units - used : 0));
+        if (left <= 2)
+            json_array_append_new(flags,
+                                  json_sprintf("visit cap within 2 sessions (%d left)", left));
     }
     if (inst->settings.require_authorization && !covered)
         json_array_append_new(flags, json_string("no authorization covers this session"));
@@ -189,7 +217,7 @@ int io_store_roster(io_store *s, const char *program, const char *group, const c
         return IO_EINVAL;
     }
     model_instance *inst = NULL;
-    int rc = io_store_program_export(s, program, &inst, d);
+    int rc = program_used(s, program, date, &inst, d);
     int g = rc == IO_OK && group ? model_find_group(inst, group) : -1;
     if (rc == IO_OK && g < 0) {
         model_diag_error(d, "group", "no group '%s'", group ? group : "");
@@ -212,7 +240,7 @@ int io_store_roster(io_store *s, const char *program, const char *group, const c
         if (!model_status_occupies(m->status) || !io_member_on(gr, m->patient, date))
             continue;
         json_t *mf = json_array();
-        member_flags_at(db, program, inst, gr, m, date, review_of(flags, m->patient), mf);
+        member_flags_at(inst, gr, m, date, review_of(flags, m->patient), mf);
         json_array_append_new(members,
                               json_pack("{s:s,s:s,s:o,s:o}", "patient", m->patient, "status",
                                         model_status_name(m->status), "last_4_weeks",

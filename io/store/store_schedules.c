@@ -165,13 +165,10 @@ static int select_version(sqlite3 *db, sqlite3_stmt **st, const char *program, i
     return prep(db, st, sql, version > 0 ? "si" : "s", program, version);
 }
 
-/* The selected schedule's JSON (json may be NULL: not read) and number. */
-static int schedule_read(io_store *s, const char *program, int version, char **json,
-                         int *version_out)
+int schedule_read_db(sqlite3 *db, const char *program, int version, char **json,
+                     int *version_out)
 {
     sqlite3_stmt *st = NULL;
-    rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
     int rc = select_version(db, &st, program, version);
     if (rc == IO_OK) {
         int step = sqlite3_step(st);
@@ -187,6 +184,15 @@ static int schedule_read(io_store *s, const char *program, int version, char **j
         }
     }
     sqlite3_finalize(st);
+    return rc;
+}
+
+/* The selected schedule's JSON (json may be NULL: not read) and number. */
+static int schedule_read(io_store *s, const char *program, int version, char **json,
+                         int *version_out)
+{
+    rconn *rd = NULL;
+    int rc = schedule_read_db(rd_acquire(s, &rd), program, version, json, version_out);
     rd_release(s, rd);
     return rc;
 }

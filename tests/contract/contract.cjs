@@ -111,6 +111,11 @@ async function poll(job) {
 
 (async () => {
   const tiny = JSON.parse(fs.readFileSync(tinyPath, 'utf8'));
+  // the stored copy: one payer authorization, so that the clinic answers below are real
+  const stored = JSON.parse(JSON.stringify(tiny));
+  stored.patients.find((p) => p.id === 'p02').authorizations = [
+    { payer: 'Aetna', cpt: '90853', units: 4, used: 1, from: '2025-01-01', to: '2025-03-31' },
+  ];
   // meta and stateless
   await call('GET', '/v1/health', { token: null, expect: 200 });
   await call('GET', '/v1/openapi.json', { token: null, expect: 200 });
@@ -136,15 +141,15 @@ async function poll(job) {
   });
   await call('POST', '/v1/whatif', { body: { scenarios: [] }, expect: 400 });
   // programs
-  await call('POST', '/v1/programs?id=t', { body: tiny, expect: 201 });
-  await call('POST', '/v1/programs?id=t', { body: tiny, expect: 409 });
+  await call('POST', '/v1/programs?id=t', { body: stored, expect: 201 });
+  await call('POST', '/v1/programs?id=t', { body: stored, expect: 409 });
   await call('GET', '/v1/programs', { expect: 200 });
   await call('GET', '/v1/programs?page_size=0', { expect: 400 });
   const g = await call('GET', '/v1/programs/t', { expect: 200 });
   let etag = g.headers.get('etag');
   await call('GET', '/v1/programs/none', { expect: 404 });
-  const put = await call('PUT', '/v1/programs/t', { body: tiny, headers: { 'If-Match': etag }, expect: 200 });
-  await call('PUT', '/v1/programs/t', { body: tiny, headers: { 'If-Match': etag }, expect: 412 });
+  const put = await call('PUT', '/v1/programs/t', { body: stored, headers: { 'If-Match': etag }, expect: 200 });
+  await call('PUT', '/v1/programs/t', { body: stored, headers: { 'If-Match': etag }, expect: 412 });
   etag = put.headers.get('etag');
   // entities: every collection, every method
   const samples = {
@@ -199,20 +204,69 @@ async function poll(job) {
   await call('POST', '/v1/programs/t/events', { body: { event: 'dropped', group: 'dbt-1', patient: 'p01', date: '2025-01-20' }, expect: 201 });
   await call('POST', '/v1/programs/t/events', { body: { event: 'vanished' }, expect: 400 });
   await call('GET', '/v1/programs/t/events?page_size=1', { expect: 200 });
-  // clinic operations (the success bodies are open objects for now; errors are problems)
-  await call('GET', '/v1/programs/t/attendance', { expect: 200 });
+  // clinic operations: real answers on dbt-1 (p01, p02; p01 dropped on 2025-01-20 above)
+  const dbt = s.json.sessions.filter((x) => x.group === 'dbt-1').map((x) => x.date).sort();
+  if (dbt.length < 3) fail('dbt-1 needs 3 sessions in the schedule: ' + JSON.stringify(dbt));
+  await call('POST', '/v1/programs/t/attendance', {
+    body: { group: 'dbt-1', date: dbt[0], marks: [{ patient: 'p01', status: 'present' }, { patient: 'p02', status: 'cancel', notice_hours: 2, note: 'sick' }] },
+    expect: 201,
+  });
+  await call('POST', '/v1/programs/t/attendance', {
+    body: { group: 'dbt-1', date: dbt[0], correct: true, marks: [{ patient: 'p01', status: 'late' }] },
+    expect: 201,
+  });
+  await call('POST', '/v1/programs/t/attendance', { body: { group: 'dbt-1', date: dbt[1], cancelled: { reason: 'closed' } }, expect: 201 });
   await call('POST', '/v1/programs/t/attendance', { body: {}, expect: 400 });
+  await call('POST', '/v1/programs/t/attendance', { body: { group: 'dbt-1', date: dbt[2], marks: [], extra: 1 }, expect: 400 });
+  const al = await call('GET', '/v1/programs/t/attendance?page_size=1', { expect: 200 });
+  if (!al.json.next_page_token) fail('attendance: one mark a page leaves more');
+  await call('GET', `/v1/programs/t/attendance?page_size=1&page_token=${al.json.next_page_token}`, { expect: 200 });
+  await call('GET', '/v1/programs/t/attendance?page_token=zz', { expect: 400 });
   await call('GET', '/v1/programs/t/attendance/flags', { expect: 200 });
-  await call('POST', '/v1/programs/t/attendance/confirm', { body: {}, expect: 400 });
+  await call('GET', '/v1/programs/t/attendance/flags?all=true', { expect: 200 });
+  await call('GET', `/v1/programs/t/roster?group=dbt-1&date=${dbt[2]}`, { expect: 200 });
   await call('GET', '/v1/programs/t/roster', { expect: 400 });
-  await call('GET', '/v1/programs/t/authorizations/expiring', { expect: 200 });
+  const ex = await call('GET', `/v1/programs/t/authorizations/expiring?today=${dbt[2]}&within_days=60`, { expect: 200 });
+  if (ex.json.authorizations.length !== 1) fail('expiring: p02\'s authorization: ' + JSON.stringify(ex.json));
+  await call('GET', '/v1/programs/t/authorizations/expiring?within_days=999', { expect: 400 });
+  await call('GET', '/v1/programs/t/census?period=month&start=2025-01', { expect: 200 });
+  await call('GET', '/v1/programs/t/census?period=week&start=2025-01-06', { expect: 200 });
   await call('GET', '/v1/programs/t/census?period=fortnight&start=2027-01', { expect: 400 });
-  await call('GET', '/v1/programs/t/waitlist', { expect: 200 });
+  const wl = await call('GET', '/v1/programs/t/waitlist?page_size=2', { expect: 200 });
+  if (wl.json.next_page_token)
+    await call('GET', `/v1/programs/t/waitlist?page_size=2&page_token=${wl.json.next_page_token}`, { expect: 200 });
   await call('GET', '/v1/programs/nope/seats/g1/candidates', { expect: 404 });
-  await call('GET', '/v1/programs/t/offers', { expect: 200 });
+  for (const id of ['r1', 'r2', 'r3'])
+    await call('POST', '/v1/programs/t/events', {
+      body: {
+        event: 'referral', date: '2025-01-20',
+        patient: { id, diagnoses: ['F60.3'], available: [{ day: 'mon', from: '09:00', to: '20:00' }, { day: 'tue', from: '09:00', to: '20:00' }, { day: 'wed', from: '09:00', to: '20:00' }, { day: 'thu', from: '09:00', to: '20:00' }], screened: true, insurance_verified: true, age: 30 },
+      },
+      expect: 201,
+    });
+  const cands = await call('GET', '/v1/programs/t/seats/dbt-1/candidates', { expect: 200 });
+  const top = cands.json.candidates.map((c) => c.patient);
   await call('POST', '/v1/programs/t/offers', { body: {}, expect: 400 });
+  await call('POST', '/v1/programs/t/offers', { body: { group: 'dbt-1', patient: 'p01', seat: 1 }, expect: 400 });
+  if (top.length >= 2) {
+    const o1 = await call('POST', '/v1/programs/t/offers', { body: { group: 'dbt-1', patient: top[0], at: '2025-01-21T09:00:00Z' }, expect: 201 });
+    await call('POST', `/v1/programs/t/offers/${o1.json.id}/contacts`, { body: { channel: 'phone', outcome: 'voicemail', note: 'left a message', at: '2025-01-21T10:00:00Z' }, expect: 201 });
+    await call('POST', `/v1/programs/t/offers/${o1.json.id}/decision`, { body: { decision: 'declined', reason: 'work', at: '2025-01-21T11:00:00Z' }, expect: 200 });
+    const o2 = await call('POST', '/v1/programs/t/offers', { body: { group: 'dbt-1', patient: top[1], at: '2025-01-21T12:00:00Z' }, expect: 201 });
+    await call('POST', `/v1/programs/t/offers/${o2.json.id}/decision`, { body: { decision: 'accepted', at: '2025-01-21T13:00:00Z' }, expect: 200 });
+    await call('POST', '/v1/programs/t/attendance/confirm', { body: { group: 'dbt-1', patient: 'p02', action: 'drop', date: '2025-01-22' }, expect: 201 });
+    const c2 = await call('GET', '/v1/programs/t/seats/dbt-1/candidates', { expect: 200 });
+    if (c2.json.candidates.length)
+      await call('POST', '/v1/programs/t/offers', { body: { group: 'dbt-1', patient: c2.json.candidates[0].patient, at: '2025-01-22T09:00:00Z' }, expect: 201 });
+  } else {
+    fail('dbt-1 needs two ranked candidates: ' + JSON.stringify(cands.json));
+  }
+  await call('GET', '/v1/programs/t/offers?at=2025-02-01T00:00:00Z', { expect: 200 });
+  await call('GET', '/v1/programs/t/offers?at=soon', { expect: 400 });
   await call('POST', '/v1/programs/t/offers/999/decision', { body: { decision: 'accepted' }, expect: 404 });
   await call('POST', '/v1/programs/t/offers/999/contacts', { body: { channel: 'phone', outcome: 'no_answer' }, expect: 404 });
+  await call('POST', '/v1/programs/t/attendance/confirm', { body: {}, expect: 400 });
+  await call('POST', '/v1/programs/t/attendance/confirm', { body: { group: 'dbt-1', patient: 'p01', action: 'hold_admin', date: '2025-01-23' }, expect: 400 });
   // jobs
   const j2 = await call('POST', '/v1/plan?async=true', { body: { instance: tiny, time_limit_s: 5 }, expect: 202 });
   await call('DELETE', `/v1/jobs/${j2.json.job}`, { expect: 200 });
