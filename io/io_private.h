@@ -2,6 +2,7 @@
 #ifndef COHORT_IO_PRIVATE_H
 #define COHORT_IO_PRIVATE_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "io.h"
@@ -141,6 +142,32 @@ int io_store_job_status_json(io_store *s, const char *id, char **json);
 int io_store_job_counts(io_store *s, int *queued, int *running);
 /* Delete finished jobs that finished before the Unix time `before`. */
 int io_store_job_prune(io_store *s, double before);
+
+/* Fan-out (io/store/store_parts.c): a job split into parts, each a job of
+ * its own that any worker claims.  The parent is claimed (to assemble the
+ * parts' results) only when every part finished; a part with after >= 0
+ * is claimed only when part `after` of the same parent finished. */
+typedef struct io_job_part {
+    const char *kind;  /* the part's job kind */
+    const char *input; /* its job JSON */
+    double deadline_s;
+    int after; /* the part it waits for, or -1 */
+} io_job_part;
+/* Queue the parent job (as io_store_job_submit) and its n >= 0 parts
+ * (numbered 0..n-1) in one transaction. */
+int io_store_job_submit_parts(io_store *s, const char *kind, const char *program, long actor,
+                              double deadline_s, const char *input, const io_job_part *parts,
+                              int n, int max_queued, char id_out[IO_JOB_ID_LEN]);
+/* The parts of job parent, ordered by number: *out a new array of
+ * {"part","state","worker"?,"result"?,"error"?,"seconds"?} (empty when it
+ * has none).  IO_OK / ENOMEM / EDB. */
+int io_store_job_parts(io_store *s, const char *parent, json_t **out);
+/* What a claimed part needs: its number, its parent's input and the result
+ * of the part it waited for (NULL when it waited for none or that part
+ * has no result); the strings malloc'd.  IO_STORE_ENOTFOUND when id is no
+ * part. */
+int io_store_part_context(io_store *s, const char *id, int *part, char **parent_input,
+                          char **after_result);
 
 /* Solver jobs (io/http/server_jobs.c), kept in the store's job queue:
  * io_jobs submits, reads and cancels them there, and its job thread is a

@@ -443,6 +443,58 @@ Test(runner, a_worker_finishes_its_job_on_sigterm_and_honours_max_jobs)
     io_store_close(s);
 }
 
+/* The tiny fixture stored as program "p". */
+static void store_program(io_store *s)
+{
+    char *text = slurp(TINY);
+    model_instance *inst = NULL;
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(io_instance_parse(text, strlen(text), &inst, &d), IO_OK);
+    cr_assert_eq(io_store_program_create(s, "p", inst, 0, NULL, &d, NULL), IO_OK);
+    model_instance_destroy(inst);
+    model_diag_free(&d);
+    free(text);
+}
+
+static size_t schedule_versions(io_store *s)
+{
+    char *t = NULL;
+    cr_assert_eq(io_store_schedule_list(s, "p", &t, NULL), IO_OK);
+    json_t *a = json_loads(t, 0, NULL);
+    free(t);
+    size_t n = json_array_size(a);
+    json_decref(a);
+    return n;
+}
+
+Test(runner, a_retry_after_the_save_finishes_with_the_saved_version)
+{
+    io_store *s = open_db();
+    store_program(s);
+    char *job = plan_job();
+    char id[IO_JOB_ID_LEN];
+    cr_assert_eq(io_store_job_submit(s, "program_plan", "p", 0, 120, job, 0, id), IO_OK);
+    free(job);
+    /* the first worker dies after saving the schedule, before finishing */
+    setenv("COHORT_JOB_FAULT", "exit-after-save", 1);
+    pid_t w = spawn_worker("dies", NULL, NULL);
+    unsetenv("COHORT_JOB_FAULT");
+    cr_assert_eq(exit_code(w, 60), 3);
+    cr_assert_eq(job_state(s, id), IO_JOB_RUNNING);
+    cr_assert_eq(schedule_versions(s), 1);
+    /* the retry solves again and finishes with the version already saved */
+    w = spawn_worker("retries", "--max-jobs", "1");
+    cr_assert_eq(exit_code(w, 60), 0);
+    json_t *st = job_status(s, id);
+    cr_assert_str_eq(json_string_value(json_object_get(st, "status")), "done");
+    cr_assert_eq(json_integer_value(json_object_get(st, "attempts")), 2);
+    cr_assert_eq(json_integer_value(json_object_get(st, "version")), 1);
+    json_decref(st);
+    cr_assert_eq(schedule_versions(s), 1, "the retry saved a second version");
+    io_store_close(s);
+}
+
 /* ---------------------------------------------------------- cluster */
 /* Two API nodes (io_server, no local workers) and two `cohort worker --db`
  * processes on one store, spoken to with curl. */

@@ -195,7 +195,8 @@ static int result_has_schedule(const json_t *r)
 }
 
 /* After a stored plan's worker succeeded: save its schedule as the
- * program's next version.  Returns the JSON object text added to the job's
+ * program's next version, once per job (a retry after a worker died
+ * between the save and the finish gets the version its first run saved).  Returns the JSON object text added to the job's
  * status (malloc'd; NULL on ENOMEM). */
 static char *after_program_plan(io_store *store, const io_job_claim *c, const char *result)
 {
@@ -208,7 +209,10 @@ static char *after_program_plan(io_store *store, const io_job_claim *c, const ch
                           "no schedule was found, so no version was saved");
     } else {
         int v = 0;
-        int rc = io_store_schedule_save(store, c->program, result, c->actor, &v);
+        int rc = io_store_schedule_save_job(store, c->program, result, c->actor, c->id, &v);
+        const char *fault = getenv("COHORT_JOB_FAULT");
+        if (fault && strcmp(fault, "exit-after-save") == 0)
+            _exit(3); /* fault injection for tests: dies between save and finish */
         extra = rc == IO_OK ? json_pack("{s:i}", "version", v)
                             : json_pack("{s:n,s:s}", "version", "note",
                                         "the schedule could not be saved (the program was"
