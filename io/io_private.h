@@ -343,6 +343,29 @@ void io_whatif_options_default(io_whatif_options *o);
 int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
                   const io_whatif_options *o, char **out);
 
+/* Optional number member key of a job (JSON object) within [lo, hi] into
+ * *v (absent: *v unchanged).  0 ok, -1 not a number or out of range. */
+int io_job_number(const json_t *job, const char *key, double lo, double hi, double *v);
+/* Run a what-if job of `cohort worker` (kind "whatif": every plan, in
+ * worker processes of its own; kind "whatif_part": the one plan "part" of a
+ * fanned-out what-if, here) over its parsed instance: the exit code (0, 1
+ * failed, 2 invalid job) and *out the result or {"error"} JSON. */
+int io_whatif_job(json_t *job, const model_instance *inst, char **out);
+
+/* Fan-out (io/jobs/fanout.c).  The parts a job of kind with input (job
+ * JSON) splits into: a what-if one per plan (baseline, scenarios, marginal
+ * probes; those starting from the baseline's schedule wait for it); *n = 0
+ * when the job runs whole.  Free with io_fanout_parts_free.  IO_OK /
+ * IO_EINVAL / IO_ENOMEM. */
+int io_fanout_split(const char *kind, const char *input, io_job_part **parts, int *n);
+void io_fanout_parts_free(io_job_part *parts, int n);
+/* Deal with a job worker just claimed before it runs: a part gets its
+ * worker input (c->input replaced; 0: run it); a parent whose parts all
+ * finished is assembled from them and finished here (1: nothing to run).
+ * Returns 1 when the claim is dealt with (finished, failed or given
+ * back), 0 when it is to run in a worker process. */
+int io_fanout_claimed(io_store *s, io_job_claim *c, const char *worker);
+
 /* Print the comparison JSON as a table for a terminal.  IO_OK / IO_EINVAL. */
 int io_whatif_print_table(FILE *f, const char *json);
 

@@ -495,6 +495,167 @@ Test(runner, a_retry_after_the_save_finishes_with_the_saved_version)
     io_store_close(s);
 }
 
+/* ----------------------------------------------------------- fan-out */
+
+/* A what-if job of the tiny fixture: a scenario planned from scratch, a
+ * capacity-only one (it starts from the baseline's schedule) and, with
+ * marginal, the marginal probes. */
+static char *whatif_job(int marginal)
+{
+    char *inst = slurp(TINY);
+    json_t *j = json_pack("{s:s,s:o,s:f,s:b,s:[{s:s,s:[{s:s,s:s}]},{s:s,s:[{s:s,s:s,s:i,s:i}]}]}",
+                          "kind", "whatif", "instance", json_loads(inst, 0, NULL), "time_limit_s",
+                          2.0, "marginal", marginal, "scenarios", "name", "lose-room-b", "changes",
+                          "op", "remove_room", "id", "room-b", "name", "more-anxiety", "changes",
+                          "op", "add_referrals", "type", "cbt-anx", "count", 3, "seed", 1);
+    char *t = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    free(inst);
+    return t;
+}
+
+/* Submit a what-if through an API node without workers: the parent's id. */
+static void submit_whatif(io_store *s, int marginal, char id[IO_JOB_ID_LEN])
+{
+    io_jobs *api = runner(s, 0, COHORT_BINARY);
+    char *job = whatif_job(marginal);
+    cr_assert_eq(io_jobs_submit(api, "whatif", NULL, 0, 300, job, id), IO_OK);
+    free(job);
+    io_jobs_destroy(api);
+}
+
+static json_t *parts_of(io_store *s, const char *id)
+{
+    json_t *p = NULL;
+    cr_assert_eq(io_store_job_parts(s, id, &p), IO_OK);
+    return p;
+}
+
+/* The report entry named name in the array key of the report r. */
+static json_t *entry(json_t *r, const char *key, const char *name)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(r, key), i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "name")), name) == 0)
+            return e;
+    }
+    cr_assert_fail("no %s entry %s", key, name);
+    return NULL;
+}
+
+Test(runner, a_whatif_is_one_part_per_plan_shared_by_two_workers_and_assembled)
+{
+    io_store *s = open_db();
+    char id[IO_JOB_ID_LEN];
+    submit_whatif(s, 1, id);
+    json_t *parts = parts_of(s, id);
+    size_t n = json_array_size(parts);
+    /* baseline, 2 scenarios, one probe per credential and a room */
+    cr_assert_geq(n, 5, "%zu parts", n);
+    json_decref(parts);
+    json_t *st = job_status(s, id);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(st, "parts"), "total")),
+                 (json_int_t)n);
+    cr_assert_str_eq(json_string_value(json_object_get(st, "status")), "queued");
+    json_decref(st);
+    make_slow_worker(0.3); /* each part takes a while: both workers get some */
+    pid_t w1 = spawn_worker("w1", NULL, NULL), w2 = spawn_worker("w2", NULL, NULL);
+    int state = wait_finished(s, id, 150);
+    kill(w1, SIGTERM);
+    kill(w2, SIGTERM);
+    cr_assert_eq(exit_code(w1, 60), 0);
+    cr_assert_eq(exit_code(w2, 60), 0);
+    cr_assert_eq(state, IO_JOB_DONE);
+    parts = parts_of(s, id);
+    int by[2] = {0, 0};
+    size_t i;
+    json_t *p;
+    json_array_foreach(parts, i, p) {
+        cr_assert_str_eq(json_string_value(json_object_get(p, "state")), "done");
+        const char *w = json_string_value(json_object_get(p, "worker"));
+        by[0] += strncmp(w, "w1@", 3) == 0;
+        by[1] += strncmp(w, "w2@", 3) == 0;
+    }
+    json_decref(parts);
+    cr_assert(by[0] > 0 && by[1] > 0 && by[0] + by[1] == (int)n, "w1 %d, w2 %d of %zu", by[0],
+              by[1], n);
+    /* the report has the shape of an in-process what-if */
+    st = job_status(s, id);
+    json_t *r = json_object_get(st, "result");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(st, "parts"), "done")),
+                 (json_int_t)n);
+    cr_assert(json_is_true(json_object_get(json_object_get(r, "baseline"), "ok")));
+    cr_assert_eq(json_array_size(json_object_get(r, "scenarios")), 2);
+    json_t *lose = entry(r, "scenarios", "lose-room-b");
+    json_t *more = entry(r, "scenarios", "more-anxiety");
+    cr_assert(json_is_object(json_object_get(lose, "differences")));
+    cr_assert(json_is_true(json_object_get(json_object_get(more, "warm_start"), "used")),
+              "the capacity-only part did not start from the baseline part's schedule");
+    cr_assert_eq(json_array_size(json_object_get(r, "marginal")), n - 3);
+    cr_assert_eq(json_array_size(json_object_get(r, "bottlenecks")), n - 3);
+    cr_assert_eq(json_integer_value(json_object_get(r, "max_concurrent")), 2, "two workers");
+    json_decref(st);
+    io_store_close(s);
+}
+
+Test(runner, a_failed_part_is_reported_and_the_rest_of_the_whatif_stands)
+{
+    io_store *s = open_db();
+    char id[IO_JOB_ID_LEN];
+    submit_whatif(s, 0, id);
+    setenv("COHORT_WHATIF_FAULT", "lose-room-b", 1); /* that plan's process aborts */
+    io_jobs *J = runner(s, 2, COHORT_BINARY);
+    int procs = 0, most = 0;
+    while (job_state(s, id) < IO_JOB_DONE) {
+        io_jobs_counts(J, NULL, NULL, &procs);
+        most = procs > most ? procs : most;
+        usleep(20000);
+    }
+    io_jobs_destroy(J);
+    unsetenv("COHORT_WHATIF_FAULT");
+    cr_assert_leq(most, 2, "--jobs 2 bounds the processes: %d", most);
+    json_t *st = job_status(s, id);
+    cr_assert_str_eq(json_string_value(json_object_get(st, "status")), "done");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(st, "parts"), "failed")), 1);
+    json_t *r = json_object_get(st, "result");
+    json_t *lose = entry(r, "scenarios", "lose-room-b");
+    cr_assert_str_eq(json_string_value(json_object_get(lose, "status")), "failed");
+    cr_assert(strstr(json_string_value(json_object_get(lose, "error")), "part 1 failed"),
+              "%s", json_string_value(json_object_get(lose, "error")));
+    cr_assert(json_is_true(json_object_get(entry(r, "scenarios", "more-anxiety"), "ok")));
+    cr_assert(json_is_true(json_object_get(json_object_get(r, "baseline"), "ok")));
+    json_decref(st);
+    io_store_close(s);
+}
+
+Test(runner, cancelling_a_whatif_cancels_its_open_parts)
+{
+    io_store *s = open_db();
+    char id[IO_JOB_ID_LEN];
+    submit_whatif(s, 0, id);
+    /* one part runs (claimed by a worker that goes on), the rest wait */
+    io_job_claim c;
+    cr_assert_eq(io_store_job_claim(s, "busy", &c), IO_OK);
+    cr_assert_str_eq(c.kind, "whatif_part");
+    json_t *st = job_status(s, id);
+    cr_assert_str_eq(json_string_value(json_object_get(st, "status")), "running");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(st, "parts"), "running")), 1);
+    json_decref(st);
+    cr_assert_eq(io_store_job_cancel(s, id), IO_OK);
+    st = job_status(s, id);
+    cr_assert_str_eq(json_string_value(json_object_get(st, "status")), "cancelled");
+    json_t *pc = json_object_get(st, "parts");
+    cr_assert_eq(json_integer_value(json_object_get(pc, "cancelled")),
+                 json_integer_value(json_object_get(pc, "total")));
+    json_decref(st);
+    /* the running part's worker learns it at its next heartbeat */
+    cr_assert_eq(io_store_job_heartbeat(s, c.id, "busy"), IO_STORE_ECONFLICT);
+    io_job_claim_clear(&c);
+    cr_assert_eq(io_store_job_any_queued(s), 0);
+    io_store_close(s);
+}
+
 /* ---------------------------------------------------------- cluster */
 /* Two API nodes (io_server, no local workers) and two `cohort worker --db`
  * processes on one store, spoken to with curl. */

@@ -337,6 +337,10 @@ static void claim_jobs(io_jobs *J)
         if (used >= J->n_slots || !io_store_job_any_queued(J->store) ||
             io_store_job_claim(J->store, J->name, &sl->c) != IO_OK)
             break;
+        if (io_fanout_claimed(J->store, &sl->c, J->name)) {
+            io_job_claim_clear(&sl->c); /* assembled here, or failed */
+            continue;
+        }
         sl->width = job_width(&sl->c);
         if (used > 0 && used + sl->width > J->n_slots) {
             io_store_job_release(J->store, sl->c.id, J->name);
@@ -550,8 +554,14 @@ void io_jobs_destroy(io_jobs *J)
 int io_jobs_submit(io_jobs *J, const char *kind, const char *program, long actor,
                    double deadline_s, const char *input, char id_out[IO_JOB_ID_LEN])
 {
-    int rc = io_store_job_submit(J->store, kind, program, actor, deadline_s > 0 ? deadline_s : 3600,
-                                 input, J->o.max_queued, id_out);
+    io_job_part *parts = NULL;
+    int n = 0;
+    if (io_fanout_split(kind, input, &parts, &n) != IO_OK)
+        n = 0; /* runs whole: its worker reports what is wrong with it */
+    int rc = io_store_job_submit_parts(J->store, kind, program, actor,
+                                       deadline_s > 0 ? deadline_s : 3600, input, parts, n,
+                                       J->o.max_queued, id_out);
+    io_fanout_parts_free(parts, n);
     if (rc == IO_OK) {
         pthread_mutex_lock(&J->mu);
         pthread_cond_signal(&J->wake);
