@@ -158,6 +158,10 @@ typedef struct io_job_part {
 int io_store_job_submit_parts(io_store *s, const char *kind, const char *program, long actor,
                               double deadline_s, const char *input, const io_job_part *parts,
                               int n, int max_queued, char id_out[IO_JOB_ID_LEN]);
+/* Give worker's running job back to the queue with a new input (the job
+ * runs again, not counted as a retry).  IO_STORE_ECONFLICT when it is no
+ * longer worker's. */
+int io_store_job_requeue(io_store *s, const char *id, const char *worker, const char *input);
 /* The parts of job parent, ordered by number: *out a new array of
  * {"part","state","worker"?,"result"?,"error"?,"seconds"?} (empty when it
  * has none).  IO_OK / ENOMEM / EDB. */
@@ -354,17 +358,27 @@ int io_whatif_job(json_t *job, const model_instance *inst, char **out);
 
 /* Fan-out (io/jobs/fanout.c).  The parts a job of kind with input (job
  * JSON) splits into: a what-if one per plan (baseline, scenarios, marginal
- * probes; those starting from the baseline's schedule wait for it); *n = 0
- * when the job runs whole.  Free with io_fanout_parts_free.  IO_OK /
+ * probes; those starting from the baseline's schedule wait for it), a plan
+ * of a multi-site program one plan per independent site (solver_sites);
+ * *n = 0 when the job runs whole.  Free with io_fanout_parts_free.  IO_OK /
  * IO_EINVAL / IO_ENOMEM. */
 int io_fanout_split(const char *kind, const char *input, io_job_part **parts, int *n);
 void io_fanout_parts_free(io_job_part *parts, int n);
-/* Deal with a job worker just claimed before it runs: a part gets its
- * worker input (c->input replaced; 0: run it); a parent whose parts all
- * finished is assembled from them and finished here (1: nothing to run).
- * Returns 1 when the claim is dealt with (finished, failed or given
- * back), 0 when it is to run in a worker process. */
-int io_fanout_claimed(io_store *s, io_job_claim *c, const char *worker);
+/* What io_fanout_claimed made of a claim. */
+enum {
+    IO_FANOUT_RUN = 0,    /* run it in a worker process (a part: c->input replaced) */
+    IO_FANOUT_DONE,       /* a parent assembled from its parts: *out its result */
+    IO_FANOUT_FAILED,     /* it failed: *out why (a site part that failed, named) */
+    IO_FANOUT_GIVEN_BACK, /* back in the queue (to run whole, or to retry later) */
+    IO_FANOUT_WHOLE       /* (internal) run the parent whole */
+};
+/* Deal with a job worker just claimed, before it runs: a part gets its
+ * worker input; a parent whose parts all finished is assembled from them
+ * (a what-if's report; a multi-site plan's merged schedule, or, when a
+ * site is infeasible, the parent goes back to the queue to be planned
+ * whole for its relaxed plan).  *out malloc'd text or NULL.  The caller
+ * finishes the job on IO_FANOUT_DONE / IO_FANOUT_FAILED. */
+int io_fanout_claimed(io_store *s, io_job_claim *c, const char *worker, char **out);
 
 /* Print the comparison JSON as a table for a terminal.  IO_OK / IO_EINVAL. */
 int io_whatif_print_table(FILE *f, const char *json);

@@ -19,6 +19,7 @@
 #include "io_private.h"
 
 #define TINY COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json"
+#define TWO_SITES COHORT_SOURCE_DIR "/datasets/fixtures/two-sites.json"
 
 static char dir[256], dbpath[300], slow[300];
 static char admin[128];
@@ -78,15 +79,21 @@ static char *slurp(const char *path)
     return t;
 }
 
-/* The job JSON of a plan of the tiny fixture. */
-static char *plan_job(void)
+/* The job JSON of a plan of the instance file path. */
+static char *plan_job_of(const char *path)
 {
-    char *inst = slurp(TINY);
+    char *inst = slurp(path);
     json_t *j = json_pack("{s:s,s:o}", "kind", "plan", "instance", json_loads(inst, 0, NULL));
     char *t = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     free(inst);
     return t;
+}
+
+/* The job JSON of a plan of the tiny fixture. */
+static char *plan_job(void)
+{
+    return plan_job_of(TINY);
 }
 
 static int job_state(io_store *s, const char *id)
@@ -443,10 +450,10 @@ Test(runner, a_worker_finishes_its_job_on_sigterm_and_honours_max_jobs)
     io_store_close(s);
 }
 
-/* The tiny fixture stored as program "p". */
-static void store_program(io_store *s)
+/* The instance file path stored as program "p". */
+static void store_program_of(io_store *s, const char *path)
 {
-    char *text = slurp(TINY);
+    char *text = slurp(path);
     model_instance *inst = NULL;
     model_diag d;
     model_diag_init(&d);
@@ -455,6 +462,12 @@ static void store_program(io_store *s)
     model_instance_destroy(inst);
     model_diag_free(&d);
     free(text);
+}
+
+/* The tiny fixture stored as program "p". */
+static void store_program(io_store *s)
+{
+    store_program_of(s, TINY);
 }
 
 static size_t schedule_versions(io_store *s)
@@ -653,6 +666,79 @@ Test(runner, cancelling_a_whatif_cancels_its_open_parts)
     cr_assert_eq(io_store_job_heartbeat(s, c.id, "busy"), IO_STORE_ECONFLICT);
     io_job_claim_clear(&c);
     cr_assert_eq(io_store_job_any_queued(s), 0);
+    io_store_close(s);
+}
+
+/* A stored plan of the two-site fixture, submitted through an API node
+ * without workers: the parent's id. */
+static void submit_sites(io_store *s, char id[IO_JOB_ID_LEN])
+{
+    store_program_of(s, TWO_SITES);
+    io_jobs *api = runner(s, 0, COHORT_BINARY);
+    char *job = plan_job_of(TWO_SITES);
+    cr_assert_eq(io_jobs_submit(api, "program_plan", "p", 0, 120, job, id), IO_OK);
+    free(job);
+    io_jobs_destroy(api);
+}
+
+Test(runner, a_multi_site_plan_is_one_part_per_site_merged_into_one_schedule)
+{
+    io_store *s = open_db();
+    char id[IO_JOB_ID_LEN];
+    submit_sites(s, id);
+    json_t *parts = parts_of(s, id);
+    cr_assert_eq(json_array_size(parts), 2);
+    json_decref(parts);
+    io_jobs *J = runner(s, 2, COHORT_BINARY);
+    cr_assert_eq(wait_finished(s, id, 120), IO_JOB_DONE);
+    io_jobs_destroy(J);
+    /* the same merge as the in-process split: the whole program's plan */
+    char *text = slurp(TWO_SITES);
+    model_instance *inst = NULL;
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(io_instance_parse(text, strlen(text), &inst, &d), IO_OK);
+    model_solution *whole = NULL;
+    cr_assert_eq(solver_plan(inst, NULL, &whole), SOLVER_OK);
+    json_t *st = job_status(s, id);
+    json_t *r = json_object_get(st, "result");
+    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "optimal");
+    cr_assert_float_eq(json_number_value(json_object_get(r, "objective")), whole->objective, 1e-6);
+    json_t *groups = json_object_get(r, "groups");
+    cr_assert_eq(json_array_size(groups), (size_t)inst->n_groups);
+    for (int g = 0; g < inst->n_groups; g++)
+        cr_assert_str_eq(json_string_value(json_object_get(json_array_get(groups, (size_t)g), "id")),
+                         inst->groups[g].id, "groups in instance order");
+    cr_assert_eq(json_integer_value(json_object_get(st, "version")), 1, "saved once");
+    cr_assert_eq(schedule_versions(s), 1);
+    json_decref(st);
+    model_solution_destroy(whole);
+    model_instance_destroy(inst);
+    model_diag_free(&d);
+    free(text);
+    io_store_close(s);
+}
+
+Test(runner, a_failed_site_part_fails_the_plan_naming_the_site)
+{
+    io_store *s = open_db();
+    char id[IO_JOB_ID_LEN];
+    submit_sites(s, id);
+    io_job_claim c;
+    cr_assert_eq(io_store_job_claim(s, "gone", &c), IO_OK);
+    cr_assert_str_eq(c.kind, "plan_site");
+    cr_assert_eq(io_store_job_finish(s, c.id, "gone", IO_JOB_FAILED, NULL, NULL, "boom"), IO_OK);
+    io_job_claim_clear(&c);
+    io_jobs *J = runner(s, 2, COHORT_BINARY);
+    cr_assert_eq(wait_finished(s, id, 120), IO_JOB_FAILED);
+    io_jobs_destroy(J);
+    json_t *st = job_status(s, id);
+    const char *err = json_string_value(json_object_get(st, "error"));
+    cr_assert(err && strstr(err, "site 1 of 2 (groups cbt-1-a, cbt-2-a, dbt-1-a, dep-1-a) failed: boom"),
+              "%s", err ? err : "(none)");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(st, "parts"), "done")), 1);
+    cr_assert_eq(schedule_versions(s), 0);
+    json_decref(st);
     io_store_close(s);
 }
 

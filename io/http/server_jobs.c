@@ -223,13 +223,25 @@ static char *after_program_plan(io_store *store, const io_job_claim *c, const ch
     return t;
 }
 
+/* Write a job's outcome: done with its result (a stored plan's schedule
+ * saved first) or failed with why.  Called with the lock held. */
+static void write_outcome(io_jobs *J, const io_job_claim *c, int state, const char *text)
+{
+    char *extra = NULL;
+    if (state == IO_JOB_DONE && strcmp(c->kind, "program_plan") == 0)
+        extra = after_program_plan(J->store, c, text);
+    io_store_job_finish(J->store, c->id, J->name, state, state == IO_JOB_DONE ? text : NULL, extra,
+                        state == IO_JOB_DONE ? NULL : text);
+    free(extra);
+}
+
 /* The child of sl exited with status st: write the outcome to the store
  * (unless the job was lost) and free the slot.  Called with the lock
  * held. */
 static void finish_slot(io_jobs *J, slot *sl, int st)
 {
     char why[256] = "";
-    char *out = NULL, *extra = NULL;
+    char *out = NULL;
     int state = IO_JOB_FAILED;
     if (sl->timed_out) {
         snprintf(why, sizeof why, "the solve ran past its deadline of %.0f s and was stopped",
@@ -243,8 +255,6 @@ static void finish_slot(io_jobs *J, slot *sl, int st)
         const char *msg = json_string_value(json_object_get(j, "error"));
         if (code == 0 && j) {
             state = IO_JOB_DONE;
-            if (strcmp(sl->c.kind, "program_plan") == 0)
-                extra = after_program_plan(J->store, &sl->c, out);
         } else if (code == 127) {
             snprintf(why, sizeof why, "cannot run the solver worker (cohort worker)");
         } else {
@@ -254,10 +264,8 @@ static void finish_slot(io_jobs *J, slot *sl, int st)
         json_decref(j);
     }
     if (!sl->lost)
-        io_store_job_finish(J->store, sl->c.id, J->name, state, state == IO_JOB_DONE ? out : NULL,
-                            extra, state == IO_JOB_DONE ? NULL : why);
+        write_outcome(J, &sl->c, state, state == IO_JOB_DONE ? out : why);
     free(out);
-    free(extra);
     close(sl->fd);
     sl->fd = -1;
     sl->pid = 0;
@@ -319,6 +327,23 @@ static int width_used(const io_jobs *J)
     return n;
 }
 
+/* A claimed parent assembled from its parts (or a part that cannot run)
+ * is finished here, with no process: 1, the slot is free again; 0 when
+ * the claim is to run.  Called with the lock held. */
+static int fanout_claimed(io_jobs *J, slot *sl)
+{
+    char *text = NULL;
+    int fo = io_fanout_claimed(J->store, &sl->c, J->name, &text);
+    if (fo == IO_FANOUT_RUN)
+        return 0;
+    if (fo == IO_FANOUT_DONE || fo == IO_FANOUT_FAILED)
+        write_outcome(J, &sl->c, fo == IO_FANOUT_DONE ? IO_JOB_DONE : IO_JOB_FAILED,
+                      text ? text : "out of memory");
+    free(text);
+    io_job_claim_clear(&sl->c);
+    return 1;
+}
+
 /* Claim queued jobs into free slots while their processes fit in n_slots
  * (--jobs bounds every process this node starts; a job wider than that
  * runs alone).  A claimed job that does not fit goes back to the queue.
@@ -337,10 +362,8 @@ static void claim_jobs(io_jobs *J)
         if (used >= J->n_slots || !io_store_job_any_queued(J->store) ||
             io_store_job_claim(J->store, J->name, &sl->c) != IO_OK)
             break;
-        if (io_fanout_claimed(J->store, &sl->c, J->name)) {
-            io_job_claim_clear(&sl->c); /* assembled here, or failed */
+        if (fanout_claimed(J, sl))
             continue;
-        }
         sl->width = job_width(&sl->c);
         if (used > 0 && used + sl->width > J->n_slots) {
             io_store_job_release(J->store, sl->c.id, J->name);

@@ -6,13 +6,18 @@
  *             baseline, 1..n the scenarios, then the marginal probes; a
  *             capacity-only scenario and every marginal probe wait for the
  *             baseline part (they start from its schedule, as in-process);
+ *             a plan of a multi-site program one part per independent site
+ *             (solver_sites);
  *   prepare   a claimed part's worker input: its parent's job, its number
  *             and the result of the part it waited for;
  *   run       `cohort worker` plans one part (io_whatif_job);
  *   assemble  once every part finished, whoever claims the parent builds
  *             its answer from the parts' results (whatif.c's report, the
  *             plans filled in instead of run): a failed part is reported
- *             with its error and the rest of the report stands.
+ *             with its error and the rest of the report stands.  The sites'
+ *             plans are merged (solver_merge_sites); a failed site fails
+ *             the plan, naming it; an infeasible site sends the parent back
+ *             to be planned whole (the relaxed plan is the whole program's).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -139,14 +144,80 @@ static int split_whatif(const json_t *job, io_job_part **out, int *n_out)
     return IO_OK;
 }
 
+/* The solver options of a plan job (its time limit and gap). */
+static int plan_options(const json_t *job, solver_options *so)
+{
+    solver_options_default(so);
+    return io_job_number(job, "time_limit_s", 1e-3, MODEL_MAX_TIME_LIMIT_S, &so->time_limit_s) ||
+                   io_job_number(job, "mip_gap", 0, 1, &so->mip_gap)
+               ? IO_EINVAL
+               : IO_OK;
+}
+
+/* The independent sites of a plan job's program (solver_sites): *n = 0
+ * when it is one site (or re-plans a baseline: planned whole). */
+static int plan_sites(const json_t *job, model_instance **inst, model_instance ***sites, int *n)
+{
+    solver_options so;
+    *sites = NULL;
+    *n = 0;
+    int rc = read_instance(job, inst);
+    if (rc == IO_OK)
+        rc = plan_options(job, &so);
+    if (rc != IO_OK || json_object_get(job, "baseline"))
+        return rc;
+    int e = solver_sites(*inst, &so, sites, n);
+    return e == SOLVER_OK ? IO_OK : e == SOLVER_ENOMEM ? IO_ENOMEM : IO_EINVAL;
+}
+
+/* The parts of a plan job: one plan per independent site. */
+static int split_plan(const json_t *job, io_job_part **out, int *n_out)
+{
+    model_instance *inst = NULL, **sites = NULL;
+    int n = 0;
+    int rc = plan_sites(job, &inst, &sites, &n);
+    io_job_part *p = rc == IO_OK && n > 0 ? calloc((size_t)n, sizeof *p) : NULL;
+    if (rc == IO_OK && n > 0 && !p)
+        rc = IO_ENOMEM;
+    for (int k = 0; p && rc == IO_OK && k < n; k++) {
+        char *site = NULL;
+        json_t *part = json_pack("{s:s}", "kind", "plan");
+        rc = part ? io_instance_to_json(sites[k], &site) : IO_ENOMEM;
+        if (rc == IO_OK) {
+            json_object_set_new(part, "instance", json_loads(site, 0, NULL));
+            json_object_set(part, "time_limit_s", json_object_get(job, "time_limit_s"));
+            json_object_set(part, "mip_gap", json_object_get(job, "mip_gap"));
+            p[k].kind = "plan_site";
+            p[k].deadline_s = part_deadline(job, inst);
+            p[k].after = -1;
+            if (!(p[k].input = json_dumps(part, JSON_COMPACT | JSON_REAL_PRECISION(17))))
+                rc = IO_ENOMEM;
+        }
+        free(site);
+        json_decref(part);
+    }
+    solver_sites_free(sites, n);
+    model_instance_destroy(inst);
+    if (rc != IO_OK) {
+        io_fanout_parts_free(p, p ? n : 0);
+        return rc;
+    }
+    *out = p;
+    *n_out = p ? n : 0;
+    return IO_OK;
+}
+
 int io_fanout_split(const char *kind, const char *input, io_job_part **parts, int *n)
 {
     *parts = NULL;
     *n = 0;
-    if (strcmp(kind, "whatif") != 0)
+    int plan = strcmp(kind, "plan") == 0 || strcmp(kind, "program_plan") == 0;
+    if (strcmp(kind, "whatif") != 0 && !plan)
         return IO_OK;
     json_t *job = json_loads(input, 0, NULL);
-    int rc = json_is_object(job) ? split_whatif(job, parts, n) : IO_EINVAL;
+    int rc = !json_is_object(job) ? IO_EINVAL
+             : plan               ? split_plan(job, parts, n)
+                                  : split_whatif(job, parts, n);
     json_decref(job);
     return rc;
 }
@@ -316,21 +387,108 @@ static int assemble_whatif(json_t *job, json_t *parts, char **out)
     return rc;
 }
 
-/* Assemble the claimed parent c from its parts and finish it. */
-static void assemble(io_store *s, const io_job_claim *c, const char *worker, json_t *parts)
+/* Why site part k of n failed, naming the site by its groups: *why. */
+static void site_failure(json_t *p, const model_instance *site, int k, int n, char **why)
+{
+    char groups[160] = "";
+    size_t len = 0;
+    for (int g = 0; site && g < site->n_groups && len + 4 < sizeof groups; g++)
+        len += (size_t)snprintf(groups + len, sizeof groups - len, "%s%s", g ? ", " : "",
+                                site->groups[g].id);
+    const char *st = json_string_value(json_object_get(p, "state"));
+    const char *err = json_string_value(json_object_get(p, "error"));
+    json_t *j = json_sprintf("the plan of site %d of %d (groups %s) %s%s%s", k + 1, n, groups,
+                             st ? st : "is missing", err ? ": " : "", err ? err : "");
+    *why = j ? strdup(json_string_value(j)) : NULL;
+    json_decref(j);
+}
+
+/* The plan of part p (its worker's solution) into *sol.  0 or -1. */
+static int site_plan(json_t *p, model_solution **sol)
+{
+    const char *st = json_string_value(json_object_get(p, "state"));
+    json_t *res = json_object_get(p, "result");
+    if (!st || strcmp(st, "done") != 0 || !json_is_object(res))
+        return -1;
+    char *text = json_dumps(res, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    model_diag d;
+    model_diag_init(&d);
+    int rc = text ? io_solution_parse(text, strlen(text), sol, &d) : IO_ENOMEM;
+    model_diag_free(&d);
+    free(text);
+    return rc == IO_OK ? 0 : -1;
+}
+
+/* The plan of the parent job `job` from its sites' plans: IO_FANOUT_DONE
+ * (*out the merged solution), IO_FANOUT_FAILED (*out why, naming the
+ * site), or IO_FANOUT_WHOLE (infeasible: plan it whole for the relaxed
+ * plan). */
+static int assemble_plan(json_t *job, json_t *parts, char **out)
+{
+    model_instance *inst = NULL, **sites = NULL;
+    int n = 0;
+    int rc = plan_sites(job, &inst, &sites, &n);
+    size_t np = json_array_size(parts);
+    model_solution **sols = calloc(np + 1, sizeof *sols);
+    int res = IO_FANOUT_FAILED;
+    size_t k = 0;
+    for (; rc == IO_OK && sols && k < np; k++)
+        if (site_plan(json_array_get(parts, k), &sols[k]))
+            break;
+    if (rc == IO_OK && sols && k < np) {
+        site_failure(json_array_get(parts, k), n == (int)np ? sites[k] : NULL, (int)k, (int)np,
+                     out);
+    } else if (rc == IO_OK && sols) {
+        solver_options so;
+        model_solution *m = NULL;
+        plan_options(job, &so);
+        if (solver_merge_sites(inst, &so, sols, (int)np, &m) == SOLVER_OK &&
+            m->status == MODEL_STATUS_INFEASIBLE &&
+            inst->settings.on_infeasible != MODEL_ON_INFEASIBLE_FAIL)
+            res = IO_FANOUT_WHOLE;
+        else if (m && io_solution_to_json(m, out) == IO_OK)
+            res = IO_FANOUT_DONE;
+        model_solution_destroy(m);
+    }
+    for (size_t i = 0; sols && i < np; i++)
+        model_solution_destroy(sols[i]);
+    free(sols);
+    solver_sites_free(sites, n);
+    model_instance_destroy(inst);
+    if (res == IO_FANOUT_FAILED && !*out)
+        *out = strdup("the sites' plans could not be merged");
+    return res;
+}
+
+/* Assemble the claimed parent c from its parts: IO_FANOUT_DONE /
+ * IO_FANOUT_FAILED (*out the answer or why) or IO_FANOUT_WHOLE. */
+static int assemble(const io_job_claim *c, json_t *parts, char **out)
 {
     json_t *job = json_loads(c->input, 0, NULL);
-    char *text = NULL;
-    int rc = json_is_object(job) && strcmp(c->kind, "whatif") == 0
-                 ? assemble_whatif(job, parts, &text)
-                 : IO_EINVAL;
+    int res = IO_FANOUT_FAILED;
+    if (json_is_object(job) && strcmp(c->kind, "whatif") == 0)
+        res = assemble_whatif(job, parts, out) == IO_OK ? IO_FANOUT_DONE : IO_FANOUT_FAILED;
+    else if (json_is_object(job))
+        res = assemble_plan(job, parts, out);
     json_decref(job);
-    if (rc == IO_OK)
-        io_store_job_finish(s, c->id, worker, IO_JOB_DONE, text, NULL, NULL);
-    else
+    if (res == IO_FANOUT_FAILED && !*out)
+        *out = strdup("the parts could not be assembled");
+    return res;
+}
+
+/* Give the parent c back to the queue to run whole ("whole": true in its
+ * input): a multi-site plan with an infeasible site gets the relaxed plan
+ * of the whole program. */
+static void run_whole(io_store *s, const io_job_claim *c, const char *worker)
+{
+    json_t *job = json_loads(c->input, 0, NULL);
+    if (json_is_object(job))
+        json_object_set_new(job, "whole", json_true());
+    char *text = job ? json_dumps(job, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+    json_decref(job);
+    if (!text || io_store_job_requeue(s, c->id, worker, text) != IO_OK)
         io_store_job_finish(s, c->id, worker, IO_JOB_FAILED, NULL, NULL,
-                            rc == IO_ENOMEM ? "out of memory assembling the parts"
-                                            : "the parts could not be assembled");
+                            "a site is infeasible and the program could not be re-planned whole");
     free(text);
 }
 
@@ -366,23 +524,35 @@ static int prepare_part(io_store *s, io_job_claim *c)
     return rc;
 }
 
-int io_fanout_claimed(io_store *s, io_job_claim *c, const char *worker)
+/* Does the job c run whole ("whole": true: sent back by run_whole)? */
+static int runs_whole(const io_job_claim *c)
 {
+    json_t *job = json_loads(c->input, 0, NULL);
+    int whole = json_is_true(json_object_get(job, "whole"));
+    json_decref(job);
+    return whole;
+}
+
+int io_fanout_claimed(io_store *s, io_job_claim *c, const char *worker, char **out)
+{
+    *out = NULL;
     if (strcmp(c->kind, "whatif_part") == 0) {
         if (prepare_part(s, c) == IO_OK)
-            return 0;
-        io_store_job_finish(s, c->id, worker, IO_JOB_FAILED, NULL, NULL,
-                            "the part's job could not be read (its parent is gone?)");
-        return 1;
+            return IO_FANOUT_RUN;
+        *out = strdup("the part's job could not be read (its parent is gone?)");
+        return IO_FANOUT_FAILED;
     }
     json_t *parts = NULL;
     if (io_store_job_parts(s, c->id, &parts) != IO_OK) {
         io_store_job_release(s, c->id, worker); /* try again later */
-        return 1;
+        return IO_FANOUT_GIVEN_BACK;
     }
-    int has = json_array_size(parts) > 0;
-    if (has)
-        assemble(s, c, worker, parts);
+    int res = json_array_size(parts) == 0 || runs_whole(c) ? IO_FANOUT_RUN
+                                                            : assemble(c, parts, out);
     json_decref(parts);
-    return has;
+    if (res == IO_FANOUT_WHOLE) {
+        run_whole(s, c, worker);
+        res = IO_FANOUT_GIVEN_BACK;
+    }
+    return res;
 }

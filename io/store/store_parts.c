@@ -64,6 +64,18 @@ int io_store_job_submit_parts(io_store *s, const char *kind, const char *program
     return rc;
 }
 
+int io_store_job_requeue(io_store *s, const char *id, const char *worker, const char *input)
+{
+    lock(s);
+    int rc = run(s->db,
+                 "UPDATE job SET state = 0, worker = NULL, started = NULL, heartbeat = NULL,"
+                 " attempts = attempts - 1, input = ? WHERE id = ? AND worker = ? AND state = 1",
+                 "sss", input, id, worker);
+    rc = rc == IO_OK && sqlite3_changes(s->db) == 0 ? IO_STORE_ECONFLICT : rc;
+    unlock(s);
+    return rc;
+}
+
 int parts_cancel(io_store *s, const char *id)
 {
     return run(s->db,
