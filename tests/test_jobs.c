@@ -742,6 +742,66 @@ Test(runner, a_failed_site_part_fails_the_plan_naming_the_site)
     io_store_close(s);
 }
 
+/* The two-site fixture with site b infeasible beyond what the precheck
+ * sees: its two in-person groups need its one room, open one slot a week
+ * (each group alone fits). */
+static char *infeasible_sites_path(void)
+{
+    static char path[400];
+    json_t *in = json_load_file(TWO_SITES, 0, NULL);
+    cr_assert_not_null(in);
+    json_t *rooms = json_object_get(in, "rooms"), *x;
+    size_t i;
+    for (i = json_array_size(rooms); i-- > 0;) {
+        x = json_array_get(rooms, i);
+        const char *id = json_string_value(json_object_get(x, "id"));
+        if (strcmp(id, "room-a-b") == 0)
+            json_array_remove(rooms, i);
+        else if (strcmp(id, "room-b-b") == 0)
+            json_object_set_new(x, "available",
+                                json_pack("[{s:s,s:s,s:s}]", "day", "mon", "from", "10:00", "to",
+                                          "12:00"));
+    }
+    json_array_foreach(json_object_get(in, "patients"), i, x) {
+        if (strstr(json_string_value(json_object_get(x, "id")), "-b"))
+            json_object_set_new(x, "available",
+                                json_pack("[{s:s,s:s,s:s},{s:s,s:s,s:s}]", "day", "mon", "from",
+                                          "09:00", "to", "20:00", "day", "tue", "from", "09:00",
+                                          "to", "20:00"));
+    }
+    snprintf(path, sizeof path, "%s/infeasible-sites.json", dir);
+    cr_assert_eq(json_dump_file(in, path, 0), 0);
+    json_decref(in);
+    return path;
+}
+
+Test(runner, an_infeasible_site_sends_the_plan_back_to_run_whole)
+{
+    io_store *s = open_db();
+    io_jobs *api = runner(s, 0, COHORT_BINARY);
+    char *job = plan_job_of(infeasible_sites_path());
+    char id[IO_JOB_ID_LEN];
+    cr_assert_eq(io_jobs_submit(api, "plan", NULL, 0, 120, job, id), IO_OK);
+    free(job);
+    io_jobs_destroy(api);
+    json_t *parts = parts_of(s, id);
+    cr_assert_eq(json_array_size(parts), 2);
+    json_decref(parts);
+    io_jobs *J = runner(s, 2, COHORT_BINARY);
+    cr_assert_eq(wait_finished(s, id, 120), IO_JOB_DONE);
+    io_jobs_destroy(J);
+    json_t *st = job_status(s, id);
+    json_t *r = json_object_get(st, "result");
+    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "infeasible");
+    /* merged sites have no schedule: only the whole program's plan has
+     * the relaxed plan */
+    cr_assert_gt(json_array_size(json_object_get(r, "exceptions")), 0,
+                 "the relaxed plan of the whole program");
+    cr_assert_eq(json_integer_value(json_object_get(st, "attempts")), 1, "not a retry");
+    json_decref(st);
+    io_store_close(s);
+}
+
 /* ---------------------------------------------------------- cluster */
 /* Two API nodes (io_server, no local workers) and two `cohort worker --db`
  * processes on one store, spoken to with curl. */
