@@ -404,6 +404,8 @@ typedef struct io_server_options {
                             them); -1 = max_jobs [-1] */
     double job_stale_s;  /* a running job whose heartbeat is older is its
                             worker's death (retried once) [15] */
+    int no_fanout;       /* queue a what-if or a multi-site plan as one job,
+                            not one per plan or site [0] */
 } io_server_options;
 
 /* Fill o with the defaults in brackets. */

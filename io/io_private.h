@@ -196,6 +196,7 @@ typedef struct io_jobs_options {
                            its worker's death [15] */
     int max_jobs;       /* claim at most this many, then drain; 0 = no bound */
     const char *name;   /* worker name prefix in the store [host name] */
+    int no_fanout;      /* submit every job whole (io_fanout_split unused) [0] */
 } io_jobs_options;
 
 void io_jobs_options_default(io_jobs_options *o);

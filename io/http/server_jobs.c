@@ -579,7 +579,7 @@ int io_jobs_submit(io_jobs *J, const char *kind, const char *program, long actor
 {
     io_job_part *parts = NULL;
     int n = 0;
-    if (io_fanout_split(kind, input, &parts, &n) != IO_OK)
+    if (!J->o.no_fanout && io_fanout_split(kind, input, &parts, &n) != IO_OK)
         n = 0; /* runs whole: its worker reports what is wrong with it */
     int rc = io_store_job_submit_parts(J->store, kind, program, actor,
                                        deadline_s > 0 ? deadline_s : 3600, input, parts, n,
