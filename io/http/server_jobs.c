@@ -196,8 +196,10 @@ static int result_has_schedule(const json_t *r)
 
 /* After a stored plan's worker succeeded: save its schedule as the
  * program's next version, once per job (a retry after a worker died
- * between the save and the finish gets the version its first run saved).  Returns the JSON object text added to the job's
- * status (malloc'd; NULL on ENOMEM). */
+ * between the save and the finish gets the version its first run saved).
+ * Returns the JSON object text added to the job's status (malloc'd; NULL
+ * on ENOMEM).  COHORT_JOB_FAULT=exit-after-save (tests) ends the process
+ * right after the save. */
 static char *after_program_plan(io_store *store, const io_job_claim *c, const char *result)
 {
     json_t *r = json_loads(result, 0, NULL);
