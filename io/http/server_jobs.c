@@ -430,7 +430,10 @@ static void *job_thread(void *p)
     pthread_mutex_lock(&J->mu);
     while (!J->stop) {
         double t = now_mono();
+        int before = busy(J);
         int running = tend_slots(J, t);
+        if (running < before)
+            next_claim = t; /* a slot freed: claim now (the next part of a fan-out) */
         if (t >= next_recover) {
             io_store_job_recover(J->store, J->o.stale_s, NULL);
             next_recover = t + J->o.stale_s / 2;
