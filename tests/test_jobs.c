@@ -706,9 +706,10 @@ Test(runner, a_multi_site_plan_is_one_part_per_site_merged_into_one_schedule)
     cr_assert_float_eq(json_number_value(json_object_get(r, "objective")), whole->objective, 1e-6);
     json_t *groups = json_object_get(r, "groups");
     cr_assert_eq(json_array_size(groups), (size_t)inst->n_groups);
-    for (int g = 0; g < inst->n_groups; g++)
-        cr_assert_str_eq(json_string_value(json_object_get(json_array_get(groups, (size_t)g), "id")),
-                         inst->groups[g].id, "groups in instance order");
+    for (int g = 0; g < inst->n_groups; g++) {
+        json_t *gid = json_object_get(json_array_get(groups, (size_t)g), "id");
+        cr_assert_str_eq(json_string_value(gid), inst->groups[g].id, "groups in instance order");
+    }
     cr_assert_eq(json_integer_value(json_object_get(st, "version")), 1, "saved once");
     cr_assert_eq(schedule_versions(s), 1);
     json_decref(st);
@@ -734,7 +735,8 @@ Test(runner, a_failed_site_part_fails_the_plan_naming_the_site)
     io_jobs_destroy(J);
     json_t *st = job_status(s, id);
     const char *err = json_string_value(json_object_get(st, "error"));
-    cr_assert(err && strstr(err, "site 1 of 2 (groups cbt-1-a, cbt-2-a, dbt-1-a, dep-1-a) failed: boom"),
+    cr_assert(err && strstr(err, "site 1 of 2 (groups cbt-1-a, cbt-2-a, dbt-1-a, dep-1-a)"
+                                 " failed: boom"),
               "%s", err ? err : "(none)");
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(st, "parts"), "done")), 1);
     cr_assert_eq(schedule_versions(s), 0);

@@ -49,8 +49,8 @@ static int read_whatif(const json_t *job, const model_instance *inst, io_whatif_
     double jobs = o->jobs;
     json_t *mg = json_object_get(job, "marginal");
     if (io_job_number(job, "time_limit_s", 1e-3, MODEL_MAX_TIME_LIMIT_S, &o->time_limit_s) ||
-        io_job_number(job, "mip_gap", 0, 1, &o->mip_gap) || io_job_number(job, "jobs", 1, 64, &jobs) ||
-        (mg && !json_is_boolean(mg)))
+        io_job_number(job, "mip_gap", 0, 1, &o->mip_gap) ||
+        io_job_number(job, "jobs", 1, 64, &jobs) || (mg && !json_is_boolean(mg)))
         return IO_EINVAL;
     o->jobs = (int)jobs;
     o->marginal = json_is_true(mg);
@@ -118,9 +118,9 @@ static int split_whatif(const json_t *job, io_job_part **out, int *n_out)
     int n = 0;
     int rc = read_job(job, &inst, &o, &sc, &n);
     int nm = rc == IO_OK && o.marginal ? wi_marginal_count(inst) : 0;
-    int total = 1 + n + nm;
-    io_job_part *p = rc == IO_OK && nm >= 0 ? calloc((size_t)total, sizeof *p) : NULL;
-    if (rc == IO_OK && !p)
+    int total = 1 + n + (nm > 0 ? nm : 0);
+    io_job_part *p = rc == IO_OK ? calloc((size_t)total, sizeof *p) : NULL;
+    if (rc == IO_OK && (!p || nm < 0))
         rc = IO_ENOMEM;
     for (int k = 0; rc == IO_OK && k < total; k++) {
         char in[64];
@@ -129,7 +129,8 @@ static int split_whatif(const json_t *job, io_job_part **out, int *n_out)
         p[k].deadline_s = part_deadline(job, inst);
         /* capacity-only scenarios and marginal probes start from the
          * baseline's schedule */
-        p[k].after = k == 0 ? -1 : k > n ? 0 : model_scenario_adds_capacity(inst, &sc[k - 1]) ? 0 : -1;
+        bool warm = k > n || (k > 0 && model_scenario_adds_capacity(inst, &sc[k - 1]));
+        p[k].after = warm ? 0 : -1;
         if (!(p[k].input = strdup(in)))
             rc = IO_ENOMEM;
     }
@@ -301,7 +302,8 @@ int io_whatif_job(json_t *job, const model_instance *inst, char **out)
     int n = 0;
     int rc = read_whatif(job, inst, &o, &sc, &n);
     if (rc != IO_OK)
-        return job_error(out, rc == IO_ENOMEM ? 1 : 2, "the job's scenarios or options are invalid");
+        return job_error(out, rc == IO_ENOMEM ? 1 : 2,
+                         "the job's scenarios or options are invalid");
     json_t *part = json_object_get(job, "part");
     if (kind && strcmp(kind, "whatif_part") == 0 && !json_is_integer(part))
         rc = IO_EINVAL;
@@ -337,7 +339,8 @@ static int fill_runner(void *ctx, wjob *js, int n, const io_whatif_options *o, i
         json_t *res = json_object_get(json_object_get(p, "result"), "result");
         if (st && strcmp(st, "done") == 0 && json_is_object(res)) {
             j->result = json_incref(res);
-            j->finished = json_number_value(json_object_get(json_object_get(p, "result"), "seconds"));
+            j->finished =
+                json_number_value(json_object_get(json_object_get(p, "result"), "seconds"));
             continue;
         }
         const char *why = json_string_value(json_object_get(p, "error"));
@@ -356,7 +359,7 @@ static int workers_of(json_t *parts)
     json_t *seen = json_object();
     size_t i;
     json_t *p;
-    json_array_foreach(parts, i, p) {
+    json_array_foreach (parts, i, p) {
         const char *w = json_string_value(json_object_get(p, "worker"));
         if (w && seen)
             json_object_set_new(seen, w, json_true());
@@ -547,8 +550,8 @@ int io_fanout_claimed(io_store *s, io_job_claim *c, const char *worker, char **o
         io_store_job_release(s, c->id, worker); /* try again later */
         return IO_FANOUT_GIVEN_BACK;
     }
-    int res = json_array_size(parts) == 0 || runs_whole(c) ? IO_FANOUT_RUN
-                                                            : assemble(c, parts, out);
+    int res =
+        json_array_size(parts) == 0 || runs_whole(c) ? IO_FANOUT_RUN : assemble(c, parts, out);
     json_decref(parts);
     if (res == IO_FANOUT_WHOLE) {
         run_whole(s, c, worker);

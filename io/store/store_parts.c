@@ -21,8 +21,8 @@
 static const char *const STATES[] = {"queued", "running", "done", "failed", "cancelled"};
 
 int io_store_job_submit_parts(io_store *s, const char *kind, const char *program, long actor,
-                              double deadline_s, const char *input, const io_job_part *parts,
-                              int n, int max_queued, char id_out[IO_JOB_ID_LEN])
+                              double deadline_s, const char *input, const io_job_part *parts, int n,
+                              int max_queued, char id_out[IO_JOB_ID_LEN])
 {
     assert(n >= 0 && (n == 0 || parts));
     char id[IO_JOB_ID_LEN], pid[IO_JOB_ID_LEN];
@@ -51,11 +51,11 @@ int io_store_job_submit_parts(io_store *s, const char *kind, const char *program
                      "ssssiiadsd", pid, p->kind, program, id, i, p->after, actor, p->deadline_s,
                      p->input, now);
         else if (rc == IO_OK)
-            rc = run(s->db,
-                     "INSERT INTO job(id, kind, program_id, parent_id, part, token_id,"
-                     " deadline_s, input, created) VALUES (?,?,?,?,?,?,?,?,?)",
-                     "ssssiadsd", pid, p->kind, program, id, i, actor, p->deadline_s, p->input,
-                     now);
+            rc =
+                run(s->db,
+                    "INSERT INTO job(id, kind, program_id, parent_id, part, token_id,"
+                    " deadline_s, input, created) VALUES (?,?,?,?,?,?,?,?,?)",
+                    "ssssiadsd", pid, p->kind, program, id, i, actor, p->deadline_s, p->input, now);
     }
     rc = txn_end(s, rc, NULL);
     unlock(s);
