@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Durable job queue benchmark on one store (SQLite): API nodes started with
 # `cohort serve --workers 0`, solver workers with `cohort worker --db`.
-#   bench/cluster.sh [JOBS] [WRITE_SECONDS]      default 12 jobs, 10 s
-# 1. what-if throughput: JOBS what-if requests (tiny fixture, 3 scenarios
-#    each, so 4 plans a request) with 1, 2 and 4 worker processes;
-#    scenarios per minute = JOBS * 3 / minutes until the last is done.
-# 2. the same with 2 workers where one is SIGKILLed 2 s in: its job is
-#    retried by the other after the heartbeat timeout (--stale 3); 2 s after
-#    the first request was sent.
+#   bench/cluster.sh [JOBS] [WRITE_SECONDS]      default 1 request, 10 s
+# 1. what-if throughput: JOBS what-if requests (tier S seed 1 benchmark
+#    program, 8 scenarios each, 3 s per plan, so 9 plans a request) with 1,
+#    2 and 4 worker processes, each first through an API node started with
+#    --no-fan-out (a what-if is one job: one worker plans it all, as before
+#    fan-out) and then through one with fan-out (a job per plan);
+#    scenarios per minute = JOBS * 8 / minutes until the last is done.
+# 2. fan-out with 2 workers where one is SIGKILLed 4 s in: its part is
+#    retried by the other after the heartbeat timeout (--stale 3).
 # 3. event writes per second and read latency through 1 and through 2 API
 #    nodes (bench/load.c, 8 clients in all, 20 % writes), tier M program.
 # Prints Markdown (also written to bench/results/cluster.md).  Needs curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JOBS=${1:-12}
+JOBS=${1:-1}
+SCEN=8
 WSECS=${2:-10}
 BUILD=${BUILD:-build-bench}
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCOHORT_TESTS=OFF >/dev/null
@@ -28,8 +31,8 @@ cleanup() {
 trap cleanup EXIT
 
 # start_node N DB -> sets PORT_N; the node runs no jobs itself
-start_node() {
-  "$C" serve --db "$2" --port 0 --quiet --workers 0 --stale 3 >"$tmp/node$1.out" 2>&1 &
+start_node() { # N DB [serve options]
+  "$C" serve --db "$2" --port 0 --quiet --workers 0 --stale 3 "${@:3}" >"$tmp/node$1.out" 2>&1 &
   pids+=($!)
   for _ in $(seq 100); do grep -q listening "$tmp/node$1.out" && break; sleep 0.1; done
   eval "PORT_$1=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$tmp/node$1.out")"
@@ -48,27 +51,30 @@ DB="$tmp/jobs.db"
 TOKEN=$("$C" token create --role admin --name bench --db "$DB" 2>/dev/null)
 H="Authorization: Bearer $TOKEN"
 start_node 1 "$DB"
-python3 - "$tmp/whatif.json" <<'PY'
+start_node 4 "$DB" --no-fan-out
+python3 - "$tmp/whatif.json" "$SCEN" <<'PY'
 import json, sys
-inst = json.load(open("datasets/fixtures/tiny.json"))
+inst = json.load(open("datasets/bench/S-1.json"))
 sc = [{"name": "seed %d" % k, "changes": [{"op": "set_setting", "field": "seed", "value": k}]}
-      for k in (3, 5, 7)]
-json.dump({"instance": inst, "scenarios": sc, "jobs": 1}, open(sys.argv[1], "w"))
+      for k in range(2, 2 + int(sys.argv[2]))]
+json.dump({"instance": inst, "scenarios": sc, "time_limit_s": 3}, open(sys.argv[1], "w"))
 PY
 
-# run_batch -> prints seconds until every job is done, and retried/failed counts
+# run_batch PORT -> prints seconds until every job is done, scenarios per
+# minute, and retried/failed counts (of the requests and of their parts)
 run_batch() {
+  local port=$1
   ids=()
   t0=$(date +%s.%N)
   if [ -n "${KILL_AFTER:-}" ]; then (sleep "$KILL_AFTER"; kill -KILL "${WPIDS[0]}") & fi
   for _ in $(seq "$JOBS"); do
-    ids+=($(curl -sf -X POST -H "$H" "http://127.0.0.1:$PORT_1/v1/whatif?async=1" \
+    ids+=($(curl -sf -X POST -H "$H" -H "Content-Type: application/json" "http://127.0.0.1:$port/v1/whatif?async=1" \
       --data-binary "@$tmp/whatif.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["job"])'))
   done
   retried=0; failed=0
   for id in "${ids[@]}"; do
     while :; do
-      st=$(curl -sf -H "$H" "http://127.0.0.1:$PORT_1/v1/jobs/$id" |
+      st=$(curl -sf -H "$H" "http://127.0.0.1:$port/v1/jobs/$id" |
         python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["status"], j.get("attempts", 0))')
       case "$st" in queued*|running*) sleep 0.1 ;; *) break ;; esac
     done
@@ -76,24 +82,33 @@ run_batch() {
     [ "${st% *}" = done ] || failed=$((failed + 1))
   done
   t1=$(date +%s.%N)
-  python3 -c "import sys; s=$t1-$t0; print('%.1f | %.0f | %d | %d' % (s, $JOBS*3*60/s, $retried, $failed))"
+  # parts retried: in the store (a part's attempts are not in the API)
+  pr=$(python3 - "$DB" "${ids[@]}" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+q = "SELECT count(*) FROM job WHERE parent_id IN (%s) AND attempts > 1" % ",".join("?" * (len(sys.argv) - 2))
+print(db.execute(q, sys.argv[2:]).fetchone()[0])
+PY
+)
+  python3 -c "import sys; s=$t1-$t0; print('%.1f | %.0f | %d | %d' % (s, $JOBS*$SCEN*60/s, $retried + $pr, $failed))"
 }
 
 mkdir -p bench/results
 {
   echo "$(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg) at the start; SQLite store."
   echo
-  echo "What-if: $JOBS requests x 3 scenarios (tiny fixture), one API node (--workers 0):"
+  echo "What-if: $JOBS request(s) x $SCEN scenarios (tier S seed 1, 3 s a plan), API nodes with --workers 0:"
   echo
-  echo "| workers | s until all done | scenarios/min | jobs retried | jobs not done |"
-  echo "| --- | --- | --- | --- | --- |"
+  echo "| workers | what-if as | s until all done | scenarios/min | jobs or parts retried | requests not done |"
+  echo "| --- | --- | --- | --- | --- | --- |"
   for w in 1 2 4; do
     start_workers "$w" "$DB"
-    echo "| $w | $(run_batch) |"
+    echo "| $w | one job (--no-fan-out) | $(run_batch "$PORT_4") |"
+    echo "| $w | a job per plan | $(run_batch "$PORT_1") |"
     stop_workers
   done
   start_workers 2 "$DB"
-  echo "| 2, one SIGKILLed 2 s in | $(KILL_AFTER=2 run_batch) |"
+  echo "| 2, one SIGKILLed 4 s in | a job per plan | $(KILL_AFTER=4 run_batch "$PORT_1") |"
   stop_workers
 } | tee bench/results/cluster.md
 
@@ -105,7 +120,7 @@ LTOKEN=$("$C" token create --role admin --name load --db "$LDB" 2>/dev/null)
 start_node 2 "$LDB"
 start_node 3 "$LDB"
 LH="Authorization: Bearer $LTOKEN"
-curl -sf -X POST -H "$LH" "http://127.0.0.1:$PORT_2/v1/programs/load/schedules" --data-binary "@$tmp/plan.json" >/dev/null
+curl -sf -X POST -H "$LH" -H "Content-Type: application/json" "http://127.0.0.1:$PORT_2/v1/programs/load/schedules" --data-binary "@$tmp/plan.json" >/dev/null
 curl -sf -X POST -H "$LH" "http://127.0.0.1:$PORT_2/v1/programs/load/schedules/1/publish" >/dev/null
 HEAD="| nodes | node | clients | s | requests (writes) | req/s | writes/s | read p50 / p99 ms | write p50 / p99 ms | errors |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"

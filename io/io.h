@@ -87,7 +87,7 @@ int io_write_atomic(const char *path, const char *data, size_t len);
  * result is invalid.  JSON text returned through char ** is malloc'd and
  * owned by the caller. */
 
-#define IO_STORE_SCHEMA_VERSION 6
+#define IO_STORE_SCHEMA_VERSION 7
 
 enum {
     IO_STORE_ENOTFOUND = 10, /* program, entity, version or token does not exist */
@@ -223,6 +223,11 @@ int io_schedule_version_parse(const char *text, int *v);
 /* Save a solution (JSON text) as the program's next schedule version. */
 int io_store_schedule_save(io_store *s, const char *program, const char *solution_json,
                            long actor, int *version);
+/* The same for the job `job` (its id; NULL: as io_store_schedule_save):
+ * the version records the job, and a retry of a job whose first run saved
+ * already gets that version back instead of saving a second one. */
+int io_store_schedule_save_job(io_store *s, const char *program, const char *solution_json,
+                               long actor, const char *job, int *version);
 /* [{"version","status","objective","created","published","actor"}]. */
 int io_store_schedule_list(io_store *s, const char *program, char **json, io_page *pg);
 /* One version's solution JSON; version a number or an IO_SCHEDULE_*
@@ -415,6 +420,8 @@ typedef struct io_server_options {
                             them); -1 = max_jobs [-1] */
     double job_stale_s;  /* a running job whose heartbeat is older is its
                             worker's death (retried once) [15] */
+    int no_fanout;       /* queue a what-if or a multi-site plan as one job,
+                            not one per plan or site [0] */
 } io_server_options;
 
 /* Fill o with the defaults in brackets. */

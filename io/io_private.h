@@ -2,6 +2,7 @@
 #ifndef COHORT_IO_PRIVATE_H
 #define COHORT_IO_PRIVATE_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "io.h"
@@ -142,6 +143,36 @@ int io_store_job_counts(io_store *s, int *queued, int *running);
 /* Delete finished jobs that finished before the Unix time `before`. */
 int io_store_job_prune(io_store *s, double before);
 
+/* Fan-out (io/store/store_parts.c): a job split into parts, each a job of
+ * its own that any worker claims.  The parent is claimed (to assemble the
+ * parts' results) only when every part finished; a part with after >= 0
+ * is claimed only when part `after` of the same parent finished. */
+typedef struct io_job_part {
+    const char *kind;  /* the part's job kind */
+    const char *input; /* its job JSON */
+    double deadline_s;
+    int after; /* the part it waits for, or -1 */
+} io_job_part;
+/* Queue the parent job (as io_store_job_submit) and its n >= 0 parts
+ * (numbered 0..n-1) in one transaction. */
+int io_store_job_submit_parts(io_store *s, const char *kind, const char *program, long actor,
+                              double deadline_s, const char *input, const io_job_part *parts,
+                              int n, int max_queued, char id_out[IO_JOB_ID_LEN]);
+/* Give worker's running job back to the queue with a new input (the job
+ * runs again, not counted as a retry).  IO_STORE_ECONFLICT when it is no
+ * longer worker's. */
+int io_store_job_requeue(io_store *s, const char *id, const char *worker, const char *input);
+/* The parts of job parent, ordered by number: *out a new array of
+ * {"part","state","worker"?,"result"?,"error"?,"seconds"?} (empty when it
+ * has none).  IO_OK / ENOMEM / EDB. */
+int io_store_job_parts(io_store *s, const char *parent, json_t **out);
+/* What a claimed part needs: its number, its parent's input and the result
+ * of the part it waited for (NULL when it waited for none or that part
+ * has no result); the strings malloc'd.  IO_STORE_ENOTFOUND when id is no
+ * part. */
+int io_store_part_context(io_store *s, const char *id, int *part, char **parent_input,
+                          char **after_result);
+
 /* Solver jobs (io/http/server_jobs.c), kept in the store's job queue:
  * io_jobs submits, reads and cancels them there, and its job thread is a
  * local worker: it claims up to max_running jobs from the store (any node's)
@@ -165,6 +196,7 @@ typedef struct io_jobs_options {
                            its worker's death [15] */
     int max_jobs;       /* claim at most this many, then drain; 0 = no bound */
     const char *name;   /* worker name prefix in the store [host name] */
+    int no_fanout;      /* submit every job whole (io_fanout_split unused) [0] */
 } io_jobs_options;
 
 void io_jobs_options_default(io_jobs_options *o);
@@ -315,6 +347,39 @@ void io_whatif_options_default(io_whatif_options *o);
  * (fork or pipe failed). */
 int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
                   const io_whatif_options *o, char **out);
+
+/* Optional number member key of a job (JSON object) within [lo, hi] into
+ * *v (absent: *v unchanged).  0 ok, -1 not a number or out of range. */
+int io_job_number(const json_t *job, const char *key, double lo, double hi, double *v);
+/* Run a what-if job of `cohort worker` (kind "whatif": every plan, in
+ * worker processes of its own; kind "whatif_part": the one plan "part" of a
+ * fanned-out what-if, here) over its parsed instance: the exit code (0, 1
+ * failed, 2 invalid job) and *out the result or {"error"} JSON. */
+int io_whatif_job(json_t *job, const model_instance *inst, char **out);
+
+/* Fan-out (io/jobs/fanout.c).  The parts a job of kind with input (job
+ * JSON) splits into: a what-if one per plan (baseline, scenarios, marginal
+ * probes; those starting from the baseline's schedule wait for it), a plan
+ * of a multi-site program one plan per independent site (solver_sites);
+ * *n = 0 when the job runs whole.  Free with io_fanout_parts_free.  IO_OK /
+ * IO_EINVAL / IO_ENOMEM. */
+int io_fanout_split(const char *kind, const char *input, io_job_part **parts, int *n);
+void io_fanout_parts_free(io_job_part *parts, int n);
+/* What io_fanout_claimed made of a claim. */
+enum {
+    IO_FANOUT_RUN = 0,    /* run it in a worker process (a part: c->input replaced) */
+    IO_FANOUT_DONE,       /* a parent assembled from its parts: *out its result */
+    IO_FANOUT_FAILED,     /* it failed: *out why (a site part that failed, named) */
+    IO_FANOUT_GIVEN_BACK, /* back in the queue (to run whole, or to retry later) */
+    IO_FANOUT_WHOLE       /* (internal) run the parent whole */
+};
+/* Deal with a job worker just claimed, before it runs: a part gets its
+ * worker input; a parent whose parts all finished is assembled from them
+ * (a what-if's report; a multi-site plan's merged schedule, or, when a
+ * site is infeasible, the parent goes back to the queue to be planned
+ * whole for its relaxed plan).  *out malloc'd text or NULL.  The caller
+ * finishes the job on IO_FANOUT_DONE / IO_FANOUT_FAILED. */
+int io_fanout_claimed(io_store *s, io_job_claim *c, const char *worker, char **out);
 
 /* Print the comparison JSON as a table for a terminal.  IO_OK / IO_EINVAL. */
 int io_whatif_print_table(FILE *f, const char *json);

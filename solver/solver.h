@@ -45,6 +45,25 @@ void solver_options_default(solver_options *o);
  * caller to write the result; limits are clamped to 0 .. 30 days (NaN: 60 s).
  * A schedule found in time is always returned. */
 int solver_plan(const model_instance *inst, const solver_options *opt, model_solution **out);
+
+/* The independent sites of a program (groups that share no facilitator,
+ * room or eligible patient, solver/split.c), each as the instance
+ * solver_plan plans it as when it splits the program itself (the
+ * load-balance term only in the largest; no relaxed plan per site), so
+ * that separate processes can plan them: *n > 1 new instances in *sites
+ * (solver_sites_free), or *n = 0 when the program is one site or fails the
+ * precheck (plan it whole).  SOLVER_OK / ENOMEM / EINVAL. */
+int solver_sites(const model_instance *inst, const solver_options *opt, model_instance ***sites,
+                 int *n);
+void solver_sites_free(model_instance **sites, int n);
+/* Merge the plans of the n sites of inst (solver_sites' order; their
+ * schedules are moved out) into one plan of the whole program, as
+ * solver_plan merges them: groups in instance order, metrics and the full
+ * objective; no schedule when a site is infeasible or has none (then
+ * plan the program whole for its relaxed plan).  *out new.  SOLVER_OK /
+ * ENOMEM. */
+int solver_merge_sites(const model_instance *inst, const solver_options *opt,
+                       model_solution **plans, int n, model_solution **out);
 /* How solver_plan works and what it reports (solver/solver.c, docs in
  * solver/sv.h): pre-checks name impossible programs at once; independent
  * parts (sites) are planned separately; a constructive heuristic gives a

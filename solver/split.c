@@ -264,18 +264,17 @@ static int sess_cmp(const void *a, const void *b)
     return strcmp(x->group, y->group);
 }
 
-int sv_plan_parts(const sv_prob *pr, const solver_options *opt, const int *comp, int ncomp,
-                  model_solution **out)
+/* Where each patient goes (*pat_part: the part of the groups they fit,
+ * all in one part by construction; a waitlisted patient in no group's part
+ * goes where a type they match has groups) and which part keeps the
+ * load-balance term (*lb_part: the largest: the global spread is at least
+ * any one part's, so its bound stays valid, and when the other parts have
+ * no facilitators the merged plan is balanced as the whole model would
+ * be); size[c] the part's size, for its share of the time.  0 or -1. */
+static int part_layout(const sv_prob *pr, const int *comp, int ncomp, int *pat_part, long *size,
+                       int *lb_part)
 {
     const model_instance *inst = pr->inst;
-    int rc = SOLVER_ENOMEM;
-    int *pat_part = malloc(sizeof(int) * (size_t)(pr->np + 1));
-    long *size = calloc((size_t)ncomp + 1, sizeof(long));
-    model_solution *merged = model_solution_create();
-    if (!pat_part || !size || !merged)
-        goto out;
-    /* patients: the part of the groups they fit (all in one part by
-     * construction); the others go where a type they match has groups */
     for (int p = 0; p < pr->np; p++)
         pat_part[p] = -1;
     for (int g = 0; g < pr->ng; g++) {
@@ -293,27 +292,107 @@ int sv_plan_parts(const sv_prob *pr, const solver_options *opt, const int *comp,
                 break;
             }
     }
-    long total = 0;
-    for (int c = 0; c < ncomp; c++)
-        total += size[c];
-    /* the largest part keeps the load-balance term: the global spread is at
-     * least any one part's, so its bound stays valid, and when the other
-     * parts have no facilitators (groups that cannot run) the merged plan is
-     * balanced exactly as the whole model would balance it */
-    int lb_part = 0;
+    *lb_part = 0;
     for (int c = 1; c < ncomp; c++)
-        if (size[c] > size[lb_part])
-            lb_part = c;
+        if (size[c] > size[*lb_part])
+            *lb_part = c;
+    return 0;
+}
+
+/* The instance part c is planned as: its share of the program, the
+ * load-balance term only in lb_part, and no relaxed plan (that is made
+ * for the whole program).  NULL on ENOMEM. */
+static model_instance *site_instance(const sv_prob *pr, const int *comp, int c,
+                                     const int *pat_part, int lb_part)
+{
+    model_instance *sub = part_instance(pr, comp, c, pat_part);
+    if (!sub)
+        return NULL;
+    if (c != lb_part)
+        sub->settings.weights.load_balance = 0;
+    sub->settings.on_infeasible = MODEL_ON_INFEASIBLE_FAIL;
+    return sub;
+}
+
+/* Finish the merge of every part's schedule in *merged (bound: the sum of
+ * the parts' bounds): no schedule at all when a part is infeasible or has
+ * none; otherwise groups in instance order, sessions by date, metrics and
+ * the full objective of the whole program.  SOLVER_OK / ENOMEM. */
+static int merge_finish(const sv_prob *pr, const solver_options *opt, model_solution **merged,
+                        double bound, int any_inf, int any_nosol)
+{
+    const model_instance *inst = pr->inst;
+    model_solution *m = *merged;
+    if (any_inf || any_nosol) {
+        /* no partial schedule: the program as a whole has none */
+        model_solution *empty = model_solution_create();
+        if (!empty)
+            return SOLVER_ENOMEM;
+        empty->status = any_inf ? MODEL_STATUS_INFEASIBLE : MODEL_STATUS_TIME_LIMIT;
+        empty->diagnosis = m->diagnosis;
+        memset(&m->diagnosis, 0, sizeof m->diagnosis);
+        model_solution_destroy(m);
+        *merged = empty;
+        return SOLVER_OK;
+    }
+    model_sol_group *ord = calloc((size_t)m->n_groups + 1, sizeof *ord);
+    if (!ord)
+        return SOLVER_ENOMEM;
+    int k = 0;
+    for (int g = 0; g < pr->ng; g++)
+        for (int i = 0; i < m->n_groups; i++)
+            if (strcmp(m->groups[i].id, inst->groups[g].id) == 0) {
+                ord[k++] = m->groups[i];
+                break;
+            }
+    if (k == m->n_groups) {
+        free(m->groups);
+        m->groups = ord;
+    } else {
+        free(ord);
+    }
+    qsort(m->sessions, (size_t)m->n_sessions, sizeof(model_sol_session), sess_cmp);
+    model_metrics_free(&m->metrics);
+    if (model_metrics_compute(inst, m, &m->metrics) ||
+        model_objective_terms_compute(inst, m, opt->baseline, &m->terms))
+        return SOLVER_ENOMEM;
+    m->objective = model_objective_total(&m->terms);
+    m->bound = bound > m->objective ? bound : m->objective;
+    double d = m->bound - m->objective;
+    m->gap = d / (fabs(m->objective) > 1 ? fabs(m->objective) : 1);
+    m->status = m->gap <= pr->mip_gap + 1e-12 ? MODEL_STATUS_OPTIMAL : MODEL_STATUS_FEASIBLE;
+    return SOLVER_OK;
+}
+
+/* Merge one part's plan ps into merged (ps is left empty), noting its
+ * bound and whether it is infeasible or has no schedule.  0 or -1. */
+static int take_part(model_solution *merged, model_solution *ps, double *bound, int *any_inf,
+                     int *any_nosol)
+{
+    if (ps->status == MODEL_STATUS_INFEASIBLE)
+        *any_inf = 1;
+    else if (ps->status == MODEL_STATUS_TIME_LIMIT)
+        *any_nosol = 1;
+    *bound += ps->bound;
+    return merge_into(merged, ps);
+}
+
+int sv_plan_parts(const sv_prob *pr, const solver_options *opt, const int *comp, int ncomp,
+                  model_solution **out)
+{
+    int rc = SOLVER_ENOMEM;
+    int *pat_part = malloc(sizeof(int) * (size_t)(pr->np + 1));
+    long *size = calloc((size_t)ncomp + 1, sizeof(long));
+    model_solution *merged = model_solution_create();
+    int lb_part = 0;
+    if (!pat_part || !size || !merged || part_layout(pr, comp, ncomp, pat_part, size, &lb_part))
+        goto out;
     double bound = 0;
     int any_inf = 0, any_nosol = 0;
     for (int c = 0; c < ncomp; c++) {
-        model_instance *sub = part_instance(pr, comp, c, pat_part);
+        model_instance *sub = site_instance(pr, comp, c, pat_part, lb_part);
         if (!sub)
             goto out;
-        if (c != lb_part)
-            sub->settings.weights.load_balance = 0;
-        /* a relaxed plan is made for the whole program (solver.c), not per part */
-        sub->settings.on_infeasible = MODEL_ON_INFEASIBLE_FAIL;
         solver_options o = *opt;
         o.export_model_path = NULL;
         o.baseline = NULL;
@@ -340,58 +419,13 @@ int sv_plan_parts(const sv_prob *pr, const solver_options *opt, const int *comp,
             rc = e;
             goto out;
         }
-        if (ps->status == MODEL_STATUS_INFEASIBLE)
-            any_inf = 1;
-        else if (ps->status == MODEL_STATUS_TIME_LIMIT)
-            any_nosol = 1;
-        bound += ps->bound;
-        int m = merge_into(merged, ps);
+        int m = take_part(merged, ps, &bound, &any_inf, &any_nosol);
         model_solution_destroy(ps);
         if (m)
             goto out;
     }
-    (void)total;
-    if (any_inf || any_nosol) {
-        merged->status = any_inf ? MODEL_STATUS_INFEASIBLE : MODEL_STATUS_TIME_LIMIT;
-        /* no partial schedule: the program as a whole has none */
-        model_solution *empty = model_solution_create();
-        if (!empty)
-            goto out;
-        empty->status = merged->status;
-        empty->diagnosis = merged->diagnosis;
-        memset(&merged->diagnosis, 0, sizeof merged->diagnosis);
-        model_solution_destroy(merged);
-        merged = empty;
-    } else {
-        /* groups in instance order, sessions by date */
-        model_sol_group *ord = calloc((size_t)merged->n_groups + 1, sizeof *ord);
-        if (!ord)
-            goto out;
-        int k = 0;
-        for (int g = 0; g < pr->ng; g++)
-            for (int i = 0; i < merged->n_groups; i++)
-                if (strcmp(merged->groups[i].id, inst->groups[g].id) == 0) {
-                    ord[k++] = merged->groups[i];
-                    break;
-                }
-        if (k == merged->n_groups) {
-            free(merged->groups);
-            merged->groups = ord;
-        } else {
-            free(ord);
-        }
-        qsort(merged->sessions, (size_t)merged->n_sessions, sizeof(model_sol_session), sess_cmp);
-        model_metrics_free(&merged->metrics);
-        if (model_metrics_compute(inst, merged, &merged->metrics) ||
-            model_objective_terms_compute(inst, merged, opt->baseline, &merged->terms))
-            goto out;
-        merged->objective = model_objective_total(&merged->terms);
-        merged->bound = bound > merged->objective ? bound : merged->objective;
-        double d = merged->bound - merged->objective;
-        merged->gap = d / (fabs(merged->objective) > 1 ? fabs(merged->objective) : 1);
-        merged->status =
-            merged->gap <= pr->mip_gap + 1e-12 ? MODEL_STATUS_OPTIMAL : MODEL_STATUS_FEASIBLE;
-    }
+    if ((rc = merge_finish(pr, opt, &merged, bound, any_inf, any_nosol)) != SOLVER_OK)
+        goto out;
     merged->solve_seconds = sv_now() - pr->t0;
     *out = merged;
     merged = NULL;
@@ -401,4 +435,87 @@ out:
     free(pat_part);
     free(size);
     return rc;
+}
+
+/* ------------------------------------------- sites as separate plans */
+
+void solver_sites_free(model_instance **sites, int n)
+{
+    for (int i = 0; sites && i < n; i++)
+        model_instance_destroy(sites[i]);
+    free(sites);
+}
+
+/* The site instances of pr (ncomp > 1 parts in comp) into *sites. */
+static int make_sites(const sv_prob *pr, const int *comp, int ncomp, model_instance ***sites)
+{
+    int *pat_part = malloc(sizeof(int) * (size_t)(pr->np + 1));
+    long *size = calloc((size_t)ncomp + 1, sizeof(long));
+    model_instance **s = calloc((size_t)ncomp, sizeof *s);
+    int lb_part = 0, rc = SOLVER_ENOMEM;
+    if (pat_part && size && s && !part_layout(pr, comp, ncomp, pat_part, size, &lb_part)) {
+        rc = SOLVER_OK;
+        for (int c = 0; c < ncomp && rc == SOLVER_OK; c++)
+            if (!(s[c] = site_instance(pr, comp, c, pat_part, lb_part)))
+                rc = SOLVER_ENOMEM;
+    }
+    free(pat_part);
+    free(size);
+    if (rc != SOLVER_OK) {
+        solver_sites_free(s, s ? ncomp : 0);
+        return rc;
+    }
+    *sites = s;
+    return SOLVER_OK;
+}
+
+int solver_sites(const model_instance *inst, const solver_options *opt, model_instance ***sites,
+                 int *n)
+{
+    *sites = NULL;
+    *n = 0;
+    sv_prob pr;
+    int rc = sv_prob_init(&pr, inst, opt);
+    if (rc)
+        return rc;
+    model_strlist diag = {0};
+    int *comp = malloc(sizeof(int) * (size_t)(pr.ng + 1));
+    int ncomp = 0;
+    int npre = comp ? sv_precheck(&pr, &diag, sv_now() + 5) : -1;
+    if (npre < 0 || sv_components(&pr, comp, &ncomp))
+        rc = SOLVER_ENOMEM;
+    else if (npre == 0 && ncomp > 1 && (rc = make_sites(&pr, comp, ncomp, sites)) == SOLVER_OK)
+        *n = ncomp; /* a program failing the precheck is planned whole */
+    model_strlist_free(&diag);
+    free(comp);
+    sv_prob_free(&pr);
+    return rc;
+}
+
+int solver_merge_sites(const model_instance *inst, const solver_options *opt,
+                       model_solution **plans, int n, model_solution **out)
+{
+    sv_prob pr;
+    int rc = sv_prob_init(&pr, inst, opt);
+    if (rc)
+        return rc;
+    model_solution *merged = model_solution_create();
+    double bound = 0, secs = 0;
+    int any_inf = 0, any_nosol = 0;
+    rc = merged ? SOLVER_OK : SOLVER_ENOMEM;
+    for (int i = 0; i < n && rc == SOLVER_OK; i++) {
+        secs = plans[i]->solve_seconds > secs ? plans[i]->solve_seconds : secs;
+        if (take_part(merged, plans[i], &bound, &any_inf, &any_nosol))
+            rc = SOLVER_ENOMEM;
+    }
+    if (rc == SOLVER_OK)
+        rc = merge_finish(&pr, opt, &merged, bound, any_inf, any_nosol);
+    sv_prob_free(&pr);
+    if (rc != SOLVER_OK) {
+        model_solution_destroy(merged);
+        return rc;
+    }
+    merged->solve_seconds = secs; /* the sites ran side by side */
+    *out = merged;
+    return SOLVER_OK;
 }

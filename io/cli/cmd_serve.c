@@ -13,7 +13,7 @@ static void help(FILE *out)
             "Usage: cohort serve --db FILE [--port N] [--bind ADDR] [--max-body BYTES]\n"
             "                    [--max-json-values N] [--max-json-depth N] [--timeout S]\n"
             "                    [--request-timeout S] [--max-connections N] [--max-per-ip N]\n"
-            "                    [--jobs N] [--workers N] [--stale S] [--quiet]\n"
+            "                    [--jobs N] [--workers N] [--stale S] [--no-fan-out] [--quiet]\n"
             "       cohort serve --openapi [OUT]\n"
             "Serve the JSON HTTP API (docs/openapi.json) over the store FILE (created when\n"
             "missing).  Needs bearer tokens: see `cohort token create`.  Runs until SIGINT or\n"
@@ -21,9 +21,9 @@ static void help(FILE *out)
             "Each solve (plan, what-if) is a job in the store's queue; this node runs up to\n"
             "--workers of them at a time as `cohort worker` processes of this executable,\n"
             "within their time limits, and so does every `cohort worker --db` on the same\n"
-            "store; up to 32 more wait (then 503).  Jobs survive a restart.  A what-if\n"
-            "counts itself and its own solver workers against --jobs (with --jobs 1 it\n"
-            "still runs one solver beside itself).\n"
+            "store; up to 32 more wait (then 503).  Jobs survive a restart.  A what-if is\n"
+            "one job per plan and a multi-site plan one job per site, shared by every\n"
+            "worker of the store (docs/DEPLOY.md).\n"
             "A port already in use is refused (exit 1).\n"
             "The web console (sign in with a token) is at http://ADDR:PORT/.\n\n"
             "  --db FILE          SQLite database\n"
@@ -45,6 +45,9 @@ static void help(FILE *out)
             "                     API nodes beside standalone `cohort worker --db`\n"
             "  --stale S          a running job without a heartbeat for S seconds lost its\n"
             "                     worker: it is retried once, then failed [15]\n"
+            "  --no-fan-out       queue each what-if and multi-site plan as one job (as\n"
+            "                     before fan-out: while workers of an older version still\n"
+            "                     run on the store)\n"
             "  --quiet            no request log (the log, on stderr, names method, path\n"
             "                     template, status and milliseconds; never ids or bodies)\n"
             "  --openapi [OUT]    write the OpenAPI document and exit\n"
@@ -101,14 +104,14 @@ int io_cmd_serve(int argc, char **argv)
         {"stale", 1, 86400, &stale, NULL, NULL},
     };
     enum { N_NUMS = sizeof nums / sizeof nums[0], NUM_BASE = 1000 };
-    struct option opts[N_NUMS + 6] = {
+    struct option opts[N_NUMS + 7] = {
         {"db", required_argument, NULL, 'd'},     {"bind", required_argument, NULL, 'b'},
         {"quiet", no_argument, NULL, 'q'},        {"openapi", no_argument, NULL, 'O'},
-        {"help", no_argument, NULL, 'h'},
+        {"help", no_argument, NULL, 'h'},     {"no-fan-out", no_argument, NULL, 'F'},
     };
     for (int i = 0; i < N_NUMS; i++)
-        opts[5 + i] = (struct option){nums[i].name, required_argument, NULL, NUM_BASE + i};
-    opts[5 + N_NUMS] = (struct option){NULL, 0, NULL, 0};
+        opts[6 + i] = (struct option){nums[i].name, required_argument, NULL, NUM_BASE + i};
+    opts[6 + N_NUMS] = (struct option){NULL, 0, NULL, 0};
     const char *db = NULL;
     int openapi = 0, c;
     optind = 1;
@@ -122,6 +125,7 @@ int io_cmd_serve(int argc, char **argv)
         case 'd': db = optarg; break;
         case 'b': o.bind = optarg; break;
         case 'q': o.log = NULL; break;
+        case 'F': o.no_fanout = 1; break;
         case 'O': openapi = 1; break;
         case 'h': help(stdout); return COHORT_EXIT_OK;
         default: help(stderr); return COHORT_EXIT_INVALID;

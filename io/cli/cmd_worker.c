@@ -10,6 +10,9 @@
  *    "baseline"?: solution}                       -> the solution
  *   {"kind":"whatif", "instance":{...}, "scenarios":[...], "time_limit_s"?,
  *    "mip_gap"?, "marginal"?, "jobs"?}             -> the comparison
+ *   {"kind":"whatif_part", ... as whatif, "part", "baseline_result"?}
+ *                                                  -> one plan of a fanned-out
+ *                                                     what-if (io/jobs/fanout.c)
  * On failure {"error": message} and exit 1 (2 for an invalid job). */
 #include <getopt.h>
 #include <jansson.h>
@@ -35,19 +38,6 @@ static char *member_text(json_t *job, const char *key)
 {
     json_t *v = json_object_get(job, key);
     return v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-}
-
-/* Optional number member key of job within [lo, hi]: 0 (absent leaves
- * *v), -1 not a number or out of range. */
-static int number(json_t *job, const char *key, double lo, double hi, double *v)
-{
-    json_t *x = json_object_get(job, key);
-    if (!x)
-        return 0;
-    if (!json_is_number(x) || !(json_number_value(x) >= lo && json_number_value(x) <= hi))
-        return -1;
-    *v = json_number_value(x);
-    return 0;
 }
 
 int io_worker_run(const char *spec, size_t len, char **out)
@@ -78,8 +68,8 @@ int io_worker_run(const char *spec, size_t len, char **out)
         solver_options_default(&o);
         o.started = started;
         model_solution *base = NULL, *sol = NULL;
-        if (number(job, "time_limit_s", 1e-3, MODEL_MAX_TIME_LIMIT_S, &o.time_limit_s) ||
-            number(job, "mip_gap", 0, 1, &o.mip_gap)) {
+        if (io_job_number(job, "time_limit_s", 1e-3, MODEL_MAX_TIME_LIMIT_S, &o.time_limit_s) ||
+            io_job_number(job, "mip_gap", 0, 1, &o.mip_gap)) {
             code = fail(out, 2, "time_limit_s must be seconds in (0, 86400], mip_gap in 0..1");
             goto done;
         }
@@ -100,33 +90,8 @@ int io_worker_run(const char *spec, size_t len, char **out)
         rc = io_solution_to_json(sol, out);
         model_solution_destroy(sol);
         code = rc == IO_OK ? 0 : fail(out, 1, "out of memory");
-    } else if (strcmp(kind, "whatif") == 0) {
-        io_whatif_options o;
-        io_whatif_options_default(&o);
-        double jobs = o.jobs;
-        json_t *mg = json_object_get(job, "marginal");
-        if (number(job, "time_limit_s", 1e-3, MODEL_MAX_TIME_LIMIT_S, &o.time_limit_s) ||
-            number(job, "mip_gap", 0, 1, &o.mip_gap) || number(job, "jobs", 1, 64, &jobs) ||
-            (mg && !json_is_boolean(mg))) {
-            code = fail(out, 2, "bad what-if options");
-            goto done;
-        }
-        o.jobs = (int)jobs;
-        o.marginal = json_is_true(mg);
-        json_t *sw = json_pack("{s:O*}", "scenarios", json_object_get(job, "scenarios"));
-        char *st = sw ? json_dumps(sw, JSON_COMPACT) : NULL;
-        json_decref(sw);
-        model_scenario *sc = NULL;
-        int n = 0;
-        int rc = st ? io_whatif_parse(st, strlen(st), inst, &sc, &n, &d) : IO_ENOMEM;
-        free(st);
-        if (rc != IO_OK) {
-            code = fail(out, 2, "the job's scenarios are invalid");
-            goto done;
-        }
-        rc = io_whatif_run(inst, sc, n, &o, out);
-        io_whatif_scenarios_free(sc, n);
-        code = rc == IO_OK ? 0 : fail(out, 1, "the what-if run failed");
+    } else if (strcmp(kind, "whatif") == 0 || strcmp(kind, "whatif_part") == 0) {
+        code = io_whatif_job(job, inst, out);
     } else {
         code = fail(out, 2, "unknown job kind");
     }

@@ -950,6 +950,7 @@ int io_server_start(const char *db_path, const io_server_options *o, io_server *
     jo.worker = srv->opt.worker;
     jo.max_running = srv->opt.workers >= 0 ? srv->opt.workers : srv->opt.max_jobs;
     jo.max_queued = srv->opt.max_queued;
+    jo.no_fanout = srv->opt.no_fanout;
     if (srv->opt.job_stale_s > 0)
         jo.stale_s = srv->opt.job_stale_s;
     rc = io_jobs_create(srv->store, &jo, &srv->jobs);

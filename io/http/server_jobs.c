@@ -195,8 +195,11 @@ static int result_has_schedule(const json_t *r)
 }
 
 /* After a stored plan's worker succeeded: save its schedule as the
- * program's next version.  Returns the JSON object text added to the job's
- * status (malloc'd; NULL on ENOMEM). */
+ * program's next version, once per job (a retry after a worker died
+ * between the save and the finish gets the version its first run saved).
+ * Returns the JSON object text added to the job's status (malloc'd; NULL
+ * on ENOMEM).  COHORT_JOB_FAULT=exit-after-save (tests) ends the process
+ * right after the save. */
 static char *after_program_plan(io_store *store, const io_job_claim *c, const char *result)
 {
     json_t *r = json_loads(result, 0, NULL);
@@ -208,7 +211,10 @@ static char *after_program_plan(io_store *store, const io_job_claim *c, const ch
                           "no schedule was found, so no version was saved");
     } else {
         int v = 0;
-        int rc = io_store_schedule_save(store, c->program, result, c->actor, &v);
+        int rc = io_store_schedule_save_job(store, c->program, result, c->actor, c->id, &v);
+        const char *fault = getenv("COHORT_JOB_FAULT");
+        if (fault && strcmp(fault, "exit-after-save") == 0)
+            _exit(3); /* fault injection for tests: dies between save and finish */
         extra = rc == IO_OK ? json_pack("{s:i}", "version", v)
                             : json_pack("{s:n,s:s}", "version", "note",
                                         "the schedule could not be saved (the program was"
@@ -219,13 +225,25 @@ static char *after_program_plan(io_store *store, const io_job_claim *c, const ch
     return t;
 }
 
+/* Write a job's outcome: done with its result (a stored plan's schedule
+ * saved first) or failed with why.  Called with the lock held. */
+static void write_outcome(io_jobs *J, const io_job_claim *c, int state, const char *text)
+{
+    char *extra = NULL;
+    if (state == IO_JOB_DONE && strcmp(c->kind, "program_plan") == 0)
+        extra = after_program_plan(J->store, c, text);
+    io_store_job_finish(J->store, c->id, J->name, state, state == IO_JOB_DONE ? text : NULL, extra,
+                        state == IO_JOB_DONE ? NULL : text);
+    free(extra);
+}
+
 /* The child of sl exited with status st: write the outcome to the store
  * (unless the job was lost) and free the slot.  Called with the lock
  * held. */
 static void finish_slot(io_jobs *J, slot *sl, int st)
 {
     char why[256] = "";
-    char *out = NULL, *extra = NULL;
+    char *out = NULL;
     int state = IO_JOB_FAILED;
     if (sl->timed_out) {
         snprintf(why, sizeof why, "the solve ran past its deadline of %.0f s and was stopped",
@@ -239,8 +257,6 @@ static void finish_slot(io_jobs *J, slot *sl, int st)
         const char *msg = json_string_value(json_object_get(j, "error"));
         if (code == 0 && j) {
             state = IO_JOB_DONE;
-            if (strcmp(sl->c.kind, "program_plan") == 0)
-                extra = after_program_plan(J->store, &sl->c, out);
         } else if (code == 127) {
             snprintf(why, sizeof why, "cannot run the solver worker (cohort worker)");
         } else {
@@ -250,10 +266,8 @@ static void finish_slot(io_jobs *J, slot *sl, int st)
         json_decref(j);
     }
     if (!sl->lost)
-        io_store_job_finish(J->store, sl->c.id, J->name, state, state == IO_JOB_DONE ? out : NULL,
-                            extra, state == IO_JOB_DONE ? NULL : why);
+        write_outcome(J, &sl->c, state, state == IO_JOB_DONE ? out : why);
     free(out);
-    free(extra);
     close(sl->fd);
     sl->fd = -1;
     sl->pid = 0;
@@ -315,6 +329,23 @@ static int width_used(const io_jobs *J)
     return n;
 }
 
+/* A claimed parent assembled from its parts (or a part that cannot run)
+ * is finished here, with no process: 1, the slot is free again; 0 when
+ * the claim is to run.  Called with the lock held. */
+static int fanout_claimed(io_jobs *J, slot *sl)
+{
+    char *text = NULL;
+    int fo = io_fanout_claimed(J->store, &sl->c, J->name, &text);
+    if (fo == IO_FANOUT_RUN)
+        return 0;
+    if (fo == IO_FANOUT_DONE || fo == IO_FANOUT_FAILED)
+        write_outcome(J, &sl->c, fo == IO_FANOUT_DONE ? IO_JOB_DONE : IO_JOB_FAILED,
+                      text ? text : "out of memory");
+    free(text);
+    io_job_claim_clear(&sl->c);
+    return 1;
+}
+
 /* Claim queued jobs into free slots while their processes fit in n_slots
  * (--jobs bounds every process this node starts; a job wider than that
  * runs alone).  A claimed job that does not fit goes back to the queue.
@@ -333,6 +364,8 @@ static void claim_jobs(io_jobs *J)
         if (used >= J->n_slots || !io_store_job_any_queued(J->store) ||
             io_store_job_claim(J->store, J->name, &sl->c) != IO_OK)
             break;
+        if (fanout_claimed(J, sl))
+            continue;
         sl->width = job_width(&sl->c);
         if (used > 0 && used + sl->width > J->n_slots) {
             io_store_job_release(J->store, sl->c.id, J->name);
@@ -397,7 +430,10 @@ static void *job_thread(void *p)
     pthread_mutex_lock(&J->mu);
     while (!J->stop) {
         double t = now_mono();
+        int before = busy(J);
         int running = tend_slots(J, t);
+        if (running < before)
+            next_claim = t; /* a slot freed: claim now (the next part of a fan-out) */
         if (t >= next_recover) {
             io_store_job_recover(J->store, J->o.stale_s, NULL);
             next_recover = t + J->o.stale_s / 2;
@@ -546,8 +582,14 @@ void io_jobs_destroy(io_jobs *J)
 int io_jobs_submit(io_jobs *J, const char *kind, const char *program, long actor,
                    double deadline_s, const char *input, char id_out[IO_JOB_ID_LEN])
 {
-    int rc = io_store_job_submit(J->store, kind, program, actor, deadline_s > 0 ? deadline_s : 3600,
-                                 input, J->o.max_queued, id_out);
+    io_job_part *parts = NULL;
+    int n = 0;
+    if (!J->o.no_fanout && io_fanout_split(kind, input, &parts, &n) != IO_OK)
+        n = 0; /* runs whole: its worker reports what is wrong with it */
+    int rc = io_store_job_submit_parts(J->store, kind, program, actor,
+                                       deadline_s > 0 ? deadline_s : 3600, input, parts, n,
+                                       J->o.max_queued, id_out);
+    io_fanout_parts_free(parts, n);
     if (rc == IO_OK) {
         pthread_mutex_lock(&J->mu);
         pthread_cond_signal(&J->wake);

@@ -101,6 +101,16 @@ static int program_credentials(const model_instance *in, model_strlist *out)
     return rc;
 }
 
+int wi_marginal_count(const model_instance *base)
+{
+    model_strlist creds = {0};
+    if (program_credentials(base, &creds))
+        return -1;
+    int n = (base->n_facilitators > 0 ? creds.n : 0) + (base->n_rooms > 0);
+    model_strlist_free(&creds);
+    return n;
+}
+
 static char *unique_id(const model_instance *in, const char *stem, bool fac)
 {
     char buf[200];
@@ -254,10 +264,21 @@ static char *baseline_schedule(const wjob *b)
     return s ? json_dumps(s, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
 }
 
+/* One what-if run: its jobs, what they share, and what runs them. */
+typedef struct wrun {
+    wjob *js, *mj;
+    int nj, nm;
+    model_scenario *msc;
+    char *warm;
+    model_diag known;
+    wi_runner run;
+    void *ctx;
+} wrun;
+
 /* Run the deferred (capacity-only) jobs of js from the baseline schedule
  * warm (may be NULL).  The largest concurrency, or -1. */
-static int run_deferred(wjob *js, int n, const char *warm, const io_whatif_options *o, int jobs,
-                        double deadline)
+static int run_deferred(const wrun *w, wjob *js, int n, const char *warm,
+                        const io_whatif_options *o, int jobs, double deadline)
 {
     int any = 0;
     for (int i = 0; i < n; i++)
@@ -266,13 +287,13 @@ static int run_deferred(wjob *js, int n, const char *warm, const io_whatif_optio
             js[i].warm = warm;
             any = 1;
         }
-    return any ? wi_run_jobs(js, n, o, jobs, deadline) : 0;
+    return any ? w->run(w->ctx, js, n, o, jobs, deadline) : 0;
 }
 
 /* Marginal jobs (one more facilitator per credential, one more room) from
  * the baseline's result, prepared; *mj / *nm.  0 or -1. */
 static int marginal_jobs(const model_instance *base, json_t *base_res, const model_diag *known,
-                         wjob **mj, int *nm, model_scenario **msc)
+                         int first_part, wjob **mj, int *nm, model_scenario **msc)
 {
     json_t **mex = NULL;
     int rc = 0;
@@ -283,6 +304,7 @@ static int marginal_jobs(const model_instance *base, json_t *base_res, const mod
     for (int i = 0; i < *nm && !rc; i++) {
         wjob *j = &(*mj)[i];
         j->kind = 2;
+        j->part = first_part + i;
         j->extra = mex[i];
         mex[i] = NULL;
         char prefix[64];
@@ -348,15 +370,6 @@ static void marginal_report(json_t *root, wjob *mj, int nm, json_t *base_res)
                             json_string("no marginal values: the baseline has no schedule"));
 }
 
-/* One what-if run: its jobs and what they share. */
-typedef struct wrun {
-    wjob *js, *mj;
-    int nj, nm;
-    model_scenario *msc;
-    char *warm;
-    model_diag known;
-} wrun;
-
 static void wrun_free(wrun *w)
 {
     for (int i = 0; w->js && i < w->nj; i++)
@@ -385,6 +398,7 @@ static int scenario_jobs(wrun *w, const model_instance *base, const model_scenar
         snprintf(prefix, sizeof prefix, "scenarios[%d]", i);
         wjob *j = &w->js[i + 1];
         j->kind = 1;
+        j->part = i + 1;
         if (!(j->name = model_strdup(sc[i].name ? sc[i].name : prefix)) ||
             prepare(j, base, &sc[i], prefix, &w->known))
             return -1;
@@ -398,35 +412,36 @@ static int scenario_jobs(wrun *w, const model_instance *base, const model_scenar
 static int run_all(wrun *w, const model_instance *base, const io_whatif_options *opt, int jobs,
                    double deadline)
 {
-    int maxc = wi_run_jobs(w->js, w->nj, opt, jobs, deadline);
+    int maxc = w->run(w->ctx, w->js, w->nj, opt, jobs, deadline);
     if (maxc < 0)
         return -2;
     w->warm = baseline_schedule(&w->js[0]);
-    int m = run_deferred(w->js, w->nj, w->warm, opt, jobs, deadline);
+    int m = run_deferred(w, w->js, w->nj, w->warm, opt, jobs, deadline);
     if (m < 0)
         return -2;
     maxc = m > maxc ? m : maxc;
     json_t *base_res = w->js[0].failure ? NULL : w->js[0].result;
     if (!opt->marginal || !base_res || !json_object_get(base_res, "metrics"))
         return maxc;
-    if (marginal_jobs(base, base_res, &w->known, &w->mj, &w->nm, &w->msc))
+    if (marginal_jobs(base, base_res, &w->known, w->nj, &w->mj, &w->nm, &w->msc))
         return -1;
-    m = run_deferred(w->mj, w->nm, w->warm, opt, jobs, deadline);
+    m = run_deferred(w, w->mj, w->nm, w->warm, opt, jobs, deadline);
     if (m < 0)
         return -2;
     return m > maxc ? m : maxc;
 }
 
-int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
-                  const io_whatif_options *opt, char **out)
+/* wi_runner over wi_run_jobs: plans in forked worker processes. */
+static int fork_runner(void *ctx, wjob *js, int n, const io_whatif_options *o, int jobs,
+                       double deadline_s)
 {
-    io_whatif_options defo;
-    if (!opt) {
-        io_whatif_options_default(&defo);
-        opt = &defo;
-    }
-    if (!base || !out || n < 0 || (n > 0 && !sc))
-        return IO_EINVAL;
+    (void)ctx;
+    return wi_run_jobs(js, n, o, jobs, deadline_s);
+}
+
+json_t *wi_report(const model_instance *base, const model_scenario *sc, int n,
+                  const io_whatif_options *opt, wi_runner run, void *ctx, int *rc)
+{
     int jobs = opt->jobs;
     if (jobs <= 0) {
         long c = sysconf(_SC_NPROCESSORS_ONLN);
@@ -436,13 +451,16 @@ int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
     double deadline = 2.0 * tl + 30.0;
     wrun w;
     memset(&w, 0, sizeof w);
+    w.run = run;
+    w.ctx = ctx;
     model_diag_init(&w.known);
     int maxc = -1;
     if (!known_warnings(base, &w.known) && !scenario_jobs(&w, base, sc, n))
         maxc = run_all(&w, base, opt, jobs, deadline);
     if (maxc < 0) {
         wrun_free(&w);
-        return maxc == -2 ? IO_EIO : IO_ENOMEM;
+        *rc = maxc == -2 ? IO_EIO : IO_ENOMEM;
+        return NULL;
     }
     json_t *base_res = w.js[0].failure ? NULL : w.js[0].result;
     json_t *root = json_object();
@@ -457,9 +475,27 @@ int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
     json_object_set_new(root, "scenarios", arr);
     if (opt->marginal)
         marginal_report(root, w.mj, w.nm, base_res);
+    wrun_free(&w);
+    *rc = root ? IO_OK : IO_ENOMEM;
+    return root;
+}
+
+int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
+                  const io_whatif_options *opt, char **out)
+{
+    io_whatif_options defo;
+    if (!opt) {
+        io_whatif_options_default(&defo);
+        opt = &defo;
+    }
+    if (!base || !out || n < 0 || (n > 0 && !sc))
+        return IO_EINVAL;
+    int rc = IO_OK;
+    json_t *root = wi_report(base, sc, n, opt, fork_runner, NULL, &rc);
+    if (!root)
+        return rc;
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     json_decref(root);
-    wrun_free(&w);
     if (!text)
         return IO_ENOMEM;
     *out = text;

@@ -17,6 +17,7 @@
 typedef struct wjob {
     char *name;
     int kind;                /* 0 baseline, 1 scenario, 2 marginal */
+    int part;                /* 0 baseline, 1..n scenarios, then marginal */
     model_instance *inst;    /* applied and valid; NULL when invalid */
     json_t *errors;          /* [{path,message}] when invalid */
     json_t *warnings;        /* new warnings of the changed instance */
@@ -44,6 +45,22 @@ void wi_wjob_free(wjob *j);
  * alive at once, or -1 (ENOMEM / poll failure); a job whose worker could
  * not start, crashed or timed out gets its failure. */
 int wi_run_jobs(wjob *js, int n, const io_whatif_options *o, int jobs, double deadline_s);
+/* Plan j in this process (a capacity-only scenario from j->warm, as the
+ * worker processes of wi_run_jobs do): the worker's result JSON (new
+ * reference; {"status":"failed","error"} when the solver failed), NULL on
+ * ENOMEM. */
+json_t *wi_plan_json(wjob *j, const io_whatif_options *o);
+/* Runs (or fills in) the pending jobs of js: wi_run_jobs or a stand-in
+ * with its contract (ctx is the stand-in's own). */
+typedef int (*wi_runner)(void *ctx, wjob *js, int n, const io_whatif_options *o, int jobs,
+                         double deadline_s);
+/* The what-if report (a new object) of base and its n scenarios, every plan
+ * run by run(ctx, ...); NULL with *rc (IO_ENOMEM / IO_EIO) on failure. */
+json_t *wi_report(const model_instance *base, const model_scenario *sc, int n,
+                  const io_whatif_options *opt, wi_runner run, void *ctx, int *rc);
+/* How many marginal scenarios build_marginal makes for base (when its
+ * baseline has a schedule): one per credential and one room; -1 ENOMEM. */
+int wi_marginal_count(const model_instance *base);
 /* differences = scenario - baseline of the summary figures and per
  * facilitator's load; NULL when either result has no metrics. */
 json_t *wi_differences(json_t *base_res, json_t *res);

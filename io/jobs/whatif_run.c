@@ -187,11 +187,7 @@ static void result_of(json_t *r, const wjob *j, const model_solution *sol)
     json_object_set_new(r, "rooms_used", rooms_used(sol));
 }
 
-/* The worker: plan, print the result JSON on fd, exit.  Never returns.  A
- * capacity-only scenario starts from the baseline's schedule (when it still
- * holds there: solver_plan's baseline, with no change penalty) and reports
- * the better of the plan and that schedule. */
-static void worker(wjob *j, const io_whatif_options *o, int fd)
+json_t *wi_plan_json(wjob *j, const io_whatif_options *o)
 {
     const char *fault = getenv("COHORT_WHATIF_FAULT");
     if (fault && j->name && strcmp(fault, j->name) == 0)
@@ -210,27 +206,35 @@ static void worker(wjob *j, const io_whatif_options *o, int fd)
     model_solution *sol = NULL;
     int rc = solver_plan(j->inst, &so, &sol);
     json_t *r = json_object();
-    if (!r)
-        _exit(1);
-    json_object_set_new(r, "pid", json_integer((json_int_t)getpid()));
-    if (rc != SOLVER_OK) {
+    if (r)
+        json_object_set_new(r, "pid", json_integer((json_int_t)getpid()));
+    if (r && rc != SOLVER_OK) {
         json_object_set_new(r, "status", json_string("failed"));
         json_object_set_new(r, "error", json_sprintf("solver_plan failed (code %d)", rc));
-    } else {
+    } else if (r) {
         bool kept = ws && keep_better(&sol, &ws);
         result_of(r, j, sol);
         if (j->adds_capacity)
             json_object_set_new(r, "warm_start", warm_json(so.baseline != NULL, kept, why));
     }
-    char *text = json_dumps(r, JSON_COMPACT);
-    json_decref(r);
     model_solution_destroy(sol);
     model_solution_destroy(ws);
+    return r;
+}
+
+/* The worker: plan, print the result JSON on fd, exit.  Never returns. */
+static void worker(wjob *j, const io_whatif_options *o, int fd)
+{
+    json_t *r = wi_plan_json(j, o);
+    const char *st = json_string_value(json_object_get(r, "status"));
+    int failed = !st || strcmp(st, "failed") == 0;
+    char *text = r ? json_dumps(r, JSON_COMPACT) : NULL;
+    json_decref(r);
     if (!text || write_all(fd, text, strlen(text)))
         _exit(1);
     free(text);
     close(fd);
-    _exit(rc == SOLVER_OK ? 0 : 1);
+    _exit(failed ? 1 : 0);
 }
 
 static int start_job(wjob *j, const io_whatif_options *o, wjob *all, int n_all, double deadline_s)

@@ -189,6 +189,12 @@ static const char *const MIGRATIONS[IO_STORE_SCHEMA_VERSION] = {
     "  note TEXT,"
     "  token_id INTEGER REFERENCES token(id),"
     "  at TEXT NOT NULL DEFAULT " NOW_SQL ");",
+    /* 7: fan-out and idempotent saves (io/store/store_parts.c): a part
+     * waits for the part after_part of its parent to finish; a schedule
+     * saved by a job names it, once */
+    "ALTER TABLE job ADD COLUMN after_part INTEGER;"
+    "ALTER TABLE schedule ADD COLUMN job_id TEXT;"
+    "CREATE UNIQUE INDEX schedule_job ON schedule(job_id);",
 };
 
 static char *dupmsg(const char *a, const char *b)

@@ -40,7 +40,7 @@ void io_job_claim_clear(io_job_claim *c)
 
 /* A fresh job id: "j" and 16 hex digits.  IO_EIO when there is no
  * randomness. */
-static int new_id(char id[IO_JOB_ID_LEN])
+int new_id(char id[IO_JOB_ID_LEN])
 {
     unsigned char raw[8];
     size_t got = 0;
@@ -60,7 +60,7 @@ static int new_id(char id[IO_JOB_ID_LEN])
 
 /* One integer from a query with the given bound arguments ('s' text
  * only); -1 on error. */
-static long long scalar(sqlite3 *db, const char *sql, const char *arg)
+long long scalar(sqlite3 *db, const char *sql, const char *arg)
 {
     sqlite3_stmt *st = NULL;
     long long v = -1;
@@ -74,32 +74,15 @@ int io_store_job_submit(io_store *s, const char *kind, const char *program, long
                         double deadline_s, const char *input, int max_queued,
                         char id_out[IO_JOB_ID_LEN])
 {
-    char id[IO_JOB_ID_LEN];
-    if (new_id(id) != IO_OK)
-        return IO_EIO;
-    lock(s);
-    int rc = begin(s);
-    if (rc == IO_OK && max_queued > 0) {
-        long long n = scalar(s->db, "SELECT count(*) FROM job WHERE state = 0", NULL);
-        rc = n < 0 ? IO_STORE_EDB : n >= max_queued ? IO_STORE_ECONFLICT : IO_OK;
-    }
-    if (rc == IO_OK)
-        rc = run(s->db,
-                 "INSERT INTO job(id, kind, program_id, token_id, deadline_s, input, created)"
-                 " VALUES (?,?,?,?,?,?,?)",
-                 "sssadsd", id, kind, program, actor, deadline_s, input, io_job_now());
-    rc = txn_end(s, rc, NULL);
-    unlock(s);
-    if (rc == IO_OK)
-        memcpy(id_out, id, IO_JOB_ID_LEN);
-    return rc;
+    return io_store_job_submit_parts(s, kind, program, actor, deadline_s, input, NULL, 0,
+                                     max_queued, id_out);
 }
 
 int io_store_job_any_queued(io_store *s)
 {
     rconn *rd;
     sqlite3 *db = rd_acquire(s, &rd);
-    long long n = scalar(db, "SELECT EXISTS (SELECT 1 FROM job WHERE state = 0)", NULL);
+    long long n = scalar(db, "SELECT EXISTS (SELECT 1 FROM job WHERE " JOB_READY_SQL ")", NULL);
     rd_release(s, rd);
     return n > 0;
 }
@@ -145,7 +128,9 @@ int io_store_job_claim(io_store *s, const char *worker, io_job_claim *out)
     lock(s);
     int rc = begin(s);
     if (rc == IO_OK)
-        rc = prep(s->db, &st, "SELECT id FROM job WHERE state = 0 ORDER BY created, id LIMIT 1",
+        rc = prep(s->db, &st,
+                  "SELECT id FROM job WHERE " JOB_READY_SQL
+                  " ORDER BY created, coalesce(part, 0), id LIMIT 1",
                   "");
     if (rc == IO_OK) {
         int r = sqlite3_step(st);
@@ -264,6 +249,8 @@ int io_store_job_cancel(io_store *s, const char *id)
         rc = run(s->db,
                  "UPDATE job SET state = 4, finished = ?, input = NULL WHERE id = ? AND state <= 1",
                  "ds", io_job_now(), id);
+    if (rc == IO_OK && st <= IO_JOB_RUNNING)
+        rc = parts_cancel(s, id);
     rc = txn_end(s, rc, NULL);
     unlock(s);
     return rc;
@@ -379,6 +366,8 @@ int io_store_job_status_json(io_store *s, const char *id, char **json)
             rc = r == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
     }
     sqlite3_finalize(st);
+    if (rc == IO_OK)
+        parts_status(db, id, o);
     rd_release(s, rd);
     return rc == IO_OK ? give(o, json) : rc;
 }

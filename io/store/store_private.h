@@ -118,5 +118,29 @@ int schedule_read_db(sqlite3 *db, const char *program, int version, char **json,
 int events_record_in_txn(io_store *s, const char *program, const json_t *event, long actor,
                          json_t **recorded, model_diag *d);
 
+/* store_jobs.c: the job queue's helpers */
+/* A fresh job id: "j" and 16 hex digits.  IO_EIO without randomness. */
+int new_id(char id[IO_JOB_ID_LEN]);
+/* One integer from sql with at most one text argument; -1 on error. */
+long long scalar(sqlite3 *db, const char *sql, const char *arg);
+
+/* store_parts.c: fan-out parts and idempotent saves */
+/* A queued job that may be claimed now (SQL condition on table job): not a
+ * parent with unfinished parts, and not a part whose after_part has not
+ * finished yet. */
+#define JOB_READY_SQL                                                                           \
+    "state = 0 AND NOT EXISTS (SELECT 1 FROM job c WHERE c.parent_id = job.id AND"              \
+    " c.state <= 1) AND (after_part IS NULL OR EXISTS (SELECT 1 FROM job b WHERE"               \
+    " b.parent_id = job.parent_id AND b.part = job.after_part AND b.state >= 2))"
+/* The queued requests (parts do not count against the queue bound). */
+#define QUEUED_REQUESTS_SQL "SELECT count(*) FROM job WHERE state = 0 AND parent_id IS NULL"
+/* Cancel the open parts of job id (inside the caller's transaction). */
+int parts_cancel(io_store *s, const char *id);
+/* Add "parts" {"total","queued","running","done","failed","cancelled"} to
+ * the status o of job id when it has parts, and show a queued parent whose
+ * parts started as running. */
+void parts_status(sqlite3 *db, const char *id, json_t *o);
+/* The version of program's schedule saved by job; 0 none, -1 error. */
+int schedule_of_job(sqlite3 *db, const char *program, const char *job);
 
 #endif

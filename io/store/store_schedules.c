@@ -15,6 +15,12 @@
 int io_store_schedule_save(io_store *s, const char *program, const char *solution_json,
                            long actor, int *version)
 {
+    return io_store_schedule_save_job(s, program, solution_json, actor, NULL, version);
+}
+
+int io_store_schedule_save_job(io_store *s, const char *program, const char *solution_json,
+                               long actor, const char *job, int *version)
+{
     sqlite3 *db = s->db;
     json_t *sol = json_loads(solution_json, 0, NULL);
     if (!json_is_object(sol)) {
@@ -28,7 +34,11 @@ int io_store_schedule_save(io_store *s, const char *program, const char *solutio
     int v = 0;
     if (rc == IO_OK)
         rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
-    if (rc == IO_OK) {
+    int saved = rc == IO_OK && job ? schedule_of_job(db, program, job) : 0;
+    if (saved != 0) { /* a retried job: its first run saved this one */
+        rc = saved > 0 ? IO_OK : IO_STORE_EDB;
+        v = saved;
+    } else if (rc == IO_OK) {
         sqlite3_stmt *st = NULL;
         rc = prep(db, &st, "SELECT coalesce(max(version), 0) + 1 FROM schedule WHERE program_id = ?",
                   "s", program);
@@ -38,19 +48,20 @@ int io_store_schedule_save(io_store *s, const char *program, const char *solutio
             rc = IO_STORE_EDB;
         sqlite3_finalize(st);
     }
-    if (rc == IO_OK) {
+    if (rc == IO_OK && !saved) {
         if (json_is_number(obj))
             rc = run(db,
-                     "INSERT INTO schedule(program_id, version, json, status, objective, token_id)"
-                     " VALUES (?,?,?,?,?,?)",
-                     "sissda", program, v, solution_json, status, json_number_value(obj), actor);
+                     "INSERT INTO schedule(program_id, version, json, status, objective, token_id,"
+                     " job_id) VALUES (?,?,?,?,?,?,?)",
+                     "sissdas", program, v, solution_json, status, json_number_value(obj), actor,
+                     job);
         else
             rc = run(db,
-                     "INSERT INTO schedule(program_id, version, json, status, token_id)"
-                     " VALUES (?,?,?,?,?)",
-                     "sissa", program, v, solution_json, status, actor);
+                     "INSERT INTO schedule(program_id, version, json, status, token_id, job_id)"
+                     " VALUES (?,?,?,?,?,?)",
+                     "sissas", program, v, solution_json, status, actor, job);
     }
-    if (rc == IO_OK) {
+    if (rc == IO_OK && !saved) {
         char ent[32];
         snprintf(ent, sizeof ent, "schedules/%d", v);
         json_t *after = json_pack("{s:i,s:s?,s:O?}", "version", v, "status", status, "objective",
