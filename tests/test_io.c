@@ -1,4 +1,4 @@
-/* test_io.c - io/json/json.c: instance and solution reading and writing, the
+/* test_io.c - io/json/: instance and solution reading and writing, the
  * fixtures' exact error paths, lossless round trips, robustness against
  * hostile input, atomic files, and `cohort validate` exit codes. */
 #include <criterion/criterion.h>
