@@ -274,12 +274,20 @@ struct json_t *io_schedule_version_json(int v);
 int io_entity_parse(struct json_t *base_tree, const char *collection, struct json_t *obj,
                     const char *path, void *out, model_diag *d);
 
+/* Parses JSON text[0..len) (need not be NUL-terminated; duplicate keys
+ * rejected) into a new tree *out (the caller's).  A syntax error goes into
+ * d at path "" with its line and column: IO_EINVAL; IO_ENOMEM. */
+int io_json_load(const char *text, size_t len, struct json_t **out, model_diag *d);
+
 /* Parse fill events: one event object, an array of them, or
  * {"events":[...]} (docs/WHATIF.md).  Paths "events[i].field".  On IO_OK
  * *out is a malloc'd array of *n events (free with io_fill_events_free).
  * IO_EINVAL (every error in d) / IO_ENOMEM; outputs untouched then. */
 int io_fill_events_parse(const char *text, size_t len, const model_instance *inst,
                          solver_fill_event **out, int *n, model_diag *d);
+/* The same from a tree (only read; the caller keeps it). */
+int io_fill_events_from_tree(const struct json_t *tree, const model_instance *inst,
+                             solver_fill_event **out, int *n, model_diag *d);
 void io_fill_events_free(solver_fill_event *ev, int n);
 
 /* The fill report as JSON (malloc'd in *out): events, seats with ranked
@@ -295,6 +303,9 @@ int io_fill_report_json(const model_solution *before, const solver_fill_result *
  * scenarios (io_whatif_scenarios_free).  IO_EINVAL / IO_ENOMEM. */
 int io_whatif_parse(const char *text, size_t len, const model_instance *base,
                     model_scenario **out, int *n, model_diag *d);
+/* The same from a tree (only read; the caller keeps it). */
+int io_whatif_from_tree(const struct json_t *tree, const model_instance *base,
+                        model_scenario **out, int *n, model_diag *d);
 void io_whatif_scenarios_free(model_scenario *sc, int n);
 
 typedef struct io_whatif_options {

@@ -41,11 +41,7 @@ static int put_recomputed(json_t *root, const model_check_report *rep)
     tmp.metrics = rep->metrics; /* borrowed, not freed here */
     tmp.terms = rep->terms;
     tmp.objective = rep->objective;
-    char *text = NULL;
-    if (io_solution_to_json(&tmp, &text) != IO_OK)
-        return -1;
-    json_t *s = json_loads(text, 0, NULL);
-    free(text);
+    json_t *s = io_solution_to_tree(&tmp);
     if (!s)
         return -1;
     int rc = 0;

@@ -48,12 +48,7 @@ static json_t *patient_context(const model_instance *inst)
     tmp.n_facilitators = 0;
     tmp.patients = NULL;
     tmp.n_patients = 0;
-    char *text = NULL;
-    if (io_instance_to_json(&tmp, &text) != IO_OK)
-        return NULL;
-    json_t *t = json_loads(text, 0, NULL);
-    free(text);
-    return t;
+    return io_instance_to_tree(&tmp);
 }
 
 int io_fill_events_parse(const char *text, size_t len, const model_instance *inst,
@@ -61,13 +56,21 @@ int io_fill_events_parse(const char *text, size_t len, const model_instance *ins
 {
     if (!inst || !out || !n_out || !d)
         return IO_EINVAL;
-    json_error_t jerr;
-    json_t *root = json_loadb(text ? text : "", text ? len : 0, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return io_diag_error(d, "", "JSON syntax error at line %d, column %d: %s", jerr.line,
-                      jerr.column, jerr.text)
-                   ? IO_ENOMEM
-                   : IO_EINVAL;
+    json_t *root = NULL;
+    int rc = io_json_load(text, len, &root, d);
+    if (rc != IO_OK)
+        return rc;
+    rc = io_fill_events_from_tree(root, inst, out, n_out, d);
+    json_decref(root);
+    return rc;
+}
+
+int io_fill_events_from_tree(const json_t *tree, const model_instance *inst,
+                             solver_fill_event **out, int *n_out, model_diag *d)
+{
+    if (!tree || !inst || !out || !n_out || !d)
+        return IO_EINVAL;
+    json_t *root = (json_t *)tree; /* only read: Jansson's iteration lacks const */
     int errors = d->n_errors, nomem = 0;
     json_t *arr = NULL;
     if (json_is_array(root)) {
@@ -195,7 +198,6 @@ int io_fill_events_parse(const char *text, size_t len, const model_instance *ins
     }
     json_decref(ctx);
     json_decref(arr);
-    json_decref(root);
     if (nomem || d->n_errors > errors) {
         io_fill_events_free(ev, n);
         return nomem ? IO_ENOMEM : IO_EINVAL;

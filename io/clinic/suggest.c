@@ -10,13 +10,13 @@
 #include "clinic.h"
 #include "io_private.h"
 
-/* Rank the waitlist for events (fill events JSON text) against sol. */
-static int rank(const model_instance *before, const model_solution *sol, const char *events,
+/* Rank the waitlist for events (a fill-events tree, only read) against sol. */
+static int rank(const model_instance *before, const model_solution *sol, const json_t *events,
                 int top_n, char **report, model_diag *d)
 {
     solver_fill_event *ev = NULL;
     int n = 0;
-    int rc = io_fill_events_parse(events, strlen(events), before, &ev, &n, d);
+    int rc = io_fill_events_from_tree(events, before, &ev, &n, d);
     if (rc != IO_OK)
         return rc;
     solver_fill_options fo;
@@ -51,11 +51,15 @@ static int load_schedule(io_store *s, const char *program, model_solution **sol,
 int io_clinic_suggest(io_store *s, const char *program, const model_instance *before,
                       const char *events, char **report, int *version, model_diag *d)
 {
+    json_t *ev = NULL;
     model_solution *sol = NULL;
     int rc = load_schedule(s, program, &sol, version, d);
     if (rc == IO_OK)
-        rc = rank(before, sol, events, 0, report, d);
+        rc = io_json_load(events, strlen(events), &ev, d);
+    if (rc == IO_OK)
+        rc = rank(before, sol, ev, 0, report, d);
     model_solution_destroy(sol);
+    json_decref(ev);
     return rc;
 }
 
@@ -77,10 +81,9 @@ static json_t *rank_vacated(model_instance *inst, const model_solution *sol, int
     }
     json_t *ev = json_pack("{s:[{s:s,s:s,s:s}]}", "events", "event", "dropped", "group", g->id,
                            "patient", vacated);
-    char *text = json_dumps(ev, JSON_COMPACT), *report = NULL;
+    char *report = NULL;
+    int rc = ev ? rank(inst, sol, ev, top_n, &report, d) : IO_ENOMEM;
     json_decref(ev);
-    int rc = text ? rank(inst, sol, text, top_n, &report, d) : IO_ENOMEM;
-    free(text);
     json_t *r = rc == IO_OK ? json_loads(report, 0, NULL) : NULL;
     free(report);
     json_t *seat = json_incref(json_array_get(json_object_get(r, "seats"), 0));

@@ -470,13 +470,7 @@ int read_instance(http_req *q, json_t *j, const char *prefix, model_instance **o
         send_error(q, 400, prefix ? prefix : "", "the instance must be a JSON object");
         return -1;
     }
-    char *text = json_dumps(j, JSON_COMPACT);
-    if (!text) {
-        send_error(q, 500, NULL, "out of memory");
-        return -1;
-    }
-    int rc = io_instance_parse(text, strlen(text), out, d);
-    free(text);
+    int rc = io_instance_from_tree(j, out, d);
     if (rc == IO_OK && strict_fields(d) != 0) {
         model_instance_destroy(*out);
         *out = NULL;
@@ -499,11 +493,9 @@ int read_solution(http_req *q, json_t *j, const char *prefix, model_solution **o
         send_error(q, 400, prefix, "the solution must be a JSON object");
         return -1;
     }
-    char *text = json_dumps(j, JSON_COMPACT);
     model_diag d;
     model_diag_init(&d);
-    int rc = text ? io_solution_parse(text, strlen(text), out, &d) : IO_ENOMEM;
-    free(text);
+    int rc = io_solution_from_tree(j, out, &d);
     if (rc != IO_OK) {
         if (rc == IO_ENOMEM)
             send_error(q, 500, NULL, "out of memory");

@@ -64,17 +64,6 @@ static int write_all(int fd, const char *buf, size_t n)
     return 0;
 }
 
-/* Metrics (and objective terms) of a solution in the solution format. */
-static json_t *solution_parts(const model_solution *sol)
-{
-    char *text = NULL;
-    if (io_solution_to_json(sol, &text) != IO_OK)
-        return NULL;
-    json_t *s = json_loads(text, 0, NULL);
-    free(text);
-    return s;
-}
-
 /* The baseline's schedule read for a capacity-only scenario's instance,
  * its metrics and objective recomputed there (no change term), and checked
  * against every hard rule.  NULL (and *why) when there is no baseline
@@ -166,7 +155,7 @@ static json_t *rooms_used(const model_solution *sol)
  * start of capacity-only scenarios). */
 static void result_of(json_t *r, const wjob *j, const model_solution *sol)
 {
-    json_t *s = solution_parts(sol);
+    json_t *s = io_solution_to_tree(sol);
     json_object_set_new(r, "status", json_string(model_solution_status_name(sol->status)));
     json_object_set_new(r, "objective", json_real(sol->objective));
     json_object_set_new(r, "bound", json_real(sol->bound));

@@ -659,11 +659,11 @@ int io_instance_from_tree(const json_t *tree, model_instance **out, model_diag *
 
 int io_instance_parse(const char *text, size_t len, model_instance **out, model_diag *d)
 {
-    int nomem = 0;
-    json_t *root = rd_load_json(text, len, d, &nomem);
-    if (!root)
-        return nomem ? IO_ENOMEM : IO_EINVAL;
-    int rc = io_instance_from_tree(root, out, d);
+    json_t *root = NULL;
+    int rc = io_json_load(text, len, &root, d);
+    if (rc != IO_OK)
+        return rc;
+    rc = io_instance_from_tree(root, out, d);
     json_decref(root);
     return rc;
 }

@@ -18,7 +18,7 @@
 
 #include <jansson.h>
 
-#include "io.h"
+#include "io_private.h"
 
 /* Limits on list lengths in an instance (docs/FORMAT.md "Limits"): far
  * above any real program, low enough that no check goes quadratic on a
@@ -103,10 +103,6 @@ bool rd_elem_object(rd *r, json_t *e);
 typedef void (*rd_elem_fn)(rd *r, json_t *e, void *elem, bool *id_bad);
 void rd_entities(rd *r, json_t *root, const char *key, bool req, size_t sz, rd_elem_fn fn,
                  void **out, int *n, unsigned kind, unsigned *incomplete);
-
-/* Parses text[0..len) (duplicate keys rejected); a syntax error goes into
- * d at path "" and NULL is returned (*nomem set when d could not grow). */
-json_t *rd_load_json(const char *text, size_t len, model_diag *d, int *nomem);
 
 /* The top-level value of a document must be an object: IO_OK, or the
  * error "expected <what> object at the top level" in d (IO_EINVAL). */

@@ -511,17 +511,18 @@ void rd_entities(rd *r, json_t *root, const char *key, bool req, size_t sz, rd_e
     rd_path_pop(r, sk);
 }
 
-/* Load JSON text; a syntax error goes into d with path "". */
-json_t *rd_load_json(const char *text, size_t len, model_diag *d, int *nomem)
+int io_json_load(const char *text, size_t len, json_t **out, model_diag *d)
 {
     json_error_t err;
     json_t *root = json_loadb(text ? text : "", text ? len : 0, JSON_REJECT_DUPLICATES, &err);
-    if (!root) {
-        if (model_diag_error(d, "", "JSON syntax error at line %d, column %d: %s", err.line,
-                             err.column, err.text) != MODEL_OK)
-            *nomem = 1;
+    if (root) {
+        *out = root;
+        return IO_OK;
     }
-    return root;
+    return model_diag_error(d, "", "JSON syntax error at line %d, column %d: %s", err.line,
+                            err.column, err.text) == MODEL_OK
+               ? IO_EINVAL
+               : IO_ENOMEM;
 }
 
 int rd_expect_object(const json_t *root, const char *what, model_diag *d)

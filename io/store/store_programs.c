@@ -45,16 +45,9 @@ static int derive_id(io_store *s, const char *name, char out[65])
 
 static int instance_doc(const model_instance *inst, json_t **out)
 {
-    char *text = NULL;
-    int rc = io_instance_to_json(inst, &text);
-    if (rc != IO_OK)
-        return rc;
-    json_t *j = json_loads(text, 0, NULL);
-    free(text);
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return IO_STORE_EDB;
-    }
+    json_t *j = io_instance_to_tree(inst);
+    if (!j)
+        return IO_ENOMEM;
     *out = j;
     return IO_OK;
 }
@@ -197,9 +190,7 @@ int io_store_program_export(io_store *s, const char *id, model_instance **out, m
         *out = inst;
         return IO_OK;
     }
-    char *text = dump(doc);
-    rc = text ? io_instance_parse(text, strlen(text), &inst, d) : IO_ENOMEM;
-    free(text);
+    rc = io_instance_from_tree(doc, &inst, d);
     if (rc == IO_OK) {
         model_instance *copy = model_instance_clone(inst);
         if (copy)
