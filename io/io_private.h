@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "buf.h"
 #include "io.h"
 
 /* One subcommand of the cohort CLI.  run() gets argv with argv[0] = the

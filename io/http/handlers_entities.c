@@ -134,7 +134,7 @@ static enum MHD_Result entity_write(http_req *q, const char *eid)
     if (!body)
         return MHD_YES;
     json_decref(body);
-    return entity_store(q, eid, q->r->body, q->r->len, &rv, NULL);
+    return entity_store(q, eid, q->r->body.data, q->r->body.len, &rv, NULL);
 }
 
 enum MHD_Result h_entity_create(http_req *q)

@@ -19,70 +19,36 @@ int io_read_all(const char *path, size_t max_bytes, char **out, size_t *len)
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f)
         return IO_EIO;
-    size_t cap = 65536, n = 0;
+    io_buf b = {.max = max_bytes};
+    int rc = IO_OK;
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
-        if ((uintmax_t)st.st_size > max_bytes) {
-            if (!is_stdin)
-                fclose(f);
-            return IO_EINVAL;
-        }
-        cap = (size_t)st.st_size + 1;
-    } else if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (!is_stdin)
-            fclose(f);
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         errno = EISDIR;
-        return IO_EIO;
+        rc = IO_EIO;
+    } else if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+        /* the bound checked, and the text allocated once, before reading */
+        rc = (uintmax_t)st.st_size > max_bytes ? IO_EINVAL : io_buf_reserve(&b, (size_t)st.st_size);
     }
-    char *buf = malloc(cap);
-    if (!buf) {
-        if (!is_stdin)
-            fclose(f);
-        return IO_ENOMEM;
-    }
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap > max_bytes + 1) {
-                free(buf);
-                if (!is_stdin)
-                    fclose(f);
-                return IO_EINVAL;
-            }
-            size_t ncap = cap * 2;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                free(buf);
-                if (!is_stdin)
-                    fclose(f);
-                return IO_ENOMEM;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + n, 1, cap - 1 - n, f);
-        n += got;
+    char chunk[65536];
+    while (rc == IO_OK) {
+        size_t got = fread(chunk, 1, sizeof chunk, f);
         if (got == 0) {
-            if (ferror(f)) {
-                int e = errno;
-                free(buf);
-                if (!is_stdin)
-                    fclose(f);
-                errno = e;
-                return IO_EIO;
-            }
+            rc = ferror(f) ? IO_EIO : IO_OK;
             break;
         }
+        rc = io_buf_append(&b, chunk, got);
     }
+    int e = errno;
     if (!is_stdin)
         fclose(f);
-    if (n > max_bytes) {
-        free(buf);
-        return IO_EINVAL;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return IO_OK;
+    char *text = rc == IO_OK ? io_buf_take(&b, len) : NULL;
+    io_buf_free(&b);
+    errno = e;
+    if (rc == IO_OK && !text)
+        rc = IO_ENOMEM;
+    if (rc == IO_OK)
+        *out = text;
+    return rc;
 }
 
 static int write_full(int fd, const char *data, size_t len)

@@ -632,7 +632,7 @@ int io_instance_from_tree(const json_t *tree, model_instance **out, model_diag *
                 &incomplete);
     rd_entities(&r, root, "patients", true, sizeof(model_patient), w_patient,
                 (void **)&inst->patients, &inst->n_patients, MODEL_KIND_PATIENTS, &incomplete);
-    free(r.path);
+    io_buf_free(&r.path);
     if (r.nomem) {
         model_instance_destroy(inst);
         return IO_ENOMEM;

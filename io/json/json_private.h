@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "io_private.h"
 
 /* Limits on list lengths in an instance (docs/FORMAT.md "Limits"): far
@@ -31,12 +32,11 @@
 /* ------------------------------------------------------------ reading */
 
 /* Reader context: the diagnostics issues go to, and the current JSON path
- * (owned; free(r.path) when done).  Zero-initialise with .d set. */
+ * Zero-initialise with .d set. */
 typedef struct rd {
     model_diag *d;
     int nomem;
-    char *path;
-    size_t len, cap;
+    io_buf path; /* owned: io_buf_free(&r.path) when done */
 } rd;
 
 /* Push ".key" (or "key" at the root) / "[i]" onto the path; each returns

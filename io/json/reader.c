@@ -17,30 +17,15 @@
 #include "json_private.h"
 static void path_append(rd *r, const char *s, size_t n)
 {
-    if (r->nomem)
-        return;
-    if (r->len + n + 1 > r->cap) {
-        size_t ncap = r->cap ? r->cap : 64;
-        while (ncap < r->len + n + 1)
-            ncap *= 2;
-        char *np = realloc(r->path, ncap);
-        if (!np) {
-            r->nomem = 1;
-            return;
-        }
-        r->path = np;
-        r->cap = ncap;
-    }
-    memcpy(r->path + r->len, s, n);
-    r->len += n;
-    r->path[r->len] = '\0';
+    if (io_buf_append(&r->path, s, n) != IO_OK)
+        r->nomem = 1;
 }
 
 /* Push ".key" (or "key" at the root); returns the length to pop back to. */
 size_t rd_path_key(rd *r, const char *key)
 {
-    size_t saved = r->len;
-    if (r->len > 0)
+    size_t saved = r->path.len;
+    if (saved > 0)
         path_append(r, ".", 1);
     path_append(r, key, strlen(key));
     return saved;
@@ -48,7 +33,7 @@ size_t rd_path_key(rd *r, const char *key)
 
 size_t rd_path_idx(rd *r, size_t i)
 {
-    size_t saved = r->len;
+    size_t saved = r->path.len;
     char buf[32];
     int n = snprintf(buf, sizeof buf, "[%zu]", i);
     path_append(r, buf, (size_t)n);
@@ -57,15 +42,15 @@ size_t rd_path_idx(rd *r, size_t i)
 
 void rd_path_pop(rd *r, size_t saved)
 {
-    if (r->path && saved <= r->len) {
-        r->len = saved;
-        r->path[r->len] = '\0';
+    if (r->path.data && saved <= r->path.len) {
+        r->path.len = saved;
+        r->path.data[saved] = '\0';
     }
 }
 
 static const char *path_cur(const rd *r)
 {
-    return r->path && !r->nomem ? r->path : "";
+    return r->path.data && !r->nomem ? r->path.data : "";
 }
 
 static void rd_vissue(rd *r, int warning, const char *fmt, va_list ap)

@@ -250,7 +250,7 @@ int io_solution_from_tree(const json_t *tree, model_solution **out, model_diag *
                 (void **)&sol->exceptions, &sol->n_exceptions, 1, &unused);
     read_issues(&r, root, "errors", &sol->errors, 0);
     read_issues(&r, root, "warnings", &sol->errors, 1);
-    free(r.path);
+    io_buf_free(&r.path);
     if (r.nomem) {
         model_solution_destroy(sol);
         return IO_ENOMEM;

@@ -76,38 +76,6 @@ void wr_fmt_real(double x, char *buf, size_t n)
     }
 }
 
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    int bad;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->bad)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap : 4096;
-        while (ncap < b->len + n + 1)
-            ncap *= 2;
-        char *ns = realloc(b->s, ncap);
-        if (!ns) {
-            b->bad = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = ncap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
 static int utf8_len(const unsigned char *s, size_t avail)
 {
@@ -141,9 +109,9 @@ static int utf8_len(const unsigned char *s, size_t avail)
     return n;
 }
 
-static void sb_json_string(sbuf *b, const char *s, size_t n)
+static void sb_json_string(io_buf *b, const char *s, size_t n)
 {
-    sb_put(b, "\"", 1);
+    io_buf_append(b, "\"", 1);
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
@@ -152,7 +120,7 @@ static void sb_json_string(sbuf *b, const char *s, size_t n)
         if (c == '"' || c == '\\') {
             esc[0] = '\\';
             esc[1] = (char)c;
-            sb_put(b, esc, 2);
+            io_buf_append(b, esc, 2);
             i++;
         } else if (c < 0x20) {
             const char *e = c == '\n'   ? "\\n"
@@ -162,38 +130,38 @@ static void sb_json_string(sbuf *b, const char *s, size_t n)
                             : c == '\f' ? "\\f"
                                         : NULL;
             if (e) {
-                sb_str(b, e);
+                io_buf_puts(b, e);
             } else {
                 snprintf(esc, sizeof esc, "\\u%04x", c);
-                sb_str(b, esc);
+                io_buf_puts(b, esc);
             }
             i++;
         } else if (c < 0x80) {
-            sb_put(b, (const char *)u + i, 1);
+            io_buf_append(b, (const char *)u + i, 1);
             i++;
         } else {
             int l = utf8_len(u + i, n - i);
             if (l == 0) {
-                sb_str(b, "\xEF\xBF\xBD"); /* U+FFFD for an invalid byte */
+                io_buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD for an invalid byte */
                 i++;
             } else {
-                sb_put(b, (const char *)u + i, (size_t)l);
+                io_buf_append(b, (const char *)u + i, (size_t)l);
                 i += (size_t)l;
             }
         }
     }
-    sb_put(b, "\"", 1);
+    io_buf_append(b, "\"", 1);
 }
 
-static void sb_real(sbuf *b, double x)
+static void sb_real(io_buf *b, double x)
 {
     char buf[40];
     if (!isfinite(x)) {
-        sb_str(b, "null");
+        io_buf_puts(b, "null");
         return;
     }
     wr_fmt_real(x, buf, sizeof buf);
-    sb_str(b, buf);
+    io_buf_puts(b, buf);
 }
 
 static bool is_scalar(const json_t *v)
@@ -201,71 +169,71 @@ static bool is_scalar(const json_t *v)
     return !json_is_object(v) && !json_is_array(v);
 }
 
-static void sb_indent(sbuf *b, int level)
+static void sb_indent(io_buf *b, int level)
 {
-    sb_put(b, "\n", 1);
+    io_buf_append(b, "\n", 1);
     for (int i = 0; i < level; i++)
-        sb_put(b, "  ", 2);
+        io_buf_append(b, "  ", 2);
 }
 
-static void dump(sbuf *b, const json_t *v, int level)
+static void dump(io_buf *b, const json_t *v, int level)
 {
     switch (json_typeof(v)) {
     case JSON_OBJECT: {
         if (json_object_size(v) == 0) {
-            sb_str(b, "{}");
+            io_buf_puts(b, "{}");
             return;
         }
-        sb_put(b, "{", 1);
+        io_buf_append(b, "{", 1);
         const char *key;
         json_t *val;
         int first = 1;
         json_object_foreach ((json_t *)v, key, val) {
             if (!first)
-                sb_put(b, ",", 1);
+                io_buf_append(b, ",", 1);
             first = 0;
             sb_indent(b, level + 1);
             sb_json_string(b, key, strlen(key));
-            sb_put(b, ": ", 2);
+            io_buf_append(b, ": ", 2);
             dump(b, val, level + 1);
         }
         sb_indent(b, level);
-        sb_put(b, "}", 1);
+        io_buf_append(b, "}", 1);
         return;
     }
     case JSON_ARRAY: {
         size_t n = json_array_size(v);
         if (n == 0) {
-            sb_str(b, "[]");
+            io_buf_puts(b, "[]");
             return;
         }
         bool flat = true;
         for (size_t i = 0; i < n && flat; i++)
             flat = is_scalar(json_array_get(v, i));
-        sb_put(b, "[", 1);
+        io_buf_append(b, "[", 1);
         for (size_t i = 0; i < n; i++) {
             if (i)
-                sb_put(b, flat ? ", " : ",", flat ? 2 : 1);
+                io_buf_append(b, flat ? ", " : ",", flat ? 2 : 1);
             if (!flat)
                 sb_indent(b, level + 1);
             dump(b, json_array_get(v, i), level + 1);
         }
         if (!flat)
             sb_indent(b, level);
-        sb_put(b, "]", 1);
+        io_buf_append(b, "]", 1);
         return;
     }
     case JSON_STRING: sb_json_string(b, json_string_value(v), json_string_length(v)); return;
     case JSON_INTEGER: {
         char buf[32];
         snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        sb_str(b, buf);
+        io_buf_puts(b, buf);
         return;
     }
     case JSON_REAL: sb_real(b, json_real_value(v)); return;
-    case JSON_TRUE: sb_str(b, "true"); return;
-    case JSON_FALSE: sb_str(b, "false"); return;
-    case JSON_NULL: sb_str(b, "null"); return;
+    case JSON_TRUE: io_buf_puts(b, "true"); return;
+    case JSON_FALSE: io_buf_puts(b, "false"); return;
+    case JSON_NULL: io_buf_puts(b, "null"); return;
     }
 }
 
@@ -276,14 +244,13 @@ int wr_finish(json_t *tree, wr *w, char **out)
         json_decref(tree);
         return IO_ENOMEM;
     }
-    sbuf b = {0};
+    io_buf b = {0};
     dump(&b, tree, 0);
     json_decref(tree);
-    if (b.bad || !b.s) {
-        free(b.s);
+    char *s = io_buf_take(&b, NULL);
+    if (!s)
         return IO_ENOMEM;
-    }
-    *out = b.s;
+    *out = s;
     return IO_OK;
 }
 
