@@ -275,6 +275,10 @@ struct json_t *io_schedule_version_json(int v);
 int io_entity_parse(struct json_t *base_tree, const char *collection, struct json_t *obj,
                     const char *path, void *out, model_diag *d);
 
+/* Writes all of data[0..len) to fd, retrying short writes and EINTR:
+ * 0, or -1 (errno set). */
+int io_write_all(int fd, const char *data, size_t len);
+
 /* Parses JSON text[0..len) (need not be NUL-terminated; duplicate keys
  * rejected) into a new tree *out (the caller's).  A syntax error goes into
  * d at path "" with its line and column: IO_EINVAL; IO_ENOMEM. */

@@ -51,15 +51,14 @@ int io_read_all(const char *path, size_t max_bytes, char **out, size_t *len)
     return rc;
 }
 
-static int write_full(int fd, const char *data, size_t len)
+int io_write_all(int fd, const char *data, size_t len)
 {
     while (len > 0) {
         ssize_t w = write(fd, data, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
             return -1;
-        }
         data += w;
         len -= (size_t)w;
     }
@@ -88,7 +87,7 @@ int io_write_atomic(const char *path, const char *data, size_t len)
     mode_t mode = 0644;
     if (stat(path, &st) == 0)
         mode = st.st_mode & 07777;
-    int ok = fchmod(fd, mode) == 0 && write_full(fd, data, len) == 0 && fsync(fd) == 0;
+    int ok = fchmod(fd, mode) == 0 && io_write_all(fd, data, len) == 0 && fsync(fd) == 0;
     int e = errno;
     if (close(fd) != 0 && ok) {
         ok = 0;
