@@ -243,15 +243,7 @@ int io_store_program_list(io_store *s, char **json, io_page *pg)
                                              "schedules", sqlite3_column_int(st, 9),
                                              "published", pub));
     }
-    if (rc == IO_OK && step != SQLITE_DONE)
-        rc = IO_STORE_EDB;
-    sqlite3_finalize(st);
-    rd_release(s, rd);
-    if (rc != IO_OK) {
-        json_decref(arr);
-        return rc;
-    }
-    return give(arr, json);
+    return rows_done(s, rd, st, rc, step, arr, json);
 }
 
 int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d,
