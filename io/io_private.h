@@ -301,6 +301,13 @@ void io_fill_events_free(solver_fill_event *ev, int n);
 int io_fill_report_json(const model_solution *before, const solver_fill_result *r,
                         const solver_fill_options *opt, const model_check_report *check,
                         char **out);
+/* The same report as a new tree (the caller's; NULL on ENOMEM), its reals
+ * rounded as the text has them; io_fill_report_text writes it as
+ * io_fill_report_json does (malloc'd in *out; IO_OK / IO_ENOMEM). */
+struct json_t *io_fill_report_tree(const model_solution *before, const solver_fill_result *r,
+                                   const solver_fill_options *opt,
+                                   const model_check_report *check);
+int io_fill_report_text(const struct json_t *report, char **out);
 
 /* Scenario file -> scenarios (model_scenario, model/scenario.c), every
  * error with its path ("scenarios[1].changes[0].op").  base: the instance

@@ -260,13 +260,50 @@ static int max_size_of(const solver_fill_result *r, const char *group)
     return t < 0 ? -1 : r->instance->types[t].max_size;
 }
 
+/* Every real in v rounded to REPORT_DIGITS significant digits, the value
+ * the report's text holds, so that its tree and its text agree. */
+#define REPORT_DIGITS 10
+static void round_reals(json_t *v)
+{
+    const char *k;
+    json_t *x;
+    size_t i;
+    if (json_is_real(v)) {
+        char t[32];
+        snprintf(t, sizeof t, "%.*g", REPORT_DIGITS, json_real_value(v));
+        json_real_set(v, strtod(t, NULL));
+    } else if (json_is_object(v)) {
+        json_object_foreach(v, k, x) round_reals(x);
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x) round_reals(x);
+    }
+}
+
+int io_fill_report_text(const json_t *report, char **out)
+{
+    char *t = json_dumps(report, JSON_INDENT(2) | JSON_REAL_PRECISION(REPORT_DIGITS));
+    if (!t)
+        return IO_ENOMEM;
+    *out = t;
+    return IO_OK;
+}
+
 int io_fill_report_json(const model_solution *before, const solver_fill_result *r,
                         const solver_fill_options *opt, const model_check_report *check,
                         char **out)
 {
+    json_t *o = io_fill_report_tree(before, r, opt, check);
+    int rc = o ? io_fill_report_text(o, out) : IO_ENOMEM;
+    json_decref(o);
+    return rc;
+}
+
+json_t *io_fill_report_tree(const model_solution *before, const solver_fill_result *r,
+                            const solver_fill_options *opt, const model_check_report *check)
+{
     json_t *o = json_object();
     if (!o)
-        return IO_ENOMEM;
+        return NULL;
     json_object_set_new(o, "status", json_string("ok"));
     json_object_set_new(o, "applied", json_boolean(opt && opt->apply));
     json_object_set_new(o, "placed", json_integer(r->placed));
@@ -366,12 +403,8 @@ int io_fill_report_json(const model_solution *before, const solver_fill_result *
         json_object_set_new(co, "list", va);
         json_object_set_new(o, "check_after", co);
     }
-    char *text = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-    json_decref(o);
-    if (!text)
-        return IO_ENOMEM;
-    *out = text;
-    return IO_OK;
+    round_reals(o);
+    return o;
 }
 
 /* Text report for a person. */

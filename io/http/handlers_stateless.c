@@ -266,10 +266,7 @@ int run_fill(const model_instance *inst, const model_solution *sol, json_t *even
         return src == SOLVER_EINVAL ? IO_EINVAL : IO_ENOMEM;
     model_check_report check;
     int have_check = fo->apply && model_check(res->instance, res->solution, &check) == MODEL_OK;
-    char *report = NULL;
-    rc = io_fill_report_json(sol, res, fo, have_check ? &check : NULL, &report);
-    json_t *j = rc == IO_OK ? json_loads(report, 0, NULL) : NULL;
-    free(report);
+    json_t *j = io_fill_report_tree(sol, res, fo, have_check ? &check : NULL);
     if (have_check)
         model_check_report_free(&check);
     if (j && fo->apply) {
