@@ -34,6 +34,30 @@ enum {
 
 /* ------------------------------------------------------------ JSON I/O */
 
+/* Jansson's tree type (jansson.h); the tree functions below take and give
+ * trees so that layers pass trees, and text is made only at a real medium
+ * (a file, an HTTP body, a pipe, a database column). */
+struct json_t;
+
+/* Read an instance from a Jansson tree, exactly as io_instance_parse reads
+ * its text (same errors, warnings and paths).  tree is only read; the
+ * caller keeps it.  IO_OK / IO_EINVAL (errors in d; *out untouched) /
+ * IO_ENOMEM. */
+int io_instance_from_tree(const struct json_t *tree, model_instance **out, model_diag *d);
+
+/* An instance as a new Jansson tree (the caller owns it; json_decref), the
+ * same value io_instance_to_json writes.  NULL on ENOMEM. */
+struct json_t *io_instance_to_tree(const model_instance *inst);
+
+/* A solution from / as a Jansson tree; as io_solution_parse and
+ * io_solution_to_json.  The tree returned is the caller's; NULL on ENOMEM. */
+int io_solution_from_tree(const struct json_t *tree, model_solution **out, model_diag *d);
+struct json_t *io_solution_to_tree(const model_solution *sol);
+
+/* A diagnostics collector as a new tree, as io_diag_to_json.  NULL on
+ * ENOMEM. */
+struct json_t *io_diag_to_tree(const model_diag *d, const char *status);
+
 /* Parse an instance from JSON text (need not be NUL-terminated).  Reports
  * every syntax, type and semantic error (model_instance_validate) into d,
  * each with its JSON path; warnings too.  On success *out is a validated,

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "io.h"
 
 /* One subcommand of the cohort CLI.  run() gets argv with argv[0] = the
@@ -306,12 +307,24 @@ struct json_t *io_schedule_version_json(int v);
 int io_entity_parse(struct json_t *base_tree, const char *collection, struct json_t *obj,
                     const char *path, void *out, model_diag *d);
 
+/* Writes all of data[0..len) to fd, retrying short writes and EINTR:
+ * 0, or -1 (errno set). */
+int io_write_all(int fd, const char *data, size_t len);
+
+/* Parses JSON text[0..len) (need not be NUL-terminated; duplicate keys
+ * rejected) into a new tree *out (the caller's).  A syntax error goes into
+ * d at path "" with its line and column: IO_EINVAL; IO_ENOMEM. */
+int io_json_load(const char *text, size_t len, struct json_t **out, model_diag *d);
+
 /* Parse fill events: one event object, an array of them, or
  * {"events":[...]} (docs/WHATIF.md).  Paths "events[i].field".  On IO_OK
  * *out is a malloc'd array of *n events (free with io_fill_events_free).
  * IO_EINVAL (every error in d) / IO_ENOMEM; outputs untouched then. */
 int io_fill_events_parse(const char *text, size_t len, const model_instance *inst,
                          solver_fill_event **out, int *n, model_diag *d);
+/* The same from a tree (only read; the caller keeps it). */
+int io_fill_events_from_tree(const struct json_t *tree, const model_instance *inst,
+                             solver_fill_event **out, int *n, model_diag *d);
 void io_fill_events_free(solver_fill_event *ev, int n);
 
 /* The fill report as JSON (malloc'd in *out): events, seats with ranked
@@ -320,6 +333,13 @@ void io_fill_events_free(solver_fill_event *ev, int n);
 int io_fill_report_json(const model_solution *before, const solver_fill_result *r,
                         const solver_fill_options *opt, const model_check_report *check,
                         char **out);
+/* The same report as a new tree (the caller's; NULL on ENOMEM), its reals
+ * rounded as the text has them; io_fill_report_text writes it as
+ * io_fill_report_json does (malloc'd in *out; IO_OK / IO_ENOMEM). */
+struct json_t *io_fill_report_tree(const model_solution *before, const solver_fill_result *r,
+                                   const solver_fill_options *opt,
+                                   const model_check_report *check);
+int io_fill_report_text(const struct json_t *report, char **out);
 
 /* Scenario file -> scenarios (model_scenario, model/scenario.c), every
  * error with its path ("scenarios[1].changes[0].op").  base: the instance
@@ -327,6 +347,9 @@ int io_fill_report_json(const model_solution *before, const solver_fill_result *
  * scenarios (io_whatif_scenarios_free).  IO_EINVAL / IO_ENOMEM. */
 int io_whatif_parse(const char *text, size_t len, const model_instance *base,
                     model_scenario **out, int *n, model_diag *d);
+/* The same from a tree (only read; the caller keeps it). */
+int io_whatif_from_tree(const struct json_t *tree, const model_instance *base,
+                        model_scenario **out, int *n, model_diag *d);
 void io_whatif_scenarios_free(model_scenario *sc, int n);
 
 typedef struct io_whatif_options {

@@ -546,3 +546,28 @@ Test(fill, cli_apply_and_check)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_expect_eq(system(cmd), 0);
 }
+
+/* The report's tree (what the HTTP API answers) holds exactly the values
+ * its text (what `cohort fill --json` writes) reads back as. */
+Test(fill, report_tree_equals_its_text)
+{
+    solver_fill_result *r =
+        run("{\"event\":\"dropped\",\"group\":\"dbt-1\",\"patient\":\"a3\"}", true, 3);
+    solver_fill_options o;
+    solver_fill_options_default(&o);
+    o.apply = true;
+    char *text = NULL;
+    cr_assert_eq(io_fill_report_json(g_sol, r, &o, NULL, &text), IO_OK);
+    json_t *want = json_loads(text, 0, NULL), *got = io_fill_report_tree(g_sol, r, &o, NULL);
+    cr_assert_not_null(want);
+    cr_assert_not_null(got);
+    cr_assert(json_equal(want, got), "tree and text differ");
+    char *again = NULL;
+    cr_assert_eq(io_fill_report_text(got, &again), IO_OK);
+    cr_assert_str_eq(again, text, "the tree writes the same text");
+    free(again);
+    free(text);
+    json_decref(want);
+    json_decref(got);
+    solver_fill_result_destroy(r);
+}

@@ -1,4 +1,4 @@
-/* test_io.c - io/json/json.c: instance and solution reading and writing, the
+/* test_io.c - io/json/: instance and solution reading and writing, the
  * fixtures' exact error paths, lossless round trips, robustness against
  * hostile input, atomic files, and `cohort validate` exit codes. */
 #include <criterion/criterion.h>
@@ -1090,4 +1090,107 @@ Test(docs, format_examples_are_valid)
     model_solution_destroy(s);
     model_diag_free(&d);
     free(relaxed);
+}
+
+/* ------------------------------------------------------------ tree API */
+
+/* Every fixture read from its tree gives the same answer and the same
+ * issues (paths, messages, order) as read from its text. */
+Test(tree, from_tree_reports_as_the_text_reader)
+{
+    glob_t g;
+    cr_assert_eq(glob(FIX "*.json", 0, NULL, &g), 0);
+    cr_assert_geq(g.gl_pathc, 10);
+    for (size_t k = 0; k < g.gl_pathc; k++) {
+        size_t len;
+        char *text = slurp(g.gl_pathv[k], &len);
+        json_t *tree = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+        if (tree) {
+            model_diag dt, dx;
+            model_diag_init(&dt);
+            model_diag_init(&dx);
+            model_instance *a = NULL, *b = NULL;
+            int rt = io_instance_from_tree(tree, &a, &dt);
+            int rx = io_instance_parse(text, len, &b, &dx);
+            cr_expect_eq(rt, rx, "%s", g.gl_pathv[k]);
+            char **lt, **lx;
+            int nt = diag_lines(&dt, &lt), nx = diag_lines(&dx, &lx);
+            cr_expect_eq(nt, nx, "%s: issue count", g.gl_pathv[k]);
+            for (int i = 0; i < nt && i < nx; i++)
+                cr_expect_str_eq(lt[i], lx[i], "%s", g.gl_pathv[k]);
+            char where[160] = "";
+            if (a && b)
+                cr_expect_eq(instance_diff(a, b, where, sizeof where), 0, "%s: %s",
+                             g.gl_pathv[k], where);
+            free_lines(lt, nt);
+            free_lines(lx, nx);
+            model_diag_free(&dt);
+            model_diag_free(&dx);
+            model_instance_destroy(a);
+            model_instance_destroy(b);
+            json_decref(tree);
+        }
+        free(text);
+    }
+    globfree(&g);
+}
+
+/* The tree writers give the value the text writers write. */
+Test(tree, to_tree_equals_the_text_written)
+{
+    model_instance *in = load_ok(FIX "full.json");
+    char *t = NULL;
+    cr_assert_eq(io_instance_to_json(in, &t), IO_OK);
+    json_t *want = json_loads(t, 0, NULL), *got = io_instance_to_tree(in);
+    cr_assert_not_null(got);
+    cr_assert(json_equal(want, got), "instance tree differs from its text");
+    json_decref(want);
+    json_decref(got);
+    free(t);
+
+    model_solution *sol = sample_solution();
+    cr_assert_eq(io_solution_to_json(sol, &t), IO_OK);
+    want = json_loads(t, 0, NULL);
+    got = io_solution_to_tree(sol);
+    cr_assert(json_equal(want, got), "solution tree differs from its text");
+    model_diag d;
+    model_diag_init(&d);
+    model_solution *back = NULL;
+    cr_assert_eq(io_solution_from_tree(got, &back, &d), IO_OK);
+    char where[160] = "";
+    cr_assert_eq(solution_diff(sol, back, where, sizeof where), 0, "differs at %s", where);
+    json_decref(want);
+    json_decref(got);
+    free(t);
+
+    cr_assert_eq(model_diag_error(&d, "groups[0]", "x"), MODEL_OK);
+    cr_assert_eq(io_diag_to_json(&d, NULL, &t), IO_OK);
+    want = json_loads(t, 0, NULL);
+    got = io_diag_to_tree(&d, NULL);
+    cr_assert(json_equal(want, got), "diagnostics tree differs from its text");
+    json_decref(want);
+    json_decref(got);
+    free(t);
+    model_diag_free(&d);
+    model_solution_destroy(back);
+    model_solution_destroy(sol);
+    model_instance_destroy(in);
+}
+
+/* A tree that is not an object is refused with the text reader's message. */
+Test(tree, top_level_must_be_an_object)
+{
+    json_t *a = json_array();
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *in = NULL;
+    model_solution *sol = NULL;
+    cr_assert_eq(io_instance_from_tree(a, &in, &d), IO_EINVAL);
+    cr_assert_eq(io_solution_from_tree(a, &sol, &d), IO_EINVAL);
+    cr_assert_null(in);
+    cr_assert_null(sol);
+    cr_assert(has_error(&d, "", "expected an instance object at the top level, got"));
+    cr_assert(has_error(&d, "", "expected a solution object at the top level, got"));
+    model_diag_free(&d);
+    json_decref(a);
 }

@@ -35,23 +35,23 @@ static const char *const COLS[] = {"sessions_scheduled", "sessions_cancelled", "
 /* One CSV row: level, id, the shared columns, enrolled, active, units,
  * waitlist depth.  Text cells go through io_csv_field (quoting and the
  * formula guard of the exports). */
-static void csv_row(const char *level, const char *id, json_t *o)
+static void csv_row(io_buf *b, const char *level, const char *id, json_t *o)
 {
-    io_csv_field(stdout, 1, level);
-    io_csv_field(stdout, 0, id);
+    io_csv_field(b, 1, level);
+    io_csv_field(b, 0, id);
     for (int i = 0; COLS[i]; i++) {
         json_t *v = json_object_get(o, COLS[i]);
         if (json_is_integer(v))
-            printf(",%lld", (long long)json_integer_value(v));
+            io_buf_printf(b, ",%lld", (long long)json_integer_value(v));
         else
-            printf(",%.4f", json_number_value(v));
+            io_buf_printf(b, ",%.4f", json_number_value(v));
     }
     const char *cpt = NULL;
     json_t *u;
     json_object_foreach(json_object_get(o, "billable_units"), cpt, u) break;
-    io_csv_field(stdout, 0, cpt);
-    printf(",%lld", cpt ? (long long)json_integer_value(u) : 0LL);
-    printf(",%lld,%lld,%lld\n", (long long)json_integer_value(json_object_get(o, "enrolled")),
+    io_csv_field(b, 0, cpt);
+    io_buf_printf(b, ",%lld", cpt ? (long long)json_integer_value(u) : 0LL);
+    io_buf_printf(b, ",%lld,%lld,%lld\n", (long long)json_integer_value(json_object_get(o, "enrolled")),
            (long long)json_integer_value(json_object_get(o, "active")),
            (long long)json_integer_value(json_object_get(o, "waitlist_depth")));
 }
@@ -63,13 +63,15 @@ static int print_csv(char *json)
     free(json);
     static const char *const TAIL[] = {"cpt", "billable_units", "enrolled", "active",
                                        "waitlist_depth", NULL};
-    io_csv_field(stdout, 1, "level");
-    io_csv_field(stdout, 0, "id");
+    io_buf b;
+    io_buf_init(&b, 0);
+    io_csv_field(&b, 1, "level");
+    io_csv_field(&b, 0, "id");
     for (int i = 0; COLS[i]; i++)
-        io_csv_field(stdout, 0, COLS[i]);
+        io_csv_field(&b, 0, COLS[i]);
     for (int i = 0; TAIL[i]; i++)
-        io_csv_field(stdout, 0, TAIL[i]);
-    printf("\n");
+        io_csv_field(&b, 0, TAIL[i]);
+    io_buf_putc(&b, '\n');
     static const char *const LEVELS[][2] = {{"groups", "group"},
                                             {"types", "type"},
                                             {"facilitators", "facilitator"}};
@@ -77,9 +79,15 @@ static int print_csv(char *json)
         size_t i;
         json_t *o;
         json_array_foreach(json_object_get(c, LEVELS[l][0]), i, o)
-        csv_row(LEVELS[l][1], json_string_value(json_object_get(o, LEVELS[l][1])), o);
+        csv_row(&b, LEVELS[l][1], json_string_value(json_object_get(o, LEVELS[l][1])), o);
     }
     json_decref(c);
+    int ok = b.err == IO_OK && (b.len == 0 || fwrite(b.data, 1, b.len, stdout) == b.len);
+    io_buf_free(&b);
+    if (!ok) {
+        fprintf(stderr, "cohort census: cannot write the CSV\n");
+        return COHORT_EXIT_INTERNAL;
+    }
     return COHORT_EXIT_OK;
 }
 

@@ -41,11 +41,7 @@ static int put_recomputed(json_t *root, const model_check_report *rep)
     tmp.metrics = rep->metrics; /* borrowed, not freed here */
     tmp.terms = rep->terms;
     tmp.objective = rep->objective;
-    char *text = NULL;
-    if (io_solution_to_json(&tmp, &text) != IO_OK)
-        return -1;
-    json_t *s = json_loads(text, 0, NULL);
-    free(text);
+    json_t *s = io_solution_to_tree(&tmp);
     if (!s)
         return -1;
     int rc = 0;
@@ -96,52 +92,44 @@ static char *report_json(const model_check_report *rep, const char *inst_path,
 
 static char *report_text(const model_check_report *rep, const char *sol_path)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return NULL;
+    io_buf b = {0}, *f = &b;
     for (int i = 0; i < rep->n_violations; i++)
-        fprintf(f, "rule %d: %s\n", rep->violations[i].rule, rep->violations[i].message);
+        io_buf_printf(f, "rule %d: %s\n", rep->violations[i].rule, rep->violations[i].message);
     for (int i = 0; i < rep->n_mismatches; i++)
-        fprintf(f, "misreported: %s\n", rep->mismatches[i].message);
+        io_buf_printf(f, "misreported: %s\n", rep->mismatches[i].message);
     const model_metrics *mt = &rep->metrics;
     if (rep->n_violations == 0 && rep->n_mismatches == 0) {
-        fprintf(f, "%s: ok, every hard rule holds", sol_path);
+        io_buf_printf(f, "%s: ok, every hard rule holds", sol_path);
         if (rep->exceptions_accepted > 0)
-            fprintf(f, " except the %d declared exception(s), each of them real,",
-                    rep->exceptions_accepted);
+            io_buf_printf(f, " except the %d declared exception(s), each of them real,",
+                          rep->exceptions_accepted);
         if (rep->metrics_reported)
-            fprintf(f, " and the reported metrics match");
+            io_buf_printf(f, " and the reported metrics match");
         else
-            fprintf(f, " (the solution reports no metrics; not compared)");
-        fputc('\n', f);
+            io_buf_printf(f, " (the solution reports no metrics; not compared)");
+        io_buf_putc(f, '\n');
     } else {
         int rules[11] = {0};
         for (int i = 0; i < rep->n_violations; i++)
             if (rep->violations[i].rule >= 0 && rep->violations[i].rule <= 10)
                 rules[rep->violations[i].rule]++;
-        fprintf(f, "%s: %d violation(s)", sol_path, rep->n_violations);
+        io_buf_printf(f, "%s: %d violation(s)", sol_path, rep->n_violations);
         const char *sep = " of rule ";
         for (int r = 0; r <= 10; r++)
             if (rules[r]) {
-                fprintf(f, "%s%d", sep, r);
+                io_buf_printf(f, "%s%d", sep, r);
                 sep = ", ";
             }
-        fprintf(f, "; %d misreported figure(s)\n", rep->n_mismatches);
+        io_buf_printf(f, "; %d misreported figure(s)\n", rep->n_mismatches);
     }
-    fprintf(f,
-            "recomputed: %d groups running, %d/%d seats filled, %d placed "
-            "(waitlist %d -> %d), %ld member-sessions, projected revenue %.2f, "
-            "%d uncovered session(s), objective %.4f",
-            mt->groups_running, mt->seats_filled, mt->seats, mt->placed, mt->waitlist_before,
-            mt->waitlist_after, mt->member_sessions, mt->projected_revenue,
-            mt->uncovered_sessions, rep->objective);
-    if (fclose(f) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    io_buf_printf(f,
+                  "recomputed: %d groups running, %d/%d seats filled, %d placed "
+                  "(waitlist %d -> %d), %ld member-sessions, projected revenue %.2f, "
+                  "%d uncovered session(s), objective %.4f",
+                  mt->groups_running, mt->seats_filled, mt->seats, mt->placed, mt->waitlist_before,
+                  mt->waitlist_after, mt->member_sessions, mt->projected_revenue,
+                  mt->uncovered_sessions, rep->objective);
+    return io_buf_take(f, NULL);
 }
 
 /* Read one input file; on errors print them (or collect them into errs

@@ -48,12 +48,7 @@ static json_t *patient_context(const model_instance *inst)
     tmp.n_facilitators = 0;
     tmp.patients = NULL;
     tmp.n_patients = 0;
-    char *text = NULL;
-    if (io_instance_to_json(&tmp, &text) != IO_OK)
-        return NULL;
-    json_t *t = json_loads(text, 0, NULL);
-    free(text);
-    return t;
+    return io_instance_to_tree(&tmp);
 }
 
 int io_fill_events_parse(const char *text, size_t len, const model_instance *inst,
@@ -61,13 +56,21 @@ int io_fill_events_parse(const char *text, size_t len, const model_instance *ins
 {
     if (!inst || !out || !n_out || !d)
         return IO_EINVAL;
-    json_error_t jerr;
-    json_t *root = json_loadb(text ? text : "", text ? len : 0, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return io_diag_error(d, "", "JSON syntax error at line %d, column %d: %s", jerr.line,
-                      jerr.column, jerr.text)
-                   ? IO_ENOMEM
-                   : IO_EINVAL;
+    json_t *root = NULL;
+    int rc = io_json_load(text, len, &root, d);
+    if (rc != IO_OK)
+        return rc;
+    rc = io_fill_events_from_tree(root, inst, out, n_out, d);
+    json_decref(root);
+    return rc;
+}
+
+int io_fill_events_from_tree(const json_t *tree, const model_instance *inst,
+                             solver_fill_event **out, int *n_out, model_diag *d)
+{
+    if (!tree || !inst || !out || !n_out || !d)
+        return IO_EINVAL;
+    json_t *root = (json_t *)tree; /* only read: Jansson's iteration lacks const */
     int errors = d->n_errors, nomem = 0;
     json_t *arr = NULL;
     if (json_is_array(root)) {
@@ -195,7 +198,6 @@ int io_fill_events_parse(const char *text, size_t len, const model_instance *ins
     }
     json_decref(ctx);
     json_decref(arr);
-    json_decref(root);
     if (nomem || d->n_errors > errors) {
         io_fill_events_free(ev, n);
         return nomem ? IO_ENOMEM : IO_EINVAL;
@@ -258,13 +260,50 @@ static int max_size_of(const solver_fill_result *r, const char *group)
     return t < 0 ? -1 : r->instance->types[t].max_size;
 }
 
+/* Every real in v rounded to REPORT_DIGITS significant digits, the value
+ * the report's text holds, so that its tree and its text agree. */
+#define REPORT_DIGITS 10
+static void round_reals(json_t *v)
+{
+    const char *k;
+    json_t *x;
+    size_t i;
+    if (json_is_real(v)) {
+        char t[32];
+        snprintf(t, sizeof t, "%.*g", REPORT_DIGITS, json_real_value(v));
+        json_real_set(v, strtod(t, NULL));
+    } else if (json_is_object(v)) {
+        json_object_foreach(v, k, x) round_reals(x);
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x) round_reals(x);
+    }
+}
+
+int io_fill_report_text(const json_t *report, char **out)
+{
+    char *t = json_dumps(report, JSON_INDENT(2) | JSON_REAL_PRECISION(REPORT_DIGITS));
+    if (!t)
+        return IO_ENOMEM;
+    *out = t;
+    return IO_OK;
+}
+
 int io_fill_report_json(const model_solution *before, const solver_fill_result *r,
                         const solver_fill_options *opt, const model_check_report *check,
                         char **out)
 {
+    json_t *o = io_fill_report_tree(before, r, opt, check);
+    int rc = o ? io_fill_report_text(o, out) : IO_ENOMEM;
+    json_decref(o);
+    return rc;
+}
+
+json_t *io_fill_report_tree(const model_solution *before, const solver_fill_result *r,
+                            const solver_fill_options *opt, const model_check_report *check)
+{
     json_t *o = json_object();
     if (!o)
-        return IO_ENOMEM;
+        return NULL;
     json_object_set_new(o, "status", json_string("ok"));
     json_object_set_new(o, "applied", json_boolean(opt && opt->apply));
     json_object_set_new(o, "placed", json_integer(r->placed));
@@ -364,12 +403,8 @@ int io_fill_report_json(const model_solution *before, const solver_fill_result *
         json_object_set_new(co, "list", va);
         json_object_set_new(o, "check_after", co);
     }
-    char *text = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-    json_decref(o);
-    if (!text)
-        return IO_ENOMEM;
-    *out = text;
-    return IO_OK;
+    round_reals(o);
+    return o;
 }
 
 /* Text report for a person. */

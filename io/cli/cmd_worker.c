@@ -33,13 +33,6 @@ static int fail(char **out, int code, const char *msg)
     return code;
 }
 
-/* A member of the job as JSON text (malloc'd), NULL when absent. */
-static char *member_text(json_t *job, const char *key)
-{
-    json_t *v = json_object_get(job, key);
-    return v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-}
-
 int io_worker_run(const char *spec, size_t len, char **out)
 {
     *out = NULL;
@@ -54,12 +47,12 @@ int io_worker_run(const char *spec, size_t len, char **out)
     model_diag d;
     model_diag_init(&d);
     model_instance *inst = NULL;
-    char *text = member_text(job, "instance");
-    if (!kind || !text) {
+    json_t *instance = json_object_get(job, "instance");
+    if (!kind || !instance) {
         code = fail(out, 2, "the job needs a kind and an instance");
         goto done;
     }
-    if (io_instance_parse(text, strlen(text), &inst, &d) != IO_OK) {
+    if (io_instance_from_tree(instance, &inst, &d) != IO_OK) {
         code = fail(out, 2, "the job's instance is invalid");
         goto done;
     }
@@ -73,13 +66,11 @@ int io_worker_run(const char *spec, size_t len, char **out)
             code = fail(out, 2, "time_limit_s must be seconds in (0, 86400], mip_gap in 0..1");
             goto done;
         }
-        char *bt = member_text(job, "baseline");
-        if (bt && io_solution_parse(bt, strlen(bt), &base, &d) != IO_OK) {
-            free(bt);
+        json_t *bt = json_object_get(job, "baseline");
+        if (bt && io_solution_from_tree(bt, &base, &d) != IO_OK) {
             code = fail(out, 2, "the job's baseline is invalid");
             goto done;
         }
-        free(bt);
         o.baseline = base;
         int rc = solver_plan(inst, &o, &sol);
         model_solution_destroy(base);
@@ -96,7 +87,6 @@ int io_worker_run(const char *spec, size_t len, char **out)
         code = fail(out, 2, "unknown job kind");
     }
 done:
-    free(text);
     model_instance_destroy(inst);
     model_diag_free(&d);
     json_decref(job);

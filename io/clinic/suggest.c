@@ -10,13 +10,13 @@
 #include "clinic.h"
 #include "io_private.h"
 
-/* Rank the waitlist for events (fill events JSON text) against sol. */
-static int rank(const model_instance *before, const model_solution *sol, const char *events,
-                int top_n, char **report, model_diag *d)
+/* Rank the waitlist for events (a fill-events tree, only read) against sol. */
+static int rank(const model_instance *before, const model_solution *sol, const json_t *events,
+                int top_n, json_t **report, model_diag *d)
 {
     solver_fill_event *ev = NULL;
     int n = 0;
-    int rc = io_fill_events_parse(events, strlen(events), before, &ev, &n, d);
+    int rc = io_fill_events_from_tree(events, before, &ev, &n, d);
     if (rc != IO_OK)
         return rc;
     solver_fill_options fo;
@@ -28,9 +28,9 @@ static int rank(const model_instance *before, const model_solution *sol, const c
     io_fill_events_free(ev, n);
     if (src != SOLVER_OK)
         return src == SOLVER_EINVAL ? IO_EINVAL : IO_ENOMEM;
-    rc = io_fill_report_json(sol, res, &fo, NULL, report);
+    *report = io_fill_report_tree(sol, res, &fo, NULL);
     solver_fill_result_destroy(res);
-    return rc;
+    return *report ? IO_OK : IO_ENOMEM;
 }
 
 /* The saved schedule (published, else latest) of program, parsed. */
@@ -51,11 +51,19 @@ static int load_schedule(io_store *s, const char *program, model_solution **sol,
 int io_clinic_suggest(io_store *s, const char *program, const model_instance *before,
                       const char *events, char **report, int *version, model_diag *d)
 {
+    json_t *ev = NULL;
     model_solution *sol = NULL;
     int rc = load_schedule(s, program, &sol, version, d);
     if (rc == IO_OK)
-        rc = rank(before, sol, events, 0, report, d);
+        rc = io_json_load(events, strlen(events), &ev, d);
+    json_t *r = NULL;
+    if (rc == IO_OK)
+        rc = rank(before, sol, ev, 0, &r, d);
+    if (rc == IO_OK)
+        rc = io_fill_report_text(r, report);
+    json_decref(r);
     model_solution_destroy(sol);
+    json_decref(ev);
     return rc;
 }
 
@@ -77,12 +85,10 @@ static json_t *rank_vacated(model_instance *inst, const model_solution *sol, int
     }
     json_t *ev = json_pack("{s:[{s:s,s:s,s:s}]}", "events", "event", "dropped", "group", g->id,
                            "patient", vacated);
-    char *text = json_dumps(ev, JSON_COMPACT), *report = NULL;
+    json_t *r = NULL; /* stays NULL when the ranking fails (reported in d) */
+    if (ev)
+        (void)rank(inst, sol, ev, top_n, &r, d);
     json_decref(ev);
-    int rc = text ? rank(inst, sol, text, top_n, &report, d) : IO_ENOMEM;
-    free(text);
-    json_t *r = rc == IO_OK ? json_loads(report, 0, NULL) : NULL;
-    free(report);
     json_t *seat = json_incref(json_array_get(json_object_get(r, "seats"), 0));
     json_decref(r);
     return seat;

@@ -9,36 +9,6 @@
 #include "export_private.h"
 #include "io_private.h"
 
-int ex_buf_open(ex_buf *b)
-{
-    b->p = NULL;
-    b->n = 0;
-    b->f = open_memstream(&b->p, &b->n);
-    return b->f ? IO_OK : IO_ENOMEM;
-}
-
-int ex_buf_close(ex_buf *b, char **out)
-{
-    int bad = ferror(b->f);
-    if (fclose(b->f) != 0 || bad || !b->p) {
-        free(b->p);
-        b->p = NULL;
-        return IO_ENOMEM;
-    }
-    *out = b->p;
-    b->p = NULL;
-    return IO_OK;
-}
-
-void ex_buf_discard(ex_buf *b)
-{
-    if (b->f)
-        fclose(b->f);
-    free(b->p);
-    b->f = NULL;
-    b->p = NULL;
-}
-
 void io_export_options_default(io_export_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -155,15 +125,12 @@ int io_export_tz_offsets(const char *tz, const model_instance *inst, int **out, 
 
 char *ex_join(const model_instance *inst, const model_strlist *l, const char *sep, bool names)
 {
-    ex_buf b;
+    io_buf b = {0};
     char *s = NULL;
-    if (ex_buf_open(&b) != IO_OK)
-        return NULL;
     for (int i = 0; i < l->n; i++)
-        fprintf(b.f, "%s%s", i ? sep : "",
-                names ? ex_facilitator_name(inst, l->items[i]) : l->items[i]);
-    fputc('\0', b.f); /* an empty list is "" rather than NULL */
-    return ex_buf_close(&b, &s) == IO_OK ? s : NULL;
+        io_buf_printf(&b, "%s%s", i ? sep : "",
+                      names ? ex_facilitator_name(inst, l->items[i]) : l->items[i]);
+    return io_buf_finish(&b, &s) == IO_OK ? s : NULL;
 }
 
 const model_sol_group *ex_group(const model_solution *sol, const char *id)

@@ -13,34 +13,34 @@
 
 #include "export_private.h"
 
-void io_csv_field(FILE *f, int first, const char *s)
+void io_csv_field(io_buf *f, int first, const char *s)
 {
     if (!first)
-        fputc(',', f);
+        io_buf_putc(f, ',');
     if (!s || !*s)
         return;
     bool formula = strchr("=+-@\t\r", s[0]) != NULL;
     bool quote = strpbrk(s, ",\"\r\n") != NULL;
     if (quote)
-        fputc('"', f);
+        io_buf_putc(f, '"');
     if (formula)
-        fputc('\'', f);
+        io_buf_putc(f, '\'');
     for (; *s; s++) {
         if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
+            io_buf_putc(f, '"');
+        io_buf_putc(f, *s);
     }
     if (quote)
-        fputc('"', f);
+        io_buf_putc(f, '"');
 }
 
-static void row_end(FILE *f)
+static void row_end(io_buf *f)
 {
-    fputs("\r\n", f);
+    io_buf_puts(f, "\r\n");
 }
 
 /* A header row from a NULL-terminated list of names. */
-static void header(FILE *f, const char *const *names)
+static void header(io_buf *f, const char *const *names)
 {
     for (int i = 0; names[i]; i++)
         io_csv_field(f, i == 0, names[i]);
@@ -61,7 +61,7 @@ static const char *member_status(const model_instance *inst, const model_sol_gro
     return "active";
 }
 
-static int rosters(FILE *f, const model_instance *inst, const model_solution *sol,
+static int rosters(io_buf *f, const model_instance *inst, const model_solution *sol,
                    const io_export_scope *sc)
 {
     static const char *const H[] = {"group", "type", "type_name", "day", "start", "end",
@@ -101,7 +101,7 @@ static int rosters(FILE *f, const model_instance *inst, const model_solution *so
     return IO_OK;
 }
 
-static int sessions(FILE *f, const model_instance *inst, const model_solution *sol,
+static int sessions(io_buf *f, const model_instance *inst, const model_solution *sol,
                     const io_export_scope *sc)
 {
     static const char *const H[] = {"date", "weekday", "start", "end", "group", "type_name",
@@ -140,7 +140,7 @@ static int sessions(FILE *f, const model_instance *inst, const model_solution *s
     return IO_OK;
 }
 
-static int unplaced(FILE *f, const model_instance *inst, const model_solution *sol,
+static int unplaced(io_buf *f, const model_instance *inst, const model_solution *sol,
                     const io_export_scope *sc)
 {
     static const char *const H[] = {"patient", "added", "priority", "reasons", NULL};
@@ -174,17 +174,15 @@ int io_export_csv(const model_instance *inst, const model_solution *sol,
 {
     if (!inst || !sol || !o || !out)
         return IO_EINVAL;
-    ex_buf b;
-    if (ex_buf_open(&b) != IO_OK)
-        return IO_ENOMEM;
+    io_buf b = {0};
     if (o->bom)
-        fputs("\xEF\xBB\xBF", b.f);
-    int rc = o->table == IO_CSV_SESSIONS   ? sessions(b.f, inst, sol, &o->scope)
-             : o->table == IO_CSV_UNPLACED ? unplaced(b.f, inst, sol, &o->scope)
-                                           : rosters(b.f, inst, sol, &o->scope);
+        io_buf_puts(&b, "\xEF\xBB\xBF");
+    int rc = o->table == IO_CSV_SESSIONS   ? sessions(&b, inst, sol, &o->scope)
+             : o->table == IO_CSV_UNPLACED ? unplaced(&b, inst, sol, &o->scope)
+                                           : rosters(&b, inst, sol, &o->scope);
     if (rc != IO_OK) {
-        ex_buf_discard(&b);
+        io_buf_free(&b);
         return rc;
     }
-    return ex_buf_close(&b, out);
+    return io_buf_finish(&b, out);
 }

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "io.h"
 
 struct json_t;
@@ -95,13 +96,13 @@ int io_export_tz_offsets(const char *tz, const model_instance *inst, int **out, 
 int io_export_ics(const model_instance *inst, const model_solution *sol,
                   const io_export_options *o, char **out);
 
-/* One CSV field to f, after a comma unless first: quoted when it holds a
+/* One CSV field appended to f, after a comma unless first: quoted when it holds a
  * comma, a quote, CR or LF (quotes doubled); NULL or "" is empty.  A text
  * that starts with = + - @ TAB or CR would be run as a formula by
  * spreadsheet programs (CSV injection): it gets a leading apostrophe,
  * which they show as text and do not display.  Every CSV cohort writes
  * (exports, census) goes through this. */
-void io_csv_field(FILE *f, int first, const char *s);
+void io_csv_field(io_buf *f, int first, const char *s);
 
 /* CSV (RFC 4180): header row, CRLF, UTF-8, fields quoted when they hold a
  * comma, quote, CR or LF (quotes doubled); o->table picks the table. */

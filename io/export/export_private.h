@@ -4,20 +4,8 @@
 
 #include <stdio.h>
 
+#include "buf.h"
 #include "export.h"
-
-/* A growing text buffer over open_memstream: write with fprintf(b->f, ..).
- * ex_buf_open: IO_OK / IO_ENOMEM.  ex_buf_close finishes it: IO_OK with
- * the malloc'd text in *out, or IO_ENOMEM (a write failed; nothing out).
- * ex_buf_discard frees an open buffer. */
-typedef struct ex_buf {
-    FILE *f;
-    char *p;
-    size_t n;
-} ex_buf;
-int ex_buf_open(ex_buf *b);
-int ex_buf_close(ex_buf *b, char **out);
-void ex_buf_discard(ex_buf *b);
 
 /* The solution group with this id, or NULL. */
 const model_sol_group *ex_group(const model_solution *sol, const char *id);

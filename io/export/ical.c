@@ -17,7 +17,7 @@
 #include "export_private.h"
 
 typedef struct ics {
-    FILE *f;
+    io_buf *f;
     const model_instance *inst;
     const model_solution *sol;
     const io_export_options *o;
@@ -29,7 +29,7 @@ typedef struct ics {
 /* Write one content line folded at 75 octets (never inside a UTF-8
  * sequence), continuation lines starting with a space, each ended by
  * CRLF. */
-static void fold(FILE *f, const char *line)
+static void fold(io_buf *f, const char *line)
 {
     int col = 0;
     for (const unsigned char *p = (const unsigned char *)line; *p;) {
@@ -40,14 +40,14 @@ static void fold(FILE *f, const char *line)
                 break;
             }
         if (col + len > 75) {
-            fputs("\r\n ", f);
+            io_buf_puts(f, "\r\n ");
             col = 1;
         }
-        fwrite(p, 1, (size_t)len, f);
+        io_buf_append(f, p, (size_t)len);
         col += len;
         p += len;
     }
-    fputs("\r\n", f);
+    io_buf_puts(f, "\r\n");
 }
 
 /* printf-formatted content line. */
@@ -170,28 +170,24 @@ static void put_details(ics *c, const model_sol_group *g, const model_sol_sessio
              ex_type_name(c->inst, g), g->id, cover ? " - covered by " : "", cover ? cover : "");
     put_text(c, "SUMMARY", line);
     put_text(c, "LOCATION", room ? room : "Telehealth");
-    ex_buf b;
-    if (ex_buf_open(&b) != IO_OK) {
-        c->oom = 1;
-        return;
-    }
-    fprintf(b.f, "Group %s, %s, %s", g->id, t ? model_cadence_name(t->cadence) : "weekly",
-            room ? room : "telehealth");
-    fprintf(b.f, "\nLeads: ");
+    io_buf b = {0};
+    io_buf_printf(&b, "Group %s, %s, %s", g->id, t ? model_cadence_name(t->cadence) : "weekly",
+                  room ? room : "telehealth");
+    io_buf_printf(&b, "\nLeads: ");
     for (int i = 0; i < leads->n; i++)
-        fprintf(b.f, "%s%s", i ? "; " : "", ex_facilitator_name(c->inst, leads->items[i]));
+        io_buf_printf(&b, "%s%s", i ? "; " : "", ex_facilitator_name(c->inst, leads->items[i]));
     if (!leads->n)
-        fprintf(b.f, "nobody");
+        io_buf_printf(&b, "nobody");
     if (cover)
-        fprintf(b.f, "\nCovered by %s", cover);
+        io_buf_printf(&b, "\nCovered by %s", cover);
     if (uncovered)
-        fprintf(b.f, "\nUNCOVERED: no facilitator is available for this session");
+        io_buf_printf(&b, "\nUNCOVERED: no facilitator is available for this session");
     if (g->substitute)
-        fprintf(b.f, "\nSubstitute: %s", ex_facilitator_name(c->inst, g->substitute));
+        io_buf_printf(&b, "\nSubstitute: %s", ex_facilitator_name(c->inst, g->substitute));
     if (t)
-        fprintf(b.f, "\nMembers: %d/%d", g->members.n, t->max_size);
+        io_buf_printf(&b, "\nMembers: %d/%d", g->members.n, t->max_size);
     char *desc = NULL;
-    if (ex_buf_close(&b, &desc) != IO_OK) {
+    if (io_buf_finish(&b, &desc) != IO_OK) {
         c->oom = 1;
         return;
     }
@@ -269,11 +265,7 @@ static bool has_session(const int *ss, int n, const model_solution *sol, int dat
 static void put_dates(ics *c, const char *prop, const model_sol_group *g, const int *ss, int n,
                       bool exdate)
 {
-    ex_buf b;
-    if (ex_buf_open(&b) != IO_OK) {
-        c->oom = 1;
-        return;
-    }
+    io_buf b = {0};
     int k = 0;
     char dt[16];
     if (exdate) {
@@ -281,7 +273,7 @@ static void put_dates(ics *c, const char *prop, const model_sol_group *g, const 
             int d = ex_rule_date(c->inst, g, w);
             if (d >= 0 && !has_session(ss, n, c->sol, d)) {
                 local_dt(d, g->start, dt);
-                fprintf(b.f, "%s%s", k++ ? "," : "", dt);
+                io_buf_printf(&b, "%s%s", k++ ? "," : "", dt);
             }
         }
     } else {
@@ -289,12 +281,12 @@ static void put_dates(ics *c, const char *prop, const model_sol_group *g, const 
             const model_sol_session *s = &c->sol->sessions[ss[i]];
             if (!on_rule(c->inst, g, s->date)) {
                 local_dt(s->date, g->start, dt);
-                fprintf(b.f, "%s%s", k++ ? "," : "", dt);
+                io_buf_printf(&b, "%s%s", k++ ? "," : "", dt);
             }
         }
     }
     char *list = NULL;
-    if (ex_buf_close(&b, &list) != IO_OK) {
+    if (io_buf_finish(&b, &list) != IO_OK) {
         c->oom = 1;
         return;
     }
@@ -376,12 +368,12 @@ int io_export_ics(const model_instance *inst, const model_solution *sol,
                                                    : "program",
              o->scope.id ? ":" : "", o->scope.id ? o->scope.id : "");
     int *ss = malloc(sizeof *ss * (size_t)(sol->n_sessions + 1));
-    ex_buf b;
-    if (!ss || ex_buf_open(&b) != IO_OK) {
+    io_buf b = {0};
+    if (!ss) {
         free(ss);
         return IO_ENOMEM;
     }
-    c.f = b.f;
+    c.f = &b;
     put_header(&c);
     for (int gi = 0; gi < sol->n_groups; gi++) {
         const model_sol_group *g = &sol->groups[gi];
@@ -401,8 +393,8 @@ int io_export_ics(const model_instance *inst, const model_solution *sol,
     put(&c, "END:VCALENDAR");
     free(ss);
     if (c.oom) {
-        ex_buf_discard(&b);
+        io_buf_free(&b);
         return IO_ENOMEM;
     }
-    return ex_buf_close(&b, out);
+    return io_buf_finish(&b, out);
 }

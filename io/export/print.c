@@ -9,15 +9,15 @@
 #include "export_private.h"
 
 /* HTML text escaping. */
-static void esc(FILE *f, const char *s)
+static void esc(io_buf *f, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
+        case '&': io_buf_puts(f, "&amp;"); break;
+        case '<': io_buf_puts(f, "&lt;"); break;
+        case '>': io_buf_puts(f, "&gt;"); break;
+        case '"': io_buf_puts(f, "&quot;"); break;
+        default: io_buf_putc(f, *s);
         }
     }
 }
@@ -37,7 +37,7 @@ static const char CSS[] =
     "tr{break-inside:avoid;page-break-inside:avoid}th{background:#ddd}}"
     "@page{size:A4 landscape;margin:12mm}";
 
-static void row(FILE *f, const model_instance *inst, const model_solution *sol,
+static void row(io_buf *f, const model_instance *inst, const model_solution *sol,
                 const model_sol_session *s)
 {
     const model_sol_group *g = ex_group(sol, s->group);
@@ -45,49 +45,51 @@ static void row(FILE *f, const model_instance *inst, const model_solution *sol,
     model_date_format(s->date, d);
     model_time_format(s->start, st);
     model_time_format(s->end, en);
-    fprintf(f, "<tr%s><td>%s %s</td><td>%s-%s</td><td>", 
-            s->uncovered ? " class=\"uncovered\"" : s->covered_by ? " class=\"covered\"" : "",
-            model_day_name(model_date_weekday(s->date)), d, st, en);
+    io_buf_printf(f, "<tr%s><td>%s %s</td><td>%s-%s</td><td>",
+                  s->uncovered    ? " class=\"uncovered\""
+                  : s->covered_by ? " class=\"covered\""
+                                  : "",
+                  model_day_name(model_date_weekday(s->date)), d, st, en);
     esc(f, ex_type_name(inst, g));
-    fputs(" <span class=\"note\">(", f);
+    io_buf_puts(f, " <span class=\"note\">(");
     esc(f, g->id);
-    fputs(")</span></td><td>", f);
+    io_buf_puts(f, ")</span></td><td>");
     esc(f, s->room ? s->room : "telehealth");
-    fputs("</td><td>", f);
+    io_buf_puts(f, "</td><td>");
     for (int k = 0; k < s->facilitators.n; k++) {
         if (k)
-            fputs("; ", f);
+            io_buf_puts(f, "; ");
         esc(f, ex_facilitator_name(inst, s->facilitators.items[k]));
     }
-    fputs("</td><td>", f);
+    io_buf_puts(f, "</td><td>");
     if (s->uncovered)
-        fputs("UNCOVERED: no facilitator available", f);
+        io_buf_puts(f, "UNCOVERED: no facilitator available");
     else if (s->covered_by) {
-        fputs("covered by ", f);
+        io_buf_puts(f, "covered by ");
         esc(f, ex_facilitator_name(inst, s->covered_by));
     }
-    fprintf(f, "</td><td>%d</td></tr>\n", g->members.n);
+    io_buf_printf(f, "</td><td>%d</td></tr>\n", g->members.n);
 }
 
-static void table_open(FILE *f, const char *title_fmt_arg, const char *prefix)
+static void table_open(io_buf *f, const char *title_fmt_arg, const char *prefix)
 {
-    fputs("<section>\n<h2>", f);
+    io_buf_puts(f, "<section>\n<h2>");
     esc(f, prefix);
     esc(f, title_fmt_arg);
-    fputs("</h2>\n<table>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Time</th>"
-          "<th scope=\"col\">Group</th><th scope=\"col\">Room</th><th scope=\"col\">Leads</th>"
-          "<th scope=\"col\">Notes</th><th scope=\"col\">Members</th></tr></thead>\n<tbody>\n",
-          f);
+    io_buf_puts(
+        f, "</h2>\n<table>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Time</th>"
+           "<th scope=\"col\">Group</th><th scope=\"col\">Room</th><th scope=\"col\">Leads</th>"
+           "<th scope=\"col\">Notes</th><th scope=\"col\">Members</th></tr></thead>\n<tbody>\n");
 }
 
-static void table_close(FILE *f, int rows)
+static void table_close(io_buf *f, int rows)
 {
     if (!rows)
-        fputs("<tr><td colspan=\"7\">no sessions</td></tr>\n", f);
-    fputs("</tbody>\n</table>\n</section>\n", f);
+        io_buf_puts(f, "<tr><td colspan=\"7\">no sessions</td></tr>\n");
+    io_buf_puts(f, "</tbody>\n</table>\n</section>\n");
 }
 
-static void by_week(FILE *f, const model_instance *inst, const model_solution *sol,
+static void by_week(io_buf *f, const model_instance *inst, const model_solution *sol,
                     const int *idx, int n)
 {
     int i = 0;
@@ -103,7 +105,7 @@ static void by_week(FILE *f, const model_instance *inst, const model_solution *s
     }
 }
 
-static void by_facilitator(FILE *f, const model_instance *inst, const model_solution *sol,
+static void by_facilitator(io_buf *f, const model_instance *inst, const model_solution *sol,
                            const int *idx, int n)
 {
     for (int k = 0; k < inst->n_facilitators; k++) {
@@ -129,34 +131,32 @@ int io_export_html(const model_instance *inst, const model_solution *sol,
     if (!inst || !sol || !o || !out)
         return IO_EINVAL;
     int *idx = NULL, n = 0;
-    ex_buf b;
+    io_buf b = {0};
     if (ex_sessions_sorted(sol, &o->scope, &idx, &n) != IO_OK)
         return IO_ENOMEM;
-    if (ex_buf_open(&b) != IO_OK) {
-        free(idx);
-        return IO_ENOMEM;
-    }
     const char *name = inst->program.name ? inst->program.name : "cohort";
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", b.f);
-    esc(b.f, name);
-    fprintf(b.f, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1>", CSS);
-    esc(b.f, name);
+    io_buf_puts(&b,
+                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+    esc(&b, name);
+    io_buf_printf(&b, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1>", CSS);
+    esc(&b, name);
     if (o->scope.id) {
-        fputs(" - ", b.f);
-        esc(b.f, o->scope.kind == IO_SCOPE_FACILITATOR ? ex_facilitator_name(inst, o->scope.id)
-                                                       : o->scope.id);
+        io_buf_puts(&b, " - ");
+        esc(&b, o->scope.kind == IO_SCOPE_FACILITATOR ? ex_facilitator_name(inst, o->scope.id)
+                                                      : o->scope.id);
     }
     char from[11], to[11];
     model_date_format(inst->program.horizon_start, from);
     model_date_format(ex_horizon_last(inst), to);
-    fprintf(b.f, "</h1>\n<p class=\"note\">Schedule %s to %s, %d sessions. Covered sessions are "
-                 "marked \"covered by\", uncovered ones \"UNCOVERED\".</p></header>\n",
-            from, to, n);
+    io_buf_printf(&b,
+                  "</h1>\n<p class=\"note\">Schedule %s to %s, %d sessions. Covered sessions are "
+                  "marked \"covered by\", uncovered ones \"UNCOVERED\".</p></header>\n",
+                  from, to, n);
     if (o->pages == IO_PAGES_FACILITATOR)
-        by_facilitator(b.f, inst, sol, idx, n);
+        by_facilitator(&b, inst, sol, idx, n);
     else
-        by_week(b.f, inst, sol, idx, n);
-    fputs("</body>\n</html>\n", b.f);
+        by_week(&b, inst, sol, idx, n);
+    io_buf_puts(&b, "</body>\n</html>\n");
     free(idx);
-    return ex_buf_close(&b, out);
+    return io_buf_finish(&b, out);
 }

@@ -17,7 +17,7 @@ enum MHD_Result h_attendance_post(http_req *q)
     model_diag d;
     model_diag_init(&d);
     char *out = NULL;
-    int rc = io_store_attendance_record(q->srv->store, q->param[0], q->r->body, q->r->len,
+    int rc = io_store_attendance_record(q->srv->store, q->param[0], q->r->body.data, q->r->body.len,
                                         q->actor, &out, &d);
     enum MHD_Result ret = rc == IO_OK ? send_raw(q, 201, out)
                                       : send_store_error(q, rc, &d, "no such program");

@@ -59,14 +59,12 @@ static int entity_unknown_field(int kind, json_t *entity, char *path, size_t cap
 {
     const char *coll = io_entity_collection(kind);
     json_t *doc = json_pack("{s:[O]}", coll, entity);
-    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-    json_decref(doc);
     model_diag d;
     model_diag_init(&d);
     model_instance *inst = NULL;
-    if (text)
-        io_instance_parse(text, strlen(text), &inst, &d);
-    free(text);
+    if (doc)
+        io_instance_from_tree(doc, &inst, &d);
+    json_decref(doc);
     model_instance_destroy(inst);
     char prefix[64];
     int n = snprintf(prefix, sizeof prefix, "%s[0].", coll);
@@ -136,7 +134,7 @@ static enum MHD_Result entity_write(http_req *q, const char *eid)
     if (!body)
         return MHD_YES;
     json_decref(body);
-    return entity_store(q, eid, q->r->body, q->r->len, &rv, NULL);
+    return entity_store(q, eid, q->r->body.data, q->r->body.len, &rv, NULL);
 }
 
 enum MHD_Result h_entity_create(http_req *q)

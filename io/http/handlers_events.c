@@ -105,7 +105,7 @@ enum MHD_Result h_events_post(http_req *q)
         json_decref(body);
         return send_error(q, 400, unknown, "unknown field %s", unknown);
     }
-    enum MHD_Result ret = record_events(q, body, q->r->body, q->r->len, NULL);
+    enum MHD_Result ret = record_events(q, body, q->r->body.data, q->r->body.len, NULL);
     json_decref(body);
     return ret;
 }

@@ -234,7 +234,7 @@ enum MHD_Result h_export(http_req *q)
 enum MHD_Result h_calendar_create(http_req *q)
 {
     io_export_reply x;
-    io_export_http_calendar_create(q->srv->store, q->param[0], q->r->body, q->r->len, q->actor, &x);
+    io_export_http_calendar_create(q->srv->store, q->param[0], q->r->body.data, q->r->body.len, q->actor, &x);
     return send_export(q, &x);
 }
 

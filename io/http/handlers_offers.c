@@ -44,7 +44,7 @@ enum MHD_Result h_offer_create(http_req *q)
     model_diag d;
     model_diag_init(&d);
     char *t = NULL;
-    int rc = io_store_offer_create(q->srv->store, q->param[0], q->r->body, q->r->len, q->actor,
+    int rc = io_store_offer_create(q->srv->store, q->param[0], q->r->body.data, q->r->body.len, q->actor,
                                    &t, &d);
     return answer(q, rc, 201, t, &d, "no such program");
 }
@@ -57,7 +57,7 @@ enum MHD_Result h_offer_decide(http_req *q)
     model_diag_init(&d);
     char *t = NULL;
     long long id = offer_id(q);
-    int rc = id ? io_store_offer_decide(q->srv->store, q->param[0], id, q->r->body, q->r->len,
+    int rc = id ? io_store_offer_decide(q->srv->store, q->param[0], id, q->r->body.data, q->r->body.len,
                                         q->actor, &t, &d)
                 : IO_STORE_ENOTFOUND;
     return answer(q, rc, 200, t, &d, "no such offer");
@@ -71,7 +71,7 @@ enum MHD_Result h_offer_contact(http_req *q)
     model_diag_init(&d);
     char *t = NULL;
     long long id = offer_id(q);
-    int rc = id ? io_store_offer_contact(q->srv->store, q->param[0], id, q->r->body, q->r->len,
+    int rc = id ? io_store_offer_contact(q->srv->store, q->param[0], id, q->r->body.data, q->r->body.len,
                                          q->actor, &t, &d)
                 : IO_STORE_ENOTFOUND;
     json_t *c = rc == IO_OK ? json_loads(t, 0, NULL) : NULL;

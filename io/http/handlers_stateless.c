@@ -53,13 +53,11 @@ enum MHD_Result h_validate(http_req *q)
         json_decref(body);
         return send_error(q, 400, prefix ? prefix : "", "the instance must be a JSON object");
     }
-    char *text = json_dumps(in, JSON_COMPACT);
-    json_decref(body);
     model_diag d;
     model_diag_init(&d);
     model_instance *inst = NULL;
-    int rc = text ? io_instance_parse(text, strlen(text), &inst, &d) : IO_ENOMEM;
-    free(text);
+    int rc = io_instance_from_tree(in, &inst, &d);
+    json_decref(body);
     if (rc == IO_OK && strict_fields(&d) != 0)
         rc = IO_EINVAL;
     enum MHD_Result ret;
@@ -174,9 +172,7 @@ json_t *check_report_json(const model_check_report *rep)
     tmp.metrics = rep->metrics; /* borrowed */
     tmp.terms = rep->terms;
     tmp.objective = rep->objective;
-    char *text = NULL;
-    json_t *sj = o && io_solution_to_json(&tmp, &text) == IO_OK ? json_loads(text, 0, NULL) : NULL;
-    free(text);
+    json_t *sj = o ? io_solution_to_tree(&tmp) : NULL;
     if (!json_object_get(sj, "metrics") || !json_object_get(sj, "objective_terms")) {
         json_decref(sj);
         json_decref(o);
@@ -255,14 +251,12 @@ int run_fill(const model_instance *inst, const model_solution *sol, json_t *even
              const solver_fill_options *fo, json_t **out, model_diag *d)
 {
     json_t *wrap = json_pack("{s:O}", "events", events);
-    char *text = wrap ? json_dumps(wrap, JSON_COMPACT) : NULL;
-    json_decref(wrap);
-    if (!text)
+    if (!wrap)
         return IO_ENOMEM;
     solver_fill_event *ev = NULL;
     int n = 0;
-    int rc = io_fill_events_parse(text, strlen(text), inst, &ev, &n, d);
-    free(text);
+    int rc = io_fill_events_from_tree(wrap, inst, &ev, &n, d);
+    json_decref(wrap);
     if (rc != IO_OK)
         return rc;
     solver_fill_result *res = NULL;
@@ -272,20 +266,12 @@ int run_fill(const model_instance *inst, const model_solution *sol, json_t *even
         return src == SOLVER_EINVAL ? IO_EINVAL : IO_ENOMEM;
     model_check_report check;
     int have_check = fo->apply && model_check(res->instance, res->solution, &check) == MODEL_OK;
-    char *report = NULL;
-    rc = io_fill_report_json(sol, res, fo, have_check ? &check : NULL, &report);
-    json_t *j = rc == IO_OK ? json_loads(report, 0, NULL) : NULL;
-    free(report);
+    json_t *j = io_fill_report_tree(sol, res, fo, have_check ? &check : NULL);
     if (have_check)
         model_check_report_free(&check);
     if (j && fo->apply) {
-        char *st = NULL, *it = NULL;
-        if (io_solution_to_json(res->solution, &st) == IO_OK)
-            json_object_set_new(j, "solution", json_loads(st, 0, NULL));
-        if (io_instance_to_json(res->instance, &it) == IO_OK)
-            json_object_set_new(j, "instance", json_loads(it, 0, NULL));
-        free(st);
-        free(it);
+        json_object_set_new(j, "solution", io_solution_to_tree(res->solution));
+        json_object_set_new(j, "instance", io_instance_to_tree(res->instance));
     }
     solver_fill_result_destroy(res);
     if (!j)
@@ -393,10 +379,8 @@ enum MHD_Result h_whatif(http_req *q)
     model_diag_init(&d);
     /* check the scenarios here, so that mistakes answer 400 with paths */
     json_t *sw = json_pack("{s:O*}", "scenarios", json_object_get(body, "scenarios"));
-    char *text = sw ? json_dumps(sw, JSON_COMPACT) : NULL;
+    int rc = sw ? io_whatif_from_tree(sw, inst, &sc, &n, &d) : IO_ENOMEM;
     json_decref(sw);
-    int rc = text ? io_whatif_parse(text, strlen(text), inst, &sc, &n, &d) : IO_ENOMEM;
-    free(text);
     if (rc != IO_OK) {
         ret = rc == IO_EINVAL ? send_diag(q, 400, "invalid scenarios", &d, NULL)
                               : send_error(q, 500, NULL, "out of memory");

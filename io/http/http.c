@@ -449,8 +449,8 @@ int query_flag(http_req *q, const char *name)
 json_t *parse_body(http_req *q, int allow_empty, int *sent)
 {
     *sent = 0;
-    size_t n = q->r->len;
-    const char *b = q->r->body;
+    size_t n = q->r->body.len;
+    const char *b = q->r->body.data;
     size_t i = 0;
     while (i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t'))
         i++;
@@ -522,13 +522,7 @@ int read_instance(http_req *q, json_t *j, const char *prefix, model_instance **o
         send_error(q, 400, prefix ? prefix : "", "the instance must be a JSON object");
         return -1;
     }
-    char *text = json_dumps(j, JSON_COMPACT);
-    if (!text) {
-        send_error(q, 500, NULL, "out of memory");
-        return -1;
-    }
-    int rc = io_instance_parse(text, strlen(text), out, d);
-    free(text);
+    int rc = io_instance_from_tree(j, out, d);
     if (rc == IO_OK && strict_fields(d) != 0) {
         model_instance_destroy(*out);
         *out = NULL;
@@ -551,11 +545,9 @@ int read_solution(http_req *q, json_t *j, const char *prefix, model_solution **o
         send_error(q, 400, prefix, "the solution must be a JSON object");
         return -1;
     }
-    char *text = json_dumps(j, JSON_COMPACT);
     model_diag d;
     model_diag_init(&d);
-    int rc = text ? io_solution_parse(text, strlen(text), out, &d) : IO_ENOMEM;
-    free(text);
+    int rc = io_solution_from_tree(j, out, &d);
     if (rc != IO_OK) {
         if (rc == IO_ENOMEM)
             send_error(q, 500, NULL, "out of memory");
@@ -785,27 +777,14 @@ static enum MHD_Result take_body(io_server *srv, req_ctx *r, const char *data, s
         return MHD_NO;
     if (r->too_big || r->status)
         return MHD_YES;
-    if (r->len + n > srv->opt.max_body) {
+    r->body.max = srv->opt.max_body;
+    int rc = io_buf_append(&r->body, data, n);
+    if (rc == IO_EINVAL) { /* past the limit: keep nothing */
         r->too_big = 1;
-        free(r->body);
-        r->body = NULL;
-        r->len = r->cap = 0;
+        io_buf_free(&r->body);
         return MHD_YES;
     }
-    if (r->len + n + 1 > r->cap) {
-        size_t cap = r->cap ? r->cap : 4096;
-        while (cap < r->len + n + 1)
-            cap *= 2;
-        char *nb = realloc(r->body, cap);
-        if (!nb)
-            return MHD_NO;
-        r->body = nb;
-        r->cap = cap;
-    }
-    memcpy(r->body + r->len, data, n);
-    r->len += n;
-    r->body[r->len] = '\0';
-    return MHD_YES;
+    return rc == IO_OK ? MHD_YES : MHD_NO;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -860,7 +839,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         fflush(srv->opt.log);
         pthread_mutex_unlock(&srv->log_mu);
     }
-    free(r->body);
+    io_buf_free(&r->body);
     free(r);
     *con_cls = NULL;
 }

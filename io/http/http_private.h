@@ -59,8 +59,7 @@ typedef struct conn_ent {
 
 /* Per-request state (one per HTTP request on a connection). */
 typedef struct req_ctx {
-    char *body;
-    size_t len, cap;
+    io_buf body;     /* the body read so far, bounded by opt.max_body */
     size_t received; /* body bytes seen, kept or not */
     int too_big;
     long actor; /* token id and role, once authorised */

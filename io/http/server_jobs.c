@@ -17,7 +17,6 @@
  * runs its scenarios in worker processes of its own).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
@@ -25,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -33,12 +31,12 @@
 #include <unistd.h>
 
 #include "io_private.h"
+#include "proc.h"
 
 /* One job this process runs. */
 typedef struct slot {
     io_job_claim c;
-    pid_t pid;        /* 0 = free */
-    int fd;           /* result file (unlinked), -1 when none */
+    io_proc proc;     /* its `cohort worker`; proc.pid 0 = free */
     double started;   /* monotonic seconds */
     double beat;      /* last heartbeat, monotonic */
     int timed_out;    /* killed at its deadline */
@@ -59,10 +57,8 @@ struct io_jobs {
     int n_slots;
     int claimed;
     char name[IO_JOB_WORKER_LEN];
-    pid_t parent;
     char *worker;  /* the cohort executable */
     char *argv[3]; /* worker, "worker", NULL: built before any fork */
-    long max_fd;
 };
 
 static double now_mono(void)
@@ -80,103 +76,30 @@ void io_jobs_options_default(io_jobs_options *o)
     o->stale_s = 15;
 }
 
-/* Child side, between fork and exec: async-signal-safe calls only.  Never
- * returns. */
-static void child_exec(const io_jobs *J, int in_fd, int out_fd)
-{
-    setpgid(0, 0); /* lead a group: cancel kills the worker and its workers */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != J->parent)
-        _exit(125);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigaction(SIGPIPE, &dfl, NULL);
-    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0)
-        _exit(126);
-    /* stderr to /dev/null: whatever a solver might print could name
-     * patients, and the server's stderr is its log (the worker reports
-     * failures in its JSON); close everything else (listening socket,
-     * connections, the database) */
-    int dn = open("/dev/null", O_WRONLY);
-    if (dn >= 0)
-        dup2(dn, 2);
-    for (long fd = 3; fd < J->max_fd; fd++)
-        close((int)fd);
-    execv(J->worker, J->argv);
-    _exit(127);
-}
-
-static char *read_fd(int fd)
-{
-    off_t size = lseek(fd, 0, SEEK_END);
-    if (size < 0 || lseek(fd, 0, SEEK_SET) < 0)
-        return NULL;
-    char *buf = malloc((size_t)size + 1);
-    if (!buf)
-        return NULL;
-    size_t got = 0;
-    while (got < (size_t)size) {
-        ssize_t r = read(fd, buf + got, (size_t)size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    buf[got] = '\0';
-    return buf;
-}
-
-/* A new unlinked temporary file; -1 on failure. */
-static int temp_fd(void)
-{
-    const char *tmp = getenv("TMPDIR");
-    char path[512];
-    snprintf(path, sizeof path, "%s/cohort-job-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    int fd = mkstemp(path);
-    if (fd >= 0)
-        unlink(path);
-    return fd;
-}
-
 /* Fork a `cohort worker` for the claimed job in sl.  On failure the job is
  * failed in the store and the slot freed.  Called with the lock held. */
 static void start_slot(io_jobs *J, slot *sl)
 {
-    int in_fd = temp_fd(), out_fd = temp_fd();
-    size_t len = strlen(sl->c.input), off = 0;
-    while (in_fd >= 0 && off < len) {
-        ssize_t w = write(in_fd, sl->c.input + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    pid_t pid = -1;
-    const char *why = "cannot write the job to a temporary file";
-    if (in_fd >= 0 && out_fd >= 0 && off == len && lseek(in_fd, 0, SEEK_SET) == 0) {
-        why = "cannot start a solver process";
-        pid = fork();
-        if (pid == 0)
-            child_exec(J, in_fd, out_fd);
-    }
-    if (in_fd >= 0)
-        close(in_fd);
-    if (pid < 0) {
-        if (out_fd >= 0)
-            close(out_fd);
-        io_store_job_finish(J->store, sl->c.id, J->name, IO_JOB_FAILED, NULL, NULL, why);
+    io_proc_spec ps = {.argv = J->argv,
+                       .input = sl->c.input,
+                       .input_len = strlen(sl->c.input),
+                       .out_file = 1,
+                       .max_output = IO_MAX_INPUT_BYTES,
+                       .new_group = 1, /* cancel kills the worker and its workers */
+                       .die_with_parent = 1,
+                       /* stderr to /dev/null: whatever a solver might print
+                        * could name patients, and the server's stderr is its
+                        * log (the worker reports failures in its JSON); close
+                        * everything else (listening socket, connections, the
+                        * database) */
+                       .quiet = 1,
+                       .close_fds = 1};
+    if (io_proc_start(&sl->proc, &ps) != IO_OK) {
+        io_store_job_finish(J->store, sl->c.id, J->name, IO_JOB_FAILED, NULL, NULL,
+                            "cannot start a solver process");
         io_job_claim_clear(&sl->c);
         return;
     }
-    setpgid(pid, pid); /* also here: no race with an early kill */
-    sl->fd = out_fd;
-    sl->pid = pid;
     sl->started = sl->beat = now_mono();
     sl->timed_out = sl->lost = 0;
 }
@@ -237,11 +160,11 @@ static void write_outcome(io_jobs *J, const io_job_claim *c, int state, const ch
     free(extra);
 }
 
-/* The child of sl exited with status st: write the outcome to the store
- * (unless the job was lost) and free the slot.  Called with the lock
- * held. */
-static void finish_slot(io_jobs *J, slot *sl, int st)
+/* The child of sl was reaped: write the outcome to the store (unless the
+ * job was lost) and free the slot.  Called with the lock held. */
+static void finish_slot(io_jobs *J, slot *sl)
 {
+    int st = sl->proc.status;
     char why[256] = "";
     char *out = NULL;
     int state = IO_JOB_FAILED;
@@ -251,7 +174,7 @@ static void finish_slot(io_jobs *J, slot *sl, int st)
     } else if (WIFSIGNALED(st)) {
         snprintf(why, sizeof why, "the solver process died (signal %d)", WTERMSIG(st));
     } else if (!sl->lost) {
-        out = read_fd(sl->fd);
+        out = io_buf_take(&sl->proc.out, NULL);
         int code = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
         json_t *j = out ? json_loads(out, JSON_DECODE_ANY, NULL) : NULL;
         const char *msg = json_string_value(json_object_get(j, "error"));
@@ -268,9 +191,7 @@ static void finish_slot(io_jobs *J, slot *sl, int st)
     if (!sl->lost)
         write_outcome(J, &sl->c, state, state == IO_JOB_DONE ? out : why);
     free(out);
-    close(sl->fd);
-    sl->fd = -1;
-    sl->pid = 0;
+    io_proc_free(&sl->proc);
     io_job_claim_clear(&sl->c);
 }
 
@@ -282,23 +203,22 @@ static int tend_slots(io_jobs *J, double t)
     int running = 0;
     for (int i = 0; i < J->n_slots; i++) {
         slot *sl = &J->slots[i];
-        if (sl->pid <= 0)
+        if (sl->proc.pid <= 0)
             continue;
-        int st = 0;
-        if (waitpid(sl->pid, &st, WNOHANG) == sl->pid) {
-            finish_slot(J, sl, st);
+        if (io_proc_reap(&sl->proc, 0)) {
+            finish_slot(J, sl);
             pthread_cond_broadcast(&J->finished);
             continue;
         }
         running++;
         if (!sl->timed_out && t - sl->started > sl->c.deadline_s) {
             sl->timed_out = 1;
-            kill(-sl->pid, SIGKILL); /* its process group */
+            io_proc_kill(&sl->proc); /* its process group */
         } else if (!sl->lost && t - sl->beat >= every) {
             sl->beat = t;
             if (io_store_job_heartbeat(J->store, sl->c.id, J->name) == IO_STORE_ECONFLICT) {
                 sl->lost = 1; /* cancelled, or recovered for another worker */
-                kill(-sl->pid, SIGKILL);
+                io_proc_kill(&sl->proc);
             }
         }
     }
@@ -325,7 +245,7 @@ static int width_used(const io_jobs *J)
 {
     int n = 0;
     for (int i = 0; i < J->n_slots; i++)
-        n += J->slots[i].pid > 0 ? J->slots[i].width : 0;
+        n += J->slots[i].proc.pid > 0 ? J->slots[i].width : 0;
     return n;
 }
 
@@ -354,7 +274,7 @@ static void claim_jobs(io_jobs *J)
 {
     for (int i = 0; i < J->n_slots && !J->drain; i++) {
         slot *sl = &J->slots[i];
-        if (sl->pid > 0)
+        if (sl->proc.pid > 0)
             continue;
         if (J->o.max_jobs > 0 && J->claimed >= J->o.max_jobs) {
             J->drain = 1;
@@ -382,7 +302,7 @@ static int busy(const io_jobs *J)
 {
     int n = 0;
     for (int i = 0; i < J->n_slots; i++)
-        n += J->slots[i].pid > 0;
+        n += J->slots[i].proc.pid > 0;
     return n;
 }
 
@@ -410,15 +330,11 @@ static void release_all(io_jobs *J)
 {
     for (int i = 0; i < J->n_slots; i++) {
         slot *sl = &J->slots[i];
-        if (sl->pid <= 0)
+        if (sl->proc.pid <= 0)
             continue;
-        kill(-sl->pid, SIGKILL);
-        waitpid(sl->pid, NULL, 0);
+        io_proc_free(&sl->proc); /* killed (its group) and reaped */
         if (!sl->lost)
             io_store_job_release(J->store, sl->c.id, J->name);
-        close(sl->fd);
-        sl->fd = -1;
-        sl->pid = 0;
         io_job_claim_clear(&sl->c);
     }
 }
@@ -499,10 +415,6 @@ int io_jobs_create(io_store *store, const io_jobs_options *o, io_jobs **out)
     if (J->o.stale_s <= 0)
         J->o.stale_s = 15;
     J->n_slots = J->o.max_running > 0 ? J->o.max_running : 0;
-    J->parent = getpid();
-    J->max_fd = sysconf(_SC_OPEN_MAX);
-    if (J->max_fd < 0 || J->max_fd > 65536)
-        J->max_fd = 65536;
     worker_name(J);
     J->worker = worker_path(J->o.worker);
     J->slots = calloc((size_t)(J->n_slots > 0 ? J->n_slots : 1), sizeof *J->slots);
@@ -513,8 +425,6 @@ int io_jobs_create(io_store *store, const io_jobs_options *o, io_jobs **out)
         free(J);
         return rc;
     }
-    for (int i = 0; i < J->n_slots; i++)
-        J->slots[i].fd = -1;
     J->o.worker = NULL;
     J->o.name = NULL;
     J->argv[0] = J->worker;
@@ -634,7 +544,7 @@ int io_jobs_cancel(io_jobs *J, const char *id)
         /* a local child notices at its next heartbeat; make that now */
         pthread_mutex_lock(&J->mu);
         for (int i = 0; i < J->n_slots; i++)
-            if (J->slots[i].pid > 0 && strcmp(J->slots[i].c.id, id) == 0)
+            if (J->slots[i].proc.pid > 0 && strcmp(J->slots[i].c.id, id) == 0)
                 J->slots[i].beat = 0;
         pthread_cond_signal(&J->wake);
         pthread_mutex_unlock(&J->mu);

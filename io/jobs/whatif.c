@@ -67,7 +67,6 @@ static int prepare(wjob *j, const model_instance *base, const model_scenario *sc
         j->deferred = j->adds_capacity;
     }
     model_diag_free(&d);
-    j->fd = -1;
     return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "io_private.h"
+#include "proc.h"
 
 /* One plan to run in a worker process; owns every pointer but warm. */
 typedef struct wjob {
@@ -22,10 +23,7 @@ typedef struct wjob {
     json_t *errors;          /* [{path,message}] when invalid */
     json_t *warnings;        /* new warnings of the changed instance */
     json_t *extra;           /* marginal: what was added */
-    pid_t pid;
-    int fd;
-    char *buf;
-    size_t len, cap;
+    io_proc proc;            /* its worker process and output, once started */
     double started, finished, deadline;
     int state;               /* 0 pending, 1 running, 2 finished */
     json_t *result;          /* the worker's JSON */

@@ -61,15 +61,15 @@ int io_entity_parse(json_t *base, const char *coll, json_t *obj, const char *pat
     }
     bad |= json_array_append(arr, obj);
     bad |= json_object_set_new(w, coll, arr);
-    char *text = bad ? NULL : json_dumps(w, JSON_COMPACT);
-    json_decref(w);
-    if (!text)
+    if (bad) {
+        json_decref(w);
         return IO_ENOMEM;
+    }
     model_diag tmp;
     model_diag_init(&tmp);
     model_instance *inst = NULL;
-    int rc = io_instance_parse(text, strlen(text), &inst, &tmp);
-    free(text);
+    int rc = io_instance_from_tree(w, &inst, &tmp);
+    json_decref(w);
     char prefix[32];
     snprintf(prefix, sizeof prefix, "%s[0]", coll);
     size_t pl = strlen(prefix);
@@ -110,17 +110,6 @@ int io_entity_parse(json_t *base, const char *coll, json_t *obj, const char *pat
     }
     model_instance_destroy(inst);
     return IO_OK;
-}
-
-/* Instance JSON tree of inst (for io_entity_parse).  NULL on ENOMEM. */
-static json_t *instance_tree(const model_instance *inst)
-{
-    char *text = NULL;
-    if (io_instance_to_json(inst, &text) != IO_OK)
-        return NULL;
-    json_t *t = json_loads(text, 0, NULL);
-    free(text);
-    return t;
 }
 
 /* ---------------------------------------------------- scenario reader */
@@ -298,7 +287,7 @@ static int read_entity(sp *s, model_scenario *sc, json_t *o, const char *path, c
         sp_err(s, p, "missing required field '%s'", key);
         return -1;
     }
-    if (!s->base && !(s->base = instance_tree(s->inst))) {
+    if (!s->base && !(s->base = io_instance_to_tree(s->inst))) {
         s->nomem = 1;
         return -1;
     }
@@ -510,13 +499,21 @@ int io_whatif_parse(const char *text, size_t len, const model_instance *base,
 {
     if (!base || !out || !n_out || !d)
         return IO_EINVAL;
-    json_error_t jerr;
-    json_t *root = json_loadb(text ? text : "", text ? len : 0, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return io_diag_error(d, "", "JSON syntax error at line %d, column %d: %s", jerr.line,
-                    jerr.column, jerr.text)
-                   ? IO_ENOMEM
-                   : IO_EINVAL;
+    json_t *root = NULL;
+    int rc = io_json_load(text, len, &root, d);
+    if (rc != IO_OK)
+        return rc;
+    rc = io_whatif_from_tree(root, base, out, n_out, d);
+    json_decref(root);
+    return rc;
+}
+
+int io_whatif_from_tree(const json_t *tree, const model_instance *base, model_scenario **out,
+                        int *n_out, model_diag *d)
+{
+    if (!tree || !base || !out || !n_out || !d)
+        return IO_EINVAL;
+    json_t *root = (json_t *)tree; /* only read: Jansson's iteration lacks const */
     sp s = {.d = d, .inst = base};
     model_scenario *sc = NULL;
     int n = 0;
@@ -583,7 +580,6 @@ int io_whatif_parse(const char *text, size_t len, const model_instance *base,
             read_change(&s, x, json_array_get(ch, j), cp);
         }
     }
-    json_decref(root);
     json_decref(s.base);
     if (s.nomem || s.errors) {
         io_whatif_scenarios_free(sc, n);

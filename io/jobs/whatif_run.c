@@ -43,36 +43,10 @@ void wi_wjob_free(wjob *j)
     json_decref(j->errors);
     json_decref(j->warnings);
     json_decref(j->extra);
-    free(j->buf);
+    if (j->state != 0) /* started (or tried to): its process and output */
+        io_proc_free(&j->proc);
     json_decref(j->result);
     free(j->failure);
-}
-
-/* Write all of buf to fd (retrying short writes). */
-static int write_all(int fd, const char *buf, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, buf, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        buf += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* Metrics (and objective terms) of a solution in the solution format. */
-static json_t *solution_parts(const model_solution *sol)
-{
-    char *text = NULL;
-    if (io_solution_to_json(sol, &text) != IO_OK)
-        return NULL;
-    json_t *s = json_loads(text, 0, NULL);
-    free(text);
-    return s;
 }
 
 /* The baseline's schedule read for a capacity-only scenario's instance,
@@ -166,7 +140,7 @@ static json_t *rooms_used(const model_solution *sol)
  * start of capacity-only scenarios). */
 static void result_of(json_t *r, const wjob *j, const model_solution *sol)
 {
-    json_t *s = solution_parts(sol);
+    json_t *s = io_solution_to_tree(sol);
     json_object_set_new(r, "status", json_string(model_solution_status_name(sol->status)));
     json_object_set_new(r, "objective", json_real(sol->objective));
     json_object_set_new(r, "bound", json_real(sol->bound));
@@ -230,79 +204,48 @@ static void worker(wjob *j, const io_whatif_options *o, int fd)
     int failed = !st || strcmp(st, "failed") == 0;
     char *text = r ? json_dumps(r, JSON_COMPACT) : NULL;
     json_decref(r);
-    if (!text || write_all(fd, text, strlen(text)))
+    if (!text || io_write_all(fd, text, strlen(text)))
         _exit(1);
     free(text);
     close(fd);
     _exit(failed ? 1 : 0);
 }
 
-static int start_job(wjob *j, const io_whatif_options *o, wjob *all, int n_all, double deadline_s)
+/* What a scenario worker process gets (io_proc_fn's ctx). */
+typedef struct worker_ctx {
+    wjob *j;
+    const io_whatif_options *o;
+} worker_ctx;
+
+static void worker_main(void *ctx, int fd)
 {
-    int p[2];
-    if (pipe(p))
+    worker_ctx *w = ctx;
+    worker(w->j, w->o, fd);
+}
+
+static int start_job(wjob *j, const io_whatif_options *o, double deadline_s)
+{
+    worker_ctx w = {j, o};
+    io_proc_spec ps = {.fn = worker_main,
+                       .ctx = &w,
+                       .max_output = IO_MAX_INPUT_BYTES,
+                       .close_fds = 1}; /* other jobs' pipes are the parent's business */
+    if (io_proc_start(&j->proc, &ps) != IO_OK)
         return -1;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(p[0]);
-        close(p[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(p[0]);
-        /* Other jobs' pipes are the parent's business. */
-        for (int k = 0; k < n_all; k++)
-            if (all[k].state == 1 && all[k].fd >= 0)
-                close(all[k].fd);
-        worker(j, o, p[1]);
-    }
-    close(p[1]);
-    fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
-    j->pid = pid;
-    j->fd = p[0];
     j->state = 1;
     j->started = wi_now_s();
     j->deadline = j->started + deadline_s;
     return 0;
 }
 
-/* Read what is available; returns 1 at EOF, 0 otherwise, -1 on ENOMEM. */
-static int drain(wjob *j)
-{
-    for (;;) {
-        if (j->cap - j->len < 4096) {
-            size_t nc = j->cap ? j->cap * 2 : 16384;
-            char *nb = realloc(j->buf, nc);
-            if (!nb)
-                return -1;
-            j->buf = nb;
-            j->cap = nc;
-        }
-        ssize_t r = read(j->fd, j->buf + j->len, j->cap - j->len - 1);
-        if (r > 0) {
-            j->len += (size_t)r;
-            continue;
-        }
-        if (r == 0)
-            return 1;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return 0;
-        return 1;
-    }
-}
-
+/* The worker of j ended (killed: at its deadline): reap it and keep its
+ * result or why there is none.  -1 on ENOMEM. */
 static int finish_job(wjob *j, int killed)
 {
-    int st = 0;
-    close(j->fd);
-    j->fd = -1;
-    while (waitpid(j->pid, &st, 0) < 0 && errno == EINTR)
-        ;
+    io_proc_reap(&j->proc, 1);
     j->state = 2;
     j->finished = wi_now_s();
+    int st = j->proc.status;
     char msg[160] = "";
     if (killed)
         snprintf(msg, sizeof msg, "worker ran past its deadline of %.0f s and was killed",
@@ -310,9 +253,10 @@ static int finish_job(wjob *j, int killed)
     else if (WIFSIGNALED(st))
         snprintf(msg, sizeof msg, "worker crashed (signal %d: %s)", WTERMSIG(st),
                  strsignal(WTERMSIG(st)));
-    if (!msg[0] && j->buf) {
-        j->buf[j->len] = '\0';
-        j->result = json_loads(j->buf, 0, NULL);
+    else if (j->proc.out.err == IO_EINVAL)
+        snprintf(msg, sizeof msg, "worker wrote more than %zu MiB", IO_MAX_INPUT_BYTES >> 20);
+    if (!msg[0] && j->proc.out.len > 0) {
+        j->result = json_loads(j->proc.out.data, 0, NULL);
         if (!j->result)
             snprintf(msg, sizeof msg, "worker exited with status %d and no readable result",
                      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
@@ -320,6 +264,7 @@ static int finish_job(wjob *j, int killed)
         snprintf(msg, sizeof msg, "worker exited with status %d and no result",
                  WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     }
+    io_proc_free(&j->proc);
     if (msg[0] && !(j->failure = model_strdup(msg)))
         return -1;
     return 0;
@@ -343,7 +288,7 @@ int wi_run_jobs(wjob *js, int n, const io_whatif_options *o, int jobs, double de
             wjob *j = &js[next++];
             if (j->state != 0 || !j->inst || j->deferred)
                 continue;
-            if (start_job(j, o, js, n, deadline_s)) {
+            if (start_job(j, o, deadline_s)) {
                 j->state = 2;
                 j->failure = model_strdup("could not start a worker process (fork/pipe failed)");
                 continue;
@@ -357,7 +302,7 @@ int wi_run_jobs(wjob *js, int n, const io_whatif_options *o, int jobs, double de
         int np = 0;
         for (int k = 0; k < n; k++)
             if (js[k].state == 1) {
-                pf[np].fd = js[k].fd;
+                pf[np].fd = io_proc_fd(&js[k].proc);
                 pf[np].events = POLLIN;
                 pf[np].revents = 0;
                 idx[np++] = k;
@@ -372,9 +317,10 @@ int wi_run_jobs(wjob *js, int n, const io_whatif_options *o, int jobs, double de
             wjob *j = &js[idx[q]];
             int eof = 0;
             if (pf[q].revents) {
-                eof = drain(j);
+                eof = io_proc_pump(&j->proc);
                 if (eof < 0) {
-                    rc = -1;
+                    if (j->proc.out.err == IO_ENOMEM)
+                        rc = -1;
                     eof = 1;
                 }
             }
@@ -383,7 +329,7 @@ int wi_run_jobs(wjob *js, int n, const io_whatif_options *o, int jobs, double de
                     rc = -1;
                 running--;
             } else if (t > j->deadline) {
-                kill(j->pid, SIGKILL);
+                io_proc_kill(&j->proc);
                 if (finish_job(j, 1))
                     rc = -1;
                 running--;

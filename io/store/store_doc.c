@@ -284,14 +284,10 @@ json_t *own_element(json_t *arr, size_t idx, const json_t *old_arr)
  * the instance. */
 int normalise(const json_t *raw, json_t **norm, model_instance **inst_out, model_diag *d)
 {
-    char *text = dump(raw);
-    if (!text)
-        return IO_ENOMEM;
     model_diag local;
     model_diag_init(&local);
     model_instance *inst = NULL;
-    int rc = io_instance_parse(text, strlen(text), &inst, &local);
-    free(text);
+    int rc = io_instance_from_tree(raw, &inst, &local);
     if (rc != IO_OK) {
         diag_copy_errors(d, &local);
         if (rc == IO_EINVAL && local.n_errors == 0 && d)
@@ -300,21 +296,10 @@ int normalise(const json_t *raw, json_t **norm, model_instance **inst_out, model
         return rc;
     }
     model_diag_free(&local);
-    char *out = NULL;
-    rc = io_instance_to_json(inst, &out);
-    if (rc != IO_OK) {
+    json_t *n = io_instance_to_tree(inst);
+    if (!n) {
         model_instance_destroy(inst);
-        return rc;
-    }
-    json_error_t je;
-    json_t *n = json_loads(out, 0, &je);
-    free(out);
-    if (!json_is_object(n)) {
-        json_decref(n);
-        model_instance_destroy(inst);
-        if (d)
-            model_diag_error(d, "", "internal error: instance JSON does not parse back");
-        return IO_STORE_EDB;
+        return IO_ENOMEM;
     }
     *norm = n;
     if (inst_out)

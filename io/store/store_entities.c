@@ -43,15 +43,7 @@ int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, 
         }
         json_array_append_new(arr, col_json(st, 0));
     }
-    if (rc == IO_OK && step != SQLITE_DONE)
-        rc = IO_STORE_EDB;
-    sqlite3_finalize(st);
-    rd_release(s, rd);
-    if (rc != IO_OK) {
-        json_decref(arr);
-        return rc;
-    }
-    return give(arr, json);
+    return rows_done(s, rd, st, rc, step, arr, json);
 }
 
 int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind, const char *eid,

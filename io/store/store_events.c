@@ -230,11 +230,9 @@ static int roster_fast_path(io_store *s, const char *pid, const json_t *old, lon
     model_instance *inst = NULL;
     json_decref(cache_get(s, pid, old_rev, &inst));
     if (!inst) {
-        char *text = dump(old);
         model_diag local;
         model_diag_init(&local);
-        int rc = text ? io_instance_parse(text, strlen(text), &inst, &local) : IO_ENOMEM;
-        free(text);
+        int rc = io_instance_from_tree(old, &inst, &local);
         model_diag_free(&local);
         if (rc != IO_OK)
             return rc == IO_ENOMEM ? IO_ENOMEM : IO_STORE_EDB; /* stored programs are valid */

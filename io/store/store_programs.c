@@ -45,16 +45,9 @@ static int derive_id(io_store *s, const char *name, char out[65])
 
 static int instance_doc(const model_instance *inst, json_t **out)
 {
-    char *text = NULL;
-    int rc = io_instance_to_json(inst, &text);
-    if (rc != IO_OK)
-        return rc;
-    json_t *j = json_loads(text, 0, NULL);
-    free(text);
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return IO_STORE_EDB;
-    }
+    json_t *j = io_instance_to_tree(inst);
+    if (!j)
+        return IO_ENOMEM;
     *out = j;
     return IO_OK;
 }
@@ -204,9 +197,7 @@ int doc_instance(io_store *s, const char *id, json_t *doc, long long rev, model_
         *out = inst;
         return IO_OK;
     }
-    char *text = dump(doc);
-    rc = text ? io_instance_parse(text, strlen(text), &inst, d) : IO_ENOMEM;
-    free(text);
+    rc = io_instance_from_tree(doc, &inst, d);
     if (rc == IO_OK) {
         model_instance *copy = model_instance_clone(inst);
         if (copy)
@@ -259,15 +250,7 @@ int io_store_program_list(io_store *s, char **json, io_page *pg)
                                              "schedules", sqlite3_column_int(st, 9),
                                              "published", pub));
     }
-    if (rc == IO_OK && step != SQLITE_DONE)
-        rc = IO_STORE_EDB;
-    sqlite3_finalize(st);
-    rd_release(s, rd);
-    if (rc != IO_OK) {
-        json_decref(arr);
-        return rc;
-    }
-    return give(arr, json);
+    return rows_done(s, rd, st, rc, step, arr, json);
 }
 
 int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d,

@@ -115,15 +115,7 @@ int io_store_schedule_list(io_store *s, const char *program, char **json, io_pag
                                              "published", sqlite3_column_int(st, 4), "actor",
                                              actor));
     }
-    if (rc == IO_OK && step != SQLITE_DONE)
-        rc = IO_STORE_EDB;
-    sqlite3_finalize(st);
-    rd_release(s, rd);
-    if (rc != IO_OK) {
-        json_decref(arr);
-        return rc;
-    }
-    return give(arr, json);
+    return rows_done(s, rd, st, rc, step, arr, json);
 }
 
 int io_schedule_version_parse(const char *text, int *v)

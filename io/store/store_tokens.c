@@ -125,15 +125,7 @@ int io_store_token_list(io_store *s, char **json, io_page *pg)
                                              col_str(st, 1), "role", col_str(st, 2), "created",
                                              col_str(st, 3), "revoked", col_str(st, 4)));
     }
-    if (rc == IO_OK && step != SQLITE_DONE)
-        rc = IO_STORE_EDB;
-    sqlite3_finalize(st);
-    rd_release(s, rd);
-    if (rc != IO_OK) {
-        json_decref(arr);
-        return rc;
-    }
-    return give(arr, json);
+    return rows_done(s, rd, st, rc, step, arr, json);
 }
 
 int io_store_token_revoke(io_store *s, long id, long actor)
@@ -194,13 +186,5 @@ int io_store_audit_list(io_store *s, const char *program, char **json, io_page *
                                              col_str(st, 5), "before", col_json(st, 6), "after",
                                              col_json(st, 7)));
     }
-    if (rc == IO_OK && step != SQLITE_DONE)
-        rc = IO_STORE_EDB;
-    sqlite3_finalize(st);
-    rd_release(s, rd);
-    if (rc != IO_OK) {
-        json_decref(arr);
-        return rc;
-    }
-    return give(arr, json);
+    return rows_done(s, rd, st, rc, step, arr, json);
 }

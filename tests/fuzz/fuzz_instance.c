@@ -1,6 +1,6 @@
 /*
  * fuzz_instance.c - libFuzzer harness for the instance and solution
- * readers (io/json/json.c).  For every input: io_instance_parse must answer
+ * readers (io/json/).  For every input: io_instance_parse must answer
  * (never crash, leak or hit undefined behaviour); when the input is a valid
  * instance, writing it out and reading it back must succeed, give the same
  * instance field by field, and write the same text again; a clone must

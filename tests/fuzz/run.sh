@@ -10,11 +10,11 @@ secs="${1:-60}"
 dir="${FUZZ_DIR:-build-fuzz}"
 mkdir -p "$dir/corpus"
 
-# Only model/ and io/json/json.c are needed: the reader does not touch the solver.
+# Only model/, io/json/ and io/buf.c are needed: the reader does not touch the solver.
 clang -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
   -Imodel -Iio -Isolver -Itests \
-  tests/fuzz/fuzz_instance.c model/*.c io/json/json.c \
+  tests/fuzz/fuzz_instance.c model/*.c io/json/*.c io/buf.c \
   $(pkg-config --cflags --libs jansson) -lm -o "$dir/fuzz_instance"
 
 seeds="$dir/seeds"
