@@ -4,7 +4,6 @@
  * applying one change to it in a transaction (mutate).
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +13,13 @@
 
 /* ------------------------------------------------- program documents */
 
-int program_exists(sqlite3 *db, const char *id)
+int program_exists(db_conn *db, const char *id)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int found = 0;
     if (prep(db, &st, "SELECT 1 FROM program WHERE id = ?", "s", id) == IO_OK)
-        found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+        found = db_step(st) == DB_ROW;
+    db_finalize(st);
     return found;
 }
 
@@ -123,32 +122,32 @@ static json_t *extras(const json_t *doc)
 /* The instance document of a stored program (a consistent snapshot, read
  * through db) and its revision: shared (from the cache or put there), so
  * callers must not modify it; json_decref when done. */
-int load_doc(io_store *s, sqlite3 *db, const char *pid, json_t **out, long long *rev_out)
+int load_doc(io_store *s, db_conn *db, const char *pid, json_t **out, long long *rev_out)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *doc = NULL;
     /* outside a transaction, take one: the rows must be of one revision */
-    int own_txn = sqlite3_get_autocommit(db);
-    if (own_txn && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    int own_txn = !db_in_txn(db);
+    if (own_txn && db_begin(db, DB_TXN_READ) != DB_OK)
         return IO_STORE_EDB;
     int rc = prep(db, &st,
                   "SELECT program_json, settings_json, extra_json, rev FROM program WHERE id = ?",
                   "s", pid);
     if (rc != IO_OK)
         goto done;
-    int step = sqlite3_step(st);
-    if (step != SQLITE_ROW) {
-        rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+    int step = db_step(st);
+    if (step != DB_ROW) {
+        rc = step == DB_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
         goto done;
     }
-    long long rev = sqlite3_column_int64(st, 3);
+    long long rev = db_column_int64(st, 3);
     if (rev_out)
         *rev_out = rev;
     if ((doc = cache_get(s, pid, rev, NULL))) {
         *out = doc;
         goto done;
     }
-    const char *extra = (const char *)sqlite3_column_text(st, 2);
+    const char *extra = (const char *)db_column_text(st, 2);
     doc = extra ? json_loads(extra, 0, NULL) : json_object();
     if (!json_is_object(doc)) {
         json_decref(doc);
@@ -159,9 +158,9 @@ int load_doc(io_store *s, sqlite3 *db, const char *pid, json_t **out, long long 
         goto done;
     }
     json_object_set_new(doc, "program", col_json(st, 0));
-    if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+    if (db_column_type(st, 1) != DB_NULL)
         json_object_set_new(doc, "settings", col_json(st, 1));
-    sqlite3_finalize(st);
+    db_finalize(st);
     st = NULL;
     for (int k = 0; k < IO_ENTITY_COUNT && rc == IO_OK; k++) {
         char sql[128];
@@ -176,11 +175,11 @@ int load_doc(io_store *s, sqlite3 *db, const char *pid, json_t **out, long long 
             json_decref(arr);
             break;
         }
-        while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        while ((step = db_step(st)) == DB_ROW)
             json_array_append_new(arr, col_json(st, 0));
-        sqlite3_finalize(st);
+        db_finalize(st);
         st = NULL;
-        if (step != SQLITE_DONE)
+        if (step != DB_DONE)
             rc = IO_STORE_EDB;
         json_object_set_new(doc, COLLECTIONS[k], arr);
     }
@@ -191,9 +190,9 @@ int load_doc(io_store *s, sqlite3 *db, const char *pid, json_t **out, long long 
         json_decref(doc);
     }
 done:
-    sqlite3_finalize(st);
+    db_finalize(st);
     if (own_txn)
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        db_exec(db, "COMMIT");
     return rc;
 }
 
@@ -328,7 +327,7 @@ int normalise(const json_t *raw, json_t **norm, model_instance **inst_out, model
 int member_diff(io_store *s, const char *pid, const json_t *old_doc, const json_t *new_doc,
                 const char *label, long actor)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     json_t *ng = json_object_get(new_doc, "groups");
     json_t *og = old_doc ? json_object_get(old_doc, "groups") : NULL;
     json_t *nmap = index_by_id(ng), *omap = index_by_id(og);
@@ -407,7 +406,7 @@ int member_diff(io_store *s, const char *pid, const json_t *old_doc, const json_
 int sync_doc(io_store *s, const char *pid, const json_t *old, const json_t *doc,
              const char *action, long actor, long long *rev_out)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     int rc = IO_OK;
     json_t *extra = extras(doc);
     json_t *prog = json_object_get(doc, "program");
@@ -528,7 +527,7 @@ int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char
            const char *member_label, long actor, json_t **norm_out, model_diag *d,
            io_store_rev *rv)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     long long rev = 0, old_rev = 0;
     json_t *old = NULL, *work = NULL, *norm = NULL;
     model_instance *inst = NULL;

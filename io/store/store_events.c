@@ -3,7 +3,6 @@
  * against a stored program, and reading the roster history.
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,7 +297,7 @@ static int roster_fast_path(io_store *s, const char *pid, const json_t *old, lon
 int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
                            long actor, char **recorded, model_diag *d)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     json_error_t je;
     json_t *b = json_loadb(body, len, 0, &je);
     if (!b) {
@@ -383,7 +382,7 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
                  json_string_value(json_object_get(r, "status")),
                  json_string_value(json_object_get(r, "date")), actor);
         if (rc == IO_OK)
-            json_object_set_new(r, "id", json_integer(sqlite3_last_insert_rowid(s->db)));
+            json_object_set_new(r, "id", json_integer(db_last_id(s->db)));
     }
     rc = txn_end(s, rc, d);
     if (rc == IO_OK)
@@ -409,12 +408,12 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
     long after;
     if (page_start(pg, &after))
         return IO_EINVAL;
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     if (rc == IO_OK)
         rc = prep(db, &st,
@@ -434,17 +433,17 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
                   " AND (?3 IS NULL OR group_id = ?3))"
                   " WHERE (?4 IS NULL OR key > ?4) ORDER BY key LIMIT ?5",
                   "sssai", program, patient, group, after, page_limit(pg));
-    int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step = DB_DONE;
+    while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {
         if (page_row(pg, st, 8, &n, last)) {
-            step = SQLITE_DONE;
+            step = DB_DONE;
             break;
         }
-        json_t *actor = sqlite3_column_type(st, 6) == SQLITE_NULL
+        json_t *actor = db_column_type(st, 6) == DB_NULL
                             ? json_null()
-                            : json_integer(sqlite3_column_int64(st, 6));
+                            : json_integer(db_column_int64(st, 6));
         json_array_append_new(arr, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
-                                             (json_int_t)sqlite3_column_int64(st, 0), "event",
+                                             (json_int_t)db_column_int64(st, 0), "event",
                                              col_str(st, 1), "group", col_str(st, 2), "patient",
                                              col_str(st, 3), "status", col_str(st, 4), "date",
                                              col_str(st, 5), "actor", actor, "at", col_str(st, 7)));

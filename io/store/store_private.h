@@ -1,5 +1,5 @@
 /*
- * store_private.h - what the pieces of the SQLite store (io/store/) share:
+ * store_private.h - what the pieces of the store (io/store/) share:
  * the store's state, the document cache, and the statement, transaction and
  * document helpers.
  */
@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
-#include <sqlite3.h>
+#include "driver.h"
 
 #include "io_private.h"
 
@@ -29,12 +29,12 @@ typedef struct doc_slot {
  * connection used by one thread at a time. */
 #define READERS 4
 typedef struct rconn {
-    sqlite3 *db;
+    db_conn *db;
     pthread_mutex_t mu;
 } rconn;
 
 struct io_store {
-    sqlite3 *db;        /* the writer */
+    db_conn *db;        /* the writer */
     pthread_mutex_t mu; /* held for every write transaction */
     rconn readers[READERS];
     int n_readers;
@@ -48,8 +48,6 @@ struct io_store {
 extern const char *const TABLES[IO_ENTITY_COUNT];
 extern const char *const COLLECTIONS[IO_ENTITY_COUNT];
 
-#define NOW_SQL "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
-
 /* Apply a change to a program under the lock, in one transaction: load the
  * stored document, let fn change a copy, validate, write, audit. */
 typedef int (*mutate_fn)(io_store *s, json_t *doc, void *ctx, model_diag *d);
@@ -57,19 +55,19 @@ typedef int (*mutate_fn)(io_store *s, json_t *doc, void *ctx, model_diag *d);
 /* store.c: locking, statements, JSON columns, audit */
 void lock(io_store *s);
 void unlock(io_store *s);
-sqlite3 *rd_acquire(io_store *s, rconn **held);
+db_conn *rd_acquire(io_store *s, rconn **held);
 void rd_release(io_store *s, rconn *held);
 int db_error(io_store *s, model_diag *d);
 int begin(io_store *s);
 int txn_end(io_store *s, int rc, model_diag *d);
-int prep(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *fmt, ...);
-int run(sqlite3 *db, const char *sql, const char *fmt, ...);
+int prep(db_conn *db, db_stmt **st, const char *sql, const char *fmt, ...);
+int run(db_conn *db, const char *sql, const char *fmt, ...);
 char *dump(const json_t *j);
 int give(json_t *j, char **json);
-json_t *col_json(sqlite3_stmt *st, int i);
-json_t *col_str(sqlite3_stmt *st, int i);
+json_t *col_json(db_stmt *st, int i);
+json_t *col_str(db_stmt *st, int i);
 void today(char buf[11]);
-int rows_done(io_store *s, rconn *rd, sqlite3_stmt *st, int rc, int step, json_t *arr,
+int rows_done(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr,
               char **json);
 int audit(io_store *s, long actor, const char *action, const char *entity, const char *program,
           const json_t *before, const json_t *after);
@@ -78,11 +76,11 @@ int audit_text(io_store *s, long actor, const char *action, const char *entity, 
 void diag_copy_errors(model_diag *dst, const model_diag *src);
 
 /* store_doc.c: program documents */
-int program_exists(sqlite3 *db, const char *id);
+int program_exists(db_conn *db, const char *id);
 void cache_put(io_store *s, const char *pid, long long rev, json_t *doc, model_instance *inst);
 void cache_drop(io_store *s, const char *pid);
 json_t *cache_get(io_store *s, const char *pid, long long rev, model_instance **inst);
-int load_doc(io_store *s, sqlite3 *db, const char *pid, json_t **out, long long *rev_out);
+int load_doc(io_store *s, db_conn *db, const char *pid, json_t **out, long long *rev_out);
 json_t *find_by_id(json_t *arr, const char *id, size_t *idx);
 json_t *work_copy(const json_t *old);
 json_t *own_element(json_t *arr, size_t idx, const json_t *old_arr);

@@ -5,7 +5,6 @@
  * attended sessions, rules in model/authorization.c).
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,24 +15,24 @@
 /* Units of authorization a that patient used before `before`: attended
  * marks (present, late) in groups whose type has a's CPT, within a's
  * dates. */
-static int units_used(sqlite3 *db, const char *program, const model_instance *inst,
+static int units_used(db_conn *db, const char *program, const model_instance *inst,
                       const char *patient, const model_authorization *a, int before)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int n = 0;
     if (prep(db, &st,
              "SELECT group_id, date FROM attendance WHERE program_id=? AND patient_id=? AND"
              " status IN ('present','late')",
              "ss", program, patient) != IO_OK)
         return 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int g = model_find_group(inst, (const char *)sqlite3_column_text(st, 0)), date = -1;
-        model_date_parse((const char *)sqlite3_column_text(st, 1), &date);
+    while (db_step(st) == DB_ROW) {
+        int g = model_find_group(inst, (const char *)db_column_text(st, 0)), date = -1;
+        model_date_parse((const char *)db_column_text(st, 1), &date);
         if (g >= 0 && inst->groups[g].type_idx >= 0 && date >= a->from && date <= a->to &&
             date < before && strcmp(inst->types[inst->groups[g].type_idx].cpt, a->cpt) == 0)
             n++;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return n;
 }
 
@@ -55,7 +54,7 @@ static int weekly_sessions(const model_instance *inst, const char *patient, cons
 
 /* One authorization's state as JSON: units used and left, runs_out (date
  * within `within` days of today, else null). */
-static json_t *auth_state(sqlite3 *db, const char *program, const model_instance *inst,
+static json_t *auth_state(db_conn *db, const char *program, const model_instance *inst,
                           const model_patient *p, const model_authorization *a, int today,
                           int within)
 {
@@ -97,7 +96,7 @@ int io_store_authorizations_expiring(io_store *s, const char *program, const cha
         return rc;
     json_t *arr = json_array();
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     for (int i = 0; i < inst->n_patients; i++)
         for (int k = 0; k < inst->patients[i].n_authorizations; k++) {
             json_t *e = auth_state(db, program, inst, &inst->patients[i],
@@ -114,27 +113,27 @@ int io_store_authorizations_expiring(io_store *s, const char *program, const cha
 }
 
 /* The member's marks in the group in the 4 weeks before date. */
-static json_t *last_weeks(sqlite3 *db, const char *program, const char *group,
+static json_t *last_weeks(db_conn *db, const char *program, const char *group,
                           const char *patient, int date)
 {
     char from[11], to[11];
     model_date_format(date - 28, from);
     model_date_format(date, to);
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *arr = json_array();
     if (prep(db, &st,
              "SELECT date, status FROM attendance WHERE program_id=? AND group_id=? AND"
              " patient_id=? AND date >= ? AND date < ? ORDER BY date",
              "sssss", program, group, patient, from, to) == IO_OK)
-        while (sqlite3_step(st) == SQLITE_ROW)
+        while (db_step(st) == DB_ROW)
             json_array_append_new(arr, json_pack("{s:o,s:o}", "date", col_str(st, 0), "status",
                                                  col_str(st, 1)));
-    sqlite3_finalize(st);
+    db_finalize(st);
     return arr;
 }
 
 /* The roster flags of member m of group g at date (appended to flags). */
-static void member_flags_at(sqlite3 *db, const char *program, const model_instance *inst,
+static void member_flags_at(db_conn *db, const char *program, const model_instance *inst,
                             const model_group *g, const model_member *m, int date,
                             json_t *review, json_t *flags)
 {
@@ -206,7 +205,7 @@ int io_store_roster(io_store *s, const char *program, const char *group, const c
     free(ft);
     const model_group *gr = &inst->groups[g];
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     for (int k = 0; k < gr->n_members; k++) {
         const model_member *m = &gr->members[k];
         if (!model_status_occupies(m->status) || !io_member_on(gr, m->patient, date))
