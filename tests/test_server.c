@@ -23,6 +23,7 @@
 #include "io.h"
 #include "http/web.h"
 #include "io_private.h"
+#include "store_target.h"
 #include "http_client.h"
 
 #define TINY COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json"
@@ -61,7 +62,9 @@ static void setup(void)
     signal(SIGPIPE, SIG_IGN);
     snprintf(dir, sizeof dir, "/tmp/cohort-test-server-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
-    snprintf(dbpath, sizeof dbpath, "%s/s.db", dir);
+    char file[300];
+    snprintf(file, sizeof file, "%s/s.db", dir);
+    target_setup(dbpath, sizeof dbpath, file);
     snprintf(logpath, sizeof logpath, "%s/requests.log", dir);
     make_tokens(dbpath, admin, coord, viewer);
     logf = fopen(logpath, "w+");
@@ -83,6 +86,7 @@ static void teardown(void)
 {
     io_server_stop(srv);
     srv = NULL;
+    target_teardown();
     if (logf)
         fclose(logf);
     logf = NULL;

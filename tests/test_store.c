@@ -1,5 +1,8 @@
-/* test_store.c - the SQLite store: migrations, import/export round trip,
- * status history, schedule versions, audit rows, atomicity, tokens. */
+/* test_store.c - the store: migrations, import/export round trip,
+ * status history, schedule versions, audit rows, atomicity, tokens.  Runs
+ * on SQLite (test_store) and on PostgreSQL (test_store_pg: the tests that
+ * are not about SQLite's file, see PG_TESTS in CMakeLists.txt), through
+ * tests/store_target.h. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <sqlite3.h>
@@ -11,6 +14,7 @@
 
 #include "io.h"
 #include "io_private.h"
+#include "store_target.h"
 
 #define TINY COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json"
 #define SAMPLE COHORT_SOURCE_DIR "/datasets/sample.json"
@@ -22,11 +26,14 @@ static void setup(void)
 {
     snprintf(dir, sizeof dir, "/tmp/cohort-test-store-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
-    snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+    char file[300];
+    snprintf(file, sizeof file, "%s/t.db", dir);
+    target_setup(dbpath, sizeof dbpath, file);
 }
 
 static void teardown(void)
 {
+    target_teardown();
     char p[400];
     const char *suffix[] = {"", "-wal", "-shm"};
     for (int i = 0; i < 3; i++) {
@@ -70,15 +77,7 @@ static char *to_json(const model_instance *inst)
  * connection (what is committed). */
 static long long count(const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    return target_count(dbpath, sql);
 }
 
 static char *import_tiny(io_store *s, const char *id)
@@ -254,17 +253,17 @@ Test(store, import_and_export_commands_round_trip)
 {
     char out[400], cmd[1200];
     snprintf(out, sizeof out, "%s/out.json", dir);
-    snprintf(cmd, sizeof cmd, "%s import %s --db %s --program riverside >/dev/null", COHORT_BINARY,
+    snprintf(cmd, sizeof cmd, "%s import %s --db '%s' --program riverside >/dev/null", COHORT_BINARY,
              SAMPLE, dbpath);
     cr_assert_eq(system(cmd), 0);
     /* the same id again is refused (exit 2), --replace overwrites */
-    snprintf(cmd, sizeof cmd, "%s import %s --db %s --program riverside 2>/dev/null",
+    snprintf(cmd, sizeof cmd, "%s import %s --db '%s' --program riverside 2>/dev/null",
              COHORT_BINARY, SAMPLE, dbpath);
     cr_assert_eq(WEXITSTATUS(system(cmd)), 2);
-    snprintf(cmd, sizeof cmd, "%s import %s --db %s --program riverside --replace >/dev/null",
+    snprintf(cmd, sizeof cmd, "%s import %s --db '%s' --program riverside --replace >/dev/null",
              COHORT_BINARY, SAMPLE, dbpath);
     cr_assert_eq(system(cmd), 0);
-    snprintf(cmd, sizeof cmd, "%s export riverside --db %s -o %s", COHORT_BINARY, dbpath, out);
+    snprintf(cmd, sizeof cmd, "%s export riverside --db '%s' -o %s", COHORT_BINARY, dbpath, out);
     cr_assert_eq(system(cmd), 0);
     model_instance *a = load(SAMPLE), *b = load(out);
     char *ja = to_json(a), *jb = to_json(b);
@@ -274,7 +273,7 @@ Test(store, import_and_export_commands_round_trip)
     model_instance_destroy(a);
     model_instance_destroy(b);
     unlink(out);
-    snprintf(cmd, sizeof cmd, "%s export nosuch --db %s 2>/dev/null", COHORT_BINARY, dbpath);
+    snprintf(cmd, sizeof cmd, "%s export nosuch --db '%s' 2>/dev/null", COHORT_BINARY, dbpath);
     cr_assert_eq(WEXITSTATUS(system(cmd)), 2);
 }
 
@@ -804,7 +803,7 @@ Test(store, token_command_creates_lists_and_revokes)
 {
     char cmd[1000], out[400];
     snprintf(out, sizeof out, "%s/tok.txt", dir);
-    snprintf(cmd, sizeof cmd, "%s token create --role viewer --name kiosk --db %s > %s 2>/dev/null",
+    snprintf(cmd, sizeof cmd, "%s token create --role viewer --name kiosk --db '%s' > %s 2>/dev/null",
              COHORT_BINARY, dbpath, out);
     cr_assert_eq(system(cmd), 0);
     char secret[200] = "";
@@ -816,13 +815,13 @@ Test(store, token_command_creates_lists_and_revokes)
     int role = 0;
     cr_assert_eq(io_store_token_auth(s, secret, NULL, &role), IO_OK);
     cr_assert_eq(role, IO_ROLE_VIEWER);
-    snprintf(cmd, sizeof cmd, "%s token revoke 1 --db %s >/dev/null", COHORT_BINARY, dbpath);
+    snprintf(cmd, sizeof cmd, "%s token revoke 1 --db '%s' >/dev/null", COHORT_BINARY, dbpath);
     cr_assert_eq(system(cmd), 0);
     cr_assert_eq(io_store_token_auth(s, secret, NULL, &role), IO_STORE_ENOTFOUND);
-    snprintf(cmd, sizeof cmd, "%s token create --role root --db %s 2>/dev/null", COHORT_BINARY,
+    snprintf(cmd, sizeof cmd, "%s token create --role root --db '%s' 2>/dev/null", COHORT_BINARY,
              dbpath);
     cr_assert_eq(WEXITSTATUS(system(cmd)), 2);
-    snprintf(cmd, sizeof cmd, "%s token list --db %s > %s", COHORT_BINARY, dbpath, out);
+    snprintf(cmd, sizeof cmd, "%s token list --db '%s' > %s", COHORT_BINARY, dbpath, out);
     cr_assert_eq(system(cmd), 0);
     io_store_close(s);
     unlink(out);

@@ -156,7 +156,7 @@ int io_calendar_list(io_store *s, const char *program, char **json, io_page *pg)
     if (rc == IO_OK && db_prepare(db,
                                           "SELECT id, scope, version, created_at, revoked_at"
                                           " FROM calendar WHERE program_id = ?1"
-                                          " AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3", &st) == DB_OK) {
+                                          " AND (id > ?2 OR ?2 IS NULL) ORDER BY id LIMIT ?3", &st) == DB_OK) {
         db_bind_text(st, 1, program);
         if (after > 0)
             db_bind_int64(st, 2, after);

@@ -249,6 +249,8 @@ int db_migrate(db_conn *c, int target, char **err)
 
 int db_open(const char *target, int create, int readonly, db_conn **out, char **err)
 {
+    if (db_is_pg(target))
+        return db_pg_open(target, readonly, out, err);
     return db_sqlite_open(target, create, readonly, out, err);
 }
 

@@ -272,8 +272,9 @@ static int write_cancel(io_store *s, const char *program, const att_req *r, long
         return IO_EINVAL;
     }
     int rc = run(s->db,
-                 "INSERT OR REPLACE INTO session_cancel(program_id, group_id, date, reason,"
-                 " token_id) VALUES (?,?,?,?,?)",
+                 "INSERT INTO session_cancel(program_id, group_id, date, reason, token_id)"
+                 " VALUES (?,?,?,?,?) ON CONFLICT (program_id, group_id, date) DO UPDATE"
+                 " SET reason = excluded.reason, token_id = excluded.token_id, at = excluded.at",
                  "ssssa", program, r->group, r->date, r->cancel_reason, actor);
     json_t *after = json_pack("{s:s,s:s,s:s}", "group", r->group, "date", r->date, "reason",
                               r->cancel_reason);
@@ -357,10 +358,10 @@ int io_store_attendance_list(io_store *s, const char *program, const char *group
     if (rc == IO_OK)
         rc = prep(db, &st,
                   "SELECT group_id, date, patient_id, status, note, token_id, at FROM attendance"
-                  " WHERE program_id=?1 AND (?2 IS NULL OR group_id=?2) AND (?3 IS NULL OR"
-                  " patient_id=?3) UNION ALL SELECT group_id, date, NULL, 'cancelled', reason,"
-                  " token_id, at FROM session_cancel WHERE program_id=?1 AND (?2 IS NULL OR"
-                  " group_id=?2) ORDER BY 2, 1, 3",
+                  " WHERE program_id=?1 AND (group_id=?2 OR ?2 IS NULL) AND (patient_id=?3 OR"
+                  " ?3 IS NULL) UNION ALL SELECT group_id, date, NULL, 'cancelled', reason,"
+                  " token_id, at FROM session_cancel WHERE program_id=?1 AND (group_id=?2 OR"
+                  " ?2 IS NULL) ORDER BY 2, 1, 3",
                   "sss", program, group, patient);
     int step = DB_DONE;
     while (rc == IO_OK && (step = db_step(st)) == DB_ROW)

@@ -402,10 +402,14 @@ int member_diff(io_store *s, const char *pid, const json_t *old_doc, const json_
 /* Write the normalised document `doc` of program pid over the stored one
  * `old` (NULL: none stored yet; the program row must exist).  Only changed
  * rows are written.  With action != NULL every changed entity gets an audit
- * row (before / after). */
+ * row (before / after).  *rev is, on entry, the revision old was loaded at
+ * and, on success, the new one: the program row is written only while it
+ * still has that revision (optimistic concurrency across nodes), else
+ * STORE_ESTALE and nothing is written. */
 int sync_doc(io_store *s, const char *pid, const json_t *old, const json_t *doc,
              const char *action, long actor, long long *rev_out)
 {
+    long long old_rev = *rev_out;
     db_conn *db = s->db;
     int rc = IO_OK;
     json_t *extra = extras(doc);
@@ -436,10 +440,13 @@ int sync_doc(io_store *s, const char *pid, const json_t *old, const json_t *doc,
         if (rc != IO_OK)
             goto out;
     }
+    /* first, so that the row lock orders concurrent writers of pid */
     rc = run(db,
              "UPDATE program SET name = ?, program_json = ?, settings_json = ?, extra_json = ?,"
-             " rev = ?, updated_at = " NOW_SQL " WHERE id = ?",
-             "ssssls", name ? name : "", pj, sj, ej, rev, pid);
+             " rev = ?, updated_at = " NOW_SQL " WHERE id = ? AND (rev = ? OR ? = 0)",
+             "sssslsli", name ? name : "", pj, sj, ej, rev, pid, old_rev, old ? 1 : 0);
+    if (rc == IO_OK && db_changes(db) != 1)
+        rc = STORE_ESTALE;
     if (rc != IO_OK)
         goto out;
     for (int k = 0; k < IO_ENTITY_COUNT && rc == IO_OK; k++) {
@@ -523,9 +530,19 @@ int rev_check(const io_store_rev *rv, long long rev, model_diag *d)
     return IO_STORE_EPRECOND;
 }
 
-int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char *action,
-           const char *member_label, long actor, json_t **norm_out, model_diag *d,
-           io_store_rev *rv)
+int stale_final(int rc, model_diag *d)
+{
+    if (rc != STORE_ESTALE)
+        return rc;
+    model_diag_error(d, "", "the program kept changing under this change; try again");
+    return IO_STORE_ECONFLICT;
+}
+
+/* One try of mutate(): STORE_ESTALE when another writer changed the
+ * program between load and write. */
+static int mutate_once(io_store *s, const char *program, mutate_fn fn, void *ctx,
+                       const char *action, const char *member_label, long actor,
+                       json_t **norm_out, model_diag *d, io_store_rev *rv)
 {
     db_conn *db = s->db;
     long long rev = 0, old_rev = 0;
@@ -549,6 +566,7 @@ int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char
     }
     if (rc == IO_OK)
         rc = normalise(work, &norm, &inst, d);
+    rev = old_rev;
     if (rc == IO_OK)
         rc = sync_doc(s, program, old, norm, action, actor, &rev);
     if (rc == IO_OK && member_label)
@@ -567,4 +585,14 @@ int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char
         json_decref(norm);
     model_instance_destroy(inst); /* not cached: the write failed */
     return rc;
+}
+
+int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char *action,
+           const char *member_label, long actor, json_t **norm_out, model_diag *d,
+           io_store_rev *rv)
+{
+    int rc = STORE_ESTALE;
+    for (int i = 0; i < STALE_TRIES && rc == STORE_ESTALE; i++)
+        rc = mutate_once(s, program, fn, ctx, action, member_label, actor, norm_out, d, rv);
+    return stale_final(rc, d);
 }

@@ -29,7 +29,7 @@ int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, 
     int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     /* id order: a keyset on the unique (program_id, id) index */
     snprintf(sql, sizeof sql,
-             "SELECT json, id FROM %s WHERE program_id = ?1 AND (?2 IS NULL OR id > ?2)"
+             "SELECT json, id FROM %s WHERE program_id = ?1 AND (id > ?2 OR ?2 IS NULL)"
              " ORDER BY id LIMIT ?3",
              TABLES[kind]);
     if (rc == IO_OK)

@@ -294,10 +294,78 @@ static int roster_fast_path(io_store *s, const char *pid, const json_t *old, lon
     return IO_OK;
 }
 
+/* One try of io_store_events_record on the parsed events c: records into
+ * c->recorded; STORE_ESTALE when another writer changed the program between
+ * load and write. */
+static int record_once(io_store *s, const char *program, events_ctx *cp, long actor,
+                       model_diag *d)
+{
+    db_conn *db = s->db;
+    events_ctx c = *cp;
+    /* mutate() runs events_fn, validation and sync; the history rows and
+     * their ids come from a second pass inside the same transaction, so it
+     * is done here by hand rather than through mutate(). */
+    json_t *old = NULL, *work = NULL, *norm = NULL;
+    model_instance *inst = NULL;
+    long long rev = 0, old_rev = 0;
+    lock(s);
+    int rc = begin(s);
+    if (rc != IO_OK)
+        db_error(s, d);
+    if (rc == IO_OK) {
+        rc = load_doc(s, db, program, &old, &old_rev);
+        if (rc == IO_STORE_ENOTFOUND)
+            model_diag_error(d, "", "no program '%s'", program);
+    }
+    if (rc == IO_OK) {
+        c.old = old;
+        work = work_copy(old);
+        rc = work ? events_fn(s, work, &c, d) : IO_ENOMEM;
+    }
+    if (rc == IO_OK && roster_only(c.recorded)) {
+        /* Roster changes only: edit the parsed program and validate it (the
+         * JSON edits are already in normal form), instead of re-reading the
+         * whole program from text. */
+        rc = roster_fast_path(s, program, old, old_rev, c.recorded, &inst, d);
+        if (rc == IO_OK)
+            norm = json_incref(work);
+    } else if (rc == IO_OK) {
+        rc = normalise(work, &norm, &inst, d);
+    }
+    rev = old_rev;
+    if (rc == IO_OK)
+        rc = sync_doc(s, program, old, norm, "events.record", actor, &rev);
+    size_t i;
+    json_t *r;
+    json_array_foreach(c.recorded, i, r)
+    {
+        if (rc != IO_OK)
+            break;
+        rc = run(db,
+                 "INSERT INTO member_event(program_id, group_id, patient_id, event, status, date,"
+                 " token_id) VALUES (?,?,?,?,?,?,?)",
+                 "ssssssa", program, json_string_value(json_object_get(r, "group")),
+                 json_string_value(json_object_get(r, "patient")),
+                 json_string_value(json_object_get(r, "event")),
+                 json_string_value(json_object_get(r, "status")),
+                 json_string_value(json_object_get(r, "date")), actor);
+        if (rc == IO_OK)
+            json_object_set_new(r, "id", json_integer(db_last_id(s->db)));
+    }
+    rc = txn_end(s, rc, d);
+    if (rc == IO_OK)
+        cache_put(s, program, rev, norm, inst), inst = NULL;
+    unlock(s);
+    json_decref(old);
+    json_decref(work);
+    json_decref(norm);
+    model_instance_destroy(inst);
+    return rc;
+}
+
 int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
                            long actor, char **recorded, model_diag *d)
 {
-    db_conn *db = s->db;
     json_error_t je;
     json_t *b = json_loadb(body, len, 0, &je);
     if (!b) {
@@ -335,63 +403,12 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
         json_decref(b);
         return IO_EINVAL;
     }
-    /* mutate() runs events_fn, validation and sync; the history rows and
-     * their ids come from a second pass inside the same transaction, so it
-     * is done here by hand rather than through mutate(). */
-    json_t *old = NULL, *work = NULL, *norm = NULL;
-    model_instance *inst = NULL;
-    long long rev = 0, old_rev = 0;
-    lock(s);
-    int rc = begin(s);
-    if (rc != IO_OK)
-        db_error(s, d);
-    if (rc == IO_OK) {
-        rc = load_doc(s, db, program, &old, &old_rev);
-        if (rc == IO_STORE_ENOTFOUND)
-            model_diag_error(d, "", "no program '%s'", program);
+    int rc = STORE_ESTALE;
+    for (int i = 0; i < STALE_TRIES && rc == STORE_ESTALE; i++) {
+        json_array_clear(c.recorded);
+        rc = record_once(s, program, &c, actor, d);
     }
-    if (rc == IO_OK) {
-        c.old = old;
-        work = work_copy(old);
-        rc = work ? events_fn(s, work, &c, d) : IO_ENOMEM;
-    }
-    if (rc == IO_OK && roster_only(c.recorded)) {
-        /* Roster changes only: edit the parsed program and validate it (the
-         * JSON edits are already in normal form), instead of re-reading the
-         * whole program from text. */
-        rc = roster_fast_path(s, program, old, old_rev, c.recorded, &inst, d);
-        if (rc == IO_OK)
-            norm = json_incref(work);
-    } else if (rc == IO_OK) {
-        rc = normalise(work, &norm, &inst, d);
-    }
-    if (rc == IO_OK)
-        rc = sync_doc(s, program, old, norm, "events.record", actor, &rev);
-    size_t i;
-    json_t *r;
-    json_array_foreach(c.recorded, i, r)
-    {
-        if (rc != IO_OK)
-            break;
-        rc = run(db,
-                 "INSERT INTO member_event(program_id, group_id, patient_id, event, status, date,"
-                 " token_id) VALUES (?,?,?,?,?,?,?)",
-                 "ssssssa", program, json_string_value(json_object_get(r, "group")),
-                 json_string_value(json_object_get(r, "patient")),
-                 json_string_value(json_object_get(r, "event")),
-                 json_string_value(json_object_get(r, "status")),
-                 json_string_value(json_object_get(r, "date")), actor);
-        if (rc == IO_OK)
-            json_object_set_new(r, "id", json_integer(db_last_id(s->db)));
-    }
-    rc = txn_end(s, rc, d);
-    if (rc == IO_OK)
-        cache_put(s, program, rev, norm, inst), inst = NULL;
-    unlock(s);
-    json_decref(old);
-    json_decref(work);
-    json_decref(norm);
-    model_instance_destroy(inst);
+    rc = stale_final(rc, d);
     json_decref(c.events);
     json_decref(b);
     if (rc == IO_OK && recorded)
@@ -422,16 +439,16 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
                    * the page cursor */
                   "SELECT * FROM (SELECT id, event, group_id, patient_id, status, date,"
                   " token_id, at, id AS key FROM member_event WHERE program_id = ?1"
-                  " AND (?2 IS NULL OR patient_id = ?2) AND (?3 IS NULL OR group_id = ?3)"
+                  " AND (patient_id = ?2 OR ?2 IS NULL) AND (group_id = ?3 OR ?3 IS NULL)"
                   " UNION ALL SELECT id, 'attendance', group_id, patient_id, status, date,"
                   " token_id, at, 1000000000000 + id FROM attendance WHERE program_id = ?1"
-                  " AND (?2 IS NULL OR patient_id = ?2) AND (?3 IS NULL OR group_id = ?3)"
+                  " AND (patient_id = ?2 OR ?2 IS NULL) AND (group_id = ?3 OR ?3 IS NULL)"
                   " UNION ALL SELECT id, 'offer', group_id, patient_id, status,"
                   " substr(coalesce(decided_at, offered_at), 1, 10), token_id,"
                   " coalesce(decided_at, offered_at), 2000000000000 + id FROM offer"
-                  " WHERE program_id = ?1 AND (?2 IS NULL OR patient_id = ?2)"
-                  " AND (?3 IS NULL OR group_id = ?3))"
-                  " WHERE (?4 IS NULL OR key > ?4) ORDER BY key LIMIT ?5",
+                  " WHERE program_id = ?1 AND (patient_id = ?2 OR ?2 IS NULL)"
+                  " AND (group_id = ?3 OR ?3 IS NULL)) AS h"
+                  " WHERE (key > ?4 OR ?4 IS NULL) ORDER BY key LIMIT ?5",
                   "sssai", program, patient, group, after, page_limit(pg));
     int step = DB_DONE;
     while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {

@@ -3,8 +3,10 @@
  * recover, cancel and read jobs kept as rows of the store (table job,
  * migration 5).
  *
- * Every change is one write transaction (BEGIN IMMEDIATE: the claim's read
- * and update cannot interleave with another process's), and every change
+ * Every change is one write transaction (SQLite's BEGIN IMMEDIATE: the
+ * claim's read and update cannot interleave with another process's; on
+ * PostgreSQL the claim's SELECT locks its row, skipping rows other claimers
+ * hold: FOR UPDATE SKIP LOCKED), and every change
  * of a running job is conditional on the worker still owning it, so a
  * cancelled or reassigned job is never overwritten by a late worker.
  */
@@ -143,9 +145,11 @@ int io_store_job_claim(io_store *s, const char *worker, io_job_claim *out)
     db_stmt *st = NULL;
     lock(s);
     int rc = begin(s);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT id FROM job WHERE state = 0 ORDER BY created, id LIMIT 1%s",
+             s->db->ops->lock_rows);
     if (rc == IO_OK)
-        rc = prep(s->db, &st, "SELECT id FROM job WHERE state = 0 ORDER BY created, id LIMIT 1",
-                  "");
+        rc = prep(s->db, &st, sql, "");
     if (rc == IO_OK) {
         int r = db_step(st);
         if (r == DB_ROW)
@@ -160,6 +164,8 @@ int io_store_job_claim(io_store *s, const char *worker, io_job_claim *out)
                  "UPDATE job SET state = 1, worker = ?, attempts = attempts + 1, started = ?,"
                  " heartbeat = ? WHERE id = ? AND state = 0",
                  "sdds", worker, now, now, id);
+    if (rc == IO_OK && db_changes(s->db) != 1)
+        rc = IO_STORE_ENOTFOUND; /* another claimer was first */
     io_job_claim c;
     memset(&c, 0, sizeof c);
     if (rc == IO_OK)

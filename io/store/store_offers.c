@@ -9,26 +9,71 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_private.h"
 
 #define TS_FMT "%Y-%m-%dT%H:%M:%SZ"
 
+/* t (Unix seconds) as TS_FMT into buf. */
+static void ts_format(time_t t, char buf[32])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, TS_FMT, &tm);
+}
+
+/* Parse a date ("YYYY-MM-DD") or date-time ("YYYY-MM-DD[T ]HH:MM[:SS[.f]]"
+ * with an optional "Z" or "+HH:MM" / "-HH:MM" offset; none means UTC) into
+ * Unix seconds; -1 when it is not one. */
+static int ts_parse(const char *at, time_t *out)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    int n = 0, off = 0;
+    if (sscanf(at, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3 || n != 10)
+        return -1;
+    const char *p = at + n;
+    if (*p == 'T' || *p == ' ') {
+        int k = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &k) != 2 || k != 5)
+            return -1;
+        p += 1 + k;
+        if (*p == ':') {
+            if (sscanf(p + 1, "%2d%n", &tm.tm_sec, &k) != 1 || k != 2)
+                return -1;
+            p += 3;
+            if (*p == '.')
+                p += 1 + strspn(p + 1, "0123456789");
+        }
+        int oh, om;
+        if (*p == 'Z' || *p == 'z') {
+            p++;
+        } else if ((*p == '+' || *p == '-') && sscanf(p + 1, "%2d:%2d%n", &oh, &om, &k) == 2 &&
+                   k == 5) {
+            off = (*p == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+            p += 1 + k;
+        }
+    }
+    if (*p || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+        tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    *out = timegm(&tm) - off;
+    return 0;
+}
+
 /* Normalise a time stamp (NULL = now) into buf as TS_FMT; -1 when it is
- * not a date-time SQLite understands.  Takes the store lock. */
+ * not a date or date-time (ts_parse). */
 static int stamp(io_store *s, const char *at, char buf[32])
 {
-    db_stmt *st = NULL;
-    db_conn *db = s->db;
-    lock(s);
-    int ok = prep(db, &st, "SELECT strftime('" TS_FMT "', coalesce(?, 'now'))", "s", at) ==
-                 IO_OK &&
-             db_step(st) == DB_ROW && db_column_type(st, 0) != DB_NULL;
-    if (ok)
-        snprintf(buf, 32, "%s", (const char *)db_column_text(st, 0));
-    db_finalize(st);
-    unlock(s);
-    return ok ? 0 : -1;
+    (void)s;
+    time_t t = time(NULL);
+    if (at && ts_parse(at, &t) != 0)
+        return -1;
+    ts_format(t, buf);
+    return 0;
 }
 
 /* Patients to leave out of a seat's ranking: open offers anywhere, and
@@ -171,16 +216,17 @@ static int insert_offer(io_store *s, const char *program, const char *group, con
                         const char *at, double ttl_hours, long actor, long long *id,
                         model_diag *d)
 {
-    char mod[48];
-    snprintf(mod, sizeof mod, "+%.0f seconds", ttl_hours * 3600.0);
+    char expires[32];
+    time_t t0 = 0;
+    ts_parse(at, &t0);
+    ts_format(t0 + (time_t)(ttl_hours * 3600.0 + 0.5), expires);
     lock(s);
     int rc = begin(s);
     if (rc == IO_OK)
         rc = run(s->db,
                  "INSERT INTO offer(program_id, group_id, patient_id, status, offered_at,"
-                 " expires_at, token_id) VALUES (?1,?2,?3,'offered',?4,strftime('" TS_FMT
-                 "',?4,?5),?6)",
-                 "sssssa", program, group, patient, at, mod, actor);
+                 " expires_at, token_id) VALUES (?1,?2,?3,'offered',?4,?5,?6)",
+                 "sssssa", program, group, patient, at, expires, actor);
     *id = db_last_id(s->db);
     json_t *o = rc == IO_OK ? offer_get(s->db, program, *id) : NULL;
     if (rc == IO_OK)
@@ -421,8 +467,8 @@ int io_store_offers_list(io_store *s, const char *program, const char *group,
         rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     if (rc == IO_OK)
         rc = prep(db, &st,
-                  "SELECT " OFFER_COLS " FROM offer WHERE program_id=?1 AND (?2 IS NULL OR"
-                  " group_id=?2) AND (?3 IS NULL OR patient_id=?3) ORDER BY id",
+                  "SELECT " OFFER_COLS " FROM offer WHERE program_id=?1 AND (group_id=?2 OR"
+                  " ?2 IS NULL) AND (patient_id=?3 OR ?3 IS NULL) ORDER BY id",
                   "sss", program, group, patient);
     int step = DB_DONE;
     while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {

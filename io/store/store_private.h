@@ -87,8 +87,17 @@ json_t *own_element(json_t *arr, size_t idx, const json_t *old_arr);
 int normalise(const json_t *raw, json_t **norm, model_instance **inst_out, model_diag *d);
 int member_diff(io_store *s, const char *pid, const json_t *old_doc, const json_t *new_doc,
                 const char *label, long actor);
+/* A status that never leaves the store: the program's row was written by
+ * someone else (another node) since this transaction loaded it, so the
+ * change was not made and is tried again on the new revision. */
+#define STORE_ESTALE 99
+/* How often a change is tried again after STORE_ESTALE. */
+#define STALE_TRIES 8
 int sync_doc(io_store *s, const char *pid, const json_t *old, const json_t *doc, const char *action,
-             long actor, long long *rev_out);
+             long actor, long long *rev);
+/* The final status of a change tried again and again (stale_retry's
+ * loop): STORE_ESTALE becomes IO_STORE_ECONFLICT with a message in d. */
+int stale_final(int rc, model_diag *d);
 int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char *action,
            const char *member_label, long actor, json_t **norm_out, model_diag *d,
            io_store_rev *rv);

@@ -127,15 +127,16 @@ out:
     return rc;
 }
 
-int io_store_program_replace(io_store *s, const char *id, const model_instance *inst, long actor,
-                             model_diag *d, io_store_rev *rv)
+/* One try of io_store_program_replace with the normalised document doc
+ * (not consumed): STORE_ESTALE when another writer changed the program
+ * between load and write. */
+static int replace_once(io_store *s, const char *id, json_t *doc, long actor, model_diag *d,
+                        io_store_rev *rv)
 {
     db_conn *db = s->db;
     long long rev = 0, old_rev = 0;
-    json_t *doc = NULL, *old = NULL;
-    int rc = instance_norm(inst, &doc, d);
-    if (rc != IO_OK)
-        return rc;
+    json_t *old = NULL;
+    int rc;
     lock(s);
     if (begin(s) != IO_OK) {
         rc = IO_STORE_EDB;
@@ -146,6 +147,7 @@ int io_store_program_replace(io_store *s, const char *id, const model_instance *
         model_diag_error(d, "", "no program '%s'", id);
     if (rc == IO_OK)
         rc = rev_check(rv, old_rev, d);
+    rev = old_rev;
     if (rc == IO_OK)
         rc = sync_doc(s, id, old, doc, NULL, actor, &rev);
     if (rc == IO_OK)
@@ -159,9 +161,22 @@ out:
     if (rc == IO_OK && rv)
         rv->rev = rev;
     unlock(s);
-    json_decref(doc);
     json_decref(old);
     return rc;
+}
+
+int io_store_program_replace(io_store *s, const char *id, const model_instance *inst, long actor,
+                             model_diag *d, io_store_rev *rv)
+{
+    json_t *doc = NULL;
+    int rc = instance_norm(inst, &doc, d);
+    if (rc != IO_OK)
+        return rc;
+    rc = STORE_ESTALE;
+    for (int i = 0; i < STALE_TRIES && rc == STORE_ESTALE; i++)
+        rc = replace_once(s, id, doc, actor, d, rv);
+    json_decref(doc);
+    return stale_final(rc, d);
 }
 
 int io_store_program_json(io_store *s, const char *id, char **json, io_store_rev *rv)
@@ -231,7 +246,7 @@ int io_store_program_list(io_store *s, char **json, io_page *pg)
                   " (SELECT count(*) FROM schedule t WHERE t.program_id = p.id),"
                   " (SELECT max(version) FROM schedule t WHERE t.program_id = p.id"
                   "  AND t.published = 1)"
-                  " FROM program p WHERE (?1 IS NULL OR p.id > ?1) ORDER BY p.id LIMIT ?2",
+                  " FROM program p WHERE (p.id > ?1 OR ?1 IS NULL) ORDER BY p.id LIMIT ?2",
                   "si", pg ? pg->after : NULL, page_limit(pg));
     int step = DB_DONE;
     while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {

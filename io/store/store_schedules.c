@@ -82,7 +82,7 @@ int io_store_schedule_list(io_store *s, const char *program, char **json, io_pag
     if (rc == IO_OK)
         rc = prep(db, &st,
                   "SELECT version, status, objective, created_at, published, token_id"
-                  " FROM schedule WHERE program_id = ?1 AND (?2 IS NULL OR version > ?2)"
+                  " FROM schedule WHERE program_id = ?1 AND (version > ?2 OR ?2 IS NULL)"
                   " ORDER BY version LIMIT ?3",
                   "sai", program, after, page_limit(pg));
     int step = DB_DONE;

@@ -111,7 +111,7 @@ int io_store_token_list(io_store *s, char **json, io_page *pg)
     db_conn *db = rd_acquire(s, &rd);
     int rc = prep(db, &st,
                   "SELECT id, name, role, created_at, revoked_at FROM token"
-                  " WHERE (?1 IS NULL OR id > ?1) ORDER BY id LIMIT ?2",
+                  " WHERE (id > ?1 OR ?1 IS NULL) ORDER BY id LIMIT ?2",
                   "ai", after, page_limit(pg));
     int step = DB_DONE;
     while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {
@@ -174,8 +174,8 @@ int io_store_audit_list(io_store *s, const char *program, char **json, io_page *
     db_conn *db = rd_acquire(s, &rd);
     int rc = prep(db, &st,
                   "SELECT id, at, token_id, action, entity, program_id, before_json, after_json"
-                  " FROM audit WHERE (?1 IS NULL OR program_id = ?1)"
-                  " AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3",
+                  " FROM audit WHERE (program_id = ?1 OR ?1 IS NULL)"
+                  " AND (id < ?2 OR ?2 IS NULL) ORDER BY id DESC LIMIT ?3",
                   "sai", program, after, page_limit(pg));
     int step = DB_DONE;
     while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {
