@@ -5,6 +5,7 @@
  * tests/store_target.h. */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -825,4 +826,89 @@ Test(store, token_command_creates_lists_and_revokes)
     cr_assert_eq(system(cmd), 0);
     io_store_close(s);
     unlink(out);
+}
+
+/* ------------------------------------------------- two nodes, one store */
+
+typedef struct toggler {
+    const char *patient;
+    int failed;
+    char why[256];
+} toggler;
+
+/* On a store handle of its own (a node), put patient on hold and back ten
+ * times, then on hold once more, one event per write. */
+static void *toggle_member(void *p)
+{
+    toggler *t = p;
+    io_store *s = open_store();
+    for (int i = 0; i < 21 && !t->failed; i++) {
+        char ev[200];
+        snprintf(ev, sizeof ev,
+                 "{\"event\":\"%s\",\"group\":\"dbt-1\",\"patient\":\"%s\",\"date\":\"2025-02-%02d\"}",
+                 i % 2 ? "returned" : "hold_clinical", t->patient, i + 1);
+        model_diag d;
+        model_diag_init(&d);
+        char *rec = NULL;
+        int rc = io_store_events_record(s, "t", ev, strlen(ev), 0, &rec, &d);
+        if (rc != IO_OK) {
+            t->failed = 1;
+            snprintf(t->why, sizeof t->why, "event %d: rc %d %s", i, rc,
+                     d.n_errors ? d.errors[0].message : "");
+        }
+        free(rec);
+        model_diag_free(&d);
+    }
+    io_store_close(s);
+    return NULL;
+}
+
+/* The lost update: two nodes change the same row (dbt-1's roster) at the
+ * same time, each from the revision it loaded.  On PostgreSQL the writes
+ * interleave; the revision check makes the later one load again, so both
+ * land.  On SQLite the write transactions are serialised anyway. */
+Test(store, two_nodes_changing_one_program_both_land)
+{
+    io_store *s = open_store();
+    free(import_tiny(s, "t"));
+    toggler a = {"p01", 0, ""}, b = {"p02", 0, ""};
+    pthread_t ta, tb;
+    pthread_create(&ta, NULL, toggle_member, &a);
+    pthread_create(&tb, NULL, toggle_member, &b);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    cr_assert(!a.failed, "%s", a.why);
+    cr_assert(!b.failed, "%s", b.why);
+    char *g = NULL;
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g, NULL), IO_OK);
+    json_t *gj = json_loads(g, 0, NULL), *m = json_object_get(gj, "members");
+    cr_assert_eq(json_array_size(m), 2, "%s", g);
+    for (size_t i = 0; i < 2; i++)
+        cr_assert_str_neq(json_string_value(json_object_get(json_array_get(m, i), "status")),
+                          "active", "%s lost its last event: %s",
+                          json_string_value(json_object_get(json_array_get(m, i), "patient")), g);
+    json_decref(gj);
+    free(g);
+    cr_assert_eq(count("SELECT count(*) FROM member_event WHERE program_id = 't'"
+                       " AND event IN ('hold_clinical', 'returned')"),
+                 42);
+    io_store_close(s);
+}
+
+/* An unreachable PostgreSQL server: a clear error that names the URL
+ * without its password, and no store. */
+Test(store, an_unreachable_postgresql_is_named_without_its_password)
+{
+    io_store *s = NULL;
+    char *err = NULL;
+    int rc = io_store_open("postgresql://cohort:s3cret@127.0.0.1:1/nosuch?password=s3cret&"
+                           "sslmode=disable",
+                           1, &s, &err);
+    cr_assert_eq(rc, IO_EIO);
+    cr_assert_null(s);
+    cr_assert_not_null(err);
+    cr_assert(strstr(err, "cannot connect to PostgreSQL postgresql://cohort:***@127.0.0.1:1/nosuch"),
+              "%s", err);
+    cr_assert_null(strstr(err, "s3cret"), "%s", err);
+    free(err);
 }

@@ -70,6 +70,9 @@ typedef struct db_ops {
      * claimers skip each other's (SQLite: "", its write transactions are
      * serialised already) */
     const char *lock_rows;
+    /* appended to a SELECT that locks its rows until the transaction ends
+     * (SQLite: "", a write transaction holds the whole database) */
+    const char *lock_row;
 } db_ops;
 
 struct db_conn {

@@ -408,6 +408,7 @@ static const db_ops PG = {
     .version_get = pg_version_get,
     .version_set = pg_version_set,
     .lock_rows = " FOR UPDATE SKIP LOCKED",
+    .lock_row = " FOR UPDATE",
 };
 
 int db_is_pg(const char *target)

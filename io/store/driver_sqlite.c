@@ -188,6 +188,7 @@ static const db_ops LITE = {
     .version_get = lite_version_get,
     .version_set = lite_version_set,
     .lock_rows = "",
+    .lock_row = "",
 };
 
 static db_conn *wrap(sqlite3 *db, int owned)

@@ -530,6 +530,21 @@ int rev_check(const io_store_rev *rv, long long rev, model_diag *d)
     return IO_STORE_EPRECOND;
 }
 
+int program_lock(io_store *s, const char *pid)
+{
+    const char *suffix = s->db->ops->lock_row;
+    if (!*suffix)
+        return IO_OK;
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT rev FROM program WHERE id = ?%s", suffix);
+    db_stmt *st = NULL;
+    int rc = prep(s->db, &st, sql, "s", pid);
+    if (rc == IO_OK && db_step(st) == DB_ERROR)
+        rc = IO_STORE_EDB;
+    db_finalize(st);
+    return rc;
+}
+
 int stale_final(int rc, model_diag *d)
 {
     if (rc != STORE_ESTALE)
@@ -542,7 +557,7 @@ int stale_final(int rc, model_diag *d)
  * program between load and write. */
 static int mutate_once(io_store *s, const char *program, mutate_fn fn, void *ctx,
                        const char *action, const char *member_label, long actor,
-                       json_t **norm_out, model_diag *d, io_store_rev *rv)
+                       json_t **norm_out, model_diag *d, io_store_rev *rv, int retry)
 {
     db_conn *db = s->db;
     long long rev = 0, old_rev = 0;
@@ -555,7 +570,9 @@ static int mutate_once(io_store *s, const char *program, mutate_fn fn, void *ctx
         unlock(s);
         return rc;
     }
-    rc = load_doc(s, db, program, &old, &old_rev);
+    rc = retry ? program_lock(s, program) : IO_OK;
+    if (rc == IO_OK)
+        rc = load_doc(s, db, program, &old, &old_rev);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", program);
     if (rc == IO_OK)
@@ -593,6 +610,6 @@ int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char
 {
     int rc = STORE_ESTALE;
     for (int i = 0; i < STALE_TRIES && rc == STORE_ESTALE; i++)
-        rc = mutate_once(s, program, fn, ctx, action, member_label, actor, norm_out, d, rv);
+        rc = mutate_once(s, program, fn, ctx, action, member_label, actor, norm_out, d, rv, i);
     return stale_final(rc, d);
 }

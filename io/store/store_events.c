@@ -298,7 +298,7 @@ static int roster_fast_path(io_store *s, const char *pid, const json_t *old, lon
  * c->recorded; STORE_ESTALE when another writer changed the program between
  * load and write. */
 static int record_once(io_store *s, const char *program, events_ctx *cp, long actor,
-                       model_diag *d)
+                       model_diag *d, int retry)
 {
     db_conn *db = s->db;
     events_ctx c = *cp;
@@ -313,7 +313,9 @@ static int record_once(io_store *s, const char *program, events_ctx *cp, long ac
     if (rc != IO_OK)
         db_error(s, d);
     if (rc == IO_OK) {
-        rc = load_doc(s, db, program, &old, &old_rev);
+        rc = retry ? program_lock(s, program) : IO_OK;
+        if (rc == IO_OK)
+            rc = load_doc(s, db, program, &old, &old_rev);
         if (rc == IO_STORE_ENOTFOUND)
             model_diag_error(d, "", "no program '%s'", program);
     }
@@ -406,7 +408,7 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
     int rc = STORE_ESTALE;
     for (int i = 0; i < STALE_TRIES && rc == STORE_ESTALE; i++) {
         json_array_clear(c.recorded);
-        rc = record_once(s, program, &c, actor, d);
+        rc = record_once(s, program, &c, actor, d, i);
     }
     rc = stale_final(rc, d);
     json_decref(c.events);

@@ -95,6 +95,10 @@ int member_diff(io_store *s, const char *pid, const json_t *old_doc, const json_
 #define STALE_TRIES 8
 int sync_doc(io_store *s, const char *pid, const json_t *old, const json_t *doc, const char *action,
              long actor, long long *rev);
+/* In a write transaction, lock program pid's row until it ends (where the
+ * engine locks rows; SQLite's write transaction holds everything already),
+ * so that a change tried again after STORE_ESTALE cannot lose again. */
+int program_lock(io_store *s, const char *pid);
 /* The final status of a change tried again and again (stale_retry's
  * loop): STORE_ESTALE becomes IO_STORE_ECONFLICT with a message in d. */
 int stale_final(int rc, model_diag *d);

@@ -131,7 +131,7 @@ out:
  * (not consumed): STORE_ESTALE when another writer changed the program
  * between load and write. */
 static int replace_once(io_store *s, const char *id, json_t *doc, long actor, model_diag *d,
-                        io_store_rev *rv)
+                        io_store_rev *rv, int retry)
 {
     db_conn *db = s->db;
     long long rev = 0, old_rev = 0;
@@ -142,7 +142,9 @@ static int replace_once(io_store *s, const char *id, json_t *doc, long actor, mo
         rc = IO_STORE_EDB;
         goto out;
     }
-    rc = load_doc(s, db, id, &old, &old_rev);
+    rc = retry ? program_lock(s, id) : IO_OK;
+    if (rc == IO_OK)
+        rc = load_doc(s, db, id, &old, &old_rev);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", id);
     if (rc == IO_OK)
@@ -174,7 +176,7 @@ int io_store_program_replace(io_store *s, const char *id, const model_instance *
         return rc;
     rc = STORE_ESTALE;
     for (int i = 0; i < STALE_TRIES && rc == STORE_ESTALE; i++)
-        rc = replace_once(s, id, doc, actor, d, rv);
+        rc = replace_once(s, id, doc, actor, d, rv, i);
     json_decref(doc);
     return stale_final(rc, d);
 }
