@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Durable job queue benchmark on one store (SQLite): API nodes started with
-# `cohort serve --workers 0`, solver workers with `cohort worker --db`.
-#   bench/cluster.sh [JOBS] [WRITE_SECONDS]      default 12 jobs, 10 s
+# Durable job queue benchmark on one store (SQLite, or PostgreSQL given a
+# URL): API nodes started with `cohort serve --workers 0`, solver workers
+# with `cohort worker --db`.
+#   bench/cluster.sh [JOBS] [WRITE_SECONDS] [PG_URL]   default 12 jobs, 10 s, SQLite
+# PG_URL names an empty PostgreSQL database (both parts share it), e.g.
+#   scripts/pg_cluster.sh sh -c 'bench/cluster.sh 12 10 "$COHORT_TEST_PG_URL"'
 # 1. what-if throughput: JOBS what-if requests (tiny fixture, 3 scenarios
 #    each, so 4 plans a request) with 1, 2 and 4 worker processes;
 #    scenarios per minute = JOBS * 3 / minutes until the last is done.
@@ -10,11 +13,18 @@
 #    the first request was sent.
 # 3. event writes per second and read latency through 1 and through 2 API
 #    nodes (bench/load.c, 8 clients in all, 20 % writes), tier M program.
-# Prints Markdown (also written to bench/results/cluster.md).  Needs curl.
+# Prints Markdown (also written to bench/results/cluster.md, or
+# cluster-pg.md on PostgreSQL), with the load average at the start and at
+# the end of each part.  Needs curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${1:-12}
 WSECS=${2:-10}
+PG=${3:-}
+KIND=SQLite
+OUT=bench/results/cluster.md
+if [ -n "$PG" ]; then KIND=PostgreSQL; OUT=bench/results/cluster-pg.md; fi
+load() { cut -d' ' -f1 /proc/loadavg; }
 BUILD=${BUILD:-build-bench}
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCOHORT_TESTS=OFF >/dev/null
 cmake --build "$BUILD" -j2 --target cohort cohort-load >/dev/null
@@ -44,7 +54,7 @@ start_workers() { # COUNT DB
 }
 stop_workers() { for p in "${WPIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
 
-DB="$tmp/jobs.db"
+DB="${PG:-$tmp/jobs.db}"
 TOKEN=$("$C" token create --role admin --name bench --db "$DB" 2>/dev/null)
 H="Authorization: Bearer $TOKEN"
 start_node 1 "$DB"
@@ -81,7 +91,7 @@ run_batch() {
 
 mkdir -p bench/results
 {
-  echo "$(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg) at the start; SQLite store."
+  echo "$(nproc) cores, load average $(load) at the start; $KIND store."
   echo
   echo "What-if: $JOBS requests x 3 scenarios (tiny fixture), one API node (--workers 0):"
   echo
@@ -95,11 +105,13 @@ mkdir -p bench/results
   start_workers 2 "$DB"
   echo "| 2, one SIGKILLed 2 s in | $(KILL_AFTER=2 run_batch) |"
   stop_workers
-} | tee bench/results/cluster.md
+  echo
+  echo "Load average $(load) at the end of the what-if runs."
+} | tee "$OUT"
 
 # ---- event writes and reads through 1 and 2 API nodes
 "$C" generate --tier M --seed 1 -o "$tmp/program.json" --witness "$tmp/plan.json"
-LDB="$tmp/load.db"
+LDB="${PG:-$tmp/load.db}"
 "$C" import "$tmp/program.json" --db "$LDB" --program load >/dev/null
 LTOKEN=$("$C" token create --role admin --name load --db "$LDB" 2>/dev/null)
 start_node 2 "$LDB"
@@ -121,4 +133,6 @@ HEAD="| nodes | node | clients | s | requests (writes) | req/s | writes/s | read
   wait "$la"
   echo "| 2 | A $(sed 's/^| //' "$tmp/a.md")"
   echo "| 2 | B $(sed 's/^| //' "$tmp/b.md")"
-} | tee -a bench/results/cluster.md
+  echo
+  echo "Load average $(load) at the end of the load runs."
+} | tee -a "$OUT"

@@ -8,7 +8,8 @@
 # COMMAND, then stop the cluster and remove the directory (also on failure
 # or interrupt).  Exits with COMMAND's status; fails loudly when PostgreSQL
 # is missing or does not start.  PGBIN overrides the server binaries'
-# directory (default: the newest /usr/lib/postgresql/*/bin).
+# directory (default: the newest /usr/lib/postgresql/*/bin).  The cluster
+# does not fsync (a test cluster) unless PG_CLUSTER_DURABLE=1 (benchmarks).
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 COMMAND [ARGS...]" >&2; exit 2; }
 
@@ -35,8 +36,10 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 as_owner "$PGBIN/initdb" -D "$dir/data" -U cohort -A trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 ||
   { cat "$dir/initdb.log" >&2; echo "pg_cluster: initdb failed" >&2; exit 1; }
 # a test cluster: no fsync (nothing here must survive a crash of the machine)
+fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ "${PG_CLUSTER_DURABLE:-0}" = 1 ] && fast=""
 as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $fast -c max_connections=200" \
   start >/dev/null ||
   { cat "$dir/server.log" >&2; echo "pg_cluster: the server did not start" >&2; exit 1; }
 "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U cohort cohort_test

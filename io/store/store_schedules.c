@@ -27,6 +27,9 @@ int io_store_schedule_save(io_store *s, const char *program, const char *solutio
     int v = 0;
     if (rc == IO_OK)
         rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
+    /* the next version number: nodes saving at once take turns */
+    if (rc == IO_OK)
+        rc = program_lock(s, program);
     if (rc == IO_OK) {
         db_stmt *st = NULL;
         rc = prep(db, &st, "SELECT coalesce(max(version), 0) + 1 FROM schedule WHERE program_id = ?",
