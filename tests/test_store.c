@@ -912,3 +912,26 @@ Test(store, an_unreachable_postgresql_is_named_without_its_password)
     cr_assert_null(strstr(err, "s3cret"), "%s", err);
     free(err);
 }
+
+/* A PostgreSQL connection that breaks (server restart, dropped by a proxy)
+ * is made again by the next statement outside a transaction. */
+Test(store, a_broken_postgresql_connection_is_made_again)
+{
+    if (!target_pg())
+        cr_skip_test("PostgreSQL only: run by test_store_pg");
+    io_store *s = open_store();
+    free(import_tiny(s, "t"));
+    target_pg_exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                   " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    char *json = NULL;
+    cr_assert_eq(io_store_program_json(s, "t", &json, NULL), IO_OK);
+    free(json);
+    const char *room = "{\"capacity\":9}";
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), 0,
+                                     NULL, &d, NULL),
+                 IO_OK, "%s", d.n_errors ? d.errors[0].message : "");
+    model_diag_free(&d);
+    io_store_close(s);
+}

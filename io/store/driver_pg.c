@@ -29,6 +29,7 @@
 typedef struct pg_conn {
     db_conn base;
     PGconn *pg;
+    int readonly; /* a reader: every transaction read-only */
     int changes;
     char err[512];
 } pg_conn;
@@ -199,12 +200,45 @@ static int result_ok(pg_conn *c, PGresult *r)
     return 0;
 }
 
+static int session_setup(pg_conn *c);
+
+/* After a failed statement: when the connection itself broke (the server
+ * restarted, a proxy dropped it) and no transaction was open, connect
+ * again with the same settings.  1 when the statement may be sent again. */
+static int reconnected(pg_conn *c, int was_idle)
+{
+    if (!was_idle || PQstatus(c->pg) != CONNECTION_BAD)
+        return 0;
+    PQreset(c->pg);
+    return PQstatus(c->pg) == CONNECTION_OK && session_setup(c) == DB_OK;
+}
+
+/* Send sql: with n parameters through the extended protocol, without
+ * any through the simple one (which takes several statements). */
+static PGresult *send_sql(pg_conn *c, const char *sql, int n, const char *const *vals)
+{
+    return n ? PQexecParams(c->pg, sql, n, NULL, vals, NULL, NULL, 0) : PQexec(c->pg, sql);
+}
+
+/* send_sql, and once more on a new connection when the old one broke
+ * outside a transaction. */
+static PGresult *exec_params(pg_conn *c, const char *sql, int n, const char *const *vals)
+{
+    int idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+    PGresult *r = send_sql(c, sql, n, vals);
+    ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && reconnected(c, idle)) {
+        PQclear(r);
+        r = send_sql(c, sql, n, vals);
+    }
+    return r;
+}
+
 static int pg_step(db_stmt *st)
 {
     pg_stmt *s = S(st);
     if (!s->res) {
-        s->res = PQexecParams(s->c->pg, s->sql, s->nparams, NULL, (const char *const *)s->vals,
-                              NULL, NULL, 0);
+        s->res = exec_params(s->c, s->sql, s->nparams, (const char *const *)s->vals);
         if (!result_ok(s->c, s->res))
             return DB_ERROR;
         if (PQresultStatus(s->res) == PGRES_COMMAND_OK) {
@@ -266,7 +300,7 @@ static void pg_finalize(db_stmt *st)
 /* Run sql (no parameters); *out (may be NULL) keeps the result. */
 static int exec_raw(pg_conn *c, const char *sql, PGresult **out)
 {
-    PGresult *r = PQexec(c->pg, sql);
+    PGresult *r = exec_params(c, sql, 0, NULL);
     int ok = result_ok(c, r);
     if (ok && PQresultStatus(r) == PGRES_COMMAND_OK)
         c->changes = atoi(PQcmdTuples(r));
@@ -474,6 +508,21 @@ static int fail(char **err, const char *head, const char *url, const char *why, 
     return rc;
 }
 
+/* The settings of a new (or re-established) connection: a statement
+ * timeout unless the URL's options set one; read-only for a reader. */
+static int session_setup(pg_conn *c)
+{
+    PGresult *r = NULL;
+    int rc = exec_raw(c, "SELECT current_setting('statement_timeout')", &r);
+    int unset = rc == DB_OK && strcmp(PQgetvalue(r, 0, 0), "0") == 0;
+    PQclear(r);
+    if (rc == DB_OK && unset)
+        rc = exec_raw(c, "SET statement_timeout = '" PG_STATEMENT_TIMEOUT "'", NULL);
+    if (rc == DB_OK && c->readonly)
+        rc = exec_raw(c, "SET default_transaction_read_only = on", NULL);
+    return rc;
+}
+
 int db_pg_open(const char *url, int readonly, db_conn **out, char **err)
 {
     const char *const keys[] = {"connect_timeout", "dbname", NULL};
@@ -494,15 +543,8 @@ int db_pg_open(const char *url, int readonly, db_conn **out, char **err)
     }
     c->base.ops = &PG;
     c->pg = pg;
-    /* a statement timeout unless the URL's options set one */
-    PGresult *r = NULL;
-    int rc = exec_raw(c, "SELECT current_setting('statement_timeout')", &r);
-    int unset = rc == DB_OK && strcmp(PQgetvalue(r, 0, 0), "0") == 0;
-    PQclear(r);
-    if (rc == DB_OK && unset)
-        rc = exec_raw(c, "SET statement_timeout = '" PG_STATEMENT_TIMEOUT "'", NULL);
-    if (rc == DB_OK && readonly)
-        rc = exec_raw(c, "SET default_transaction_read_only = on", NULL);
+    c->readonly = readonly;
+    int rc = session_setup(c);
     if (rc != DB_OK) {
         rc = fail(err, "cannot use PostgreSQL", url, c->err, IO_STORE_EDB);
         pg_close(&c->base);
