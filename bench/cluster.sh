@@ -57,13 +57,14 @@ stop_workers() { for p in "${WPIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true;
 DB="${PG:-$tmp/jobs.db}"
 TOKEN=$("$C" token create --role admin --name bench --db "$DB" 2>/dev/null)
 H="Authorization: Bearer $TOKEN"
+JSON="Content-Type: application/json"  # the API answers 415 to anything else
 start_node 1 "$DB"
 python3 - "$tmp/whatif.json" <<'PY'
 import json, sys
 inst = json.load(open("datasets/fixtures/tiny.json"))
 sc = [{"name": "seed %d" % k, "changes": [{"op": "set_setting", "field": "seed", "value": k}]}
       for k in (3, 5, 7)]
-json.dump({"instance": inst, "scenarios": sc, "jobs": 1}, open(sys.argv[1], "w"))
+json.dump({"instance": inst, "scenarios": sc}, open(sys.argv[1], "w"))
 PY
 
 # run_batch -> prints seconds until every job is done, and retried/failed counts
@@ -72,9 +73,10 @@ run_batch() {
   t0=$(date +%s.%N)
   if [ -n "${KILL_AFTER:-}" ]; then (sleep "$KILL_AFTER"; kill -KILL "${WPIDS[0]}") & fi
   for _ in $(seq "$JOBS"); do
-    ids+=($(curl -sf -X POST -H "$H" "http://127.0.0.1:$PORT_1/v1/whatif?async=1" \
+    ids+=($(curl -sf -X POST -H "$H" -H "$JSON" "http://127.0.0.1:$PORT_1/v1/whatif?async=1" \
       --data-binary "@$tmp/whatif.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["job"])'))
   done
+  if [ "${#ids[@]}" -ne "$JOBS" ]; then echo "FAILED: ${#ids[@]} of $JOBS requests accepted"; return; fi
   retried=0; failed=0
   for id in "${ids[@]}"; do
     while :; do
@@ -117,7 +119,7 @@ LTOKEN=$("$C" token create --role admin --name load --db "$LDB" 2>/dev/null)
 start_node 2 "$LDB"
 start_node 3 "$LDB"
 LH="Authorization: Bearer $LTOKEN"
-curl -sf -X POST -H "$LH" "http://127.0.0.1:$PORT_2/v1/programs/load/schedules" --data-binary "@$tmp/plan.json" >/dev/null
+curl -sf -X POST -H "$LH" -H "$JSON" "http://127.0.0.1:$PORT_2/v1/programs/load/schedules" --data-binary "@$tmp/plan.json" >/dev/null
 curl -sf -X POST -H "$LH" "http://127.0.0.1:$PORT_2/v1/programs/load/schedules/1/publish" >/dev/null
 HEAD="| nodes | node | clients | s | requests (writes) | req/s | writes/s | read p50 / p99 ms | write p50 / p99 ms | errors |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"

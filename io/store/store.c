@@ -1,10 +1,11 @@
 /*
- * store.c - the core of the SQLite store behind `cohort serve`, import and
- * export: schema and migrations, open and close, locking, statement and
+ * store.c - the core of the store behind `cohort serve`, import and
+ * export, on SQLite or PostgreSQL (driver.h): schema and migrations, open and close, locking, statement and
  * audit helpers.  Program documents are in store_doc.c; programs,
  * entities, events, schedules and tokens each in their own store_*.c.
  *
- * Schema (PRAGMA user_version, migrations below):
+ * Schema (version: SQLite's PRAGMA user_version, PostgreSQL's table
+ * cohort_schema; migrations below, in SQLite's DDL, mapped by driver_pg.c):
  *   program(id, name, program_json, settings_json, extra_json, created_at, updated_at)
  *   group_type / grp / room / facilitator / patient (program_id, id, pos, json)
  *       one row per entity: its normalised JSON (io_instance_to_json) and
@@ -17,8 +18,10 @@
  *   attendance, session_cancel, offer, contact_attempt   clinic operations
  *                  (store_attendance.c, store_offers.c)
  *
- * Every change is one BEGIN IMMEDIATE .. COMMIT under the store mutex; any
- * failure rolls it back.  Writes rebuild the program's instance JSON,
+ * Every change is one write transaction under the store mutex (SQLite's
+ * BEGIN IMMEDIATE serialises writers across processes too; on PostgreSQL
+ * every program write is conditional on the revision it loaded, see
+ * sync_doc); any failure rolls it back.  Writes rebuild the program's instance JSON,
  * apply the change, re-validate with io_instance_parse, normalise with
  * io_instance_to_json and write only the rows whose JSON changed.
  */
