@@ -935,3 +935,36 @@ Test(store, a_broken_postgresql_connection_is_made_again)
     model_diag_free(&d);
     io_store_close(s);
 }
+
+/* On a store handle of its own (a node), save 15 schedules of program t. */
+static void *save_schedules(void *p)
+{
+    int *failed = p;
+    io_store *s = open_store();
+    for (int i = 0; i < 15; i++) {
+        int v = 0;
+        if (io_store_schedule_save(s, "t", "{\"status\":\"optimal\",\"objective\":1}", 0, &v) !=
+            IO_OK)
+            (*failed)++;
+    }
+    io_store_close(s);
+    return NULL;
+}
+
+/* Two nodes saving schedules of one program at once take turns for the
+ * next version number: every save lands, numbered 1..30. */
+Test(store, two_nodes_saving_schedules_number_them_apart)
+{
+    io_store *s = open_store();
+    free(import_tiny(s, "t"));
+    io_store_close(s);
+    int failed[2] = {0, 0};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, save_schedules, &failed[i]);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    cr_assert_eq(failed[0] + failed[1], 0);
+    cr_assert_eq(count("SELECT count(DISTINCT version) FROM schedule WHERE program_id = 't'"), 30);
+    cr_assert_eq(count("SELECT max(version) FROM schedule WHERE program_id = 't'"), 30);
+}
