@@ -102,8 +102,9 @@ int io_write_atomic(const char *path, const char *data, size_t len);
 #define IO_MAX_INPUT_BYTES ((size_t)256 * 1024 * 1024)
 
 /* --------------------------------------------------------------- store */
-/* SQLite store of programs (io/store/: core in store.c, one store_*.c per
- * resource).  One io_store is one connection; every function takes the store's mutex, so a store may be
+/* The store of programs (io/store/: core in store.c, one store_*.c per
+ * resource; SQLite or PostgreSQL behind io/store/driver.h).  One io_store is
+ * one writer connection and up to four reader connections; every function takes the store's mutex, so a store may be
  * shared by threads.  Every change runs in one transaction and writes an
  * audit row (actor = token id, 0 = the local command line).  Entities are
  * kept as their normalised JSON (as io_instance_to_json writes them); every
@@ -116,7 +117,7 @@ int io_write_atomic(const char *path, const char *data, size_t len);
 enum {
     IO_STORE_ENOTFOUND = 10, /* program, entity, version or token does not exist */
     IO_STORE_ECONFLICT = 11, /* id already exists / state does not allow it */
-    IO_STORE_EDB = 12,       /* SQLite failed (message in the diag / *err) */
+    IO_STORE_EDB = 12,       /* the database failed (message in the diag / *err) */
     IO_STORE_EPRECOND = 13   /* the program's revision is not the expected one */
 };
 
@@ -147,10 +148,13 @@ const char *io_entity_collection(io_entity_kind kind);
 
 typedef struct io_store io_store;
 
-/* Open (create = 1: create when missing) the database at path, enable WAL,
- * foreign keys and a busy timeout, and migrate the schema to
- * IO_STORE_SCHEMA_VERSION.  On failure returns IO_EIO / IO_STORE_EDB /
- * IO_ENOMEM with a malloc'd message in *err (may be NULL). */
+/* Open the store at path and migrate its schema to IO_STORE_SCHEMA_VERSION:
+ * a postgresql:// or postgres:// URL (libpq's syntax; a 30 s statement
+ * timeout unless the URL sets one), else a SQLite file (create = 1: create
+ * it when missing; WAL, foreign keys, a busy timeout).  On failure returns
+ * IO_EIO (cannot reach or open; the message names the URL without its
+ * password) / IO_STORE_EDB / IO_ENOMEM with a malloc'd message in *err (may
+ * be NULL). */
 int io_store_open(const char *path, int create, io_store **out, char **err);
 /* Close the connection.  NULL is a no-op. */
 void io_store_close(io_store *s);

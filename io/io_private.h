@@ -61,10 +61,11 @@ struct sqlite3;
  * failed step).  Exposed for tests that build an old-version database. */
 int io_store_migrate(struct sqlite3 *db, int target, char **err);
 
-/* The store's writer connection for store code in other files
- * (io/store/calendars.c), with the store mutex held until
+/* The store's writer connection (io/store/driver.h) for store code in
+ * other files (io/store/calendars.c), with the store mutex held until
  * io_store_db_unlock. */
-struct sqlite3 *io_store_db_lock(io_store *s);
+struct db_conn;
+struct db_conn *io_store_db_lock(io_store *s);
 void io_store_db_unlock(io_store *s);
 
 /* Run one `cohort worker` job (JSON text, see io/cli/cmd_worker.c): *out is
@@ -279,14 +280,15 @@ int io_cmd_fill(int argc, char **argv);
 int io_cmd_whatif(int argc, char **argv);
 
 struct json_t;
-struct sqlite3_stmt;
+struct db_stmt;
 /* Keyset paging helpers of the store's list queries (io/store/store.c). */
-/* The SQL LIMIT of a page query: one row more than the page (-1: all). */
+/* The SQL LIMIT of a page query: one row more than the page (INT_MAX:
+ * all; both engines accept it, neither accepts -1 and NULL alike). */
 int page_limit(const io_page *pg);
 /* A fetched row of a page query whose key is column keycol: 1 when it is
  * the extra row (pg->next becomes the key of the row before, kept in
  * last[512]), else 0 (the row belongs to the page; its key is kept). */
-int page_row(io_page *pg, struct sqlite3_stmt *st, int keycol, int *n, char *last);
+int page_row(io_page *pg, struct db_stmt *st, int keycol, int *n, char *last);
 /* Start a page of a list with an integer key: pg->next cleared, the key
  * the page starts after into *after (0: from the first row).  IO_EINVAL
  * when pg->after is not a positive integer. */

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential cmake pkg-config libglpk-dev glpk-utils libjansson-dev libsqlite3-dev
       sqlite3 libcriterion-dev libmicrohttpd-dev coinor-cbc clang libclang-rt-14-dev curl
-      libical-dev tzdata python3 chromium cppcheck clang-format"
+      libical-dev tzdata python3 chromium cppcheck clang-format libpq-dev postgresql"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -4,7 +4,10 @@
 # Criterion suite plainly (with the web console in headless Chromium, CTest
 # browser_console; screenshots in build/browser-screenshots/) and under
 # AddressSanitizer +
-# UndefinedBehaviorSanitizer (leak detection on).
+# UndefinedBehaviorSanitizer (leak detection on).  The store, server and job
+# suites also run on PostgreSQL (CTest label pg) beside a throwaway cluster
+# (scripts/pg_cluster.sh), in the plain build only (to keep the suite
+# within its time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -22,10 +25,10 @@ fi
 grep -E "^Done [0-9]+ runs" build/fuzz.log || true
 
 echo "== test suite (RelWithDebInfo, -Werror) =="
-(cd build && ctest --output-on-failure)
+scripts/pg_cluster.sh sh -c 'cd build && ctest --output-on-failure'
 
 echo "== test suite under ASan + UBSan =="
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCOHORT_WERROR=ON -DCOHORT_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$(nproc)"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure)
+   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -LE pg)

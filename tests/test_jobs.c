@@ -17,6 +17,7 @@
 
 #include "io.h"
 #include "io_private.h"
+#include "store_target.h"
 
 #define TINY COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json"
 #define TWO_SITES COHORT_SOURCE_DIR "/datasets/fixtures/two-sites.json"
@@ -49,7 +50,9 @@ static void setup(void)
     signal(SIGPIPE, SIG_IGN);
     snprintf(dir, sizeof dir, "/tmp/cohort-test-jobs-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
-    snprintf(dbpath, sizeof dbpath, "%s/s.db", dir);
+    char file[300];
+    snprintf(file, sizeof file, "%s/s.db", dir);
+    target_setup(dbpath, sizeof dbpath, file);
     io_store *s = open_db();
     char *secret = NULL;
     cr_assert_eq(io_store_token_create(s, IO_ROLE_ADMIN, "admin", 0, &secret, NULL), IO_OK);
@@ -61,6 +64,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+    target_teardown();
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     (void)system(cmd);

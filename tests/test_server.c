@@ -4,6 +4,7 @@
  * This file holds the suite's fixture (tests/server/fixture.h), the meta,
  * security and bad-request tests; the rest are in tests/server/. */
 #include "fixture.h"
+#include "store_target.h"
 
 #define OPENAPI COHORT_SOURCE_DIR "/docs/openapi.json"
 #define MAX_BODY 65536
@@ -40,7 +41,9 @@ static void setup(void)
     signal(SIGPIPE, SIG_IGN);
     snprintf(dir, sizeof dir, "/tmp/cohort-test-server-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
-    snprintf(dbpath, sizeof dbpath, "%s/s.db", dir);
+    char file[300];
+    snprintf(file, sizeof file, "%s/s.db", dir);
+    target_setup(dbpath, sizeof dbpath, file);
     snprintf(logpath, sizeof logpath, "%s/requests.log", dir);
     make_tokens(dbpath, admin, coord, viewer);
     logf = fopen(logpath, "w+");
@@ -62,6 +65,7 @@ static void teardown(void)
 {
     io_server_stop(srv);
     srv = NULL;
+    target_teardown();
     if (logf)
         fclose(logf);
     logf = NULL;

@@ -1,7 +1,11 @@
-/* test_store.c - the SQLite store: migrations, import/export round trip,
- * status history, schedule versions, audit rows, atomicity, tokens. */
+/* test_store.c - the store: migrations, import/export round trip,
+ * status history, schedule versions, audit rows, atomicity, tokens.  Runs
+ * on SQLite (test_store) and on PostgreSQL (test_store_pg: the tests that
+ * are not about SQLite's file, see PG_TESTS in CMakeLists.txt), through
+ * tests/store_target.h. */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +15,7 @@
 
 #include "io.h"
 #include "io_private.h"
+#include "store_target.h"
 
 #define TINY COHORT_SOURCE_DIR "/datasets/fixtures/tiny.json"
 #define SAMPLE COHORT_SOURCE_DIR "/datasets/sample.json"
@@ -22,11 +27,14 @@ static void setup(void)
 {
     snprintf(dir, sizeof dir, "/tmp/cohort-test-store-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
-    snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+    char file[300];
+    snprintf(file, sizeof file, "%s/t.db", dir);
+    target_setup(dbpath, sizeof dbpath, file);
 }
 
 static void teardown(void)
 {
+    target_teardown();
     char p[400];
     const char *suffix[] = {"", "-wal", "-shm"};
     for (int i = 0; i < 3; i++) {
@@ -70,15 +78,7 @@ static char *to_json(const model_instance *inst)
  * connection (what is committed). */
 static long long count(const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    return target_count(dbpath, sql);
 }
 
 static char *import_tiny(io_store *s, const char *id)
@@ -254,17 +254,17 @@ Test(store, import_and_export_commands_round_trip)
 {
     char out[400], cmd[1200];
     snprintf(out, sizeof out, "%s/out.json", dir);
-    snprintf(cmd, sizeof cmd, "%s import %s --db %s --program riverside >/dev/null", COHORT_BINARY,
+    snprintf(cmd, sizeof cmd, "%s import %s --db '%s' --program riverside >/dev/null", COHORT_BINARY,
              SAMPLE, dbpath);
     cr_assert_eq(system(cmd), 0);
     /* the same id again is refused (exit 2), --replace overwrites */
-    snprintf(cmd, sizeof cmd, "%s import %s --db %s --program riverside 2>/dev/null",
+    snprintf(cmd, sizeof cmd, "%s import %s --db '%s' --program riverside 2>/dev/null",
              COHORT_BINARY, SAMPLE, dbpath);
     cr_assert_eq(WEXITSTATUS(system(cmd)), 2);
-    snprintf(cmd, sizeof cmd, "%s import %s --db %s --program riverside --replace >/dev/null",
+    snprintf(cmd, sizeof cmd, "%s import %s --db '%s' --program riverside --replace >/dev/null",
              COHORT_BINARY, SAMPLE, dbpath);
     cr_assert_eq(system(cmd), 0);
-    snprintf(cmd, sizeof cmd, "%s export riverside --db %s -o %s", COHORT_BINARY, dbpath, out);
+    snprintf(cmd, sizeof cmd, "%s export riverside --db '%s' -o %s", COHORT_BINARY, dbpath, out);
     cr_assert_eq(system(cmd), 0);
     model_instance *a = load(SAMPLE), *b = load(out);
     char *ja = to_json(a), *jb = to_json(b);
@@ -274,7 +274,7 @@ Test(store, import_and_export_commands_round_trip)
     model_instance_destroy(a);
     model_instance_destroy(b);
     unlink(out);
-    snprintf(cmd, sizeof cmd, "%s export nosuch --db %s 2>/dev/null", COHORT_BINARY, dbpath);
+    snprintf(cmd, sizeof cmd, "%s export nosuch --db '%s' 2>/dev/null", COHORT_BINARY, dbpath);
     cr_assert_eq(WEXITSTATUS(system(cmd)), 2);
 }
 
@@ -804,7 +804,7 @@ Test(store, token_command_creates_lists_and_revokes)
 {
     char cmd[1000], out[400];
     snprintf(out, sizeof out, "%s/tok.txt", dir);
-    snprintf(cmd, sizeof cmd, "%s token create --role viewer --name kiosk --db %s > %s 2>/dev/null",
+    snprintf(cmd, sizeof cmd, "%s token create --role viewer --name kiosk --db '%s' > %s 2>/dev/null",
              COHORT_BINARY, dbpath, out);
     cr_assert_eq(system(cmd), 0);
     char secret[200] = "";
@@ -816,14 +816,155 @@ Test(store, token_command_creates_lists_and_revokes)
     int role = 0;
     cr_assert_eq(io_store_token_auth(s, secret, NULL, &role), IO_OK);
     cr_assert_eq(role, IO_ROLE_VIEWER);
-    snprintf(cmd, sizeof cmd, "%s token revoke 1 --db %s >/dev/null", COHORT_BINARY, dbpath);
+    snprintf(cmd, sizeof cmd, "%s token revoke 1 --db '%s' >/dev/null", COHORT_BINARY, dbpath);
     cr_assert_eq(system(cmd), 0);
     cr_assert_eq(io_store_token_auth(s, secret, NULL, &role), IO_STORE_ENOTFOUND);
-    snprintf(cmd, sizeof cmd, "%s token create --role root --db %s 2>/dev/null", COHORT_BINARY,
+    snprintf(cmd, sizeof cmd, "%s token create --role root --db '%s' 2>/dev/null", COHORT_BINARY,
              dbpath);
     cr_assert_eq(WEXITSTATUS(system(cmd)), 2);
-    snprintf(cmd, sizeof cmd, "%s token list --db %s > %s", COHORT_BINARY, dbpath, out);
+    snprintf(cmd, sizeof cmd, "%s token list --db '%s' > %s", COHORT_BINARY, dbpath, out);
     cr_assert_eq(system(cmd), 0);
     io_store_close(s);
     unlink(out);
+}
+
+/* ------------------------------------------------- two nodes, one store */
+
+typedef struct toggler {
+    const char *patient;
+    int failed;
+    char why[256];
+} toggler;
+
+/* On a store handle of its own (a node), put patient on hold and back ten
+ * times, then on hold once more, one event per write. */
+static void *toggle_member(void *p)
+{
+    toggler *t = p;
+    io_store *s = open_store();
+    for (int i = 0; i < 21 && !t->failed; i++) {
+        char ev[200];
+        snprintf(ev, sizeof ev,
+                 "{\"event\":\"%s\",\"group\":\"dbt-1\",\"patient\":\"%s\",\"date\":\"2025-02-%02d\"}",
+                 i % 2 ? "returned" : "hold_clinical", t->patient, i + 1);
+        model_diag d;
+        model_diag_init(&d);
+        char *rec = NULL;
+        int rc = io_store_events_record(s, "t", ev, strlen(ev), 0, &rec, &d);
+        if (rc != IO_OK) {
+            t->failed = 1;
+            snprintf(t->why, sizeof t->why, "event %d: rc %d %s", i, rc,
+                     d.n_errors ? d.errors[0].message : "");
+        }
+        free(rec);
+        model_diag_free(&d);
+    }
+    io_store_close(s);
+    return NULL;
+}
+
+/* The lost update: two nodes change the same row (dbt-1's roster) at the
+ * same time, each from the revision it loaded.  On PostgreSQL the writes
+ * interleave; the revision check makes the later one load again, so both
+ * land.  On SQLite the write transactions are serialised anyway. */
+Test(store, two_nodes_changing_one_program_both_land)
+{
+    io_store *s = open_store();
+    free(import_tiny(s, "t"));
+    toggler a = {"p01", 0, ""}, b = {"p02", 0, ""};
+    pthread_t ta, tb;
+    pthread_create(&ta, NULL, toggle_member, &a);
+    pthread_create(&tb, NULL, toggle_member, &b);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    cr_assert(!a.failed, "%s", a.why);
+    cr_assert(!b.failed, "%s", b.why);
+    char *g = NULL;
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_GROUP, "dbt-1", &g, NULL), IO_OK);
+    json_t *gj = json_loads(g, 0, NULL), *m = json_object_get(gj, "members");
+    cr_assert_eq(json_array_size(m), 2, "%s", g);
+    for (size_t i = 0; i < 2; i++)
+        cr_assert_str_neq(json_string_value(json_object_get(json_array_get(m, i), "status")),
+                          "active", "%s lost its last event: %s",
+                          json_string_value(json_object_get(json_array_get(m, i), "patient")), g);
+    json_decref(gj);
+    free(g);
+    cr_assert_eq(count("SELECT count(*) FROM member_event WHERE program_id = 't'"
+                       " AND event IN ('hold_clinical', 'returned')"),
+                 42);
+    io_store_close(s);
+}
+
+/* An unreachable PostgreSQL server: a clear error that names the URL
+ * without its password, and no store. */
+Test(store, an_unreachable_postgresql_is_named_without_its_password)
+{
+    io_store *s = NULL;
+    char *err = NULL;
+    int rc = io_store_open("postgresql://cohort:s3cret@127.0.0.1:1/nosuch?password=s3cret&"
+                           "sslmode=disable",
+                           1, &s, &err);
+    cr_assert_eq(rc, IO_EIO);
+    cr_assert_null(s);
+    cr_assert_not_null(err);
+    cr_assert(strstr(err, "cannot connect to PostgreSQL postgresql://cohort:***@127.0.0.1:1/nosuch"),
+              "%s", err);
+    cr_assert_null(strstr(err, "s3cret"), "%s", err);
+    free(err);
+}
+
+/* A PostgreSQL connection that breaks (server restart, dropped by a proxy)
+ * is made again by the next statement outside a transaction. */
+Test(store, a_broken_postgresql_connection_is_made_again)
+{
+    if (!target_pg())
+        cr_skip_test("PostgreSQL only: run by test_store_pg");
+    io_store *s = open_store();
+    free(import_tiny(s, "t"));
+    target_pg_exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                   " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    char *json = NULL;
+    cr_assert_eq(io_store_program_json(s, "t", &json, NULL), IO_OK);
+    free(json);
+    const char *room = "{\"capacity\":9}";
+    model_diag d;
+    model_diag_init(&d);
+    cr_assert_eq(io_store_entity_put(s, "t", IO_ENTITY_ROOM, "room-a", room, strlen(room), 0,
+                                     NULL, &d, NULL),
+                 IO_OK, "%s", d.n_errors ? d.errors[0].message : "");
+    model_diag_free(&d);
+    io_store_close(s);
+}
+
+/* On a store handle of its own (a node), save 15 schedules of program t. */
+static void *save_schedules(void *p)
+{
+    int *failed = p;
+    io_store *s = open_store();
+    for (int i = 0; i < 15; i++) {
+        int v = 0;
+        if (io_store_schedule_save(s, "t", "{\"status\":\"optimal\",\"objective\":1}", 0, &v) !=
+            IO_OK)
+            (*failed)++;
+    }
+    io_store_close(s);
+    return NULL;
+}
+
+/* Two nodes saving schedules of one program at once take turns for the
+ * next version number: every save lands, numbered 1..30. */
+Test(store, two_nodes_saving_schedules_number_them_apart)
+{
+    io_store *s = open_store();
+    free(import_tiny(s, "t"));
+    io_store_close(s);
+    int failed[2] = {0, 0};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, save_schedules, &failed[i]);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    cr_assert_eq(failed[0] + failed[1], 0);
+    cr_assert_eq(count("SELECT count(DISTINCT version) FROM schedule WHERE program_id = 't'"), 30);
+    cr_assert_eq(count("SELECT max(version) FROM schedule WHERE program_id = 't'"), 30);
 }

@@ -10,13 +10,13 @@
 static void help(FILE *out)
 {
     fprintf(out,
-            "Usage: cohort serve --db FILE [--port N] [--bind ADDR] [--max-body BYTES]\n"
+            "Usage: cohort serve --db FILE|URL [--port N] [--bind ADDR] [--max-body BYTES]\n"
             "                    [--max-json-values N] [--max-json-depth N] [--timeout S]\n"
             "                    [--request-timeout S] [--max-connections N] [--max-per-ip N]\n"
             "                    [--jobs N] [--workers N] [--stale S] [--no-fan-out] [--quiet]\n"
             "       cohort serve --openapi [OUT]\n"
-            "Serve the JSON HTTP API (docs/openapi.json) over the store FILE (created when\n"
-            "missing).  Needs bearer tokens: see `cohort token create`.  Runs until SIGINT or\n"
+            "Serve the JSON HTTP API (docs/openapi.json) over the store: a SQLite FILE\n"
+            "(created when missing) or a PostgreSQL URL shared by several nodes.  Needs bearer tokens: see `cohort token create`.  Runs until SIGINT or\n"
             "SIGTERM.  Prints \"listening on http://ADDR:PORT\" once it accepts requests.\n"
             "Each solve (plan, what-if) is a job in the store's queue; this node runs up to\n"
             "--workers of them at a time as `cohort worker` processes of this executable,\n"
@@ -26,7 +26,9 @@ static void help(FILE *out)
             "worker of the store (docs/DEPLOY.md).\n"
             "A port already in use is refused (exit 1).\n"
             "The web console (sign in with a token) is at http://ADDR:PORT/.\n\n"
-            "  --db FILE          SQLite database\n"
+            "  --db FILE|URL      the store: a SQLite database file, or a PostgreSQL\n"
+            "                     database as postgresql://USER[:PASSWORD]@HOST[:PORT]/DB\n"
+            "                     (any libpq connection URL; docs/DEPLOY.md)\n"
             "  --port N           TCP port [8080]; 0 = any free port (printed)\n"
             "  --bind ADDR        numeric address to listen on [127.0.0.1]\n"
             "  --max-body BYTES   largest request body [33554432, about 3 XL programs];\n"

@@ -97,7 +97,7 @@ static void help(FILE *out)
 {
     fprintf(out,
             "Usage: cohort worker < JOB.json > RESULT.json\n"
-            "       cohort worker --db FILE [--jobs N] [--max-jobs N] [--stale S] [--name NAME]\n"
+            "       cohort worker --db FILE|URL [--jobs N] [--max-jobs N] [--stale S] [--name NAME]\n"
             "                     [--exec PATH]\n"
             "Without --db: run one solver job (plan or what-if) given on stdin; `cohort serve`\n"
             "and the queue worker start these themselves.  Exit codes: 0 result written,\n"
@@ -106,7 +106,8 @@ static void help(FILE *out)
             "`cohort serve` on it), run them, heartbeat them and write their results back,\n"
             "until SIGTERM or SIGINT: then no new job is claimed and the running ones finish\n"
             "(a second signal kills them and gives them back to the queue).\n\n"
-            "  --db FILE      the store (SQLite database) shared with the API nodes\n"
+            "  --db FILE|URL  the store shared with the API nodes: a SQLite file, or a\n"
+            "                 postgresql:// URL\n"
             "  --jobs N       jobs at a time [1]\n"
             "  --max-jobs N   stop after claiming N jobs (and finishing them) [no bound]\n"
             "  --stale S      a running job without a heartbeat for S seconds lost its\n"

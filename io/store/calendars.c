@@ -7,13 +7,13 @@
  */
 #include <errno.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
 #include "export/export.h"
 #include "io_private.h"
+#include "driver.h"
 
 /* 32 random bytes as unpadded base64url (43 characters + NUL). */
 static int new_secret(char out[44])
@@ -38,47 +38,46 @@ static int new_secret(char out[44])
 }
 
 /* Does the program exist?  1 yes, 0 no, -1 database error. */
-static int program_exists(sqlite3 *db, const char *program)
+static int program_exists(db_conn *db, const char *program)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int r = -1;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM program WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, program, -1, SQLITE_TRANSIENT);
-        int s = sqlite3_step(st);
-        r = s == SQLITE_ROW ? 1 : s == SQLITE_DONE ? 0 : -1;
+    if (db_prepare(db, "SELECT 1 FROM program WHERE id = ?", &st) == DB_OK) {
+        db_bind_text(st, 1, program);
+        int s = db_step(st);
+        r = s == DB_ROW ? 1 : s == DB_DONE ? 0 : -1;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return r;
 }
 
 /* One audit row: action on "calendars/ID" of program. */
-static int audit(sqlite3 *db, long actor, const char *action, long id, const char *program,
+static int audit(db_conn *db, long actor, const char *action, long id, const char *program,
                  const char *after)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     char ent[40];
     snprintf(ent, sizeof ent, "calendars/%ld", id);
-    int ok = sqlite3_prepare_v2(db,
+    int ok = db_prepare(db,
                                 "INSERT INTO audit(token_id, action, entity, program_id, after_json)"
-                                " VALUES (?,?,?,?,?)",
-                                -1, &st, NULL) == SQLITE_OK;
+                                " VALUES (?,?,?,?,?)", &st) == DB_OK;
     if (ok) {
         if (actor > 0)
-            sqlite3_bind_int64(st, 1, actor);
-        sqlite3_bind_text(st, 2, action, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, ent, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, program, -1, SQLITE_TRANSIENT);
+            db_bind_int64(st, 1, actor);
+        db_bind_text(st, 2, action);
+        db_bind_text(st, 3, ent);
+        db_bind_text(st, 4, program);
         if (after)
-            sqlite3_bind_text(st, 5, after, -1, SQLITE_TRANSIENT);
-        ok = sqlite3_step(st) == SQLITE_DONE;
+            db_bind_text(st, 5, after);
+        ok = db_step(st) == DB_DONE;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return ok ? IO_OK : IO_STORE_EDB;
 }
 
-static int finish(sqlite3 *db, int rc)
+static int finish(db_conn *db, int rc)
 {
-    sqlite3_exec(db, rc == IO_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    db_exec(db, rc == IO_OK ? "COMMIT" : "ROLLBACK");
     return rc;
 }
 
@@ -94,33 +93,31 @@ int io_calendar_create(io_store *s, const char *program, const char *scope, int 
     char *copy = strdup(sec);
     if (!copy)
         return IO_ENOMEM;
-    sqlite3 *db = io_store_db_lock(s);
-    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? IO_OK
-                                                                                 : IO_STORE_EDB;
+    db_conn *db = io_store_db_lock(s);
+    int rc = db_begin(db, DB_TXN_WRITE) == DB_OK ? IO_OK : IO_STORE_EDB;
     long id = 0;
     if (rc == IO_OK) {
         int e = program_exists(db, program);
         rc = e == 1 ? IO_OK : e == 0 ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
     }
     if (rc == IO_OK) {
-        sqlite3_stmt *st = NULL;
+        db_stmt *st = NULL;
         rc = IO_STORE_EDB;
-        if (sqlite3_prepare_v2(db,
+        if (db_prepare(db,
                                "INSERT INTO calendar(program_id, scope, version, hash, token_id)"
-                               " VALUES (?,?,?,?,?)",
-                               -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_text(st, 1, program, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(st, 2, scope, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int(st, 3, version);
-            sqlite3_bind_text(st, 4, hash, -1, SQLITE_TRANSIENT);
+                               " VALUES (?,?,?,?,?)", &st) == DB_OK) {
+            db_bind_text(st, 1, program);
+            db_bind_text(st, 2, scope);
+            db_bind_int(st, 3, version);
+            db_bind_text(st, 4, hash);
             if (actor > 0)
-                sqlite3_bind_int64(st, 5, actor);
-            if (sqlite3_step(st) == SQLITE_DONE) {
-                id = (long)sqlite3_last_insert_rowid(db);
+                db_bind_int64(st, 5, actor);
+            if (db_step(st) == DB_DONE) {
+                id = (long)db_last_id(db);
                 rc = IO_OK;
             }
         }
-        sqlite3_finalize(st);
+        db_finalize(st);
     }
     if (rc == IO_OK) {
         char after[300];
@@ -151,41 +148,40 @@ int io_calendar_list(io_store *s, const char *program, char **json, io_page *pg)
     long after;
     if (page_start(pg, &after))
         return IO_EINVAL;
-    sqlite3 *db = io_store_db_lock(s);
+    db_conn *db = io_store_db_lock(s);
     int e = program_exists(db, program);
     int rc = e == 1 ? IO_OK : e == 0 ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
     json_t *arr = json_array();
-    sqlite3_stmt *st = NULL;
-    if (rc == IO_OK && sqlite3_prepare_v2(db,
+    db_stmt *st = NULL;
+    if (rc == IO_OK && db_prepare(db,
                                           "SELECT id, scope, version, created_at, revoked_at"
                                           " FROM calendar WHERE program_id = ?1"
-                                          " AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3",
-                                          -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, program, -1, SQLITE_TRANSIENT);
+                                          " AND (id > ?2 OR ?2 IS NULL) ORDER BY id LIMIT ?3", &st) == DB_OK) {
+        db_bind_text(st, 1, program);
         if (after > 0)
-            sqlite3_bind_int64(st, 2, after);
-        sqlite3_bind_int(st, 3, page_limit(pg));
+            db_bind_int64(st, 2, after);
+        db_bind_int(st, 3, page_limit(pg));
         int r;
-        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        while ((r = db_step(st)) == DB_ROW) {
             if (page_row(pg, st, 0, &n, last)) {
-                r = SQLITE_DONE;
+                r = DB_DONE;
                 break;
             }
-            int v = sqlite3_column_int(st, 2);
+            int v = db_column_int(st, 2);
             json_t *ver = io_schedule_version_json(v);
             json_array_append_new(
                 arr, json_pack("{s:I,s:s,s:o,s:s,s:s?}", "id",
-                               (json_int_t)sqlite3_column_int64(st, 0), "for",
-                               (const char *)sqlite3_column_text(st, 1), "version", ver, "created",
-                               (const char *)sqlite3_column_text(st, 3), "revoked",
-                               (const char *)sqlite3_column_text(st, 4)));
+                               (json_int_t)db_column_int64(st, 0), "for",
+                               (const char *)db_column_text(st, 1), "version", ver, "created",
+                               (const char *)db_column_text(st, 3), "revoked",
+                               (const char *)db_column_text(st, 4)));
         }
-        if (r != SQLITE_DONE)
+        if (r != DB_DONE)
             rc = IO_STORE_EDB;
     } else if (rc == IO_OK) {
         rc = IO_STORE_EDB;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     io_store_db_unlock(s);
     char *t = rc == IO_OK ? json_dumps(arr, JSON_COMPACT) : NULL;
     json_decref(arr);
@@ -198,22 +194,20 @@ int io_calendar_list(io_store *s, const char *program, char **json, io_page *pg)
 
 int io_calendar_revoke(io_store *s, const char *program, long id, long actor)
 {
-    sqlite3 *db = io_store_db_lock(s);
-    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? IO_OK
-                                                                                 : IO_STORE_EDB;
-    sqlite3_stmt *st = NULL;
+    db_conn *db = io_store_db_lock(s);
+    int rc = db_begin(db, DB_TXN_WRITE) == DB_OK ? IO_OK : IO_STORE_EDB;
+    db_stmt *st = NULL;
     if (rc == IO_OK) {
         rc = IO_STORE_EDB;
-        if (sqlite3_prepare_v2(db,
-                               "UPDATE calendar SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ',"
-                               "'now') WHERE id = ? AND program_id = ? AND revoked_at IS NULL",
-                               -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_int64(st, 1, id);
-            sqlite3_bind_text(st, 2, program, -1, SQLITE_TRANSIENT);
-            if (sqlite3_step(st) == SQLITE_DONE)
-                rc = sqlite3_changes(db) == 1 ? IO_OK : IO_STORE_ENOTFOUND;
+        if (db_prepare(db,
+                               "UPDATE calendar SET revoked_at = " NOW_SQL
+                               " WHERE id = ? AND program_id = ? AND revoked_at IS NULL", &st) == DB_OK) {
+            db_bind_int64(st, 1, id);
+            db_bind_text(st, 2, program);
+            if (db_step(st) == DB_DONE)
+                rc = db_changes(db) == 1 ? IO_OK : IO_STORE_ENOTFOUND;
         }
-        sqlite3_finalize(st);
+        db_finalize(st);
     }
     if (rc == IO_OK)
         rc = audit(db, actor, "revoke", id, program, NULL);
@@ -227,26 +221,25 @@ int io_calendar_lookup(io_store *s, const char *secret, char **program, char **s
 {
     char hash[65];
     io_sha256_hex(secret, strlen(secret), hash);
-    sqlite3 *db = io_store_db_lock(s);
-    sqlite3_stmt *st = NULL;
+    db_conn *db = io_store_db_lock(s);
+    db_stmt *st = NULL;
     int rc = IO_STORE_EDB;
     char *p = NULL, *sc = NULL;
-    if (sqlite3_prepare_v2(db,
+    if (db_prepare(db,
                            "SELECT program_id, scope, version FROM calendar"
-                           " WHERE hash = ? AND revoked_at IS NULL",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
-        int r = sqlite3_step(st);
-        if (r == SQLITE_ROW) {
-            p = strdup((const char *)sqlite3_column_text(st, 0));
-            sc = strdup((const char *)sqlite3_column_text(st, 1));
-            *version = sqlite3_column_int(st, 2);
+                           " WHERE hash = ? AND revoked_at IS NULL", &st) == DB_OK) {
+        db_bind_text(st, 1, hash);
+        int r = db_step(st);
+        if (r == DB_ROW) {
+            p = strdup((const char *)db_column_text(st, 0));
+            sc = strdup((const char *)db_column_text(st, 1));
+            *version = db_column_int(st, 2);
             rc = p && sc ? IO_OK : IO_ENOMEM;
-        } else if (r == SQLITE_DONE) {
+        } else if (r == DB_DONE) {
             rc = IO_STORE_ENOTFOUND;
         }
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     io_store_db_unlock(s);
     if (rc != IO_OK) {
         free(p);

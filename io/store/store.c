@@ -1,10 +1,11 @@
 /*
- * store.c - the core of the SQLite store behind `cohort serve`, import and
- * export: schema and migrations, open and close, locking, statement and
+ * store.c - the core of the store behind `cohort serve`, import and
+ * export, on SQLite or PostgreSQL (driver.h): schema and migrations, open and close, locking, statement and
  * audit helpers.  Program documents are in store_doc.c; programs,
  * entities, events, schedules and tokens each in their own store_*.c.
  *
- * Schema (PRAGMA user_version, migrations below):
+ * Schema (version: SQLite's PRAGMA user_version, PostgreSQL's table
+ * cohort_schema; migrations below, in SQLite's DDL, mapped by driver_pg.c):
  *   program(id, name, program_json, settings_json, extra_json, created_at, updated_at)
  *   group_type / grp / room / facilitator / patient (program_id, id, pos, json)
  *       one row per entity: its normalised JSON (io_instance_to_json) and
@@ -17,17 +18,19 @@
  *   attendance, session_cancel, offer, contact_attempt   clinic operations
  *                  (store_attendance.c, store_offers.c)
  *
- * Every change is one BEGIN IMMEDIATE .. COMMIT under the store mutex; any
- * failure rolls it back.  Writes rebuild the program's instance JSON,
+ * Every change is one write transaction under the store mutex (SQLite's
+ * BEGIN IMMEDIATE serialises writers across processes too; on PostgreSQL
+ * every program write is conditional on the revision it loaded, see
+ * sync_doc); any failure rolls it back.  Writes rebuild the program's instance JSON,
  * apply the change, re-validate with io_instance_parse, normalise with
  * io_instance_to_json and write only the rows whose JSON changed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,7 +200,7 @@ static const char *const MIGRATIONS[IO_STORE_SCHEMA_VERSION] = {
     "CREATE UNIQUE INDEX schedule_job ON schedule(job_id);",
 };
 
-static char *dupmsg(const char *a, const char *b)
+char *db_msg(const char *a, const char *b)
 {
     size_t n = strlen(a) + (b ? strlen(b) : 0) + 3;
     char *m = malloc(n);
@@ -206,22 +209,36 @@ static char *dupmsg(const char *a, const char *b)
     return m;
 }
 
-int io_store_migrate(sqlite3 *db, int target, char **err)
+/* Apply migration v in its own write transaction, unless another process
+ * applied it first (the version is read again inside the transaction). */
+static int migrate_one(db_conn *c, int v, char **err)
 {
-    sqlite3_stmt *st = NULL;
     int cur = -1;
+    if (db_begin(c, DB_TXN_WRITE) != DB_OK || (cur = c->ops->version_get(c)) < 0 ||
+        (cur < v && (c->ops->ddl(c, MIGRATIONS[v - 1]) != DB_OK ||
+                     c->ops->version_set(c, v) != DB_OK)) ||
+        db_commit(c) != DB_OK) {
+        char head[64];
+        snprintf(head, sizeof head, "schema migration to version %d failed", v);
+        if (err)
+            *err = db_msg(head, db_errmsg(c));
+        db_rollback(c);
+        return IO_STORE_EDB;
+    }
+    return IO_OK;
+}
+
+int db_migrate(db_conn *c, int target, char **err)
+{
     if (target < 1 || target > IO_STORE_SCHEMA_VERSION) {
         if (err)
-            *err = dupmsg("unknown schema version", NULL);
+            *err = db_msg("unknown schema version", NULL);
         return IO_EINVAL;
     }
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        cur = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    int cur = c->ops->version_get(c);
     if (cur < 0) {
         if (err)
-            *err = dupmsg("cannot read the schema version", sqlite3_errmsg(db));
+            *err = db_msg("cannot read the schema version", db_errmsg(c));
         return IO_STORE_EDB;
     }
     if (cur > IO_STORE_SCHEMA_VERSION) {
@@ -230,106 +247,56 @@ int io_store_migrate(sqlite3 *db, int target, char **err)
                  "database schema version %d is newer than this cohort understands (%d)", cur,
                  IO_STORE_SCHEMA_VERSION);
         if (err)
-            *err = dupmsg(buf, NULL);
+            *err = db_msg(buf, NULL);
         return IO_STORE_EDB;
     }
-    for (int v = cur + 1; v <= target; v++) {
-        char pragma[64];
-        char *msg = NULL;
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", v);
-        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
-            sqlite3_exec(db, MIGRATIONS[v - 1], NULL, NULL, &msg) != SQLITE_OK ||
-            sqlite3_exec(db, pragma, NULL, NULL, &msg) != SQLITE_OK ||
-            sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
-            char head[64];
-            snprintf(head, sizeof head, "schema migration to version %d failed", v);
-            if (err)
-                *err = dupmsg(head, msg ? msg : sqlite3_errmsg(db));
-            sqlite3_free(msg);
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    for (int v = cur + 1; v <= target; v++)
+        if (migrate_one(c, v, err) != IO_OK)
             return IO_STORE_EDB;
-        }
-    }
     return IO_OK;
 }
 
-/* Create the database file at path, when missing, readable and writable
- * by its owner only (0600: it holds patient data).  SQLite gives the -wal
- * and -shm files it makes later the mode of the database file.  0 ok (or
- * nothing to do), -1 it cannot be created. */
-static int create_private(const char *path)
+int db_open(const char *target, int create, int readonly, db_conn **out, char **err)
 {
-    if (!path[0] || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
-        return 0;
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
-    close(fd);
-    return 0;
+    if (db_is_pg(target))
+        return db_pg_open(target, readonly, out, err);
+    return db_sqlite_open(target, create, readonly, out, err);
 }
 
 int io_store_open(const char *path, int create, io_store **out, char **err)
 {
-    sqlite3 *db = NULL;
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX;
+    db_conn *db = NULL;
     if (err)
         *err = NULL;
-    if (create && create_private(path) != 0) {
-        char head[512];
-        snprintf(head, sizeof head, "cannot create database %s", path);
-        if (err)
-            *err = dupmsg(head, strerror(errno));
-        return IO_EIO;
-    }
-    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-        char head[512];
-        snprintf(head, sizeof head, "cannot open database %s", path);
-        if (err)
-            *err = dupmsg(head, db ? sqlite3_errmsg(db) : "out of memory");
-        sqlite3_close(db);
-        return IO_EIO;
-    }
-    sqlite3_busy_timeout(db, 10000);
-    char *msg = NULL;
-    /* WAL: readers never block the writer; synchronous=FULL: a commit is
-     * on disk before it is acknowledged. */
-    if (sqlite3_exec(db,
-                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                     " PRAGMA foreign_keys = ON;",
-                     NULL, NULL, &msg) != SQLITE_OK) {
-        char head[512];
-        snprintf(head, sizeof head, "cannot use database %s", path);
-        if (err)
-            *err = dupmsg(head, msg ? msg : sqlite3_errmsg(db));
-        sqlite3_free(msg);
-        sqlite3_close(db);
-        return IO_STORE_EDB;
-    }
-    int rc = io_store_migrate(db, IO_STORE_SCHEMA_VERSION, err);
+    int rc = db_open(path, create, 0, &db, err);
+    if (rc != IO_OK)
+        return rc;
+    rc = db_migrate(db, IO_STORE_SCHEMA_VERSION, err);
     if (rc != IO_OK) {
-        sqlite3_close(db);
+        db_close(db);
         return rc;
     }
     io_store *s = calloc(1, sizeof *s);
     if (!s) {
-        sqlite3_close(db);
+        db_close(db);
         if (err)
-            *err = dupmsg("out of memory", NULL);
+            *err = db_msg("out of memory", NULL);
         return IO_ENOMEM;
     }
     s->db = db;
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->cache_mu, NULL);
-    /* readers (an in-memory database has none: reads use the writer) */
+    /* readers (an in-memory database has none: reads use the writer): on
+     * SQLite WAL lets them read beside the writer, on PostgreSQL each is a
+     * connection of its own */
     if (strcmp(path, ":memory:") != 0) {
         for (int i = 0; i < READERS; i++) {
-            sqlite3 *r = NULL;
-            if (sqlite3_open_v2(path, &r, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) !=
-                SQLITE_OK) {
-                sqlite3_close(r);
+            db_conn *r = NULL;
+            char *msg = NULL;
+            if (db_open(path, 0, 1, &r, &msg) != IO_OK) {
+                free(msg);
                 break;
             }
-            sqlite3_busy_timeout(r, 10000);
             s->readers[i].db = r;
             pthread_mutex_init(&s->readers[i].mu, NULL);
             s->n_readers++;
@@ -348,10 +315,10 @@ void io_store_close(io_store *s)
         model_instance_destroy(s->cache[i].inst);
     }
     for (int i = 0; i < s->n_readers; i++) {
-        sqlite3_close(s->readers[i].db);
+        db_close(s->readers[i].db);
         pthread_mutex_destroy(&s->readers[i].mu);
     }
-    sqlite3_close(s->db);
+    db_close(s->db);
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->cache_mu);
     free(s);
@@ -359,13 +326,8 @@ void io_store_close(io_store *s)
 
 int io_store_schema_version(io_store *s)
 {
-    sqlite3_stmt *st = NULL;
-    int v = -1;
     pthread_mutex_lock(&s->mu);
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    int v = s->db->ops->version_get(s->db);
     pthread_mutex_unlock(&s->mu);
     return v;
 }
@@ -417,7 +379,7 @@ void lock(io_store *s)
     pthread_mutex_lock(&s->mu);
 }
 
-sqlite3 *io_store_db_lock(io_store *s)
+db_conn *io_store_db_lock(io_store *s)
 {
     pthread_mutex_lock(&s->mu);
     return s->db;
@@ -435,7 +397,7 @@ void unlock(io_store *s)
 
 /* A connection for reading: a free reader, else wait for one (no readers:
  * the writer).  Release with rd_release. */
-sqlite3 *rd_acquire(io_store *s, rconn **held)
+db_conn *rd_acquire(io_store *s, rconn **held)
 {
     if (s->n_readers == 0) {
         lock(s);
@@ -464,25 +426,23 @@ void rd_release(io_store *s, rconn *held)
 int db_error(io_store *s, model_diag *d)
 {
     if (d)
-        model_diag_error(d, "", "database error: %s", sqlite3_errmsg(s->db));
+        model_diag_error(d, "", "database error: %s", db_errmsg(s->db));
     return IO_STORE_EDB;
 }
 
 int begin(io_store *s)
 {
-    return sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? IO_OK
-                                                                                  : IO_STORE_EDB;
+    return db_begin(s->db, DB_TXN_WRITE) == DB_OK ? IO_OK : IO_STORE_EDB;
 }
 
 static int commit(io_store *s)
 {
-    return sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? IO_OK : IO_STORE_EDB;
+    return db_commit(s->db) == DB_OK ? IO_OK : IO_STORE_EDB;
 }
 
 static void rollback(io_store *s)
 {
-    if (!sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    db_rollback(s->db);
 }
 
 /* End a write transaction opened with lock() and begin(), given the status
@@ -502,37 +462,39 @@ int txn_end(io_store *s, int rc, model_diag *d)
     return rc;
 }
 
+/* Bind the arguments described by fmt to st, from the first parameter. */
+static int bind_args(db_stmt *st, const char *fmt, va_list ap)
+{
+    int rc = DB_OK;
+    for (int i = 0; fmt && fmt[i] && rc == DB_OK; i++) {
+        switch (fmt[i]) {
+        case 's': rc = db_bind_text(st, i + 1, va_arg(ap, const char *)); break;
+        case 'i': rc = db_bind_int(st, i + 1, va_arg(ap, int)); break;
+        case 'l': rc = db_bind_int64(st, i + 1, va_arg(ap, long long)); break;
+        case 'a': {
+            long v = va_arg(ap, long);
+            rc = v > 0 ? db_bind_int64(st, i + 1, v) : db_bind_null(st, i + 1);
+            break;
+        }
+        case 'd': rc = db_bind_double(st, i + 1, va_arg(ap, double)); break;
+        default: rc = DB_ERROR; break;
+        }
+    }
+    return rc;
+}
+
 /* Prepare sql and bind the arguments described by fmt: 's' text (NULL ->
  * NULL), 'i' int, 'l' long long, 'a' actor (long; 0 -> NULL), 'd' double. */
-int prep(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *fmt, ...)
+int prep(db_conn *db, db_stmt **st, const char *sql, const char *fmt, ...)
 {
-    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+    if (db_prepare(db, sql, st) != DB_OK)
         return IO_STORE_EDB;
     va_list ap;
     va_start(ap, fmt);
-    int rc = SQLITE_OK;
-    for (int i = 0; fmt && fmt[i] && rc == SQLITE_OK; i++) {
-        switch (fmt[i]) {
-        case 's': {
-            const char *v = va_arg(ap, const char *);
-            rc = v ? sqlite3_bind_text(*st, i + 1, v, -1, SQLITE_TRANSIENT)
-                   : sqlite3_bind_null(*st, i + 1);
-            break;
-        }
-        case 'i': rc = sqlite3_bind_int(*st, i + 1, va_arg(ap, int)); break;
-        case 'l': rc = sqlite3_bind_int64(*st, i + 1, va_arg(ap, long long)); break;
-        case 'a': {
-            long v = va_arg(ap, long);
-            rc = v > 0 ? sqlite3_bind_int64(*st, i + 1, v) : sqlite3_bind_null(*st, i + 1);
-            break;
-        }
-        case 'd': rc = sqlite3_bind_double(*st, i + 1, va_arg(ap, double)); break;
-        default: rc = SQLITE_MISUSE; break;
-        }
-    }
+    int rc = bind_args(*st, fmt, ap);
     va_end(ap);
-    if (rc != SQLITE_OK) {
-        sqlite3_finalize(*st);
+    if (rc != DB_OK) {
+        db_finalize(*st);
         *st = NULL;
         return IO_STORE_EDB;
     }
@@ -541,10 +503,10 @@ int prep(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *fmt, ...)
 
 int page_limit(const io_page *pg)
 {
-    return pg ? pg->size + 1 : -1;
+    return pg ? pg->size + 1 : INT_MAX;
 }
 
-int page_row(io_page *pg, sqlite3_stmt *st, int keycol, int *n, char *last)
+int page_row(io_page *pg, db_stmt *st, int keycol, int *n, char *last)
 {
     if (!pg)
         return 0;
@@ -554,7 +516,7 @@ int page_row(io_page *pg, sqlite3_stmt *st, int keycol, int *n, char *last)
         snprintf(pg->next, sizeof pg->next, "%s", last);
         return 1;
     }
-    const char *k = (const char *)sqlite3_column_text(st, keycol);
+    const char *k = (const char *)db_column_text(st, keycol);
     snprintf(last, 512, "%s", k ? k : "");
     (*n)++;
     return 0;
@@ -574,39 +536,20 @@ int page_start(io_page *pg, long *after)
     return IO_OK;
 }
 
-/* Run a statement that returns no rows. */
-int run(sqlite3 *db, const char *sql, const char *fmt, ...)
+/* Run a statement that returns no rows (arguments as for prep). */
+int run(db_conn *db, const char *sql, const char *fmt, ...)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    db_stmt *st = NULL;
+    if (db_prepare(db, sql, &st) != DB_OK)
         return IO_STORE_EDB;
     va_list ap;
     va_start(ap, fmt);
-    int rc = SQLITE_OK;
-    for (int i = 0; fmt && fmt[i] && rc == SQLITE_OK; i++) {
-        switch (fmt[i]) {
-        case 's': {
-            const char *v = va_arg(ap, const char *);
-            rc = v ? sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT)
-                   : sqlite3_bind_null(st, i + 1);
-            break;
-        }
-        case 'i': rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
-        case 'l': rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, long long)); break;
-        case 'a': {
-            long v = va_arg(ap, long);
-            rc = v > 0 ? sqlite3_bind_int64(st, i + 1, v) : sqlite3_bind_null(st, i + 1);
-            break;
-        }
-        case 'd': rc = sqlite3_bind_double(st, i + 1, va_arg(ap, double)); break;
-        default: rc = SQLITE_MISUSE; break;
-        }
-    }
+    int rc = bind_args(st, fmt, ap);
     va_end(ap);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? IO_OK : IO_STORE_EDB;
+    if (rc == DB_OK)
+        rc = db_step(st);
+    db_finalize(st);
+    return rc == DB_DONE ? IO_OK : IO_STORE_EDB;
 }
 
 char *dump(const json_t *j)
@@ -627,18 +570,18 @@ int give(json_t *j, char **json)
     return IO_OK;
 }
 
-json_t *col_json(sqlite3_stmt *st, int i)
+json_t *col_json(db_stmt *st, int i)
 {
-    const char *t = (const char *)sqlite3_column_text(st, i);
+    const char *t = (const char *)db_column_text(st, i);
     if (!t)
         return json_null();
     json_t *j = json_loads(t, JSON_DECODE_ANY, NULL);
     return j ? j : json_string(t);
 }
 
-json_t *col_str(sqlite3_stmt *st, int i)
+json_t *col_str(db_stmt *st, int i)
 {
-    const char *t = (const char *)sqlite3_column_text(st, i);
+    const char *t = (const char *)db_column_text(st, i);
     return t ? json_string(t) : json_null();
 }
 
@@ -648,15 +591,15 @@ void today(char buf[11])
 }
 
 /* End a read that collected rows into arr: rc is the status so far and
- * step the last sqlite3_step result (anything but SQLITE_DONE after rc ==
+ * step the last db_step result (anything but DB_DONE after rc ==
  * IO_OK is a database error).  Finalizes st, releases the reader, and on
  * success dumps arr into *json; consumes arr either way. */
-int rows_done(io_store *s, rconn *rd, sqlite3_stmt *st, int rc, int step, json_t *arr,
+int rows_done(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr,
               char **json)
 {
-    if (rc == IO_OK && step != SQLITE_DONE)
+    if (rc == IO_OK && step != DB_DONE)
         rc = IO_STORE_EDB;
-    sqlite3_finalize(st);
+    db_finalize(st);
     rd_release(s, rd);
     if (rc != IO_OK) {
         json_decref(arr);
@@ -669,7 +612,7 @@ int rows_done(io_store *s, rconn *rd, sqlite3_stmt *st, int rc, int step, json_t
 int audit(io_store *s, long actor, const char *action, const char *entity,
           const char *program, const json_t *before, const json_t *after)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     char *b = dump(before), *a = dump(after);
     int rc = ((before && !b) || (after && !a))
                  ? IO_ENOMEM
@@ -685,7 +628,7 @@ int audit(io_store *s, long actor, const char *action, const char *entity,
 int audit_text(io_store *s, long actor, const char *action, const char *entity,
                const char *program, const char *before, const char *after)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     return run(db,
                "INSERT INTO audit(token_id, action, entity, program_id, before_json, after_json)"
                " VALUES (?,?,?,?,?,?)",

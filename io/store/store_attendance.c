@@ -4,7 +4,6 @@
  * of marks and the no-show policy flags (rules in model/attendance.c).
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,32 +197,32 @@ static int read_request(io_store *s, const char *program, att_req *r, model_diag
 /* ---------------------------------------------------------------- write */
 
 /* The stored status of one mark (NULL when none; caller frees). */
-static char *stored_status(sqlite3 *db, const char *program, const char *group, const char *date,
+static char *stored_status(db_conn *db, const char *program, const char *group, const char *date,
                            const char *patient)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     char *out = NULL;
     if (prep(db, &st,
              "SELECT status FROM attendance WHERE program_id=? AND group_id=? AND date=?"
              " AND patient_id=?",
              "ssss", program, group, date, patient) == IO_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        out = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+        db_step(st) == DB_ROW)
+        out = strdup((const char *)db_column_text(st, 0));
+    db_finalize(st);
     return out;
 }
 
 /* Is the session cancelled (1), not (0)? */
-static int session_cancelled(sqlite3 *db, const char *program, const char *group,
+static int session_cancelled(db_conn *db, const char *program, const char *group,
                              const char *date)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int yes = 0;
     if (prep(db, &st,
              "SELECT 1 FROM session_cancel WHERE program_id=? AND group_id=? AND date=?", "sss",
              program, group, date) == IO_OK)
-        yes = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+        yes = db_step(st) == DB_ROW;
+    db_finalize(st);
     return yes;
 }
 
@@ -273,8 +272,9 @@ static int write_cancel(io_store *s, const char *program, const att_req *r, long
         return IO_EINVAL;
     }
     int rc = run(s->db,
-                 "INSERT OR REPLACE INTO session_cancel(program_id, group_id, date, reason,"
-                 " token_id) VALUES (?,?,?,?,?)",
+                 "INSERT INTO session_cancel(program_id, group_id, date, reason, token_id)"
+                 " VALUES (?,?,?,?,?) ON CONFLICT (program_id, group_id, date) DO UPDATE"
+                 " SET reason = excluded.reason, token_id = excluded.token_id, at = excluded.at",
                  "ssssa", program, r->group, r->date, r->cancel_reason, actor);
     json_t *after = json_pack("{s:s,s:s,s:s}", "group", r->group, "date", r->date, "reason",
                               r->cancel_reason);
@@ -355,38 +355,40 @@ int io_store_attendance_list(io_store *s, const char *program, const char *group
     long after;
     if (page_start(pg, &after))
         return IO_EINVAL;
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *arr = json_array();
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     if (rc == IO_OK)
         rc = prep(db, &st,
                   /* key = date (YYYYMMDD) * 1e10 + kind * 1e9 + row id: by date, the
-                   * marks before the clinic's cancellations, then as recorded; the
-                   * page cursor */
+                   * marks before the clinic's cancellations, then as recorded (a
+                   * cancellation, one per group and date, by its group's rank among
+                   * that date's); the page cursor */
                   "SELECT * FROM (SELECT group_id, date, patient_id, status, note, token_id, at,"
-                  " CAST(replace(date, '-', '') AS INTEGER) * 10000000000 + id AS key"
-                  " FROM attendance WHERE program_id=?1 AND (?2 IS NULL OR group_id=?2) AND"
-                  " (?3 IS NULL OR patient_id=?3) UNION ALL SELECT group_id, date, NULL,"
-                  " 'cancelled', reason, token_id, at, CAST(replace(date, '-', '') AS INTEGER)"
-                  " * 10000000000 + 1000000000 + rowid FROM session_cancel WHERE program_id=?1"
-                  " AND (?2 IS NULL OR group_id=?2) AND ?3 IS NULL)"
-                  " WHERE (?4 IS NULL OR key > ?4) ORDER BY key LIMIT ?5",
+                  " CAST(replace(date, '-', '') AS BIGINT) * 10000000000 + id AS key"
+                  " FROM attendance WHERE program_id=?1 AND (group_id=?2 OR ?2 IS NULL) AND"
+                  " (patient_id=?3 OR ?3 IS NULL) UNION ALL SELECT group_id, date, NULL,"
+                  " 'cancelled', reason, token_id, at, CAST(replace(date, '-', '') AS BIGINT)"
+                  " * 10000000000 + 1000000000 + (SELECT count(*) FROM session_cancel b WHERE"
+                  " b.program_id = c.program_id AND b.date = c.date AND b.group_id <= c.group_id)"
+                  " FROM session_cancel c WHERE program_id=?1 AND (group_id=?2 OR ?2 IS NULL)"
+                  " AND ?3 IS NULL) AS t WHERE (key > ?4 OR ?4 IS NULL) ORDER BY key LIMIT ?5",
                   "sssai", program, group, patient, after, page_limit(pg));
-    int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step = DB_DONE;
+    while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {
         if (page_row(pg, st, 7, &n, last)) {
-            step = SQLITE_DONE;
+            step = DB_DONE;
             break;
         }
         json_array_append_new(
             arr, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "group", col_str(st, 0), "date",
                            col_str(st, 1), "patient", col_str(st, 2), "status", col_str(st, 3),
                            "note", col_str(st, 4), "actor",
-                           sqlite3_column_type(st, 5) == SQLITE_NULL
+                           db_column_type(st, 5) == DB_NULL
                                ? json_null()
-                               : json_integer(sqlite3_column_int64(st, 5)),
+                               : json_integer(db_column_int64(st, 5)),
                            "at", col_str(st, 6)));
     }
     return rows_done(s, rd, st, rc, step, arr, json);
@@ -394,10 +396,10 @@ int io_store_attendance_list(io_store *s, const char *program, const char *group
 
 /* A member's marks in a group (malloc'd array in *out, count returned;
  * -1 on failure). */
-static int member_marks(sqlite3 *db, const char *program, const char *group, const char *patient,
+static int member_marks(db_conn *db, const char *program, const char *group, const char *patient,
                         model_att_mark **out)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int n = 0, cap = 0;
     model_att_mark *m = NULL;
     if (prep(db, &st,
@@ -405,23 +407,23 @@ static int member_marks(sqlite3 *db, const char *program, const char *group, con
              " patient_id=? ORDER BY date",
              "sss", program, group, patient) != IO_OK)
         return -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (db_step(st) == DB_ROW) {
         if (n == cap) {
             cap = cap ? 2 * cap : 16;
             model_att_mark *nm = realloc(m, (size_t)cap * sizeof *nm);
             if (!nm) {
                 free(m);
-                sqlite3_finalize(st);
+                db_finalize(st);
                 return -1;
             }
             m = nm;
         }
-        int date = -1, a = model_attendance_parse((const char *)sqlite3_column_text(st, 1));
-        model_date_parse((const char *)sqlite3_column_text(st, 0), &date);
+        int date = -1, a = model_attendance_parse((const char *)db_column_text(st, 1));
+        model_date_parse((const char *)db_column_text(st, 0), &date);
         if (a >= 0 && date >= 0)
             m[n++] = (model_att_mark){date, (model_attendance)a};
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     *out = m;
     return n;
 }
@@ -452,7 +454,7 @@ static json_t *flag_reasons(const model_att_summary *a, const model_noshow_polic
 }
 
 /* The flags entry of one member (NULL on failure). */
-static json_t *member_flags(sqlite3 *db, const char *program, const model_instance *inst,
+static json_t *member_flags(db_conn *db, const char *program, const model_instance *inst,
                             const model_group *g, const model_member *m)
 {
     model_att_mark *marks = NULL;
@@ -486,7 +488,7 @@ int io_store_attendance_flags(io_store *s, const char *program, const char *grou
         return rc;
     json_t *arr = json_array();
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     for (int g = 0; g < inst->n_groups && rc == IO_OK; g++) {
         const model_group *gr = &inst->groups[g];
         if (group && strcmp(group, gr->id) != 0)

@@ -4,7 +4,6 @@
  * applying one change to it in a transaction (mutate).
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +13,13 @@
 
 /* ------------------------------------------------- program documents */
 
-int program_exists(sqlite3 *db, const char *id)
+int program_exists(db_conn *db, const char *id)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int found = 0;
     if (prep(db, &st, "SELECT 1 FROM program WHERE id = ?", "s", id) == IO_OK)
-        found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+        found = db_step(st) == DB_ROW;
+    db_finalize(st);
     return found;
 }
 
@@ -123,32 +122,32 @@ static json_t *extras(const json_t *doc)
 /* The instance document of a stored program (a consistent snapshot, read
  * through db) and its revision: shared (from the cache or put there), so
  * callers must not modify it; json_decref when done. */
-int load_doc(io_store *s, sqlite3 *db, const char *pid, json_t **out, long long *rev_out)
+int load_doc(io_store *s, db_conn *db, const char *pid, json_t **out, long long *rev_out)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *doc = NULL;
     /* outside a transaction, take one: the rows must be of one revision */
-    int own_txn = sqlite3_get_autocommit(db);
-    if (own_txn && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    int own_txn = !db_in_txn(db);
+    if (own_txn && db_begin(db, DB_TXN_READ) != DB_OK)
         return IO_STORE_EDB;
     int rc = prep(db, &st,
                   "SELECT program_json, settings_json, extra_json, rev FROM program WHERE id = ?",
                   "s", pid);
     if (rc != IO_OK)
         goto done;
-    int step = sqlite3_step(st);
-    if (step != SQLITE_ROW) {
-        rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+    int step = db_step(st);
+    if (step != DB_ROW) {
+        rc = step == DB_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
         goto done;
     }
-    long long rev = sqlite3_column_int64(st, 3);
+    long long rev = db_column_int64(st, 3);
     if (rev_out)
         *rev_out = rev;
     if ((doc = cache_get(s, pid, rev, NULL))) {
         *out = doc;
         goto done;
     }
-    const char *extra = (const char *)sqlite3_column_text(st, 2);
+    const char *extra = (const char *)db_column_text(st, 2);
     doc = extra ? json_loads(extra, 0, NULL) : json_object();
     if (!json_is_object(doc)) {
         json_decref(doc);
@@ -159,9 +158,9 @@ int load_doc(io_store *s, sqlite3 *db, const char *pid, json_t **out, long long 
         goto done;
     }
     json_object_set_new(doc, "program", col_json(st, 0));
-    if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+    if (db_column_type(st, 1) != DB_NULL)
         json_object_set_new(doc, "settings", col_json(st, 1));
-    sqlite3_finalize(st);
+    db_finalize(st);
     st = NULL;
     for (int k = 0; k < IO_ENTITY_COUNT && rc == IO_OK; k++) {
         char sql[128];
@@ -176,11 +175,11 @@ int load_doc(io_store *s, sqlite3 *db, const char *pid, json_t **out, long long 
             json_decref(arr);
             break;
         }
-        while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        while ((step = db_step(st)) == DB_ROW)
             json_array_append_new(arr, col_json(st, 0));
-        sqlite3_finalize(st);
+        db_finalize(st);
         st = NULL;
-        if (step != SQLITE_DONE)
+        if (step != DB_DONE)
             rc = IO_STORE_EDB;
         json_object_set_new(doc, COLLECTIONS[k], arr);
     }
@@ -191,9 +190,9 @@ int load_doc(io_store *s, sqlite3 *db, const char *pid, json_t **out, long long 
         json_decref(doc);
     }
 done:
-    sqlite3_finalize(st);
+    db_finalize(st);
     if (own_txn)
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        db_exec(db, "COMMIT");
     return rc;
 }
 
@@ -313,7 +312,7 @@ int normalise(const json_t *raw, json_t **norm, model_instance **inst_out, model
 int member_diff(io_store *s, const char *pid, const json_t *old_doc, const json_t *new_doc,
                 const char *label, long actor)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     json_t *ng = json_object_get(new_doc, "groups");
     json_t *og = old_doc ? json_object_get(old_doc, "groups") : NULL;
     json_t *nmap = index_by_id(ng), *omap = index_by_id(og);
@@ -388,11 +387,15 @@ int member_diff(io_store *s, const char *pid, const json_t *old_doc, const json_
 /* Write the normalised document `doc` of program pid over the stored one
  * `old` (NULL: none stored yet; the program row must exist).  Only changed
  * rows are written.  With action != NULL every changed entity gets an audit
- * row (before / after). */
+ * row (before / after).  *rev is, on entry, the revision old was loaded at
+ * and, on success, the new one: the program row is written only while it
+ * still has that revision (optimistic concurrency across nodes), else
+ * STORE_ESTALE and nothing is written. */
 int sync_doc(io_store *s, const char *pid, const json_t *old, const json_t *doc,
              const char *action, long actor, long long *rev_out)
 {
-    sqlite3 *db = s->db;
+    long long old_rev = *rev_out;
+    db_conn *db = s->db;
     int rc = IO_OK;
     json_t *extra = extras(doc);
     json_t *prog = json_object_get(doc, "program");
@@ -422,10 +425,13 @@ int sync_doc(io_store *s, const char *pid, const json_t *old, const json_t *doc,
         if (rc != IO_OK)
             goto out;
     }
+    /* first, so that the row lock orders concurrent writers of pid */
     rc = run(db,
              "UPDATE program SET name = ?, program_json = ?, settings_json = ?, extra_json = ?,"
-             " rev = ?, updated_at = " NOW_SQL " WHERE id = ?",
-             "ssssls", name ? name : "", pj, sj, ej, rev, pid);
+             " rev = ?, updated_at = " NOW_SQL " WHERE id = ? AND (rev = ? OR ? = 0)",
+             "sssslsli", name ? name : "", pj, sj, ej, rev, pid, old_rev, old ? 1 : 0);
+    if (rc == IO_OK && db_changes(db) != 1)
+        rc = STORE_ESTALE;
     if (rc != IO_OK)
         goto out;
     for (int k = 0; k < IO_ENTITY_COUNT && rc == IO_OK; k++) {
@@ -509,11 +515,36 @@ int rev_check(const io_store_rev *rv, long long rev, model_diag *d)
     return IO_STORE_EPRECOND;
 }
 
-int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char *action,
-           const char *member_label, long actor, json_t **norm_out, model_diag *d,
-           io_store_rev *rv)
+int program_lock(io_store *s, const char *pid)
 {
-    sqlite3 *db = s->db;
+    const char *suffix = s->db->ops->lock_row;
+    if (!*suffix)
+        return IO_OK;
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT rev FROM program WHERE id = ?%s", suffix);
+    db_stmt *st = NULL;
+    int rc = prep(s->db, &st, sql, "s", pid);
+    if (rc == IO_OK && db_step(st) == DB_ERROR)
+        rc = IO_STORE_EDB;
+    db_finalize(st);
+    return rc;
+}
+
+int stale_final(int rc, model_diag *d)
+{
+    if (rc != STORE_ESTALE)
+        return rc;
+    model_diag_error(d, "", "the program kept changing under this change; try again");
+    return IO_STORE_ECONFLICT;
+}
+
+/* One try of mutate(): STORE_ESTALE when another writer changed the
+ * program between load and write. */
+static int mutate_once(io_store *s, const char *program, mutate_fn fn, void *ctx,
+                       const char *action, const char *member_label, long actor,
+                       json_t **norm_out, model_diag *d, io_store_rev *rv, int retry)
+{
+    db_conn *db = s->db;
     long long rev = 0, old_rev = 0;
     json_t *old = NULL, *work = NULL, *norm = NULL;
     model_instance *inst = NULL;
@@ -524,7 +555,9 @@ int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char
         unlock(s);
         return rc;
     }
-    rc = load_doc(s, db, program, &old, &old_rev);
+    rc = retry ? program_lock(s, program) : IO_OK;
+    if (rc == IO_OK)
+        rc = load_doc(s, db, program, &old, &old_rev);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", program);
     if (rc == IO_OK)
@@ -535,6 +568,7 @@ int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char
     }
     if (rc == IO_OK)
         rc = normalise(work, &norm, &inst, d);
+    rev = old_rev;
     if (rc == IO_OK)
         rc = sync_doc(s, program, old, norm, action, actor, &rev);
     if (rc == IO_OK && member_label)
@@ -553,4 +587,14 @@ int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char
         json_decref(norm);
     model_instance_destroy(inst); /* not cached: the write failed */
     return rc;
+}
+
+int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char *action,
+           const char *member_label, long actor, json_t **norm_out, model_diag *d,
+           io_store_rev *rv)
+{
+    int rc = STORE_ESTALE;
+    for (int i = 0; i < STALE_TRIES && rc == STORE_ESTALE; i++)
+        rc = mutate_once(s, program, fn, ctx, action, member_label, actor, norm_out, d, rv, i);
+    return stale_final(rc, d);
 }

@@ -3,7 +3,6 @@
  * facilitators, patients): list, get, put and delete one entry.
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,24 +20,24 @@ int io_store_entity_list(io_store *s, const char *program, io_entity_kind kind, 
     int n = 0;
     if (pg)
         pg->next[0] = '\0';
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     /* id order: a keyset on the unique (program_id, id) index */
     snprintf(sql, sizeof sql,
-             "SELECT json, id FROM %s WHERE program_id = ?1 AND (?2 IS NULL OR id > ?2)"
+             "SELECT json, id FROM %s WHERE program_id = ?1 AND (id > ?2 OR ?2 IS NULL)"
              " ORDER BY id LIMIT ?3",
              TABLES[kind]);
     if (rc == IO_OK)
         rc = prep(db, &st, sql, "ssi", program, pg ? pg->after : NULL, page_limit(pg));
-    int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step = DB_DONE;
+    while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {
         if (page_row(pg, st, 1, &n, last)) {
-            step = SQLITE_DONE;
+            step = DB_DONE;
             break;
         }
         json_array_append_new(arr, col_json(st, 0));
@@ -52,28 +51,28 @@ int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind, c
     if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
         return IO_EINVAL;
     char sql[160];
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     /* one statement: the entity and the revision it belongs to */
     snprintf(sql, sizeof sql,
              "SELECT e.json, p.rev FROM %s e JOIN program p ON p.id = e.program_id"
              " WHERE e.program_id = ? AND e.id = ?",
              TABLES[kind]);
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = prep(db, &st, sql, "ss", program, eid);
     if (rc == IO_OK) {
-        int step = sqlite3_step(st);
-        if (step == SQLITE_ROW) {
-            const char *t = (const char *)sqlite3_column_text(st, 0);
+        int step = db_step(st);
+        if (step == DB_ROW) {
+            const char *t = (const char *)db_column_text(st, 0);
             *json = strdup(t ? t : "null");
             rc = *json ? IO_OK : IO_ENOMEM;
             if (rv)
-                rv->rev = sqlite3_column_int64(st, 1);
+                rv->rev = db_column_int64(st, 1);
         } else {
-            rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+            rc = step == DB_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
         }
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     rd_release(s, rd);
     return rc;
 }

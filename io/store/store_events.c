@@ -3,7 +3,6 @@
  * against a stored program, and reading the roster history.
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,6 +351,7 @@ static int events_in_txn(io_store *s, const char *program, events_ctx *c, long a
     } else if (rc == IO_OK) {
         rc = normalise(work, norm, inst, d);
     }
+    *rev = old_rev; /* sync_doc writes only over the revision loaded */
     if (rc == IO_OK)
         rc = sync_doc(s, program, old, *norm, "events.record", actor, rev);
     size_t i;
@@ -369,7 +369,7 @@ static int events_in_txn(io_store *s, const char *program, events_ctx *c, long a
                  json_string_value(json_object_get(r, "status")),
                  json_string_value(json_object_get(r, "date")), actor);
         if (rc == IO_OK)
-            json_object_set_new(r, "id", json_integer(sqlite3_last_insert_rowid(s->db)));
+            json_object_set_new(r, "id", json_integer(db_last_id(s->db)));
     }
     json_decref(old);
     json_decref(work);
@@ -394,6 +394,32 @@ int events_record_in_txn(io_store *s, const char *program, const json_t *event, 
     return rc;
 }
 
+/* One try of recording c's events in a write transaction of its own:
+ * STORE_ESTALE when another node changed the program between load and
+ * write (a retry locks the program row first, so it cannot lose again). */
+static int events_once(io_store *s, const char *program, events_ctx *c, long actor, int retry,
+                       model_diag *d)
+{
+    json_t *norm = NULL;
+    model_instance *inst = NULL;
+    long long rev = 0;
+    lock(s);
+    int rc = begin(s);
+    if (rc != IO_OK)
+        db_error(s, d);
+    if (rc == IO_OK && retry)
+        rc = program_lock(s, program);
+    if (rc == IO_OK)
+        rc = events_in_txn(s, program, c, actor, &rev, &norm, &inst, d);
+    rc = txn_end(s, rc, d);
+    if (rc == IO_OK)
+        cache_put(s, program, rev, norm, inst), inst = NULL;
+    unlock(s);
+    json_decref(norm);
+    model_instance_destroy(inst);
+    return rc;
+}
+
 int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
                            long actor, char **recorded, model_diag *d)
 {
@@ -406,23 +432,14 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
     }
     events_ctx c = {NULL, NULL, "", 0, json_array()};
     int rc = events_parse(b, &c, d);
-    json_t *norm = NULL;
-    model_instance *inst = NULL;
-    long long rev = 0;
     if (rc == IO_OK) {
-        lock(s);
-        rc = begin(s);
-        if (rc != IO_OK)
-            db_error(s, d);
-        if (rc == IO_OK)
-            rc = events_in_txn(s, program, &c, actor, &rev, &norm, &inst, d);
-        rc = txn_end(s, rc, d);
-        if (rc == IO_OK)
-            cache_put(s, program, rev, norm, inst), inst = NULL;
-        unlock(s);
+        rc = STORE_ESTALE;
+        for (int i = 0; i < STALE_TRIES && rc == STORE_ESTALE; i++) {
+            json_array_clear(c.recorded);
+            rc = events_once(s, program, &c, actor, i, d);
+        }
+        rc = stale_final(rc, d);
     }
-    json_decref(norm);
-    model_instance_destroy(inst);
     json_decref(c.events);
     json_decref(b);
     if (rc == IO_OK && recorded)
@@ -439,12 +456,12 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
     long after;
     if (page_start(pg, &after))
         return IO_EINVAL;
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     if (rc == IO_OK)
         rc = prep(db, &st,
@@ -453,28 +470,28 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
                    * the page cursor */
                   "SELECT * FROM (SELECT id, event, group_id, patient_id, status, date,"
                   " token_id, at, id AS key FROM member_event WHERE program_id = ?1"
-                  " AND (?2 IS NULL OR patient_id = ?2) AND (?3 IS NULL OR group_id = ?3)"
+                  " AND (patient_id = ?2 OR ?2 IS NULL) AND (group_id = ?3 OR ?3 IS NULL)"
                   " UNION ALL SELECT id, 'attendance', group_id, patient_id, status, date,"
                   " token_id, at, 1000000000000 + id FROM attendance WHERE program_id = ?1"
-                  " AND (?2 IS NULL OR patient_id = ?2) AND (?3 IS NULL OR group_id = ?3)"
+                  " AND (patient_id = ?2 OR ?2 IS NULL) AND (group_id = ?3 OR ?3 IS NULL)"
                   " UNION ALL SELECT id, 'offer', group_id, patient_id, status,"
                   " substr(coalesce(decided_at, offered_at), 1, 10), token_id,"
                   " coalesce(decided_at, offered_at), 2000000000000 + id FROM offer"
-                  " WHERE program_id = ?1 AND (?2 IS NULL OR patient_id = ?2)"
-                  " AND (?3 IS NULL OR group_id = ?3))"
-                  " WHERE (?4 IS NULL OR key > ?4) ORDER BY key LIMIT ?5",
+                  " WHERE program_id = ?1 AND (patient_id = ?2 OR ?2 IS NULL)"
+                  " AND (group_id = ?3 OR ?3 IS NULL)) AS h"
+                  " WHERE (key > ?4 OR ?4 IS NULL) ORDER BY key LIMIT ?5",
                   "sssai", program, patient, group, after, page_limit(pg));
-    int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step = DB_DONE;
+    while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {
         if (page_row(pg, st, 8, &n, last)) {
-            step = SQLITE_DONE;
+            step = DB_DONE;
             break;
         }
-        json_t *actor = sqlite3_column_type(st, 6) == SQLITE_NULL
+        json_t *actor = db_column_type(st, 6) == DB_NULL
                             ? json_null()
-                            : json_integer(sqlite3_column_int64(st, 6));
+                            : json_integer(db_column_int64(st, 6));
         json_array_append_new(arr, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
-                                             (json_int_t)sqlite3_column_int64(st, 0), "event",
+                                             (json_int_t)db_column_int64(st, 0), "event",
                                              col_str(st, 1), "group", col_str(st, 2), "patient",
                                              col_str(st, 3), "status", col_str(st, 4), "date",
                                              col_str(st, 5), "actor", actor, "at", col_str(st, 7)));

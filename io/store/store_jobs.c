@@ -3,15 +3,16 @@
  * recover, cancel and read jobs kept as rows of the store (table job,
  * migration 5).
  *
- * Every change is one write transaction (BEGIN IMMEDIATE: the claim's read
- * and update cannot interleave with another process's), and every change
+ * Every change is one write transaction (SQLite's BEGIN IMMEDIATE: the
+ * claim's read and update cannot interleave with another process's; on
+ * PostgreSQL the claim's SELECT locks its row, skipping rows other claimers
+ * hold: FOR UPDATE SKIP LOCKED), and every change
  * of a running job is conditional on the worker still owning it, so a
  * cancelled or reassigned job is never overwritten by a late worker.
  */
 #include <assert.h>
 #include <errno.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,13 +61,13 @@ int new_id(char id[IO_JOB_ID_LEN])
 
 /* One integer from a query with the given bound arguments ('s' text
  * only); -1 on error. */
-long long scalar(sqlite3 *db, const char *sql, const char *arg)
+long long scalar(db_conn *db, const char *sql, const char *arg)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     long long v = -1;
-    if (prep(db, &st, sql, arg ? "s" : "", arg) == IO_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    if (prep(db, &st, sql, arg ? "s" : "", arg) == IO_OK && db_step(st) == DB_ROW)
+        v = db_column_int64(st, 0);
+    db_finalize(st);
     return v;
 }
 
@@ -81,7 +82,7 @@ int io_store_job_submit(io_store *s, const char *kind, const char *program, long
 int io_store_job_any_queued(io_store *s)
 {
     rconn *rd;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     long long n = scalar(db, "SELECT EXISTS (SELECT 1 FROM job WHERE " JOB_READY_SQL ")", NULL);
     rd_release(s, rd);
     return n > 0;
@@ -89,27 +90,27 @@ int io_store_job_any_queued(io_store *s)
 
 /* Read the claimed row into out (strings malloc'd).  IO_OK / ENOMEM /
  * EDB. */
-static int read_claim(sqlite3 *db, const char *id, io_job_claim *out)
+static int read_claim(db_conn *db, const char *id, io_job_claim *out)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int rc = prep(db, &st,
                   "SELECT kind, program_id, input, token_id, deadline_s, attempts FROM job"
                   " WHERE id = ?",
                   "s", id);
-    if (rc == IO_OK && sqlite3_step(st) != SQLITE_ROW)
+    if (rc == IO_OK && db_step(st) != DB_ROW)
         rc = IO_STORE_EDB;
     if (rc == IO_OK) {
         io_job_claim c;
         memset(&c, 0, sizeof c);
         snprintf(c.id, sizeof c.id, "%s", id);
-        snprintf(c.kind, sizeof c.kind, "%s", (const char *)sqlite3_column_text(st, 0));
-        const char *p = (const char *)sqlite3_column_text(st, 1);
-        const char *in = (const char *)sqlite3_column_text(st, 2);
+        snprintf(c.kind, sizeof c.kind, "%s", (const char *)db_column_text(st, 0));
+        const char *p = (const char *)db_column_text(st, 1);
+        const char *in = (const char *)db_column_text(st, 2);
         c.program = p ? strdup(p) : NULL;
         c.input = strdup(in ? in : "");
-        c.actor = (long)sqlite3_column_int64(st, 3);
-        c.deadline_s = sqlite3_column_double(st, 4);
-        c.attempt = sqlite3_column_int(st, 5);
+        c.actor = (long)db_column_int64(st, 3);
+        c.deadline_s = db_column_double(st, 4);
+        c.attempt = db_column_int(st, 5);
         if ((p && !c.program) || !c.input) {
             io_job_claim_clear(&c);
             rc = IO_ENOMEM;
@@ -117,35 +118,39 @@ static int read_claim(sqlite3 *db, const char *id, io_job_claim *out)
             *out = c;
         }
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
 int io_store_job_claim(io_store *s, const char *worker, io_job_claim *out)
 {
     char id[IO_JOB_ID_LEN] = "";
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     lock(s);
     int rc = begin(s);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT id FROM job WHERE " JOB_READY_SQL
+             " ORDER BY created, coalesce(part, 0), id LIMIT 1%s",
+             s->db->ops->lock_rows);
     if (rc == IO_OK)
-        rc = prep(s->db, &st,
-                  "SELECT id FROM job WHERE " JOB_READY_SQL
-                  " ORDER BY created, coalesce(part, 0), id LIMIT 1",
-                  "");
+        rc = prep(s->db, &st, sql, "");
     if (rc == IO_OK) {
-        int r = sqlite3_step(st);
-        if (r == SQLITE_ROW)
-            snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
+        int r = db_step(st);
+        if (r == DB_ROW)
+            snprintf(id, sizeof id, "%s", (const char *)db_column_text(st, 0));
         else
-            rc = r == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+            rc = r == DB_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     double now = io_job_now();
     if (rc == IO_OK)
         rc = run(s->db,
                  "UPDATE job SET state = 1, worker = ?, attempts = attempts + 1, started = ?,"
                  " heartbeat = ? WHERE id = ? AND state = 0",
                  "sdds", worker, now, now, id);
+    if (rc == IO_OK && db_changes(s->db) != 1)
+        rc = IO_STORE_ENOTFOUND; /* another claimer was first */
     io_job_claim c;
     memset(&c, 0, sizeof c);
     if (rc == IO_OK)
@@ -163,7 +168,7 @@ int io_store_job_claim(io_store *s, const char *worker, io_job_claim *out)
  * when it changed no row (the job is no longer that worker's). */
 static int owned(io_store *s, int rc)
 {
-    return rc == IO_OK && sqlite3_changes(s->db) == 0 ? IO_STORE_ECONFLICT : rc;
+    return rc == IO_OK && db_changes(s->db) == 0 ? IO_STORE_ECONFLICT : rc;
 }
 
 int io_store_job_heartbeat(io_store *s, const char *id, const char *worker)
@@ -219,7 +224,7 @@ int io_store_job_recover(io_store *s, double stale_s, int *n)
                  " WHERE state = 1 AND heartbeat < ? AND attempts >= 2",
                  "sdd", reason, now, before);
     if (rc == IO_OK) {
-        changed += sqlite3_changes(s->db);
+        changed += db_changes(s->db);
         rc = run(s->db,
                  "UPDATE job SET state = 0, note = 'retried: the worker ' || coalesce(worker, '?')"
                  " || ' stopped answering', worker = NULL, heartbeat = NULL, started = NULL"
@@ -227,7 +232,7 @@ int io_store_job_recover(io_store *s, double stale_s, int *n)
                  "d", before);
     }
     if (rc == IO_OK)
-        changed += sqlite3_changes(s->db);
+        changed += db_changes(s->db);
     rc = txn_end(s, rc, NULL);
     unlock(s);
     if (rc == IO_OK && n)
@@ -256,9 +261,9 @@ int io_store_job_cancel(io_store *s, const char *id)
     return rc;
 }
 
-static int dup_col(sqlite3_stmt *st, int i, char **out)
+static int dup_col(db_stmt *st, int i, char **out)
 {
-    const char *t = (const char *)sqlite3_column_text(st, i);
+    const char *t = (const char *)db_column_text(st, i);
     if (!out)
         return IO_OK;
     *out = t ? strdup(t) : NULL;
@@ -268,20 +273,20 @@ static int dup_col(sqlite3_stmt *st, int i, char **out)
 int io_store_job_state(io_store *s, const char *id, int *state, char **result, char **error)
 {
     rconn *rd;
-    sqlite3 *db = rd_acquire(s, &rd);
-    sqlite3_stmt *st = NULL;
+    db_conn *db = rd_acquire(s, &rd);
+    db_stmt *st = NULL;
     int rc = prep(db, &st, "SELECT state, result, error FROM job WHERE id = ?", "s", id);
-    int r = rc == IO_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    int r = rc == IO_OK ? db_step(st) : DB_ERROR;
     if (rc == IO_OK)
-        rc = r == SQLITE_ROW ? IO_OK : r == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+        rc = r == DB_ROW ? IO_OK : r == DB_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
     char *res = NULL, *err = NULL;
     if (rc == IO_OK) {
-        *state = sqlite3_column_int(st, 0);
+        *state = db_column_int(st, 0);
         if (dup_col(st, 1, result ? &res : NULL) != IO_OK ||
             dup_col(st, 2, error ? &err : NULL) != IO_OK)
             rc = IO_ENOMEM;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     rd_release(s, rd);
     if (rc == IO_OK) {
         if (result)
@@ -311,20 +316,20 @@ static json_t *iso_time(double t)
 
 /* Build the status object of the current row of st (the columns of
  * io_store_job_status_json's query). */
-static json_t *status_obj(sqlite3_stmt *st)
+static json_t *status_obj(db_stmt *st)
 {
-    int state = sqlite3_column_int(st, 3);
+    int state = db_column_int(st, 3);
     if (state < 0 || state > IO_JOB_CANCELLED)
         state = IO_JOB_FAILED;
     json_t *o = json_pack("{s:o,s:o,s:o,s:s,s:o,s:i}", "job", col_str(st, 0), "kind",
                           col_str(st, 1), "program", col_str(st, 2), "status", STATES[state],
-                          "created", iso_time(sqlite3_column_double(st, 4)), "attempts",
-                          sqlite3_column_int(st, 10));
+                          "created", iso_time(db_column_double(st, 4)), "attempts",
+                          db_column_int(st, 10));
     if (!o)
         return NULL;
-    int has_start = sqlite3_column_type(st, 5) != SQLITE_NULL;
-    int has_end = sqlite3_column_type(st, 6) != SQLITE_NULL;
-    double t0 = sqlite3_column_double(st, 5), t1 = sqlite3_column_double(st, 6);
+    int has_start = db_column_type(st, 5) != DB_NULL;
+    int has_end = db_column_type(st, 6) != DB_NULL;
+    double t0 = db_column_double(st, 5), t1 = db_column_double(st, 6);
     if (json_is_null(json_object_get(o, "program")))
         json_object_del(o, "program");
     if (has_start) {
@@ -333,17 +338,17 @@ static json_t *status_obj(sqlite3_stmt *st)
     }
     if (has_end)
         json_object_set_new(o, "finished", iso_time(t1));
-    if (sqlite3_column_type(st, 11) != SQLITE_NULL)
+    if (db_column_type(st, 11) != DB_NULL)
         json_object_set_new(o, "worker", col_str(st, 11));
-    if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+    if (db_column_type(st, 8) != DB_NULL)
         json_object_set_new(o, "error", col_str(st, 8));
-    if (sqlite3_column_type(st, 12) != SQLITE_NULL)
+    if (db_column_type(st, 12) != DB_NULL)
         json_object_set_new(o, "note", col_str(st, 12));
     json_t *x = col_json(st, 9);
     if (json_is_object(x))
         json_object_update(o, x);
     json_decref(x);
-    if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+    if (db_column_type(st, 7) != DB_NULL)
         json_object_set_new(o, "result", col_json(st, 7));
     return o;
 }
@@ -351,21 +356,21 @@ static json_t *status_obj(sqlite3_stmt *st)
 int io_store_job_status_json(io_store *s, const char *id, char **json)
 {
     rconn *rd;
-    sqlite3 *db = rd_acquire(s, &rd);
-    sqlite3_stmt *st = NULL;
+    db_conn *db = rd_acquire(s, &rd);
+    db_stmt *st = NULL;
     int rc = prep(db, &st,
                   "SELECT id, kind, program_id, state, created, started, finished, result,"
                   " error, extra, attempts, worker, note FROM job WHERE id = ?",
                   "s", id);
     json_t *o = NULL;
     if (rc == IO_OK) {
-        int r = sqlite3_step(st);
-        if (r == SQLITE_ROW)
+        int r = db_step(st);
+        if (r == DB_ROW)
             rc = (o = status_obj(st)) ? IO_OK : IO_ENOMEM;
         else
-            rc = r == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+            rc = r == DB_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     if (rc == IO_OK)
         parts_status(db, id, o);
     rd_release(s, rd);
@@ -375,7 +380,7 @@ int io_store_job_status_json(io_store *s, const char *id, char **json)
 int io_store_job_counts(io_store *s, int *queued, int *running)
 {
     rconn *rd;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     long long q = scalar(db, "SELECT count(*) FROM job WHERE state = 0", NULL);
     long long r = scalar(db, "SELECT count(*) FROM job WHERE state = 1", NULL);
     rd_release(s, rd);

@@ -6,60 +6,104 @@
  * patient through the roster events (the "placed" event's rules).
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clinic.h"
 #include "store_private.h"
 
 #define TS_FMT "%Y-%m-%dT%H:%M:%SZ"
 
+/* t (Unix seconds) as TS_FMT into buf. */
+static void ts_format(time_t t, char buf[32])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, TS_FMT, &tm);
+}
+
+/* Parse a date ("YYYY-MM-DD") or date-time ("YYYY-MM-DD[T ]HH:MM[:SS[.f]]"
+ * with an optional "Z" or "+HH:MM" / "-HH:MM" offset; none means UTC) into
+ * Unix seconds; -1 when it is not one. */
+static int ts_parse(const char *at, time_t *out)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    int n = 0, off = 0;
+    if (sscanf(at, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3 || n != 10)
+        return -1;
+    const char *p = at + n;
+    if (*p == 'T' || *p == ' ') {
+        int k = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &k) != 2 || k != 5)
+            return -1;
+        p += 1 + k;
+        if (*p == ':') {
+            if (sscanf(p + 1, "%2d%n", &tm.tm_sec, &k) != 1 || k != 2)
+                return -1;
+            p += 3;
+            if (*p == '.')
+                p += 1 + strspn(p + 1, "0123456789");
+        }
+        int oh, om;
+        if (*p == 'Z' || *p == 'z') {
+            p++;
+        } else if ((*p == '+' || *p == '-') && sscanf(p + 1, "%2d:%2d%n", &oh, &om, &k) == 2 &&
+                   k == 5) {
+            off = (*p == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+            p += 1 + k;
+        }
+    }
+    if (*p || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+        tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    *out = timegm(&tm) - off;
+    return 0;
+}
+
 /* Normalise a time stamp (NULL = now) into buf as TS_FMT; -1 when it is
- * not a date-time SQLite understands.  Takes the store lock. */
+ * not a date or date-time (ts_parse). */
 static int stamp(io_store *s, const char *at, char buf[32])
 {
-    sqlite3_stmt *st = NULL;
-    sqlite3 *db = s->db;
-    lock(s);
-    int ok = prep(db, &st, "SELECT strftime('" TS_FMT "', coalesce(?, 'now'))", "s", at) ==
-                 IO_OK &&
-             sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
-    if (ok)
-        snprintf(buf, 32, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    unlock(s);
-    return ok ? 0 : -1;
+    (void)s;
+    time_t t = time(NULL);
+    if (at && ts_parse(at, &t) != 0)
+        return -1;
+    ts_format(t, buf);
+    return 0;
 }
 
 /* Patients to leave out of a seat's ranking: open offers anywhere, and
  * offers of this group that were declined or expired. */
 static int excluded(io_store *s, const char *program, const char *group, model_strlist *out)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = prep(db, &st,
                   "SELECT DISTINCT patient_id FROM offer WHERE program_id=?1 AND (status="
                   "'offered' OR (group_id=?2 AND status IN ('declined','expired')))",
                   "ss", program, group);
-    while (rc == IO_OK && sqlite3_step(st) == SQLITE_ROW)
-        if (model_strlist_push(out, (const char *)sqlite3_column_text(st, 0)) != MODEL_OK)
+    while (rc == IO_OK && db_step(st) == DB_ROW)
+        if (model_strlist_push(out, (const char *)db_column_text(st, 0)) != MODEL_OK)
             rc = IO_ENOMEM;
-    sqlite3_finalize(st);
+    db_finalize(st);
     rd_release(s, rd);
     return rc;
 }
 
 /* A count query with two text parameters on db; -1 on a store error. */
-static int count2(sqlite3 *db, const char *sql, const char *a, const char *b)
+static int count2(db_conn *db, const char *sql, const char *a, const char *b)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int n = -1;
-    if (prep(db, &st, sql, "ss", a, b) == IO_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    if (prep(db, &st, sql, "ss", a, b) == IO_OK && db_step(st) == DB_ROW)
+        n = db_column_int(st, 0);
+    db_finalize(st);
     return n;
 }
 
@@ -93,7 +137,7 @@ static int seats_open_in_txn(io_store *s, const char *program, const char *group
 /* The limits on open offers, read on db: patient holds no open offer, and
  * the open offers of group stay below its `open` seats.  IO_EINVAL with
  * the error at "patient" or "group". */
-static int offer_limits(sqlite3 *db, const char *program, const char *group, const char *patient,
+static int offer_limits(db_conn *db, const char *program, const char *group, const char *patient,
                         int open, model_diag *d)
 {
     if (count2(db, "SELECT count(*) FROM offer WHERE program_id=?1 AND patient_id=?2 AND"
@@ -155,25 +199,25 @@ static int rank_of(json_t *ranking, const char *patient)
 
 /* One offer row as JSON (columns of OFFER_COLS). */
 #define OFFER_COLS "id, group_id, patient_id, status, reason, offered_at, expires_at, decided_at"
-static json_t *offer_json(sqlite3_stmt *st)
+static json_t *offer_json(db_stmt *st)
 {
     return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
-                     (json_int_t)sqlite3_column_int64(st, 0), "group", col_str(st, 1), "patient",
+                     (json_int_t)db_column_int64(st, 0), "group", col_str(st, 1), "patient",
                      col_str(st, 2), "status", col_str(st, 3), "reason", col_str(st, 4),
                      "offered_at", col_str(st, 5), "expires_at", col_str(st, 6), "decided_at",
                      col_str(st, 7));
 }
 
 /* The offer id of program, or NULL (db: the connection to read with). */
-static json_t *offer_get(sqlite3 *db, const char *program, long long id)
+static json_t *offer_get(db_conn *db, const char *program, long long id)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *o = NULL;
     if (prep(db, &st, "SELECT " OFFER_COLS " FROM offer WHERE program_id=? AND id=?", "sl",
              program, id) == IO_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
+        db_step(st) == DB_ROW)
         o = offer_json(st);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return o;
 }
 
@@ -214,8 +258,10 @@ static int insert_offer(io_store *s, const char *program, const char *group, con
                         const char *at, double ttl_hours, long actor, long long *id,
                         model_diag *d)
 {
-    char mod[48];
-    snprintf(mod, sizeof mod, "+%.0f seconds", ttl_hours * 3600.0);
+    char expires[32];
+    time_t t0 = 0;
+    ts_parse(at, &t0);
+    ts_format(t0 + (time_t)(ttl_hours * 3600.0 + 0.5), expires);
     lock(s);
     int rc = begin(s);
     if (rc == IO_OK)
@@ -224,10 +270,9 @@ static int insert_offer(io_store *s, const char *program, const char *group, con
     if (rc == IO_OK)
         rc = run(s->db,
                  "INSERT INTO offer(program_id, group_id, patient_id, status, offered_at,"
-                 " expires_at, token_id) VALUES (?1,?2,?3,'offered',?4,strftime('" TS_FMT
-                 "',?4,?5),?6)",
-                 "sssssa", program, group, patient, at, mod, actor);
-    *id = sqlite3_last_insert_rowid(s->db);
+                 " expires_at, token_id) VALUES (?1,?2,?3,'offered',?4,?5,?6)",
+                 "sssssa", program, group, patient, at, expires, actor);
+    *id = db_last_id(s->db);
     json_t *o = rc == IO_OK ? offer_get(s->db, program, *id) : NULL;
     if (rc == IO_OK)
         rc = audit(s, actor, "offer.create", "offer", program, NULL, o);
@@ -419,19 +464,19 @@ int io_store_offer_decide(io_store *s, const char *program, long long id, const 
 static int expire_due(io_store *s, const char *program, const char *at, json_t *expired)
 {
     lock(s);
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int rc = begin(s);
     if (rc == IO_OK)
         rc = prep(s->db, &st,
                   "SELECT id, group_id FROM offer WHERE program_id=? AND status='offered' AND"
                   " expires_at <= ?",
                   "ss", program, at);
-    while (rc == IO_OK && sqlite3_step(st) == SQLITE_ROW)
+    while (rc == IO_OK && db_step(st) == DB_ROW)
         json_array_append_new(expired,
                               json_pack("{s:I,s:o}", "offer",
-                                        (json_int_t)sqlite3_column_int64(st, 0), "group",
+                                        (json_int_t)db_column_int64(st, 0), "group",
                                         col_str(st, 1)));
-    sqlite3_finalize(st);
+    db_finalize(st);
     size_t i;
     json_t *e;
     json_array_foreach(expired, i, e)
@@ -454,18 +499,18 @@ static int expire_due(io_store *s, const char *program, const char *at, json_t *
 }
 
 /* The contact attempts of offer id. */
-static json_t *contacts_of(sqlite3 *db, long long id)
+static json_t *contacts_of(db_conn *db, long long id)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *arr = json_array();
     if (prep(db, &st,
              "SELECT channel, outcome, note, at FROM contact_attempt WHERE offer_id=? ORDER BY id",
              "l", id) == IO_OK)
-        while (sqlite3_step(st) == SQLITE_ROW)
+        while (db_step(st) == DB_ROW)
             json_array_append_new(arr, json_pack("{s:o,s:o,s:o,s:o}", "channel", col_str(st, 0),
                                                  "outcome", col_str(st, 1), "note",
                                                  col_str(st, 2), "at", col_str(st, 3)));
-    sqlite3_finalize(st);
+    db_finalize(st);
     return arr;
 }
 
@@ -483,21 +528,21 @@ int io_store_offers_list(io_store *s, const char *program, const char *group,
     json_object_set_new(e, "next",
                         seat_ranking(s, program, json_string_value(json_object_get(e, "group")),
                                      0, &(int){0}, NULL));
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *arr = json_array();
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     if (rc == IO_OK)
         rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     if (rc == IO_OK)
         rc = prep(db, &st,
-                  "SELECT " OFFER_COLS " FROM offer WHERE program_id=?1 AND (?2 IS NULL OR"
-                  " group_id=?2) AND (?3 IS NULL OR patient_id=?3) ORDER BY id",
+                  "SELECT " OFFER_COLS " FROM offer WHERE program_id=?1 AND (group_id=?2 OR"
+                  " ?2 IS NULL) AND (patient_id=?3 OR ?3 IS NULL) ORDER BY id",
                   "sss", program, group, patient);
-    int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step = DB_DONE;
+    while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {
         json_t *o = offer_json(st);
-        json_object_set_new(o, "contacts", contacts_of(db, sqlite3_column_int64(st, 0)));
+        json_object_set_new(o, "contacts", contacts_of(db, db_column_int64(st, 0)));
         json_array_append_new(arr, o);
     }
     json_t *out = json_pack("{s:o,s:o}", "offers", arr, "expired_now", expired);

@@ -11,7 +11,7 @@
  */
 #include <assert.h>
 #include <jansson.h>
-#include <sqlite3.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +71,7 @@ int io_store_job_requeue(io_store *s, const char *id, const char *worker, const 
                  "UPDATE job SET state = 0, worker = NULL, started = NULL, heartbeat = NULL,"
                  " attempts = attempts - 1, input = ? WHERE id = ? AND worker = ? AND state = 1",
                  "sss", input, id, worker);
-    rc = rc == IO_OK && sqlite3_changes(s->db) == 0 ? IO_STORE_ECONFLICT : rc;
+    rc = rc == IO_OK && db_changes(s->db) == 0 ? IO_STORE_ECONFLICT : rc;
     unlock(s);
     return rc;
 }
@@ -84,25 +84,25 @@ int parts_cancel(io_store *s, const char *id)
                "ds", io_job_now(), id);
 }
 
-void parts_status(sqlite3 *db, const char *id, json_t *o)
+void parts_status(db_conn *db, const char *id, json_t *o)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     if (prep(db, &st, "SELECT state, count(*) FROM job WHERE parent_id = ? GROUP BY state", "s",
              id) != IO_OK)
         return;
     json_t *p = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "total", 0, "queued", 0, "running", 0,
                           "done", 0, "failed", 0, "cancelled", 0);
     long total = 0, started = 0;
-    while (p && sqlite3_step(st) == SQLITE_ROW) {
-        int state = sqlite3_column_int(st, 0);
-        long k = (long)sqlite3_column_int64(st, 1);
+    while (p && db_step(st) == DB_ROW) {
+        int state = db_column_int(st, 0);
+        long k = (long)db_column_int64(st, 1);
         if (state < 0 || state > IO_JOB_CANCELLED)
             continue;
         json_object_set_new(p, STATES[state], json_integer(k));
         total += k;
         started += state > IO_JOB_QUEUED ? k : 0;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     if (!p || total == 0) {
         json_decref(p);
         return;
@@ -115,23 +115,23 @@ void parts_status(sqlite3 *db, const char *id, json_t *o)
 }
 
 /* The part row of st (columns of io_store_job_parts's query) as JSON. */
-static json_t *part_obj(sqlite3_stmt *st)
+static json_t *part_obj(db_stmt *st)
 {
-    int state = sqlite3_column_int(st, 1);
+    int state = db_column_int(st, 1);
     if (state < 0 || state > IO_JOB_CANCELLED)
         state = IO_JOB_FAILED;
-    json_t *o = json_pack("{s:i,s:s}", "part", sqlite3_column_int(st, 0), "state", STATES[state]);
+    json_t *o = json_pack("{s:i,s:s}", "part", db_column_int(st, 0), "state", STATES[state]);
     if (!o)
         return NULL;
-    if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+    if (db_column_type(st, 2) != DB_NULL)
         json_object_set_new(o, "worker", col_str(st, 2));
-    if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+    if (db_column_type(st, 3) != DB_NULL)
         json_object_set_new(o, "result", col_json(st, 3));
-    if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+    if (db_column_type(st, 4) != DB_NULL)
         json_object_set_new(o, "error", col_str(st, 4));
-    if (sqlite3_column_type(st, 5) != SQLITE_NULL && sqlite3_column_type(st, 6) != SQLITE_NULL)
+    if (db_column_type(st, 5) != DB_NULL && db_column_type(st, 6) != DB_NULL)
         json_object_set_new(o, "seconds",
-                            json_real(sqlite3_column_double(st, 6) - sqlite3_column_double(st, 5)));
+                            json_real(db_column_double(st, 6) - db_column_double(st, 5)));
     return o;
 }
 
@@ -141,21 +141,21 @@ int io_store_job_parts(io_store *s, const char *parent, json_t **out)
     if (!arr)
         return IO_ENOMEM;
     rconn *rd;
-    sqlite3 *db = rd_acquire(s, &rd);
-    sqlite3_stmt *st = NULL;
+    db_conn *db = rd_acquire(s, &rd);
+    db_stmt *st = NULL;
     int rc = prep(db, &st,
                   "SELECT part, state, worker, result, error, started, finished FROM job"
                   " WHERE parent_id = ? ORDER BY part",
                   "s", parent);
-    int r = SQLITE_DONE;
-    while (rc == IO_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    int r = DB_DONE;
+    while (rc == IO_OK && (r = db_step(st)) == DB_ROW) {
         json_t *o = part_obj(st);
         if (!o || json_array_append_new(arr, o) != 0)
             rc = IO_ENOMEM;
     }
-    if (rc == IO_OK && r != SQLITE_DONE)
+    if (rc == IO_OK && r != DB_DONE)
         rc = IO_STORE_EDB;
-    sqlite3_finalize(st);
+    db_finalize(st);
     rd_release(s, rd);
     if (rc != IO_OK) {
         json_decref(arr);
@@ -166,9 +166,9 @@ int io_store_job_parts(io_store *s, const char *parent, json_t **out)
 }
 
 /* A malloc'd copy of text column i (NULL when NULL); *bad set on ENOMEM. */
-static char *col_dup(sqlite3_stmt *st, int i, int *bad)
+static char *col_dup(db_stmt *st, int i, int *bad)
 {
-    const char *t = (const char *)sqlite3_column_text(st, i);
+    const char *t = db_column_text(st, i);
     char *c = t ? strdup(t) : NULL;
     if (t && !c)
         *bad = 1;
@@ -179,25 +179,25 @@ int io_store_part_context(io_store *s, const char *id, int *part, char **parent_
                           char **after_result)
 {
     rconn *rd;
-    sqlite3 *db = rd_acquire(s, &rd);
-    sqlite3_stmt *st = NULL;
+    db_conn *db = rd_acquire(s, &rd);
+    db_stmt *st = NULL;
     int rc = prep(db, &st,
                   "SELECT c.part, p.input, b.result FROM job c JOIN job p ON p.id = c.parent_id"
                   " LEFT JOIN job b ON b.parent_id = c.parent_id AND b.part = c.after_part"
                   " WHERE c.id = ?",
                   "s", id);
-    int r = rc == IO_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    int r = rc == IO_OK ? db_step(st) : DB_ERROR;
     if (rc == IO_OK)
-        rc = r == SQLITE_ROW ? IO_OK : r == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+        rc = r == DB_ROW ? IO_OK : r == DB_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
     char *in = NULL, *res = NULL;
     int bad = 0;
     if (rc == IO_OK) {
-        *part = sqlite3_column_int(st, 0);
+        *part = db_column_int(st, 0);
         in = col_dup(st, 1, &bad);
         res = col_dup(st, 2, &bad);
         rc = bad ? IO_ENOMEM : in ? IO_OK : IO_STORE_ENOTFOUND; /* a finished parent */
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     rd_release(s, rd);
     if (rc != IO_OK) {
         free(in);
@@ -209,15 +209,15 @@ int io_store_part_context(io_store *s, const char *id, int *part, char **parent_
     return IO_OK;
 }
 
-int schedule_of_job(sqlite3 *db, const char *program, const char *job)
+int schedule_of_job(db_conn *db, const char *program, const char *job)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int v = -1;
     if (prep(db, &st, "SELECT version FROM schedule WHERE program_id = ? AND job_id = ?", "ss",
              program, job) == IO_OK) {
-        int r = sqlite3_step(st);
-        v = r == SQLITE_ROW ? sqlite3_column_int(st, 0) : r == SQLITE_DONE ? 0 : -1;
+        int r = db_step(st);
+        v = r == DB_ROW ? db_column_int(st, 0) : r == DB_DONE ? 0 : -1;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return v;
 }

@@ -1,5 +1,5 @@
 /*
- * store_private.h - what the pieces of the SQLite store (io/store/) share:
+ * store_private.h - what the pieces of the store (io/store/) share:
  * the store's state, the document cache, and the statement, transaction and
  * document helpers.
  */
@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
-#include <sqlite3.h>
+#include "driver.h"
 
 #include "io_private.h"
 
@@ -29,12 +29,12 @@ typedef struct doc_slot {
  * connection used by one thread at a time. */
 #define READERS 4
 typedef struct rconn {
-    sqlite3 *db;
+    db_conn *db;
     pthread_mutex_t mu;
 } rconn;
 
 struct io_store {
-    sqlite3 *db;        /* the writer */
+    db_conn *db;        /* the writer */
     pthread_mutex_t mu; /* held for every write transaction */
     rconn readers[READERS];
     int n_readers;
@@ -48,8 +48,6 @@ struct io_store {
 extern const char *const TABLES[IO_ENTITY_COUNT];
 extern const char *const COLLECTIONS[IO_ENTITY_COUNT];
 
-#define NOW_SQL "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
-
 /* Apply a change to a program under the lock, in one transaction: load the
  * stored document, let fn change a copy, validate, write, audit. */
 typedef int (*mutate_fn)(io_store *s, json_t *doc, void *ctx, model_diag *d);
@@ -57,19 +55,19 @@ typedef int (*mutate_fn)(io_store *s, json_t *doc, void *ctx, model_diag *d);
 /* store.c: locking, statements, JSON columns, audit */
 void lock(io_store *s);
 void unlock(io_store *s);
-sqlite3 *rd_acquire(io_store *s, rconn **held);
+db_conn *rd_acquire(io_store *s, rconn **held);
 void rd_release(io_store *s, rconn *held);
 int db_error(io_store *s, model_diag *d);
 int begin(io_store *s);
 int txn_end(io_store *s, int rc, model_diag *d);
-int prep(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *fmt, ...);
-int run(sqlite3 *db, const char *sql, const char *fmt, ...);
+int prep(db_conn *db, db_stmt **st, const char *sql, const char *fmt, ...);
+int run(db_conn *db, const char *sql, const char *fmt, ...);
 char *dump(const json_t *j);
 int give(json_t *j, char **json);
-json_t *col_json(sqlite3_stmt *st, int i);
-json_t *col_str(sqlite3_stmt *st, int i);
+json_t *col_json(db_stmt *st, int i);
+json_t *col_str(db_stmt *st, int i);
 void today(char buf[11]);
-int rows_done(io_store *s, rconn *rd, sqlite3_stmt *st, int rc, int step, json_t *arr,
+int rows_done(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr,
               char **json);
 int audit(io_store *s, long actor, const char *action, const char *entity, const char *program,
           const json_t *before, const json_t *after);
@@ -78,19 +76,36 @@ int audit_text(io_store *s, long actor, const char *action, const char *entity, 
 void diag_copy_errors(model_diag *dst, const model_diag *src);
 
 /* store_doc.c: program documents */
-int program_exists(sqlite3 *db, const char *id);
+int program_exists(db_conn *db, const char *id);
 void cache_put(io_store *s, const char *pid, long long rev, json_t *doc, model_instance *inst);
 void cache_drop(io_store *s, const char *pid);
 json_t *cache_get(io_store *s, const char *pid, long long rev, model_instance **inst);
-int load_doc(io_store *s, sqlite3 *db, const char *pid, json_t **out, long long *rev_out);
+int load_doc(io_store *s, db_conn *db, const char *pid, json_t **out, long long *rev_out);
 json_t *find_by_id(json_t *arr, const char *id, size_t *idx);
 json_t *work_copy(const json_t *old);
 json_t *own_element(json_t *arr, size_t idx, const json_t *old_arr);
 int normalise(const json_t *raw, json_t **norm, model_instance **inst_out, model_diag *d);
 int member_diff(io_store *s, const char *pid, const json_t *old_doc, const json_t *new_doc,
                 const char *label, long actor);
+/* A status that never leaves the store: the program's row was written by
+ * someone else (another node) since this transaction loaded it, so the
+ * change was not made and is tried again on the new revision. */
+#define STORE_ESTALE 99
+/* How often a change is tried again after STORE_ESTALE. */
+#define STALE_TRIES 8
+/* Write doc as program pid's new revision (with its rows, audit and member
+ * history against old) on condition that the stored revision is still
+ * *rev, the one loaded: STORE_ESTALE when another writer changed it.  On
+ * IO_OK *rev is the new revision. */
 int sync_doc(io_store *s, const char *pid, const json_t *old, const json_t *doc, const char *action,
-             long actor, long long *rev_out);
+             long actor, long long *rev);
+/* In a write transaction, lock program pid's row until it ends (where the
+ * engine locks rows; SQLite's write transaction holds everything already),
+ * so that a change tried again after STORE_ESTALE cannot lose again. */
+int program_lock(io_store *s, const char *pid);
+/* The final status of a change tried again and again (stale_retry's
+ * loop): STORE_ESTALE becomes IO_STORE_ECONFLICT with a message in d. */
+int stale_final(int rc, model_diag *d);
 int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char *action,
            const char *member_label, long actor, json_t **norm_out, model_diag *d,
            io_store_rev *rv);
@@ -108,7 +123,7 @@ int doc_instance(io_store *s, const char *id, json_t *doc, long long rev, model_
  * IO_SCHEDULE_PUBLISHED, IO_SCHEDULE_NEWEST, else published-or-newest)
  * read on db (for example the writer inside a transaction): its JSON
  * (json may be NULL: not read) and number.  IO_STORE_ENOTFOUND. */
-int schedule_read_db(sqlite3 *db, const char *program, int version, char **json,
+int schedule_read_db(db_conn *db, const char *program, int version, char **json,
                      int *version_out);
 
 /* store_events.c: record one roster event object (the events body's
@@ -122,7 +137,7 @@ int events_record_in_txn(io_store *s, const char *program, const json_t *event, 
 /* A fresh job id: "j" and 16 hex digits.  IO_EIO without randomness. */
 int new_id(char id[IO_JOB_ID_LEN]);
 /* One integer from sql with at most one text argument; -1 on error. */
-long long scalar(sqlite3 *db, const char *sql, const char *arg);
+long long scalar(db_conn *db, const char *sql, const char *arg);
 
 /* store_parts.c: fan-out parts and idempotent saves */
 /* A queued job that may be claimed now (SQL condition on table job): not a
@@ -139,8 +154,8 @@ int parts_cancel(io_store *s, const char *id);
 /* Add "parts" {"total","queued","running","done","failed","cancelled"} to
  * the status o of job id when it has parts, and show a queued parent whose
  * parts started as running. */
-void parts_status(sqlite3 *db, const char *id, json_t *o);
+void parts_status(db_conn *db, const char *id, json_t *o);
 /* The version of program's schedule saved by job; 0 none, -1 error. */
-int schedule_of_job(sqlite3 *db, const char *program, const char *job);
+int schedule_of_job(db_conn *db, const char *program, const char *job);
 
 #endif

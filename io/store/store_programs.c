@@ -3,7 +3,6 @@
  * and delete whole programs.
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,7 @@
 
 static int derive_id(io_store *s, const char *name, char out[65])
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     size_t n = 0;
     int dash = 0;
     for (const char *p = name ? name : ""; *p && n < 48; p++) {
@@ -68,7 +67,7 @@ static int instance_norm(const model_instance *inst, json_t **norm, model_diag *
 int io_store_program_create(io_store *s, const char *id, const model_instance *inst, long actor,
                             char **id_out, model_diag *d, io_store_rev *rv)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     long long rev = 0;
     if (id && !io_store_valid_id(id)) {
         model_diag_error(d, "id", "program id '%s' is not 1..64 characters of A-Z a-z 0-9 . _ -",
@@ -121,25 +120,29 @@ out:
     return rc;
 }
 
-int io_store_program_replace(io_store *s, const char *id, const model_instance *inst, long actor,
-                             model_diag *d, io_store_rev *rv)
+/* One try of io_store_program_replace with the normalised document doc
+ * (not consumed): STORE_ESTALE when another writer changed the program
+ * between load and write. */
+static int replace_once(io_store *s, const char *id, json_t *doc, long actor, model_diag *d,
+                        io_store_rev *rv, int retry)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     long long rev = 0, old_rev = 0;
-    json_t *doc = NULL, *old = NULL;
-    int rc = instance_norm(inst, &doc, d);
-    if (rc != IO_OK)
-        return rc;
+    json_t *old = NULL;
+    int rc;
     lock(s);
     if (begin(s) != IO_OK) {
         rc = IO_STORE_EDB;
         goto out;
     }
-    rc = load_doc(s, db, id, &old, &old_rev);
+    rc = retry ? program_lock(s, id) : IO_OK;
+    if (rc == IO_OK)
+        rc = load_doc(s, db, id, &old, &old_rev);
     if (rc == IO_STORE_ENOTFOUND)
         model_diag_error(d, "", "no program '%s'", id);
     if (rc == IO_OK)
         rc = rev_check(rv, old_rev, d);
+    rev = old_rev;
     if (rc == IO_OK)
         rc = sync_doc(s, id, old, doc, NULL, actor, &rev);
     if (rc == IO_OK)
@@ -153,16 +156,29 @@ out:
     if (rc == IO_OK && rv)
         rv->rev = rev;
     unlock(s);
-    json_decref(doc);
     json_decref(old);
     return rc;
+}
+
+int io_store_program_replace(io_store *s, const char *id, const model_instance *inst, long actor,
+                             model_diag *d, io_store_rev *rv)
+{
+    json_t *doc = NULL;
+    int rc = instance_norm(inst, &doc, d);
+    if (rc != IO_OK)
+        return rc;
+    rc = STORE_ESTALE;
+    for (int i = 0; i < STALE_TRIES && rc == STORE_ESTALE; i++)
+        rc = replace_once(s, id, doc, actor, d, rv, i);
+    json_decref(doc);
+    return stale_final(rc, d);
 }
 
 int io_store_program_json(io_store *s, const char *id, char **json, io_store_rev *rv)
 {
     json_t *doc = NULL;
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = load_doc(s, db, id, &doc, rv ? &rv->rev : NULL);
     rd_release(s, rd);
     if (rc != IO_OK)
@@ -175,7 +191,7 @@ int io_store_program_export(io_store *s, const char *id, model_instance **out, m
     json_t *doc = NULL;
     long long rev = 0;
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = load_doc(s, db, id, &doc, &rev);
     rd_release(s, rd);
     if (rc == IO_STORE_ENOTFOUND)
@@ -214,12 +230,12 @@ int io_store_program_list(io_store *s, char **json, io_page *pg)
     int n = 0;
     if (pg)
         pg->next[0] = '\0';
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = prep(db, &st,
                   "SELECT p.id, p.name, p.created_at, p.updated_at,"
                   " (SELECT count(*) FROM group_type t WHERE t.program_id = p.id),"
@@ -230,24 +246,24 @@ int io_store_program_list(io_store *s, char **json, io_page *pg)
                   " (SELECT count(*) FROM schedule t WHERE t.program_id = p.id),"
                   " (SELECT max(version) FROM schedule t WHERE t.program_id = p.id"
                   "  AND t.published = 1)"
-                  " FROM program p WHERE (?1 IS NULL OR p.id > ?1) ORDER BY p.id LIMIT ?2",
+                  " FROM program p WHERE (p.id > ?1 OR ?1 IS NULL) ORDER BY p.id LIMIT ?2",
                   "si", pg ? pg->after : NULL, page_limit(pg));
-    int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step = DB_DONE;
+    while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {
         if (page_row(pg, st, 0, &n, last)) {
-            step = SQLITE_DONE;
+            step = DB_DONE;
             break;
         }
         json_t *counts = json_object();
         for (int k = 0; k < IO_ENTITY_COUNT; k++)
-            json_object_set_new(counts, COLLECTIONS[k], json_integer(sqlite3_column_int(st, 4 + k)));
-        json_t *pub = sqlite3_column_type(st, 10) == SQLITE_NULL
+            json_object_set_new(counts, COLLECTIONS[k], json_integer(db_column_int(st, 4 + k)));
+        json_t *pub = db_column_type(st, 10) == DB_NULL
                           ? json_null()
-                          : json_integer(sqlite3_column_int(st, 10));
+                          : json_integer(db_column_int(st, 10));
         json_array_append_new(arr, json_pack("{s:o,s:o,s:o,s:o,s:o,s:i,s:o}", "id", col_str(st, 0),
                                              "name", col_str(st, 1), "created", col_str(st, 2),
                                              "updated", col_str(st, 3), "counts", counts,
-                                             "schedules", sqlite3_column_int(st, 9),
+                                             "schedules", db_column_int(st, 9),
                                              "published", pub));
     }
     return rows_done(s, rd, st, rc, step, arr, json);
@@ -256,7 +272,7 @@ int io_store_program_list(io_store *s, char **json, io_page *pg)
 int io_store_program_delete(io_store *s, const char *id, long actor, model_diag *d,
                             io_store_rev *rv)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     json_t *old = NULL;
     long long old_rev = 0;
     lock(s);

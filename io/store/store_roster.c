@@ -6,7 +6,7 @@
  */
 #include <jansson.h>
 #include <limits.h>
-#include <sqlite3.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +19,17 @@
  * mark (present, late) in a group whose type has a CPT uses one unit of
  * the patient's first authorization of that CPT whose dates include it.
  * db: the connection to read with. */
-static int add_used(sqlite3 *db, const char *program, model_instance *inst, int before)
+static int add_used(db_conn *db, const char *program, model_instance *inst, int before)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int rc = prep(db, &st,
                   "SELECT patient_id, group_id, date FROM attendance WHERE program_id=? AND"
                   " patient_id IS NOT NULL AND status IN ('present','late')",
                   "s", program);
-    while (rc == IO_OK && sqlite3_step(st) == SQLITE_ROW) {
-        int p = model_find_patient(inst, (const char *)sqlite3_column_text(st, 0));
-        int g = model_find_group(inst, (const char *)sqlite3_column_text(st, 1)), date = -1;
-        model_date_parse((const char *)sqlite3_column_text(st, 2), &date);
+    while (rc == IO_OK && db_step(st) == DB_ROW) {
+        int p = model_find_patient(inst, db_column_text(st, 0));
+        int g = model_find_group(inst, db_column_text(st, 1)), date = -1;
+        model_date_parse(db_column_text(st, 2), &date);
         if (p < 0 || g < 0 || inst->groups[g].type_idx < 0 || date < 0 || date >= before)
             continue;
         const char *cpt = inst->types[inst->groups[g].type_idx].cpt;
@@ -42,7 +42,7 @@ static int add_used(sqlite3 *db, const char *program, model_instance *inst, int 
             }
         }
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -144,22 +144,22 @@ int io_store_authorizations_expiring(io_store *s, const char *program, const cha
 }
 
 /* The member's marks in the group in the 4 weeks before date. */
-static json_t *last_weeks(sqlite3 *db, const char *program, const char *group,
+static json_t *last_weeks(db_conn *db, const char *program, const char *group,
                           const char *patient, int date)
 {
     char from[11], to[11];
     model_date_format(date - 28, from);
     model_date_format(date, to);
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *arr = json_array();
     if (prep(db, &st,
              "SELECT date, status FROM attendance WHERE program_id=? AND group_id=? AND"
              " patient_id=? AND date >= ? AND date < ? ORDER BY date",
              "sssss", program, group, patient, from, to) == IO_OK)
-        while (sqlite3_step(st) == SQLITE_ROW)
+        while (db_step(st) == DB_ROW)
             json_array_append_new(arr, json_pack("{s:o,s:o}", "date", col_str(st, 0), "status",
                                                  col_str(st, 1)));
-    sqlite3_finalize(st);
+    db_finalize(st);
     return arr;
 }
 
@@ -234,7 +234,7 @@ int io_store_roster(io_store *s, const char *program, const char *group, const c
     free(ft);
     const model_group *gr = &inst->groups[g];
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     for (int k = 0; k < gr->n_members; k++) {
         const model_member *m = &gr->members[k];
         if (!model_status_occupies(m->status) || !io_member_on(gr, m->patient, date))

@@ -3,7 +3,6 @@
  * current one, publish.
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +20,7 @@ int io_store_schedule_save(io_store *s, const char *program, const char *solutio
 int io_store_schedule_save_job(io_store *s, const char *program, const char *solution_json,
                                long actor, const char *job, int *version)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     json_t *sol = json_loads(solution_json, 0, NULL);
     if (!json_is_object(sol)) {
         json_decref(sol);
@@ -34,19 +33,22 @@ int io_store_schedule_save_job(io_store *s, const char *program, const char *sol
     int v = 0;
     if (rc == IO_OK)
         rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
+    /* the next version number: nodes saving at once take turns */
+    if (rc == IO_OK)
+        rc = program_lock(s, program);
     int saved = rc == IO_OK && job ? schedule_of_job(db, program, job) : 0;
     if (saved != 0) { /* a retried job: its first run saved this one */
         rc = saved > 0 ? IO_OK : IO_STORE_EDB;
         v = saved;
     } else if (rc == IO_OK) {
-        sqlite3_stmt *st = NULL;
+        db_stmt *st = NULL;
         rc = prep(db, &st, "SELECT coalesce(max(version), 0) + 1 FROM schedule WHERE program_id = ?",
                   "s", program);
-        if (rc == IO_OK && sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_int(st, 0);
+        if (rc == IO_OK && db_step(st) == DB_ROW)
+            v = db_column_int(st, 0);
         else
             rc = IO_STORE_EDB;
-        sqlite3_finalize(st);
+        db_finalize(st);
     }
     if (rc == IO_OK && !saved) {
         if (json_is_number(obj))
@@ -84,35 +86,35 @@ int io_store_schedule_list(io_store *s, const char *program, char **json, io_pag
     long after;
     if (page_start(pg, &after))
         return IO_EINVAL;
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = program_exists(db, program) ? IO_OK : IO_STORE_ENOTFOUND;
     if (rc == IO_OK)
         rc = prep(db, &st,
                   "SELECT version, status, objective, created_at, published, token_id"
-                  " FROM schedule WHERE program_id = ?1 AND (?2 IS NULL OR version > ?2)"
+                  " FROM schedule WHERE program_id = ?1 AND (version > ?2 OR ?2 IS NULL)"
                   " ORDER BY version LIMIT ?3",
                   "sai", program, after, page_limit(pg));
-    int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step = DB_DONE;
+    while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {
         if (page_row(pg, st, 0, &n, last)) {
-            step = SQLITE_DONE;
+            step = DB_DONE;
             break;
         }
-        json_t *obj = sqlite3_column_type(st, 2) == SQLITE_NULL
+        json_t *obj = db_column_type(st, 2) == DB_NULL
                           ? json_null()
-                          : json_real(sqlite3_column_double(st, 2));
-        json_t *actor = sqlite3_column_type(st, 5) == SQLITE_NULL
+                          : json_real(db_column_double(st, 2));
+        json_t *actor = db_column_type(st, 5) == DB_NULL
                             ? json_null()
-                            : json_integer(sqlite3_column_int64(st, 5));
+                            : json_integer(db_column_int64(st, 5));
         json_array_append_new(arr, json_pack("{s:i,s:o,s:o,s:o,s:b,s:o}", "version",
-                                             sqlite3_column_int(st, 0), "status", col_str(st, 1),
+                                             db_column_int(st, 0), "status", col_str(st, 1),
                                              "objective", obj, "created", col_str(st, 3),
-                                             "published", sqlite3_column_int(st, 4), "actor",
+                                             "published", db_column_int(st, 4), "actor",
                                              actor));
     }
     return rows_done(s, rd, st, rc, step, arr, json);
@@ -154,7 +156,7 @@ json_t *io_schedule_version_json(int v)
 
 /* Prepare the query of the schedule a selector names: columns json,
  * version. */
-static int select_version(sqlite3 *db, sqlite3_stmt **st, const char *program, int version)
+static int select_version(db_conn *db, db_stmt **st, const char *program, int version)
 {
     const char *sql =
         version > 0 ? "SELECT json, version FROM schedule WHERE program_id = ?1 AND version = ?2"
@@ -168,25 +170,25 @@ static int select_version(sqlite3 *db, sqlite3_stmt **st, const char *program, i
     return prep(db, st, sql, version > 0 ? "si" : "s", program, version);
 }
 
-int schedule_read_db(sqlite3 *db, const char *program, int version, char **json,
+int schedule_read_db(db_conn *db, const char *program, int version, char **json,
                      int *version_out)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int rc = select_version(db, &st, program, version);
     if (rc == IO_OK) {
-        int step = sqlite3_step(st);
-        if (step == SQLITE_ROW) {
+        int step = db_step(st);
+        if (step == DB_ROW) {
             if (json) {
-                *json = strdup((const char *)sqlite3_column_text(st, 0));
+                *json = strdup((const char *)db_column_text(st, 0));
                 rc = *json ? IO_OK : IO_ENOMEM;
             }
             if (version_out)
-                *version_out = sqlite3_column_int(st, 1);
+                *version_out = db_column_int(st, 1);
         } else {
-            rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+            rc = step == DB_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
         }
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -213,49 +215,49 @@ int io_store_schedule_resolve(io_store *s, const char *program, int version, int
 
 int io_store_schedule_current(io_store *s, const char *program, int *version, char stamp[40])
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = prep(db, &st,
                   "SELECT version, created_at FROM schedule WHERE program_id = ?1"
                   " ORDER BY published DESC, version DESC LIMIT 1",
                   "s", program);
     if (rc == IO_OK) {
-        int step = sqlite3_step(st);
-        if (step == SQLITE_ROW) {
-            *version = sqlite3_column_int(st, 0);
-            const char *t = (const char *)sqlite3_column_text(st, 1);
+        int step = db_step(st);
+        if (step == DB_ROW) {
+            *version = db_column_int(st, 0);
+            const char *t = (const char *)db_column_text(st, 1);
             snprintf(stamp, 40, "%s", t ? t : "");
         } else {
-            rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+            rc = step == DB_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
         }
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     rd_release(s, rd);
     return rc;
 }
 
 int io_store_schedule_publish(io_store *s, const char *program, int version, long actor)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     lock(s);
     int rc = begin(s);
     int prev = 0;
     if (rc == IO_OK) {
-        sqlite3_stmt *st = NULL;
+        db_stmt *st = NULL;
         rc = prep(db, &st,
                   "SELECT coalesce((SELECT version FROM schedule WHERE program_id = ?1"
                   " AND published = 1), 0), EXISTS (SELECT 1 FROM schedule WHERE"
                   " program_id = ?1 AND version = ?2)",
                   "si", program, version);
-        if (rc == IO_OK && sqlite3_step(st) == SQLITE_ROW) {
-            prev = sqlite3_column_int(st, 0);
-            if (!sqlite3_column_int(st, 1))
+        if (rc == IO_OK && db_step(st) == DB_ROW) {
+            prev = db_column_int(st, 0);
+            if (!db_column_int(st, 1))
                 rc = IO_STORE_ENOTFOUND;
         } else if (rc == IO_OK) {
             rc = IO_STORE_EDB;
         }
-        sqlite3_finalize(st);
+        db_finalize(st);
     }
     if (rc == IO_OK)
         rc = run(db, "UPDATE schedule SET published = 0 WHERE program_id = ? AND published = 1",

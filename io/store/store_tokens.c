@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,7 @@
 int io_store_token_create(io_store *s, int role, const char *name, long actor, char **secret,
                           long *id_out)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     if (role < IO_ROLE_VIEWER || role > IO_ROLE_ADMIN)
         return IO_EINVAL;
     unsigned char raw[24];
@@ -50,7 +49,7 @@ int io_store_token_create(io_store *s, int role, const char *name, long actor, c
         rc = run(db, "INSERT INTO token(name, role, hash) VALUES (?,?,?)", "sss", name,
                  io_role_name(role), hash);
     if (rc == IO_OK) {
-        id = (long)sqlite3_last_insert_rowid(s->db);
+        id = (long)db_last_id(s->db);
         char ent[32];
         snprintf(ent, sizeof ent, "tokens/%ld", id);
         json_t *a = json_pack("{s:I,s:s?,s:s}", "id", (json_int_t)id, "name", name, "role",
@@ -76,23 +75,23 @@ int io_store_token_auth(io_store *s, const char *secret, long *id_out, int *role
         return IO_STORE_ENOTFOUND;
     char hash[65];
     io_sha256_hex(secret, strlen(secret), hash);
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = prep(db, &st, "SELECT id, role FROM token WHERE hash = ? AND revoked_at IS NULL", "s",
                   hash);
     if (rc == IO_OK) {
-        int step = sqlite3_step(st);
-        if (step == SQLITE_ROW) {
+        int step = db_step(st);
+        if (step == DB_ROW) {
             if (id_out)
-                *id_out = (long)sqlite3_column_int64(st, 0);
+                *id_out = (long)db_column_int64(st, 0);
             if (role_out)
-                *role_out = io_role_parse((const char *)sqlite3_column_text(st, 1));
+                *role_out = io_role_parse((const char *)db_column_text(st, 1));
         } else {
-            rc = step == SQLITE_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
+            rc = step == DB_DONE ? IO_STORE_ENOTFOUND : IO_STORE_EDB;
         }
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     rd_release(s, rd);
     return rc;
 }
@@ -104,24 +103,24 @@ int io_store_token_list(io_store *s, char **json, io_page *pg)
     long after;
     if (page_start(pg, &after))
         return IO_EINVAL;
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = prep(db, &st,
                   "SELECT id, name, role, created_at, revoked_at FROM token"
-                  " WHERE (?1 IS NULL OR id > ?1) ORDER BY id LIMIT ?2",
+                  " WHERE (id > ?1 OR ?1 IS NULL) ORDER BY id LIMIT ?2",
                   "ai", after, page_limit(pg));
-    int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step = DB_DONE;
+    while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {
         if (page_row(pg, st, 0, &n, last)) {
-            step = SQLITE_DONE;
+            step = DB_DONE;
             break;
         }
         json_array_append_new(arr, json_pack("{s:I,s:o,s:o,s:o,s:o}", "id",
-                                             (json_int_t)sqlite3_column_int64(st, 0), "name",
+                                             (json_int_t)db_column_int64(st, 0), "name",
                                              col_str(st, 1), "role", col_str(st, 2), "created",
                                              col_str(st, 3), "revoked", col_str(st, 4)));
     }
@@ -130,14 +129,14 @@ int io_store_token_list(io_store *s, char **json, io_page *pg)
 
 int io_store_token_revoke(io_store *s, long id, long actor)
 {
-    sqlite3 *db = s->db;
+    db_conn *db = s->db;
     lock(s);
     int rc = begin(s);
     if (rc == IO_OK)
         rc = run(db,
                  "UPDATE token SET revoked_at = " NOW_SQL " WHERE id = ? AND revoked_at IS NULL",
                  "l", (long long)id);
-    if (rc == IO_OK && sqlite3_changes(s->db) == 0)
+    if (rc == IO_OK && db_changes(s->db) == 0)
         rc = IO_STORE_ENOTFOUND;
     if (rc == IO_OK) {
         char ent[32];
@@ -159,28 +158,28 @@ int io_store_audit_list(io_store *s, const char *program, char **json, io_page *
     long after;
     if (page_start(pg, &after))
         return IO_EINVAL;
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     json_t *arr = json_array();
     if (!arr)
         return IO_ENOMEM;
     rconn *rd = NULL;
-    sqlite3 *db = rd_acquire(s, &rd);
+    db_conn *db = rd_acquire(s, &rd);
     int rc = prep(db, &st,
                   "SELECT id, at, token_id, action, entity, program_id, before_json, after_json"
-                  " FROM audit WHERE (?1 IS NULL OR program_id = ?1)"
-                  " AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3",
+                  " FROM audit WHERE (program_id = ?1 OR ?1 IS NULL)"
+                  " AND (id < ?2 OR ?2 IS NULL) ORDER BY id DESC LIMIT ?3",
                   "sai", program, after, page_limit(pg));
-    int step = SQLITE_DONE;
-    while (rc == IO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step = DB_DONE;
+    while (rc == IO_OK && (step = db_step(st)) == DB_ROW) {
         if (page_row(pg, st, 0, &n, last)) {
-            step = SQLITE_DONE;
+            step = DB_DONE;
             break;
         }
-        json_t *actor = sqlite3_column_type(st, 2) == SQLITE_NULL
+        json_t *actor = db_column_type(st, 2) == DB_NULL
                             ? json_null()
-                            : json_integer(sqlite3_column_int64(st, 2));
+                            : json_integer(db_column_int64(st, 2));
         json_array_append_new(arr, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
-                                             (json_int_t)sqlite3_column_int64(st, 0), "at",
+                                             (json_int_t)db_column_int64(st, 0), "at",
                                              col_str(st, 1), "actor", actor, "action",
                                              col_str(st, 3), "entity", col_str(st, 4), "program",
                                              col_str(st, 5), "before", col_json(st, 6), "after",

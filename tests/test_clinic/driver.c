@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "../store_target.h"
 model_authorization auth(const char *cpt, int units, const char *from, const char *to)
 {
     model_authorization a = {.units = units, .from = -1, .to = -1};
@@ -61,16 +62,19 @@ void drv_open(drv *v, int http)
 {
     memset(v, 0, sizeof *v);
     char *err = NULL;
+    static char db[300];
     if (!http) {
-        cr_assert_eq(io_store_open(":memory:", 1, &v->s, &err), IO_OK);
+        target_setup(db, sizeof db, ":memory:");
+        cr_assert_eq(io_store_open(db, 1, &v->s, &err), IO_OK, "%s", err ? err : "");
         prepare_db(v->s, NULL, 1);
         return;
     }
     signal(SIGPIPE, SIG_IGN);
     snprintf(v->dir, sizeof v->dir, "/tmp/cohort-test-clinic-XXXXXX");
     cr_assert_not_null(mkdtemp(v->dir));
-    char db[128];
-    snprintf(db, sizeof db, "%s/c.db", v->dir);
+    char file[128];
+    snprintf(file, sizeof file, "%s/c.db", v->dir);
+    target_setup(db, sizeof db, file);
     io_store *s = NULL;
     cr_assert_eq(io_store_open(db, 1, &s, &err), IO_OK);
     prepare_db(s, v->token, 1);
@@ -87,6 +91,7 @@ void drv_close(drv *v)
 {
     io_store_close(v->s);
     io_server_stop(v->srv);
+    target_teardown();
     if (v->dir[0]) {
         char cmd[128];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", v->dir);
