@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -959,6 +960,47 @@ Test(files, write_atomic_replaces_and_fails_cleanly)
     snprintf(bad, sizeof bad, "%s/missing/out.json", dir);
     cr_assert_eq(io_write_atomic(bad, "x", 1), IO_EIO);
     unlink(path);
+    rmdir(dir);
+}
+
+/* Writing to a FIFO or a device (cohort plan -o /dev/null) writes into
+ * it: replacing it by a renamed regular file destroyed /dev/null on a
+ * shared machine.  Writing through a symbolic link replaces the file it
+ * names and keeps the link. */
+Test(files, write_atomic_keeps_special_files_and_links)
+{
+    char dir[] = "/tmp/cohort-test-dir-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char fifo[256], file[256], link[256];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(file, sizeof file, "%s/real.json", dir);
+    snprintf(link, sizeof link, "%s/link.json", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    int rfd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader, so the writer opens */
+    cr_assert_geq(rfd, 0);
+    cr_assert_eq(io_write_atomic(fifo, "piped", 5), IO_OK);
+    char buf[16] = "";
+    cr_assert_eq(read(rfd, buf, sizeof buf - 1), 5);
+    cr_assert_str_eq(buf, "piped");
+    close(rfd);
+    struct stat st;
+    cr_assert_eq(lstat(fifo, &st), 0);
+    cr_assert(S_ISFIFO(st.st_mode), "the FIFO is still a FIFO");
+
+    cr_assert_eq(io_write_atomic(file, "old", 3), IO_OK);
+    cr_assert_eq(symlink("real.json", link), 0);
+    cr_assert_eq(io_write_atomic(link, "new", 3), IO_OK);
+    cr_assert_eq(lstat(link, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "the link is still a link");
+    char *t = NULL;
+    size_t len = 0;
+    cr_assert_eq(io_read_all(file, 100, &t, &len), IO_OK);
+    cr_assert_str_eq(t, "new");
+    free(t);
+    cr_assert_eq(io_write_atomic(dir, "x", 1), IO_EIO, "a directory is refused");
+    unlink(fifo);
+    unlink(link);
+    unlink(file);
     rmdir(dir);
 }
 

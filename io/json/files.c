@@ -65,12 +65,42 @@ int io_write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* Write data straight into path, which is not a regular file (a device
+ * such as /dev/null, a FIFO): replacing it by a renamed file would destroy
+ * it. */
+static int write_in_place(const char *path, const char *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return IO_EIO;
+    int ok = io_write_all(fd, data, len) == 0;
+    int e = errno;
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        e = errno;
+    }
+    errno = e;
+    return ok ? IO_OK : IO_EIO;
+}
+
 int io_write_atomic(const char *path, const char *data, size_t len)
 {
     if (!path || strcmp(path, "-") == 0) {
         if (len && fwrite(data, 1, len, stdout) != len)
             return IO_EIO;
         return fflush(stdout) == 0 ? IO_OK : IO_EIO;
+    }
+    struct stat ls;
+    if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode)) {
+        /* a link: replace the file it names, keep the link */
+        char *target = realpath(path, NULL);
+        if (target) {
+            int rc = io_write_atomic(target, data, len);
+            free(target);
+            return rc;
+        }
+    } else if (lstat(path, &ls) == 0 && !S_ISREG(ls.st_mode)) {
+        return S_ISDIR(ls.st_mode) ? (errno = EISDIR, IO_EIO) : write_in_place(path, data, len);
     }
     size_t pl = strlen(path);
     char *tmp = malloc(pl + 16);
