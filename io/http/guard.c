@@ -186,23 +186,28 @@ int json_prescan(const char *b, size_t n, long max_values, int max_depth)
 static const struct {
     route_fn fn;
     const char *wrapper, *keys;
+    /* members that are objects ("m") or arrays of objects ("m[]") with
+     * the members they may have: "m:a|b;n[]:c|d" */
+    const char *nested;
 } BODY_FIELDS[] = {
-    {h_validate, "instance", "instance"},
-    {h_plan, "instance", "instance|baseline|time_limit_s|mip_gap"},
-    {h_check, NULL, "instance|solution"},
+    {h_validate, "instance", "instance", NULL},
+    {h_plan, "instance", "instance|baseline|time_limit_s|mip_gap", NULL},
+    {h_check, NULL, "instance|solution", NULL},
     {h_fill, NULL,
-     "instance|solution|events|top_n|turnover_per_month|hold_turnover_per_month|grace_weeks|apply"},
-    {h_whatif, NULL, "instance|scenarios|marginal|time_limit_s|mip_gap"},
-    {h_programs_create, "instance", "instance|id"},
-    {h_program_put, "instance", "instance"},
-    {h_program_plan, NULL, "baseline|time_limit_s|mip_gap"},
-    {h_events_post, "events", "events"},
-    {h_tokens_create, NULL, "role|name"},
-    {h_attendance_post, NULL, "group|date|marks|cancelled|correct"},
-    {h_attendance_confirm, NULL, "group|patient|action|date"},
-    {h_offer_create, NULL, "group|patient|at"},
-    {h_offer_decide, NULL, "decision|reason|at"},
-    {h_offer_contact, NULL, "channel|outcome|note|at"},
+     "instance|solution|events|top_n|turnover_per_month|hold_turnover_per_month|grace_weeks|apply",
+     NULL},
+    {h_whatif, NULL, "instance|scenarios|marginal|time_limit_s|mip_gap", NULL},
+    {h_programs_create, "instance", "instance|id", NULL},
+    {h_program_put, "instance", "instance", NULL},
+    {h_program_plan, NULL, "baseline|time_limit_s|mip_gap", NULL},
+    {h_events_post, "events", "events", NULL},
+    {h_tokens_create, NULL, "role|name", NULL},
+    {h_attendance_post, NULL, "group|date|marks|cancelled|correct",
+     "marks[]:patient|status|notice_hours|note;cancelled:reason"},
+    {h_attendance_confirm, NULL, "group|patient|action|date", NULL},
+    {h_offer_create, NULL, "group|patient|at", NULL},
+    {h_offer_decide, NULL, "decision|reason|at", NULL},
+    {h_offer_contact, NULL, "channel|outcome|note|at", NULL},
 };
 
 /* Is name one of "a|b|c"? */
@@ -218,25 +223,74 @@ static int name_in(const char *list, const char *name)
     return 0;
 }
 
-/* The first member of the body its route does not know, NULL when none
- * (or the body is not a wrapper object). */
-const char *unknown_field(const route *rt, json_t *body)
+/* The first member of object o not in keys, NULL when none. */
+static const char *first_unknown(json_t *o, const char *keys)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v) {
+        if (!name_in(keys, k))
+            return k;
+    }
+    return NULL;
+}
+
+/* Check the nested objects spec names ("m:keys;n[]:keys") in body: the
+ * path of the first unknown member in path ("marks[2].colour"), 1; else 0.
+ * Members of the wrong type are left to the handler's own reader. */
+static int nested_unknown(json_t *body, const char *spec, char *path, size_t cap)
+{
+    while (spec && *spec) {
+        size_t len = strcspn(spec, ";");
+        char item[256];
+        snprintf(item, sizeof item, "%.*s", (int)len, spec);
+        spec = spec[len] ? spec + len + 1 : NULL;
+        char *colon = strchr(item, ':');
+        if (!colon)
+            continue;
+        *colon = '\0';
+        size_t n = strlen(item);
+        int array = n > 2 && strcmp(item + n - 2, "[]") == 0;
+        if (array)
+            item[n - 2] = '\0';
+        json_t *m = json_object_get(body, item);
+        if (!array && json_is_object(m) && first_unknown(m, colon + 1)) {
+            snprintf(path, cap, "%s.%s", item, first_unknown(m, colon + 1));
+            return 1;
+        }
+        size_t i;
+        json_t *e;
+        json_array_foreach(array ? m : NULL, i, e) {
+            const char *bad = json_is_object(e) ? first_unknown(e, colon + 1) : NULL;
+            if (bad) {
+                snprintf(path, cap, "%s[%zu].%s", item, i, bad);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The path of the first member of the body (or of an object nested in it)
+ * its route does not know, in path; 1 found, 0 none (or the body is not a
+ * wrapper object). */
+int unknown_field(const route *rt, json_t *body, char *path, size_t cap)
 {
     if (!rt || !json_is_object(body))
-        return NULL;
+        return 0;
     for (size_t i = 0; i < sizeof BODY_FIELDS / sizeof BODY_FIELDS[0]; i++) {
         if (BODY_FIELDS[i].fn != rt->fn)
             continue;
         if (BODY_FIELDS[i].wrapper && !json_object_get(body, BODY_FIELDS[i].wrapper))
-            return NULL;
-        const char *k;
-        json_t *v;
-        json_object_foreach(body, k, v) {
-            if (!name_in(BODY_FIELDS[i].keys, k))
-                return k;
+            return 0;
+        const char *k = first_unknown(body, BODY_FIELDS[i].keys);
+        if (k) {
+            snprintf(path, cap, "%s", k);
+            return 1;
         }
+        return nested_unknown(body, BODY_FIELDS[i].nested, path, cap);
     }
-    return NULL;
+    return 0;
 }
 
 /* ------------------------------------------------------- read deadline */

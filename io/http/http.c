@@ -479,8 +479,8 @@ json_t *parse_body(http_req *q, int allow_empty, int *sent)
                    je.text);
         return NULL;
     }
-    const char *bad = unknown_field(q->r->rt, j);
-    if (bad) {
+    char bad[300];
+    if (unknown_field(q->r->rt, j, bad, sizeof bad)) {
         *sent = 1;
         send_error(q, 400, bad, "unknown field %s", bad);
         json_decref(j);

@@ -175,7 +175,7 @@ const char *header_bytes_bad(struct MHD_Connection *c);
 const char *unknown_query(struct MHD_Connection *c, const route *rt);
 int json_content_type(const char *ct);
 int json_prescan(const char *b, size_t n, long max_values, int max_depth);
-const char *unknown_field(const route *rt, json_t *body);
+int unknown_field(const route *rt, json_t *body, char *path, size_t cap);
 void conn_mark(io_server *srv, struct MHD_Connection *c, int reading);
 void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                    enum MHD_ConnectionNotificationCode toe);

@@ -196,6 +196,18 @@ static void walk_attendance(drv *v)
                            "{\"patient\":\"P0001\",\"status\":\"present\"}]}", &r), 400);
     cr_assert_str_eq(err_path(r), "date", "the clinic cancelled that session");
     json_decref(r);
+    if (v->port) { /* over HTTP an unknown member is refused, nested ones too */
+        cr_assert_eq(record(v, "{\"group\":\"dbt-tue-pm\",\"date\":\"2027-02-16\",\"marks\":["
+                               "{\"patient\":\"P0001\",\"status\":\"present\",\"colour\":1}]}",
+                            &r), 400);
+        cr_assert_str_eq(err_path(r), "marks[0].colour");
+        json_decref(r);
+        cr_assert_eq(record(v, "{\"group\":\"dbt-tue-pm\",\"date\":\"2027-02-16\","
+                               "\"cancelled\":{\"reason\":\"snow\",\"by\":\"me\"}}",
+                            &r), 400);
+        cr_assert_str_eq(err_path(r), "cancelled.by");
+        json_decref(r);
+    }
     cr_assert_eq(count_attendance(v), before);
 
     /* a correction replaces the mark and says what it was */
