@@ -121,9 +121,13 @@ int http(drv *v, const char *method, const char *path, const char *body, json_t 
         cr_assert_eq(send(fd, body, blen, MSG_NOSIGNAL), (ssize_t)blen);
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
+    cr_assert_not_null(buf);
     for (;;) {
-        if (len + 4096 > cap)
-            buf = realloc(buf, cap *= 2);
+        if (len + 4096 > cap) {
+            char *grown = realloc(buf, cap *= 2);
+            cr_assert_not_null(grown);
+            buf = grown;
+        }
         ssize_t r = recv(fd, buf + len, cap - len - 1, 0);
         if (r < 0 && errno == EINTR)
             continue;
