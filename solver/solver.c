@@ -2,17 +2,17 @@
  * with the heuristic as incumbent, exact patient assignment, large-
  * neighbourhood search while time remains, then sessions, reasons, metrics.
  * See sv.h for the stages. */
-#include <glpk.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "solver.h"
 #include "sv.h"
 
 const char *solver_glpk_version(void)
 {
-    return glp_version();
+    return bk_version();
 }
 
 void solver_options_default(solver_options *o)
