@@ -544,6 +544,12 @@ typedef struct model_solution {
  * Used by the checker and by readers of other tools' plans (baselines). */
 int model_sol_group_parity(const model_instance *inst, const model_solution *sol, int i);
 
+/* As model_sol_group_parity, but -1 when the parity is unknown: no
+ * week_parity given and no sessions (or as many in even as in odd weeks)
+ * to read it from.  Used where an unknown parity must not count as one
+ * (changes against a baseline). */
+int model_sol_group_parity_known(const model_instance *inst, const model_solution *sol, int i);
+
 /* Allocate an empty solution.  NULL on ENOMEM.  Free with
  * model_solution_destroy (NULL is a no-op). */
 model_solution *model_solution_create(void);
@@ -585,7 +591,9 @@ int model_metrics_compute(const model_instance *inst, const model_solution *sol,
  * either (a group absent from one side counts as not running there):
  * 1 if running differs; when running in both, 1 each for day, start, room,
  * facilitators (ordered list), substitute, and (biweekly) week_parity that
- * differ, plus 1 per baseline member no longer in members.  0 when
+ * differ (as model_sol_group_parity_known reads it on each side; an
+ * unknown parity is no change), plus 1 per baseline member no longer in
+ * members.  0 when
  * baseline is NULL. */
 int model_count_changes(const model_instance *inst, const model_solution *sol,
                         const model_solution *baseline);
