@@ -631,7 +631,7 @@ int model_objective_terms_compute(const model_instance *inst, const model_soluti
 double model_objective_total(const model_objective_terms *t);
 
 /* Cover time off in sol's sessions (SPEC rule 6; model/cover.c), for
- * plans built outside the planner.  Sessions are taken by date and start;
+ * the planner's plans and those built outside it.  Sessions are taken by date and start;
  * in each one marked uncovered, every role whose regular facilitator (the
  * group's facilitators[0] or [1]) is on time off that date and is not
  * already filled by a listed stand-in gets the designated substitute, else
@@ -641,7 +641,8 @@ double model_objective_total(const model_objective_terms *t);
  * overlapping it (min_break_min), stays within max_per_day and
  * max_per_week counting what they lead and cover, and would not cover
  * more than max_consecutive_cover consecutive sessions of the group.  A
- * stand-in is appended to facilitators (the first also to covered_by);
+ * stand-in for the primary goes first in facilitators, one for the
+ * co-facilitator last (the first also to covered_by);
  * uncovered stays true only when some role found nobody.  Returns
  * MODEL_OK, MODEL_EINVAL (NULL argument) or MODEL_ENOMEM (sol may then
  * hold some covers already, each valid). */
