@@ -426,10 +426,11 @@ static int choice_ok(const gstate *s, int g, const gchoice *ch)
 #define REPAIR_DEPTH 2
 
 /* Must-run group g found no placement: for each placed group h sharing a
- * facilitator or room with it (and not in keep[0..nkeep)), take h out,
- * place g, then place h again elsewhere, itself by such an exchange while
- * depth allows.  The first chain where all are placed is kept (1);
- * otherwise everything is as before (0). */
+ * facilitator, room or patients with it (and not in keep[0..nkeep)), take
+ * h out, place g, then place h again elsewhere, itself by such an exchange
+ * while depth allows, or (h optional) leave it closed.  The first chain
+ * where every must-run group is placed is kept (1); otherwise everything
+ * is as before (0). */
 static int repair_chain(gstate *s, int g, int depth, int *keep, int nkeep)
 {
     const sv_prob *pr = s->pr;
@@ -456,6 +457,8 @@ static int repair_chain(gstate *s, int g, int depth, int *keep, int nkeep)
             }
             if (depth > 0 && repair_chain(s, h, depth - 1, keep, nkeep))
                 return 1;
+            if (!pr->g[h].must)
+                return 1; /* an optional group may stay closed */
         }
         memcpy(s->pl->gs, snap_gs, sizeof *snap_gs * (size_t)pr->ng);
         memcpy(s->reserved, snap_res, sizeof(int) * (size_t)pr->np);
