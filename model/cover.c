@@ -1,8 +1,8 @@
-/* cover.c - time-off coverage of a plan's sessions (SPEC rule 6) for plans
- * built outside the planner, such as the generator's witness.  The
- * planner's own coverage is solver/sessions.c (same rules, on its own
- * data); the checker's judgement of "could have been covered" is its own
- * copy in check.c. */
+/* cover.c - time-off coverage of a plan's sessions (SPEC rule 6): the one
+ * implementation, used by the planner (solver/sessions.c) and for plans
+ * built outside it, such as the generator's witness.  The checker's
+ * judgement of "could have been covered" is its own independent copy in
+ * check_sessions.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,10 +144,15 @@ static int with_picks(const model_instance *inst, const model_sol_session *ss,
 {
     memset(fl, 0, sizeof *fl);
     *cb = NULL;
-    int rc = model_strlist_copy(fl, &ss->facilitators);
-    for (int r = 0; r < 2 && rc == MODEL_OK; r++)
-        if (picks[r] >= 0)
-            rc = model_strlist_push(fl, inst->facilitators[picks[r]].id);
+    /* the primary's stand-in first, as the role order reads (the checker
+     * gives stand-ins the absent roles in list order) */
+    int rc = MODEL_OK;
+    if (picks[0] >= 0)
+        rc = model_strlist_push(fl, inst->facilitators[picks[0]].id);
+    for (int q = 0; q < ss->facilitators.n && rc == MODEL_OK; q++)
+        rc = model_strlist_push(fl, ss->facilitators.items[q]);
+    if (picks[1] >= 0 && rc == MODEL_OK)
+        rc = model_strlist_push(fl, inst->facilitators[picks[1]].id);
     const char *first = picks[0] >= 0 ? inst->facilitators[picks[0]].id
                         : picks[1] >= 0 ? inst->facilitators[picks[1]].id : NULL;
     if (rc == MODEL_OK && !ss->covered_by && first && !(*cb = model_strdup(first)))

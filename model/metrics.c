@@ -276,9 +276,16 @@ static char *join_list(chg_sink *k, const model_strlist *l)
     return s;
 }
 
+/* Week parity of a solution's group i for change counting (-1 unknown). */
+static int parity_of(const model_instance *inst, const model_solution *sol, int i)
+{
+    return i >= 0 ? model_sol_group_parity_known(inst, sol, i) : -1;
+}
+
+/* Changes of group a (parity pa) against base (parity pb; -1 unknown). */
 static int group_changes(const model_instance *inst, const model_idmap *igroups,
                          const model_idmap *types, const model_sol_group *a,
-                         const model_sol_group *base, chg_sink *k)
+                         const model_sol_group *base, int pa, int pb, chg_sink *k)
 {
     bool ra = a && a->running, rb = base && base->running;
     if (ra != rb) {
@@ -319,11 +326,9 @@ static int group_changes(const model_instance *inst, const model_idmap *igroups,
         sink_add(k, a->id, "substitute", base->substitute, a->substitute);
     }
     int t = sol_group_type(inst, igroups, types, a);
-    if (t >= 0 && inst->types[t].cadence == MODEL_BIWEEKLY &&
-        (a->week_parity & 1) != (base->week_parity & 1)) {
+    if (t >= 0 && inst->types[t].cadence == MODEL_BIWEEKLY && pa >= 0 && pb >= 0 && pa != pb) {
         n++;
-        sink_add(k, a->id, "week_parity", (base->week_parity & 1) ? "1" : "0",
-                 (a->week_parity & 1) ? "1" : "0");
+        sink_add(k, a->id, "week_parity", pb ? "1" : "0", pa ? "1" : "0");
     }
     for (int m = 0; m < base->members.n; m++)
         if (model_strlist_find(&a->members, base->members.items[m]) < 0) {
@@ -357,23 +362,27 @@ int model_count_changes(const model_instance *inst, const model_solution *sol,
                 continue; /* duplicate entry: first one counts */
             int j = model_idmap_get(&sb, sol->groups[i].id);
             n += group_changes(inst, &igroups, &types, &sol->groups[i],
-                               j >= 0 ? &baseline->groups[j] : NULL, NULL);
+                               j >= 0 ? &baseline->groups[j] : NULL, parity_of(inst, sol, i),
+                               parity_of(inst, baseline, j), NULL);
         }
         for (int j = 0; j < baseline->n_groups; j++) {
             if (model_idmap_get(&sb, baseline->groups[j].id) != j)
                 continue;
             if (model_idmap_get(&sa, baseline->groups[j].id) < 0)
-                n += group_changes(inst, &igroups, &types, NULL, &baseline->groups[j], NULL);
+                n += group_changes(inst, &igroups, &types, NULL, &baseline->groups[j], -1, -1,
+                                   NULL);
         }
     } else {
         /* Out of memory: fall back to quadratic lookups. */
         for (int i = 0; i < sol->n_groups; i++) {
-            const model_sol_group *b = NULL;
-            for (int j = 0; j < baseline->n_groups && !b; j++)
+            int jb = -1;
+            for (int j = 0; j < baseline->n_groups && jb < 0; j++)
                 if (str_eq(baseline->groups[j].id, sol->groups[i].id))
-                    b = &baseline->groups[j];
+                    jb = j;
             model_idmap none = {0};
-            n += group_changes(inst, &none, &none, &sol->groups[i], b, NULL);
+            n += group_changes(inst, &none, &none, &sol->groups[i],
+                               jb >= 0 ? &baseline->groups[jb] : NULL, parity_of(inst, sol, i),
+                               parity_of(inst, baseline, jb), NULL);
         }
         for (int j = 0; j < baseline->n_groups; j++) {
             bool found = false;
@@ -426,13 +435,14 @@ int model_solution_list_changes(const model_instance *inst, model_solution *sol,
                 continue;
             int j = model_idmap_get(&sb, sol->groups[i].id);
             group_changes(inst, &igroups, &types, &sol->groups[i],
-                          j >= 0 ? &baseline->groups[j] : NULL, &k);
+                          j >= 0 ? &baseline->groups[j] : NULL, parity_of(inst, sol, i),
+                          parity_of(inst, baseline, j), &k);
         }
         for (int j = 0; j < baseline->n_groups && !k.oom; j++) {
             if (model_idmap_get(&sb, baseline->groups[j].id) != j)
                 continue;
             if (model_idmap_get(&sa, baseline->groups[j].id) < 0)
-                group_changes(inst, &igroups, &types, NULL, &baseline->groups[j], &k);
+                group_changes(inst, &igroups, &types, NULL, &baseline->groups[j], -1, -1, &k);
         }
     } else {
         k.oom = 1;

@@ -587,7 +587,7 @@ bool model_windows_fit(const model_window *w, int n, int day, int start, int dur
     return false;
 }
 
-int model_sol_group_parity(const model_instance *inst, const model_solution *sol, int i)
+int model_sol_group_parity_known(const model_instance *inst, const model_solution *sol, int i)
 {
     const model_sol_group *g = &sol->groups[i];
     if (!g->week_parity_absent)
@@ -598,7 +598,13 @@ int model_sol_group_parity(const model_instance *inst, const model_solution *sol
         if (g->id && x->group && x->date >= h && strcmp(x->group, g->id) == 0)
             n[((x->date - h) / 7) & 1]++;
     }
-    return n[1] > n[0];
+    return n[0] == n[1] ? -1 : n[1] > n[0];
+}
+
+int model_sol_group_parity(const model_instance *inst, const model_solution *sol, int i)
+{
+    int p = model_sol_group_parity_known(inst, sol, i);
+    return p < 0 ? 0 : p;
 }
 
 bool model_patient_waitlisted(const model_instance *inst, int p)

@@ -546,6 +546,12 @@ typedef struct model_solution {
  * Used by the checker and by readers of other tools' plans (baselines). */
 int model_sol_group_parity(const model_instance *inst, const model_solution *sol, int i);
 
+/* As model_sol_group_parity, but -1 when the parity is unknown: no
+ * week_parity given and no sessions (or as many in even as in odd weeks)
+ * to read it from.  Used where an unknown parity must not count as one
+ * (changes against a baseline). */
+int model_sol_group_parity_known(const model_instance *inst, const model_solution *sol, int i);
+
 /* Allocate an empty solution.  NULL on ENOMEM.  Free with
  * model_solution_destroy (NULL is a no-op). */
 model_solution *model_solution_create(void);
@@ -587,7 +593,9 @@ int model_metrics_compute(const model_instance *inst, const model_solution *sol,
  * either (a group absent from one side counts as not running there):
  * 1 if running differs; when running in both, 1 each for day, start, room,
  * facilitators (ordered list), substitute, and (biweekly) week_parity that
- * differ, plus 1 per baseline member no longer in members.  0 when
+ * differ (as model_sol_group_parity_known reads it on each side; an
+ * unknown parity is no change), plus 1 per baseline member no longer in
+ * members.  0 when
  * baseline is NULL. */
 int model_count_changes(const model_instance *inst, const model_solution *sol,
                         const model_solution *baseline);
@@ -625,7 +633,7 @@ int model_objective_terms_compute(const model_instance *inst, const model_soluti
 double model_objective_total(const model_objective_terms *t);
 
 /* Cover time off in sol's sessions (SPEC rule 6; model/cover.c), for
- * plans built outside the planner.  Sessions are taken by date and start;
+ * the planner's plans and those built outside it.  Sessions are taken by date and start;
  * in each one marked uncovered, every role whose regular facilitator (the
  * group's facilitators[0] or [1]) is on time off that date and is not
  * already filled by a listed stand-in gets the designated substitute, else
@@ -635,7 +643,8 @@ double model_objective_total(const model_objective_terms *t);
  * overlapping it (min_break_min), stays within max_per_day and
  * max_per_week counting what they lead and cover, and would not cover
  * more than max_consecutive_cover consecutive sessions of the group.  A
- * stand-in is appended to facilitators (the first also to covered_by);
+ * stand-in for the primary goes first in facilitators, one for the
+ * co-facilitator last (the first also to covered_by);
  * uncovered stays true only when some role found nobody.  Returns
  * MODEL_OK, MODEL_EINVAL (NULL argument) or MODEL_ENOMEM (sol may then
  * hold some covers already, each valid). */

@@ -61,6 +61,10 @@ typedef struct bk_result {
 /* Seconds on CLOCK_MONOTONIC, the clock of bk_params.deadline. */
 double bk_now(void);
 
+/* The version of the solver library behind this interface (GLPK's, e.g.
+ * "5.0"; static storage). */
+const char *bk_version(void);
+
 /* New empty model (maximise when maximize != 0).  NULL on failure. */
 bk_model *bk_new(const char *name, int maximize);
 /* Free the model; NULL is a no-op. */

@@ -68,6 +68,11 @@ int bk_guard(void (*fn)(void *), void *ctx)
     return 0;
 }
 
+const char *bk_version(void)
+{
+    return glp_version();
+}
+
 double bk_now(void)
 {
     struct timespec ts;

@@ -24,6 +24,9 @@ typedef struct gstate {
     glist *lead;      /* per facilitator: groups led or co-led */
     glist *subof;     /* per facilitator: groups substituted */
     glist *inroom;    /* per room: groups */
+    sv_gsol *snap_gs; /* scratch for repair: ng placements per depth */
+    int *snap_res;    /* scratch for repair: np reservations per depth */
+    double repair_end; /* wall clock after which repair is not tried */
     unsigned long rng;
     double noise;     /* random perturbation of choices (0 = none) */
 } gstate;
@@ -261,6 +264,7 @@ typedef struct gchoice {
 
 static int try_group(gstate *s, int g, gchoice *out)
 {
+
     const sv_prob *pr = s->pr;
     const sv_group *G = &pr->g[g];
     const model_group_type *ty = &pr->inst->types[G->type];
@@ -316,7 +320,9 @@ static int try_group(gstate *s, int g, gchoice *out)
     return found;
 }
 
-static void commit(gstate *s, int g, const gchoice *ch)
+/* Place group g as chosen and reserve at most lim of the patients its
+ * demand takes there. */
+static void commit(gstate *s, int g, const gchoice *ch, int lim)
 {
     const sv_prob *pr = s->pr;
     const sv_cand *c = &pr->g[g].cand[ch->j];
@@ -341,8 +347,130 @@ static void commit(gstate *s, int g, const gchoice *ch)
         s->load[ch->co] += lw;
     double v;
     int n = demand(s, g, ch->j, &v);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n && i < lim; i++)
         s->reserved[s->take[i]] = g;
+}
+
+/* Recompute the per-facilitator and per-room lists and loads from the
+ * placements in s->pl (after placements were changed wholesale). */
+static void rebuild(gstate *s)
+{
+    const sv_prob *pr = s->pr;
+    for (int f = 0; f < pr->nf; f++) {
+        s->load[f] = 0;
+        s->lead[f].n = s->subof[f].n = 0;
+    }
+    for (int r = 0; r < pr->nr; r++)
+        s->inroom[r].n = 0;
+    for (int g = 0; g < pr->ng; g++) {
+        const sv_gsol *gs = &s->pl->gs[g];
+        if (gs->cand < 0)
+            continue;
+        double lw = placed(s, g)->parity >= 0 ? 0.5 : 1.0;
+        gl_add(&s->lead[gs->prim], g);
+        s->load[gs->prim] += lw;
+        if (gs->co >= 0) {
+            gl_add(&s->lead[gs->co], g);
+            s->load[gs->co] += lw;
+        }
+        if (gs->sub >= 0)
+            gl_add(&s->subof[gs->sub], g);
+        if (gs->room >= 0)
+            gl_add(&s->inroom[gs->room], g);
+    }
+}
+
+/* Take placed group h out: its placement and its reserved patients. */
+static void unplace(gstate *s, int h)
+{
+    sv_gsol *gs = &s->pl->gs[h];
+    gs->cand = -1;
+    gs->prim = gs->co = gs->room = gs->sub = -1;
+    for (int p = 0; p < s->pr->np; p++)
+        if (s->reserved[p] == h)
+            s->reserved[p] = -1;
+    rebuild(s);
+}
+
+/* Could placed group h hold a facilitator, room or reserved patient that
+ * group g may use? */
+static int shares_resource(const gstate *s, int g, int h)
+{
+    const sv_prob *pr = s->pr;
+    const sv_group *G = &pr->g[g];
+    const sv_gsol *t = &s->pl->gs[h];
+    for (int j = 0; j < G->n_cand; j++) {
+        const sv_cand *c = &G->cand[j];
+        int fs[3] = {t->prim, t->co, t->sub};
+        for (int k = 0; k < 3; k++)
+            if (fs[k] >= 0 && (in_list(c->prim, c->n_prim, fs[k]) ||
+                               in_list(c->co, c->n_co, fs[k]) || in_list(c->sub, c->n_sub, fs[k])))
+                return 1;
+        if (t->room >= 0 && in_list(c->room, c->n_room, t->room))
+            return 1;
+    }
+    for (int i = 0; i < pr->n_gpat[g]; i++)
+        if (s->reserved[pr->gpat[g][i]] == h)
+            return 1;
+    return 0;
+}
+
+/* Does a choice place group g acceptably (a must-run group with min_size)? */
+static int choice_ok(const gstate *s, int g, const gchoice *ch)
+{
+    const sv_group *G = &s->pr->g[g];
+    return !G->must || ch->n >= s->pr->inst->types[G->type].min_size - G->held;
+}
+
+/* Depth of exchange chains tried by repair(). */
+#define REPAIR_DEPTH 2
+
+/* Must-run group g found no placement: for each placed group h sharing a
+ * facilitator, room or patients with it (and not in keep[0..nkeep)), take
+ * h out, place g, then place h again elsewhere, itself by such an exchange
+ * while depth allows, or (h optional) leave it closed.  The first chain
+ * where every must-run group is placed is kept (1); otherwise everything
+ * is as before (0). */
+static int repair_chain(gstate *s, int g, int depth, int *keep, int nkeep)
+{
+    const sv_prob *pr = s->pr;
+    sv_gsol *snap_gs = s->snap_gs + (size_t)depth * (size_t)(pr->ng + 1);
+    int *snap_res = s->snap_res + (size_t)depth * (size_t)(pr->np + 1);
+    keep[nkeep++] = g;
+    for (int h = 0; h < pr->ng; h++) {
+        if (s->pl->gs[h].cand < 0 || in_list(keep, nkeep, h) || !shares_resource(s, g, h))
+            continue;
+        if (sv_now() > s->repair_end)
+            return 0;
+        memcpy(snap_gs, s->pl->gs, sizeof *snap_gs * (size_t)pr->ng);
+        memcpy(snap_res, s->reserved, sizeof(int) * (size_t)pr->np);
+        unplace(s, h);
+        gchoice cg, ch;
+        if (try_group(s, g, &cg) && choice_ok(s, g, &cg)) {
+            /* g reserves only what min_size needs: the exact assignment
+             * fills its other seats later, and h may need the rest */
+            const sv_group *G = &pr->g[g];
+            commit(s, g, &cg, pr->inst->types[G->type].min_size - G->held);
+            if (try_group(s, h, &ch) && choice_ok(s, h, &ch)) {
+                commit(s, h, &ch, ch.n);
+                return 1;
+            }
+            if (depth > 0 && repair_chain(s, h, depth - 1, keep, nkeep))
+                return 1;
+            if (!pr->g[h].must)
+                return 1; /* an optional group may stay closed */
+        }
+        memcpy(s->pl->gs, snap_gs, sizeof *snap_gs * (size_t)pr->ng);
+        memcpy(s->reserved, snap_res, sizeof(int) * (size_t)pr->np);
+        rebuild(s);
+    }
+    return 0;
+}
+
+static int repair(gstate *s, int g)
+{
+    int keep[REPAIR_DEPTH + 2];
+    return repair_chain(s, g, REPAIR_DEPTH - 1, keep, 0);
 }
 
 /* One constructive pass in the given order.  Returns the number of must-run
@@ -373,6 +501,8 @@ static int pass(gstate *s, const int *order, char *failed)
         int need = ty->min_size - G->held;
         gchoice ch;
         if (!try_group(s, g, &ch) || (G->must && ch.n < need)) {
+            if (G->must && repair(s, g))
+                continue;
             if (G->must) {
                 failed[g] = 1;
                 nfail++;
@@ -385,7 +515,7 @@ static int pass(gstate *s, const int *order, char *failed)
             if (G->cap < 0 || ch.n < need || gain <= 0)
                 continue;
         }
-        commit(s, g, &ch);
+        commit(s, g, &ch, ch.n);
     }
     return nfail;
 }
@@ -455,6 +585,8 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
     s.lead = calloc((size_t)pr->nf + 1, sizeof(glist));
     s.subof = calloc((size_t)pr->nf + 1, sizeof(glist));
     s.inroom = calloc((size_t)pr->nr + 1, sizeof(glist));
+    s.snap_gs = malloc(sizeof *s.snap_gs * (size_t)(ng + 1) * REPAIR_DEPTH);
+    s.snap_res = malloc(sizeof(int) * (size_t)(np + 1) * REPAIR_DEPTH);
     if (pool && s.lead && s.subof && s.inroom) {
         int *q = pool;
         for (int f = 0; f < pr->nf; f++) {
@@ -470,7 +602,8 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
     }
     int rc = SOLVER_ENOMEM;
     if (!s.reserved || !s.tmp || !s.take || !s.load || !s.ncred || !order || !key || !base ||
-        !boost || !failed || !pool || !s.lead || !s.subof || !s.inroom ||
+        !boost || !failed || !pool || !s.lead || !s.subof || !s.inroom || !s.snap_gs ||
+        !s.snap_res ||
         sv_plan_alloc(pr, &best) || sv_plan_alloc(pr, &resv))
         goto out;
     for (int f = 0; f < pr->nf; f++)
@@ -494,6 +627,7 @@ int sv_greedy(const sv_prob *pr, sv_plan *pl)
      * get a little noise after the first pass (at most 200 passes) */
     double budget = (pr->deadline - sv_now()) * 0.15;
     double t_end = sv_now() + (budget > 0.05 ? budget : 0.05);
+    s.repair_end = pr->deadline - (pr->deadline - sv_now()) * 0.5;
     for (int attempt = 0; attempt < 200; attempt++) {
         for (int g = 0; g < ng; g++) {
             order[g] = g;
@@ -587,6 +721,8 @@ out:
     free(s.lead);
     free(s.subof);
     free(s.inroom);
+    free(s.snap_gs);
+    free(s.snap_res);
     free(s.reserved);
     free(s.tmp);
     free(s.take);

@@ -160,7 +160,7 @@ int sv_plan_from_base(const sv_prob *pr, sv_plan *pl)
         for (int j = 0; j < G->n_cand && s->cand < 0; j++) {
             const sv_cand *c = &G->cand[j];
             if (c->day == B->day && c->start == B->start &&
-                (c->parity < 0 || c->parity == B->parity))
+                (c->parity < 0 || B->parity < 0 || c->parity == B->parity))
                 s->cand = j;
         }
         if (s->cand < 0) {

@@ -383,8 +383,8 @@ static int build_base(sv_prob *pr, const model_solution *b)
         B->day = sg->day;
         B->start = sg->start;
         B->parity = inst->types[pr->g[g].type].cadence == MODEL_BIWEEKLY
-                        ? model_sol_group_parity(inst, b, i)
-                        : -1;
+                        ? model_sol_group_parity_known(inst, b, i)
+                        : -1; /* -1 also when unknown: no parity change counted */
         if (sg->room) {
             int r = model_find_room(inst, sg->room);
             B->room = r >= 0 ? r : -2;

@@ -717,6 +717,29 @@ Test(check, biweekly_without_week_parity_takes_the_sessions_weeks)
     }
 }
 
+Test(check, changes_read_an_absent_week_parity_as_the_checker_does)
+{
+    /* A baseline from another tool gives cbt-1 (biweekly, even weeks in
+     * the fixture) without week_parity.  Its sessions in odd weeks say odd:
+     * one change against the fixture's even weeks (an absent parity once
+     * read as 0, no change).  Without sessions the parity is unknown: no
+     * change, whichever parity the plan has (once 1 against a plan in odd
+     * weeks). */
+    static const char *const odd[] = {"2025-01-28", NULL};
+    static const char *const none[] = {NULL};
+    model_solution *base = cbt1_without_parity(odd);
+    cr_expect_eq(model_count_changes(inst, sol, base), 1);
+    cr_assert_eq(model_solution_list_changes(inst, sol, base), MODEL_OK);
+    cr_assert_eq(sol->n_changes, 1);
+    cr_expect_str_eq(sol->changes[0].field, "week_parity");
+    model_solution_destroy(base);
+    base = cbt1_without_parity(none);
+    cr_expect_eq(model_count_changes(inst, sol, base), 0);
+    grp("cbt-1")->week_parity = 1;
+    cr_expect_eq(model_count_changes(inst, sol, base), 0);
+    model_solution_destroy(base);
+}
+
 Test(check, solution_cover_finds_the_substitute_then_stops)
 {
     /* model_solution_cover on dbt-1@2025-01-21 left uncovered: f-cat (the

@@ -1260,3 +1260,31 @@ Test(time_limit, backend_accepts_any_limit)
         bk_free(m);
     }
 }
+
+Test(time_limit, contested_must_run_groups_get_a_schedule, .timeout = 120)
+{
+    /* Generated programs whose greedy used to fail every pass, so that no
+     * schedule came back even in 10 s (exit 4): in rooms M seed 4 two
+     * women's grief groups compete for the few patients free at their
+     * times, and whichever was placed first reserved up to its capacity,
+     * leaving the other below min_size; in adolescent M seed 1 three DBT
+     * holders lead and substitute five DBT groups, and the one placed last
+     * found no leader and substitute free.  The greedy now exchanges a
+     * placed group for the failing one (the failing one reserving only
+     * what min_size needs) and places the displaced group again.  plan()
+     * runs model_check on the schedule. */
+    const char *fam[2] = {"rooms", "adolescent"};
+    const unsigned long long seed[2] = {4, 1};
+    for (int k = 0; k < 2; k++) {
+        model_instance *inst = NULL;
+        cr_assert_eq(model_generate_family("M", fam[k], seed[k], &inst, NULL), MODEL_OK);
+        double wall = 0, tl = 2;
+        model_solution *sol = plan_timed(inst, tl, &wall);
+        cr_expect(sol->status == MODEL_STATUS_OPTIMAL || sol->status == MODEL_STATUS_FEASIBLE,
+                  "%s M seed %llu: status %s", fam[k], seed[k],
+                  model_solution_status_name(sol->status));
+        cr_expect_leq(wall, wall_allowed(tl), "took %.2f s for %.0f s", wall, tl);
+        model_solution_destroy(sol);
+        model_instance_destroy(inst);
+    }
+}
