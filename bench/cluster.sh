@@ -155,13 +155,13 @@ HEAD="| nodes | node | clients | s | requests (writes) | req/s | writes/s | read
   echo "Roster events (20 % writes) and reads, tier M seed 1, 8 clients in all, ${WSECS} s:"
   echo
   echo "$HEAD"
-  echo "| 1 | A $("$BUILD/cohort-load" --port "$PORT_2" --token "$LTOKEN" --program load --clients 8 --seconds "$WSECS" --writes 0.2 | sed 's/^| //')"
+  echo "| 1 | A | $("$BUILD/cohort-load" --port "$PORT_2" --token "$LTOKEN" --program load --clients 8 --seconds "$WSECS" --writes 0.2 | sed 's/^| //')"
   "$BUILD/cohort-load" --port "$PORT_2" --token "$LTOKEN" --program load --clients 4 --seconds "$WSECS" --writes 0.2 >"$tmp/a.md" &
   la=$!
   "$BUILD/cohort-load" --port "$PORT_3" --token "$LTOKEN" --program load --clients 4 --seconds "$WSECS" --writes 0.2 --first 4 >"$tmp/b.md"
   wait "$la"
-  echo "| 2 | A $(sed 's/^| //' "$tmp/a.md")"
-  echo "| 2 | B $(sed 's/^| //' "$tmp/b.md")"
+  echo "| 2 | A | $(sed 's/^| //' "$tmp/a.md")"
+  echo "| 2 | B | $(sed 's/^| //' "$tmp/b.md")"
   echo
   echo "Load average $(load) at the end of the load runs."
 } | tee -a "$OUT"
