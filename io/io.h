@@ -232,6 +232,10 @@ int io_store_entity_delete(io_store *s, const char *program, io_entity_kind kind
  * of recorded events with their ids.  IO_EINVAL with paths in d. */
 int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
                            long actor, char **recorded, model_diag *d);
+/* The same for the parsed body (borrowed); *recorded (may be NULL) receives
+ * the array of recorded events (a new reference, the caller's). */
+int io_store_events_record_tree(io_store *s, const char *program, const struct json_t *body,
+                                long actor, struct json_t **recorded, model_diag *d);
 /* Status history, optionally for one patient / group (NULL = all):
  * [{"id","event","group","patient","status","date","actor","at"}]: roster
  * events oldest first, then attendance marks (event "attendance", status

@@ -251,22 +251,23 @@ void io_abstime_in(struct timespec *ts, long ms);
 bool io_member_on(const model_group *g, const char *patient, int date);
 
 /* io/clinic/suggest.c: the fill report (as `cohort fill --json`) for
- * events (fill events JSON text, e.g. {"events":[{"event":"dropped",...}]})
- * against the program as it was before them and the published (else
- * latest) schedule, whose version goes to *version.  *report is malloc'd.
+ * events (a fill-events tree, only read, e.g. {"events":[{"event":
+ * "dropped",...}]}) against the program as it was before them and the
+ * published (else latest) schedule, whose version goes to *version.
+ * *report is a new reference, the caller's.
  * IO_STORE_ENOTFOUND (no schedule; message in d), IO_EINVAL, IO_ENOMEM. */
 int io_clinic_suggest(io_store *s, const char *program, const model_instance *before,
-                      const char *events, char **report, int *version, model_diag *d);
+                      const json_t *events, json_t **report, int *version, model_diag *d);
 
 /* io/clinic/suggest.c: the ranked candidates for an open seat of group:
  * {"group", "schedule_version", "open_seats" (model_seats_open),
  * "vacated_by", "eligible", "candidates": [as fill's], "note"?}, ranked as
  * fill ranks the departure that opened the seat, with the patients of
  * exclude (may be NULL) left out; top_n candidates (0 = fill's default).
- * *out is malloc'd JSON text.  IO_STORE_ENOTFOUND (no schedule or
- * program), IO_EINVAL (no such group: path "group"), IO_ENOMEM. */
+ * *out is a new reference, the caller's.  IO_STORE_ENOTFOUND (no schedule
+ * or program), IO_EINVAL (no such group: path "group"), IO_ENOMEM. */
 int io_clinic_seat_ranking(io_store *s, const char *program, const char *group,
-                           const model_strlist *exclude, int top_n, char **out, model_diag *d);
+                           const model_strlist *exclude, int top_n, json_t **out, model_diag *d);
 
 /* Clinic commands (io/cli/cmd_attendance.c ...). */
 int io_cmd_attendance(int argc, char **argv);

@@ -90,12 +90,9 @@ enum MHD_Result h_attendance_confirm(http_req *q)
     json_t *ev = json_pack("{s:s,s:s,s:s}", "event", event, "group", group, "patient", patient);
     if (json_object_get(body, "date"))
         json_object_set(ev, "date", json_object_get(body, "date"));
-    char *text = json_dumps(ev, JSON_COMPACT);
     json_t *extra = json_pack("{s:s,s:o}", "confirmed", action, "flags",
                               flag ? flag : json_null());
-    ret = text ? record_events(q, ev, text, strlen(text), extra)
-               : send_error(q, 500, NULL, "out of memory");
-    free(text);
+    ret = ev ? record_events(q, ev, extra) : send_error(q, 500, NULL, "out of memory");
     json_decref(extra);
     json_decref(ev);
     json_decref(body);

@@ -162,17 +162,15 @@ static json_t *seat_ranking(io_store *s, const char *program, const char *group,
                             int *rc, model_diag *d)
 {
     model_strlist ex = {0};
-    char *text = NULL;
+    json_t *j = NULL;
     model_diag local;
     model_diag_init(&local);
     *rc = excluded(s, program, group, &ex);
     if (*rc == IO_OK)
-        *rc = io_clinic_seat_ranking(s, program, group, &ex, top_n, &text, d ? d : &local);
+        *rc = io_clinic_seat_ranking(s, program, group, &ex, top_n, &j, d ? d : &local);
     model_strlist_free(&ex);
     model_diag_free(&local);
-    json_t *j = *rc == IO_OK ? json_loads(text, 0, NULL) : NULL;
-    free(text);
-    return j;
+    return *rc == IO_OK ? j : NULL;
 }
 
 int io_store_seat_candidates(io_store *s, const char *program, const char *group, char **json,
