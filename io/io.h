@@ -243,6 +243,9 @@ int io_store_events_record_tree(io_store *s, const char *program, const struct j
  * declined / expired) by time. */
 int io_store_history(io_store *s, const char *program, const char *patient,
                      const char *group, char **json, io_page *pg);
+/* The same as a tree: *out is a new array, the caller's. */
+int io_store_history_tree(io_store *s, const char *program, const char *patient,
+                          const char *group, struct json_t **out, io_page *pg);
 
 /* Schedule version selectors: a version number (> 0) or one of these. */
 #define IO_SCHEDULE_PUBLISHED 0 /* "published": the published version */
@@ -322,6 +325,9 @@ int io_store_attendance_record(io_store *s, const char *program, const char *bod
  * page (NULL = every row); IO_EINVAL for a bad page cursor. */
 int io_store_attendance_list(io_store *s, const char *program, const char *group,
                              const char *patient, char **json, io_page *pg);
+/* The same as a tree: *out is a new array, the caller's. */
+int io_store_attendance_list_tree(io_store *s, const char *program, const char *group,
+                                  const char *patient, struct json_t **out, io_page *pg);
 /* Policy flags of the current members (group NULL = every group), as of
  * their latest mark: [{"group","patient","status","sessions","attended",
  * "consecutive_no_shows","no_shows","late_cancels","absences","review",
@@ -329,6 +335,9 @@ int io_store_attendance_list(io_store *s, const char *program, const char *group
  * or recommend_drop (who needs a call). */
 int io_store_attendance_flags(io_store *s, const char *program, const char *group,
                               int only_flagged, char **json);
+/* The same as a tree: *out is a new array, the caller's. */
+int io_store_attendance_flags_tree(io_store *s, const char *program, const char *group,
+                                   int only_flagged, struct json_t **out);
 
 /* Offer an open seat of a group to a ranked candidate: {"group",
  * "patient", "at"?} (at: when it was offered, default now; the offer

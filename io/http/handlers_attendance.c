@@ -47,11 +47,9 @@ enum MHD_Result h_attendance_flags(http_req *q)
 /* The flags entry of one member, or NULL. */
 static json_t *member_flag(http_req *q, const char *group, const char *patient)
 {
-    char *t = NULL;
-    if (io_store_attendance_flags(q->srv->store, q->param[0], group, 0, &t) != IO_OK)
+    json_t *all = NULL, *e, *out = NULL;
+    if (io_store_attendance_flags_tree(q->srv->store, q->param[0], group, 0, &all) != IO_OK)
         return NULL;
-    json_t *all = json_loads(t, 0, NULL), *e, *out = NULL;
-    free(t);
     size_t i;
     json_array_foreach(all, i, e)
     {

@@ -594,18 +594,29 @@ void today(char buf[11])
  * step the last db_step result (anything but DB_DONE after rc ==
  * IO_OK is a database error).  Finalizes st, releases the reader, and on
  * success dumps arr into *json; consumes arr either way. */
-int rows_done(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr,
-              char **json)
+int rows_tree(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr,
+              json_t **out)
 {
     if (rc == IO_OK && step != DB_DONE)
         rc = IO_STORE_EDB;
+    if (rc == IO_OK && !arr)
+        rc = IO_ENOMEM;
     db_finalize(st);
     rd_release(s, rd);
     if (rc != IO_OK) {
         json_decref(arr);
         return rc;
     }
-    return give(arr, json);
+    *out = arr;
+    return IO_OK;
+}
+
+int rows_done(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr,
+              char **json)
+{
+    json_t *t = NULL;
+    rc = rows_tree(s, rd, st, rc, step, arr, &t);
+    return rc == IO_OK ? give(t, json) : rc;
 }
 
 /* Audit row: before/after are JSON values (NULL = SQL NULL). */

@@ -461,8 +461,8 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
     return rc;
 }
 
-int io_store_history(io_store *s, const char *program, const char *patient, const char *group,
-                     char **json, io_page *pg)
+int io_store_history_tree(io_store *s, const char *program, const char *patient,
+                          const char *group, json_t **out, io_page *pg)
 {
     char last[512];
     int n = 0;
@@ -509,5 +509,13 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
                                              col_str(st, 3), "status", col_str(st, 4), "date",
                                              col_str(st, 5), "actor", actor, "at", col_str(st, 7)));
     }
-    return rows_done(s, rd, st, rc, step, arr, json);
+    return rows_tree(s, rd, st, rc, step, arr, out);
+}
+
+int io_store_history(io_store *s, const char *program, const char *patient, const char *group,
+                     char **json, io_page *pg)
+{
+    json_t *arr = NULL;
+    int rc = io_store_history_tree(s, program, patient, group, &arr, pg);
+    return rc == IO_OK ? give(arr, json) : rc;
 }

@@ -223,15 +223,14 @@ int io_store_roster(io_store *s, const char *program, const char *group, const c
         model_diag_error(d, "group", "no group '%s'", group ? group : "");
         rc = IO_EINVAL;
     }
-    char *ft = NULL;
+    json_t *flags = NULL;
     if (rc == IO_OK)
-        rc = io_store_attendance_flags(s, program, group, 0, &ft);
+        rc = io_store_attendance_flags_tree(s, program, group, 0, &flags);
     if (rc != IO_OK) {
         model_instance_destroy(inst);
         return rc;
     }
-    json_t *flags = json_loads(ft, 0, NULL), *members = json_array();
-    free(ft);
+    json_t *members = json_array();
     const model_group *gr = &inst->groups[g];
     rconn *rd = NULL;
     db_conn *db = rd_acquire(s, &rd);
