@@ -372,6 +372,10 @@ int io_store_offer_decide(io_store *s, const char *program, long long id, const 
  * "at"?}; *json: the offer's attempts so far. */
 int io_store_offer_contact(io_store *s, const char *program, long long id, const char *body,
                            size_t len, long actor, char **json, model_diag *d);
+/* The same with the attempts as a tree (*out: a new array, the caller's). */
+int io_store_offer_contact_tree(io_store *s, const char *program, long long id,
+                                const char *body, size_t len, long actor, struct json_t **out,
+                                model_diag *d);
 /* Expire the offers due at `at` (NULL = now), then list offers (group /
  * patient NULL = all): {"offers": [offer + "contacts"], "expired_now":
  * [{"offer", "group", "next"}]} where next ranks the seat again. */

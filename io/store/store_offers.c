@@ -547,8 +547,9 @@ int io_store_offers_list(io_store *s, const char *program, const char *group,
     return rows_done(s, rd, st, rc, step, out, json);
 }
 
-int io_store_offer_contact(io_store *s, const char *program, long long id, const char *body,
-                           size_t len, long actor, char **json, model_diag *d)
+int io_store_offer_contact_tree(io_store *s, const char *program, long long id,
+                                const char *body, size_t len, long actor, json_t **out,
+                                model_diag *d)
 {
     json_t *b = json_loadb(body, len, 0, NULL);
     const char *channel = json_string_value(json_object_get(b, "channel"));
@@ -582,5 +583,16 @@ int io_store_offer_contact(io_store *s, const char *program, long long id, const
     rconn *rd = NULL;
     json_t *arr = contacts_of(rd_acquire(s, &rd), id);
     rd_release(s, rd);
-    return give(arr, json);
+    if (!arr)
+        return IO_ENOMEM;
+    *out = arr;
+    return IO_OK;
+}
+
+int io_store_offer_contact(io_store *s, const char *program, long long id, const char *body,
+                           size_t len, long actor, char **json, model_diag *d)
+{
+    json_t *arr = NULL;
+    int rc = io_store_offer_contact_tree(s, program, id, body, len, actor, &arr, d);
+    return rc == IO_OK ? give(arr, json) : rc;
 }
