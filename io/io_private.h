@@ -373,6 +373,10 @@ void io_whatif_options_default(io_whatif_options *o);
  * (fork or pipe failed). */
 int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
                   const io_whatif_options *o, char **out);
+/* The same with the comparison as a tree (*out: a new reference, the
+ * caller's). */
+int io_whatif_run_tree(const model_instance *base, const model_scenario *sc, int n,
+                       const io_whatif_options *o, json_t **out);
 
 /* Optional number member key of a job (JSON object) within [lo, hi] into
  * *v (absent: *v unchanged).  0 ok, -1 not a number or out of range. */
@@ -409,5 +413,7 @@ int io_fanout_claimed(io_store *s, io_job_claim *c, const char *worker, char **o
 
 /* Print the comparison JSON as a table for a terminal.  IO_OK / IO_EINVAL. */
 int io_whatif_print_table(FILE *f, const char *json);
+/* The same for the comparison as a tree (only read).  IO_OK. */
+int io_whatif_table_tree(FILE *f, const json_t *tree);
 
 #endif

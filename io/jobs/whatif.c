@@ -479,8 +479,8 @@ json_t *wi_report(const model_instance *base, const model_scenario *sc, int n,
     return root;
 }
 
-int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
-                  const io_whatif_options *opt, char **out)
+int io_whatif_run_tree(const model_instance *base, const model_scenario *sc, int n,
+                       const io_whatif_options *opt, json_t **out)
 {
     io_whatif_options defo;
     if (!opt) {
@@ -492,6 +492,19 @@ int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
     int rc = IO_OK;
     json_t *root = wi_report(base, sc, n, opt, fork_runner, NULL, &rc);
     if (!root)
+        return rc;
+    *out = root;
+    return IO_OK;
+}
+
+int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
+                  const io_whatif_options *opt, char **out)
+{
+    if (!out)
+        return IO_EINVAL;
+    json_t *root = NULL;
+    int rc = io_whatif_run_tree(base, sc, n, opt, &root);
+    if (rc != IO_OK)
         return rc;
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     json_decref(root);
