@@ -400,6 +400,9 @@ int io_store_program_for_planning(io_store *s, const char *program, model_instan
  * require_authorization).  IO_EINVAL ("date", "group"). */
 int io_store_roster(io_store *s, const char *program, const char *group, const char *day,
                     char **json, model_diag *d);
+/* The same as a tree: *out is a new object, the caller's. */
+int io_store_roster_tree(io_store *s, const char *program, const char *group, const char *day,
+                         struct json_t **out, model_diag *d);
 /* Authorizations that run out (units, used by attended sessions, or dates)
  * within within_days of day (NULL = today): [{"patient","payer","cpt",
  * "from","to","units","units_used","units_left","runs_out"}]. */

@@ -84,11 +84,9 @@ static int confirm(io_store *s, const att_opts *o, model_diag *d)
     return io_cli_store_answer(rc, json, d, "attendance");
 }
 
-/* The roster as printable text (consumes json). */
-static int print_roster(char *json)
+/* The roster r as printable text (consumes r). */
+static int print_roster(json_t *r)
 {
-    json_t *r = json_loads(json, 0, NULL);
-    free(json);
     printf("%s  %s\n\n%-10s %-14s %-40s %s\n", json_string_value(json_object_get(r, "group")),
            json_string_value(json_object_get(r, "date")), "patient", "status", "last 4 weeks",
            "flags");
@@ -131,10 +129,15 @@ static int dispatch(io_store *s, const char *sub, const char *file, const att_op
         rc = io_store_authorizations_expiring(s, o->program, o->date, o->within, &json, d);
         return io_cli_store_answer(rc, json, d, "attendance");
     }
+    if (strcmp(sub, "roster") == 0 && o->text) {
+        json_t *r = NULL;
+        rc = io_store_roster_tree(s, o->program, o->group, o->date, &r, d);
+        if (rc == IO_OK)
+            return print_roster(r);
+        return io_cli_store_answer(rc, NULL, d, "attendance");
+    }
     if (strcmp(sub, "roster") == 0) {
         rc = io_store_roster(s, o->program, o->group, o->date, &json, d);
-        if (rc == IO_OK && o->text)
-            return print_roster(json);
         return io_cli_store_answer(rc, json, d, "attendance");
     }
     char *body = NULL;

@@ -208,8 +208,8 @@ static json_t *review_of(json_t *flags, const char *patient)
     return NULL;
 }
 
-int io_store_roster(io_store *s, const char *program, const char *group, const char *day,
-                    char **json, model_diag *d)
+int io_store_roster_tree(io_store *s, const char *program, const char *group, const char *day,
+                         json_t **tree, model_diag *d)
 {
     int date;
     if (!day || model_date_parse(day, &date) != MODEL_OK) {
@@ -250,5 +250,16 @@ int io_store_roster(io_store *s, const char *program, const char *group, const c
     json_t *out = json_pack("{s:s,s:s,s:o}", "group", gr->id, "date", day, "members", members);
     json_decref(flags);
     model_instance_destroy(inst);
-    return give(out, json);
+    if (!out)
+        return IO_ENOMEM;
+    *tree = out;
+    return IO_OK;
+}
+
+int io_store_roster(io_store *s, const char *program, const char *group, const char *day,
+                    char **json, model_diag *d)
+{
+    json_t *r = NULL;
+    int rc = io_store_roster_tree(s, program, group, day, &r, d);
+    return rc == IO_OK ? give(r, json) : rc;
 }
