@@ -422,6 +422,9 @@ int io_store_authorizations_expiring(io_store *s, const char *program, const cha
  * schedule). */
 int io_clinic_census(io_store *s, const char *program, const char *period, const char *start,
                      char **out, model_diag *d);
+/* The same as a tree: *out is a new object, the caller's. */
+int io_clinic_census_tree(io_store *s, const char *program, const char *period,
+                          const char *start, struct json_t **out, model_diag *d);
 
 /* Waitlist position and expected wait (io/clinic/waitlist.c) of every
  * waitlisted patient (patient NULL) or one: [{"patient", "types": [{"type",

@@ -354,8 +354,8 @@ static json_t *census_json(census *c, const char *period, const char *start)
                      "facilitators", facs);
 }
 
-int io_clinic_census(io_store *s, const char *program, const char *period, const char *start,
-                     char **out, model_diag *d)
+int io_clinic_census_tree(io_store *s, const char *program, const char *period,
+                          const char *start, json_t **out, model_diag *d)
 {
     census c = {0};
     if (period_range(period, start, &c.from, &c.to, d) != 0)
@@ -400,7 +400,20 @@ int io_clinic_census(io_store *s, const char *program, const char *period, const
     model_instance_destroy(inst);
     if (rc != IO_OK)
         return rc;
-    char *t = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+    if (!o)
+        return IO_ENOMEM;
+    *out = o;
+    return IO_OK;
+}
+
+int io_clinic_census(io_store *s, const char *program, const char *period, const char *start,
+                     char **out, model_diag *d)
+{
+    json_t *o = NULL;
+    int rc = io_clinic_census_tree(s, program, period, start, &o, d);
+    if (rc != IO_OK)
+        return rc;
+    char *t = json_dumps(o, JSON_INDENT(2));
     json_decref(o);
     if (!t)
         return IO_ENOMEM;
