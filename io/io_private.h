@@ -318,6 +318,15 @@ int io_write_all(int fd, const char *data, size_t len);
  * rejected) into a new tree *out (the caller's).  A syntax error goes into
  * d at path "" with its line and column: IO_EINVAL; IO_ENOMEM. */
 int io_json_load(const char *text, size_t len, struct json_t **out, model_diag *d);
+/* Hand the new tree t (may be NULL: out of memory) to *out: IO_OK, or
+ * IO_ENOMEM with *out unchanged. */
+static inline int io_tree_give(struct json_t *t, struct json_t **out)
+{
+    if (!t)
+        return IO_ENOMEM;
+    *out = t;
+    return IO_OK;
+}
 
 /* Parse fill events: one event object, an array of them, or
  * {"events":[...]} (docs/WHATIF.md).  Paths "events[i].field".  On IO_OK

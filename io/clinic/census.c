@@ -398,12 +398,7 @@ int io_clinic_census_tree(io_store *s, const char *program, const char *period,
     free(text);
     model_solution_destroy(sol);
     model_instance_destroy(inst);
-    if (rc != IO_OK)
-        return rc;
-    if (!o)
-        return IO_ENOMEM;
-    *out = o;
-    return IO_OK;
+    return rc == IO_OK ? io_tree_give(o, out) : rc;
 }
 
 int io_clinic_census(io_store *s, const char *program, const char *period, const char *start,

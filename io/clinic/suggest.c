@@ -119,10 +119,5 @@ int io_clinic_seat_ranking(io_store *s, const char *program, const char *group,
     }
     model_solution_destroy(sol);
     model_instance_destroy(inst);
-    if (rc != IO_OK)
-        return rc;
-    if (!o)
-        return IO_ENOMEM;
-    *out = o;
-    return IO_OK;
+    return rc == IO_OK ? io_tree_give(o, out) : rc;
 }

@@ -599,16 +599,13 @@ int rows_tree(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr
 {
     if (rc == IO_OK && step != DB_DONE)
         rc = IO_STORE_EDB;
-    if (rc == IO_OK && !arr)
-        rc = IO_ENOMEM;
     db_finalize(st);
     rd_release(s, rd);
     if (rc != IO_OK) {
         json_decref(arr);
         return rc;
     }
-    *out = arr;
-    return IO_OK;
+    return io_tree_give(arr, out);
 }
 
 int rows_done(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr,

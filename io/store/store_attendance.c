@@ -514,14 +514,11 @@ int io_store_attendance_flags_tree(io_store *s, const char *program, const char 
     }
     rd_release(s, rd);
     model_instance_destroy(inst);
-    if (rc == IO_OK && !arr)
-        rc = IO_ENOMEM;
     if (rc != IO_OK) {
         json_decref(arr);
         return rc;
     }
-    *out = arr;
-    return IO_OK;
+    return io_tree_give(arr, out);
 }
 
 int io_store_attendance_flags(io_store *s, const char *program, const char *group,

@@ -583,10 +583,7 @@ int io_store_offer_contact_tree(io_store *s, const char *program, long long id,
     rconn *rd = NULL;
     json_t *arr = contacts_of(rd_acquire(s, &rd), id);
     rd_release(s, rd);
-    if (!arr)
-        return IO_ENOMEM;
-    *out = arr;
-    return IO_OK;
+    return io_tree_give(arr, out);
 }
 
 int io_store_offer_contact(io_store *s, const char *program, long long id, const char *body,

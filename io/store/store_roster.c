@@ -250,10 +250,7 @@ int io_store_roster_tree(io_store *s, const char *program, const char *group, co
     json_t *out = json_pack("{s:s,s:s,s:o}", "group", gr->id, "date", day, "members", members);
     json_decref(flags);
     model_instance_destroy(inst);
-    if (!out)
-        return IO_ENOMEM;
-    *tree = out;
-    return IO_OK;
+    return io_tree_give(out, tree);
 }
 
 int io_store_roster(io_store *s, const char *program, const char *group, const char *day,
