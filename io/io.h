@@ -232,6 +232,10 @@ int io_store_entity_delete(io_store *s, const char *program, io_entity_kind kind
  * of recorded events with their ids.  IO_EINVAL with paths in d. */
 int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
                            long actor, char **recorded, model_diag *d);
+/* The same for the parsed body (borrowed); *recorded (may be NULL) receives
+ * the array of recorded events (a new reference, the caller's). */
+int io_store_events_record_tree(io_store *s, const char *program, const struct json_t *body,
+                                long actor, struct json_t **recorded, model_diag *d);
 /* Status history, optionally for one patient / group (NULL = all):
  * [{"id","event","group","patient","status","date","actor","at"}]: roster
  * events oldest first, then attendance marks (event "attendance", status
@@ -239,6 +243,9 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
  * declined / expired) by time. */
 int io_store_history(io_store *s, const char *program, const char *patient,
                      const char *group, char **json, io_page *pg);
+/* The same as a tree: *out is a new array, the caller's. */
+int io_store_history_tree(io_store *s, const char *program, const char *patient,
+                          const char *group, struct json_t **out, io_page *pg);
 
 /* Schedule version selectors: a version number (> 0) or one of these. */
 #define IO_SCHEDULE_PUBLISHED 0 /* "published": the published version */
@@ -318,6 +325,9 @@ int io_store_attendance_record(io_store *s, const char *program, const char *bod
  * page (NULL = every row); IO_EINVAL for a bad page cursor. */
 int io_store_attendance_list(io_store *s, const char *program, const char *group,
                              const char *patient, char **json, io_page *pg);
+/* The same as a tree: *out is a new array, the caller's. */
+int io_store_attendance_list_tree(io_store *s, const char *program, const char *group,
+                                  const char *patient, struct json_t **out, io_page *pg);
 /* Policy flags of the current members (group NULL = every group), as of
  * their latest mark: [{"group","patient","status","sessions","attended",
  * "consecutive_no_shows","no_shows","late_cancels","absences","review",
@@ -325,6 +335,9 @@ int io_store_attendance_list(io_store *s, const char *program, const char *group
  * or recommend_drop (who needs a call). */
 int io_store_attendance_flags(io_store *s, const char *program, const char *group,
                               int only_flagged, char **json);
+/* The same as a tree: *out is a new array, the caller's. */
+int io_store_attendance_flags_tree(io_store *s, const char *program, const char *group,
+                                   int only_flagged, struct json_t **out);
 
 /* Offer an open seat of a group to a ranked candidate: {"group",
  * "patient", "at"?} (at: when it was offered, default now; the offer
@@ -359,6 +372,10 @@ int io_store_offer_decide(io_store *s, const char *program, long long id, const 
  * "at"?}; *json: the offer's attempts so far. */
 int io_store_offer_contact(io_store *s, const char *program, long long id, const char *body,
                            size_t len, long actor, char **json, model_diag *d);
+/* The same with the attempts as a tree (*out: a new array, the caller's). */
+int io_store_offer_contact_tree(io_store *s, const char *program, long long id,
+                                const char *body, size_t len, long actor, struct json_t **out,
+                                model_diag *d);
 /* Expire the offers due at `at` (NULL = now), then list offers (group /
  * patient NULL = all): {"offers": [offer + "contacts"], "expired_now":
  * [{"offer", "group", "next"}]} where next ranks the seat again. */
@@ -383,6 +400,9 @@ int io_store_program_for_planning(io_store *s, const char *program, model_instan
  * require_authorization).  IO_EINVAL ("date", "group"). */
 int io_store_roster(io_store *s, const char *program, const char *group, const char *day,
                     char **json, model_diag *d);
+/* The same as a tree: *out is a new object, the caller's. */
+int io_store_roster_tree(io_store *s, const char *program, const char *group, const char *day,
+                         struct json_t **out, model_diag *d);
 /* Authorizations that run out (units, used by attended sessions, or dates)
  * within within_days of day (NULL = today): [{"patient","payer","cpt",
  * "from","to","units","units_used","units_left","runs_out"}]. */
@@ -402,6 +422,9 @@ int io_store_authorizations_expiring(io_store *s, const char *program, const cha
  * schedule). */
 int io_clinic_census(io_store *s, const char *program, const char *period, const char *start,
                      char **out, model_diag *d);
+/* The same as a tree: *out is a new object, the caller's. */
+int io_clinic_census_tree(io_store *s, const char *program, const char *period,
+                          const char *start, struct json_t **out, model_diag *d);
 
 /* Waitlist position and expected wait (io/clinic/waitlist.c) of every
  * waitlisted patient (patient NULL) or one: [{"patient", "types": [{"type",

@@ -251,22 +251,23 @@ void io_abstime_in(struct timespec *ts, long ms);
 bool io_member_on(const model_group *g, const char *patient, int date);
 
 /* io/clinic/suggest.c: the fill report (as `cohort fill --json`) for
- * events (fill events JSON text, e.g. {"events":[{"event":"dropped",...}]})
- * against the program as it was before them and the published (else
- * latest) schedule, whose version goes to *version.  *report is malloc'd.
+ * events (a fill-events tree, only read, e.g. {"events":[{"event":
+ * "dropped",...}]}) against the program as it was before them and the
+ * published (else latest) schedule, whose version goes to *version.
+ * *report is a new reference, the caller's.
  * IO_STORE_ENOTFOUND (no schedule; message in d), IO_EINVAL, IO_ENOMEM. */
 int io_clinic_suggest(io_store *s, const char *program, const model_instance *before,
-                      const char *events, char **report, int *version, model_diag *d);
+                      const json_t *events, json_t **report, int *version, model_diag *d);
 
 /* io/clinic/suggest.c: the ranked candidates for an open seat of group:
  * {"group", "schedule_version", "open_seats" (model_seats_open),
  * "vacated_by", "eligible", "candidates": [as fill's], "note"?}, ranked as
  * fill ranks the departure that opened the seat, with the patients of
  * exclude (may be NULL) left out; top_n candidates (0 = fill's default).
- * *out is malloc'd JSON text.  IO_STORE_ENOTFOUND (no schedule or
- * program), IO_EINVAL (no such group: path "group"), IO_ENOMEM. */
+ * *out is a new reference, the caller's.  IO_STORE_ENOTFOUND (no schedule
+ * or program), IO_EINVAL (no such group: path "group"), IO_ENOMEM. */
 int io_clinic_seat_ranking(io_store *s, const char *program, const char *group,
-                           const model_strlist *exclude, int top_n, char **out, model_diag *d);
+                           const model_strlist *exclude, int top_n, json_t **out, model_diag *d);
 
 /* Clinic commands (io/cli/cmd_attendance.c ...). */
 int io_cmd_attendance(int argc, char **argv);
@@ -317,6 +318,15 @@ int io_write_all(int fd, const char *data, size_t len);
  * rejected) into a new tree *out (the caller's).  A syntax error goes into
  * d at path "" with its line and column: IO_EINVAL; IO_ENOMEM. */
 int io_json_load(const char *text, size_t len, struct json_t **out, model_diag *d);
+/* Hand the new tree t (may be NULL: out of memory) to *out: IO_OK, or
+ * IO_ENOMEM with *out unchanged. */
+static inline int io_tree_give(struct json_t *t, struct json_t **out)
+{
+    if (!t)
+        return IO_ENOMEM;
+    *out = t;
+    return IO_OK;
+}
 
 /* Parse fill events: one event object, an array of them, or
  * {"events":[...]} (docs/WHATIF.md).  Paths "events[i].field".  On IO_OK
@@ -372,6 +382,10 @@ void io_whatif_options_default(io_whatif_options *o);
  * (fork or pipe failed). */
 int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
                   const io_whatif_options *o, char **out);
+/* The same with the comparison as a tree (*out: a new reference, the
+ * caller's). */
+int io_whatif_run_tree(const model_instance *base, const model_scenario *sc, int n,
+                       const io_whatif_options *o, json_t **out);
 
 /* Optional number member key of a job (JSON object) within [lo, hi] into
  * *v (absent: *v unchanged).  0 ok, -1 not a number or out of range. */
@@ -408,5 +422,7 @@ int io_fanout_claimed(io_store *s, io_job_claim *c, const char *worker, char **o
 
 /* Print the comparison JSON as a table for a terminal.  IO_OK / IO_EINVAL. */
 int io_whatif_print_table(FILE *f, const char *json);
+/* The same for the comparison as a tree (only read).  IO_OK. */
+int io_whatif_table_tree(FILE *f, const json_t *tree);
 
 #endif

@@ -57,21 +57,19 @@ static int confirm(io_store *s, const att_opts *o, model_diag *d)
     if (o->date)
         json_object_set_new(ev, "date", json_string(o->date));
     json_t *wrap = json_pack("{s:[O]}", "events", ev);
-    char *text = json_dumps(wrap, JSON_COMPACT);
     model_instance *before = NULL;
-    char *rec = NULL, *report = NULL;
+    json_t *rec = NULL, *report = NULL;
     int version = 0;
     int rc = io_store_program_for_planning(s, o->program, &before, d);
     if (rc == IO_OK)
-        rc = io_store_events_record(s, o->program, text, strlen(text), 0, &rec, d);
+        rc = wrap ? io_store_events_record_tree(s, o->program, wrap, 0, &rec, d) : IO_ENOMEM;
     json_t *out = NULL;
     if (rc == IO_OK) {
         model_diag sd;
         model_diag_init(&sd);
-        int src = io_clinic_suggest(s, o->program, before, text, &report, &version, &sd);
-        out = json_pack("{s:o,s:s,s:o}", "recorded", json_loads(rec, 0, NULL), "confirmed",
-                        action, "suggestions",
-                        src == IO_OK ? json_loads(report, 0, NULL)
+        int src = io_clinic_suggest(s, o->program, before, wrap, &report, &version, &sd);
+        out = json_pack("{s:o,s:s,s:o}", "recorded", rec, "confirmed", action, "suggestions",
+                        src == IO_OK ? report
                                      : json_string(sd.n_errors ? sd.errors[0].message
                                                                : "no suggestions"));
         if (src == IO_OK)
@@ -82,18 +80,13 @@ static int confirm(io_store *s, const att_opts *o, model_diag *d)
     json_decref(out);
     json_decref(ev);
     json_decref(wrap);
-    free(text);
-    free(rec);
-    free(report);
     model_instance_destroy(before);
     return io_cli_store_answer(rc, json, d, "attendance");
 }
 
-/* The roster as printable text (consumes json). */
-static int print_roster(char *json)
+/* The roster r as printable text (consumes r). */
+static int print_roster(json_t *r)
 {
-    json_t *r = json_loads(json, 0, NULL);
-    free(json);
     printf("%s  %s\n\n%-10s %-14s %-40s %s\n", json_string_value(json_object_get(r, "group")),
            json_string_value(json_object_get(r, "date")), "patient", "status", "last 4 weeks",
            "flags");
@@ -136,10 +129,15 @@ static int dispatch(io_store *s, const char *sub, const char *file, const att_op
         rc = io_store_authorizations_expiring(s, o->program, o->date, o->within, &json, d);
         return io_cli_store_answer(rc, json, d, "attendance");
     }
+    if (strcmp(sub, "roster") == 0 && o->text) {
+        json_t *r = NULL;
+        rc = io_store_roster_tree(s, o->program, o->group, o->date, &r, d);
+        if (rc == IO_OK)
+            return print_roster(r);
+        return io_cli_store_answer(rc, NULL, d, "attendance");
+    }
     if (strcmp(sub, "roster") == 0) {
         rc = io_store_roster(s, o->program, o->group, o->date, &json, d);
-        if (rc == IO_OK && o->text)
-            return print_roster(json);
         return io_cli_store_answer(rc, json, d, "attendance");
     }
     char *body = NULL;

@@ -56,11 +56,9 @@ static void csv_row(io_buf *b, const char *level, const char *id, json_t *o)
            (long long)json_integer_value(json_object_get(o, "waitlist_depth")));
 }
 
-/* The census as CSV (consumes json). */
-static int print_csv(char *json)
+/* The census c as CSV (consumes c). */
+static int print_csv(json_t *c)
 {
-    json_t *c = json_loads(json, 0, NULL);
-    free(json);
     static const char *const TAIL[] = {"cpt", "billable_units", "enrolled", "active",
                                        "waitlist_depth", NULL};
     io_buf b;
@@ -128,8 +126,10 @@ int io_cmd_census(int argc, char **argv)
     model_diag d;
     model_diag_init(&d);
     char *json = NULL;
-    int rc = io_clinic_census(s, program, period, start, &json, &d);
-    int ex = rc == IO_OK && csv ? print_csv(json) : io_cli_store_answer(rc, json, &d, "census");
+    json_t *tree = NULL;
+    int rc = csv ? io_clinic_census_tree(s, program, period, start, &tree, &d)
+                 : io_clinic_census(s, program, period, start, &json, &d);
+    int ex = rc == IO_OK && csv ? print_csv(tree) : io_cli_store_answer(rc, json, &d, "census");
     model_diag_free(&d);
     io_store_close(s);
     return ex;

@@ -93,7 +93,8 @@ int io_cmd_whatif(int argc, char **argv)
     model_diag_init(&d);
     model_instance *inst = NULL;
     model_scenario *sc = NULL;
-    char *text = NULL, *result = NULL;
+    char *text = NULL;
+    json_t *result = NULL;
     size_t len = 0;
     int n = 0, exit_code = COHORT_EXIT_INTERNAL;
     int rc = io_instance_read_file(argv[optind], &inst, &d);
@@ -109,26 +110,28 @@ int io_cmd_whatif(int argc, char **argv)
         exit_code = rc == IO_ENOMEM ? COHORT_EXIT_INTERNAL : COHORT_EXIT_INVALID;
         goto done;
     }
-    rc = io_whatif_run(inst, sc, n, &wo, &result);
+    rc = io_whatif_run_tree(inst, sc, n, &wo, &result);
     if (rc != IO_OK) {
         fprintf(stderr, "cohort whatif: %s\n",
                 rc == IO_EIO ? "could not run worker processes" : "out of memory");
         goto done;
     }
     if (json) {
-        exit_code = io_emit(out_path, result);
+        char *t = json_dumps(result, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+        exit_code = t ? io_emit(out_path, t) : COHORT_EXIT_INTERNAL;
+        free(t);
     } else {
         FILE *f = stdout;
         if (out_path && strcmp(out_path, "-") != 0 && !(f = fopen(out_path, "w"))) {
             fprintf(stderr, "cohort whatif: cannot write %s\n", out_path);
             goto done;
         }
-        exit_code = io_whatif_print_table(f, result) == IO_OK ? COHORT_EXIT_OK : COHORT_EXIT_INTERNAL;
+        exit_code = io_whatif_table_tree(f, result) == IO_OK ? COHORT_EXIT_OK : COHORT_EXIT_INTERNAL;
         if (f != stdout)
             fclose(f);
     }
 done:
-    free(result);
+    json_decref(result);
     free(text);
     io_whatif_scenarios_free(sc, n);
     model_instance_destroy(inst);

@@ -178,7 +178,7 @@ static int waitlist_depth(const model_instance *inst, int t)
     return n;
 }
 
-/* The roster events of history (io_store_history, parsed): those with a
+/* The roster events of history (io_store_history_tree): those with a
  * group, a patient and a member status (attendance marks, offers and
  * referrals left out), in its order.  NULL when out of memory. */
 static json_t *roster_events(const json_t *history)
@@ -354,34 +354,32 @@ static json_t *census_json(census *c, const char *period, const char *start)
                      "facilitators", facs);
 }
 
-int io_clinic_census(io_store *s, const char *program, const char *period, const char *start,
-                     char **out, model_diag *d)
+int io_clinic_census_tree(io_store *s, const char *program, const char *period,
+                          const char *start, json_t **out, model_diag *d)
 {
     census c = {0};
     if (period_range(period, start, &c.from, &c.to, d) != 0)
         return IO_EINVAL;
     model_instance *inst = NULL;
     model_solution *sol = NULL;
-    char *text = NULL, *marks = NULL, *hist = NULL;
+    char *text = NULL;
+    json_t *hist = NULL;
     int rc = io_store_program_export(s, program, &inst, d);
     if (rc == IO_OK)
         rc = io_store_schedule_get(s, program, -1, &text, NULL);
     if (rc == IO_OK)
         rc = io_solution_parse(text, strlen(text), &sol, d);
     if (rc == IO_OK)
-        rc = io_store_attendance_list(s, program, NULL, NULL, &marks, NULL);
+        rc = io_store_attendance_list_tree(s, program, NULL, NULL, &c.marks, NULL);
     if (rc == IO_OK)
-        rc = io_store_history(s, program, NULL, NULL, &hist, NULL);
+        rc = io_store_history_tree(s, program, NULL, NULL, &hist, NULL);
     if (rc == IO_STORE_ENOTFOUND && d->n_errors == 0)
         model_diag_error(d, "", "no such program or no saved schedule");
     json_t *o = NULL;
     if (rc == IO_OK) {
         c.inst = inst;
         c.sol = sol;
-        c.marks = json_loads(marks, 0, NULL);
-        json_t *h = json_loads(hist, 0, NULL);
-        c.events = roster_events(h);
-        json_decref(h);
+        c.events = roster_events(hist);
         c.groups = calloc((size_t)inst->n_groups + 1, sizeof *c.groups);
         c.types = calloc((size_t)inst->n_types + 1, sizeof *c.types);
         c.facs = calloc((size_t)inst->n_facilitators + 1, sizeof *c.facs);
@@ -390,20 +388,27 @@ int io_clinic_census(io_store *s, const char *program, const char *period, const
                 count_session(&c, k);
             o = census_json(&c, period, start);
         }
-        json_decref(c.marks);
         json_decref(c.events);
         free(c.groups);
         free(c.types);
         free(c.facs);
     }
+    json_decref(c.marks);
+    json_decref(hist);
     free(text);
-    free(marks);
-    free(hist);
     model_solution_destroy(sol);
     model_instance_destroy(inst);
+    return rc == IO_OK ? io_tree_give(o, out) : rc;
+}
+
+int io_clinic_census(io_store *s, const char *program, const char *period, const char *start,
+                     char **out, model_diag *d)
+{
+    json_t *o = NULL;
+    int rc = io_clinic_census_tree(s, program, period, start, &o, d);
     if (rc != IO_OK)
         return rc;
-    char *t = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+    char *t = json_dumps(o, JSON_INDENT(2));
     json_decref(o);
     if (!t)
         return IO_ENOMEM;

@@ -49,21 +49,13 @@ static int load_schedule(io_store *s, const char *program, model_solution **sol,
 }
 
 int io_clinic_suggest(io_store *s, const char *program, const model_instance *before,
-                      const char *events, char **report, int *version, model_diag *d)
+                      const json_t *events, json_t **report, int *version, model_diag *d)
 {
-    json_t *ev = NULL;
     model_solution *sol = NULL;
     int rc = load_schedule(s, program, &sol, version, d);
     if (rc == IO_OK)
-        rc = io_json_load(events, strlen(events), &ev, d);
-    json_t *r = NULL;
-    if (rc == IO_OK)
-        rc = rank(before, sol, ev, 0, &r, d);
-    if (rc == IO_OK)
-        rc = io_fill_report_text(r, report);
-    json_decref(r);
+        rc = rank(before, sol, events, 0, report, d);
     model_solution_destroy(sol);
-    json_decref(ev);
     return rc;
 }
 
@@ -95,7 +87,7 @@ static json_t *rank_vacated(model_instance *inst, const model_solution *sol, int
 }
 
 int io_clinic_seat_ranking(io_store *s, const char *program, const char *group,
-                           const model_strlist *exclude, int top_n, char **out, model_diag *d)
+                           const model_strlist *exclude, int top_n, json_t **out, model_diag *d)
 {
     model_solution *sol = NULL;
     model_instance *inst = NULL;
@@ -127,12 +119,5 @@ int io_clinic_seat_ranking(io_store *s, const char *program, const char *group,
     }
     model_solution_destroy(sol);
     model_instance_destroy(inst);
-    if (rc != IO_OK)
-        return rc;
-    char *t = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
-    if (!t)
-        return IO_ENOMEM;
-    *out = t;
-    return IO_OK;
+    return rc == IO_OK ? io_tree_give(o, out) : rc;
 }

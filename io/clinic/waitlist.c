@@ -146,21 +146,22 @@ int io_clinic_waitlist(io_store *s, const char *program, const char *patient, ch
 {
     model_instance *in = NULL;
     model_solution *sol = NULL;
-    char *text = NULL, *hist = NULL;
+    char *text = NULL;
+    json_t *history = NULL;
     int rc = io_store_program_for_planning(s, program, &in, d);
     if (rc == IO_OK)
         rc = io_store_schedule_get(s, program, -1, &text, NULL);
     if (rc == IO_OK)
         rc = io_solution_parse(text, strlen(text), &sol, d);
     if (rc == IO_OK)
-        rc = io_store_history(s, program, NULL, NULL, &hist, NULL);
+        rc = io_store_history_tree(s, program, NULL, NULL, &history, NULL);
     if (rc == IO_STORE_ENOTFOUND && d->n_errors == 0)
         model_diag_error(d, "", "no such program or no saved schedule");
     if (rc == IO_OK && patient && model_find_patient(in, patient) < 0) {
         model_diag_error(d, "patient", "no patient '%s'", patient);
         rc = IO_STORE_ENOTFOUND;
     }
-    json_t *arr = json_array(), *history = hist ? json_loads(hist, 0, NULL) : NULL;
+    json_t *arr = json_array();
     for (int p = 0; rc == IO_OK && p < in->n_patients; p++) {
         if (!model_patient_waitlisted(in, p) || (patient && strcmp(in->patients[p].id, patient)))
             continue;
@@ -173,7 +174,6 @@ int io_clinic_waitlist(io_store *s, const char *program, const char *patient, ch
     }
     json_decref(history);
     free(text);
-    free(hist);
     model_solution_destroy(sol);
     model_instance_destroy(in);
     if (rc != IO_OK) {

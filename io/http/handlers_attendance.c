@@ -47,11 +47,9 @@ enum MHD_Result h_attendance_flags(http_req *q)
 /* The flags entry of one member, or NULL. */
 static json_t *member_flag(http_req *q, const char *group, const char *patient)
 {
-    char *t = NULL;
-    if (io_store_attendance_flags(q->srv->store, q->param[0], group, 0, &t) != IO_OK)
+    json_t *all = NULL, *e, *out = NULL;
+    if (io_store_attendance_flags_tree(q->srv->store, q->param[0], group, 0, &all) != IO_OK)
         return NULL;
-    json_t *all = json_loads(t, 0, NULL), *e, *out = NULL;
-    free(t);
     size_t i;
     json_array_foreach(all, i, e)
     {
@@ -90,12 +88,9 @@ enum MHD_Result h_attendance_confirm(http_req *q)
     json_t *ev = json_pack("{s:s,s:s,s:s}", "event", event, "group", group, "patient", patient);
     if (json_object_get(body, "date"))
         json_object_set(ev, "date", json_object_get(body, "date"));
-    char *text = json_dumps(ev, JSON_COMPACT);
     json_t *extra = json_pack("{s:s,s:o}", "confirmed", action, "flags",
                               flag ? flag : json_null());
-    ret = text ? record_events(q, ev, text, strlen(text), extra)
-               : send_error(q, 500, NULL, "out of memory");
-    free(text);
+    ret = ev ? record_events(q, ev, extra) : send_error(q, 500, NULL, "out of memory");
     json_decref(extra);
     json_decref(ev);
     json_decref(body);

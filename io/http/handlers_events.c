@@ -105,16 +105,15 @@ enum MHD_Result h_events_post(http_req *q)
         json_decref(body);
         return send_error(q, 400, unknown, "unknown field %s", unknown);
     }
-    enum MHD_Result ret = record_events(q, body, q->r->body.data, q->r->body.len, NULL);
+    enum MHD_Result ret = record_events(q, body, NULL);
     json_decref(body);
     return ret;
 }
 
-/* Record the events of body (its parsed tree and its text) and answer 201
+/* Record the events of body (only read) and answer 201
  * {"recorded", "suggestions", "schedule_version"} with the fill ranking
  * for every opened seat, plus the members of extra (may be NULL). */
-enum MHD_Result record_events(http_req *q, json_t *body, const char *text, size_t len,
-                              json_t *extra)
+enum MHD_Result record_events(http_req *q, json_t *body, json_t *extra)
 {
     json_t *events = json_is_array(body) ? json_incref(body)
                      : json_is_object(body) && json_object_get(body, "events")
@@ -131,13 +130,10 @@ enum MHD_Result record_events(http_req *q, json_t *body, const char *text, size_
         io_store_program_for_planning(q->srv->store, q->param[0], &before, &d);
     model_diag_free(&d);
     model_diag_init(&d);
-    char *recorded = NULL;
-    int rc = io_store_events_record(q->srv->store, q->param[0], text, len, q->actor, &recorded,
-                                    &d);
+    json_t *rec = NULL;
+    int rc = io_store_events_record_tree(q->srv->store, q->param[0], body, q->actor, &rec, &d);
     enum MHD_Result ret;
     if (rc == IO_OK) {
-        json_t *rec = json_loads(recorded, 0, NULL);
-        free(recorded);
         json_t *sug = !json_is_array(events) ? NULL
                       : before ? suggestions(q, before, events, rec)
                                : json_pack("{s:n,s:s}", "suggestions", "note",

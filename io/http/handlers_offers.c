@@ -69,15 +69,11 @@ enum MHD_Result h_offer_contact(http_req *q)
         return MHD_YES;
     model_diag d;
     model_diag_init(&d);
-    char *t = NULL;
+    json_t *c = NULL;
     long long id = offer_id(q);
-    int rc = id ? io_store_offer_contact(q->srv->store, q->param[0], id, q->r->body.data, q->r->body.len,
-                                         q->actor, &t, &d)
+    int rc = id ? io_store_offer_contact_tree(q->srv->store, q->param[0], id, q->r->body.data,
+                                              q->r->body.len, q->actor, &c, &d)
                 : IO_STORE_ENOTFOUND;
-    json_t *c = rc == IO_OK ? json_loads(t, 0, NULL) : NULL;
-    free(t);
-    if (rc == IO_OK && !c)
-        rc = IO_ENOMEM;
     enum MHD_Result ret = rc == IO_OK
                               ? send_json(q, 201, json_pack("{s:I,s:o}", "offer", (json_int_t)id,
                                                             "contacts", c),

@@ -75,19 +75,17 @@ enum MHD_Result h_program_plan(http_req *q)
     model_diag d;
     model_diag_init(&d);
     model_instance *inst = NULL;
-    char *text = NULL;
     json_t *job = NULL, *base = NULL, *doc = NULL;
     double tl = -1;
     enum MHD_Result ret = MHD_YES;
     /* the program with the authorization units attendance used */
     int rc = io_store_program_for_planning(q->srv->store, q->param[0], &inst, &d);
-    if (rc == IO_OK)
-        rc = io_instance_to_json(inst, &text);
+    if (rc == IO_OK && !(doc = io_instance_to_tree(inst)))
+        rc = IO_ENOMEM;
     if (rc != IO_OK) {
         ret = send_store_error(q, rc, &d, "no such program");
         goto out;
     }
-    doc = json_loads(text, 0, NULL);
     job = json_pack("{s:s,s:o*}", "kind", "plan", "instance", doc);
     doc = NULL;
     if (!job) {
@@ -102,14 +100,12 @@ enum MHD_Result h_program_plan(http_req *q)
         json_object_set_new(job, "baseline", base);
     }
     double deadline = plan_deadline(inst, tl);
-    free(text);
     model_instance_destroy(inst);
     json_decref(body);
     model_diag_free(&d);
     return run_job(q, "program_plan", q->param[0], deadline, job, 0);
 out:
     json_decref(job);
-    free(text);
     model_instance_destroy(inst);
     json_decref(body);
     model_diag_free(&d);

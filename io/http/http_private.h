@@ -227,8 +227,7 @@ enum MHD_Result h_schedule_publish(http_req *q);
 /* handlers_events.c */
 enum MHD_Result h_events_post(http_req *q);
 enum MHD_Result h_events_get(http_req *q);
-enum MHD_Result record_events(http_req *q, json_t *body, const char *text, size_t len,
-                              json_t *extra);
+enum MHD_Result record_events(http_req *q, json_t *body, json_t *extra);
 
 /* handlers_attendance.c */
 enum MHD_Result h_attendance_post(http_req *q);

@@ -55,29 +55,26 @@ static int read_whatif(const json_t *job, const model_instance *inst, io_whatif_
     o->jobs = (int)jobs;
     o->marginal = json_is_true(mg);
     json_t *sw = json_pack("{s:O*}", "scenarios", json_object_get(job, "scenarios"));
-    char *text = sw ? json_dumps(sw, JSON_COMPACT) : NULL;
-    json_decref(sw);
-    if (!text)
+    if (!sw)
         return IO_ENOMEM;
     model_diag d;
     model_diag_init(&d);
-    int rc = io_whatif_parse(text, strlen(text), inst, sc, n, &d);
+    int rc = io_whatif_from_tree(sw, inst, sc, n, &d);
     model_diag_free(&d);
-    free(text);
+    json_decref(sw);
     return rc;
 }
 
 /* The instance of a job.  IO_OK / IO_EINVAL / IO_ENOMEM. */
 static int read_instance(const json_t *job, model_instance **inst)
 {
-    char *text = json_dumps(json_object_get(job, "instance"), JSON_COMPACT);
-    if (!text)
-        return json_is_object(json_object_get(job, "instance")) ? IO_ENOMEM : IO_EINVAL;
+    const json_t *tree = json_object_get(job, "instance");
+    if (!json_is_object(tree))
+        return IO_EINVAL;
     model_diag d;
     model_diag_init(&d);
-    int rc = io_instance_parse(text, strlen(text), inst, &d);
+    int rc = io_instance_from_tree(tree, inst, &d);
     model_diag_free(&d);
-    free(text);
     return rc;
 }
 
@@ -181,11 +178,11 @@ static int split_plan(const json_t *job, io_job_part **out, int *n_out)
     if (rc == IO_OK && n > 0 && !p)
         rc = IO_ENOMEM;
     for (int k = 0; p && rc == IO_OK && k < n; k++) {
-        char *site = NULL;
         json_t *part = json_pack("{s:s}", "kind", "plan");
-        rc = part ? io_instance_to_json(sites[k], &site) : IO_ENOMEM;
+        json_t *site = part ? io_instance_to_tree(sites[k]) : NULL;
+        rc = site ? IO_OK : IO_ENOMEM;
         if (rc == IO_OK) {
-            json_object_set_new(part, "instance", json_loads(site, 0, NULL));
+            json_object_set_new(part, "instance", site);
             json_object_set(part, "time_limit_s", json_object_get(job, "time_limit_s"));
             json_object_set(part, "mip_gap", json_object_get(job, "mip_gap"));
             p[k].kind = "plan_site";
@@ -194,7 +191,6 @@ static int split_plan(const json_t *job, io_job_part **out, int *n_out)
             if (!(p[k].input = json_dumps(part, JSON_COMPACT | JSON_REAL_PRECISION(17))))
                 rc = IO_ENOMEM;
         }
-        free(site);
         json_decref(part);
     }
     solver_sites_free(sites, n);
@@ -413,12 +409,10 @@ static int site_plan(json_t *p, model_solution **sol)
     json_t *res = json_object_get(p, "result");
     if (!st || strcmp(st, "done") != 0 || !json_is_object(res))
         return -1;
-    char *text = json_dumps(res, JSON_COMPACT | JSON_REAL_PRECISION(17));
     model_diag d;
     model_diag_init(&d);
-    int rc = text ? io_solution_parse(text, strlen(text), sol, &d) : IO_ENOMEM;
+    int rc = io_solution_from_tree(res, sol, &d);
     model_diag_free(&d);
-    free(text);
     return rc == IO_OK ? 0 : -1;
 }
 

@@ -255,12 +255,12 @@ static int known_warnings(const model_instance *base, model_diag *known)
     return v == MODEL_ENOMEM ? -1 : 0;
 }
 
-/* The baseline's solution JSON (malloc'd) to start capacity-only scenarios
- * from; NULL when it has no schedule. */
-static char *baseline_schedule(const wjob *b)
+/* The baseline's solution tree (a new reference) to start capacity-only
+ * scenarios from; NULL when it has no schedule. */
+static json_t *baseline_schedule(const wjob *b)
 {
     json_t *s = b->failure ? NULL : json_object_get(b->result, "solution");
-    return s ? json_dumps(s, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+    return json_incref(s);
 }
 
 /* One what-if run: its jobs, what they share, and what runs them. */
@@ -268,7 +268,7 @@ typedef struct wrun {
     wjob *js, *mj;
     int nj, nm;
     model_scenario *msc;
-    char *warm;
+    json_t *warm;
     model_diag known;
     wi_runner run;
     void *ctx;
@@ -276,7 +276,7 @@ typedef struct wrun {
 
 /* Run the deferred (capacity-only) jobs of js from the baseline schedule
  * warm (may be NULL).  The largest concurrency, or -1. */
-static int run_deferred(const wrun *w, wjob *js, int n, const char *warm,
+static int run_deferred(const wrun *w, wjob *js, int n, const json_t *warm,
                         const io_whatif_options *o, int jobs, double deadline)
 {
     int any = 0;
@@ -378,7 +378,7 @@ static void wrun_free(wrun *w)
         wi_wjob_free(&w->mj[i]);
     free(w->mj);
     io_whatif_scenarios_free(w->msc, w->nm);
-    free(w->warm);
+    json_decref(w->warm);
     model_diag_free(&w->known);
 }
 
@@ -479,8 +479,8 @@ json_t *wi_report(const model_instance *base, const model_scenario *sc, int n,
     return root;
 }
 
-int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
-                  const io_whatif_options *opt, char **out)
+int io_whatif_run_tree(const model_instance *base, const model_scenario *sc, int n,
+                       const io_whatif_options *opt, json_t **out)
 {
     io_whatif_options defo;
     if (!opt) {
@@ -492,6 +492,19 @@ int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
     int rc = IO_OK;
     json_t *root = wi_report(base, sc, n, opt, fork_runner, NULL, &rc);
     if (!root)
+        return rc;
+    *out = root;
+    return IO_OK;
+}
+
+int io_whatif_run(const model_instance *base, const model_scenario *sc, int n,
+                  const io_whatif_options *opt, char **out)
+{
+    if (!out)
+        return IO_EINVAL;
+    json_t *root = NULL;
+    int rc = io_whatif_run_tree(base, sc, n, opt, &root);
+    if (rc != IO_OK)
         return rc;
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     json_decref(root);

@@ -31,7 +31,7 @@ typedef struct wjob {
     bool adds_capacity;      /* model_scenario_adds_capacity: runs after the
                                 baseline, starting from its schedule */
     bool deferred;           /* not started by wi_run_jobs until cleared */
-    const char *warm;        /* the baseline's solution JSON (borrowed), or NULL */
+    const json_t *warm;      /* the baseline's solution tree (borrowed), or NULL */
 } wjob;
 
 /* Seconds on the monotonic clock. */

@@ -233,6 +233,15 @@ int io_whatif_print_table(FILE *f, const char *text)
     json_t *root = json_loads(text, 0, NULL);
     if (!root)
         return IO_EINVAL;
+    int rc = io_whatif_table_tree(f, root);
+    json_decref(root);
+    return rc;
+}
+
+int io_whatif_table_tree(FILE *f, const json_t *tree)
+{
+    /* only read: Jansson's getters just lack const */
+    json_t *root = (json_t *)tree;
     json_t *cols = json_array();
     json_array_append(cols, json_object_get(root, "baseline"));
     json_t *sc = json_object_get(root, "scenarios");
@@ -305,6 +314,5 @@ int io_whatif_print_table(FILE *f, const char *text)
                         json_string_value(json_object_get(v, "status")));
         }
     }
-    json_decref(root);
     return IO_OK;
 }

@@ -59,7 +59,7 @@ static model_solution *warm_baseline(const wjob *j, const char **why)
     model_diag d;
     model_diag_init(&d);
     *why = "the baseline has no schedule";
-    if (j->warm && io_solution_parse(j->warm, strlen(j->warm), &bs, &d) != IO_OK) {
+    if (j->warm && io_solution_from_tree(j->warm, &bs, &d) != IO_OK) {
         *why = "the baseline schedule could not be read";
         bs = NULL;
     }

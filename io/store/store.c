@@ -594,8 +594,8 @@ void today(char buf[11])
  * step the last db_step result (anything but DB_DONE after rc ==
  * IO_OK is a database error).  Finalizes st, releases the reader, and on
  * success dumps arr into *json; consumes arr either way. */
-int rows_done(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr,
-              char **json)
+int rows_tree(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr,
+              json_t **out)
 {
     if (rc == IO_OK && step != DB_DONE)
         rc = IO_STORE_EDB;
@@ -605,7 +605,15 @@ int rows_done(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr
         json_decref(arr);
         return rc;
     }
-    return give(arr, json);
+    return io_tree_give(arr, out);
+}
+
+int rows_done(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr,
+              char **json)
+{
+    json_t *t = NULL;
+    rc = rows_tree(s, rd, st, rc, step, arr, &t);
+    return rc == IO_OK ? give(t, json) : rc;
 }
 
 /* Audit row: before/after are JSON values (NULL = SQL NULL). */

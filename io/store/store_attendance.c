@@ -329,16 +329,15 @@ int io_store_attendance_record(io_store *s, const char *program, const char *bod
     int rc = recorded ? read_request(s, program, &r, d) : IO_ENOMEM;
     if (rc == IO_OK)
         rc = write_request(s, program, &r, actor, recorded, d);
-    char *flags = NULL;
+    json_t *flags = NULL;
     if (rc == IO_OK && result)
-        rc = io_store_attendance_flags(s, program, r.group, 0, &flags);
+        rc = io_store_attendance_flags_tree(s, program, r.group, 0, &flags);
     if (rc == IO_OK && result) {
         json_t *o = json_pack("{s:s,s:s,s:i,s:O,s:s?,s:o}", "group", r.group, "date", r.date,
                               "schedule_version", r.version, "recorded", recorded, "cancelled",
-                              r.cancel_reason, "flags", json_loads(flags, 0, NULL));
+                              r.cancel_reason, "flags", flags);
         rc = give(o, result);
     }
-    free(flags);
     json_decref(recorded);
     free(r.marks);
     json_decref(r.body);
@@ -347,8 +346,8 @@ int io_store_attendance_record(io_store *s, const char *program, const char *bod
 
 /* ----------------------------------------------------------------- read */
 
-int io_store_attendance_list(io_store *s, const char *program, const char *group,
-                             const char *patient, char **json, io_page *pg)
+int io_store_attendance_list_tree(io_store *s, const char *program, const char *group,
+                                  const char *patient, json_t **out, io_page *pg)
 {
     char last[512];
     int n = 0;
@@ -391,7 +390,15 @@ int io_store_attendance_list(io_store *s, const char *program, const char *group
                                : json_integer(db_column_int64(st, 5)),
                            "at", col_str(st, 6)));
     }
-    return rows_done(s, rd, st, rc, step, arr, json);
+    return rows_tree(s, rd, st, rc, step, arr, out);
+}
+
+int io_store_attendance_list(io_store *s, const char *program, const char *group,
+                             const char *patient, char **json, io_page *pg)
+{
+    json_t *arr = NULL;
+    int rc = io_store_attendance_list_tree(s, program, group, patient, &arr, pg);
+    return rc == IO_OK ? give(arr, json) : rc;
 }
 
 /* A member's marks in a group (malloc'd array in *out, count returned;
@@ -476,8 +483,8 @@ static json_t *member_flags(db_conn *db, const char *program, const model_instan
                      "recommend_drop", a.recommend_drop, "reasons", flag_reasons(&a, p));
 }
 
-int io_store_attendance_flags(io_store *s, const char *program, const char *group,
-                              int only_flagged, char **json)
+int io_store_attendance_flags_tree(io_store *s, const char *program, const char *group,
+                                   int only_flagged, json_t **out)
 {
     model_instance *inst = NULL;
     model_diag d;
@@ -511,5 +518,13 @@ int io_store_attendance_flags(io_store *s, const char *program, const char *grou
         json_decref(arr);
         return rc;
     }
-    return give(arr, json);
+    return io_tree_give(arr, out);
+}
+
+int io_store_attendance_flags(io_store *s, const char *program, const char *group,
+                              int only_flagged, char **json)
+{
+    json_t *arr = NULL;
+    int rc = io_store_attendance_flags_tree(s, program, group, only_flagged, &arr);
+    return rc == IO_OK ? give(arr, json) : rc;
 }

@@ -420,6 +420,29 @@ static int events_once(io_store *s, const char *program, events_ctx *c, long act
     return rc;
 }
 
+int io_store_events_record_tree(io_store *s, const char *program, const json_t *body,
+                                long actor, json_t **recorded, model_diag *d)
+{
+    events_ctx c = {NULL, NULL, "", 0, json_array()};
+    if (!c.recorded)
+        return IO_ENOMEM;
+    int rc = events_parse(body, &c, d);
+    if (rc == IO_OK) {
+        rc = STORE_ESTALE;
+        for (int i = 0; i < STALE_TRIES && rc == STORE_ESTALE; i++) {
+            json_array_clear(c.recorded);
+            rc = events_once(s, program, &c, actor, i, d);
+        }
+        rc = stale_final(rc, d);
+    }
+    json_decref(c.events);
+    if (rc == IO_OK && recorded)
+        *recorded = c.recorded;
+    else
+        json_decref(c.recorded);
+    return rc;
+}
+
 int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
                            long actor, char **recorded, model_diag *d)
 {
@@ -430,26 +453,16 @@ int io_store_events_record(io_store *s, const char *program, const char *body, s
                          je.text);
         return IO_EINVAL;
     }
-    events_ctx c = {NULL, NULL, "", 0, json_array()};
-    int rc = events_parse(b, &c, d);
-    if (rc == IO_OK) {
-        rc = STORE_ESTALE;
-        for (int i = 0; i < STALE_TRIES && rc == STORE_ESTALE; i++) {
-            json_array_clear(c.recorded);
-            rc = events_once(s, program, &c, actor, i, d);
-        }
-        rc = stale_final(rc, d);
-    }
-    json_decref(c.events);
+    json_t *rec = NULL;
+    int rc = io_store_events_record_tree(s, program, b, actor, recorded ? &rec : NULL, d);
     json_decref(b);
     if (rc == IO_OK && recorded)
-        return give(c.recorded, recorded);
-    json_decref(c.recorded);
+        return give(rec, recorded);
     return rc;
 }
 
-int io_store_history(io_store *s, const char *program, const char *patient, const char *group,
-                     char **json, io_page *pg)
+int io_store_history_tree(io_store *s, const char *program, const char *patient,
+                          const char *group, json_t **out, io_page *pg)
 {
     char last[512];
     int n = 0;
@@ -496,5 +509,13 @@ int io_store_history(io_store *s, const char *program, const char *patient, cons
                                              col_str(st, 3), "status", col_str(st, 4), "date",
                                              col_str(st, 5), "actor", actor, "at", col_str(st, 7)));
     }
-    return rows_done(s, rd, st, rc, step, arr, json);
+    return rows_tree(s, rd, st, rc, step, arr, out);
+}
+
+int io_store_history(io_store *s, const char *program, const char *patient, const char *group,
+                     char **json, io_page *pg)
+{
+    json_t *arr = NULL;
+    int rc = io_store_history_tree(s, program, patient, group, &arr, pg);
+    return rc == IO_OK ? give(arr, json) : rc;
 }

@@ -162,17 +162,15 @@ static json_t *seat_ranking(io_store *s, const char *program, const char *group,
                             int *rc, model_diag *d)
 {
     model_strlist ex = {0};
-    char *text = NULL;
+    json_t *j = NULL;
     model_diag local;
     model_diag_init(&local);
     *rc = excluded(s, program, group, &ex);
     if (*rc == IO_OK)
-        *rc = io_clinic_seat_ranking(s, program, group, &ex, top_n, &text, d ? d : &local);
+        *rc = io_clinic_seat_ranking(s, program, group, &ex, top_n, &j, d ? d : &local);
     model_strlist_free(&ex);
     model_diag_free(&local);
-    json_t *j = *rc == IO_OK ? json_loads(text, 0, NULL) : NULL;
-    free(text);
-    return j;
+    return *rc == IO_OK ? j : NULL;
 }
 
 int io_store_seat_candidates(io_store *s, const char *program, const char *group, char **json,
@@ -549,8 +547,9 @@ int io_store_offers_list(io_store *s, const char *program, const char *group,
     return rows_done(s, rd, st, rc, step, out, json);
 }
 
-int io_store_offer_contact(io_store *s, const char *program, long long id, const char *body,
-                           size_t len, long actor, char **json, model_diag *d)
+int io_store_offer_contact_tree(io_store *s, const char *program, long long id,
+                                const char *body, size_t len, long actor, json_t **out,
+                                model_diag *d)
 {
     json_t *b = json_loadb(body, len, 0, NULL);
     const char *channel = json_string_value(json_object_get(b, "channel"));
@@ -584,5 +583,13 @@ int io_store_offer_contact(io_store *s, const char *program, long long id, const
     rconn *rd = NULL;
     json_t *arr = contacts_of(rd_acquire(s, &rd), id);
     rd_release(s, rd);
-    return give(arr, json);
+    return io_tree_give(arr, out);
+}
+
+int io_store_offer_contact(io_store *s, const char *program, long long id, const char *body,
+                           size_t len, long actor, char **json, model_diag *d)
+{
+    json_t *arr = NULL;
+    int rc = io_store_offer_contact_tree(s, program, id, body, len, actor, &arr, d);
+    return rc == IO_OK ? give(arr, json) : rc;
 }

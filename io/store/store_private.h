@@ -67,6 +67,11 @@ int give(json_t *j, char **json);
 json_t *col_json(db_stmt *st, int i);
 json_t *col_str(db_stmt *st, int i);
 void today(char buf[11]);
+/* End a row read: finalize st, release rd; on IO_OK (and every row read)
+ * arr goes to *out (rows_tree) or as text to *json (rows_done), else it is
+ * freed and the error returned. */
+int rows_tree(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr,
+              json_t **out);
 int rows_done(io_store *s, rconn *rd, db_stmt *st, int rc, int step, json_t *arr,
               char **json);
 int audit(io_store *s, long actor, const char *action, const char *entity, const char *program,

@@ -208,8 +208,8 @@ static json_t *review_of(json_t *flags, const char *patient)
     return NULL;
 }
 
-int io_store_roster(io_store *s, const char *program, const char *group, const char *day,
-                    char **json, model_diag *d)
+int io_store_roster_tree(io_store *s, const char *program, const char *group, const char *day,
+                         json_t **tree, model_diag *d)
 {
     int date;
     if (!day || model_date_parse(day, &date) != MODEL_OK) {
@@ -223,15 +223,14 @@ int io_store_roster(io_store *s, const char *program, const char *group, const c
         model_diag_error(d, "group", "no group '%s'", group ? group : "");
         rc = IO_EINVAL;
     }
-    char *ft = NULL;
+    json_t *flags = NULL;
     if (rc == IO_OK)
-        rc = io_store_attendance_flags(s, program, group, 0, &ft);
+        rc = io_store_attendance_flags_tree(s, program, group, 0, &flags);
     if (rc != IO_OK) {
         model_instance_destroy(inst);
         return rc;
     }
-    json_t *flags = json_loads(ft, 0, NULL), *members = json_array();
-    free(ft);
+    json_t *members = json_array();
     const model_group *gr = &inst->groups[g];
     rconn *rd = NULL;
     db_conn *db = rd_acquire(s, &rd);
@@ -251,5 +250,13 @@ int io_store_roster(io_store *s, const char *program, const char *group, const c
     json_t *out = json_pack("{s:s,s:s,s:o}", "group", gr->id, "date", day, "members", members);
     json_decref(flags);
     model_instance_destroy(inst);
-    return give(out, json);
+    return io_tree_give(out, tree);
+}
+
+int io_store_roster(io_store *s, const char *program, const char *group, const char *day,
+                    char **json, model_diag *d)
+{
+    json_t *r = NULL;
+    int rc = io_store_roster_tree(s, program, group, day, &r, d);
+    return rc == IO_OK ? give(r, json) : rc;
 }
