@@ -1,20 +1,16 @@
 /* driver.c - the clinic tests' fixture (fixture.h): the sample program in
  * a store and each call made through the library or the HTTP API. */
-#include <arpa/inet.h>
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <jansson.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "fixture.h"
+#include "../http_client.h"
 #include "../store_target.h"
 model_authorization auth(const char *cpt, int units, const char *from, const char *to)
 {
@@ -99,49 +95,16 @@ void drv_close(drv *v)
     }
 }
 
-/* One HTTP request (Connection: close); the body parsed into *out. */
+/* One HTTP request (Connection: close, tests/http_client.h); its status,
+ * the body parsed into *out. */
 int http(drv *v, const char *method, const char *path, const char *body, json_t **out)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)v->port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = {30, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-    size_t blen = body ? strlen(body) : 0;
-    char head[1024];
-    int n = snprintf(head, sizeof head,
-                     "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer "
-                     "%s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
-                     method, path, v->token, blen);
-    cr_assert_eq(send(fd, head, (size_t)n, MSG_NOSIGNAL), n);
-    if (blen)
-        cr_assert_eq(send(fd, body, blen, MSG_NOSIGNAL), (ssize_t)blen);
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    cr_assert_not_null(buf);
-    for (;;) {
-        if (len + 4096 > cap) {
-            char *grown = realloc(buf, cap *= 2);
-            cr_assert_not_null(grown);
-            buf = grown;
-        }
-        ssize_t r = recv(fd, buf + len, cap - len - 1, 0);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-    }
-    close(fd);
-    buf[len] = '\0';
-    int status = 0;
-    sscanf(buf, "HTTP/1.%*d %d", &status);
-    char *sep = strstr(buf, "\r\n\r\n");
-    *out = sep ? json_loads(sep + 4, JSON_DECODE_ANY, NULL) : NULL;
-    free(buf);
+    resp r;
+    cr_assert_eq(http_to(v->port, method, path, v->token, body, &r), 0, "%s %s: no answer",
+                 method, path);
+    *out = json_incref(r.json);
+    int status = r.status;
+    resp_free(&r);
     return status;
 }
 
