@@ -7,7 +7,7 @@
 # other work on the machine does not enter it).
 set -euo pipefail
 B=$1; A=$2; L=$3
-tmp=$(mktemp -d); pids=()
+tmp=$(mktemp -d)
 cleanup() { for f in "$tmp"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 "$A" generate --tier M --seed 1 -o "$tmp/p.json" --witness "$tmp/plan.json"

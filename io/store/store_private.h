@@ -108,8 +108,9 @@ int sync_doc(io_store *s, const char *pid, const json_t *old, const json_t *doc,
  * engine locks rows; SQLite's write transaction holds everything already),
  * so that a change tried again after STORE_ESTALE cannot lose again. */
 int program_lock(io_store *s, const char *pid);
-/* The final status of a change tried again and again (stale_retry's
- * loop): STORE_ESTALE becomes IO_STORE_ECONFLICT with a message in d. */
+/* The final status of a change tried again and again (the retry loops of
+ * mutate, program replace and events record): STORE_ESTALE becomes
+ * IO_STORE_ECONFLICT with a message in d. */
 int stale_final(int rc, model_diag *d);
 int mutate(io_store *s, const char *program, mutate_fn fn, void *ctx, const char *action,
            const char *member_label, long actor, json_t **norm_out, model_diag *d,
