@@ -91,7 +91,8 @@ int io_write_atomic(const char *path, const char *data, size_t len)
         return fflush(stdout) == 0 ? IO_OK : IO_EIO;
     }
     struct stat ls;
-    if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode)) {
+    int exists = lstat(path, &ls) == 0;
+    if (exists && S_ISLNK(ls.st_mode)) {
         /* a link: replace the file it names, keep the link */
         char *target = realpath(path, NULL);
         if (target) {
@@ -99,7 +100,7 @@ int io_write_atomic(const char *path, const char *data, size_t len)
             free(target);
             return rc;
         }
-    } else if (lstat(path, &ls) == 0 && !S_ISREG(ls.st_mode)) {
+    } else if (exists && !S_ISREG(ls.st_mode)) {
         return S_ISDIR(ls.st_mode) ? (errno = EISDIR, IO_EIO) : write_in_place(path, data, len);
     }
     size_t pl = strlen(path);
