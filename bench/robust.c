@@ -49,6 +49,8 @@ typedef struct robust_cfg {
     double limit[3]; /* S M L */
     bool do_cbc, do_lp;
     double lp_limit; /* seconds for glpsol's LP; 0 = max(60, 4 x the tier's limit) */
+    double ref_limit; /* seconds for the reference CBC solve; 0 = none */
+    bool ref_tier[3]; /* tiers (S M L) that get the reference solve */
     char docs[PATH_MAX_LEN]; /* "" = leave docs alone */
     const char *note;        /* first paragraph of the report, or NULL */
     const char *report;      /* re-render this robust.json instead of running */
@@ -61,8 +63,8 @@ typedef struct rrun {
     int seed;
     bool by_design; /* infeasible by design */
     double limit;
-    row plan, cbc;
-    bool has_lp, has_comb, has_indep;
+    row plan, cbc, ref; /* ref: CBC to optimality (ratio gap 0), ref_limit seconds */
+    bool has_lp, has_comb, has_ref, has_indep;
     double lp, comb, indep, indep_gap;
     int seats, eligible, max_placed;
     char note[160];
@@ -234,7 +236,20 @@ static bool has_schedule(const row *p)
            (strcmp(p->status, "optimal") == 0 || strcmp(p->status, "feasible") == 0);
 }
 
-/* The exported model: its LP bound and CBC under the tier's limit. */
+/* Whether run r gets the reference solve: CBC on the exported model with
+ * no gap tolerance and c->ref_limit seconds.  Its bound (the proven
+ * optimum when it finishes, else CBC's best possible) is one more upper
+ * bound computed apart from the planner; on small programs it is the
+ * tightest, where the LP relaxation and the planner's own bound leave a gap
+ * that says little about how far the schedule is from the optimum. */
+static bool wants_reference(const robust_cfg *c, const rrun *r)
+{
+    int t = tier_index(r->tier);
+    return c->b.cbc[0] && c->ref_limit > 0 && t >= 0 && t < 3 && c->ref_tier[t];
+}
+
+/* The exported model: its LP bound, CBC under the tier's limit and the
+ * reference solve. */
 static void run_model(const robust_cfg *c, const char *inst, const char *tag, double gap,
                       rrun *r)
 {
@@ -249,6 +264,12 @@ static void run_model(const robust_cfg *c, const char *inst, const char *tag, do
         run_lp(c, mps, tag, r);
     if (c->do_cbc && c->b.cbc[0])
         run_cbc(&c->b, mps, tag, r->limit, gap, &r->cbc);
+    if (wants_reference(c, r)) {
+        char reftag[160];
+        snprintf(reftag, sizeof reftag, "%s.reference", tag);
+        run_cbc(&c->b, mps, reftag, c->ref_limit, 0, &r->ref);
+        r->has_ref = r->ref.has_bound;
+    }
     remove(mps);
 }
 
@@ -278,10 +299,16 @@ static void run_one(const robust_cfg *c, rrun *r)
     }
     r->plan.time_limit = r->limit;
     run_cohort(&c->b, inst, tag, r->limit, &r->plan);
-    if (c->do_lp || c->do_cbc)
+    if (c->do_lp || c->do_cbc || wants_reference(c, r))
         run_model(c, inst, tag, gap, r);
-    r->has_indep = r->has_comb || r->has_lp;
-    r->indep = r->has_comb && r->has_lp ? fmin(r->comb, r->lp) : r->has_lp ? r->lp : r->comb;
+    r->has_indep = r->has_comb || r->has_lp || r->has_ref;
+    r->indep = HUGE_VAL;
+    if (r->has_comb)
+        r->indep = fmin(r->indep, r->comb);
+    if (r->has_lp)
+        r->indep = fmin(r->indep, r->lp);
+    if (r->has_ref)
+        r->indep = fmin(r->indep, r->ref.bound);
     if (r->has_indep && has_schedule(&r->plan))
         r->indep_gap = (r->indep - r->plan.obj) / fmax(fabs(r->plan.obj), 1e-9);
 }
@@ -317,6 +344,14 @@ static json_t *run_json(const rrun *r)
         json_object_set_new(j, "lp_bound", json_real(r->lp));
     if (r->has_indep && has_schedule(p))
         json_object_set_new(j, "independent_gap", json_real(r->indep_gap));
+    if (r->ref.status[0]) {
+        json_object_set_new(j, "reference_status", json_string(r->ref.status));
+        json_object_set_new(j, "reference_seconds", json_real(r->ref.wall));
+    }
+    if (r->has_ref)
+        json_object_set_new(j, "reference_bound", json_real(r->ref.bound));
+    if (r->ref.has_obj)
+        json_object_set_new(j, "reference_objective", json_real(r->ref.obj));
     json_object_set_new(j, "cbc_status", json_string(r->cbc.status));
     if (r->cbc.has_obj)
         json_object_set_new(j, "cbc_objective", json_real(r->cbc.obj));
@@ -338,8 +373,9 @@ static double median(double *v, int n)
 /* Aggregates of one family x tier. */
 typedef struct agg {
     int n, schedules, relaxed, check_fail, within, cbc_n, cbc_below, cbc_none;
-    double own[MAX_SEEDS], ind[MAX_SEEDS], ratio[MAX_SEEDS], placed[MAX_SEEDS], maxp[MAX_SEEDS];
-    int n_own, n_ind, n_pl, n_lp;
+    double own[MAX_SEEDS], ind[MAX_SEEDS], best[MAX_SEEDS], ratio[MAX_SEEDS];
+    double placed[MAX_SEEDS], maxp[MAX_SEEDS];
+    int n_own, n_ind, n_best, n_pl, n_lp, n_ref;
     double wall_max, limit;
     int codes[8], code_n[8], n_codes;
 } agg;
@@ -398,7 +434,14 @@ static void aggregate(const rrun *runs, int n, const char *family, const char *t
             a->own[a->n_own++] = p->gap;
         if (r->has_indep)
             a->ind[a->n_ind++] = r->indep_gap;
+        /* the smallest upper bound of all: how far the schedule is proven
+         * to be from the optimum */
+        if (p->has_bound || r->has_indep)
+            a->best[a->n_best++] = p->has_bound && r->has_indep ? fmin(p->gap, r->indep_gap)
+                                   : p->has_bound             ? p->gap
+                                                              : r->indep_gap;
         a->n_lp += r->has_lp;
+        a->n_ref += r->has_ref;
         a->placed[a->n_pl] = p->placed;
         a->maxp[a->n_pl++] = r->max_placed;
         a->cbc_none += !r->cbc.has_obj;
@@ -439,10 +482,11 @@ static void fmt_pair(char *b, size_t n, double med, double worst, double scale, 
 static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
 {
     fprintf(f, "| family | tier | runs | schedules | gap, own bound (median / worst) | gap, "
-               "independent bound (median / worst) | placed / max placements (median) | wall "
+               "independent bound (median / worst) | gap, best bound (median / worst) | "
+               "placed / max placements (median) | wall "
                "max / limit | within limit | check failures | exit codes | cohort / CBC "
                "(median / worst) | below CBC |\n");
-    fprintf(f, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | "
+    fprintf(f, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | "
                "---: | ---: |\n");
     for (int fi = 0; fi < c->n_families; fi++)
         for (int ti = 0; ti < c->n_tiers; ti++) {
@@ -450,7 +494,7 @@ static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
             aggregate(runs, n, c->families[fi], c->tiers[ti], &a);
             if (a.n == 0)
                 continue;
-            char own[48], ind[80], rat[80], pl[48], exits[64], sch[48];
+            char own[48], ind[96], best[48], rat[80], pl[48], exits[64], sch[48];
             if (a.relaxed)
                 snprintf(sch, sizeof sch, "%d + %d relaxed", a.schedules, a.relaxed);
             else
@@ -462,8 +506,14 @@ static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
             fmt_pair(ind, sizeof ind, median(a.ind, a.n_ind), w_ind, 100, 2, " %");
             if (a.n_ind) {
                 size_t len = strlen(ind);
-                snprintf(ind + len, sizeof ind - len, " (LP %d of %d)", a.n_lp, a.schedules);
+                if (a.n_ref)
+                    snprintf(ind + len, sizeof ind - len, " (LP %d, reference %d of %d)", a.n_lp,
+                             a.n_ref, a.schedules);
+                else
+                    snprintf(ind + len, sizeof ind - len, " (LP %d of %d)", a.n_lp, a.schedules);
             }
+            fmt_pair(best, sizeof best, median(a.best, a.n_best), worst_max(a.best, a.n_best),
+                     100, 2, " %");
             fmt_pair(rat, sizeof rat, median(a.ratio, a.cbc_n), w_rat, 1, 4, "");
             if (a.cbc_none) {
                 size_t len = strlen(rat);
@@ -474,10 +524,10 @@ static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
                          median(a.maxp, a.n_pl));
             else
                 snprintf(pl, sizeof pl, "-");
-            fprintf(f, "| %s%s | %s | %d | %s | %s | %s | %s | %.1f s / %.0f s | %d of %d | %d | "
-                       "%s | %s | %d of %d |\n",
+            fprintf(f, "| %s%s | %s | %d | %s | %s | %s | %s | %s | %.1f s / %.0f s | %d of %d | "
+                       "%d | %s | %s | %d of %d |\n",
                     c->families[fi], c->infeasible[fi] ? " (infeasible by design)" : "",
-                    c->tiers[ti], a.n, sch, own, ind, pl, a.wall_max, a.limit, a.within,
+                    c->tiers[ti], a.n, sch, own, ind, best, pl, a.wall_max, a.limit, a.within,
                     a.n, a.check_fail, exits, rat, a.cbc_below, a.cbc_n);
         }
 }
@@ -491,12 +541,17 @@ static void write_markdown(FILE *f, const robust_cfg *c, const rrun *runs, int n
     write_table(f, c, runs, n);
     fprintf(f, "\nGaps are (bound - objective) / objective over the runs that returned a "
                "schedule: \"own\" uses the bound `cohort plan` reports; \"independent\" the "
-               "smaller of the LP relaxation of the exported model (glpsol --nomip, exact "
-               "model) and a combinatorial bound from the instance alone (top placement values "
-               "over min(eligible waitlisted, free seats), less unavoidable empty seats of "
-               "mandatory groups; \"LP n of m\": runs whose LP was solved to optimality, the "
-               "others use the combinatorial bound alone); see bench/robust.c.  \"Max "
-               "placements\" is that min().  Wall time is from fork to exit of `cohort plan`; "
+               "smallest of three bounds computed apart from the planner: the LP relaxation of "
+               "the exported model (glpsol --nomip, exact model), a combinatorial bound from the "
+               "instance alone (top placement values over min(eligible waitlisted, free seats), "
+               "less unavoidable empty seats of mandatory groups) and, on the tiers given by "
+               "--ref-tiers, the reference solve (CBC on the exported model with no gap "
+               "tolerance for --ref-limit seconds: the proven optimum when it finishes, else its "
+               "best possible); \"LP n, reference k of m\": runs whose LP was solved to "
+               "optimality and whose reference solve gave a bound.  \"Best\" is the smaller of "
+               "own and independent: how far the schedule is proven to be from the optimum.  "
+               "See bench/robust.c.  \"Max placements\" is min(eligible waitlisted, free "
+               "seats).  Wall time is from fork to exit of `cohort plan`; "
                "\"within limit\" means at most limit + max(1 s, 5 %%).  \"N relaxed\": "
                "infeasible programs answered with a relaxed plan (status infeasible, the "
                "schedule with its exceptions[]), checked like the others.  Check failures: "
@@ -548,6 +603,10 @@ static void robust_help(FILE *f)
             "  --limits S,M,L     time limits in seconds [5,10,60]\n"
             "  --no-cbc, --no-lp  skip CBC, the LP bound (both need the exported model)\n"
             "  --lp-limit S       seconds for the LP bound [max(60, 4 x the tier's limit)]\n"
+            "  --ref-limit S      seconds for the reference solve: CBC on the exported model\n"
+            "                     with no gap tolerance, its bound one more independent\n"
+            "                     upper bound; 0 = none [60]\n"
+            "  --ref-tiers LIST   tiers that get the reference solve [S]\n"
             "  --docs FILE        also write the table into FILE between\n"
             "                     <!-- robust:begin --> and <!-- robust:end --> (appended\n"
             "                     as a \"Robustness\" section when absent)\n"
@@ -605,6 +664,8 @@ static int robust_options(int argc, char **argv, robust_cfg *c, char **fam_list)
     c->limit[1] = 10;
     c->limit[2] = 60;
     c->do_cbc = c->do_lp = true;
+    c->ref_limit = 60;
+    c->ref_tier[0] = true;
     size_t len = 0;
     len += (size_t)snprintf(c->cmdline, sizeof c->cmdline, "cohort-bench robust");
     for (int i = 1; i < argc; i++) {
@@ -640,6 +701,21 @@ static int robust_options(int argc, char **argv, robust_cfg *c, char **fam_list)
                 c->limit[t] = lim[t];
         } else if (strcmp(a, "--lp-limit") == 0)
             c->lp_limit = atof(argv[++i]);
+        else if (strcmp(a, "--ref-limit") == 0)
+            c->ref_limit = atof(argv[++i]);
+        else if (strcmp(a, "--ref-tiers") == 0) {
+            const char *rt[3];
+            int k = split_list(argv[++i], rt, 3);
+            c->ref_tier[0] = c->ref_tier[1] = c->ref_tier[2] = false;
+            for (int t = 0; t < k; t++) {
+                int ti = tier_index(rt[t]);
+                if (ti < 0 || ti > 2) {
+                    fprintf(stderr, "cohort-bench robust: tiers are S, M and L\n");
+                    return -1;
+                }
+                c->ref_tier[ti] = true;
+            }
+        }
         else if (strcmp(a, "--report") == 0)
             c->report = argv[++i];
         else if (strcmp(a, "--note") == 0)
@@ -682,7 +758,7 @@ static int robust_setup(robust_cfg *c)
         return -1;
     }
     c->b.self[sl] = '\0';
-    if (c->do_cbc)
+    if (c->do_cbc || c->ref_limit > 0)
         find_in_path("cbc", c->b.cbc, sizeof c->b.cbc);
     find_in_path("stdbuf", c->b.stdbuf, sizeof c->b.stdbuf);
     return 0;
@@ -770,6 +846,8 @@ static void run_from_json(const json_t *j, rrun *r)
     p->has_bound = json_object_get(j, "bound") != NULL;
     p->gap = jnum(j, "gap", 0);
     r->has_lp = json_object_get(j, "lp_bound") != NULL;
+    r->has_ref = json_object_get(j, "reference_bound") != NULL;
+    r->ref.bound = jnum(j, "reference_bound", 0);
     r->has_indep = json_object_get(j, "independent_gap") != NULL;
     r->indep_gap = jnum(j, "independent_gap", 0);
     r->cbc.has_obj = json_object_get(j, "cbc_objective") != NULL;
