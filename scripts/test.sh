@@ -7,7 +7,9 @@
 # UndefinedBehaviorSanitizer (leak detection on).  The store, server and job
 # suites also run on PostgreSQL (CTest label pg) beside a throwaway cluster
 # (scripts/pg_cluster.sh), in the plain build only (to keep the suite
-# within its time).
+# within its time).  CTest runs one entry per core; the ones that measure
+# wall-clock time or load both cores run alone (SERIAL_TESTS in
+# CMakeLists.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -25,7 +27,7 @@ fi
 grep -E "^Done [0-9]+ runs" build/fuzz.log || true
 
 echo "== test suite (RelWithDebInfo, -Werror) =="
-scripts/pg_cluster.sh sh -c 'cd build && ctest --output-on-failure'
+scripts/pg_cluster.sh sh -c "cd build && ctest --output-on-failure -j$(nproc)"
 
 echo "== test suite under ASan + UBSan =="
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCOHORT_WERROR=ON -DCOHORT_SANITIZE=ON >/dev/null
@@ -35,4 +37,4 @@ cmake --build build-asan -j"$(nproc)"
 # suite stays within its 10 minutes
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-   ctest --output-on-failure -LE pg -E '^(typed_client|fhir_schema)$')
+   ctest --output-on-failure -j"$(nproc)" -LE pg -E '^(typed_client|fhir_schema)$')
