@@ -219,6 +219,12 @@ int io_store_entity_get(io_store *s, const char *program, io_entity_kind kind,
 int io_store_entity_put(io_store *s, const char *program, io_entity_kind kind,
                         const char *eid, const char *body, size_t len, long actor,
                         char **json_out, model_diag *d, io_store_rev *rv);
+/* io_store_entity_put with the body as a tree (borrowed, not changed; not
+ * an object: IO_EINVAL); *out (may be NULL) receives a new reference to
+ * the stored, normalised entity. */
+int io_store_entity_put_tree(io_store *s, const char *program, io_entity_kind kind,
+                             const char *eid, const struct json_t *body, long actor,
+                             struct json_t **out, model_diag *d, io_store_rev *rv);
 /* Delete one entity (refused with IO_EINVAL when others still refer to it). */
 int io_store_entity_delete(io_store *s, const char *program, io_entity_kind kind,
                            const char *eid, long actor, model_diag *d, io_store_rev *rv);

@@ -431,6 +431,50 @@ Test(store, writes_are_conditional_on_the_program_revision)
     io_store_close(s);
 }
 
+/* The tree form takes the caller's tree without changing it (the path's
+ * id is added to the stored copy only) and gives the stored entity back as
+ * a tree; what is not an object is refused with a diagnostic. */
+Test(store, entity_put_tree_leaves_the_body_alone)
+{
+    io_store *s = open_store();
+    free(import_tiny(s, "t"));
+    model_diag d;
+    model_diag_init(&d);
+    json_t *created = json_pack("{s:s,s:i,s:[],s:[]}", "id", "room-t", "capacity", 6, "features",
+                                "available");
+    cr_assert_eq(io_store_entity_put_tree(s, "t", IO_ENTITY_ROOM, NULL, created, 0, NULL, &d, NULL),
+                 IO_OK);
+    json_decref(created);
+    /* a replace whose body has no id: the path's */
+    json_t *body = json_pack("{s:i,s:[],s:[]}", "capacity", 7, "features", "available");
+    json_t *out = NULL;
+    io_store_rev rv = {0, 0};
+    cr_assert_eq(io_store_entity_put_tree(s, "t", IO_ENTITY_ROOM, "room-t", body, 0, &out, &d, &rv),
+                 IO_OK);
+    cr_expect_null(json_object_get(body, "id"), "the caller's tree is not changed");
+    cr_expect_str_eq(json_string_value(json_object_get(out, "id")), "room-t");
+    cr_expect_eq(json_integer_value(json_object_get(out, "capacity")), 7);
+    cr_expect_gt(rv.rev, 0);
+    json_decref(out);
+    char *text = NULL;
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_ROOM, "room-t", &text, NULL), IO_OK);
+    cr_expect(strstr(text, "\"capacity\":7"), "%s", text);
+    free(text);
+    json_t *arr = json_array();
+    out = NULL;
+    cr_assert_eq(io_store_entity_put_tree(s, "t", IO_ENTITY_ROOM, "room-u", arr, 0, &out, &d, NULL),
+                 IO_EINVAL);
+    cr_expect_null(out);
+    cr_assert_geq(d.n_errors, 1);
+    cr_expect(strstr(d.errors[0].message, "JSON object"), "%s", d.errors[0].message);
+    cr_assert_eq(io_store_entity_get(s, "t", IO_ENTITY_ROOM, "room-u", &text, NULL),
+                 IO_STORE_ENOTFOUND);
+    json_decref(arr);
+    json_decref(body);
+    model_diag_free(&d);
+    io_store_close(s);
+}
+
 Test(store, entity_crud_revalidates_the_program)
 {
     io_store *s = open_store();

@@ -79,45 +79,42 @@ static int entity_unknown_field(int kind, json_t *entity, char *path, size_t cap
     return found;
 }
 
-/* Store entity text (len bytes) as a create (eid NULL) or a replace of
+/* Store entity (a tree, borrowed) as a create (eid NULL) or a replace of
  * eid under rv's precondition, and answer: 201 with Location, or 200;
  * both with the entity as stored and the program's new ETag.  A member the
- * instance reader does not know is 400 naming it, and nothing is stored. */
-static enum MHD_Result entity_store(http_req *q, const char *eid, const char *text, size_t len,
+ * instance reader does not know is 400 naming it, and nothing is stored.
+ * With rc_out, the store's status goes there and a failed precondition is
+ * left to the caller to answer. */
+static enum MHD_Result entity_store(http_req *q, const char *eid, json_t *entity,
                                     io_store_rev *rv, int *rc_out)
 {
     int kind = route_kind(q, q->r->tmpl);
-    json_t *entity = json_loadb(text, len, 0, NULL);
     char unknown[256];
-    int bad = json_is_object(entity) &&
-              entity_unknown_field(kind, entity, unknown, sizeof unknown);
-    json_decref(entity);
-    if (bad) {
+    if (json_is_object(entity) && entity_unknown_field(kind, entity, unknown, sizeof unknown)) {
         if (rc_out)
             *rc_out = IO_EINVAL;
         return send_error(q, 400, unknown, "unknown field %s", unknown);
     }
     model_diag d;
     model_diag_init(&d);
-    char *out = NULL;
-    int rc = io_store_entity_put(q->srv->store, q->param[0], kind, eid, text, len, q->actor, &out,
-                                 &d, rv);
+    json_t *out = NULL;
+    int rc = io_store_entity_put_tree(q->srv->store, q->param[0], kind, eid, entity, q->actor,
+                                      &out, &d, rv);
     if (rc_out)
         *rc_out = rc;
     enum MHD_Result ret = MHD_YES;
     if (rc == IO_OK) {
         set_etag(q, rv->rev);
         if (!eid) {
-            json_t *e = json_loads(out, 0, NULL);
             char href[512];
             snprintf(href, sizeof href, "/v1/programs/%s/%s/%s", q->param[0],
-                     io_entity_collection(kind), json_string_value(json_object_get(e, "id")));
-            json_decref(e);
-            ret = send_text(q->conn, q->r, 201, out, "Location", href);
+                     io_entity_collection(kind), json_string_value(json_object_get(out, "id")));
+            ret = send_json(q, 201, out, "Location", href);
         } else {
-            ret = send_raw(q, 200, out);
+            ret = send_json(q, 200, out, NULL, NULL);
         }
     } else if (rc != IO_STORE_EPRECOND || !rc_out) {
+        json_decref(out);
         ret = send_store_error(q, rc, &d, "not found");
     }
     model_diag_free(&d);
@@ -133,8 +130,9 @@ static enum MHD_Result entity_write(http_req *q, const char *eid)
     json_t *body = parse_body(q, 0, &sent);
     if (!body)
         return MHD_YES;
+    enum MHD_Result ret = entity_store(q, eid, body, &rv, NULL);
     json_decref(body);
-    return entity_store(q, eid, q->r->body.data, q->r->body.len, &rv, NULL);
+    return ret;
 }
 
 enum MHD_Result h_entity_create(http_req *q)
@@ -234,16 +232,14 @@ enum MHD_Result h_entity_patch(http_req *q)
         free(cur);
         json_t *merged = merge_patch(old, patch);
         json_decref(old);
-        char *text = merged ? json_dumps(merged, JSON_COMPACT) : NULL;
-        json_decref(merged);
-        if (!text) {
+        if (!merged) {
             ret = send_error(q, 500, NULL, "out of memory");
             break;
         }
         rv.if_rev = rv.rev;
         int src = IO_OK;
-        ret = entity_store(q, q->param[1], text, strlen(text), &rv, want.if_rev ? NULL : &src);
-        free(text);
+        ret = entity_store(q, q->param[1], merged, &rv, want.if_rev ? NULL : &src);
+        json_decref(merged);
         if (src != IO_STORE_EPRECOND)
             break;
         if (attempt == 2)

@@ -570,6 +570,16 @@ int give(json_t *j, char **json)
     return IO_OK;
 }
 
+json_t *parse_text(const char *body, size_t len, model_diag *d)
+{
+    json_error_t je;
+    json_t *b = json_loadb(body, len, 0, &je);
+    if (!b)
+        model_diag_error(d, "", "JSON syntax error at line %d column %d: %s", je.line, je.column,
+                         je.text);
+    return b;
+}
+
 json_t *col_json(db_stmt *st, int i)
 {
     const char *t = (const char *)db_column_text(st, i);

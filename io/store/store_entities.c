@@ -109,50 +109,57 @@ static int put_fn(io_store *s, json_t *doc, void *vctx, model_diag *d)
     return json_array_set(arr, idx, c->body) == 0 ? IO_OK : IO_ENOMEM;
 }
 
-int io_store_entity_put(io_store *s, const char *program, io_entity_kind kind, const char *eid,
-                        const char *body, size_t len, long actor, char **json_out, model_diag *d,
-                        io_store_rev *rv)
+int io_store_entity_put_tree(io_store *s, const char *program, io_entity_kind kind,
+                             const char *eid, const json_t *body, long actor, json_t **out,
+                             model_diag *d, io_store_rev *rv)
 {
     if ((int)kind < 0 || kind >= IO_ENTITY_COUNT)
         return IO_EINVAL;
-    json_error_t je;
-    json_t *b = json_loadb(body, len, 0, &je);
-    if (!json_is_object(b)) {
-        if (b)
-            model_diag_error(d, "", "the body must be a JSON object");
-        else
-            model_diag_error(d, "", "JSON syntax error at line %d column %d: %s", je.line,
-                             je.column, je.text);
-        json_decref(b);
+    if (!json_is_object(body)) {
+        model_diag_error(d, "", "the body must be a JSON object");
         return IO_EINVAL;
     }
-    json_t *idv = json_object_get(b, "id");
-    if (eid) {
-        if (idv && !(json_is_string(idv) && strcmp(json_string_value(idv), eid) == 0)) {
-            model_diag_error(d, "id", "the body's id does not match '%s' in the path", eid);
-            json_decref(b);
-            return IO_EINVAL;
-        }
-        if (!idv)
-            json_object_set_new(b, "id", json_string(eid));
-    } else if (!json_is_string(idv) || json_string_length(idv) == 0) {
-        model_diag_error(d, "id", "missing: a string id is required");
-        json_decref(b);
+    json_t *idv = json_object_get(body, "id");
+    if (eid && idv && !(json_is_string(idv) && strcmp(json_string_value(idv), eid) == 0)) {
+        model_diag_error(d, "id", "the body's id does not match '%s' in the path", eid);
         return IO_EINVAL;
+    }
+    if (!eid && (!json_is_string(idv) || json_string_length(idv) == 0)) {
+        model_diag_error(d, "id", "missing: a string id is required");
+        return IO_EINVAL;
+    }
+    /* the caller's tree stays as it is: the program gets a copy */
+    json_t *b = json_deep_copy(body);
+    if (!b || (eid && !idv && json_object_set_new(b, "id", json_string(eid)) != 0)) {
+        json_decref(b);
+        return IO_ENOMEM;
     }
     entity_ctx c = {kind, eid, b, json_string_value(json_object_get(b, "id"))};
     json_t *norm = NULL;
     int rc = mutate(s, program, put_fn, &c, eid ? "entity.update" : "entity.create",
                     kind == IO_ENTITY_GROUP ? "edited" : NULL, actor, &norm, d, rv);
-    if (rc == IO_OK && json_out) {
-        json_t *e = find_by_id(json_object_get(norm, COLLECTIONS[kind]), c.id, NULL);
-        *json_out = dump(e);
-        if (!*json_out)
+    if (rc == IO_OK && out) {
+        *out = json_incref(find_by_id(json_object_get(norm, COLLECTIONS[kind]), c.id, NULL));
+        if (!*out)
             rc = IO_ENOMEM;
     }
     json_decref(norm);
     json_decref(b);
     return rc;
+}
+
+int io_store_entity_put(io_store *s, const char *program, io_entity_kind kind, const char *eid,
+                        const char *body, size_t len, long actor, char **json_out, model_diag *d,
+                        io_store_rev *rv)
+{
+    json_t *b = parse_text(body, len, d);
+    if (!b)
+        return IO_EINVAL;
+    json_t *e = NULL;
+    int rc = io_store_entity_put_tree(s, program, kind, eid, b, actor, json_out ? &e : NULL, d,
+                                      rv);
+    json_decref(b);
+    return rc == IO_OK && json_out ? give(e, json_out) : rc;
 }
 
 static int delete_fn(io_store *s, json_t *doc, void *vctx, model_diag *d)

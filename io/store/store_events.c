@@ -446,13 +446,9 @@ int io_store_events_record_tree(io_store *s, const char *program, const json_t *
 int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
                            long actor, char **recorded, model_diag *d)
 {
-    json_error_t je;
-    json_t *b = json_loadb(body, len, 0, &je);
-    if (!b) {
-        model_diag_error(d, "", "JSON syntax error at line %d column %d: %s", je.line, je.column,
-                         je.text);
+    json_t *b = parse_text(body, len, d);
+    if (!b)
         return IO_EINVAL;
-    }
     json_t *rec = NULL;
     int rc = io_store_events_record_tree(s, program, b, actor, recorded ? &rec : NULL, d);
     json_decref(b);

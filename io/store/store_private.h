@@ -63,6 +63,9 @@ int txn_end(io_store *s, int rc, model_diag *d);
 int prep(db_conn *db, db_stmt **st, const char *sql, const char *fmt, ...);
 int run(db_conn *db, const char *sql, const char *fmt, ...);
 char *dump(const json_t *j);
+/* A request body's JSON text as a tree; NULL with a syntax error (line,
+ * column) in d when it does not parse. */
+json_t *parse_text(const char *body, size_t len, model_diag *d);
 int give(json_t *j, char **json);
 json_t *col_json(db_stmt *st, int i);
 json_t *col_str(db_stmt *st, int i);
