@@ -473,10 +473,14 @@ static double worst_min(const double *v, int n)
 static void fmt_pair(char *b, size_t n, double med, double worst, double scale, int prec,
                      const char *unit)
 {
+    /* a value that rounds to zero prints as 0 ("-0.00" from a bound a
+     * rounding error below the objective says nothing) */
+    double tiny = 0.5 * pow(10, -prec), m = med * scale, w = worst * scale;
     if (isnan(med))
         snprintf(b, n, "-");
     else
-        snprintf(b, n, "%.*f%s / %.*f%s", prec, med * scale, unit, prec, worst * scale, unit);
+        snprintf(b, n, "%.*f%s / %.*f%s", prec, fabs(m) < tiny ? 0 : m, unit, prec,
+                 fabs(w) < tiny ? 0 : w, unit);
 }
 
 static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
