@@ -372,7 +372,7 @@ static double median(double *v, int n)
 
 /* Aggregates of one family x tier. */
 typedef struct agg {
-    int n, schedules, relaxed, check_fail, within, cbc_n, cbc_below, cbc_none;
+    int n, schedules, relaxed, check_fail, within, cbc_n, cbc_below, cbc_none, cbc_wrong;
     double own[MAX_SEEDS], ind[MAX_SEEDS], best[MAX_SEEDS], ratio[MAX_SEEDS];
     double placed[MAX_SEEDS], maxp[MAX_SEEDS];
     int n_own, n_ind, n_best, n_pl, n_lp, n_ref;
@@ -445,6 +445,9 @@ static void aggregate(const rrun *runs, int n, const char *family, const char *t
         a->placed[a->n_pl] = p->placed;
         a->maxp[a->n_pl++] = r->max_placed;
         a->cbc_none += !r->cbc.has_obj;
+        /* CBC's preprocessing declares infeasible a model that has the
+         * checked schedule: CBC is wrong there, not the model */
+        a->cbc_wrong += strncmp(r->cbc.status, "infeasible", 10) == 0;
         if (r->cbc.has_obj) {
             double ratio = p->obj / r->cbc.obj;
             a->ratio[a->cbc_n++] = ratio;
@@ -498,7 +501,7 @@ static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
             aggregate(runs, n, c->families[fi], c->tiers[ti], &a);
             if (a.n == 0)
                 continue;
-            char own[48], ind[96], best[48], rat[80], pl[48], exits[64], sch[48];
+            char own[48], ind[96], best[48], rat[128], pl[48], exits[64], sch[48];
             if (a.relaxed)
                 snprintf(sch, sizeof sch, "%d + %d relaxed", a.schedules, a.relaxed);
             else
@@ -521,7 +524,11 @@ static void write_table(FILE *f, const robust_cfg *c, const rrun *runs, int n)
             fmt_pair(rat, sizeof rat, median(a.ratio, a.cbc_n), w_rat, 1, 4, "");
             if (a.cbc_none) {
                 size_t len = strlen(rat);
-                snprintf(rat + len, sizeof rat - len, "; CBC no schedule in %d", a.cbc_none);
+                len += (size_t)snprintf(rat + len, sizeof rat - len, "; CBC no schedule in %d",
+                                        a.cbc_none);
+                if (a.cbc_wrong && len < sizeof rat)
+                    snprintf(rat + len, sizeof rat - len, " (%d of them: CBC said infeasible)",
+                             a.cbc_wrong);
             }
             if (a.n_pl)
                 snprintf(pl, sizeof pl, "%.0f / %.0f", median(a.placed, a.n_pl),
@@ -562,7 +569,9 @@ static void write_markdown(FILE *f, const robust_cfg *c, const rrun *runs, int n
                "schedules (relaxed ones included) `cohort check` rejected.  cohort / CBC: objective ratio against CBC "
                "on the exported model with the same wall-clock limit; \"below CBC\" counts "
                "runs where cohort's objective is lower (\"CBC no schedule\": runs where cohort "
-               "had one and CBC none).  Raw runs: robust.json in the output directory.\n");
+               "had one and CBC none; \"CBC said infeasible\": CBC's preprocessing declared the "
+               "exported model infeasible although the schedule cohort found and `cohort "
+               "check` accepted is in it).  Raw runs: robust.json in the output directory.\n");
 }
 
 /* Replace the text between the robust markers of docs (or append a
@@ -855,6 +864,7 @@ static void run_from_json(const json_t *j, rrun *r)
     r->has_indep = json_object_get(j, "independent_gap") != NULL;
     r->indep_gap = jnum(j, "independent_gap", 0);
     r->cbc.has_obj = json_object_get(j, "cbc_objective") != NULL;
+    snprintf(r->cbc.status, sizeof r->cbc.status, "%s", jstr(j, "cbc_status", "?"));
     r->cbc.obj = jnum(j, "cbc_objective", 0);
 }
 
