@@ -101,6 +101,9 @@ typedef struct route {
 /* Every route, in match order (routes.c). */
 extern const route ROUTES[];
 extern const int N_ROUTES;
+/* The OpenAPI document's schemas and shared responses, compact JSON
+ * (openapi_components.c). */
+extern const char OPENAPI_COMPONENTS[];
 /* Does rt answer a paged list ({items, next_page_token}; it then takes
  * page_size and page_token)?  Every "array:Schema" response is one. */
 int route_paged(const route *rt);
