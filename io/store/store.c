@@ -570,16 +570,6 @@ int give(json_t *j, char **json)
     return IO_OK;
 }
 
-json_t *parse_text(const char *body, size_t len, model_diag *d)
-{
-    json_error_t je;
-    json_t *b = json_loadb(body, len, 0, &je);
-    if (!b)
-        model_diag_error(d, "", "JSON syntax error at line %d column %d: %s", je.line, je.column,
-                         je.text);
-    return b;
-}
-
 json_t *col_json(db_stmt *st, int i)
 {
     const char *t = (const char *)db_column_text(st, i);
@@ -593,6 +583,11 @@ json_t *col_str(db_stmt *st, int i)
 {
     const char *t = (const char *)db_column_text(st, i);
     return t ? json_string(t) : json_null();
+}
+
+json_t *col_int(db_stmt *st, int i)
+{
+    return db_column_type(st, i) == DB_NULL ? json_null() : json_integer(db_column_int64(st, i));
 }
 
 void today(char buf[11])

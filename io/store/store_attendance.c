@@ -384,11 +384,8 @@ int io_store_attendance_list_tree(io_store *s, const char *program, const char *
         json_array_append_new(
             arr, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "group", col_str(st, 0), "date",
                            col_str(st, 1), "patient", col_str(st, 2), "status", col_str(st, 3),
-                           "note", col_str(st, 4), "actor",
-                           db_column_type(st, 5) == DB_NULL
-                               ? json_null()
-                               : json_integer(db_column_int64(st, 5)),
-                           "at", col_str(st, 6)));
+                           "note", col_str(st, 4), "actor", col_int(st, 5), "at",
+                           col_str(st, 6)));
     }
     return rows_tree(s, rd, st, rc, step, arr, out);
 }

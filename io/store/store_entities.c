@@ -152,9 +152,10 @@ int io_store_entity_put(io_store *s, const char *program, io_entity_kind kind, c
                         const char *body, size_t len, long actor, char **json_out, model_diag *d,
                         io_store_rev *rv)
 {
-    json_t *b = parse_text(body, len, d);
-    if (!b)
-        return IO_EINVAL;
+    json_t *b = NULL;
+    int lrc = io_json_load(body, len, &b, d);
+    if (lrc != IO_OK)
+        return lrc;
     json_t *e = NULL;
     int rc = io_store_entity_put_tree(s, program, kind, eid, b, actor, json_out ? &e : NULL, d,
                                       rv);

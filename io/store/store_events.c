@@ -446,9 +446,10 @@ int io_store_events_record_tree(io_store *s, const char *program, const json_t *
 int io_store_events_record(io_store *s, const char *program, const char *body, size_t len,
                            long actor, char **recorded, model_diag *d)
 {
-    json_t *b = parse_text(body, len, d);
-    if (!b)
-        return IO_EINVAL;
+    json_t *b = NULL;
+    int lrc = io_json_load(body, len, &b, d);
+    if (lrc != IO_OK)
+        return lrc;
     json_t *rec = NULL;
     int rc = io_store_events_record_tree(s, program, b, actor, recorded ? &rec : NULL, d);
     json_decref(b);
@@ -496,9 +497,7 @@ int io_store_history_tree(io_store *s, const char *program, const char *patient,
             step = DB_DONE;
             break;
         }
-        json_t *actor = db_column_type(st, 6) == DB_NULL
-                            ? json_null()
-                            : json_integer(db_column_int64(st, 6));
+        json_t *actor = col_int(st, 6);
         json_array_append_new(arr, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
                                              (json_int_t)db_column_int64(st, 0), "event",
                                              col_str(st, 1), "group", col_str(st, 2), "patient",

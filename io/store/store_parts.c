@@ -153,16 +153,7 @@ int io_store_job_parts(io_store *s, const char *parent, json_t **out)
         if (!o || json_array_append_new(arr, o) != 0)
             rc = IO_ENOMEM;
     }
-    if (rc == IO_OK && r != DB_DONE)
-        rc = IO_STORE_EDB;
-    db_finalize(st);
-    rd_release(s, rd);
-    if (rc != IO_OK) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return IO_OK;
+    return rows_tree(s, rd, st, rc, r, arr, out);
 }
 
 /* A malloc'd copy of text column i (NULL when NULL); *bad set on ENOMEM. */

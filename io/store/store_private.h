@@ -63,12 +63,11 @@ int txn_end(io_store *s, int rc, model_diag *d);
 int prep(db_conn *db, db_stmt **st, const char *sql, const char *fmt, ...);
 int run(db_conn *db, const char *sql, const char *fmt, ...);
 char *dump(const json_t *j);
-/* A request body's JSON text as a tree; NULL with a syntax error (line,
- * column) in d when it does not parse. */
-json_t *parse_text(const char *body, size_t len, model_diag *d);
 int give(json_t *j, char **json);
 json_t *col_json(db_stmt *st, int i);
 json_t *col_str(db_stmt *st, int i);
+/* Column i as a JSON integer, or null when the column is NULL. */
+json_t *col_int(db_stmt *st, int i);
 void today(char buf[11]);
 /* End a row read: finalize st, release rd; on IO_OK (and every row read)
  * arr goes to *out (rows_tree) or as text to *json (rows_done), else it is

@@ -257,9 +257,7 @@ int io_store_program_list(io_store *s, char **json, io_page *pg)
         json_t *counts = json_object();
         for (int k = 0; k < IO_ENTITY_COUNT; k++)
             json_object_set_new(counts, COLLECTIONS[k], json_integer(db_column_int(st, 4 + k)));
-        json_t *pub = db_column_type(st, 10) == DB_NULL
-                          ? json_null()
-                          : json_integer(db_column_int(st, 10));
+        json_t *pub = col_int(st, 10);
         json_array_append_new(arr, json_pack("{s:o,s:o,s:o,s:o,s:o,s:i,s:o}", "id", col_str(st, 0),
                                              "name", col_str(st, 1), "created", col_str(st, 2),
                                              "updated", col_str(st, 3), "counts", counts,

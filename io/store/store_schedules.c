@@ -108,9 +108,7 @@ int io_store_schedule_list(io_store *s, const char *program, char **json, io_pag
         json_t *obj = db_column_type(st, 2) == DB_NULL
                           ? json_null()
                           : json_real(db_column_double(st, 2));
-        json_t *actor = db_column_type(st, 5) == DB_NULL
-                            ? json_null()
-                            : json_integer(db_column_int64(st, 5));
+        json_t *actor = col_int(st, 5);
         json_array_append_new(arr, json_pack("{s:i,s:o,s:o,s:o,s:b,s:o}", "version",
                                              db_column_int(st, 0), "status", col_str(st, 1),
                                              "objective", obj, "created", col_str(st, 3),

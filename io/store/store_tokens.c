@@ -175,9 +175,7 @@ int io_store_audit_list(io_store *s, const char *program, char **json, io_page *
             step = DB_DONE;
             break;
         }
-        json_t *actor = db_column_type(st, 2) == DB_NULL
-                            ? json_null()
-                            : json_integer(db_column_int64(st, 2));
+        json_t *actor = col_int(st, 2);
         json_array_append_new(arr, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
                                              (json_int_t)db_column_int64(st, 0), "at",
                                              col_str(st, 1), "actor", actor, "action",
