@@ -114,7 +114,6 @@ static enum MHD_Result entity_store(http_req *q, const char *eid, json_t *entity
             ret = send_json(q, 200, out, NULL, NULL);
         }
     } else if (rc != IO_STORE_EPRECOND || !rc_out) {
-        json_decref(out);
         ret = send_store_error(q, rc, &d, "not found");
     }
     model_diag_free(&d);
