@@ -38,6 +38,9 @@ typedef struct bk_params {
                              the solve returns by the earlier of this and
                              time_limit, whatever the stage inside GLPK */
     double gap;           /* relative MIP gap */
+    double polish;        /* > 0: once the gap is reached, search on towards
+                             the optimum for this many seconds more (within
+                             time_limit) before stopping */
     int verbose;          /* progress lines to stderr */
     double t0;            /* clock origin for progress lines (sv_now) */
     const char *label;    /* name in progress lines */

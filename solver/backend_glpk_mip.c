@@ -49,6 +49,12 @@ void bk_result_free(bk_result *r)
     r->n = 0;
 }
 
+/* |a - b| relative to |b| (at least 1). */
+static double gap_rel(double a, double b)
+{
+    return fabs(a - b) / (fabs(b) > 1 ? fabs(b) : 1);
+}
+
 typedef struct cb_ctx {
     const bk_params *p;
     double *start1; /* 1-based start solution or NULL */
@@ -58,6 +64,7 @@ typedef struct cb_ctx {
     double t_start, last_print, deadline;
     double incumbent;
     int have_inc;
+    double t_gap;   /* when the gap was first reached (polish), 0 = not yet */
 } cb_ctx;
 
 static void progress(cb_ctx *c, const char *what)
@@ -74,6 +81,19 @@ static void progress(cb_ctx *c, const char *what)
     fprintf(stderr, "[%6.2fs] %s %s: incumbent %s bound %.2f gap %s\n", t - c->p->t0,
             c->p->label ? c->p->label : "mip", what, inc, c->bound, gap);
     c->last_print = t;
+}
+
+/* Polishing (p->polish > 0): GLPK searches to optimality, and the search
+ * stops p->polish seconds after the incumbent first came within p->gap of
+ * the bound. */
+static int polish_done(cb_ctx *c, double t)
+{
+    if (c->p->polish <= 0 || !c->have_inc ||
+        gap_rel(c->bound, c->incumbent) > c->p->gap + 1e-12)
+        return 0;
+    if (c->t_gap == 0)
+        c->t_gap = t;
+    return t >= c->t_gap + c->p->polish;
 }
 
 static void bk_callback(glp_tree *T, void *info)
@@ -123,7 +143,7 @@ static void bk_callback(glp_tree *T, void *info)
     double t = now_s();
     if (reason == GLP_ISELECT && c->p->verbose && t - c->last_print > 1.0)
         progress(c, "searching");
-    if (t > c->deadline)
+    if (t > c->deadline || polish_done(c, t))
         glp_ios_terminate(T);
 }
 
@@ -312,11 +332,6 @@ typedef struct solve_ctx {
     int err; /* BK_EBACKEND when GLPK reported a failure */
 } solve_ctx;
 
-static double gap_rel(double a, double b)
-{
-    return fabs(a - b) / (fabs(b) > 1 ? fabs(b) : 1);
-}
-
 /* Hand the start solution back as the result (BK_FEASIBLE).  Returns 1 when
  * there was one. */
 static int give_start(solve_ctx *S)
@@ -432,7 +447,7 @@ static void do_solve(void *c)
             if (p->verbose)
                 fprintf(stderr, "[%6.2fs] %s: diving found %.2f\n", now_s() - p->t0,
                         p->label ? p->label : "mip", dv);
-            if (gap_rel(lpval, dv) <= (p->gap > 0 ? p->gap : 0) + 1e-9) {
+            if (p->polish <= 0 && gap_rel(lpval, dv) <= (p->gap > 0 ? p->gap : 0) + 1e-9) {
                 /* within the gap of the LP bound: done */
                 for (int j = 0; j < n; j++)
                     S->x[j] = dx[j];
@@ -470,7 +485,7 @@ static void do_solve(void *c)
     glp_init_iocp(&io);
     io.msg_lev = GLP_MSG_OFF;
     io.presolve = GLP_OFF;
-    io.mip_gap = p->gap > 0 ? p->gap : 0.0;
+    io.mip_gap = p->gap > 0 && p->polish <= 0 ? p->gap : 0.0;
     io.tm_lim = ms_until(S->deadline);
     io.cb_func = bk_callback;
     io.cb_info = &S->cb;
@@ -498,7 +513,7 @@ static void do_solve(void *c)
             r->bound = S->cb.bound;
             if (S->max ? r->bound < r->obj : r->bound > r->obj)
                 r->bound = r->obj;
-            r->status = (ret == GLP_EMIPGAP || gap_rel(r->bound, r->obj) <= io.mip_gap + 1e-12)
+            r->status = (ret == GLP_EMIPGAP || gap_rel(r->bound, r->obj) <= p->gap + 1e-12)
                             ? BK_OPTIMAL
                             : BK_FEASIBLE;
         }

@@ -190,6 +190,7 @@ typedef struct sv_mip_opts {
     const int *only;       /* per group: the one candidate allowed, -1 = any, -2 = none
                               (NULL = all any) */
     int dive;              /* LP diving for a first solution (bk_params.dive) */
+    double polish;         /* seconds searched on past the gap (bk_params.polish) */
 } sv_mip_opts;
 
 typedef struct sv_mip_result {

@@ -189,3 +189,51 @@ Test(time_limit, contested_must_run_groups_get_a_schedule, .timeout = 120)
         model_instance_destroy(inst);
     }
 }
+
+/* max 1000 z + 10 (a1 + a2 + a3) + 9 (b1 + b2 + b3) with
+ * 7 (a1 + a2 + a3) + 6 (b1 + b2 + b3) <= 21, binaries: the LP takes the
+ * b (the better ratio) and 3/7 of an a, 1031.29; rounding it down gives
+ * 1027, the optimum is 1030 (the three a).  From the start z = b1 = b2 =
+ * b3 = 1 (1027, within 5 % of the bound) with gap 0.05. */
+static double solve_knapsack(double polish)
+{
+    bk_model *m = bk_new("k", 1);
+    cr_assert_not_null(m);
+    int z = bk_col(m, "z", BK_BIN, 0, 1, 1000);
+    int c[6];
+    double w[6], start[7];
+    memset(start, 0, sizeof start);
+    start[z] = 1;
+    for (int i = 0; i < 6; i++) {
+        c[i] = bk_col(m, i < 3 ? "a" : "b", BK_BIN, 0, 1, i < 3 ? 10 : 9);
+        cr_assert(c[i] >= 0 && c[i] <= 6);
+        w[i] = i < 3 ? 7 : 6;
+        start[c[i]] = i >= 3;
+    }
+    cr_assert(bk_row(m, "cap", 6, c, w, -BK_INF, 21) >= 0);
+    bk_params p;
+    memset(&p, 0, sizeof p);
+    p.time_limit = 10;
+    p.gap = 0.05;
+    p.polish = polish;
+    p.start = start;
+    bk_result r;
+    cr_assert_eq(bk_solve(m, &p, &r), BK_OK);
+    cr_assert_eq(r.status, BK_OPTIMAL, "polish %g: status %d", polish, r.status);
+    double obj = r.obj;
+    bk_result_free(&r);
+    bk_free(m);
+    return obj;
+}
+
+Test(time_limit, polish_searches_on_past_the_gap)
+{
+    /* without polishing the start is within the gap and comes back as it
+     * is; polishing finds the optimum (and stops there, long before 10 s) */
+    double plain = solve_knapsack(0);
+    cr_expect(fabs(plain - 1027) < 1e-6, "no polish: %g", plain);
+    double t = bk_now();
+    double polished = solve_knapsack(5);
+    cr_expect(fabs(polished - 1030) < 1e-6, "polish: %g", polished);
+    cr_expect(bk_now() - t < 4, "polishing ran %.2fs on a proven optimum", bk_now() - t);
+}
