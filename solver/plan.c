@@ -382,3 +382,18 @@ out:
     free(amax);
     return bad;
 }
+
+void sv_mark_staff(const sv_group *G, char *fac, char *room)
+{
+    for (int j = 0; j < G->n_cand; j++) {
+        const sv_cand *c = &G->cand[j];
+        for (int k = 0; k < c->n_prim; k++)
+            fac[c->prim[k]] = 1;
+        for (int k = 0; k < c->n_co; k++)
+            fac[c->co[k]] = 1;
+        for (int k = 0; k < c->n_sub; k++)
+            fac[c->sub[k]] = 1;
+        for (int k = 0; room && k < c->n_room; k++)
+            room[c->room[k]] = 1;
+    }
+}

@@ -304,9 +304,105 @@ static unsigned long free_set_hash(const char *isfree, int ng)
     return h;
 }
 
-/* Large-neighbourhood search: free one type, one day, one facilitator's
- * groups or a random handful (within a column budget), re-solve the exact
- * model over them with the rest fixed, keep improvements. */
+/* Free every group facilitator f leads, co-leads or covers in the best plan. */
+static void free_groups_of(run *r, int f, char *isfree)
+{
+    for (int g = 0; g < r->pr.ng; g++) {
+        const sv_gsol *s = &r->best.gs[g];
+        if (s->cand >= 0 && (s->prim == f || s->co == f || s->sub == f))
+            isfree[g] = 1;
+    }
+}
+
+/* Free the groups of every facilitator who may staff a group of type t
+ * (t >= 0) or group g0 (t < 0): the credential pool they share. */
+static void free_pool(run *r, int t, int g0, char *isfree)
+{
+    const sv_prob *pr = &r->pr;
+    char *in_pool = calloc((size_t)pr->nf + 1, 1);
+    if (!in_pool)
+        return; /* the neighbourhood stays as it is */
+    for (int g = 0; g < pr->ng; g++)
+        if (t >= 0 ? pr->g[g].type == t : g == g0)
+            sv_mark_staff(&pr->g[g], in_pool, NULL);
+    for (int f = 0; f < pr->nf; f++)
+        if (in_pool[f])
+            free_groups_of(r, f, isfree);
+    free(in_pool);
+}
+
+/* A group the best plan does not run, at random; -1 when all run. */
+static int pick_closed(run *r)
+{
+    int n = 0;
+    for (int g = 0; g < r->pr.ng; g++)
+        n += r->best.gs[g].cand < 0;
+    if (n == 0)
+        return -1;
+    int k = (int)(rnd(r) % (unsigned long)n);
+    for (int g = 0; g < r->pr.ng; g++)
+        if (r->best.gs[g].cand < 0 && k-- == 0)
+            return g;
+    return -1;
+}
+
+/* Does some placeable patient fit both type a and type b? */
+static int types_share_patients(const sv_prob *pr, int a, int b)
+{
+    for (int p = 0; p < pr->np; p++)
+        if (pr->placeable[p] && pr->elig_type[(size_t)p * pr->nt + a] &&
+            pr->elig_type[(size_t)p * pr->nt + b])
+            return 1;
+    return 0;
+}
+
+/* Free the groups of neighbourhood `kind` in isfree (zeroed by the
+ * caller): 0 one type's groups, 1 one day's, 2 one facilitator's (lead,
+ * co-lead or substitute), 3 none (the caller fills at random), 4 a group
+ * the plan does not run (else a type's groups) with every group of the
+ * facilitators who could staff it, 5 two types sharing waitlisted
+ * patients.  Returns the group the neighbourhood is about (kept when it is
+ * trimmed), or -1. */
+static int pick_neighbourhood(run *r, int kind, char *isfree)
+{
+    const sv_prob *pr = &r->pr;
+    int ng = pr->ng;
+    if (kind == 4) {
+        int g0 = pick_closed(r);
+        if (g0 >= 0) {
+            isfree[g0] = 1;
+            free_pool(r, -1, g0, isfree);
+            return g0;
+        }
+    }
+    if ((kind == 0 || kind == 4 || kind == 5) && pr->nt > 0) {
+        int t = (int)(rnd(r) % (unsigned long)pr->nt);
+        int t2 = kind == 5 ? (int)(rnd(r) % (unsigned long)pr->nt) : t;
+        if (kind == 5 && !types_share_patients(pr, t, t2))
+            t2 = t;
+        for (int g = 0; g < ng; g++)
+            if (pr->g[g].type == t || pr->g[g].type == t2)
+                isfree[g] = 1;
+        if (kind == 4)
+            free_pool(r, t, -1, isfree);
+    } else if (kind == 1) {
+        int d = (int)(rnd(r) % 7);
+        for (int g = 0; g < ng; g++) {
+            int c = r->best.gs[g].cand;
+            if (c >= 0 && pr->g[g].cand[c].day == d)
+                isfree[g] = 1;
+        }
+    } else if (kind == 2 && pr->nf > 0) {
+        int f = (int)(rnd(r) % (unsigned long)pr->nf);
+        free_groups_of(r, f, isfree);
+    }
+    return -1;
+}
+
+/* Large-neighbourhood search: free one type's, one day's or one
+ * facilitator's groups, a credential pool, two types sharing patients or a
+ * random handful (pick_neighbourhood; within a column budget), re-solve the
+ * exact model over them with the rest fixed, keep improvements. */
 static int lns(run *r, double until, int max_stale, int quick)
 {
     sv_prob *pr = &r->pr;
@@ -337,29 +433,10 @@ static int lns(run *r, double until, int max_stale, int quick)
         if (gap_of(r->best.obj, r->bound) <= pr->mip_gap)
             break;
         memset(isfree, 0, (size_t)ng + 1);
-        int kind = (int)(rnd(r) % 4);
+        int kind = (int)(rnd(r) % 6);
+        int keep = pick_neighbourhood(r, kind, isfree);
         long size = 0;
         int nfree = 0;
-        if (kind == 0 && pr->nt > 0) {
-            int t = (int)(rnd(r) % (unsigned long)pr->nt);
-            for (int g = 0; g < ng; g++)
-                if (pr->g[g].type == t)
-                    isfree[g] = 1;
-        } else if (kind == 1) {
-            int d = (int)(rnd(r) % 7);
-            for (int g = 0; g < ng; g++) {
-                int c = r->best.gs[g].cand;
-                if (c >= 0 && pr->g[g].cand[c].day == d)
-                    isfree[g] = 1;
-            }
-        } else if (kind == 2 && pr->nf > 0) {
-            int f = (int)(rnd(r) % (unsigned long)pr->nf);
-            for (int g = 0; g < ng; g++) {
-                const sv_gsol *s = &r->best.gs[g];
-                if (s->cand >= 0 && (s->prim == f || s->co == f || s->sub == f))
-                    isfree[g] = 1;
-            }
-        }
         for (int g = 0; g < ng; g++)
             if (isfree[g])
                 size += gsize[g], nfree++;
@@ -370,7 +447,7 @@ static int lns(run *r, double until, int max_stale, int quick)
         int guard = 0;
         while (size > cap && nfree > 1 && guard++ < 100 * ng) {
             int g = (int)(rnd(r) % (unsigned long)ng);
-            if (isfree[g])
+            if (isfree[g] && g != keep)
                 isfree[g] = 0, size -= gsize[g], nfree--;
         }
         guard = 0;

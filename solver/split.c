@@ -140,17 +140,7 @@ static model_instance *part_instance(const sv_prob *pr, const int *comp, int c,
             continue;
         const sv_group *G = &pr->g[g];
         kg[g] = 1;
-        for (int j = 0; j < G->n_cand; j++) {
-            const sv_cand *cd = &G->cand[j];
-            for (int i = 0; i < cd->n_prim; i++)
-                kf[cd->prim[i]] = 1;
-            for (int i = 0; i < cd->n_co; i++)
-                kf[cd->co[i]] = 1;
-            for (int i = 0; i < cd->n_sub; i++)
-                kf[cd->sub[i]] = 1;
-            for (int i = 0; i < cd->n_room; i++)
-                kr[cd->room[i]] = 1;
-        }
+        sv_mark_staff(G, kf, kr);
         if (G->fixed_pin_f[0] >= 0)
             kf[G->fixed_pin_f[0]] = 1;
         if (G->fixed_pin_f[1] >= 0)

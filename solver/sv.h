@@ -160,6 +160,10 @@ int sv_sub_ok(const sv_prob *pr, const sv_plan *pl, int g, int f);
 /* Choose a substitute for every running group lacking one (first the
  * current one if still valid).  Returns the number of groups left without. */
 int sv_assign_subs(const sv_prob *pr, sv_plan *pl);
+/* Set fac[f] for every facilitator who may lead, co-lead or cover group G
+ * at one of its candidates, and room[r] (when room is not NULL) for every
+ * room usable there. */
+void sv_mark_staff(const sv_group *G, char *fac, char *room);
 
 /* ---- greedy.c */
 /* Constructive timetable + greedy reservation; then exact assignment.
