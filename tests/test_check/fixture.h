@@ -7,6 +7,18 @@
 
 #define FIX COHORT_SOURCE_DIR "/datasets/fixtures/check/"
 
+/* Suite check's fixture: datasets/fixtures/check/instance.json and
+ * solution_valid.json, read again before each test. */
+extern model_instance *inst;
+extern model_solution *sol;
+/* The fixture solution's group id (fails the test when there is none). */
+model_sol_group *grp(const char *id);
+/* Remove item from l (fails the test when it is not there). */
+void list_remove(model_strlist *l, const char *item);
+/* Run the checker on the fixture; expect rule `rule` reported (0: nothing
+ * at all) and no other.  Returns the number of violations. */
+int expect_only(int rule);
+
 /* Replace *field with a copy of v (NULL clears it). */
 void set_str(char **field, const char *v);
 /* Log every violation and mismatch of r. */
