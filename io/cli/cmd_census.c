@@ -51,9 +51,10 @@ static void csv_row(io_buf *b, const char *level, const char *id, json_t *o)
     json_object_foreach(json_object_get(o, "billable_units"), cpt, u) break;
     io_csv_field(b, 0, cpt);
     io_buf_printf(b, ",%lld", cpt ? (long long)json_integer_value(u) : 0LL);
-    io_buf_printf(b, ",%lld,%lld,%lld\n", (long long)json_integer_value(json_object_get(o, "enrolled")),
-           (long long)json_integer_value(json_object_get(o, "active")),
-           (long long)json_integer_value(json_object_get(o, "waitlist_depth")));
+    io_buf_printf(b, ",%lld,%lld,%lld\r\n",
+                  (long long)json_integer_value(json_object_get(o, "enrolled")),
+                  (long long)json_integer_value(json_object_get(o, "active")),
+                  (long long)json_integer_value(json_object_get(o, "waitlist_depth")));
 }
 
 /* The census c as CSV (consumes c). */
@@ -69,7 +70,7 @@ static int print_csv(json_t *c)
         io_csv_field(&b, 0, COLS[i]);
     for (int i = 0; TAIL[i]; i++)
         io_csv_field(&b, 0, TAIL[i]);
-    io_buf_putc(&b, '\n');
+    io_buf_puts(&b, "\r\n"); /* RFC 4180 line ends, like the schedule export */
     static const char *const LEVELS[][2] = {{"groups", "group"},
                                             {"types", "type"},
                                             {"facilitators", "facilitator"}};

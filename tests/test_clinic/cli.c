@@ -101,8 +101,10 @@ Test(clinic_cli, record_refuses_bad_input_and_confirm_ranks_the_waitlist, .timeo
              COHORT_BINARY " census --db %s --program " PROG " --period month --start 2027-01 --csv",
              db);
     cr_assert_eq(sh(cmd, out, sizeof out), 0);
-    cr_assert_not_null(strstr(out, "\ngroup,dbt-tue-pm,4,0,3,0,3,0,"), "%s", out);
+    cr_assert_not_null(strstr(out, "\r\ngroup,dbt-tue-pm,4,0,3,0,3,0,"), "%s", out);
     cr_assert_eq(strncmp(out, "level,id,sessions_scheduled", 27), 0);
+    for (const char *nl = strchr(out, '\n'); nl; nl = strchr(nl + 1, '\n'))
+        cr_assert(nl > out && nl[-1] == '\r', "a CSV line ends in LF alone");
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     (void)system(cmd);
 }
@@ -161,7 +163,7 @@ Test(clinic_cli, census_csv_defuses_formulas, .timeout = 60)
              COHORT_BINARY " census --db %s --program " PROG " --period month --start 2027-01 --csv",
              db);
     cr_assert_eq(sh(cmd, out, sizeof out), 0);
-    cr_assert_not_null(strstr(out, "\nfacilitator,\"'=1+2,HYPERLINK(x)\",13,"), "%s", out);
+    cr_assert_not_null(strstr(out, "\r\nfacilitator,\"'=1+2,HYPERLINK(x)\",13,"), "%s", out);
     cr_assert_null(strstr(out, ",=1+2"), "no cell starts a formula");
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     (void)system(cmd);
