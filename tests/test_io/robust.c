@@ -150,6 +150,26 @@ Test(robust, list_limits)
  * wrong values: the reader must answer (valid, or errors with paths). */
 static int n_parsed;
 
+/* Read root (one value changed) as an instance: valid, or errors that
+ * each name their JSON path. */
+static void parse_mutant(const json_t *root)
+{
+    char *t = json_dumps(root, 0);
+    cr_assert_not_null(t);
+    model_diag d;
+    model_diag_init(&d);
+    model_instance *in = NULL;
+    int rc = io_instance_parse(t, strlen(t), &in, &d);
+    cr_assert(rc == IO_OK || rc == IO_EINVAL);
+    if (rc == IO_EINVAL)
+        for (int i = 0; i < d.n_errors; i++)
+            cr_assert(d.errors[i].path[0], "error without a path: %s", d.errors[i].message);
+    n_parsed++;
+    model_instance_destroy(in);
+    model_diag_free(&d);
+    free(t);
+}
+
 static void mutate_all(json_t *root, json_t *node)
 {
     static const char *const alts[] = {"1e308", "\"x\"", "[]", "{}", "null", "true", "-1",
@@ -163,20 +183,7 @@ static void mutate_all(json_t *root, json_t *node)
             json_incref(v);
             for (size_t a = 0; a < nalt; a++) {
                 json_object_set_new(node, key, json_loads(alts[a], JSON_DECODE_ANY, NULL));
-                char *t = json_dumps(root, 0);
-                model_diag d;
-                model_diag_init(&d);
-                model_instance *in = NULL;
-                int rc = io_instance_parse(t, strlen(t), &in, &d);
-                cr_assert(rc == IO_OK || rc == IO_EINVAL);
-                if (rc == IO_EINVAL)
-                    for (int i = 0; i < d.n_errors; i++)
-                        cr_assert(d.errors[i].path[0], "error without a path: %s",
-                                  d.errors[i].message);
-                n_parsed++;
-                model_instance_destroy(in);
-                model_diag_free(&d);
-                free(t);
+                parse_mutant(root);
             }
             json_object_set(node, key, v);
             mutate_all(root, v);
@@ -188,16 +195,7 @@ static void mutate_all(json_t *root, json_t *node)
             json_incref(v);
             for (size_t a = 0; a < nalt; a++) {
                 json_array_set_new(node, i, json_loads(alts[a], JSON_DECODE_ANY, NULL));
-                char *t = json_dumps(root, 0);
-                model_diag d;
-                model_diag_init(&d);
-                model_instance *in = NULL;
-                int rc = io_instance_parse(t, strlen(t), &in, &d);
-                cr_assert(rc == IO_OK || rc == IO_EINVAL);
-                n_parsed++;
-                model_instance_destroy(in);
-                model_diag_free(&d);
-                free(t);
+                parse_mutant(root);
             }
             json_array_set(node, i, v);
             mutate_all(root, v);
