@@ -123,10 +123,15 @@ static int capture_fds(const io_proc_spec *s, int *rd, int *wr)
     return 0;
 }
 
-int io_proc_start(io_proc *p, const io_proc_spec *s)
+void io_proc_init(io_proc *p)
 {
     memset(p, 0, sizeof *p);
     p->fd = -1;
+}
+
+int io_proc_start(io_proc *p, const io_proc_spec *s)
+{
+    io_proc_init(p);
     child_env e = {.in_fd = -1, .rd_fd = -1, .parent = getpid(), .max_fd = sysconf(_SC_OPEN_MAX)};
     if (e.max_fd < 0 || e.max_fd > 65536)
         e.max_fd = 65536;

@@ -44,6 +44,8 @@ typedef struct io_proc_spec {
                            but the output */
 } io_proc_spec;
 
+/* A child and its capture.  A zeroed io_proc is NOT empty (its fd would
+ * be 0, stdin): io_proc_init one before anything else sees it. */
 typedef struct io_proc {
     pid_t pid;       /* the child; 0 once reaped */
     int fd;          /* the capture (pipe read end / temporary file); -1 closed */
@@ -53,6 +55,10 @@ typedef struct io_proc {
     int status;      /* its wait status, once reaped */
     int killed;      /* io_proc_kill was called */
 } io_proc;
+
+/* Makes p an io_proc with no child and no descriptor, which io_proc_free
+ * leaves alone.  Call it on every io_proc made outside io_proc_start. */
+void io_proc_init(io_proc *p);
 
 /* Starts a child as s says.  IO_OK with *p running; IO_EIO (errno: pipe,
  * temporary file or fork failed) or IO_ENOMEM with nothing started and

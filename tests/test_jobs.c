@@ -621,6 +621,13 @@ Test(runner, a_failed_part_is_reported_and_the_rest_of_the_whatif_stands)
     io_store *s = open_db();
     char id[IO_JOB_ID_LEN];
     submit_whatif(s, 0, id);
+    /* the report is assembled here, in this process: it must close no
+     * descriptor it does not own (fd 0 is the first one reused) */
+    int guard[2], saved = dup(0);
+    cr_assert_eq(pipe(guard), 0);
+    cr_assert_eq(dup2(guard[0], 0), 0);
+    struct stat want, got;
+    cr_assert_eq(fstat(0, &want), 0);
     setenv("COHORT_WHATIF_FAULT", "lose-room-b", 1); /* that plan's process aborts */
     io_jobs *J = runner(s, 2, COHORT_BINARY);
     int procs = 0, most = 0;
@@ -631,6 +638,12 @@ Test(runner, a_failed_part_is_reported_and_the_rest_of_the_whatif_stands)
     }
     io_jobs_destroy(J);
     unsetenv("COHORT_WHATIF_FAULT");
+    cr_assert_eq(fstat(0, &got), 0, "the job runner closed descriptor 0");
+    cr_assert(got.st_ino == want.st_ino && got.st_dev == want.st_dev);
+    dup2(saved, 0);
+    close(saved);
+    close(guard[0]);
+    close(guard[1]);
     cr_assert_leq(most, 2, "--jobs 2 bounds the processes: %d", most);
     json_t *st = job_status(s, id);
     cr_assert_str_eq(json_string_value(json_object_get(st, "status")), "done");

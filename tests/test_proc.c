@@ -185,3 +185,26 @@ Test(proc, free_kills_and_reaps_a_running_child)
     cr_assert_eq(p.pid, 0);
     cr_assert_eq(waitpid(pid, NULL, WNOHANG), -1, "already reaped");
 }
+
+/* An io_proc that never ran (io_proc_init) holds nothing: freeing it, even
+ * twice, closes no descriptor; descriptor 0 here stays the one we put there. */
+Test(proc, a_proc_that_never_ran_closes_nothing)
+{
+    int fds[2], saved = dup(0);
+    cr_assert_eq(pipe(fds), 0);
+    cr_assert_eq(dup2(fds[0], 0), 0);
+    io_proc p;
+    io_proc_init(&p);
+    cr_assert_eq(io_proc_fd(&p), -1);
+    cr_assert_eq(io_proc_reap(&p, 0), 1, "no child: nothing to wait for");
+    io_proc_free(&p);
+    io_proc_free(&p);
+    cr_assert_eq(write(fds[1], "x", 1), 1);
+    char c = 0;
+    cr_assert_eq(read(0, &c, 1), 1, "descriptor 0 was closed");
+    cr_assert_eq(c, 'x');
+    dup2(saved, 0);
+    close(saved);
+    close(fds[0]);
+    close(fds[1]);
+}

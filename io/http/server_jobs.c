@@ -425,6 +425,8 @@ int io_jobs_create(io_store *store, const io_jobs_options *o, io_jobs **out)
         free(J);
         return rc;
     }
+    for (int i = 0; i < (J->n_slots > 0 ? J->n_slots : 1); i++)
+        io_proc_init(&J->slots[i].proc);
     J->o.worker = NULL;
     J->o.name = NULL;
     J->argv[0] = J->worker;

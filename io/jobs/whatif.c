@@ -298,7 +298,7 @@ static int marginal_jobs(const model_instance *base, json_t *base_res, const mod
     int rc = 0;
     if (build_marginal(base, base_res, msc, nm, &mex))
         return -1;
-    if (*nm > 0 && !(*mj = calloc((size_t)*nm, sizeof **mj)))
+    if (*nm > 0 && !(*mj = wi_wjobs_new(*nm)))
         rc = -1;
     for (int i = 0; i < *nm && !rc; i++) {
         wjob *j = &(*mj)[i];
@@ -386,7 +386,7 @@ static void wrun_free(wrun *w)
 static int scenario_jobs(wrun *w, const model_instance *base, const model_scenario *sc, int n)
 {
     w->nj = n + 1;
-    if (!(w->js = calloc((size_t)w->nj, sizeof *w->js)))
+    if (!(w->js = wi_wjobs_new(w->nj)))
         return -1;
     w->js[0].kind = 0;
     if (!(w->js[0].name = model_strdup("baseline")) ||

@@ -23,7 +23,9 @@ typedef struct wjob {
     json_t *errors;          /* [{path,message}] when invalid */
     json_t *warnings;        /* new warnings of the changed instance */
     json_t *extra;           /* marginal: what was added */
-    io_proc proc;            /* its worker process and output, once started */
+    io_proc proc;            /* its worker process and output (io_proc_init'ed
+                                by wi_wjobs_new; a runner that fills a
+                                result in without one leaves it so) */
     double started, finished, deadline;
     int state;               /* 0 pending, 1 running, 2 finished */
     json_t *result;          /* the worker's JSON */
@@ -36,6 +38,9 @@ typedef struct wjob {
 
 /* Seconds on the monotonic clock. */
 double wi_now_s(void);
+/* n zeroed jobs (pending, no process); free each with wi_wjob_free, then
+ * the array.  NULL on ENOMEM. */
+wjob *wi_wjobs_new(int n);
 /* Free what j owns (j itself is not freed). */
 void wi_wjob_free(wjob *j);
 /* Run every pending job with at most jobs at once, each in a forked

@@ -36,6 +36,14 @@ void io_whatif_options_default(io_whatif_options *o)
     o->marginal = false;
 }
 
+wjob *wi_wjobs_new(int n)
+{
+    wjob *js = calloc((size_t)(n > 0 ? n : 1), sizeof *js);
+    for (int i = 0; js && i < n; i++)
+        io_proc_init(&js[i].proc);
+    return js;
+}
+
 void wi_wjob_free(wjob *j)
 {
     free(j->name);
@@ -43,8 +51,7 @@ void wi_wjob_free(wjob *j)
     json_decref(j->errors);
     json_decref(j->warnings);
     json_decref(j->extra);
-    if (j->state != 0) /* started (or tried to): its process and output */
-        io_proc_free(&j->proc);
+    io_proc_free(&j->proc);
     json_decref(j->result);
     free(j->failure);
 }
