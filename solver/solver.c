@@ -402,10 +402,10 @@ static int pick_neighbourhood(run *r, int kind, char *isfree)
 /* Large-neighbourhood search: free one type's, one day's or one
  * facilitator's groups, a credential pool, two types sharing patients or a
  * random handful (pick_neighbourhood; within a column budget), re-solve the
- * exact model over them with the rest fixed, keep improvements.  Once the
- * gap is within mip_gap it goes on for polish seconds more (0: it stops
- * there), unless the incumbent is proven optimal. */
-static int lns(run *r, double until, int max_stale, int quick, double polish)
+ * exact model over them with the rest fixed, keep improvements.  It stops
+ * once the gap is within mip_gap, or (past_gap) goes on to until unless
+ * the incumbent is proven optimal. */
+static int lns(run *r, double until, int max_stale, int quick, int past_gap)
 {
     sv_prob *pr = &r->pr;
     int ng = pr->ng;
@@ -431,17 +431,14 @@ static int lns(run *r, double until, int max_stale, int quick, double polish)
     int iter = 0, stale = 0, improved = 0;
     unsigned long tried[SV_LNS_SEEN];
     int ntried = 0, repeats = 0;
-    double polish_end = 0;
+    int logged = 0;
     while (left(r) > 0.3 && r->have_best && sv_now() < until) {
         double gap = gap_of(r->best.obj, r->bound);
-        if (gap <= 1e-9 || (gap <= pr->mip_gap && polish <= 0))
+        if (gap <= 1e-9 || (gap <= pr->mip_gap && !past_gap))
             break;
-        if (gap <= pr->mip_gap && polish_end == 0) {
-            polish_end = sv_now() + polish;
-            sv_log(pr, "LNS: gap %.3f%% within mip_gap; polishing for %.1fs", 100 * gap, polish);
-        }
-        if (polish_end > 0 && sv_now() >= polish_end)
-            break;
+        if (gap <= pr->mip_gap && !logged++)
+            sv_log(pr, "LNS: gap %.3f%% within mip_gap; searching on for %.1fs", 100 * gap,
+                   until - sv_now());
         memset(isfree, 0, (size_t)ng + 1);
         int kind = (int)(rnd(r) % 6);
         int keep = pick_neighbourhood(r, kind, isfree);
@@ -773,7 +770,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
      * the exported model, 3 s more of polish left one of three below it,
      * and the improvements that closed it came seconds apart */
     if (r.have_best && (gap_of(r.best.obj, r.bound) > pr->mip_gap || !whole)) {
-        int e = lns(&r, pr->deadline, 1 << 30, 0, whole ? 0 : pr->deadline - sv_now());
+        int e = lns(&r, pr->deadline, 1 << 30, 0, !whole);
         if (e < 0) {
             rc = -e;
             goto fail;

@@ -417,7 +417,8 @@ int io_jobs_create(io_store *store, const io_jobs_options *o, io_jobs **out)
     J->n_slots = J->o.max_running > 0 ? J->o.max_running : 0;
     worker_name(J);
     J->worker = worker_path(J->o.worker);
-    J->slots = calloc((size_t)(J->n_slots > 0 ? J->n_slots : 1), sizeof *J->slots);
+    int ns = J->n_slots > 0 ? J->n_slots : 1;
+    J->slots = calloc((size_t)ns, sizeof *J->slots);
     if (!J->worker || !J->slots) {
         int rc = J->worker ? IO_ENOMEM : IO_EIO;
         free(J->worker);
@@ -425,7 +426,7 @@ int io_jobs_create(io_store *store, const io_jobs_options *o, io_jobs **out)
         free(J);
         return rc;
     }
-    for (int i = 0; i < (J->n_slots > 0 ? J->n_slots : 1); i++)
+    for (int i = 0; i < ns; i++)
         io_proc_init(&J->slots[i].proc);
     J->o.worker = NULL;
     J->o.name = NULL;
