@@ -130,7 +130,8 @@ static void bk_callback(glp_tree *T, void *info)
     }
     if (reason == GLP_IHEUR && c->start1 && !c->start_given) {
         c->start_given = 1;
-        glp_ios_heur_sol(T, c->start1);
+        if (glp_ios_heur_sol(T, c->start1) && c->p->verbose)
+            progress(c, "start rejected");
     }
     if (glp_mip_status(P) == GLP_FEAS || glp_mip_status(P) == GLP_OPT) {
         double v = glp_mip_obj_val(P);

@@ -12,6 +12,7 @@
  * on the benchmark programs about as tight (the resource rows hardly move
  * the LP bound). */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,4 +239,51 @@ int sv_lagrange_bound(const sv_prob *pr, double lower, double time_limit, double
         return 1;
     *bound = best;
     return 0;
+}
+
+/* The bound of one sv_lagrange_bound call, computed on a thread of its own.
+ * It touches nothing but pr (read only) and its own arrays, and never GLPK,
+ * so it may run beside the caller's solves. */
+struct sv_lagrange_job {
+    const sv_prob *pr;
+    double lower, time_limit, bound;
+    int rc;
+    int threaded; /* 0: computed in sv_lagrange_start (no thread) */
+    pthread_t tid;
+};
+
+static void *lagrange_main(void *arg)
+{
+    sv_lagrange_job *j = arg;
+    j->rc = sv_lagrange_bound(j->pr, j->lower, j->time_limit, &j->bound);
+    return NULL;
+}
+
+int sv_lagrange_start(const sv_prob *pr, double lower, double time_limit,
+                      sv_lagrange_job **out)
+{
+    sv_lagrange_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return SOLVER_ENOMEM;
+    j->pr = pr;
+    j->lower = lower;
+    j->time_limit = time_limit;
+    j->threaded = pthread_create(&j->tid, NULL, lagrange_main, j) == 0;
+    if (!j->threaded)
+        lagrange_main(j); /* no thread to be had: the same bound, in line */
+    *out = j;
+    return 0;
+}
+
+int sv_lagrange_join(sv_lagrange_job *job, double *bound)
+{
+    if (!job)
+        return 1;
+    if (job->threaded)
+        pthread_join(job->tid, NULL);
+    int rc = job->rc;
+    if (rc == 0)
+        *bound = job->bound;
+    free(job);
+    return rc;
 }

@@ -22,9 +22,11 @@ void sv_log(const sv_prob *pr, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
+    flockfile(stderr); /* one line, whole, when the bound thread logs too */
     fprintf(stderr, "[%6.2fs] ", sv_now() - pr->t0);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+    funlockfile(stderr);
     va_end(ap);
 }
 

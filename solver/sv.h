@@ -241,6 +241,17 @@ int sv_plan_parts(const sv_prob *pr, const solver_options *opt, const int *comp,
  * lagrange.c); lower = best known objective (steers the steps).  Returns 0
  * with *bound set, 1 when no bound was found, or an error. */
 int sv_lagrange_bound(const sv_prob *pr, double lower, double time_limit, double *bound);
+/* The same bound on a thread beside the caller, which goes on with its
+ * search (GLPK stays on the caller's thread).  *out is owned by the caller
+ * and released by sv_lagrange_join, which waits for the thread (at most
+ * min(time_limit, pr->deadline)) and returns what sv_lagrange_bound would
+ * have; pr must not change in between.  Without a thread the bound is
+ * computed before sv_lagrange_start returns.  0 or SOLVER_ENOMEM. */
+typedef struct sv_lagrange_job sv_lagrange_job;
+int sv_lagrange_start(const sv_prob *pr, double lower, double time_limit,
+                      sv_lagrange_job **out);
+/* Wait for job, free it; a NULL job returns 1 (no bound). */
+int sv_lagrange_join(sv_lagrange_job *job, double *bound);
 
 /* ---- reasons.c */
 typedef struct sv_reasons_ctx {
