@@ -41,6 +41,10 @@ typedef struct bk_params {
     double polish;        /* > 0: once the gap is reached, search on towards
                              the optimum for this many seconds more (within
                              time_limit) before stopping */
+    double reach;         /* with polish: seconds (> 0) within which the gap
+                             must be reached, else the solve stops then; the
+                             polish alone runs on to time_limit (0 = all of
+                             time_limit) */
     int verbose;          /* progress lines to stderr */
     double t0;            /* clock origin for progress lines (sv_now) */
     const char *label;    /* name in progress lines */

@@ -62,6 +62,7 @@ typedef struct cb_ctx {
     double bound;   /* best proven bound so far */
     int max;
     double t_start, last_print, deadline;
+    double soft;    /* stop here unless the gap was reached (bk_params.reach) */
     double incumbent;
     int have_inc;
     double t_gap;   /* when the gap was first reached (polish), 0 = not yet */
@@ -94,6 +95,13 @@ static int polish_done(cb_ctx *c, double t)
     if (c->t_gap == 0)
         c->t_gap = t;
     return t >= c->t_gap + c->p->polish;
+}
+
+/* Past the time to reach the gap (bk_params.reach) without reaching it.
+ * Called after polish_done, which notes when the gap was reached. */
+static int reach_missed(const cb_ctx *c, double t)
+{
+    return t > c->soft && c->t_gap == 0;
 }
 
 static void bk_callback(glp_tree *T, void *info)
@@ -144,7 +152,7 @@ static void bk_callback(glp_tree *T, void *info)
     double t = now_s();
     if (reason == GLP_ISELECT && c->p->verbose && t - c->last_print > 1.0)
         progress(c, "searching");
-    if (t > c->deadline || polish_done(c, t))
+    if (t > c->deadline || polish_done(c, t) || reach_missed(c, t))
         glp_ios_terminate(T);
 }
 
@@ -329,6 +337,7 @@ typedef struct solve_ctx {
     double *start1;
     int n, max;
     double deadline;
+    double soft; /* the end of everything before the polish (bk_params.reach) */
     cb_ctx cb;
     int err; /* BK_EBACKEND when GLPK reported a failure */
 } solve_ctx;
@@ -421,9 +430,9 @@ static void do_solve(void *c)
         double dv = 0;
         double *dx = malloc(sizeof(double) * (size_t)(n + 1));
         /* most of the time: branching rarely improves on a dive in it */
-        double dl = now_s() + (S->deadline - now_s()) * 0.95;
+        double dl = now_s() + (S->soft - now_s()) * 0.95;
         double t_dive = now_s();
-        int dived = dx && dive(P, dl, S->deadline, dx, &dv);
+        int dived = dx && dive(P, dl, S->soft, dx, &dv);
         if (!dived && p->verbose)
             fprintf(stderr, "[%6.2fs] %s: diving found nothing in %.2fs\n", now_s() - p->t0,
                     p->label ? p->label : "mip", now_s() - t_dive);
@@ -461,7 +470,7 @@ static void do_solve(void *c)
                 free(dx);
                 return;
             }
-            if (better && now_s() > S->cb.t_start + 0.5 * (S->deadline - S->cb.t_start)) {
+            if (better && now_s() > S->cb.t_start + 0.5 * (S->soft - S->cb.t_start)) {
                 /* past half the time: branching would leave the caller no
                  * time to use the dive's schedule */
                 free(dx);
@@ -475,7 +484,7 @@ static void do_solve(void *c)
             return;
         }
     }
-    double rest = S->deadline - now_s();
+    double rest = S->soft - now_s();
     if (rest < 0.02) {
         /* no time left to branch: the start (or diving) solution if any */
         if (give_start(S) && gap_rel(lpval, r->obj) <= p->gap + 1e-12)
@@ -565,7 +574,11 @@ int bk_solve(bk_model *m, const bk_params *p, bk_result *r)
     S.cb.max = S.max;
     S.cb.t_start = t;
     S.cb.last_print = t;
+    S.soft = S.deadline;
+    if (p->polish > 0 && p->reach > 0 && t + p->reach < S.soft)
+        S.soft = t + p->reach;
     S.cb.deadline = S.deadline;
+    S.cb.soft = S.soft;
     S.cb.bound = r->bound;
     int failed = bk_guard(do_solve, &S);
     free(S.x);

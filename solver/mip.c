@@ -263,6 +263,7 @@ int sv_mip_solve(const sv_prob *pr, sv_plan *pl, const sv_mip_opts *o, sv_mip_re
     bp.deadline = pr->deadline;
     bp.gap = o->gap;
     bp.polish = o->polish;
+    bp.reach = o->reach;
     bp.verbose = pr->verbose;
     bp.t0 = pr->t0;
     bp.label = o->relax ? "timetable LP" : "timetable";

@@ -195,6 +195,7 @@ typedef struct sv_mip_opts {
                               (NULL = all any) */
     int dive;              /* LP diving for a first solution (bk_params.dive) */
     double polish;         /* seconds searched on past the gap (bk_params.polish) */
+    double reach;          /* with polish: seconds to reach the gap in (bk_params.reach) */
 } sv_mip_opts;
 
 typedef struct sv_mip_result {

@@ -258,3 +258,67 @@ Test(time_limit, neighbourhoods_search_on_past_the_gap_to_the_limit, .timeout = 
     model_solution_destroy(sol);
     model_instance_destroy(inst);
 }
+
+/* max sum a_j x_j with sum a_j x_j <= b, 40 binaries of about a million
+ * each and b half their sum plus a half: the LP bound is b, no subset
+ * reaches it (integers), and branch and bound cannot prove the optimum
+ * in seconds.  The start is the greedy fill (within 10 % of b). */
+static double subset_sum_solve(double gap, double reach, double polish, double *wall)
+{
+    bk_model *m = bk_new("subset", 1);
+    cr_assert_not_null(m);
+    int c[40];
+    double a[40], start[40], sum = 0;
+    unsigned long s = 12345;
+    for (int j = 0; j < 40; j++) {
+        s = s * 6364136223846793005UL + 1442695040888963407UL;
+        a[j] = 1000000 + (double)((s >> 33) % 1000000);
+        sum += a[j];
+        c[j] = bk_col(m, "x", BK_BIN, 0, 1, a[j]);
+        cr_assert_eq(c[j], j);
+    }
+    double b = floor(sum / 2) + 0.5, fill = 0;
+    for (int j = 0; j < 40; j++) {
+        start[j] = fill + a[j] <= b;
+        fill += start[j] * a[j];
+    }
+    cr_assert(bk_row(m, "cap", 40, c, a, -BK_INF, b) >= 0);
+    bk_params p;
+    memset(&p, 0, sizeof p);
+    p.time_limit = 10;
+    p.gap = gap;
+    p.reach = reach;
+    p.polish = polish;
+    p.start = start;
+    bk_result r;
+    double t = bk_now();
+    cr_assert_eq(bk_solve(m, &p, &r), BK_OK);
+    *wall = bk_now() - t;
+    cr_assert(r.status == BK_OPTIMAL || r.status == BK_FEASIBLE, "status %d", r.status);
+    double obj = r.obj;
+    cr_expect_leq(obj, b);
+    cr_expect_geq(obj, fill - 1e-6);
+    bk_result_free(&r);
+    bk_free(m);
+    return obj;
+}
+
+Test(time_limit, a_gap_not_reached_in_time_stops_the_solve)
+{
+    /* 10 s to solve, 0.5 s to reach a gap of 1e-12 that no subset can: it
+     * stops at 0.5 s, not at 10 */
+    double wall = 0;
+    subset_sum_solve(1e-12, 0.5, 5, &wall);
+    cr_expect_lt(wall, 2.5, "ran %.2f s past a 0.5 s reach", wall);
+}
+
+Test(time_limit, the_polish_runs_past_the_time_to_reach_the_gap)
+{
+    /* the start is within 10 %: the gap is reached at once, and the 1.5 s
+     * polish runs on past the 0.2 s reach (the planner's whole model: 60 %
+     * of the time to reach mip_gap, the polish up to 85 %) */
+    double wall = 0;
+    subset_sum_solve(0.1, 0.2, 1.5, &wall);
+    cr_expect_geq(wall, 1.4, "stopped after %.2f s of a 1.5 s polish", wall);
+    cr_expect_lt(wall, 4, "ran %.2f s for a 1.5 s polish", wall);
+}
