@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "solver.h"
@@ -23,6 +24,7 @@ void solver_options_default(solver_options *o)
     o->verbose = 0;
     o->baseline = NULL;
     o->export_model_path = NULL;
+    o->second_search = -1;
 }
 
 double solver_clock(void)
@@ -143,6 +145,7 @@ typedef struct run {
     int proven_infeasible;
     unsigned long rng;
     sv_lagrange_job *lbound; /* the bound thread beside the search, or NULL */
+    sv_share *share;         /* the second search and its plans, or NULL */
 } run;
 
 static unsigned long rnd(run *r)
@@ -412,6 +415,23 @@ static int pick_neighbourhood(run *r, int kind, char *isfree)
     return -1;
 }
 
+/* Between neighbourhoods: take the other search's plan when it is better
+ * (consider verifies it), and publish ours.  Returns 1 when the incumbent
+ * changed, 0 not, <0 on error. */
+static int exchange(run *r, sv_plan *tmp)
+{
+    if (!r->share)
+        return 0;
+    int c = 0;
+    if (sv_share_get(r->share, tmp) && tmp->obj > r->best.obj + 1e-7) {
+        c = consider(r, tmp, "the other search");
+        if (c < 0)
+            return -SOLVER_ENOMEM;
+    }
+    sv_share_put(r->share, &r->best);
+    return c;
+}
+
 /* Large-neighbourhood search: free one type's, one day's or one
  * facilitator's groups, a credential pool, two types sharing patients or a
  * random handful (pick_neighbourhood; within a column budget), re-solve the
@@ -424,9 +444,12 @@ static int lns(run *r, double until, int max_stale, int quick, int past_gap)
     int ng = pr->ng;
     char *isfree = malloc((size_t)ng + 1);
     long *gsize = malloc(sizeof(long) * (size_t)(ng + 1));
-    if (!isfree || !gsize) {
+    sv_plan other;
+    memset(&other, 0, sizeof other);
+    if (!isfree || !gsize || (r->share && sv_plan_alloc(pr, &other))) {
         free(isfree);
         free(gsize);
+        sv_plan_free(&other);
         return -SOLVER_ENOMEM;
     }
     long total = 0;
@@ -445,7 +468,13 @@ static int lns(run *r, double until, int max_stale, int quick, int past_gap)
     unsigned long tried[SV_LNS_SEEN];
     int ntried = 0, repeats = 0;
     int logged = 0;
+    int e = 0;
     while (left(r) > 0.3 && r->have_best && sv_now() < until) {
+        if ((e = exchange(r, &other)) < 0)
+            break;
+        if (e > 0)
+            ntried = repeats = stale = 0;
+        e = 0;
         double gap = gap_of(r->best.obj, r->bound);
         if (gap <= 1e-9 || (gap <= pr->mip_gap && !past_gap))
             break;
@@ -505,12 +534,8 @@ static int lns(run *r, double until, int max_stale, int quick, int past_gap)
          * gaps 21.1 % against 27.2 % (docs/BENCHMARKS.md) */
         if (past_gap)
             o.gap = SV_LNS_PAST_GAP;
-        int e = solve_part(r, &o, nfree == ng, NULL);
-        if (e < 0) {
-            free(isfree);
-            free(gsize);
-            return e;
-        }
+        if ((e = solve_part(r, &o, nfree == ng, NULL)) < 0)
+            break;
         iter++;
         sv_log(pr, "LNS kind %d: %d groups free, %ld columns, %.2f -> %.2f", kind, nfree, size,
                before, r->best.obj);
@@ -525,10 +550,13 @@ static int lns(run *r, double until, int max_stale, int quick, int past_gap)
             budget = budget * 3 / 2;
         }
     }
+    if (e == 0 && (e = exchange(r, &other)) > 0)
+        e = 0; /* the other search's last plan */
     sv_log(pr, "LNS: %d neighbourhoods, %d improved", iter, improved);
     free(isfree);
     free(gsize);
-    return 0;
+    sv_plan_free(&other);
+    return e < 0 ? e : 0;
 }
 
 /* No schedule from the greedy (some must-run group never placed): the
@@ -582,6 +610,50 @@ static int list_changes(const model_instance *inst, const solver_options *opt,
         return SOLVER_OK;
     return model_solution_list_changes(inst, sol, opt->baseline) == MODEL_OK ? SOLVER_OK
                                                                             : SOLVER_ENOMEM;
+}
+
+/* Shortest time left for which a second search process is started (s). */
+#define SV_SECOND_MIN_S 2.0
+
+/* A second neighbourhood search in a process of its own (share.c): on a
+ * program too large for one exact model, with an incumbent, time for it
+ * and, by default, 2+ CPUs online (opt->second_search).  In the helper
+ * this runs the search to the limit and exits the process; in the parent
+ * r->share is set (NULL when fork failed: the search goes on alone).
+ * Measured on the tier M programs: docs/BENCHMARKS.md.  0 or <0 on
+ * error. */
+static int start_second_search(run *r, const solver_options *opt)
+{
+    int want = opt->second_search;
+    if (want < 0)
+        want = sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+    if (!want || !r->have_best || left(r) < SV_SECOND_MIN_S)
+        return 0;
+    if (sv_share_open(&r->pr, &r->share))
+        return -SOLVER_ENOMEM;
+    int f = sv_share_fork(r->share);
+    if (f < 0) {
+        sv_log(&r->pr, "second search: fork failed; searching alone");
+        sv_share_close(r->share);
+        r->share = NULL;
+        return 0;
+    }
+    if (f == 1) {
+        /* the helper: its own random stream, quiet, to the limit */
+        r->pr.verbose = 0;
+        r->rng = r->rng * 2862933555777941757UL + 3037000493UL;
+        lns(r, r->pr.deadline, 1 << 30, 0, 1);
+        sv_share_close(r->share); /* exits */
+    }
+    sv_log(&r->pr, "second search: a helper process beside this one");
+    return 0;
+}
+
+/* Stop the second search, if one runs (its plans were taken by lns). */
+static void stop_second_search(run *r)
+{
+    sv_share_close(r->share);
+    r->share = NULL;
 }
 
 int solver_plan(const model_instance *inst, const solver_options *opt, model_solution **out)
@@ -725,6 +797,12 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
     int have_lbound = 0;
     double lower = r.have_best ? r.best.obj : -1e300;
     if (est > SV_EXACT_COLUMNS) {
+        /* before the bound thread starts: fork from one thread */
+        int e = start_second_search(&r, opt);
+        if (e < 0) {
+            rc = -e;
+            goto fail;
+        }
         if (sv_lagrange_start(pr, lower, left(&r) * 0.8, &r.lbound)) {
             rc = SOLVER_ENOMEM;
             goto fail;
@@ -813,6 +891,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
             goto fail;
         }
     }
+    stop_second_search(&r);
     join_bound(&r);
 
     if (!r.have_best) {
@@ -894,6 +973,7 @@ done:
     *out = sol;
     return SOLVER_OK;
 fail:
+    stop_second_search(&r);
     join_bound(&r);
     model_strlist_free(&diag);
     sv_plan_free(&r.best);

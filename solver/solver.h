@@ -28,6 +28,11 @@ typedef struct solver_options {
                                        started (e.g. before reading the input),
                                        or 0: at the call.  The time limit counts
                                        from it. */
+    int second_search;              /* a second neighbourhood search in a
+                                       process of its own, on programs too
+                                       large for one exact model: -1 when 2+
+                                       CPUs are online (the default), 0 never,
+                                       1 always */
 } solver_options;
 
 /* Seconds on the monotonic clock solver_options.started is read from. */

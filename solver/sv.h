@@ -237,6 +237,26 @@ int sv_components(const sv_prob *pr, int *comp, int *ncomp);
 int sv_plan_parts(const sv_prob *pr, const solver_options *opt, const int *comp, int ncomp,
                   model_solution **out);
 
+/* ---- share.c: a second neighbourhood search in a process of its own */
+typedef struct sv_share sv_share;
+/* Shared memory for two plans of pr's size.  0 or SOLVER_ENOMEM. */
+int sv_share_open(const sv_prob *pr, sv_share **out);
+/* Fork the helper.  Returns 0 in the parent (the helper runs), 1 in the
+ * helper (which must end in sv_share_close), -1 when fork failed (the
+ * parent searches alone; sh stays usable and inert). */
+int sv_share_fork(sv_share *sh);
+/* Is this the helper's side? (sh may be NULL: no.) */
+int sv_share_is_helper(const sv_share *sh);
+/* Publish pl for the other search when it beats what this side last
+ * published (sh NULL: nothing). */
+void sv_share_put(sv_share *sh, const sv_plan *pl);
+/* The other search's newest plan, when not taken before and read whole:
+ * copied into pl with its objective, returns 1; else 0 and pl unchanged.
+ * A plan is only as trustworthy as shared memory: verify it before use. */
+int sv_share_get(sv_share *sh, sv_plan *pl);
+/* Parent: kill and reap the helper, free sh.  Helper: exit the process. */
+void sv_share_close(sv_share *sh);
+
 /* ---- lagrange.c */
 /* Upper bound by Lagrangian relaxation of the patient-once rows (see
  * lagrange.c); lower = best known objective (steers the steps).  Returns 0

@@ -178,6 +178,9 @@ json_t *wi_plan_json(wjob *j, const io_whatif_options *o)
     so.time_limit_s = o->time_limit_s;
     so.mip_gap = o->mip_gap;
     so.verbose = 0;
+    /* scenarios at once already use the cores: no second search then */
+    int at_once = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    so.second_search = at_once > 1 ? 0 : -1;
     const char *why = NULL;
     model_solution *ws = j->adds_capacity ? warm_baseline(j, &why) : NULL;
     if (ws) {

@@ -3,9 +3,12 @@
  * whole time looking for any schedule: on mixed M seed 3 one neighbourhood
  * in five did, and the 10 s result fell from 2.0 % to 3.3 % off the bound. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "model.h"
 #include "solver.h"
@@ -80,17 +83,24 @@ Test(neighbourhood, keeps_its_start_when_the_first_of_alike_groups_is_fixed)
     model_instance_destroy(inst);
 }
 
-Test(neighbourhood, the_bound_beside_the_search_is_the_bound_in_line)
+/* Generated S seed 1 and its problem (deadline a minute away). */
+static model_instance *s1_prob(sv_prob *pr)
 {
-    /* the Lagrangian bound on its own thread (beside the neighbourhoods of
-     * a program too large for one exact model) is the one computed in line */
     model_instance *inst = NULL;
     cr_assert_eq(model_generate("S", 1, &inst, NULL), MODEL_OK);
     solver_options o;
     solver_options_default(&o);
+    cr_assert_eq(sv_prob_init(pr, inst, &o), SOLVER_OK);
+    pr->deadline = sv_now() + 60;
+    return inst;
+}
+
+Test(neighbourhood, the_bound_beside_the_search_is_the_bound_in_line)
+{
+    /* the Lagrangian bound on its own thread (beside the neighbourhoods of
+     * a program too large for one exact model) is the one computed in line */
     sv_prob pr;
-    cr_assert_eq(sv_prob_init(&pr, inst, &o), SOLVER_OK);
-    pr.deadline = sv_now() + 60;
+    model_instance *inst = s1_prob(&pr);
     double in_line = 0, beside = 0;
     cr_assert_eq(sv_lagrange_bound(&pr, -1e300, 30, &in_line), 0);
     sv_lagrange_job *job = NULL;
@@ -102,5 +112,91 @@ Test(neighbourhood, the_bound_beside_the_search_is_the_bound_in_line)
     cr_expect_eq(sv_lagrange_join(NULL, &none), 1, "no job, no bound");
     cr_expect_eq(none, 7);
     sv_prob_free(&pr);
+    model_instance_destroy(inst);
+}
+
+/* ------------------------------------------ the second search (share.c) */
+
+Test(neighbourhood, plans_cross_between_the_two_searches)
+{
+    /* the helper publishes the greedy plan with one group closed; the
+     * parent reads it whole, once, and its own publication goes back */
+    sv_prob pr;
+    model_instance *inst = s1_prob(&pr);
+    sv_plan mine, got;
+    cr_assert_eq(sv_plan_alloc(&pr, &mine), 0);
+    cr_assert_eq(sv_plan_alloc(&pr, &got), 0);
+    cr_assert_eq(sv_greedy(&pr, &mine), 0);
+    mine.obj = 100;
+    sv_share *sh = NULL;
+    cr_assert_eq(sv_share_open(&pr, &sh), SOLVER_OK);
+    cr_expect_eq(sv_share_get(sh, &got), 0, "nothing published yet");
+    int f = sv_share_fork(sh);
+    cr_assert_geq(f, 0, "fork");
+    if (f == 1) {
+        /* the helper: publish, wait for the parent's plan, echo its
+         * objective + 1, exit */
+        mine.gs[0].cand = -1;
+        mine.obj = 200;
+        sv_share_put(sh, &mine);
+        double t = sv_now();
+        while (!sv_share_get(sh, &got) && sv_now() - t < 10)
+            usleep(1000);
+        got.obj += 1;
+        sv_share_put(sh, &got);
+        sv_share_close(sh); /* exits */
+    }
+    cr_assert(sv_share_is_helper(sh) == 0);
+    double t = sv_now();
+    int have = 0;
+    while (!(have = sv_share_get(sh, &got)) && sv_now() - t < 10)
+        usleep(1000);
+    cr_assert(have, "the helper's plan arrived");
+    cr_expect_eq(got.obj, 200);
+    cr_expect_eq(got.gs[0].cand, -1, "the helper's change came across");
+    cr_expect_eq(memcmp(got.gs + 1, mine.gs + 1, sizeof(sv_gsol) * (size_t)(pr.ng - 1)), 0);
+    cr_expect_eq(memcmp(got.pg, mine.pg, sizeof(int) * (size_t)pr.np), 0);
+    cr_expect_eq(sv_share_get(sh, &got), 0, "taken once");
+    mine.obj = 300;
+    sv_share_put(sh, &mine);
+    t = sv_now();
+    while (!(have = sv_share_get(sh, &got)) && sv_now() - t < 10)
+        usleep(1000);
+    cr_assert(have, "the helper answered");
+    cr_expect_eq(got.obj, 301);
+    sv_share_close(sh);
+    sv_plan_free(&mine);
+    sv_plan_free(&got);
+    sv_prob_free(&pr);
+    model_instance_destroy(inst);
+}
+
+Test(neighbourhood, the_second_search_ends_with_the_plan, .timeout = 60)
+{
+    /* a program too large for one exact model, with the second search
+     * asked for: a checked schedule within the limit, and no helper left
+     * behind (plan() checks the schedule) */
+    model_instance *inst = NULL;
+    cr_assert_eq(model_generate_family("M", "mixed", 2, &inst, NULL), MODEL_OK);
+    solver_options o;
+    solver_options_default(&o);
+    o.time_limit_s = 4;
+    o.second_search = 1;
+    double t = sv_now();
+    model_solution *sol = NULL;
+    cr_assert_eq(solver_plan(inst, &o, &sol), SOLVER_OK);
+    double wall = sv_now() - t;
+    cr_expect(sol->status == MODEL_STATUS_FEASIBLE || sol->status == MODEL_STATUS_OPTIMAL,
+              "status %s", model_solution_status_name(sol->status));
+    cr_expect_leq(wall, 5, "took %.2f s for 4 s", wall);
+    model_check_report rep;
+    memset(&rep, 0, sizeof rep);
+    cr_assert_eq(model_check(inst, sol, &rep), MODEL_OK);
+    cr_expect_eq(rep.n_violations, 0, "the checker finds %d violations", rep.n_violations);
+    model_check_report_free(&rep);
+    errno = 0;
+    cr_expect_eq(waitpid(-1, NULL, WNOHANG), -1, "a child process is left");
+    cr_expect_eq(errno, ECHILD);
+    model_solution_destroy(sol);
     model_instance_destroy(inst);
 }
