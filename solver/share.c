@@ -51,15 +51,14 @@ static slot *slot_at(const sv_share *sh, int side)
     return (slot *)(void *)(sh->mem + (size_t)side * sh->slot_size);
 }
 
-static sv_gsol *slot_gs(const sv_share *sh, slot *s)
+static sv_gsol *slot_gs(slot *s)
 {
-    (void)sh;
     return (sv_gsol *)(void *)((unsigned char *)s + sizeof(slot));
 }
 
 static int *slot_pg(const sv_share *sh, slot *s)
 {
-    return (int *)(void *)((unsigned char *)slot_gs(sh, s) +
+    return (int *)(void *)((unsigned char *)slot_gs(s) +
                            sizeof(sv_gsol) * (size_t)sh->pr->ng);
 }
 
@@ -120,7 +119,7 @@ void sv_share_put(sv_share *sh, const sv_plan *pl)
     atomic_store_explicit(&s->seq, q + 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_release);
     s->obj = pl->obj;
-    memcpy(slot_gs(sh, s), pl->gs, sizeof(sv_gsol) * (size_t)sh->pr->ng);
+    memcpy(slot_gs(s), pl->gs, sizeof(sv_gsol) * (size_t)sh->pr->ng);
     memcpy(slot_pg(sh, s), pl->pg, sizeof(int) * (size_t)sh->pr->np);
     atomic_store_explicit(&s->seq, q + 2, memory_order_release);
     sh->put_obj = pl->obj;
@@ -135,7 +134,7 @@ int sv_share_get(sv_share *sh, sv_plan *pl)
     if (q == sh->seen || (q & 1u))
         return 0;
     sh->tmp.obj = s->obj;
-    memcpy(sh->tmp.gs, slot_gs(sh, s), sizeof(sv_gsol) * (size_t)sh->pr->ng);
+    memcpy(sh->tmp.gs, slot_gs(s), sizeof(sv_gsol) * (size_t)sh->pr->ng);
     memcpy(sh->tmp.pg, slot_pg(sh, s), sizeof(int) * (size_t)sh->pr->np);
     atomic_thread_fence(memory_order_acquire);
     if (atomic_load_explicit(&s->seq, memory_order_relaxed) != q)

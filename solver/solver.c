@@ -550,8 +550,8 @@ static int lns(run *r, double until, int max_stale, int quick, int past_gap)
             budget = budget * 3 / 2;
         }
     }
-    if (e == 0 && (e = exchange(r, &other)) > 0)
-        e = 0; /* the other search's last plan */
+    if (e >= 0)
+        e = exchange(r, &other); /* the other search's last plan */
     sv_log(pr, "LNS: %d neighbourhoods, %d improved", iter, improved);
     free(isfree);
     free(gsize);

@@ -441,11 +441,7 @@ static int fork_runner(void *ctx, wjob *js, int n, const io_whatif_options *o, i
 json_t *wi_report(const model_instance *base, const model_scenario *sc, int n,
                   const io_whatif_options *opt, wi_runner run, void *ctx, int *rc)
 {
-    int jobs = opt->jobs;
-    if (jobs <= 0) {
-        long c = sysconf(_SC_NPROCESSORS_ONLN);
-        jobs = c > 0 ? (int)c : 1;
-    }
+    int jobs = wi_jobs_at_once(opt);
     double tl = opt->time_limit_s >= 0 ? opt->time_limit_s : base->settings.time_limit_s;
     double deadline = 2.0 * tl + 30.0;
     wrun w;

@@ -53,6 +53,8 @@ int wi_run_jobs(wjob *js, int n, const io_whatif_options *o, int jobs, double de
  * reference; {"status":"failed","error"} when the solver failed), NULL on
  * ENOMEM. */
 json_t *wi_plan_json(wjob *j, const io_whatif_options *o);
+/* Scenarios planned at once: o->jobs, or the core count when <= 0. */
+int wi_jobs_at_once(const io_whatif_options *o);
 /* Runs (or fills in) the pending jobs of js: wi_run_jobs or a stand-in
  * with its contract (ctx is the stand-in's own). */
 typedef int (*wi_runner)(void *ctx, wjob *js, int n, const io_whatif_options *o, int jobs,

@@ -168,6 +168,14 @@ static void result_of(json_t *r, const wjob *j, const model_solution *sol)
     json_object_set_new(r, "rooms_used", rooms_used(sol));
 }
 
+int wi_jobs_at_once(const io_whatif_options *o)
+{
+    if (o->jobs > 0)
+        return o->jobs;
+    long c = sysconf(_SC_NPROCESSORS_ONLN);
+    return c > 0 ? (int)c : 1;
+}
+
 json_t *wi_plan_json(wjob *j, const io_whatif_options *o)
 {
     const char *fault = getenv("COHORT_WHATIF_FAULT");
@@ -179,8 +187,7 @@ json_t *wi_plan_json(wjob *j, const io_whatif_options *o)
     so.mip_gap = o->mip_gap;
     so.verbose = 0;
     /* scenarios at once already use the cores: no second search then */
-    int at_once = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    so.second_search = at_once > 1 ? 0 : -1;
+    so.second_search = wi_jobs_at_once(o) > 1 ? 0 : -1;
     const char *why = NULL;
     model_solution *ws = j->adds_capacity ? warm_baseline(j, &why) : NULL;
     if (ws) {
