@@ -116,7 +116,7 @@ Test(robust, suite_end_to_end_small, .timeout = 300)
     bench_binary(bench, sizeof bench);
     snprintf(cmd, sizeof cmd,
              "%s robust --tiers S --seeds 1 --families standard,infeasible-room --limits 5 "
-             "--no-cbc --cohort %s --out %s/out --docs %s > /dev/null 2>&1",
+             "--no-cbc --ref-limit 2 --cohort %s --out %s/out --docs %s > /dev/null 2>&1",
              bench, COHORT_BINARY, dir, docs);
     cr_assert_eq(run(cmd), 0);
     snprintf(path, sizeof path, "%s/out/robust.json", dir);
@@ -136,6 +136,14 @@ Test(robust, suite_end_to_end_small, .timeout = 300)
               obj, comb);
     cr_expect(obj <= lp + 1e-6, "objective %.2f within the LP bound %.2f", obj, lp);
     cr_expect(json_number_value(json_object_get(s, "wall_seconds")) > 0);
+    /* the reference solve (CBC, 2 s here: the suite's time) bounds the
+     * objective from above */
+    double ref_s = json_number_value(json_object_get(s, "reference_seconds"));
+    cr_expect(ref_s > 0 && ref_s < 10, "reference solve ran %.2f s for 2", ref_s);
+    json_t *rb = json_object_get(s, "reference_bound");
+    if (rb)
+        cr_expect(obj <= json_number_value(rb) + 1e-6, "objective %.2f within the reference bound %.2f",
+                  obj, json_number_value(rb));
 
     json_t *inf = run_of(runs, "infeasible-room");
     cr_assert_not_null(inf);
