@@ -402,14 +402,19 @@ static int am_trivial(am *a)
 }
 
 /* Fix the opening of optional groups (those the timetable opened stay
- * open) and each age-spread group's band to the LP's largest. */
-static void am_fix_structure(am *a, const double *x)
+ * open) and each age-spread group's band to the LP's largest.  Returns 1
+ * when the LP left one of those choices fractional (the fixed model's
+ * optimum may then be below the MIP's), else 0. */
+static int am_fix_structure(am *a, const double *x)
 {
     const sv_prob *pr = a->pr;
     const dyn *bl = &a->bandlist;
+    int frac = 0;
     for (int g = 0; g < pr->ng; g++)
-        if (a->opencol[g] >= 0 && pr->g[g].cap >= 0)
+        if (a->opencol[g] >= 0 && pr->g[g].cap >= 0) {
+            frac |= x[a->opencol[g]] < 1 - 1e-6;
             bk_set_bounds(a->m, a->opencol[g], 1, 1);
+        }
     for (int i = 0; i < bl->n; i++) {
         int g = (int)bl->v[i];
         int best = 1;
@@ -417,8 +422,10 @@ static void am_fix_structure(am *a, const double *x)
             if ((int)bl->v[k] == g && k != i &&
                 (x[bl->c[k]] > x[bl->c[i]] + 1e-9 || (k < i && x[bl->c[k]] >= x[bl->c[i]] - 1e-9)))
                 best = 0;
+        frac |= x[bl->c[i]] > 1e-6 && x[bl->c[i]] < 1 - 1e-6;
         bk_set_bounds(a->m, bl->c[i], best, best);
     }
+    return frac;
 }
 
 /* Free the opening and band columns again. */
@@ -431,11 +438,33 @@ static void am_free_structure(am *a)
         bk_set_bounds(a->m, a->bandlist.c[i], 0, 1);
 }
 
+/* The whole MIP, started from the fixed model's solution in *res, for at
+ * most time_limit seconds; *res becomes its result when that is better.
+ * A BK_* code (BK_OK also when the MIP found nothing better). */
+static int am_improve(am *a, bk_params *bp, double time_limit, bk_result *res)
+{
+    bk_result r2;
+    memset(&r2, 0, sizeof r2);
+    am_free_structure(a);
+    bp->start = res->x;
+    bp->time_limit = time_limit > 0.05 ? time_limit : 0.05;
+    int e = bk_solve(a->m, bp, &r2);
+    bp->start = NULL;
+    if (e == BK_OK && r2.x && r2.status != BK_INFEASIBLE && r2.obj > res->obj + 1e-7) {
+        bk_result_free(res);
+        *res = r2;
+        return BK_OK;
+    }
+    bk_result_free(&r2);
+    return e == BK_ENOMEM ? e : BK_OK;
+}
+
 /* The b-matching with capacity, min-size and high-acuity rows is totally
  * unimodular once the age bands and the opening of optional groups are
  * fixed: take those from the LP, re-solve (an integral LP, solved at the
- * root), and fall back to the full MIP if that fails.  A BK_* code; *res
- * holds the last solve. */
+ * root), and fall back to the full MIP if that fails.  When the LP left a
+ * band or an opening fractional, the full MIP then searches from that
+ * solution for at most a second.  A BK_* code; *res holds the best solve. */
 static int am_solve(am *a, double time_limit, bk_result *res)
 {
     bk_params bp;
@@ -460,15 +489,18 @@ static int am_solve(am *a, double time_limit, bk_result *res)
         bk_result_free(res);
         return e;
     }
-    am_fix_structure(a, res->x);
+    int frac = am_fix_structure(a, res->x);
     bk_result_free(res);
-    bp.time_limit = time_limit * 0.5 > 0.05 ? time_limit * 0.5 : 0.05;
+    double half = time_limit * 0.5;
+    bp.time_limit = half > 0.05 ? half : 0.05;
     e = bk_solve(a->m, &bp, res);
     if (e == BK_OK && (res->status == BK_INFEASIBLE || !res->x)) {
         bk_result_free(res);
         am_free_structure(a);
-        e = bk_solve(a->m, &bp, res);
+        return bk_solve(a->m, &bp, res);
     }
+    if (e == BK_OK && frac)
+        e = am_improve(a, &bp, half < 1.0 ? half : 1.0, res);
     return e;
 }
 
