@@ -90,6 +90,8 @@ static int build(mb *b, const char *isfree, model_out *mo)
     if (!rc)
         rc = mip_size_rows(b);
     if (!rc)
+        rc = mip_pool_rows(b);
+    if (!rc)
         rc = mip_load_balance(b);
     if (!rc)
         rc = mip_symmetry(b);

@@ -9,6 +9,7 @@
  * Every schedule plan returns here goes through the independent checker
  * (model_check).  What the files share: test_solver/fixture.h. */
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -727,6 +728,74 @@ Test(plan, export_model_lp_and_mps)
     /* writing the MPS file flips the objective only in the file: the plan
      * solved after it is the same */
     cr_expect_float_eq(plan_obj[1], plan_obj[0], 1e-6);
+    model_instance_destroy(inst);
+}
+
+/* Occurrences of needle in s. */
+static int count_of(const char *s, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(s, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* Row name (e.g. "pool_g1_0") of the exported LP text: its terms with
+ * runs of white space made single spaces, in a new string; NULL if absent. */
+static char *lp_row(const char *text, const char *name)
+{
+    char key[64];
+    snprintf(key, sizeof key, " %s:", name);
+    const char *p = strstr(text, key);
+    if (!p)
+        return NULL;
+    p += strlen(key);
+    const char *e = strpbrk(p, "<>=");
+    cr_assert_not_null(e);
+    char *row = malloc((size_t)(e - p) + 1);
+    size_t n = 0;
+    for (; p < e; p++)
+        if (!isspace((unsigned char)*p) || (n > 0 && row[n - 1] != ' '))
+            row[n++] = isspace((unsigned char)*p) ? ' ' : *p;
+    row[n] = 0;
+    return row;
+}
+
+Test(plan, pool_rows_keep_a_group_within_one_starts_patients)
+{
+    /* one group of at most 3; two patients free only mornings, two all
+     * day, two only evenings: at 10:00 at most 3 of the first four, and
+     * the all-day pair's 2 at 18:00 (and the other way round) */
+    model_instance *inst = build(
+        NULL, NULL, type_t1(2, 3, NULL), fmt("{\"id\":\"g1\",\"type\":\"t1\"}"),
+        room("r1", 6, NULL), join(2, fac("fa", "[\"A\"]", NULL), fac("fb", "[\"A\"]", NULL)),
+        join(6, pat("m1", MORN, NULL), pat("m2", MORN, NULL), pat("a1", NULL, NULL),
+             pat("a2", NULL, NULL), pat("e1", EVE, NULL), pat("e2", EVE, NULL)));
+    const char *path = "/tmp/cohort_test_pools.lp";
+    remove(path);
+    solver_options o;
+    solver_options_default(&o);
+    o.time_limit_s = 5;
+    o.export_model_path = path;
+    model_solution *sol = NULL;
+    cr_assert_eq(solver_plan(inst, &o, &sol), SOLVER_OK);
+    expect_objective(sol, 300 - 1);
+    model_solution_destroy(sol);
+    char *text = NULL;
+    size_t len = 0;
+    cr_assert_eq(io_read_all(path, 64 << 20, &text, &len), IO_OK);
+    remove(path);
+    char *r0 = lp_row(text, "pool_g1_0"), *r1 = lp_row(text, "pool_g1_1");
+    cr_assert(r0 && r1, "two pool rows");
+    cr_expect_null(lp_row(text, "pool_g1_2"), "only two: the rest repeat the capacity row");
+    int morning = strstr(r0, "- 3 x_g1_mon_1000") && strstr(r0, "- 2 x_g1_mon_1800");
+    int evening = strstr(r1, "- 2 x_g1_mon_1000") && strstr(r1, "- 3 x_g1_mon_1800");
+    cr_expect(morning && evening, "rows: %s | %s", r0, r1);
+    cr_expect_eq(count_of(r0, "n_g1_c"), 2, "two classes in %s", r0);
+    cr_expect_eq(count_of(r1, "n_g1_c"), 2, "two classes in %s", r1);
+    free(r0);
+    free(r1);
+    free(text);
     model_instance_destroy(inst);
 }
 

@@ -133,6 +133,11 @@ int mip_age_bands(mb *b);
 /* Capacity, min_size, high acuity and over-full rows per free group. */
 int mip_size_rows(mb *b);
 
+/* ---- pools.c: availability-pool rows */
+/* Per free group, rows keeping its new members within what one start can
+ * draw on (valid inequalities; none in elastic mode). */
+int mip_pool_rows(mb *b);
+
 /* ---- objective.c: terms beside placement value */
 /* Minimal-change penalties against the baseline (adds to *constant). */
 int mip_change_terms(mb *b, const char *isfree, double *constant);
