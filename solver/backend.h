@@ -97,8 +97,10 @@ int bk_solve(bk_model *m, const bk_params *p, bk_result *r);
 void bk_result_free(bk_result *r);
 /* Write the model: ".lp" suffix = CPLEX LP format, otherwise free MPS (a
  * maximisation as the minimisation of its negated objective: MPS has no
- * sense).  BK_EIO when the file cannot be written (the old file, if any,
- * stays), BK_EBACKEND on a GLPK failure. */
+ * sense).  A regular file is written beside path and renamed over it;
+ * anything else but a directory (/dev/null, a FIFO) is written in place,
+ * never replaced.  BK_EIO when the file cannot be written (the old file,
+ * if any, stays) or path is a directory, BK_EBACKEND on a GLPK failure. */
 int bk_write(bk_model *m, const char *path);
 
 /* ---- plain solves, for the benchmark suite (bench/): GLPK as a user

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "backend.h"
@@ -355,10 +356,25 @@ static void do_write(void *c)
         flip_objective(x->P);
 }
 
+/* Write the model straight into path, which is not a regular file (a
+ * device such as /dev/null, a FIFO): renaming a file over it would
+ * destroy it. */
+static int write_in_place(bk_model *m, const char *path)
+{
+    size_t len = strlen(path);
+    write_ctx x = {m->P, path, len >= 3 && strcmp(path + len - 3, ".lp") == 0, 1};
+    if (bk_guard(do_write, &x))
+        return BK_EBACKEND;
+    return x.rc != 0 ? BK_EIO : BK_OK;
+}
+
 int bk_write(bk_model *m, const char *path)
 {
     if (!alive(m) || !path)
         return BK_EBACKEND;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return S_ISDIR(st.st_mode) ? BK_EIO : write_in_place(m, path);
     size_t len = strlen(path);
     /* written next to the target, then renamed: the old file stays intact
      * when writing fails */

@@ -8,13 +8,19 @@
  * (test_solver/cli.c) and wall-clock time limits (test_solver/time_limit.c).
  * Every schedule plan returns here goes through the independent checker
  * (model_check).  What the files share: test_solver/fixture.h. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
+#endif
 #include <criterion/criterion.h>
 #include <ctype.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "io.h"
@@ -796,6 +802,46 @@ Test(plan, pool_rows_keep_a_group_within_one_starts_patients)
     free(r0);
     free(r1);
     free(text);
+    model_instance_destroy(inst);
+}
+
+Test(plan, export_to_a_fifo_writes_into_it_and_keeps_it)
+{
+    /* `--export-model /dev/null` run as root once replaced the device by
+     * a regular file (written beside it, renamed over it).  A FIFO stands
+     * in for the device: opened read-write here, so the export's open
+     * does not wait for a reader, its buffer made big enough for the
+     * small model (about 80 KB). */
+    model_instance *inst = read_fixture("datasets/fixtures/tiny.json");
+    char path[] = "/tmp/cohort_test_fifo_XXXXXX";
+    cr_assert_not_null(mkdtemp(path));
+    char *fifo = fmt("%s/model.lp", path);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    int fd = open(fifo, O_RDWR | O_NONBLOCK);
+    cr_assert_geq(fd, 0);
+    cr_assert_geq(fcntl(fd, F_SETPIPE_SZ, 1 << 20), 1 << 20);
+    solver_options o;
+    solver_options_default(&o);
+    o.time_limit_s = 5;
+    o.export_model_path = fifo;
+    model_solution *sol = NULL;
+    cr_assert_eq(solver_plan(inst, &o, &sol), SOLVER_OK);
+    model_solution_destroy(sol);
+    struct stat st;
+    cr_assert_eq(lstat(fifo, &st), 0);
+    cr_expect(S_ISFIFO(st.st_mode), "the FIFO is still a FIFO");
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf - 1); /* the model's start */
+    cr_assert_gt(n, 0, "the model went into the FIFO");
+    buf[n] = 0;
+    cr_expect_not_null(strstr(buf, "Maximize"), "an LP model: %.60s", buf);
+    close(fd);
+    remove(fifo);
+    char *tmp = fmt("%s.tmp", fifo);
+    remove(tmp);
+    cr_expect_eq(rmdir(path), 0, "nothing left beside it");
+    free(tmp);
+    free(fifo);
     model_instance_destroy(inst);
 }
 
