@@ -308,7 +308,7 @@ static int am_size_rows(am *a, int g)
 {
     const sv_group *G = &a->pr->g[g];
     const char *gid = a->pr->inst->groups[g].id;
-    int capn = G->cap < G->max_new ? G->cap : G->max_new;
+    int capn = sv_new_seats(G);
     if (capn < 0)
         capn = 0;
     int need = a->pr->inst->types[G->type].min_size - G->held;

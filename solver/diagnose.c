@@ -320,7 +320,7 @@ int sv_precheck(const sv_prob *pr, model_strlist *diag, double deadline)
         if (G->n_cand == 0 && explain_no_candidate(pr, g, diag) < 0)
             return -1;
         int need = ty->min_size - G->held;
-        int can = G->cap < G->max_new ? G->cap : G->max_new;
+        int can = sv_new_seats(G);
         if (need > 0 && can < need && G->max_new < SV_INF_INT)
             addf(diag, "group %s needs %d more members to reach min_size %d, but max_new_share "
                        "%.0f%% with %d continuing members allows only %d new",

@@ -208,7 +208,7 @@ static int demand(gstate *s, int g, int j, double *val)
             s->tmp[n++] = p;
     }
     /* gpat is in value order already */
-    int lim = G->cap < G->max_new ? G->cap : G->max_new;
+    int lim = sv_new_seats(G);
     if (lim < 0)
         lim = 0;
     double best_v = -1;

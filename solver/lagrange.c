@@ -44,7 +44,7 @@ static double cand_value(lg *L, int g, int j, const int *ord, int nord, int *tak
     const sv_group *G = &pr->g[g];
     const model_group_type *ty = &pr->inst->types[G->type];
     int need = ty->min_size - G->held;
-    int capn = G->cap < G->max_new ? G->cap : G->max_new;
+    int capn = sv_new_seats(G);
     if (capn < 0)
         return -HUGE_VAL;
     double base = -pr->w->empty_seat * G->cap;

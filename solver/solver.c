@@ -115,7 +115,7 @@ static double trivial_bound(const sv_prob *pr)
     double must = 0;
     for (int g = 0; g < pr->ng; g++) {
         const sv_group *G = &pr->g[g];
-        int capn = G->cap < G->max_new ? G->cap : G->max_new;
+        int capn = sv_new_seats(G);
         if (capn > 0)
             seats += capn;
         if (G->must)

@@ -132,6 +132,12 @@ static inline int sv_fits(const sv_prob *pr, int p, int ts)
 {
     return (int)((pr->fit[(size_t)p * pr->fit_words + (ts >> 6)] >> (ts & 63)) & 1u);
 }
+/* New members group G can take: its free seats within the new-member
+ * share (negative when its held members exceed max_size). */
+static inline int sv_new_seats(const sv_group *G)
+{
+    return G->cap < G->max_new ? G->cap : G->max_new;
+}
 /* Does patient p qualify for group g at candidate j (ignoring composition and
  * capacity)? */
 int sv_patient_fits(const sv_prob *pr, int p, int g, int j);

@@ -34,7 +34,7 @@ static void start_counts(mb *b, int *cls_of, int *cnt)
  * high acuity); 0 when none fits. */
 static int class_group_ub(const mb *b, const sv_class *C, const sv_group *G)
 {
-    int capn = G->cap < G->max_new ? G->cap : G->max_new;
+    int capn = sv_new_seats(G);
     int ub = C->n;
     if (G->age_lo >= 0) {
         ub = 0;
@@ -57,7 +57,7 @@ static int class_group_column(mb *b, int k, int g, const char *tsin, const int *
 {
     const sv_group *G = &b->pr->g[g];
     int ng = b->pr->ng, rc = 0;
-    int capn = G->cap < G->max_new ? G->cap : G->max_new;
+    int capn = sv_new_seats(G);
     if (capn <= 0)
         return 0;
     int nfit = 0;
@@ -311,7 +311,7 @@ static int cap_min_rows(mb *b, int g)
     const model_group_type *ty = &pr->inst->types[G->type];
     const char *gi = mip_gid(b, g);
     int ng = pr->ng, rc = 0;
-    int capn = G->cap < G->max_new ? G->cap : G->max_new;
+    int capn = sv_new_seats(G);
     if (capn < 0)
         capn = 0;
     int need = ty->min_size - G->held;

@@ -182,7 +182,7 @@ int mip_pool_rows(mb *b)
         return 0;
     for (int g = 0; g < pr->ng && !rc; g++) {
         const sv_group *G = &pr->g[g];
-        int capn = G->cap < G->max_new ? G->cap : G->max_new;
+        int capn = sv_new_seats(G);
         if (!b->isfree[g] || capn <= 0)
             continue;
         gpool p;
