@@ -356,39 +356,33 @@ static void do_write(void *c)
         flip_objective(x->P);
 }
 
-/* Write the model straight into path, which is not a regular file (a
- * device such as /dev/null, a FIFO): renaming a file over it would
- * destroy it. */
-static int write_in_place(bk_model *m, const char *path)
-{
-    size_t len = strlen(path);
-    write_ctx x = {m->P, path, len >= 3 && strcmp(path + len - 3, ".lp") == 0, 1};
-    if (bk_guard(do_write, &x))
-        return BK_EBACKEND;
-    return x.rc != 0 ? BK_EIO : BK_OK;
-}
-
 int bk_write(bk_model *m, const char *path)
 {
     if (!alive(m) || !path)
         return BK_EBACKEND;
+    /* a regular file (or none yet) is written next to the target, then
+     * renamed: the old file stays intact when writing fails.  Anything
+     * else (a device such as /dev/null, a FIFO) is written in place:
+     * renaming a file over it would destroy it. */
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return S_ISDIR(st.st_mode) ? BK_EIO : write_in_place(m, path);
+    int in_place = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    if (in_place && S_ISDIR(st.st_mode))
+        return BK_EIO;
     size_t len = strlen(path);
-    /* written next to the target, then renamed: the old file stays intact
-     * when writing fails */
-    char *tmp = malloc(len + 16);
-    if (!tmp)
-        return BK_ENOMEM;
-    snprintf(tmp, len + 16, "%s.tmp", path);
-    write_ctx x = {m->P, tmp, len >= 3 && strcmp(path + len - 3, ".lp") == 0, 1};
+    char *tmp = NULL;
+    if (!in_place) {
+        tmp = malloc(len + 16);
+        if (!tmp)
+            return BK_ENOMEM;
+        snprintf(tmp, len + 16, "%s.tmp", path);
+    }
+    write_ctx x = {m->P, in_place ? path : tmp, len >= 3 && strcmp(path + len - 3, ".lp") == 0, 1};
     int rc = BK_OK;
     if (bk_guard(do_write, &x))
         rc = BK_EBACKEND;
-    else if (x.rc != 0 || rename(tmp, path) != 0)
+    else if (x.rc != 0 || (tmp && rename(tmp, path) != 0))
         rc = BK_EIO;
-    if (rc != BK_OK)
+    if (rc != BK_OK && tmp)
         remove(tmp);
     free(tmp);
     return rc;
