@@ -2,6 +2,7 @@
  * (patient -> running group, capacity, min_size) with composition side rows
  * (high-acuity count, new-member share through the capacity, age spread as a
  * choice of age band per group).  Its LP is nearly integral. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,16 +404,17 @@ static int am_trivial(am *a)
 
 /* Fix the opening of optional groups (those the timetable opened stay
  * open) and each age-spread group's band to the LP's largest.  Returns 1
- * when the LP left one of those choices fractional (the fixed model's
- * optimum may then be below the MIP's), else 0. */
+ * when the LP's value of one of those columns differs from what it is
+ * fixed to (the fixed model's optimum may then be below the MIP's), else
+ * 0. */
 static int am_fix_structure(am *a, const double *x)
 {
     const sv_prob *pr = a->pr;
     const dyn *bl = &a->bandlist;
-    int frac = 0;
+    int differs = 0;
     for (int g = 0; g < pr->ng; g++)
         if (a->opencol[g] >= 0 && pr->g[g].cap >= 0) {
-            frac |= x[a->opencol[g]] < 1 - 1e-6;
+            differs |= x[a->opencol[g]] < 1 - 1e-6;
             bk_set_bounds(a->m, a->opencol[g], 1, 1);
         }
     for (int i = 0; i < bl->n; i++) {
@@ -422,10 +424,10 @@ static int am_fix_structure(am *a, const double *x)
             if ((int)bl->v[k] == g && k != i &&
                 (x[bl->c[k]] > x[bl->c[i]] + 1e-9 || (k < i && x[bl->c[k]] >= x[bl->c[i]] - 1e-9)))
                 best = 0;
-        frac |= x[bl->c[i]] > 1e-6 && x[bl->c[i]] < 1 - 1e-6;
+        differs |= fabs(x[bl->c[i]] - best) > 1e-6;
         bk_set_bounds(a->m, bl->c[i], best, best);
     }
-    return frac;
+    return differs;
 }
 
 /* Free the opening and band columns again. */
@@ -462,9 +464,9 @@ static int am_improve(am *a, bk_params *bp, double time_limit, bk_result *res)
 /* The b-matching with capacity, min-size and high-acuity rows is totally
  * unimodular once the age bands and the opening of optional groups are
  * fixed: take those from the LP, re-solve (an integral LP, solved at the
- * root), and fall back to the full MIP if that fails.  When the LP left a
- * band or an opening fractional, the full MIP then searches from that
- * solution for at most a second.  A BK_* code; *res holds the best solve. */
+ * root), and fall back to the full MIP if that fails.  When the LP did
+ * not already choose those bands and openings, the full MIP then searches
+ * from that solution for at most a second.  A BK_* code; *res holds the best solve. */
 static int am_solve(am *a, double time_limit, bk_result *res)
 {
     bk_params bp;
@@ -489,7 +491,7 @@ static int am_solve(am *a, double time_limit, bk_result *res)
         bk_result_free(res);
         return e;
     }
-    int frac = am_fix_structure(a, res->x);
+    int differs = am_fix_structure(a, res->x);
     bk_result_free(res);
     double half = time_limit * 0.5;
     bp.time_limit = half > 0.05 ? half : 0.05;
@@ -499,7 +501,7 @@ static int am_solve(am *a, double time_limit, bk_result *res)
         am_free_structure(a);
         return bk_solve(a->m, &bp, res);
     }
-    if (e == BK_OK && frac)
+    if (e == BK_OK && differs)
         e = am_improve(a, &bp, half < 1.0 ? half : 1.0, res);
     return e;
 }

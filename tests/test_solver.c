@@ -694,6 +694,18 @@ Test(plan, time_limit_is_honoured, .timeout = 60)
     model_instance_destroy(inst);
 }
 
+/* Plan inst in at most 5 s, writing its timetable model to path. */
+static model_solution *plan_exporting(const model_instance *inst, const char *path)
+{
+    solver_options o;
+    solver_options_default(&o);
+    o.time_limit_s = 5;
+    o.export_model_path = path;
+    model_solution *sol = NULL;
+    cr_assert_eq(solver_plan(inst, &o, &sol), SOLVER_OK);
+    return sol;
+}
+
 Test(plan, export_model_lp_and_mps)
 {
     model_instance *inst = read_fixture("datasets/fixtures/tiny.json");
@@ -701,12 +713,7 @@ Test(plan, export_model_lp_and_mps)
     double plan_obj[2], file_obj[2];
     for (int k = 0; k < 2; k++) {
         remove(paths[k]);
-        solver_options o;
-        solver_options_default(&o);
-        o.time_limit_s = 5;
-        o.export_model_path = paths[k];
-        model_solution *sol = NULL;
-        cr_assert_eq(solver_plan(inst, &o, &sol), SOLVER_OK);
+        model_solution *sol = plan_exporting(inst, paths[k]);
         plan_obj[k] = sol->objective;
         model_solution_destroy(sol);
         char *text = NULL;
@@ -779,12 +786,7 @@ Test(plan, pool_rows_keep_a_group_within_one_starts_patients)
              pat("a2", NULL, NULL), pat("e1", EVE, NULL), pat("e2", EVE, NULL)));
     const char *path = "/tmp/cohort_test_pools.lp";
     remove(path);
-    solver_options o;
-    solver_options_default(&o);
-    o.time_limit_s = 5;
-    o.export_model_path = path;
-    model_solution *sol = NULL;
-    cr_assert_eq(solver_plan(inst, &o, &sol), SOLVER_OK);
+    model_solution *sol = plan_exporting(inst, path);
     expect_objective(sol, 300 - 1);
     model_solution_destroy(sol);
     char *text = NULL;
@@ -820,13 +822,7 @@ Test(plan, export_to_a_fifo_writes_into_it_and_keeps_it)
     int fd = open(fifo, O_RDWR | O_NONBLOCK);
     cr_assert_geq(fd, 0);
     cr_assert_geq(fcntl(fd, F_SETPIPE_SZ, 1 << 20), 1 << 20);
-    solver_options o;
-    solver_options_default(&o);
-    o.time_limit_s = 5;
-    o.export_model_path = fifo;
-    model_solution *sol = NULL;
-    cr_assert_eq(solver_plan(inst, &o, &sol), SOLVER_OK);
-    model_solution_destroy(sol);
+    model_solution_destroy(plan_exporting(inst, fifo));
     struct stat st;
     cr_assert_eq(lstat(fifo, &st), 0);
     cr_expect(S_ISFIFO(st.st_mode), "the FIFO is still a FIFO");
