@@ -268,14 +268,16 @@ static int solve_part(run *r, const sv_mip_opts *tmpl, int full, sv_mip_result *
     return 0;
 }
 
-/* Columns the exact model would have for group g (all its candidates). */
-static long group_size(const sv_prob *pr, int g)
+/* Columns the exact model would have for group g (all its candidates),
+ * substitute columns only with with_subs. */
+static long group_size(const sv_prob *pr, int g, int with_subs)
 {
     long n = 0;
     const sv_group *G = &pr->g[g];
     for (int j = 0; j < G->n_cand; j++) {
         const sv_cand *c = &G->cand[j];
-        n += 1 + c->n_prim + c->n_sub + (G->cofac ? c->n_co : 0) + (G->inperson ? c->n_room : 0);
+        n += 1 + c->n_prim + (with_subs ? c->n_sub : 0) + (G->cofac ? c->n_co : 0) +
+             (G->inperson ? c->n_room : 0);
     }
     return n;
 }
@@ -452,9 +454,18 @@ static int lns(run *r, double until, int max_stale, int quick, int past_gap)
         sv_plan_free(&other);
         return -SOLVER_ENOMEM;
     }
+    /* Searching on past the gap (a program too large for one exact model),
+     * a neighbourhood's model has no substitute columns: substitutes are
+     * chosen after it (complete), and only when that fails is it solved
+     * again with them (solve_part).  Without them (about 30 % of a tier M
+     * model's columns) the same budget frees more groups.  Mixed M seed 3,
+     * 24 plans at 10 s with settings.seed 1-24: mean 74,008 against
+     * 73,589, 2 against 12 of them more than 2 % below the bound
+     * (docs/BENCHMARKS.md). */
+    int with_subs = !past_gap;
     long total = 0;
     for (int g = 0; g < ng; g++)
-        total += gsize[g] = group_size(pr, g) + pr->n_gpat[g] / 2; /* + class counts */
+        total += gsize[g] = group_size(pr, g, with_subs) + pr->n_gpat[g] / 2; /* + class counts */
     long budget = SV_LNS_COLUMNS;
     /* one neighbourhood's solve: at most 4 s and a tenth of the limit (at
      * tier M a neighbourhood's branch and bound spent 4 of 10 s without an
@@ -525,7 +536,7 @@ static int lns(run *r, double until, int max_stale, int quick, int past_gap)
         memset(&o, 0, sizeof o);
         o.free = isfree;
         o.time_limit = tl;
-        o.with_subs = 1;
+        o.with_subs = with_subs;
         /* searching on past the gap, a neighbourhood is solved to 0.01 %,
          * not to half of mip_gap: GLPK's gap is over the whole program's
          * objective, and at 0.25 % every neighbourhood whose LP bound was
@@ -574,7 +585,7 @@ static int must_only(run *r)
     for (int g = 0; g < pr->ng; g++)
         if (pr->g[g].must) {
             isfree[g] = 1;
-            cols += group_size(pr, g) + pr->n_gpat[g] / 2;
+            cols += group_size(pr, g, 1) + pr->n_gpat[g] / 2;
             n++;
         }
     int e = 0;
@@ -793,7 +804,7 @@ int solver_plan(const model_instance *inst, const solver_options *opt, model_sol
      * search) */
     long est = 0;
     for (int g = 0; g < pr->ng; g++)
-        est += group_size(pr, g);
+        est += group_size(pr, g, 1);
     int have_lbound = 0;
     double lower = r.have_best ? r.best.obj : -1e300;
     if (est > SV_EXACT_COLUMNS) {

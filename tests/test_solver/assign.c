@@ -7,6 +7,7 @@
 #include "solver.h"
 #include "sv.h"
 #include "fixture.h"
+#include "prob.h"
 
 /* Two groups of two or three, age spread 2, seven patients.  The best
  * bands are 16-18 (the 17 and both 16s, 380) and 13-15 (the 15 and both
@@ -31,14 +32,9 @@ static model_instance *two_banded_groups(void)
 Test(assign, bands_of_two_groups_chosen_together)
 {
     model_instance *inst = two_banded_groups();
-    solver_options o;
-    solver_options_default(&o);
     sv_prob pr;
-    cr_assert_eq(sv_prob_init(&pr, inst, &o), SOLVER_OK);
-    pr.deadline = sv_now() + 60;
     sv_plan pl;
-    cr_assert_eq(sv_plan_alloc(&pr, &pl), 0);
-    cr_assert_eq(sv_greedy(&pr, &pl), 0, "greedy schedules both groups");
+    greedy_plan(inst, &pr, &pl);
     cr_assert(pl.gs[0].cand >= 0 && pl.gs[1].cand >= 0);
     cr_assert_eq(sv_assign(&pr, &pl, NULL, 10), 0);
     char msg[256];

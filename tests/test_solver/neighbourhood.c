@@ -14,6 +14,7 @@
 #include "solver.h"
 #include "sv.h"
 #include "fixture.h"
+#include "prob.h"
 
 /* Three interchangeable must-run t1 groups (no members, nothing pinned) on
  * Monday and Tuesday, three A holders, two rooms, twelve patients. */
@@ -49,16 +50,11 @@ static void swap_groups(const sv_prob *pr, sv_plan *pl, int a, int b)
 Test(neighbourhood, keeps_its_start_when_the_first_of_alike_groups_is_fixed)
 {
     model_instance *inst = three_alike();
-    solver_options o;
-    solver_options_default(&o);
     sv_prob pr;
-    cr_assert_eq(sv_prob_init(&pr, inst, &o), SOLVER_OK);
+    sv_plan pl;
+    greedy_plan(inst, &pr, &pl);
     cr_assert(pr.g[0].sym == 0 && pr.g[1].sym == 0 && pr.g[2].sym == 0,
               "the three groups are interchangeable");
-    pr.deadline = sv_now() + 60;
-    sv_plan pl;
-    cr_assert_eq(sv_plan_alloc(&pr, &pl), 0);
-    cr_assert_eq(sv_greedy(&pr, &pl), 0, "greedy schedules the three groups");
     char msg[256];
     cr_assert_eq(sv_plan_verify(&pr, &pl, msg, sizeof msg), 0, "%s", msg);
     cr_assert_neq(pl.gs[1].cand, pl.gs[2].cand, "g1 and g2 at different times");
@@ -111,6 +107,56 @@ Test(neighbourhood, the_bound_beside_the_search_is_the_bound_in_line)
     double none = 7;
     cr_expect_eq(sv_lagrange_join(NULL, &none), 1, "no job, no bound");
     cr_expect_eq(none, 7);
+    sv_prob_free(&pr);
+    model_instance_destroy(inst);
+}
+
+Test(neighbourhood, without_substitute_columns_completes_to_a_schedule, .timeout = 60)
+{
+    /* the search on a program too large for one exact model solves its
+     * neighbourhoods without substitute columns and chooses substitutes
+     * after: a neighbourhood's answer so completed is a schedule, no worse
+     * than the plan it started from */
+    model_instance *inst = NULL;
+    cr_assert_eq(model_generate_family("M", "mixed", 2, &inst, NULL), MODEL_OK);
+    sv_prob pr;
+    sv_plan pl;
+    greedy_plan(inst, &pr, &pl);
+    double start = sv_plan_objective(&pr, &pl);
+    /* free the groups of the first day that has any */
+    char *isfree = calloc((size_t)pr.ng + 1, 1);
+    cr_assert_not_null(isfree);
+    int day = -1, nfree = 0;
+    for (int g = 0; g < pr.ng; g++) {
+        int c = pl.gs[g].cand;
+        if (c >= 0 && (day < 0 || pr.g[g].cand[c].day == day)) {
+            day = pr.g[g].cand[c].day;
+            isfree[g] = 1;
+            nfree++;
+        }
+    }
+    cr_assert_gt(nfree, 1);
+    sv_mip_opts mo;
+    memset(&mo, 0, sizeof mo);
+    mo.free = isfree;
+    mo.with_subs = 0;
+    mo.time_limit = 5;
+    mo.gap = 1e-4;
+    sv_mip_result res;
+    cr_assert_eq(sv_mip_solve(&pr, &pl, &mo, &res), 0);
+    cr_assert_neq(res.status, 2, "the neighbourhood holds the plan it started from");
+    cr_assert(res.improved, "the day's groups are placed better than the greedy did");
+    int with_sub = 0;
+    for (int g = 0; g < pr.ng; g++)
+        with_sub += isfree[g] && pl.gs[g].cand >= 0 && pl.gs[g].sub >= 0;
+    cr_expect_eq(with_sub, 0, "no substitute chosen by a model without their columns");
+    cr_assert_eq(sv_assign_subs(&pr, &pl), 0, "a substitute for every running group");
+    cr_assert_eq(sv_assign(&pr, &pl, isfree, 5), 0);
+    char msg[256];
+    cr_expect_eq(sv_plan_verify(&pr, &pl, msg, sizeof msg), 0, "%s", msg);
+    cr_expect_geq(sv_plan_objective(&pr, &pl), start - 1e-6, "from %.2f", start);
+    free(isfree);
+    sv_plan_free(&pl);
     sv_prob_free(&pr);
     model_instance_destroy(inst);
 }
