@@ -460,7 +460,7 @@ static int lns(run *r, double until, int max_stale, int quick, int past_gap)
      * again with them (solve_part).  Without them (about 30 % of a tier M
      * model's columns) the same budget frees more groups.  Mixed M seed 3,
      * 24 plans at 10 s with settings.seed 1-24: mean 74,008 against
-     * 73,589, 2 against 12 of them more than 2 % below the bound
+     * 73,588, 2 against 13 of them more than 2 % below the bound
      * (docs/BENCHMARKS.md). */
     int with_subs = !past_gap;
     long total = 0;
